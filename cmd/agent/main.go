@@ -1,0 +1,46 @@
+// Command agent is the trap-side half of trapnet: it captures frames, finds
+// specimens, classifies them with an int8 .tflite model and publishes over MQTT.
+//
+// Each subcommand lives in its own file of this package and registers itself
+// on rootCmd from an init function.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+var rootCmd = &cobra.Command{
+	Use:           "agent",
+	Short:         "trapnet agent: capture, detect, classify and publish insect detections",
+	SilenceUsage:  true,
+	SilenceErrors: true,
+	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		return setupLogging(cmd)
+	},
+}
+
+var logLevel string
+
+func init() {
+	rootCmd.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+func setupLogging(cmd *cobra.Command) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
+}
+
+func main() {
+	if err := rootCmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "agent:", err)
+		os.Exit(1)
+	}
+}

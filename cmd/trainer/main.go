@@ -1,0 +1,46 @@
+// Command trainer is the offline half of trapnet: it makes or checks datasets,
+// searches a multimodal cell architecture, trains, evaluates and quantizes it.
+//
+// Each subcommand lives in its own file of this package and registers itself
+// on rootCmd from an init function.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+var rootCmd = &cobra.Command{
+	Use:           "trainer",
+	Short:         "trapnet trainer: dataset tools, architecture search, training, evaluation, int8 quantization",
+	SilenceUsage:  true,
+	SilenceErrors: true,
+	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		return setupLogging(cmd)
+	},
+}
+
+var logLevel string
+
+func init() {
+	rootCmd.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+func setupLogging(cmd *cobra.Command) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
+}
+
+func main() {
+	if err := rootCmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "trainer:", err)
+		os.Exit(1)
+	}
+}
