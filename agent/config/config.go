@@ -1,0 +1,279 @@
+// Package config reads the agent's YAML configuration strictly: unknown keys
+// are errors naming the key and its line, bad values are errors naming the
+// key, and everything left out gets a sane default.
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is the whole agent configuration (/etc/trapnet/agent.yaml).
+type Config struct {
+	Trap      Trap      `yaml:"trap"`
+	Capture   Capture   `yaml:"capture"`
+	Model     Model     `yaml:"model"`
+	Uncertain Uncertain `yaml:"uncertain"`
+	Outbox    Outbox    `yaml:"outbox"`
+	MQTT      MQTT      `yaml:"mqtt"`
+	Health    Health    `yaml:"health"`
+	Alerts    []Alert   `yaml:"alerts"`
+}
+
+// Trap identifies the trap and where it stands.
+type Trap struct {
+	// ID is the trap id, used in topics and messages ([A-Za-z0-9_-]+).
+	ID string `yaml:"id"`
+	// Location of the trap.
+	Location Location `yaml:"location"`
+	// Timezone (IANA name) for the local capture date; default UTC.
+	Timezone string `yaml:"timezone"`
+	// Static metadata columns attached to every specimen (e.g. habitat).
+	Static map[string]string `yaml:"static"`
+}
+
+// Location is the trap's position and administrative region.
+type Location struct {
+	Lat     *float64 `yaml:"lat"`
+	Lon     *float64 `yaml:"lon"`
+	Country string   `yaml:"country"`
+	Region  string   `yaml:"region"`
+}
+
+// Capture says when frames are taken and how pixels map to millimetres.
+type Capture struct {
+	// Interval between captures when the trigger is "interval".
+	Interval time.Duration `yaml:"interval"`
+	// Trigger is "interval" (capture every Interval) or "files" (process new
+	// image files in WatchDir as they appear).
+	Trigger string `yaml:"trigger"`
+	// WatchDir is the folder of incoming frames (trigger "files").
+	WatchDir string `yaml:"watch_dir"`
+	// PixelsPerMM is the camera's scale on the sticky card.
+	PixelsPerMM float64 `yaml:"pixels_per_mm"`
+}
+
+// Model is the classifier and its acceptance rules.
+type Model struct {
+	// Path of the active .tflite model.
+	Path string `yaml:"path"`
+	// TopK labels reported per specimen.
+	TopK int `yaml:"top_k"`
+	// MinConfidence below which a result is "uncertain".
+	MinConfidence float64 `yaml:"min_confidence"`
+	// PublicKey is the ed25519 public key file (PEM) that model updates
+	// must be signed with; empty disables remote updates.
+	PublicKey string `yaml:"public_key"`
+	// MaxUpdateBytes caps a downloaded model.
+	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
+}
+
+// Uncertain is where low-confidence crops are kept for labelling.
+type Uncertain struct {
+	// Dir holds images/ and labels.csv in the trainer's generic CSV layout;
+	// empty disables keeping crops.
+	Dir string `yaml:"dir"`
+	// MaxBytes is the disk quota of Dir; the oldest crops go first.
+	MaxBytes int64 `yaml:"max_bytes"`
+}
+
+// Outbox is the durable queue between classification and MQTT.
+type Outbox struct {
+	// Path of the bbolt file.
+	Path string `yaml:"path"`
+	// MaxMessages kept; beyond it the oldest are dropped (and counted).
+	MaxMessages int `yaml:"max_messages"`
+	// MaxBytes of payload kept; beyond it the oldest are dropped.
+	MaxBytes int64 `yaml:"max_bytes"`
+}
+
+// MQTT is the broker connection.
+type MQTT struct {
+	// Broker URL: tcp://host:1883, ssl://host:8883 or tls://host:8883.
+	Broker string `yaml:"broker"`
+	// ClientID; default "trapnet-<trap id>".
+	ClientID string `yaml:"client_id"`
+	// TopicPrefix; default "trapnet/<trap id>/". Must end with "/".
+	TopicPrefix string `yaml:"topic_prefix"`
+	Username    string `yaml:"username"`
+	// PasswordFile holds the password (first line); never logged.
+	PasswordFile string `yaml:"password_file"`
+	// CAFile verifies the broker; CertFile/KeyFile authenticate the trap.
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// KeepAlive interval.
+	KeepAlive time.Duration `yaml:"keepalive"`
+	// AckTimeout is how long to wait for a PUBACK before retrying.
+	AckTimeout time.Duration `yaml:"ack_timeout"`
+	// HomeAssistant publishes MQTT discovery messages.
+	HomeAssistant HomeAssistant `yaml:"home_assistant"`
+}
+
+// HomeAssistant configures MQTT discovery.
+type HomeAssistant struct {
+	Enabled bool `yaml:"enabled"`
+	// DiscoveryPrefix; default "homeassistant".
+	DiscoveryPrefix string `yaml:"discovery_prefix"`
+}
+
+// Health is the periodic health message.
+type Health struct {
+	Interval time.Duration `yaml:"interval"`
+}
+
+// Alert is one rule: at least MinCount specimens of Labels with confidence
+// >= MinConfidence within Window raise an alert.
+type Alert struct {
+	Name string `yaml:"name"`
+	// Labels are species or genus names; a genus matches every species
+	// label starting with "<genus> ".
+	Labels        []string      `yaml:"labels"`
+	MinCount      int           `yaml:"min_count"`
+	Window        time.Duration `yaml:"window"`
+	MinConfidence float64       `yaml:"min_confidence"`
+}
+
+// Default returns the configuration used for every key left out.
+func Default() Config {
+	return Config{
+		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", PixelsPerMM: 10},
+		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20},
+		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
+		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
+		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
+		Health:    Health{Interval: 60 * time.Second},
+	}
+}
+
+// Prefix returns the topic prefix, "trapnet/<trap id>/" unless configured.
+func (c *Config) Prefix() string {
+	if c.MQTT.TopicPrefix != "" {
+		return c.MQTT.TopicPrefix
+	}
+	return "trapnet/" + c.Trap.ID + "/"
+}
+
+// Location returns the configured time zone (UTC when none).
+func (c *Config) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.Trap.Timezone); err == nil && c.Trap.Timezone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// Validate checks every value and names the key of the first bad one.
+func (c *Config) Validate() error {
+	bad := func(key string, format string, a ...any) error {
+		return fmt.Errorf("config key %s: %s", key, fmt.Sprintf(format, a...))
+	}
+	if c.Trap.ID == "" {
+		return bad("trap.id", "required")
+	}
+	if strings.IndexFunc(c.Trap.ID, func(r rune) bool {
+		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) >= 0 {
+		return bad("trap.id", "%q: only letters, digits, '-' and '_' are allowed", c.Trap.ID)
+	}
+	if l := c.Trap.Location; (l.Lat == nil) != (l.Lon == nil) {
+		return bad("trap.location", "set both lat and lon or neither")
+	}
+	if l := c.Trap.Location.Lat; l != nil && (*l < -90 || *l > 90) {
+		return bad("trap.location.lat", "%v is outside [-90, 90]", *l)
+	}
+	if l := c.Trap.Location.Lon; l != nil && (*l < -180 || *l > 180) {
+		return bad("trap.location.lon", "%v is outside [-180, 180]", *l)
+	}
+	if c.Trap.Timezone != "" {
+		if _, err := time.LoadLocation(c.Trap.Timezone); err != nil {
+			return bad("trap.timezone", "%v", err)
+		}
+	}
+	switch c.Capture.Trigger {
+	case "interval":
+		if c.Capture.Interval <= 0 {
+			return bad("capture.interval", "must be > 0, got %v", c.Capture.Interval)
+		}
+	case "files":
+		if c.Capture.WatchDir == "" {
+			return bad("capture.watch_dir", "required when capture.trigger is files")
+		}
+	default:
+		return bad("capture.trigger", "%q: want interval or files", c.Capture.Trigger)
+	}
+	if !(c.Capture.PixelsPerMM > 0) {
+		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)
+	}
+	if c.Model.Path == "" {
+		return bad("model.path", "required")
+	}
+	if c.Model.TopK < 1 {
+		return bad("model.top_k", "must be >= 1, got %d", c.Model.TopK)
+	}
+	if c.Model.MinConfidence < 0 || c.Model.MinConfidence > 1 {
+		return bad("model.min_confidence", "%v is outside [0, 1]", c.Model.MinConfidence)
+	}
+	if c.Model.MaxUpdateBytes <= 0 {
+		return bad("model.max_update_bytes", "must be > 0")
+	}
+	if c.Uncertain.MaxBytes < 0 {
+		return bad("uncertain.max_bytes", "must be >= 0")
+	}
+	if c.Outbox.Path == "" {
+		return bad("outbox.path", "required")
+	}
+	if c.Outbox.MaxMessages < 1 {
+		return bad("outbox.max_messages", "must be >= 1, got %d", c.Outbox.MaxMessages)
+	}
+	if c.Outbox.MaxBytes < 1024 {
+		return bad("outbox.max_bytes", "must be >= 1024, got %d", c.Outbox.MaxBytes)
+	}
+	if err := c.MQTT.validate(bad); err != nil {
+		return err
+	}
+	if p := c.MQTT.TopicPrefix; p != "" && (!strings.HasSuffix(p, "/") || strings.ContainsAny(p, "#+")) {
+		return bad("mqtt.topic_prefix", "%q must end with '/' and contain no wildcards", p)
+	}
+	if c.Health.Interval <= 0 {
+		return bad("health.interval", "must be > 0, got %v", c.Health.Interval)
+	}
+	for i, a := range c.Alerts {
+		key := fmt.Sprintf("alerts[%d]", i)
+		switch {
+		case a.Name == "":
+			return bad(key+".name", "required")
+		case len(a.Labels) == 0:
+			return bad(key+".labels", "at least one species or genus required")
+		case a.MinCount < 1:
+			return bad(key+".min_count", "must be >= 1, got %d", a.MinCount)
+		case a.Window <= 0:
+			return bad(key+".window", "must be > 0, got %v", a.Window)
+		case a.MinConfidence < 0 || a.MinConfidence > 1:
+			return bad(key+".min_confidence", "%v is outside [0, 1]", a.MinConfidence)
+		}
+	}
+	return nil
+}
+
+func (m *MQTT) validate(bad func(string, string, ...any) error) error {
+	switch {
+	case strings.HasPrefix(m.Broker, "tcp://"), strings.HasPrefix(m.Broker, "mqtt://"):
+	case strings.HasPrefix(m.Broker, "ssl://"), strings.HasPrefix(m.Broker, "tls://"), strings.HasPrefix(m.Broker, "mqtts://"):
+	default:
+		return bad("mqtt.broker", "%q: want tcp://, mqtt://, ssl://, tls:// or mqtts:// URL", m.Broker)
+	}
+	if (m.CertFile == "") != (m.KeyFile == "") {
+		return bad("mqtt.cert_file", "cert_file and key_file go together")
+	}
+	if m.PasswordFile != "" && m.Username == "" {
+		return bad("mqtt.username", "required with mqtt.password_file")
+	}
+	if m.KeepAlive < time.Second {
+		return bad("mqtt.keepalive", "must be >= 1s, got %v", m.KeepAlive)
+	}
+	if m.AckTimeout <= 0 {
+		return bad("mqtt.ack_timeout", "must be > 0, got %v", m.AckTimeout)
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := Load("../../deploy/agent.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Trap.ID != "trap-01" || c.Prefix() != "trapnet/trap-01/" || c.Capture.Interval != time.Minute {
+		t.Fatalf("unexpected config %+v", c)
+	}
+	if len(c.Alerts) != 2 || c.Alerts[1].Window != 6*time.Hour {
+		t.Fatalf("alerts = %+v", c.Alerts)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Parse([]byte("trap: {id: t1}\n"), "mini.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model.TopK != 5 || c.Health.Interval != time.Minute || c.Outbox.MaxMessages != 100000 || c.Location() != time.UTC {
+		t.Fatalf("defaults not applied: %+v", c)
+	}
+}
+
+func TestBadConfigs(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		want       []string // substrings of the error
+	}{
+		{"unknown top key", "trap: {id: t}\nfoo: 1\n", []string{"line 2", "unknown key foo"}},
+		{"unknown nested key", "trap:\n  id: t\nmqtt:\n  brokr: tcp://x:1\n", []string{"line 4", "unknown key mqtt.brokr"}},
+		{"bad duration", "trap: {id: t}\nmqtt:\n  keepalive: soon\n", []string{"line 3", "mqtt.keepalive"}},
+		{"bad number", "trap: {id: t}\nmodel:\n  top_k: many\n", []string{"model.top_k"}},
+		{"missing id", "model: {top_k: 3}\n", []string{"trap.id", "required"}},
+		{"bad id", "trap: {id: 'a/b'}\n", []string{"trap.id"}},
+		{"lat out of range", "trap: {id: t, location: {lat: 95, lon: 0}}\n", []string{"trap.location.lat"}},
+		{"lat without lon", "trap: {id: t, location: {lat: 5}}\n", []string{"trap.location"}},
+		{"bad tz", "trap: {id: t, timezone: Mars/Olympus}\n", []string{"trap.timezone"}},
+		{"confidence", "trap: {id: t}\nmodel: {min_confidence: 1.5}\n", []string{"model.min_confidence"}},
+		{"trigger", "trap: {id: t}\ncapture: {trigger: sometimes}\n", []string{"capture.trigger"}},
+		{"files without dir", "trap: {id: t}\ncapture: {trigger: files}\n", []string{"capture.watch_dir"}},
+		{"broker scheme", "trap: {id: t}\nmqtt: {broker: 'http://x'}\n", []string{"mqtt.broker"}},
+		{"prefix", "trap: {id: t}\nmqtt: {topic_prefix: 'a/#'}\n", []string{"mqtt.topic_prefix"}},
+		{"alert count", "trap: {id: t}\nalerts:\n  - {name: a, labels: [x], min_count: 0, window: 1h}\n", []string{"alerts[0].min_count"}},
+		{"alert key", "trap: {id: t}\nalerts:\n  - {name: a, labls: [x]}\n", []string{"unknown key alerts[0].labls"}},
+		{"password without user", "trap: {id: t}\nmqtt: {password_file: /p}\n", []string{"mqtt.username"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.yaml), "agent.yaml")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
