@@ -1,0 +1,263 @@
+// Package outbox is the agent's durable message queue: every result is
+// committed (fsync'd) to a bbolt file before it is published, and removed
+// only once the broker acknowledged it. The queue is bounded by message count
+// and payload bytes; when full, the oldest messages are dropped and counted.
+package outbox
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	msgBucket  = []byte("msgs")
+	metaBucket = []byte("meta")
+	droppedKey = []byte("dropped")
+)
+
+// Message is what the publisher sends.
+type Message struct {
+	Topic    string
+	Payload  []byte
+	QoS      byte
+	Retained bool
+}
+
+// Entry is a queued message and its sequence number (increasing, never reused).
+type Entry struct {
+	Seq uint64
+	Message
+}
+
+// Options bound the queue.
+type Options struct {
+	// MaxMessages kept (0: unbounded).
+	MaxMessages int
+	// MaxBytes of topics+payloads kept (0: unbounded).
+	MaxBytes int64
+	// NoSync skips fsync: survives a process crash but not a power cut.
+	NoSync bool
+}
+
+// Outbox is a bbolt-backed FIFO. It is safe for concurrent use.
+type Outbox struct {
+	db   *bolt.DB
+	opt  Options
+	mu   sync.Mutex
+	n    int
+	size int64
+	drop uint64
+	wake chan struct{}
+}
+
+// Open opens (or creates) the outbox file at path.
+func Open(path string, opt Options) (*Outbox, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: opt.NoSync})
+	if err != nil {
+		return nil, fmt.Errorf("outbox %s: %w", path, err)
+	}
+	o := &Outbox{db: db, opt: opt, wake: make(chan struct{}, 1)}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(msgBucket)
+		if err != nil {
+			return err
+		}
+		m, err := tx.CreateBucketIfNotExists(metaBucket)
+		if err != nil {
+			return err
+		}
+		if v := m.Get(droppedKey); len(v) == 8 {
+			o.drop = binary.BigEndian.Uint64(v)
+		}
+		return b.ForEach(func(k, v []byte) error {
+			o.n++
+			o.size += int64(len(v))
+			return nil
+		})
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("outbox %s: %w", path, err)
+	}
+	return o, nil
+}
+
+// Close closes the file.
+func (o *Outbox) Close() error { return o.db.Close() }
+
+// Put commits msgs in one transaction (one fsync) and returns their sequence
+// numbers. If the queue is then over its bounds the oldest entries are
+// dropped in the same transaction.
+func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	seqs := make([]uint64, len(msgs))
+	n, size, drop := o.n, o.size, o.drop
+	err := o.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(msgBucket)
+		for i, m := range msgs {
+			if len(m.Topic) > 0xffff {
+				return fmt.Errorf("outbox: topic of %d bytes is too long", len(m.Topic))
+			}
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			v := encode(m)
+			if err := b.Put(key(seq), v); err != nil {
+				return err
+			}
+			seqs[i] = seq
+			n++
+			size += int64(len(v))
+		}
+		c := b.Cursor()
+		dropped := false
+		for k, v := c.First(); k != nil && o.over(n, size); k, v = c.First() {
+			size -= int64(len(v))
+			n--
+			drop++
+			dropped = true
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		if dropped {
+			return tx.Bucket(metaBucket).Put(droppedKey, key(drop))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.n, o.size, o.drop = n, size, drop
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+	return seqs, nil
+}
+
+func (o *Outbox) over(n int, size int64) bool {
+	return n > 1 && (o.opt.MaxMessages > 0 && n > o.opt.MaxMessages || o.opt.MaxBytes > 0 && size > o.opt.MaxBytes)
+}
+
+// Peek returns up to max of the oldest entries, oldest first.
+func (o *Outbox) Peek(max int) ([]Entry, error) {
+	var out []Entry
+	err := o.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(msgBucket).Cursor()
+		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
+			m, err := decode(v)
+			if err != nil {
+				return fmt.Errorf("outbox entry %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Message: m})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Ack removes the acknowledged entries (missing ones, e.g. already dropped,
+// are ignored).
+func (o *Outbox) Ack(seqs ...uint64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n, size := o.n, o.size
+	err := o.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(msgBucket)
+		for _, s := range seqs {
+			k := key(s)
+			if v := b.Get(k); v != nil {
+				n--
+				size -= int64(len(v))
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	o.n, o.size = n, size
+	return nil
+}
+
+// Stats is the queue's current state.
+type Stats struct {
+	// Depth is the number of queued messages, Bytes their encoded size.
+	Depth int   `json:"depth"`
+	Bytes int64 `json:"bytes"`
+	// Dropped counts messages dropped by the bounds, ever.
+	Dropped uint64 `json:"dropped"`
+}
+
+// Stats returns the queue's depth, size and drop count.
+func (o *Outbox) Stats() Stats {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return Stats{Depth: o.n, Bytes: o.size, Dropped: o.drop}
+}
+
+// Wake is signalled (without blocking) after each Put.
+func (o *Outbox) Wake() <-chan struct{} { return o.wake }
+
+// Check runs bbolt's consistency check.
+func (o *Outbox) Check() error {
+	return o.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+func key(seq uint64) []byte {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], seq)
+	return k[:]
+}
+
+// encode: flags(1) qos(1) topicLen(2) topic payload.
+func encode(m Message) []byte {
+	v := make([]byte, 4+len(m.Topic)+len(m.Payload))
+	if m.Retained {
+		v[0] = 1
+	}
+	v[1] = m.QoS
+	binary.BigEndian.PutUint16(v[2:], uint16(len(m.Topic)))
+	copy(v[4:], m.Topic)
+	copy(v[4+len(m.Topic):], m.Payload)
+	return v
+}
+
+func decode(v []byte) (Message, error) {
+	if len(v) < 4 {
+		return Message{}, fmt.Errorf("record of %d bytes is too short", len(v))
+	}
+	tl := int(binary.BigEndian.Uint16(v[2:]))
+	if 4+tl > len(v) || v[1] > 2 {
+		return Message{}, fmt.Errorf("corrupt record (topic length %d, qos %d, size %d)", tl, v[1], len(v))
+	}
+	return Message{
+		Retained: v[0]&1 != 0,
+		QoS:      v[1],
+		Topic:    string(v[4 : 4+tl]),
+		Payload:  append([]byte(nil), v[4+tl:]...),
+	}, nil
+}
