@@ -1,0 +1,121 @@
+// Package camera provides trap frames to the agent through one interface,
+// Source, with three implementations:
+//
+//   - Files: a fixed list of image files (tests, replays);
+//   - Folder: a polling folder watcher (frames dropped by another program or
+//     a camera's FTP upload); processed files go to done/, unreadable ones to
+//     rejected/ next to a .reason.txt file;
+//   - Capture (build tag gocv only): OpenCV VideoCapture on a device index,
+//     a stream URL or a file pattern such as frames/frame_%03d.png.
+//
+// Corrupt, empty or truncated images never stop a source: they are rejected
+// with a reason (reported through Options.OnReject) and the source moves on.
+// The default build is pure Go (PNG, JPEG and GIF decoding).
+package camera
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // register GIF decoding
+	_ "image/jpeg" // register JPEG decoding
+	_ "image/png"  // register PNG decoding
+	"io"
+	"os"
+	"time"
+)
+
+// Frame is one captured image.
+type Frame struct {
+	// ID identifies the frame within its source: the file's base name for
+	// Files and Folder, a running number for Capture.
+	ID string
+	// Image is the decoded frame.
+	Image image.Image
+	// Path is the file the frame was read from ("" for live capture).
+	Path string
+	// Time is the capture time: the file's modification time, or the time
+	// the frame was grabbed.
+	Time time.Time
+}
+
+// Source yields frames. Next blocks until a frame is available, the source
+// is exhausted (io.EOF), the context ends (ctx.Err()) or the source is closed
+// (ErrClosed). Sources are not safe for concurrent use of Next.
+type Source interface {
+	Next(ctx context.Context) (Frame, error)
+	Close() error
+}
+
+// ErrClosed is returned by Next after Close.
+var ErrClosed = errors.New("camera: source closed")
+
+// Rejection describes a file a source skipped.
+type Rejection struct {
+	Path   string
+	Reason error
+}
+
+// Options are shared by the file-based sources.
+type Options struct {
+	// MaxPixels rejects images with more pixels than this before decoding
+	// (decompression bombs). 0 means 100 megapixels.
+	MaxPixels int
+	// OnReject, if set, is called for every skipped file.
+	OnReject func(Rejection)
+}
+
+func (o Options) maxPixels() int {
+	if o.MaxPixels <= 0 {
+		return 100 << 20
+	}
+	return o.MaxPixels
+}
+
+// DecodeFile reads and decodes one image file. It checks the header and size
+// before decoding and turns decoder panics into errors, so corrupt, empty or
+// truncated files give an error naming the file and the problem.
+func DecodeFile(path string, maxPixels int) (image.Image, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("camera: %s: %w", path, err)
+	}
+	img, err := decodeBytes(data, maxPixels)
+	if err != nil {
+		return nil, fmt.Errorf("camera: %s: %w", path, err)
+	}
+	return img, nil
+}
+
+func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
+	if len(data) == 0 {
+		return nil, errors.New("empty file")
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not a readable image: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%s image has size %dx%d", format, cfg.Width, cfg.Height)
+	}
+	if maxPixels > 0 && int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return nil, fmt.Errorf("%s image %dx%d exceeds %d pixels", format, cfg.Width, cfg.Height, maxPixels)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("%s decoder panicked: %v", format, r)
+		}
+	}()
+	img, _, err = image.Decode(bytes.NewReader(data))
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("truncated %s image: %w", format, err)
+		}
+		return nil, fmt.Errorf("corrupt %s image: %w", format, err)
+	}
+	return img, nil
+}
+
+var errNotRegular = errors.New("not a regular file")
