@@ -1,0 +1,144 @@
+package detect
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+func boxesOf(ss []Specimen) []image.Rectangle {
+	out := make([]image.Rectangle, len(ss))
+	for i, s := range ss {
+		out[i] = s.Box
+	}
+	return out
+}
+
+func TestDetectSyntheticFrames(t *testing.T) {
+	tests := []struct {
+		name string
+		spec frameSpec
+	}{
+		{"white sheet", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 20, debris: 60, noise: 4, seed: 1}},
+		{"yellow card", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 20, debris: 60, noise: 4, yellow: true, seed: 2}},
+		{"noisy sheet", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 15, debris: 100, noise: 9, seed: 3}},
+		{"small frame", frameSpec{w: 800, h: 600, ppm: 4, specimens: 6, debris: 20, noise: 4, seed: 4}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := makeFrame(tc.spec)
+			got, err := Detect(f.img, DefaultOptions(f.ppm))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, prec, pairs := matchScore(f.boxes, boxesOf(got), 0.5)
+			t.Logf("%d specimens, %d detections: recall %.3f precision %.3f", len(f.boxes), len(got), rec, prec)
+			if rec < 0.9 || prec < 0.9 {
+				for gi, g := range f.boxes {
+					if _, ok := pairs[gi]; !ok {
+						t.Logf("missed gt %v", g)
+					}
+				}
+				t.Errorf("recall %.3f precision %.3f, want both >= 0.9", rec, prec)
+			}
+			// Measured area of body+wings should be within 30% of the drawn area.
+			for gi, di := range pairs {
+				s := got[di]
+				if r := s.AreaPx / f.areas[gi]; r < 0.7 || r > 1.3 {
+					t.Errorf("specimen %v: area %.0f px, drawn %.0f px", s.Box, s.AreaPx, f.areas[gi])
+				}
+				if math.Abs(s.AreaMM2-s.AreaPx/(f.ppm*f.ppm)) > 1e-9 {
+					t.Errorf("AreaMM2 %v inconsistent with AreaPx %v", s.AreaMM2, s.AreaPx)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectBlankAndBadInput(t *testing.T) {
+	blank := image.NewGray(image.Rect(0, 0, 300, 200))
+	for i := range blank.Pix {
+		blank.Pix[i] = 230
+	}
+	tests := []struct {
+		name    string
+		img     image.Image
+		opts    Options
+		wantErr bool
+	}{
+		{"blank sheet", blank, DefaultOptions(5), false},
+		{"nil image", nil, DefaultOptions(5), true},
+		{"empty image", image.NewRGBA(image.Rectangle{}), DefaultOptions(5), true},
+		{"tiny image", image.NewRGBA(image.Rect(0, 0, 8, 8)), DefaultOptions(5), true},
+		{"black frame", image.NewGray(image.Rect(0, 0, 300, 200)), DefaultOptions(5), false},
+		{"no scale", blank, Options{}, true},
+		{"bad thresholds", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.5, StrongThreshold: 0.2}, true},
+		{"min above max", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.1, StrongThreshold: 0.2, MinAreaMM2: 5, MaxAreaMM2: 1}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Detect(tc.img, tc.opts)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
+			}
+			if len(got) != 0 {
+				t.Errorf("got %d specimens on a featureless frame", len(got))
+			}
+		})
+	}
+}
+
+// TestDetectMeasurement checks length, width and orientation on a single
+// drawn ellipse of known size, with a non-zero image origin.
+func TestDetectMeasurement(t *testing.T) {
+	const ppm = 4.0
+	img := image.NewGray(image.Rect(100, 50, 700, 450))
+	L, W := 40.0, 16.0 // pixels: 10 mm x 4 mm
+	cx, cy, ang := 400.0, 250.0, math.Pi/6
+	for y := 50; y < 450; y++ {
+		for x := 100; x < 700; x++ {
+			dx, dy := float64(x)+0.5-cx, float64(y)+0.5-cy
+			u := dx*math.Cos(ang) + dy*math.Sin(ang)
+			v := -dx*math.Sin(ang) + dy*math.Cos(ang)
+			g := uint8(220)
+			if (u/(L/2))*(u/(L/2))+(v/(W/2))*(v/(W/2)) <= 1 {
+				g = 40
+			}
+			img.SetGray(x, y, colorGray(g))
+		}
+	}
+	got, err := Detect(img, DefaultOptions(ppm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d specimens, want 1", len(got))
+	}
+	s := got[0]
+	checks := []struct {
+		name      string
+		got, want float64
+		tol       float64
+	}{
+		{"LengthMM", s.LengthMM, 10, 0.4},
+		{"WidthMM", s.WidthMM, 4, 0.4},
+		{"AreaMM2", s.AreaMM2, math.Pi * 5 * 2, 1.5},
+		{"CenterX", s.CenterX, cx, 1},
+		{"CenterY", s.CenterY, cy, 1},
+		{"Orientation", s.Orientation, ang, 0.05},
+	}
+	for _, c := range checks {
+		if math.Abs(c.got-c.want) > c.tol {
+			t.Errorf("%s = %.3f, want %.3f ± %.2f", c.name, c.got, c.want, c.tol)
+		}
+	}
+	if s.Solidity < 0.8 || s.Solidity > 1 {
+		t.Errorf("Solidity = %.3f, want an ellipse's ~0.9", s.Solidity)
+	}
+	if s.TouchesEdge {
+		t.Error("TouchesEdge set for a centred specimen")
+	}
+}
+
+func colorGray(v uint8) color.Gray { return color.Gray{Y: v} }

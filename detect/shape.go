@@ -1,0 +1,111 @@
+package detect
+
+import (
+	"math"
+	"sort"
+)
+
+// moments accumulates the zeroth to second moments of a pixel set.
+type moments struct {
+	n, sx, sy, sxx, syy, sxy float64
+}
+
+func (m *moments) add(x, y float64) {
+	m.n++
+	m.sx += x
+	m.sy += y
+	m.sxx += x * x
+	m.syy += y * y
+	m.sxy += x * y
+}
+
+// axes returns the centroid, the major and minor axis lengths of the ellipse
+// with the same second moments (4*sqrt(eigenvalue); a pixel's own extent is
+// included through the 1/12 variance of a unit square) and the major axis
+// angle in (-pi/2, pi/2].
+func (m moments) axes() (cx, cy, major, minor, angle float64) {
+	if m.n == 0 {
+		return 0, 0, 0, 0, 0
+	}
+	cx, cy = m.sx/m.n, m.sy/m.n
+	vxx := m.sxx/m.n - cx*cx + 1.0/12
+	vyy := m.syy/m.n - cy*cy + 1.0/12
+	vxy := m.sxy/m.n - cx*cy
+	tr, det := vxx+vyy, vxx*vyy-vxy*vxy
+	disc := math.Sqrt(math.Max(tr*tr/4-det, 0))
+	l1, l2 := tr/2+disc, math.Max(tr/2-disc, 0)
+	angle = 0.5 * math.Atan2(2*vxy, vxx-vyy)
+	if angle <= -math.Pi/2 {
+		angle += math.Pi
+	}
+	return cx, cy, 4 * math.Sqrt(l1), 4 * math.Sqrt(l2), angle
+}
+
+// hullArea returns the area of the convex hull of the pixel squares whose
+// rows run from spans[i].lo to spans[i].hi (inclusive) on row spans[i].y.
+func hullArea(spans []span) float64 {
+	pts := make([][2]float64, 0, 4*len(spans))
+	for _, s := range spans {
+		y := float64(s.y)
+		pts = append(pts, [2]float64{float64(s.lo), y}, [2]float64{float64(s.lo), y + 1},
+			[2]float64{float64(s.hi + 1), y}, [2]float64{float64(s.hi + 1), y + 1})
+	}
+	if len(pts) < 3 {
+		return 0
+	}
+	sort.Slice(pts, func(i, j int) bool {
+		if pts[i][0] != pts[j][0] {
+			return pts[i][0] < pts[j][0]
+		}
+		return pts[i][1] < pts[j][1]
+	})
+	cross := func(o, a, b [2]float64) float64 {
+		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
+	}
+	// Andrew's monotone chain.
+	hull := make([][2]float64, 0, 2*len(pts))
+	for _, p := range pts {
+		for len(hull) >= 2 && cross(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
+			hull = hull[:len(hull)-1]
+		}
+		hull = append(hull, p)
+	}
+	lower := len(hull) + 1
+	for i := len(pts) - 2; i >= 0; i-- {
+		p := pts[i]
+		for len(hull) >= lower && cross(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
+			hull = hull[:len(hull)-1]
+		}
+		hull = append(hull, p)
+	}
+	a := 0.0
+	for i := 0; i < len(hull)-1; i++ {
+		a += hull[i][0]*hull[i+1][1] - hull[i+1][0]*hull[i][1]
+	}
+	return math.Abs(a) / 2
+}
+
+// span is the horizontal extent of a component on one row.
+type span struct{ y, lo, hi int }
+
+// componentSpans returns, for each row of c's box, the leftmost and
+// rightmost pixel labelled c.label.
+func componentSpans(labels []int32, w int, c component) []span {
+	spans := make([]span, 0, c.y1-c.y0)
+	for y := c.y0; y < c.y1; y++ {
+		row := labels[y*w : y*w+w]
+		lo, hi := -1, -1
+		for x := c.x0; x < c.x1; x++ {
+			if row[x] == c.label {
+				if lo < 0 {
+					lo = x
+				}
+				hi = x
+			}
+		}
+		if lo >= 0 {
+			spans = append(spans, span{y, lo, hi})
+		}
+	}
+	return spans
+}
