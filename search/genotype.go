@@ -1,0 +1,173 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+)
+
+// Edge is one kept (or dropped) edge of a derived cell: intermediate node
+// Node (0-based) receives Op applied to state Input, where inputs 0 and 1 are
+// the outputs of the two previous cells and 2+i is intermediate node i.
+type Edge struct {
+	Op     string  `json:"op"`
+	Input  int     `json:"input"`
+	Node   int     `json:"node"`
+	Weight float64 `json:"weight,omitempty"` // softmax weight of Op at derivation
+}
+
+// CellSpec is the discrete structure of one cell type.
+type CellSpec struct {
+	Edges  []Edge
+	Concat []int // states concatenated as the cell output (2+i for node i)
+}
+
+// Genotype is the result of the search, in DARTS's shape (normal,
+// normal_concat, reduce, reduce_concat) with edges as objects, plus what was
+// dropped and the final alpha matrices (rows in DARTS edge order, columns in
+// Ops order).
+type Genotype struct {
+	Normal       []Edge `json:"normal"`
+	NormalConcat []int  `json:"normal_concat"`
+	Reduce       []Edge `json:"reduce"`
+	ReduceConcat []int  `json:"reduce_concat"`
+	// Nodes is the number of intermediate nodes per cell in the supernet.
+	Nodes int `json:"nodes"`
+	// Ops names the alpha columns.
+	Ops []string `json:"ops,omitempty"`
+	// DroppedNormal and DroppedReduce are supernet edges left out, with
+	// their strongest non-zero op.
+	DroppedNormal []Edge      `json:"dropped_normal,omitempty"`
+	DroppedReduce []Edge      `json:"dropped_reduce,omitempty"`
+	AlphaNormal   [][]float64 `json:"alpha_normal,omitempty"`
+	AlphaReduce   [][]float64 `json:"alpha_reduce,omitempty"`
+	// Sparsity is edges kept / edges in the supernet (both cell types).
+	Sparsity float64 `json:"sparsity,omitempty"`
+	// Params is the parameter count of the derived net as searched, if known.
+	Params int64 `json:"params,omitempty"`
+}
+
+// NormalCell returns the normal cell's spec.
+func (g *Genotype) NormalCell() CellSpec { return CellSpec{g.Normal, g.NormalConcat} }
+
+// ReduceCell returns the reduction cell's spec.
+func (g *Genotype) ReduceCell() CellSpec { return CellSpec{g.Reduce, g.ReduceConcat} }
+
+// Validate checks op names, node and input indices and the concat lists.
+func (g *Genotype) Validate() error {
+	if g.Nodes < 1 {
+		return fmt.Errorf("genotype: nodes = %d, want >= 1", g.Nodes)
+	}
+	var errs []error
+	check := func(kind string, edges []Edge, concat []int) {
+		if len(concat) == 0 {
+			errs = append(errs, fmt.Errorf("genotype: %s_concat is empty", kind))
+		}
+		for i, c := range concat {
+			if c < 2 || c >= g.Nodes+2 {
+				errs = append(errs, fmt.Errorf("genotype: %s_concat[%d] = %d, want 2..%d", kind, i, c, g.Nodes+1))
+			}
+		}
+		for i, e := range edges {
+			if _, ok := Ops[e.Op]; !ok || e.Op == OpZero {
+				errs = append(errs, fmt.Errorf("genotype: %s[%d]: unknown op %q", kind, i, e.Op))
+			}
+			if e.Node < 0 || e.Node >= g.Nodes {
+				errs = append(errs, fmt.Errorf("genotype: %s[%d]: node %d out of range 0..%d", kind, i, e.Node, g.Nodes-1))
+			}
+			if e.Input < 0 || e.Input >= e.Node+2 {
+				errs = append(errs, fmt.Errorf("genotype: %s[%d]: input %d invalid for node %d (want 0..%d)", kind, i, e.Input, e.Node, e.Node+1))
+			}
+		}
+		for _, c := range concat {
+			if !slices.ContainsFunc(edges, func(e Edge) bool { return e.Node == c-2 }) {
+				errs = append(errs, fmt.Errorf("genotype: %s_concat has node %d, which has no incoming edge", kind, c-2))
+			}
+		}
+		for i, e := range edges {
+			if e.Input >= 2 && !slices.ContainsFunc(edges, func(f Edge) bool { return f.Node == e.Input-2 }) {
+				errs = append(errs, fmt.Errorf("genotype: %s[%d]: input node %d has no incoming edge", kind, i, e.Input-2))
+			}
+		}
+	}
+	check("normal", g.Normal, g.NormalConcat)
+	check("reduce", g.Reduce, g.ReduceConcat)
+	return errors.Join(errs...)
+}
+
+// MarshalJSON-friendly helpers.
+
+// Save writes the genotype as indented JSON after validating it.
+func (g *Genotype) Save(path string) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ParseGenotype decodes and validates a genotype. Edges may also be given in
+// DARTS's list form ["op", input] per edge, two per node in order.
+func ParseGenotype(data []byte) (*Genotype, error) {
+	var raw struct {
+		Genotype
+		Normal json.RawMessage `json:"normal"`
+		Reduce json.RawMessage `json:"reduce"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("genotype: %w", err)
+	}
+	g := raw.Genotype
+	var err error
+	if g.Normal, err = parseEdges(raw.Normal, "normal"); err != nil {
+		return nil, err
+	}
+	if g.Reduce, err = parseEdges(raw.Reduce, "reduce"); err != nil {
+		return nil, err
+	}
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+func parseEdges(data json.RawMessage, kind string) ([]Edge, error) {
+	if len(data) == 0 || string(data) == "null" {
+		return nil, nil
+	}
+	var edges []Edge
+	if err := json.Unmarshal(data, &edges); err == nil {
+		return edges, nil
+	}
+	var pairs [][2]any
+	if err := json.Unmarshal(data, &pairs); err != nil {
+		return nil, fmt.Errorf("genotype: %s: want [{op,input,node}] or [[op, input]]: %w", kind, err)
+	}
+	for i, p := range pairs {
+		op, ok1 := p[0].(string)
+		in, ok2 := p[1].(float64)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("genotype: %s[%d]: want [\"op\", input]", kind, i)
+		}
+		edges = append(edges, Edge{Op: op, Input: int(in), Node: i / 2})
+	}
+	return edges, nil
+}
+
+// LoadGenotype reads and validates a genotype JSON file.
+func LoadGenotype(path string) (*Genotype, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	g, err := ParseGenotype(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, nil
+}

@@ -1,0 +1,166 @@
+package search
+
+import (
+	"math"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// OpBuilder builds one candidate operation of an edge. x has c channels; the
+// output has c channels and spatial size ceil(H/stride) x ceil(W/stride)
+// (stride is 1 on normal edges, 2 on the input edges of a reduction cell).
+// affine selects learnable BN scale/shift (false in the supernet as in DARTS,
+// true in derived nets). Variables are created under ctx, which the caller
+// scopes per edge and op.
+type OpBuilder func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature
+
+// Candidate op names, in the canonical order of the alpha columns.
+const (
+	OpZero          = "zero"
+	OpSkip          = "skip_connect"
+	OpAvgPool3      = "avg_pool_3x3"
+	OpMaxPool3      = "max_pool_3x3"
+	OpSepConv3      = "sep_conv_3x3"
+	OpSepConv5      = "sep_conv_5x5"
+	OpDilConv3      = "dil_conv_3x3"
+	OpDilConv5      = "dil_conv_5x5"
+	OpConv1x1       = "conv_1x1"
+	OpSqueezeExcite = "squeeze_excite"
+)
+
+// OpNames lists every registered op in canonical order.
+var OpNames = []string{OpZero, OpSkip, OpAvgPool3, OpMaxPool3, OpSepConv3, OpSepConv5,
+	OpDilConv3, OpDilConv5, OpConv1x1, OpSqueezeExcite}
+
+// Ops is the op registry: name -> builder. All spatial ops are a Gather of
+// patches from a constant index table (SAME padding, a padding row) followed
+// by a matmul, multiply-and-sum or ReduceMax; BN is BatchNorm.
+var Ops = map[string]OpBuilder{
+	OpZero: func(_ *context.Context, x Feature, c, stride int, _ bool) Feature {
+		ho, wo := OutSize(x.H, stride), OutSize(x.W, stride)
+		return NewFeature(Zeros(x.X.Graph(), shapes.Make(x.X.DType(), ho*wo, x.N(), c)), ho, wo)
+	},
+	OpSkip: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		if stride == 1 {
+			return x
+		}
+		return FactorizedReduce(ctx, x, c, affine)
+	},
+	OpAvgPool3: func(_ *context.Context, x Feature, _, stride int, _ bool) Feature {
+		return AvgPoolSame(x, 3, stride)
+	},
+	OpMaxPool3: func(_ *context.Context, x Feature, _, stride int, _ bool) Feature {
+		return MaxPoolSame(x, 3, stride)
+	},
+	OpSepConv3: sepConv(3),
+	OpSepConv5: sepConv(5),
+	OpDilConv3: dilConv(3),
+	OpDilConv5: dilConv(5),
+	OpConv1x1: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		p, ho, wo := x.Patches(true, 1, 1, stride, 0)
+		y := Pointwise(ctx.In("pw"), Reshape(p, ho*wo, x.N(), x.C()), c)
+		return NewFeature(BatchNorm(ctx, y, affine), ho, wo)
+	},
+	OpSqueezeExcite: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		if stride != 1 {
+			x = FactorizedReduce(ctx.In("reduce"), x, c, affine)
+		}
+		return SqueezeExcite(ctx, x, 4)
+	},
+}
+
+// IsPool reports whether an op is a pooling op (the supernet follows those
+// with a non-affine BN, as DARTS does; derived nets do not).
+func IsPool(name string) bool { return name == OpAvgPool3 || name == OpMaxPool3 }
+
+// Depthwise applies a k x k depthwise convolution (dilation dil, stride) to
+// ReLU(x) when useRelu, else to x. Weight "dw" has shape [k*k, C].
+func Depthwise(ctx *context.Context, x Feature, useRelu bool, k, dil, stride int) Feature {
+	p, ho, wo := x.Patches(useRelu, k, dil, stride, 0) // [O, KK, N, C]
+	w := weightVar(ctx, "dw", heBound(k*k), k*k, x.C()).ValueGraph(x.X.Graph())
+	y := ReduceSum(Mul(p, Reshape(w, 1, k*k, 1, x.C())), 1)
+	return NewFeature(y, ho, wo)
+}
+
+// AvgPoolSame is k x k average pooling with SAME padding, dividing by the number
+// of valid cells.
+func AvgPoolSame(x Feature, k, stride int) Feature {
+	p, ho, wo := x.Patches(false, k, 1, stride, 0)
+	y := Mul(ReduceSum(p, 1), validCounts(x.X.Graph(), x.H, x.W, k, stride))
+	return NewFeature(y, ho, wo)
+}
+
+// MaxPoolSame is k x k max pooling with SAME padding (padding ignored).
+func MaxPoolSame(x Feature, k, stride int) Feature {
+	p, ho, wo := x.Patches(false, k, 1, stride, float32(math.Inf(-1)))
+	return NewFeature(ReduceMax(p, 1), ho, wo)
+}
+
+func sepConv(k int) OpBuilder {
+	return func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		a := Depthwise(ctx.In("dw1"), x, true, k, 1, stride)
+		a = a.With(BatchNorm(ctx.In("bn1"), Pointwise(ctx.In("pw1"), a.X, c), affine))
+		b := Depthwise(ctx.In("dw2"), a, true, k, 1, 1)
+		return b.With(BatchNorm(ctx.In("bn2"), Pointwise(ctx.In("pw2"), b.X, c), affine))
+	}
+}
+
+// dilConv is ReLU, k x k depthwise with dilation 2 (TensorFlow SAME at the
+// given stride, read straight from the index table), 1x1, BN.
+func dilConv(k int) OpBuilder {
+	return func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		a := Depthwise(ctx.In("dw"), x, true, k, 2, stride)
+		return a.With(BatchNorm(ctx, Pointwise(ctx.In("pw"), a.X, c), affine))
+	}
+}
+
+// ReLUConvBN is ReLU, 1x1 convolution to c channels, BN (DARTS's cell
+// preprocessing).
+func ReLUConvBN(ctx *context.Context, x Feature, c int, affine bool) Feature {
+	return x.With(BatchNorm(ctx, Pointwise(ctx.In("pw"), x.Relu(), c), affine))
+}
+
+// FactorizedReduce halves the spatial size: ReLU, then the first c/2 output
+// channels are a 1x1 conv of the pixels (2i, 2j) and the other c - c/2 a 1x1
+// conv of the pixels (2i+1, 2j+1) (i.e. a 2x2 stride-2 VALID conv using tap
+// (0,0) or (1,1)), then BN.
+func FactorizedReduce(ctx *context.Context, x Feature, c int, affine bool) Feature {
+	g := x.X.Graph()
+	r := x.Relu()
+	src := Concatenate([]*Node{r, zeroRow(r)}, 0)
+	ho, wo := OutSize(x.H, 2), OutSize(x.W, 2)
+	var parts []*Node
+	for i, off := range []int{0, 1} {
+		idx := make([]int32, 0, ho*wo)
+		for oy := 0; oy < ho; oy++ {
+			for ox := 0; ox < wo; ox++ {
+				iy, ix := 2*oy+off, 2*ox+off
+				if iy >= x.H || ix >= x.W {
+					idx = append(idx, int32(x.H*x.W))
+				} else {
+					idx = append(idx, int32(iy*x.W+ix))
+				}
+			}
+		}
+		p := Gather(src, ConstCachedTensor(g, tensors.FromFlatDataAndDimensions(idx, ho*wo, 1)))
+		out := c / 2
+		if i == 1 {
+			out = c - c/2
+		}
+		parts = append(parts, Pointwise(ctx.Inf("conv%d", i+1), p, out))
+	}
+	return NewFeature(BatchNorm(ctx, Concatenate(parts, 2), affine), ho, wo)
+}
+
+// SqueezeExcite rescales channels: global mean -> FC(C/ratio) -> ReLU ->
+// FC(C) -> sigmoid -> channel-wise scale of x.
+func SqueezeExcite(ctx *context.Context, x Feature, ratio int) Feature {
+	hidden := max(x.C()/ratio, 1)
+	s := ReduceMean(x.X, 0) // [N, C]
+	s = relu(Dense(ctx.In("fc1"), s, hidden))
+	s = Sigmoid(Dense(ctx.In("fc2"), s, x.C()))
+	return x.With(Mul(x.X, InsertAxes(s, 0)))
+}
