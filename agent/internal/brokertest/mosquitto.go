@@ -1,0 +1,128 @@
+package brokertest
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Mosquitto is a mosquitto subprocess listening with TLS on 127.0.0.1 and
+// requiring a username and password.
+type Mosquitto struct {
+	URL                string // ssl://127.0.0.1:port
+	CAFile             string // PEM of the CA that signed the server certificate
+	Username, Password string
+	PasswordFile       string // the password, for the client (one line)
+	Log                *bytes.Buffer
+}
+
+// StartMosquitto starts mosquitto or skips the test when it is not installed.
+func StartMosquitto(t testing.TB) *Mosquitto {
+	t.Helper()
+	bin, err := exec.LookPath("mosquitto")
+	if err != nil {
+		if _, err2 := os.Stat("/usr/sbin/mosquitto"); err2 != nil {
+			t.Skip("mosquitto not installed (apt-get install mosquitto); skipping the mosquitto TLS test")
+		}
+		bin = "/usr/sbin/mosquitto"
+	}
+	passwd, err := exec.LookPath("mosquitto_passwd")
+	if err != nil {
+		t.Skip("mosquitto_passwd not installed; skipping the mosquitto TLS test")
+	}
+	dir := t.TempDir()
+	// As root mosquitto drops to user mosquitto: it must reach the files.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ca, srvCert, srvKey := writeCerts(t, dir)
+	m := &Mosquitto{CAFile: ca, Username: "trap", Password: "s3cret-pw", Log: new(bytes.Buffer)}
+	pwf := filepath.Join(dir, "passwd")
+	if out, err := exec.Command(passwd, "-b", "-c", pwf, m.Username, m.Password).CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
+	}
+	for _, f := range []string{pwf, srvCert, srvKey, ca} {
+		os.Chmod(f, 0o644)
+	}
+	m.PasswordFile = filepath.Join(dir, "client.password")
+	os.WriteFile(m.PasswordFile, []byte(m.Password+"\n"), 0o600)
+	addr := FreePort(t)
+	_, port, _ := net.SplitHostPort(addr)
+	conf := fmt.Sprintf("per_listener_settings false\nallow_anonymous false\npassword_file %s\npersistence false\nlog_dest stderr\n"+
+		"listener %s 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\n", pwf, port, ca, srvCert, srvKey)
+	cf := filepath.Join(dir, "mosquitto.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", cf)
+	cmd.Stdout, cmd.Stderr = m.Log, m.Log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start mosquitto: %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if i > 50 {
+			t.Fatalf("mosquitto did not listen on %s: %s", addr, m.Log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m.URL = "ssl://" + addr
+	return m
+}
+
+// writeCerts makes a CA and a server certificate for IP 127.0.0.1.
+func writeCerts(t testing.TB, dir string) (caFile, certFile, keyFile string) {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "trapnet test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	caFile, certFile, keyFile = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
+	write := func(path, typ string, b []byte) {
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(caFile, "CERTIFICATE", caDER)
+	write(certFile, "CERTIFICATE", der)
+	write(keyFile, "EC PRIVATE KEY", keyDER)
+	return
+}
