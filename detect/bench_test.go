@@ -1,0 +1,78 @@
+package detect
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	benchOnce  sync.Once
+	benchFrame testFrame
+	benchJPEG  image.Image
+)
+
+// fullFrame is a 4096x2160 synthetic light-trap frame with 30 specimens at
+// 10 px/mm, also as a decoded JPEG (YCbCr, what cameras deliver).
+func fullFrame(b *testing.B) (testFrame, image.Image) {
+	benchOnce.Do(func() {
+		benchFrame = makeFrame(frameSpec{w: 4096, h: 2160, ppm: 10, specimens: 30, debris: 200, noise: 5, seed: 42})
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, benchFrame.img, &jpeg.Options{Quality: 90}); err != nil {
+			b.Fatal(err)
+		}
+		img, err := jpeg.Decode(&buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchJPEG = img
+	})
+	return benchFrame, benchJPEG
+}
+
+// BenchmarkDetect4K measures Detect on a 4096x2160 frame with 30 specimens
+// and reports the median (p50-ms) and recall/precision at IoU 0.5.
+func BenchmarkDetect4K(b *testing.B) {
+	f, jpg := fullFrame(b)
+	for _, bc := range []struct {
+		name string
+		img  image.Image
+	}{{"RGBA", f.img}, {"YCbCr", jpg}} {
+		b.Run(bc.name, func(b *testing.B) {
+			opts := DefaultOptions(f.ppm)
+			var times []time.Duration
+			var got []Specimen
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				t0 := time.Now()
+				var err error
+				got, err = Detect(bc.img, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			b.StopTimer()
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			rec, prec, _ := matchScore(f.boxes, boxesOf(got), 0.5)
+			b.ReportMetric(rec, "recall")
+			b.ReportMetric(prec, "precision")
+		})
+	}
+}
+
+// BenchmarkCrop measures cutting one padded crop of a ~10 mm specimen.
+func BenchmarkCrop(b *testing.B) {
+	f, jpg := fullFrame(b)
+	box := f.boxes[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Crop(jpg, box, 0.2)
+	}
+}

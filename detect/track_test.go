@@ -1,0 +1,107 @@
+package detect
+
+import (
+	"image"
+	"math"
+	"testing"
+)
+
+func TestIoU(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b image.Rectangle
+		want float64
+	}{
+		{"same", image.Rect(0, 0, 10, 10), image.Rect(0, 0, 10, 10), 1},
+		{"half overlap", image.Rect(0, 0, 10, 10), image.Rect(5, 0, 15, 10), 50.0 / 150},
+		{"disjoint", image.Rect(0, 0, 10, 10), image.Rect(20, 20, 30, 30), 0},
+		{"empty", image.Rectangle{}, image.Rect(0, 0, 10, 10), 0},
+		{"uncanonical", image.Rect(10, 10, 0, 0), image.Rect(0, 0, 10, 10), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IoU(tc.a, tc.b); math.Abs(got-tc.want) > 1e-12 {
+				t.Errorf("IoU = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTracker(t *testing.T) {
+	a := image.Rect(0, 0, 10, 10)
+	b := image.Rect(100, 100, 120, 120)
+	aMoved := a.Add(image.Pt(1, 1))
+	type step struct {
+		boxes   []image.Rectangle
+		wantNew []bool
+		wantIDs []int
+	}
+	tests := []struct {
+		name   string
+		maxAge int
+		steps  []step
+	}{
+		{"repeats are not new", 2, []step{
+			{[]image.Rectangle{a, b}, []bool{true, true}, []int{1, 2}},
+			{[]image.Rectangle{b, aMoved}, []bool{false, false}, []int{2, 1}},
+		}},
+		{"survives gaps up to max age", 2, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{nil, nil, nil},
+			{nil, nil, nil},
+			{[]image.Rectangle{a}, []bool{false}, []int{1}},
+		}},
+		{"forgotten after max age", 1, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{nil, nil, nil},
+			{nil, nil, nil},
+			{[]image.Rectangle{a}, []bool{true}, []int{2}},
+		}},
+		{"one track continues one box", 5, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{[]image.Rectangle{a, aMoved}, []bool{false, true}, []int{1, 2}},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := NewTracker(0.3, tc.maxAge)
+			for i, s := range tc.steps {
+				got := tr.Update(s.boxes)
+				if len(got) != len(s.boxes) {
+					t.Fatalf("step %d: %d tracks for %d boxes", i, len(got), len(s.boxes))
+				}
+				for j, g := range got {
+					if g.New != s.wantNew[j] || g.ID != s.wantIDs[j] {
+						t.Errorf("step %d box %d: ID %d New %v, want ID %d New %v", i, j, g.ID, g.New, s.wantIDs[j], s.wantNew[j])
+					}
+					if g.Box != s.boxes[j] {
+						t.Errorf("step %d box %d: track box %v, want %v", i, j, g.Box, s.boxes[j])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestTrackerCountsOnce runs detection on the same synthetic frame three
+// times with a small shift and checks each specimen is new exactly once.
+func TestTrackerCountsOnce(t *testing.T) {
+	f := makeFrame(frameSpec{w: 1024, h: 640, ppm: 4, specimens: 8, debris: 20, noise: 4, seed: 9})
+	tr := NewTracker(0.3, 3)
+	newCount := 0
+	for i := range 3 {
+		sub := f.img.SubImage(image.Rect(i, i, 1024, 640)) // camera jitter
+		got, err := Detect(sub, DefaultOptions(f.ppm))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range tr.Update(boxesOf(got)) {
+			if tk.New {
+				newCount++
+			}
+		}
+	}
+	if newCount != len(f.boxes) {
+		t.Errorf("%d new tracks over 3 frames, want %d specimens", newCount, len(f.boxes))
+	}
+}
