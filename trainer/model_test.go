@@ -1,0 +1,101 @@
+package trainer
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/trapnet/trapnet/ir"
+)
+
+// allOpsCells uses every known op in both cell types.
+func allOpsCells() Cells {
+	normal := Cell{Nodes: [][]Edge{
+		{{"sep_conv_3x3", 0}, {"dil_conv_3x3", 1}},
+		{{"max_pool_3x3", 0}, {"skip_connect", 2}},
+		{{"conv_1x1", 1}, {"squeeze_excite", 3}},
+	}, Concat: []int{2, 3, 4}}
+	reduce := Cell{Nodes: [][]Edge{
+		{{"sep_conv_5x5", 0}, {"skip_connect", 1}},
+		{{"avg_pool_3x3", 1}, {"dil_conv_5x5", 2}},
+		{{"squeeze_excite", 0}, {"conv_1x1", 1}},
+	}, Concat: []int{2, 3, 4}}
+	return Cells{Normal: normal, Reduce: reduce}
+}
+
+func tinyArch(m Modality) Arch {
+	return Arch{Cells: allOpsCells(), Layers: 3, Channels: 4, StemMult: 2, Size: 8, MetaDim: 5,
+		MetaHidden: 6, Classes: 3, Modality: m}
+}
+
+func randTensor(r *rand.Rand, shape ...int) *ir.Tensor {
+	t := ir.NewTensor(shape...)
+	for i := range t.Data {
+		t.Data[i] = float32(r.NormFloat64())
+	}
+	return t
+}
+
+// TestExportMatchesGoMLX trains BN statistics a little, exports the network
+// and checks the ir float executor against GoMLX inference.
+func TestExportMatchesGoMLX(t *testing.T) {
+	backend, err := NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []Modality{Fusion, ImageOnly, MetadataOnly} {
+		t.Run(string(m), func(t *testing.T) {
+			a := tinyArch(m)
+			p, err := NewPlan(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.New()
+			ctx.SetParam(ParamSeed, 7)
+			build := func(training bool) *context.Exec {
+				return context.MustNewExec(backend, ctx, func(ctx *context.Context, img, meta *Node) *Node {
+					ctx.SetTraining(img.Graph(), training)
+					return p.Forward(ctx, img, meta)
+				})
+			}
+			r := rand.New(rand.NewPCG(1, 2))
+			n := 4
+			trainExec := build(true)
+			for range 3 { // moves the BN running statistics away from 0/1
+				img, meta := randTensor(r, n, a.Size, a.Size, 3), randTensor(r, n, a.MetaDim)
+				trainExec.MustExec(tensors.FromFlatDataAndDimensions(img.Data, img.Shape...), tensors.FromFlatDataAndDimensions(meta.Data, meta.Shape...))
+			}
+			img, meta := randTensor(r, n, a.Size, a.Size, 3), randTensor(r, n, a.MetaDim)
+			out := build(false).MustExec(tensors.FromFlatDataAndDimensions(img.Data, img.Shape...), tensors.FromFlatDataAndDimensions(meta.Data, meta.Shape...))
+			want := tensors.MustCopyFlatData[float32](out[0])
+
+			g, err := p.Export(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs := []*ir.Tensor{img}
+			if len(g.Inputs) == 2 {
+				inputs = append(inputs, meta)
+			}
+			got, err := g.Run(inputs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got[0].Data) != n*a.Classes {
+				t.Fatalf("ir output %v, want [%d,%d]", got[0].Shape, n, a.Classes)
+			}
+			scale := 0.0
+			for _, v := range want {
+				scale = math.Max(scale, math.Abs(float64(v)))
+			}
+			for i := range want {
+				if d := math.Abs(float64(got[0].Data[i] - want[i])); d > 1e-4*math.Max(scale, 1) {
+					t.Fatalf("logit %d: ir %v, GoMLX %v (scale %v)", i, got[0].Data[i], want[i], scale)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,138 @@
+package trainer
+
+import (
+	"fmt"
+
+	"github.com/trapnet/trapnet/ir"
+	"github.com/trapnet/trapnet/search"
+)
+
+// imageBranch lays out stem, cells and global pooling; it returns the
+// [1, C] image feature.
+func (p *Plan) imageBranch() string {
+	a := p.Arch
+	cCurr := a.StemMult * a.Channels
+	stem := p.bn("stem/bn", p.conv("stem/conv", InputImage, cCurr, 3, 1, 1))
+	s0, s1 := stem, stem
+	c := a.Channels
+	reductionPrev := false
+	for i := range a.Layers {
+		reduction := a.isReduction(i)
+		if reduction {
+			c *= 2
+		}
+		name := fmt.Sprintf("cell%d", i)
+		out := p.cell(name, s0, s1, c, reduction, reductionPrev)
+		s0, s1 = s1, out
+		reductionPrev = reduction
+	}
+	return p.node("image/gap", ir.GlobalMean, []string{s1}, ir.Attrs{})
+}
+
+// cell lays out one derived cell with c channels per node.
+func (p *Plan) cell(name, s0, s1 string, c int, reduction, reductionPrev bool) string {
+	spec := p.Arch.Cells.Normal
+	if reduction {
+		spec = p.Arch.Cells.Reduce
+	}
+	if reductionPrev {
+		s0 = p.factorizedReduce(name+"/pre0", s0, c)
+	} else {
+		s0 = p.reluConvBN(name+"/pre0", s0, c, 1, 1)
+	}
+	s1 = p.reluConvBN(name+"/pre1", s1, c, 1, 1)
+	states := []string{s0, s1}
+	for i, edges := range spec.Nodes {
+		if len(edges) == 0 { // unused node (Validate checked)
+			states = append(states, "")
+			continue
+		}
+		var sum string
+		for j, e := range edges {
+			stride := 1
+			if reduction && e.From < 2 {
+				stride = 2
+			}
+			y := p.op(fmt.Sprintf("%s/n%d/e%d_%s", name, i, j, e.Op), e.Op, states[e.From], c, stride)
+			if y != states[e.From] {
+				p.dropPath[y] = true
+			}
+			if sum == "" {
+				sum = y
+			} else {
+				sum = p.node(fmt.Sprintf("%s/n%d/sum%d", name, i, j), ir.Add, []string{sum, y}, ir.Attrs{})
+			}
+		}
+		states = append(states, sum)
+	}
+	var cat []string
+	for _, s := range spec.Concat {
+		cat = append(cat, states[s])
+	}
+	if len(cat) == 1 {
+		return cat[0]
+	}
+	return p.node(name+"/out", ir.Concat, cat, ir.Attrs{Axis: -1})
+}
+
+// op lays out one candidate operation (see KnownOps) on x with c channels.
+func (p *Plan) op(name, op, x string, c, stride int) string {
+	switch op {
+	case "skip_connect":
+		if stride == 1 {
+			return x
+		}
+		return p.factorizedReduce(name, x, c)
+	case "max_pool_3x3":
+		return p.pool(name, x, ir.MaxPool, stride)
+	case "avg_pool_3x3":
+		return p.pool(name, x, ir.AvgPool, stride)
+	case "sep_conv_3x3", "sep_conv_5x5":
+		k := 3
+		if op == "sep_conv_5x5" {
+			k = 5
+		}
+		y := p.dw(name+"/dw1", p.relu(name+"/relu1", x), k, stride, 1)
+		y = p.bn(name+"/bn1", p.conv(name+"/pw1", y, c, 1, 1, 1))
+		y = p.dw(name+"/dw2", p.relu(name+"/relu2", y), k, 1, 1)
+		return p.bn(name+"/bn2", p.conv(name+"/pw2", y, c, 1, 1, 1))
+	case "dil_conv_3x3", "dil_conv_5x5":
+		k := 3
+		if op == "dil_conv_5x5" {
+			k = 5
+		}
+		y := p.dw(name+"/dw", p.relu(name+"/relu", x), k, stride, 2)
+		return p.bn(name+"/bn", p.conv(name+"/pw", y, c, 1, 1, 1))
+	case search.OpConv1x1:
+		return p.reluConvBN(name, x, c, 1, stride)
+	case search.OpSqueezeExcite:
+		if stride != 1 {
+			x = p.factorizedReduce(name+"/reduce", x, c)
+		}
+		return p.squeezeExcite(name, x, 4)
+	}
+	// Validate rejects unknown ops before layout starts.
+	panic("trainer: unvalidated op " + op)
+}
+
+// squeezeExcite rescales channels: global mean -> FC(C/ratio) -> ReLU ->
+// FC(C) -> sigmoid -> channel-wise scale of x (as search.SqueezeExcite).
+func (p *Plan) squeezeExcite(name, x string, ratio int) string {
+	c := channels(p.shapes[x])
+	s := p.node(name+"/gap", ir.GlobalMean, []string{x}, ir.Attrs{})
+	s = p.relu(name+"/fc1/relu", p.fc(name+"/fc1", s, max(c/ratio, 1), ""))
+	s = p.node(name+"/sigmoid", ir.Sigmoid, []string{p.fc(name+"/fc2", s, c, "")}, ir.Attrs{})
+	s = p.node(name+"/scale", ir.Reshape, []string{s}, ir.Attrs{Shape: []int{1, 1, 1, c}})
+	return p.node(name+"/mul", ir.Mul, []string{x, s}, ir.Attrs{})
+}
+
+// metaBranch lays out the metadata MLP: two dense+BN+ReLU layers.
+func (p *Plan) metaBranch() string {
+	h := p.Arch.MetaHidden
+	x := InputMeta
+	for i := range 2 {
+		name := fmt.Sprintf("meta/fc%d", i)
+		x = p.relu(name+"/relu", p.bn(name+"/bn", p.fc(name, x, h, "")))
+	}
+	return x
+}
