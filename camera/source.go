@@ -75,14 +75,15 @@ func (o Options) maxPixels() int {
 }
 
 // DecodeFile reads and decodes one image file. It checks the header and size
-// before decoding and turns decoder panics into errors, so corrupt, empty or
+// (at most maxPixels pixels; <= 0 means the 100-megapixel default) before
+// decoding and turns decoder panics into errors, so corrupt, empty or
 // truncated files give an error naming the file and the problem.
 func DecodeFile(path string, maxPixels int) (image.Image, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("camera: %s: %w", path, err)
 	}
-	img, err := decodeBytes(data, maxPixels)
+	img, err := decodeBytes(data, Options{MaxPixels: maxPixels}.maxPixels())
 	if err != nil {
 		return nil, fmt.Errorf("camera: %s: %w", path, err)
 	}
@@ -95,6 +96,9 @@ func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("truncated image header: %w", err)
+		}
 		return nil, fmt.Errorf("not a readable image: %w", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
