@@ -1,0 +1,79 @@
+package agent
+
+import "time"
+
+// Location is the trap's position as published.
+type Location struct {
+	Lat     *float64 `json:"lat,omitempty"`
+	Lon     *float64 `json:"lon,omitempty"`
+	Country string   `json:"country,omitempty"`
+	Region  string   `json:"region,omitempty"`
+}
+
+// Box is a bounding box in frame pixels (max exclusive).
+type Box struct {
+	X0 int `json:"x0"`
+	Y0 int `json:"y0"`
+	X1 int `json:"x1"`
+	Y1 int `json:"y1"`
+}
+
+// Size is a specimen's measured size: millimetres from the camera scale and
+// the BIOSCAN-5M-style fields given to the model.
+type Size struct {
+	AreaMM2               float64 `json:"area_mm2"`
+	LengthMM              float64 `json:"length_mm"`
+	WidthMM               float64 `json:"width_mm"`
+	AreaPx                float64 `json:"area_px"`
+	ImageMeasurementValue float64 `json:"image_measurement_value"`
+	AreaFraction          float64 `json:"area_fraction"`
+	ScaleFactor           float64 `json:"scale_factor"`
+}
+
+// Detection is the JSON published on <prefix>detections, one per new specimen.
+type Detection struct {
+	ID           string       `json:"id"`
+	TrapID       string       `json:"trap_id"`
+	FrameID      string       `json:"frame_id"`
+	CaptureTime  time.Time    `json:"capture_time"`
+	LocalDate    string       `json:"local_date"`
+	Location     Location     `json:"location"`
+	TrackID      int          `json:"track_id,omitempty"`
+	Box          Box          `json:"box"`
+	Size         Size         `json:"size"`
+	TopK         []Prediction `json:"top_k"`
+	Label        string       `json:"label"`
+	Score        float64      `json:"score"`
+	Uncertain    bool         `json:"uncertain"`
+	ModelVersion string       `json:"model_version"`
+	CropSHA256   string       `json:"crop_sha256"`
+	LatencyMS    float64      `json:"latency_ms"`
+}
+
+// FrameSummary is the JSON published on <prefix>frames, one per frame.
+type FrameSummary struct {
+	ID          string         `json:"id"`
+	TrapID      string         `json:"trap_id"`
+	FrameID     string         `json:"frame_id"`
+	CaptureTime time.Time      `json:"capture_time"`
+	Specimens   int            `json:"specimens"`
+	New         int            `json:"new"`
+	Counts      map[string]int `json:"counts"`
+	Uncertain   int            `json:"uncertain"`
+	Errors      int            `json:"errors"`
+	LatencyMS   float64        `json:"latency_ms"`
+}
+
+// Alert is the JSON published on <prefix>alerts when a rule fires.
+type Alert struct {
+	ID            string    `json:"id"`
+	TrapID        string    `json:"trap_id"`
+	Rule          string    `json:"rule"`
+	Labels        []string  `json:"labels"`
+	Count         int       `json:"count"`
+	MinCount      int       `json:"min_count"`
+	WindowSeconds float64   `json:"window_s"`
+	MinConfidence float64   `json:"min_confidence"`
+	Time          time.Time `json:"time"`
+	DetectionIDs  []string  `json:"detection_ids"`
+}
