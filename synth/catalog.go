@@ -1,0 +1,279 @@
+package synth
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"math/rand/v2"
+)
+
+// Region is a collection area shared by many species: a country and
+// province with a few trap sites around a centre.
+type Region struct {
+	Country  string  `json:"country"`
+	Province string  `json:"province_state"`
+	Lat      float64 `json:"lat"`
+	Lon      float64 `json:"lon"`
+}
+
+// regionPool lists the regions handed out, in order.
+var regionPool = []Region{
+	{"Canada", "Ontario", 43.53, -80.23},
+	{"Costa Rica", "Guanacaste", 10.84, -85.61},
+	{"South Africa", "Western Cape", -33.93, 18.86},
+	{"Pakistan", "Punjab", 31.52, 74.35},
+	{"Canada", "British Columbia", 49.25, -123.1},
+	{"Australia", "Queensland", -19.26, 146.82},
+	{"Germany", "Bavaria", 48.14, 11.58},
+	{"Thailand", "Chiang Mai", 18.79, 98.98},
+	{"Kenya", "Nairobi", -1.29, 36.82},
+	{"Brazil", "Amazonas", -3.12, -60.02},
+}
+
+// Look-alike group modes: how the members of a group can be told apart.
+const (
+	// ModeSingle: a species without look-alikes.
+	ModeSingle = "single"
+	// ModeRegion: members look the same and have the same size but live in
+	// different regions.
+	ModeRegion = "region"
+	// ModeSize: members look the same and live in the same region but
+	// differ clearly in body size.
+	ModeSize = "size"
+	// ModeRegionSize: a triple where two members share a region and differ
+	// in size and the third has the first one's size in another region.
+	ModeRegionSize = "region+size"
+)
+
+// Species is one species of the synthetic world.
+type Species struct {
+	// ID is the index in Catalog.Species.
+	ID int `json:"id"`
+	// Name is the binomial ("Genus epithet"), as in BIOSCAN-5M's species column.
+	Name      string `json:"species"`
+	Order     string `json:"order"`
+	Family    string `json:"family"`
+	Subfamily string `json:"subfamily"`
+	Genus     string `json:"genus"`
+	// BIN is the species' BOLD-style barcode index number.
+	BIN string `json:"dna_bin"`
+	// Region indexes Catalog.Regions: where most of its specimens come from.
+	Region int `json:"region"`
+	// LengthMM is the mean body length in millimetres.
+	LengthMM float64 `json:"length_mm"`
+	// AreaMM2 is the mean silhouette area (body, wings, legs) in mm².
+	AreaMM2 float64 `json:"area_mm2"`
+	// Group indexes Catalog.Groups.
+	Group int `json:"group"`
+	// Seen is false for species that only occur in the unseen splits.
+	Seen bool `json:"seen"`
+	// Appearance is what the drawer uses.
+	Appearance Appearance `json:"appearance"`
+
+	areaUnit float64 // silhouette area for body length 1
+	barcode  []byte
+}
+
+// Group is a set of look-alike species (drawn from nearly identical
+// appearance parameters) plus how metadata separates them.
+type Group struct {
+	ID      int    `json:"id"`
+	Mode    string `json:"mode"`
+	Members []int  `json:"members"`
+}
+
+// Catalog is the synthetic world: taxonomy, look-alike groups, regions.
+type Catalog struct {
+	Seed    uint64    `json:"seed"`
+	Species []Species `json:"species"`
+	Groups  []Group   `json:"groups"`
+	Regions []Region  `json:"regions"`
+}
+
+// planWeights: how common each body plan (order) is, fly first.
+var planWeights = []float64{0.4, 0.25, 0.15, 0.1, 0.1}
+
+// NewCatalog builds the world for seed with nSeen labelled species and
+// nUnseen species that only occur in the unseen splits. The result is a
+// pure function of its arguments.
+func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
+	if nSeen < 2 {
+		return nil, fmt.Errorf("synth: need at least 2 species, got %d", nSeen)
+	}
+	if nUnseen < 0 {
+		return nil, fmt.Errorf("synth: negative unseen species count %d", nUnseen)
+	}
+	r := rand.New(rand.NewPCG(seed, 0x5eed_ca7a_1009))
+	nm := newNamer(r)
+	cat := &Catalog{Seed: seed}
+	nReg := max(3, min(len(regionPool), (nSeen+nUnseen)/5))
+	cat.Regions = append(cat.Regions, regionPool[:nReg]...)
+	nOrders := max(1, min(len(plans), (nSeen+5)/6))
+
+	type genusInfo struct {
+		name, family, subfamily, order string
+		template                       Appearance
+	}
+	lastGenus := map[BodyPlan]*genusInfo{}
+	lastFamily := map[BodyPlan][2]string{}
+	newGenus := func(plan BodyPlan) *genusInfo {
+		fam, ok := lastFamily[plan]
+		if !ok || r.IntN(2) == 0 {
+			fam = [2]string{nm.family(), ""}
+			if r.IntN(3) > 0 {
+				fam[1] = nm.subfamily()
+			}
+			lastFamily[plan] = fam
+		}
+		g := &genusInfo{name: nm.genus(), family: fam[0], subfamily: fam[1], order: orderNames[plan], template: randomAppearance(r, plan)}
+		lastGenus[plan] = g
+		return g
+	}
+
+	addGroup := func(size int, seen bool, gi int) {
+		plan := plans[gi%nOrders]
+		if gi >= nOrders {
+			plan = plans[pickWeighted(r, planWeights[:nOrders])]
+		}
+		g := lastGenus[plan]
+		if g == nil || r.IntN(5) < 2 {
+			g = newGenus(plan)
+		}
+		base := g.template.variant(r)
+		mode := ModeSingle
+		switch size {
+		case 2:
+			mode = []string{ModeRegion, ModeSize}[r.IntN(2)]
+		case 3:
+			mode = []string{ModeRegion, ModeRegion, ModeSize, ModeRegionSize, ModeRegionSize}[r.IntN(5)]
+		}
+		if mode == ModeRegion && size > len(cat.Regions) {
+			mode = ModeSize
+		}
+		length := math.Exp(uni(r, math.Log(1.3), math.Log(4.5)))
+		home := r.IntN(len(cat.Regions))
+		regs := r.Perm(len(cat.Regions))
+		sizeSteps := r.Perm(size)
+		grp := Group{ID: len(cat.Groups), Mode: mode}
+		for k := 0; k < size; k++ {
+			sp := Species{ID: len(cat.Species), Order: g.order, Family: g.family, Subfamily: g.subfamily, Genus: g.name, Seen: seen, Group: grp.ID}
+			sp.Name = nm.species(g.name)
+			sp.Appearance = base.lookalike(r)
+			sp.Region, sp.LengthMM = home, length*uni(r, 0.97, 1.03)
+			switch mode {
+			case ModeRegion:
+				sp.Region = regs[k]
+			case ModeSize:
+				sp.LengthMM = length * math.Pow(1.75, float64(sizeSteps[k]))
+			case ModeRegionSize:
+				if k == 1 {
+					sp.LengthMM = length * 1.75
+				}
+				if k == 2 {
+					sp.Region = regs[0]
+					if sp.Region == home {
+						sp.Region = regs[1]
+					}
+				}
+			}
+			sp.BIN = fmt.Sprintf("BOLD:A%c%c%04d", 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)), r.IntN(10000))
+			grp.Members = append(grp.Members, sp.ID)
+			cat.Species = append(cat.Species, sp)
+		}
+		cat.Groups = append(cat.Groups, grp)
+	}
+	for left, gi := nSeen, 0; left > 0; gi++ {
+		size := []int{1, 2, 2, 2, 3, 3}[r.IntN(6)]
+		size = min(size, left)
+		addGroup(size, true, gi)
+		left -= size
+	}
+	for k := 0; k < nUnseen; k++ {
+		addGroup(1, false, len(cat.Groups))
+	}
+	cat.finish(r)
+	return cat, nil
+}
+
+// finish computes silhouette areas and DNA barcodes.
+func (cat *Catalog) finish(r *rand.Rand) {
+	genusCode := map[string][]byte{}
+	for i := range cat.Species {
+		sp := &cat.Species[i]
+		sp.areaUnit = silhouetteArea(&sp.Appearance)
+		sp.AreaMM2 = sp.areaUnit * sp.LengthMM * sp.LengthMM
+		base, ok := genusCode[sp.Genus]
+		if !ok {
+			base = randomBarcode(r, 658)
+			genusCode[sp.Genus] = base
+		}
+		sp.barcode = mutate(r, base, 0.06)
+	}
+}
+
+// pickWeighted returns an index with probability proportional to w.
+func pickWeighted(r *rand.Rand, w []float64) int {
+	t := 0.0
+	for _, x := range w {
+		t += x
+	}
+	u := r.Float64() * t
+	for i, x := range w {
+		if u < x {
+			return i
+		}
+		u -= x
+	}
+	return len(w) - 1
+}
+
+// silhouetteArea renders a at a neutral pose and returns the covered area
+// for body length 1 (pixels with at least half coverage).
+func silhouetteArea(a *Appearance) float64 {
+	const s = 160.0
+	img := image.NewRGBA(image.Rect(0, 0, int(3*s), int(3*s)))
+	p := Pose{Gain: 1, AbdScale: 1}
+	c := newCanvas(img)
+	drawSpecimen(c, a, p, newAffine(1.5*s, 1.5*s, 0, s, false))
+	n := 0
+	for i := 3; i < len(img.Pix); i += 4 {
+		if img.Pix[i] >= 128 {
+			n++
+		}
+	}
+	return float64(n) / (s * s)
+}
+
+const nucleotides = "ACGT"
+
+func randomBarcode(r *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = nucleotides[r.IntN(4)]
+	}
+	return b
+}
+
+// mutate returns a copy of b with about rate of its positions changed.
+func mutate(r *rand.Rand, b []byte, rate float64) []byte {
+	out := append([]byte(nil), b...)
+	for i := range out {
+		if r.Float64() < rate {
+			out[i] = nucleotides[r.IntN(4)]
+		}
+	}
+	return out
+}
+
+// variant derives a species-group look from a genus template: same body
+// plan and similar proportions, new colours and pattern.
+func (a Appearance) variant(r *rand.Rand) Appearance {
+	fresh := randomAppearance(r, a.Plan)
+	mix := func(x, y float64) float64 { return 0.6*x + 0.4*y }
+	b := fresh
+	b.HeadLen, b.HeadWid = mix(a.HeadLen, fresh.HeadLen), mix(a.HeadWid, fresh.HeadWid)
+	b.ThoraxLen, b.ThoraxWid = mix(a.ThoraxLen, fresh.ThoraxLen), mix(a.ThoraxWid, fresh.ThoraxWid)
+	b.AbdWid, b.WingLen, b.WingWid = mix(a.AbdWid, fresh.AbdWid), mix(a.WingLen, fresh.WingLen), mix(a.WingWid, fresh.WingWid)
+	b.Waist, b.EyeSize = mix(a.Waist, fresh.Waist), mix(a.EyeSize, fresh.EyeSize)
+	return b
+}

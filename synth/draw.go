@@ -1,0 +1,216 @@
+package synth
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+)
+
+// Pose is the per-image variation of one specimen: orientation, limb
+// positions and lighting. Draw it with RandomPose.
+type Pose struct {
+	// Angle rotates the specimen (radians, counter-clockwise in image space).
+	Angle float64
+	// Flip mirrors the specimen across its long axis.
+	Flip bool
+	// Legs holds, per leg (3 pairs, left then right), the change of the
+	// femur and knee angles in radians.
+	Legs [6][2]float64
+	// WingSpread is added to the wing angle (radians).
+	WingSpread float64
+	// AntSpread is added to the antenna angle (radians).
+	AntSpread float64
+	// Gain multiplies the specimen's colours (lighting).
+	Gain float64
+	// AbdScale multiplies the abdomen width (fed or gravid specimens).
+	AbdScale float64
+}
+
+// RandomPose draws a pose with a uniformly random orientation.
+func RandomPose(r *rand.Rand) Pose {
+	p := Pose{Angle: 2 * math.Pi * r.Float64(), Flip: r.IntN(2) == 0}
+	for i := range p.Legs {
+		p.Legs[i] = [2]float64{uni(r, -0.3, 0.3), uni(r, -0.35, 0.35)}
+	}
+	p.WingSpread = uni(r, -0.12, 0.15)
+	p.AntSpread = uni(r, -0.2, 0.25)
+	p.Gain = uni(r, 0.88, 1.12)
+	p.AbdScale = uni(r, 0.92, 1.08)
+	return p
+}
+
+// Placement says where and how large a specimen is drawn.
+type Placement struct {
+	// CX, CY is the centre of the body in pixels.
+	CX, CY float64
+	// LengthPx is the body length (head front to abdomen tip) in pixels.
+	LengthPx float64
+}
+
+// DrawSpecimen draws a specimen of appearance a in pose p at pl onto dst
+// (composited over what is there) and returns the pixel bounding box of
+// what it drew, clipped to dst.
+func DrawSpecimen(dst *image.RGBA, a *Appearance, p Pose, pl Placement) image.Rectangle {
+	c := newCanvas(dst)
+	c.track = true
+	drawSpecimen(c, a, p, newAffine(pl.CX, pl.CY, p.Angle, pl.LengthPx, p.Flip))
+	return c.extent().Intersect(dst.Bounds())
+}
+
+// MeasureSpecimen returns the bounding box of a specimen drawn with body
+// length 1 centred at the origin (units of body length) without drawing.
+func MeasureSpecimen(a *Appearance, p Pose) (minX, minY, maxX, maxY float64) {
+	c := &canvas{dry: true, track: true}
+	drawSpecimen(c, a, p, newAffine(0, 0, p.Angle, 1, p.Flip))
+	return c.extMinX, c.extMinY, c.extMaxX, c.extMaxY
+}
+
+// extent is the tracked bounding box rounded outwards.
+func (c *canvas) extent() image.Rectangle {
+	if !c.extAny {
+		return image.Rectangle{}
+	}
+	return image.Rect(int(math.Floor(c.extMinX)), int(math.Floor(c.extMinY)), int(math.Ceil(c.extMaxX)), int(math.Ceil(c.extMaxY)))
+}
+
+// layout holds the derived body geometry in local units.
+type layout struct {
+	hc, tc, ac, al, aw float64 // head centre, thorax centre, abdomen centre, half length, half width
+}
+
+func (a *Appearance) layout(p Pose) layout {
+	hc := 0.5 - a.HeadLen/2
+	tc := 0.5 - a.HeadLen - a.ThoraxLen/2 + 0.02
+	as := 0.5 - a.HeadLen - a.ThoraxLen - a.Waist + 0.04
+	ae := -0.5
+	scale := p.AbdScale
+	if scale == 0 {
+		scale = 1
+	}
+	return layout{hc: hc, tc: tc, ac: (as + ae) / 2, al: (as - ae) / 2, aw: a.AbdWid / 2 * scale}
+}
+
+// abdomen returns the abdomen outline.
+func (a *Appearance) abdomen(dst []pt, l layout) []pt {
+	const n = 28
+	for i := 0; i <= n; i++ { // upper edge, tip to base
+		u := -1 + 2*float64(i)/n
+		dst = append(dst, pt{l.ac + l.al*u, a.abdHalfWidth(l, u)})
+	}
+	for i := n - 1; i > 0; i-- {
+		u := -1 + 2*float64(i)/n
+		dst = append(dst, pt{l.ac + l.al*u, -a.abdHalfWidth(l, u)})
+	}
+	return dst
+}
+
+func (a *Appearance) abdHalfWidth(l layout, u float64) float64 {
+	w := l.aw * math.Sqrt(math.Max(0, 1-u*u))
+	if u < 0 {
+		w *= 1 - a.AbdTaper*(-u)*0.6
+	}
+	return w
+}
+
+// drawSpecimen renders everything in draw order through the map m.
+func drawSpecimen(c *canvas, a *Appearance, p Pose, m affine) {
+	pn := &pen{c: c, m: m}
+	g := p.Gain
+	if g == 0 {
+		g = 1
+	}
+	l := a.layout(p)
+	legs := a.Legs.with(1, g)
+	drawLegs(pn, a, p, l, legs)
+	drawAntennae(pn, a, p, l, a.Head.with(1, g*0.9))
+	if a.Plan == PlanMoth {
+		drawWings(pn, a, p, l, g)
+	}
+	body := a.Body.with(1, g)
+	abd := a.abdomen(nil, l)
+	pn.poly(abd, body)
+	if a.Plan != PlanBeetle && a.Plan != PlanMoth {
+		drawPattern(pn, a, abd, l, a.Marking.with(0.9, g))
+	}
+	if a.Waist > 0 {
+		pn.line(pt{l.tc - a.ThoraxLen/2, 0}, pt{l.ac + l.al, 0}, a.ThoraxWid*0.25, a.ThoraxWid*0.25, body)
+	}
+	pn.ellipse(l.tc, 0, a.ThoraxLen/2, a.ThoraxWid/2, body)
+	if a.Plan == PlanBug {
+		tri := []pt{{l.tc - a.ThoraxLen*0.2, a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.2, -a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.9, 0}}
+		pn.poly(tri, a.Marking.with(0.8, g*0.8))
+	}
+	if a.Pattern == PatternStripe || a.Pattern == PatternStriped {
+		pn.ellipse(l.tc, 0, a.ThoraxLen*0.4, a.ThoraxWid*0.08, a.Marking.with(0.8, g))
+	}
+	// A soft highlight gives the thorax some relief.
+	pn.ellipse(l.tc+a.ThoraxLen*0.1, a.ThoraxWid*0.12, a.ThoraxLen*0.18, a.ThoraxWid*0.12, color.NRGBA{255, 255, 255, 40})
+	pn.ellipse(l.hc, 0, a.HeadLen/2, a.HeadWid/2, a.Head.with(1, g))
+	er := a.EyeSize * a.HeadWid / 2
+	for _, s := range []float64{1, -1} {
+		pn.ellipse(l.hc+a.HeadLen*0.1, s*(a.HeadWid/2-er*0.7), er*0.9, er, a.Eye.with(1, g))
+	}
+	if a.Plan == PlanBeetle {
+		drawElytra(pn, a, l, g)
+	} else if a.Plan != PlanMoth {
+		drawWings(pn, a, p, l, g)
+	}
+}
+
+// drawPattern draws the colour pattern clipped to the outline poly.
+func drawPattern(pn *pen, a *Appearance, poly []pt, l layout, col color.NRGBA) {
+	var buf []pt
+	clip := func(nx, ny, k float64, in []pt) []pt {
+		return clipHalf(in, &buf, nx, ny, k)
+	}
+	x0, x1 := l.ac-l.al, l.ac+l.al
+	switch a.Pattern {
+	case PatternBands:
+		pitch := (x1 - x0) / float64(a.PatternCount+1)
+		for k := 1; k <= a.PatternCount; k++ {
+			xc := x0 + pitch*float64(k)
+			w := pitch * a.PatternWidth / 2
+			band := append([]pt(nil), poly...)
+			band = clip(1, 0, -(xc - w), band)
+			band = clip(-1, 0, xc+w, band)
+			pn.poly(band, col)
+		}
+	case PatternStripe:
+		w := l.aw * a.PatternWidth * 0.4
+		s := append([]pt(nil), poly...)
+		s = clip(0, 1, w, s)
+		s = clip(0, -1, w, s)
+		pn.poly(s, col)
+	case PatternStriped:
+		n := float64(a.PatternCount + 1)
+		for k := 1; k <= a.PatternCount; k++ {
+			yc := -l.aw + 2*l.aw*float64(k)/n
+			w := l.aw / n * a.PatternWidth
+			s := append([]pt(nil), poly...)
+			s = clip(0, 1, -(yc - w), s)
+			s = clip(0, -1, yc+w, s)
+			pn.poly(s, col)
+		}
+	case PatternSpots:
+		pitch := (x1 - x0) / float64(a.PatternCount+1)
+		r := math.Min(pitch*0.3, l.aw*0.3) * (0.6 + a.PatternWidth)
+		for k := 1; k <= a.PatternCount; k++ {
+			xc := x0 + pitch*float64(k)
+			u := (xc - l.ac) / l.al
+			yo := a.abdHalfWidth(l, u) * 0.45
+			pn.ellipse(xc, yo, r, r*0.8, col)
+			pn.ellipse(xc, -yo, r, r*0.8, col)
+		}
+	}
+}
+
+// drawElytra draws a beetle's wing cases over the abdomen.
+func drawElytra(pn *pen, a *Appearance, l layout, g float64) {
+	el := layout{ac: l.ac - 0.01, al: l.al * 0.97, aw: l.aw * 1.02}
+	poly := a.abdomen(nil, el)
+	pn.poly(poly, a.WingTint.with(1, g))
+	drawPattern(pn, a, poly, el, a.Marking.with(0.95, g))
+	pn.line(pt{el.ac + el.al, 0}, pt{el.ac - el.al*0.95, 0}, 0.012, 0.008, color.NRGBA{10, 10, 10, 160})
+	pn.ellipse(el.ac+el.al*0.3, el.aw*0.4, el.al*0.35, el.aw*0.15, color.NRGBA{255, 255, 255, 35})
+}
