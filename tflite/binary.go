@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 // broadcastIndex returns, for every element of out, the index of the element of
@@ -104,7 +106,7 @@ func (it *Interpreter) compileBinary(op *Operator) (func(), error) {
 				if isAdd {
 					r = x + y
 				}
-				out.f32[i] = clampF32(r, lo, hi)
+				out.f32[i] = kernels.ClampF32(r, lo, hi)
 			}
 		}, nil
 	}
@@ -113,22 +115,22 @@ func (it *Interpreter) compileBinary(op *Operator) (func(), error) {
 	}
 	lo, hi := activationRangeInt8(act, out.scale, out.zp)
 	if !isAdd {
-		mul, shift := quantizeMultiplier(float64(a.scale) * float64(b.scale) / float64(out.scale))
+		mul, shift := kernels.QuantizeMultiplier(float64(a.scale) * float64(b.scale) / float64(out.scale))
 		return func() {
 			for i := range out.i8 {
 				x := int32(a.i8[at(ia, i)]) - a.zp
 				y := int32(b.i8[at(ib, i)]) - b.zp
-				v := multiplyByQuantizedMultiplier(x*y, mul, shift) + out.zp
-				out.i8[i] = int8(clampI32(v, lo, hi))
+				v := kernels.MultiplyByQuantizedMultiplier(x*y, mul, shift) + out.zp
+				out.i8[i] = int8(kernels.ClampI32(v, lo, hi))
 			}
 		}, nil
 	}
 	// TFLite's int8 ADD: inputs rescaled to a common 2*max(scale) with a left shift of 20.
 	const leftShift = 20
 	twiceMax := 2 * float64(max(a.scale, b.scale))
-	m1, s1 := quantizeMultiplier(float64(a.scale) / twiceMax)
-	m2, s2 := quantizeMultiplier(float64(b.scale) / twiceMax)
-	mo, so := quantizeMultiplier(twiceMax / (float64(int32(1)<<leftShift) * float64(out.scale)))
+	m1, s1 := kernels.QuantizeMultiplier(float64(a.scale) / twiceMax)
+	m2, s2 := kernels.QuantizeMultiplier(float64(b.scale) / twiceMax)
+	mo, so := kernels.QuantizeMultiplier(twiceMax / (float64(int32(1)<<leftShift) * float64(out.scale)))
 	if s1 > 0 || s2 > 0 || so > 0 {
 		return nil, errors.New("int8 ADD output scale too small for the input scales")
 	}
@@ -136,10 +138,10 @@ func (it *Interpreter) compileBinary(op *Operator) (func(), error) {
 		for i := range out.i8 {
 			x := (int32(a.i8[at(ia, i)]) - a.zp) * (1 << leftShift)
 			y := (int32(b.i8[at(ib, i)]) - b.zp) * (1 << leftShift)
-			sx := multiplyByQuantizedMultiplierSmallerThanOneExp(x, m1, s1)
-			sy := multiplyByQuantizedMultiplierSmallerThanOneExp(y, m2, s2)
-			v := multiplyByQuantizedMultiplierSmallerThanOneExp(sx+sy, mo, so) + out.zp
-			out.i8[i] = int8(clampI32(v, lo, hi))
+			sx := kernels.MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m1, s1)
+			sy := kernels.MultiplyByQuantizedMultiplierSmallerThanOneExp(y, m2, s2)
+			v := kernels.MultiplyByQuantizedMultiplierSmallerThanOneExp(sx+sy, mo, so) + out.zp
+			out.i8[i] = int8(kernels.ClampI32(v, lo, hi))
 		}
 	}, nil
 }

@@ -3,6 +3,8 @@ package tflite
 import (
 	"fmt"
 	"slices"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 // compile validates op and returns the closure that executes it.
@@ -177,7 +179,7 @@ func channelMultipliers(in *tensorBuf, fs []float32, out *tensorBuf) ([]int32, [
 	mul := make([]int32, len(fs))
 	sh := make([]int, len(fs))
 	for c, s := range fs {
-		mul[c], sh[c] = quantizeMultiplier(float64(in.scale) * float64(s) / float64(out.scale))
+		mul[c], sh[c] = kernels.QuantizeMultiplier(float64(in.scale) * float64(s) / float64(out.scale))
 	}
 	return mul, sh
 }

@@ -3,6 +3,8 @@ package tflite
 import (
 	"errors"
 	"fmt"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 func (it *Interpreter) compileFC(op *Operator) (func(), error) {
@@ -53,7 +55,7 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 			for n := 0; n < batch; n++ {
 				x := in.f32[n*nIn : (n+1)*nIn]
 				for j := 0; j < nOut; j++ {
-					out.f32[n*nOut+j] = clampF32(b[j]+dotF32(w.f32[j*nIn:(j+1)*nIn], x), lo, hi)
+					out.f32[n*nOut+j] = kernels.ClampF32(b[j]+kernels.DotF32(w.f32[j*nIn:(j+1)*nIn], x), lo, hi)
 				}
 			}
 		}, nil
@@ -82,9 +84,9 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 		for n := 0; n < batch; n++ {
 			x := in.i8[n*nIn : (n+1)*nIn]
 			for j := 0; j < nOut; j++ {
-				acc := b[j] + dotI8(w.i8[j*nIn:(j+1)*nIn], x) + inOff*wsum[j]
-				acc = multiplyByQuantizedMultiplier(acc, mul[j], shift[j]) + out.zp
-				out.i8[n*nOut+j] = int8(clampI32(acc, lo, hi))
+				acc := b[j] + kernels.DotI8(w.i8[j*nIn:(j+1)*nIn], x) + inOff*wsum[j]
+				acc = kernels.MultiplyByQuantizedMultiplier(acc, mul[j], shift[j]) + out.zp
+				out.i8[n*nOut+j] = int8(kernels.ClampI32(acc, lo, hi))
 			}
 		}
 	}, nil

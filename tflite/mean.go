@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 func (it *Interpreter) compileMean(op *Operator) (func(), error) {
@@ -90,7 +92,7 @@ func (it *Interpreter) compileMean(op *Operator) (func(), error) {
 		return nil, err
 	}
 	// TFLite reference QuantizedMeanOrSum: fold 1/count into the multiplier.
-	mul, shift := quantizeMultiplier(float64(in.scale) / float64(out.scale))
+	mul, shift := kernels.QuantizeMultiplier(float64(in.scale) / float64(out.scale))
 	s := min(63-bits.LeadingZeros64(uint64(count)), 32, 31+shift)
 	mul = int32((int64(mul) << s) / int64(count))
 	shift -= s
@@ -102,8 +104,8 @@ func (it *Interpreter) compileMean(op *Operator) (func(), error) {
 			sum[index[i]] += int32(v)
 		}
 		for k, t := range sum {
-			v := multiplyByQuantizedMultiplier(t-inZp*int32(count), mul, shift) + outZp
-			out.i8[k] = int8(clampI32(v, -128, 127))
+			v := kernels.MultiplyByQuantizedMultiplier(t-inZp*int32(count), mul, shift) + outZp
+			out.i8[k] = int8(kernels.ClampI32(v, -128, 127))
 		}
 	}, nil
 }

@@ -3,6 +3,8 @@ package tflite
 import (
 	"errors"
 	"fmt"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 func (it *Interpreter) compileConcat(op *Operator) (func(), error) {
@@ -78,8 +80,8 @@ func (it *Interpreter) compileConcat(op *Operator) (func(), error) {
 		bias := -float32(t.zp) * scale
 		lut := new([256]int8)
 		for q := -128; q < 128; q++ {
-			v := roundToI32(float64(float32(q)*scale+bias)) + out.zp
-			lut[q+128] = int8(clampI32(v, -128, 127))
+			v := kernels.RoundToI32(float64(float32(q)*scale+bias)) + out.zp
+			lut[q+128] = int8(kernels.ClampI32(v, -128, 127))
 		}
 		luts[k] = lut
 	}

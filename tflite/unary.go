@@ -3,6 +3,8 @@ package tflite
 import (
 	"errors"
 	"math"
+
+	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
 func (it *Interpreter) compileUnary(op *Operator) (func(), error) {
@@ -32,7 +34,7 @@ func (it *Interpreter) compileUnary(op *Operator) (func(), error) {
 		}
 		return func() {
 			for i, v := range in.f32 {
-				out.f32[i] = clampF32(v, lo, hi)
+				out.f32[i] = kernels.ClampF32(v, lo, hi)
 			}
 		}, nil
 	}
@@ -50,10 +52,10 @@ func (it *Interpreter) compileUnary(op *Operator) (func(), error) {
 		if op.Op == OpRelu6 {
 			qhi = min(127, out.zp+int32(math.Round(float64(hi/out.scale))))
 		}
-		mul, shift := quantizeMultiplier(float64(in.scale) / float64(out.scale))
+		mul, shift := kernels.QuantizeMultiplier(float64(in.scale) / float64(out.scale))
 		for q := -128; q < 128; q++ {
-			v := out.zp + multiplyByQuantizedMultiplier(int32(q)-in.zp, mul, shift)
-			lut[q+128] = int8(clampI32(v, qlo, qhi))
+			v := out.zp + kernels.MultiplyByQuantizedMultiplier(int32(q)-in.zp, mul, shift)
+			lut[q+128] = int8(kernels.ClampI32(v, qlo, qhi))
 		}
 	}
 	return func() {
@@ -69,7 +71,7 @@ func populateLUT(lut *[256]int8, in, out *tensorBuf, f func(float32) float32) {
 	for q := -128; q < 128; q++ {
 		x := in.scale * float32(int32(q)-in.zp)
 		r := float32(math.Round(float64(f(x) * inv)))
-		lut[q+128] = int8(clampI32(int32(r)+out.zp, -128, 127))
+		lut[q+128] = int8(kernels.ClampI32(int32(r)+out.zp, -128, 127))
 	}
 }
 
@@ -117,7 +119,7 @@ func (it *Interpreter) compileSoftmax(op *Operator) (func(), error) {
 			softmaxRow(row, row, beta)
 			for j, p := range row {
 				q := int32(math.Round(float64(p/out.scale))) + out.zp
-				out.i8[r+j] = int8(clampI32(q, -128, 127))
+				out.i8[r+j] = int8(kernels.ClampI32(q, -128, 127))
 			}
 		}
 	}, nil
@@ -161,16 +163,16 @@ func (it *Interpreter) compileQuantize(op *Operator) (func(), error) {
 	case op.Op == OpQuantize && in.typ == Float32 && out.typ == Int8:
 		return func() {
 			for i, v := range in.f32 {
-				q := roundToI32(float64(v)/float64(out.scale)) + out.zp
-				out.i8[i] = int8(clampI32(q, -128, 127))
+				q := kernels.RoundToI32(float64(v)/float64(out.scale)) + out.zp
+				out.i8[i] = int8(kernels.ClampI32(q, -128, 127))
 			}
 		}, nil
 	case op.Op == OpQuantize && in.typ == Int8 && out.typ == Int8:
-		mul, shift := quantizeMultiplier(float64(in.scale) / float64(out.scale))
+		mul, shift := kernels.QuantizeMultiplier(float64(in.scale) / float64(out.scale))
 		var lut [256]int8
 		for q := -128; q < 128; q++ {
-			v := multiplyByQuantizedMultiplier(int32(q)-in.zp, mul, shift) + out.zp
-			lut[q+128] = int8(clampI32(v, -128, 127))
+			v := kernels.MultiplyByQuantizedMultiplier(int32(q)-in.zp, mul, shift) + out.zp
+			lut[q+128] = int8(kernels.ClampI32(v, -128, 127))
 		}
 		return func() {
 			for i, v := range in.i8 {
@@ -179,18 +181,4 @@ func (it *Interpreter) compileQuantize(op *Operator) (func(), error) {
 		}, nil
 	}
 	return nil, errors.New("unsupported input/output types (want QUANTIZE float32->int8 or int8->int8, DEQUANTIZE int8->float32)")
-}
-
-// roundToI32 rounds half away from zero and saturates to ±2^30 (NaN gives 0).
-func roundToI32(f float64) int32 {
-	r := math.Round(f)
-	switch {
-	case r > 1<<30:
-		return 1 << 30
-	case r < -(1 << 30):
-		return -(1 << 30)
-	case r == r:
-		return int32(r)
-	}
-	return 0
 }
