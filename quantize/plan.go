@@ -58,12 +58,18 @@ func (u unionFind) find(x string) string {
 		if !ok || p == x {
 			return x
 		}
-		u[x] = u[p] // path halving
+		if gp, ok := u[p]; ok {
+			u[x] = gp // path halving
+		}
 		x = p
 	}
 }
 
-func (u unionFind) union(a, b string) { u[u.find(a)] = u.find(b) }
+func (u unionFind) union(a, b string) {
+	if ra, rb := u.find(a), u.find(b); ra != rb {
+		u[ra] = rb
+	}
+}
 
 // quantParams decides int8 parameters for every materialised activation:
 //

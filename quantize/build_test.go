@@ -1,0 +1,149 @@
+package quantize
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/trapnet/trapnet/ir"
+	"github.com/trapnet/trapnet/tflite"
+)
+
+// pipeline folds and calibrates smallNet on random batches.
+func pipeline(t *testing.T, seed uint64, k int, m Method) (*ir.Graph, map[string]Range) {
+	t.Helper()
+	f, err := FoldBatchNorm(smallNet(t, seed, k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := NewCalibrator(f, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 1))
+	for range 4 {
+		img, meta := batch(r, 8)
+		if _, err := cal.Observe(img, meta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ranges, err := cal.Ranges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, ranges
+}
+
+// roundTrip writes and reads the model back and returns an interpreter.
+func roundTrip(t *testing.T, m *tflite.Model) *tflite.Interpreter {
+	t.Helper()
+	data, err := tflite.Write(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := tflite.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := tflite.NewInterpreter(back, tflite.InterpreterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+func argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// compare runs n random samples through the float graph (plus softmax) and
+// the interpreter; it returns top-1 agreement and the largest probability
+// difference.
+func compare(t *testing.T, g *ir.Graph, it *tflite.Interpreter, seed uint64, n, k int) (float64, float64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 2))
+	img, meta := batch(r, n)
+	want, err := g.Run(img, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := ir.NewTensor(n, k)
+	sm := &ir.Graph{Inputs: []ir.Input{{Name: "x", Shape: []int{1, k}}}, Outputs: []string{"p"}, OutputKind: ir.Probabilities,
+		Nodes: []*ir.Node{{Op: ir.Softmax, Inputs: []string{"x"}, Output: "p"}}}
+	if out, err := sm.Run(want[0]); err != nil {
+		t.Fatal(err)
+	} else {
+		probs = out[0]
+	}
+	got, err := RunTFLite(it, img, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree, maxDiff := 0, 0.0
+	for s := range n {
+		a, b := probs.Data[s*k:(s+1)*k], got.Data[s*k:(s+1)*k]
+		if argmax(a) == argmax(b) {
+			agree++
+		}
+		for j := range a {
+			maxDiff = math.Max(maxDiff, math.Abs(float64(a[j]-b[j])))
+		}
+	}
+	return float64(agree) / float64(n), maxDiff
+}
+
+func TestFloatTFLiteMatchesExecutor(t *testing.T) {
+	const k = 5
+	f, _ := pipeline(t, 1, k, MinMax)
+	m, err := BuildFloat(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree, diff := compare(t, f, roundTrip(t, m), 3, 16, k)
+	if agree != 1 || diff > 1e-5 {
+		t.Fatalf("float tflite vs executor: agreement %v, max prob diff %v", agree, diff)
+	}
+}
+
+func TestInt8AgreesWithFloat(t *testing.T) {
+	const k = 5
+	cases := []struct {
+		name   string
+		method Method
+		io     IO
+	}{
+		{"minmax float io", MinMax, IOFloat},
+		{"percentile float io", Percentile, IOFloat},
+		{"minmax int8 io", MinMax, IOInt8},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, ranges := pipeline(t, 2, k, c.method)
+			m, err := Build(f, ranges, Options{IO: c.io})
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := roundTrip(t, m)
+			in0, _ := it.InputTensor(0)
+			out0, _ := it.OutputTensor(0)
+			wantType := tflite.Float32
+			if c.io == IOInt8 {
+				wantType = tflite.Int8
+			}
+			if in0.Type != wantType || out0.Type != wantType {
+				t.Fatalf("io types %v/%v, want %v", in0.Type, out0.Type, wantType)
+			}
+			agree, diff := compare(t, f, it, 4, 64, k)
+			t.Logf("top-1 agreement %.3f, max prob diff %.4f", agree, diff)
+			if agree < 0.9 || diff > 0.1 {
+				t.Fatalf("int8 vs float: agreement %v, max prob diff %v", agree, diff)
+			}
+		})
+	}
+}
