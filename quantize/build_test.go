@@ -147,3 +147,98 @@ func TestInt8AgreesWithFloat(t *testing.T) {
 		})
 	}
 }
+
+func TestInt8ModelStructure(t *testing.T) {
+	f, ranges := pipeline(t, 3, 4, MinMax)
+	m, err := Build(f, ranges, Options{Metadata: map[string][]byte{tflite.MetaVersion: []byte("v1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := func(i int32) Params {
+		p, err := tensorParams(m.Tensors[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	counts := map[tflite.BuiltinOperator]int{}
+	for _, op := range m.Operators {
+		counts[op.Op]++
+		switch op.Op {
+		case tflite.OpConcatenation, tflite.OpAveragePool2D, tflite.OpMaxPool2D, tflite.OpReshape:
+			for _, in := range op.Inputs[:1+boolInt(op.Op == tflite.OpConcatenation)*(len(op.Inputs)-1)] {
+				if params(in) != params(op.Outputs[0]) {
+					t.Errorf("%v: input %q %+v, output %+v: must share parameters", op.Op, m.Tensors[in].Name, params(in), params(op.Outputs[0]))
+				}
+			}
+		case tflite.OpSoftmax, tflite.OpLogistic:
+			if p := params(op.Outputs[0]); p != probParams {
+				t.Errorf("%v output %+v, want scale 1/256 zero point -128", op.Op, p)
+			}
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
+			in, w, b := m.Tensors[op.Inputs[0]], m.Tensors[op.Inputs[1]], m.Tensors[op.Inputs[2]]
+			wantDim := int32(0)
+			if op.Op == tflite.OpDepthwiseConv2D {
+				wantDim = 3
+			}
+			if w.Type != tflite.Int8 || b.Type != tflite.Int32 || w.Quant.QuantizedDimension != wantDim {
+				t.Errorf("%v %q: weights %v dim %d, bias %v", op.Op, w.Name, w.Type, w.Quant.QuantizedDimension, b.Type)
+			}
+			if op.Op == tflite.OpFullyConnected && len(w.Quant.Scale) != 1 {
+				t.Errorf("FC %q: %d weight scales, want per-tensor", w.Name, len(w.Quant.Scale))
+			}
+			for c, bs := range b.Quant.Scale {
+				ws := w.Quant.Scale[min(c, len(w.Quant.Scale)-1)]
+				if want := in.Quant.Scale[0] * ws; math.Abs(float64(bs-want)) > 1e-6*float64(want) {
+					t.Errorf("%v %q channel %d: bias scale %v, want input*weight %v", op.Op, b.Name, c, bs, want)
+				}
+				if w.Quant.ZeroPoint[min(c, len(w.Quant.ZeroPoint)-1)] != 0 {
+					t.Errorf("%v %q: weight zero point not 0", op.Op, w.Name)
+				}
+			}
+		}
+	}
+	// 5 ReLUs: e0/e1 read a tensor with several readers (kept), red_relu
+	// reads the MUL+ADD output (fused into the ADD), red_relu2 and
+	// meta_relu follow a conv and an FC (fused).
+	want := map[tflite.BuiltinOperator]int{
+		tflite.OpQuantize: 2, tflite.OpDequantize: 1, tflite.OpRelu: 2, tflite.OpConv2D: 4,
+		tflite.OpDepthwiseConv2D: 1, tflite.OpFullyConnected: 2, tflite.OpConcatenation: 2,
+		tflite.OpMul: 1, tflite.OpAdd: 3, tflite.OpMean: 1, tflite.OpSoftmax: 1,
+	}
+	for op, n := range want {
+		if counts[op] != n {
+			t.Errorf("%v: %d operators, want %d (all: %v)", op, counts[op], n, counts)
+		}
+	}
+	if v, _ := m.MetadataString(tflite.MetaVersion); v != "v1" {
+		t.Errorf("metadata version %q", v)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestBuildErrors(t *testing.T) {
+	g := smallNet(t, 1, 3)
+	f, ranges := pipeline(t, 1, 3, MinMax)
+	delete(ranges, "gap")
+	cases := []struct {
+		name string
+		run  func() error
+	}{
+		{"unfolded batch norm", func() error { _, err := BuildFloat(g, Options{}); return err }},
+		{"missing range", func() error { _, err := Build(f, ranges, Options{}); return err }},
+		{"bad io", func() error { _, err := Build(f, ranges, Options{IO: "int4"}); return err }},
+		{"bad method", func() error { _, err := NewCalibrator(f, "mse"); return err }},
+	}
+	for _, c := range cases {
+		if err := c.run(); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
