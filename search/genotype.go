@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,8 +98,6 @@ func (g *Genotype) Validate() error {
 	return errors.Join(errs...)
 }
 
-// MarshalJSON-friendly helpers.
-
 // Save writes the genotype as indented JSON after validating it.
 func (g *Genotype) Save(path string) error {
 	if err := g.Validate(); err != nil {
@@ -141,7 +140,11 @@ func parseEdges(data json.RawMessage, kind string) ([]Edge, error) {
 		return nil, nil
 	}
 	var edges []Edge
-	if err := json.Unmarshal(data, &edges); err == nil {
+	inner := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(data), []byte("[")))
+	if !bytes.HasPrefix(inner, []byte("[")) {
+		if err := json.Unmarshal(data, &edges); err != nil {
+			return nil, fmt.Errorf("genotype: %s: %w", kind, err)
+		}
 		return edges, nil
 	}
 	var pairs [][2]any

@@ -1,0 +1,275 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// OptConfig holds the hyper-parameters of the bi-level optimisation.
+type OptConfig struct {
+	WeightLR, WeightLRMin float64 // cosine schedule 0.025 -> 0.001
+	Momentum              float64 // 0.9
+	WeightDecay           float64 // 3e-4
+	GradClip              float64 // 5 (global norm; <= 0: off)
+	ArchLR                float64 // 3e-4
+	ArchBeta1, ArchBeta2  float64 // 0.5, 0.999
+	ArchWeightDecay       float64 // 1e-3
+	// SecondOrder selects DARTS's unrolled approximation: the architecture
+	// gradient is taken at w' = w - ξ∇w L_train (ξ = current weight lr,
+	// momentum included) and corrected by -ξ times a finite-difference
+	// Hessian-vector product (ε = 0.01/‖∇w' L_val‖).
+	SecondOrder bool
+}
+
+// DefaultOptConfig returns the DARTS defaults.
+func DefaultOptConfig() OptConfig {
+	return OptConfig{WeightLR: 0.025, WeightLRMin: 0.001, Momentum: 0.9, WeightDecay: 3e-4, GradClip: 5,
+		ArchLR: 3e-4, ArchBeta1: 0.5, ArchBeta2: 0.999, ArchWeightDecay: 1e-3}
+}
+
+// Batch is one batch of examples: Images NHWC [N, H, W, 3], Meta [N, D],
+// Labels [N].
+type Batch struct {
+	N      int
+	Images []float32
+	Meta   []float32
+	Labels []int32
+}
+
+// StepResult reports one pair step (architecture step then weight step).
+type StepResult struct {
+	TrainLoss, TrainAcc float64 // weight step, on the search-train batch
+	ValLoss, ValAcc     float64 // architecture step, on the search-val batch
+}
+
+// Architect owns the supernet's two optimisers and runs the bi-level update:
+// per Step, one Adam step on alpha over a validation batch, then one SGD step
+// on the weights over a training batch, compiled as one graph.
+type Architect struct {
+	Net   NetConfig
+	Opt   OptConfig
+	Size  int // image side
+	ctx   *context.Context
+	exec  *context.Exec
+	cw    *tensors.Tensor
+	alpha [2]*context.Variable
+}
+
+// NewArchitect prepares the pair-step graph. classWeights (length
+// net.Classes, nil: all 1) weight the cross-entropy.
+func NewArchitect(backend backends.Backend, ctx *context.Context, net NetConfig, opt OptConfig, size int, classWeights []float32) (*Architect, error) {
+	if err := net.Validate(); err != nil {
+		return nil, err
+	}
+	net = net.withDefaults()
+	if classWeights == nil {
+		classWeights = make([]float32, net.Classes)
+		for i := range classWeights {
+			classWeights[i] = 1
+		}
+	}
+	if len(classWeights) != net.Classes {
+		return nil, fmt.Errorf("search: %d class weights for %d classes", len(classWeights), net.Classes)
+	}
+	a := &Architect{Net: net, Opt: opt, Size: size, ctx: ctx.Checked(false),
+		cw: tensors.FromFlatDataAndDimensions(append([]float32(nil), classWeights...), net.Classes)}
+	an, ar := AlphaVars(a.ctx, net.Nodes, len(net.Ops))
+	a.alpha = [2]*context.Variable{an, ar}
+	var err error
+	a.exec, err = context.NewExec(backend, a.ctx, a.pairGraph)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Context returns the context holding weights, alphas and optimiser state.
+func (a *Architect) Context() *context.Context { return a.ctx }
+
+// lossAcc builds the supernet on one batch: weighted mean cross-entropy and
+// the number of correct predictions.
+func (a *Architect) lossAcc(ctx *context.Context, img, meta, labels, cw *Node) (*Node, *Node) {
+	logits, err := Supernet(ctx, a.Net, img, meta)
+	if err != nil {
+		panic(err)
+	}
+	return WeightedCrossEntropy(logits, labels, cw), Correct(logits, labels)
+}
+
+// WeightedCrossEntropy is sum_i w[y_i]·CE_i / sum_i w[y_i] (PyTorch's
+// weighted mean) for logits [N, K], int32 labels [N] and weights [K].
+func WeightedCrossEntropy(logits, labels, weights *Node) *Node {
+	k := logits.Shape().Dimensions[1]
+	oh := OneHot(labels, k, logits.DType())
+	ce := Neg(ReduceSum(Mul(oh, LogSoftmax(logits, -1)), 1))
+	w := ReduceSum(Mul(oh, InsertAxes(weights, 0)), 1)
+	return Div(ReduceAllSum(Mul(w, ce)), ReduceAllSum(w))
+}
+
+// Correct counts argmax(logits) == labels as a float scalar.
+func Correct(logits, labels *Node) *Node {
+	pred := ArgMax(logits, 1, dtypes.Int32)
+	return ReduceAllSum(ConvertDType(Equal(pred, labels), logits.DType()))
+}
+
+func nodesOf(g *Graph, vars []*context.Variable) []*Node {
+	out := make([]*Node, len(vars))
+	for i, v := range vars {
+		out[i] = v.ValueGraph(g)
+	}
+	return out
+}
+
+func setAll(vars []*context.Variable, vals []*Node) {
+	for i, v := range vars {
+		v.SetValueGraph(vals[i])
+	}
+}
+
+// pairGraph: inputs train img, meta, labels, val img, meta, labels, lr,
+// class weights. Outputs train loss, train correct, val loss, val correct.
+func (a *Architect) pairGraph(ctx *context.Context, in []*Node) []*Node {
+	ti, tm, tl, vi, vm, vl, lr, cw := in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7]
+	g := ti.Graph()
+	ctx.SetTraining(g, true)
+	arch := a.alpha[:]
+	var valLoss, valAcc *Node
+	var archGrads []*Node
+	if !a.Opt.SecondOrder {
+		valLoss, valAcc = a.lossAcc(ctx, vi, vm, vl, cw)
+		archGrads = Gradient(valLoss, nodesOf(g, arch)...)
+	} else {
+		valLoss, valAcc, archGrads = a.unrolledArchGrads(ctx, in, lr)
+	}
+	t := constVar(ctx.InAbsPath(archOptScope), "t", 0, false)
+	tn := AddScalar(t.ValueGraph(g), 1)
+	t.SetValueGraph(tn)
+	adamStep(ctx, arch, archGrads, tn, a.Opt.ArchLR, a.Opt.ArchBeta1, a.Opt.ArchBeta2, a.Opt.ArchWeightDecay)
+
+	trainLoss, trainAcc := a.lossAcc(ctx, ti, tm, tl, cw)
+	weights, _ := splitVars(ctx)
+	grads := clipByGlobalNorm(Gradient(trainLoss, nodesOf(g, weights)...), a.Opt.GradClip)
+	sgdStep(ctx, weights, grads, lr, a.Opt.Momentum, a.Opt.WeightDecay)
+
+	gs := optimizers.GetGlobalStepVar(ctx)
+	gs.SetValueGraph(AddScalar(gs.ValueGraph(g), 1))
+	return []*Node{trainLoss, trainAcc, valLoss, valAcc}
+}
+
+// unrolledArchGrads computes DARTS's second-order architecture gradient.
+// The hypothetical forward passes do not update BN running statistics.
+func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node) (valLoss, valAcc *Node, grads []*Node) {
+	ti, tm, tl, vi, vm, vl, cw := in[0], in[1], in[2], in[3], in[4], in[5], in[7]
+	g := ti.Graph()
+	ctx.SetGraphParam(g, ParamBNUpdate, false)
+	defer ctx.SetGraphParam(g, ParamBNUpdate, true)
+	arch := a.alpha[:]
+
+	l0, _ := a.lossAcc(ctx, ti, tm, tl, cw) // creates the variables on first build
+	weights, _ := splitVars(ctx)
+	w := nodesOf(g, weights)
+	dw := Gradient(l0, w...)
+	unrolled := make([]*Node, len(w))
+	for i, v := range weights {
+		buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
+		step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
+		unrolled[i] = Sub(w[i], Mul(step, lr))
+	}
+	setAll(weights, unrolled)
+	valLoss, valAcc = a.lossAcc(ctx, vi, vm, vl, cw)
+	all := Gradient(valLoss, append(nodesOf(g, arch), unrolled...)...)
+	dAlpha, dUnrolled := all[:len(arch)], all[len(arch):]
+	eps := Div(Scalar(g, dtypes.Float32, 0.01), AddScalar(globalNorm(dUnrolled), 1e-12))
+
+	shifted := func(sign float64) []*Node {
+		ws := make([]*Node, len(w))
+		for i := range w {
+			ws[i] = Add(w[i], MulScalar(Mul(dUnrolled[i], eps), sign))
+		}
+		setAll(weights, ws)
+		l, _ := a.lossAcc(ctx, ti, tm, tl, cw)
+		return Gradient(l, nodesOf(g, arch)...)
+	}
+	gp, gn := shifted(1), shifted(-1)
+	setAll(weights, w)
+	grads = make([]*Node, len(arch))
+	for i := range arch {
+		hvp := Div(Sub(gp[i], gn[i]), MulScalar(eps, 2))
+		grads[i] = Sub(dAlpha[i], Mul(hvp, lr))
+	}
+	return valLoss, valAcc, grads
+}
+
+// Step runs one pair step with weight learning rate lr.
+func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
+	args := make([]any, 0, 8)
+	for _, b := range []*Batch{train, val} {
+		img, meta, lab, err := a.tensors(b)
+		if err != nil {
+			return StepResult{}, err
+		}
+		args = append(args, img, meta, lab)
+	}
+	args = append(args, float32(lr), a.cw)
+	out, err := a.exec.Exec(args...)
+	if err != nil {
+		return StepResult{}, err
+	}
+	f := func(i int) float64 { return float64(tensors.ToScalar[float32](out[i])) }
+	return StepResult{TrainLoss: f(0), TrainAcc: f(1) / float64(train.N), ValLoss: f(2), ValAcc: f(3) / float64(val.N)}, nil
+}
+
+func (a *Architect) tensors(b *Batch) (img, meta, lab *tensors.Tensor, err error) {
+	s := a.Size
+	if b.N < 1 || len(b.Images) != b.N*s*s*3 || len(b.Labels) != b.N {
+		return nil, nil, nil, fmt.Errorf("search: batch of %d has %d image values (want %d) and %d labels",
+			b.N, len(b.Images), b.N*s*s*3, len(b.Labels))
+	}
+	d := a.Net.MetaDim
+	m := b.Meta
+	if d == 0 {
+		d, m = 1, make([]float32, b.N)
+	}
+	if len(m) != b.N*d {
+		return nil, nil, nil, fmt.Errorf("search: batch meta has %d values, want %d", len(m), b.N*d)
+	}
+	for i, l := range b.Labels {
+		if l < 0 || int(l) >= a.Net.Classes {
+			return nil, nil, nil, fmt.Errorf("search: label %d of example %d out of range 0..%d", l, i, a.Net.Classes-1)
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(b.Images, b.N, s, s, 3),
+		tensors.FromFlatDataAndDimensions(m, b.N, d),
+		tensors.FromFlatDataAndDimensions(b.Labels, b.N), nil
+}
+
+// Alphas returns the current normal and reduce alpha matrices.
+func (a *Architect) Alphas() (normal, reduce [][]float64, err error) {
+	get := func(v *context.Variable) ([][]float64, error) {
+		t, err := v.Value()
+		if err != nil {
+			return nil, err
+		}
+		flat := tensors.MustCopyFlatData[float32](t)
+		d := t.Shape().Dimensions
+		out := make([][]float64, d[0])
+		for i := range out {
+			out[i] = make([]float64, d[1])
+			for j := range out[i] {
+				out[i][j] = float64(flat[i*d[1]+j])
+			}
+		}
+		return out, nil
+	}
+	if normal, err = get(a.alpha[0]); err != nil {
+		return nil, nil, err
+	}
+	reduce, err = get(a.alpha[1])
+	return normal, reduce, err
+}
