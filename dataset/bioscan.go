@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,6 +40,12 @@ func OpenBIOSCAN(root string, opts Options) (*Dataset, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readBIOSCAN(f, path, root, opts)
+}
+
+// readBIOSCAN parses BIOSCAN-5M metadata CSV text from r (path names it in
+// messages); opts must have defaults applied.
+func readBIOSCAN(r io.Reader, path, root string, opts Options) (*Dataset, error) {
 	b := newBuilder(opts, path)
 	imgRoot := filepath.Join(root, "images", opts.Package)
 	var pid, split, label, chunk int
@@ -62,7 +69,7 @@ func OpenBIOSCAN(root string, opts Options) (*Dataset, error) {
 		b.setMeta(h, meta)
 		return nil
 	}
-	err = readCSV(f, path, b.rep, onHeader, func(line int, rec []string) {
+	err := readCSV(r, path, b.rep, onHeader, func(line int, rec []string) {
 		sp := canonicalSplit(rec[split])
 		if sp == "" {
 			b.rep.Add(Issue{Kind: UnknownSplit, File: path, Line: line, Reason: fmt.Sprintf("unknown split %q (want one of %v)", rec[split], Splits)})

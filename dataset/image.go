@@ -7,6 +7,7 @@ import (
 	"image"
 	_ "image/jpeg" // register the JPEG decoder
 	_ "image/png"  // register the PNG decoder
+	"io"
 	"os"
 )
 
@@ -46,12 +47,18 @@ func decodeBytes(data []byte) (img image.Image, err error) {
 	}()
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("truncated file (%d bytes): %w", len(data), err)
+		}
 		return nil, fmt.Errorf("not a readable JPEG/PNG: %w", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
 		return nil, fmt.Errorf("%s image of %dx%d pixels out of range", format, cfg.Width, cfg.Height)
 	}
 	img, _, err = image.Decode(bytes.NewReader(data))
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("truncated %s (%d bytes): %w", format, len(data), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("corrupt or truncated %s: %w", format, err)
 	}
