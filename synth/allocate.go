@@ -31,8 +31,24 @@ func seenCounts(n int, imb float64, budget int) ([]int, error) {
 		return nil, fmt.Errorf("synth: %d labelled images cannot give %d species at imbalance %g with at least 3 images each (train, val, test); need about %d", budget, n, imb, need)
 	}
 	counts := make([]int, n)
+	used := 0
 	for k := range counts {
 		counts[k] = int(math.Round(nMin * w[k]))
+		used += counts[k]
+	}
+	// Spread what the integer nMin left over across the middle ranks, in
+	// proportion to their counts, keeping the first and last (and so the
+	// ratio) fixed and the counts non-increasing.
+	if n > 2 && used < budget {
+		mid := 0
+		for k := 1; k < n-1; k++ {
+			mid += counts[k]
+		}
+		left := budget - used
+		for k := 1; k < n-1 && mid > 0; k++ {
+			add := left * counts[k] / mid
+			counts[k] = min(counts[k]+add, counts[0])
+		}
 	}
 	return counts, nil
 }

@@ -41,6 +41,7 @@ func writeInfo(path string, cat *Catalog, o *Options, s Summary) error {
 		Summary: s, Catalog: *cat,
 	}
 	info.Summary.Duration = 0 // keep the file byte-identical across runs
+	info.Summary.Dir = ""
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return fmt.Errorf("synth: %w", err)

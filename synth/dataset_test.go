@@ -1,0 +1,298 @@
+package synth
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image/jpeg"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// tiny returns options for a fast test set in dir.
+func tiny(dir string) Options {
+	o := DefaultOptions()
+	o.Dir, o.Species, o.Images, o.Size, o.Seed, o.Imbalance = dir, 6, 90, 32, 7, 5
+	return o
+}
+
+func readCSV(t *testing.T, dir string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, MetadataFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// snapshot returns every file under dir (relative path -> bytes).
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	var snaps []map[string][]byte
+	for _, workers := range []int{1, 3} {
+		o := tiny(t.TempDir())
+		o.Workers = workers
+		if _, err := Generate(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snapshot(t, o.Dir))
+	}
+	a, b := snaps[0], snaps[1]
+	if len(a) != len(b) || len(a) < 90 {
+		t.Fatalf("file counts differ or too small: %d vs %d", len(a), len(b))
+	}
+	for p, x := range a {
+		if !bytes.Equal(x, b[p]) {
+			t.Fatalf("%s differs between 1 and 3 workers", p)
+		}
+	}
+	// A different seed must change the data.
+	o := tiny(t.TempDir())
+	o.Seed = 8
+	if _, err := Generate(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if c := snapshot(t, o.Dir); bytes.Equal(c[MetadataFile], a[MetadataFile]) {
+		t.Fatal("seed 7 and 8 wrote the same CSV")
+	}
+}
+
+func TestLayout(t *testing.T) {
+	o := tiny(t.TempDir())
+	sum, err := Generate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readCSV(t, o.Dir)
+	if !slices.Equal(recs[0], Columns) || len(Columns) != 23 {
+		t.Fatalf("header = %v", recs[0])
+	}
+	col := map[string]int{}
+	for i, c := range Columns {
+		col[c] = i
+	}
+	if len(recs)-1 != o.Images || sum.Rows != o.Images {
+		t.Fatalf("rows = %d (summary %d), want %d", len(recs)-1, sum.Rows, o.Images)
+	}
+	seenIn := map[string]map[string]bool{} // species -> splits
+	for i, r := range recs[1:] {
+		pid, split, chunk := r[col["processid"]], r[col["split"]], r[col["chunk"]]
+		if !slices.Contains(Splits, split) {
+			t.Fatalf("row %d: split %q", i+1, split)
+		}
+		if chunk != Chunk(pid, split) {
+			t.Fatalf("row %d: chunk %q, want %q", i+1, chunk, Chunk(pid, split))
+		}
+		f, err := os.Open(filepath.Join(o.Dir, ImagePath(pid, split, chunk)))
+		if err != nil {
+			t.Fatalf("row %d: %v", i+1, err)
+		}
+		cfg, err := jpeg.DecodeConfig(f)
+		f.Close()
+		if err != nil || min(cfg.Width, cfg.Height) != o.Size || max(cfg.Width, cfg.Height) > o.Size*4/3+1 {
+			t.Fatalf("row %d: image %dx%d (%v), want short side %d", i+1, cfg.Width, cfg.Height, err, o.Size)
+		}
+		sp := r[col["species"]]
+		if split == SplitPretrain && sp != "" {
+			t.Fatalf("row %d: pretrain row has species %q", i+1, sp)
+		}
+		if (split == SplitTrain || split == SplitVal || split == SplitTest) && sp == "" {
+			t.Fatalf("row %d: %s row without species", i+1, split)
+		}
+		if r[col["taxon"]] == "" || r[col["phylum"]] != "Arthropoda" || r[col["class"]] != "Insecta" {
+			t.Fatalf("row %d: taxonomy %v", i+1, r[2:10])
+		}
+		if sp != "" {
+			if !strings.HasPrefix(sp, r[col["genus"]]+" ") || r[col["taxon"]] != sp {
+				t.Fatalf("row %d: species %q genus %q taxon %q", i+1, sp, r[col["genus"]], r[col["taxon"]])
+			}
+			if seenIn[sp] == nil {
+				seenIn[sp] = map[string]bool{}
+			}
+			seenIn[sp][split] = true
+		}
+	}
+	for sp, splits := range seenIn {
+		seen := splits[SplitTrain] || splits[SplitVal] || splits[SplitTest]
+		unseen := splits[SplitKeyUnseen] || splits[SplitValUnseen] || splits[SplitTestUnseen]
+		if seen && unseen {
+			t.Errorf("species %s is in both seen and unseen splits", sp)
+		}
+		if seen && !(splits[SplitTrain] && splits[SplitVal] && splits[SplitTest]) {
+			t.Errorf("species %s lacks one of train/val/test: %v", sp, splits)
+		}
+	}
+	if len(seenIn) != o.Species+max(1, o.Species/10) {
+		t.Errorf("%d labelled species, want %d", len(seenIn), o.Species+1)
+	}
+	if _, _, err := LoadInfo(filepath.Join(o.Dir, InfoFile)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSquareOption(t *testing.T) {
+	o := tiny(t.TempDir())
+	o.Square, o.Images, o.Species = true, 40, 3
+	if _, err := Generate(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range readCSV(t, o.Dir)[1:] {
+		f, err := os.Open(filepath.Join(o.Dir, ImagePath(r[0], r[20], r[22])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := jpeg.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != o.Size || cfg.Height != o.Size {
+			t.Fatalf("row %d: %dx%d, want %dx%d", i+1, cfg.Width, cfg.Height, o.Size, o.Size)
+		}
+	}
+}
+
+func TestChunk(t *testing.T) {
+	// File names listed by the bioscan-dataset package for cropped_256.
+	cases := []struct{ pid, split, want string }{
+		{"AACTA1040-20", SplitPretrain, "00"},
+		{"YGEN686-22", SplitPretrain, "ff"},
+		{"YGEN2059-22", SplitPretrain, "fe"},
+		{"AACTA1026-20", SplitTrain, "0"},
+		{"YGEN986-22", SplitTrain, "f"},
+		{"ABSSI1639-22", SplitOtherHeldout, "0"},
+		{"YDBB6502-21", SplitOtherHeldout, "f"},
+		{"AACTA161-20", SplitVal, ""},
+		{"AACTA1436-20", SplitTest, ""},
+		{"AACTA5263-20", SplitKeyUnseen, ""},
+		{"ABOTH8801-22", SplitValUnseen, ""},
+		{"BCMIN4148-23", SplitTestUnseen, ""},
+	}
+	for _, c := range cases {
+		if got := Chunk(c.pid, c.split); got != c.want {
+			t.Errorf("Chunk(%q, %q) = %q, want %q", c.pid, c.split, got, c.want)
+		}
+	}
+	if got := ImagePath("X1-20", SplitTrain, "a"); got != "images/cropped_256/train/a/X1-20.jpg" {
+		t.Errorf("ImagePath = %q", got)
+	}
+	if got := ImagePath("X1-20", SplitVal, ""); got != "images/cropped_256/val/X1-20.jpg" {
+		t.Errorf("ImagePath = %q", got)
+	}
+}
+
+func TestSeenCounts(t *testing.T) {
+	cases := []struct {
+		n      int
+		imb    float64
+		budget int
+		err    bool
+	}{
+		{2, 20, 100, false},
+		{10, 20, 1000, false},
+		{40, 20, 4500, false},
+		{50, 1, 500, false},
+		{10, 20, 50, true},
+	}
+	for _, c := range cases {
+		counts, err := seenCounts(c.n, c.imb, c.budget)
+		if (err != nil) != c.err {
+			t.Fatalf("%+v: err = %v", c, err)
+		}
+		if err != nil {
+			continue
+		}
+		total := 0
+		for k, v := range counts {
+			total += v
+			if v < 3 || (k > 0 && v > counts[k-1]) {
+				t.Fatalf("%+v: counts %v not >= 3 and non-increasing", c, counts)
+			}
+		}
+		ratio := float64(counts[0]) / float64(counts[len(counts)-1])
+		if math.Abs(ratio-c.imb)/c.imb > 0.05 || total > c.budget || (c.n > 2 && total < c.budget*9/10) {
+			t.Fatalf("%+v: ratio %.2f total %d (counts %v)", c, ratio, total, counts)
+		}
+	}
+}
+
+func TestImbalanceInCSV(t *testing.T) {
+	o := tiny(t.TempDir())
+	o.Species, o.Images, o.Imbalance = 8, 400, 10
+	if _, err := Generate(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, r := range readCSV(t, o.Dir)[1:] {
+		if s := r[20]; s == SplitTrain || s == SplitVal || s == SplitTest {
+			counts[r[9]]++
+		}
+	}
+	lo, hi := math.MaxInt, 0
+	for _, n := range counts {
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if len(counts) != 8 || math.Abs(float64(hi)/float64(lo)-10) > 0.5 {
+		t.Fatalf("%d species, max/min = %d/%d, want ratio 10", len(counts), hi, lo)
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(*Options)
+		want string
+	}{
+		{"no dir", func(o *Options) { o.Dir = "" }, "directory"},
+		{"one species", func(o *Options) { o.Species = 1 }, "--species"},
+		{"no images", func(o *Options) { o.Images = 0 }, "--images"},
+		{"imbalance", func(o *Options) { o.Imbalance = 0.5 }, "--imbalance"},
+		{"size", func(o *Options) { o.Size = 4 }, "--size"},
+		{"quality", func(o *Options) { o.Quality = 0 }, "quality"},
+		{"too few images", func(o *Options) { o.Images = 20 }, "need about"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := tiny(t.TempDir())
+			c.edit(&o)
+			_, err := Generate(context.Background(), o)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// measure parses image_measurement_value of a CSV record.
+func measure(t *testing.T, r []string) float64 {
+	v, err := strconv.ParseFloat(r[16], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,132 @@
+package synth
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// relDiff is the largest relative difference between the shape parameters
+// of two appearances.
+func relDiff(a, b *Appearance) float64 {
+	pa := []float64{a.HeadLen, a.HeadWid, a.ThoraxLen, a.ThoraxWid, a.AbdWid, a.WingLen, a.WingWid, a.LegLen, a.AntLen}
+	pb := []float64{b.HeadLen, b.HeadWid, b.ThoraxLen, b.ThoraxWid, b.AbdWid, b.WingLen, b.WingWid, b.LegLen, b.AntLen}
+	d := 0.0
+	for i := range pa {
+		if pa[i] != 0 || pb[i] != 0 {
+			d = math.Max(d, math.Abs(pa[i]-pb[i])/math.Max(math.Abs(pa[i]), math.Abs(pb[i])))
+		}
+	}
+	return d
+}
+
+func TestLookalikeGroups(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		cat, err := NewCatalog(seed, 40, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		perRegion := map[int]int{}
+		multi := 0
+		for _, g := range cat.Groups {
+			if len(g.Members) > 1 {
+				multi++
+			}
+			for i, a := range g.Members {
+				sa := &cat.Species[a]
+				perRegion[sa.Region]++
+				for _, b := range g.Members[i+1:] {
+					sb := &cat.Species[b]
+					if sa.Genus != sb.Genus || sa.Appearance.Plan != sb.Appearance.Plan {
+						t.Fatalf("seed %d group %d: %s and %s differ in genus or plan", seed, g.ID, sa.Name, sb.Name)
+					}
+					if d := relDiff(&sa.Appearance, &sb.Appearance); d > 0.035 {
+						t.Fatalf("seed %d group %d: look-alikes differ by %.3f in shape", seed, g.ID, d)
+					}
+					sizeRatio := math.Max(sa.LengthMM, sb.LengthMM) / math.Min(sa.LengthMM, sb.LengthMM)
+					if sa.Region == sb.Region && sizeRatio < 1.6 {
+						t.Fatalf("seed %d group %d (%s): %s and %s share region and size (ratio %.2f)", seed, g.ID, g.Mode, sa.Name, sb.Name, sizeRatio)
+					}
+				}
+			}
+		}
+		if multi < len(cat.Groups)/3 {
+			t.Errorf("seed %d: only %d of %d groups have look-alikes", seed, multi, len(cat.Groups))
+		}
+		// Regions are shared: metadata alone must not identify a species.
+		crowded := 0
+		for _, n := range perRegion {
+			if n >= 3 {
+				crowded++
+			}
+		}
+		if crowded < len(cat.Regions)/2 {
+			t.Errorf("seed %d: regions are not shared enough: %v", seed, perRegion)
+		}
+	}
+}
+
+// TestMetadataSignalInCSV checks that the written metadata carry the
+// ground truth: size look-alikes differ in image_measurement_value and
+// region look-alikes mostly come from their own regions.
+func TestMetadataSignalInCSV(t *testing.T) {
+	o := tiny(t.TempDir())
+	o.Species, o.Images, o.Imbalance, o.Seed = 12, 500, 3, 11
+	if _, err := Generate(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := NewCatalog(o.Seed, o.Species, max(1, o.Species/10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Species{}
+	for i := range cat.Species {
+		byName[cat.Species[i].Name] = &cat.Species[i]
+	}
+	logSize := map[string][]float64{}
+	home, total := map[string]int{}, map[string]int{}
+	for _, r := range readCSV(t, o.Dir)[1:] {
+		sp := byName[r[9]]
+		if sp == nil {
+			continue
+		}
+		logSize[sp.Name] = append(logSize[sp.Name], math.Log(measure(t, r)))
+		total[sp.Name]++
+		if r[12] == cat.Regions[sp.Region].Country && (r[13] == "" || r[13] == cat.Regions[sp.Region].Province) {
+			home[sp.Name]++
+		}
+	}
+	mean := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x
+		}
+		return s / float64(len(v))
+	}
+	checked := 0
+	for _, g := range cat.Groups {
+		for i, a := range g.Members {
+			for _, b := range g.Members[i+1:] {
+				sa, sb := &cat.Species[a], &cat.Species[b]
+				if !sa.Seen {
+					continue
+				}
+				checked++
+				if sa.Region == sb.Region {
+					// Length ratio >= 1.6 means area ratio >= 2.5: log gap >= 0.9.
+					if d := math.Abs(mean(logSize[sa.Name]) - mean(logSize[sb.Name])); d < 0.7 {
+						t.Errorf("size look-alikes %s/%s: mean log measurement gap %.2f", sa.Name, sb.Name, d)
+					}
+				}
+			}
+		}
+	}
+	for name, n := range total {
+		if f := float64(home[name]) / float64(n); f < 0.6 {
+			t.Errorf("%s: only %.0f%% of rows from its home region", name, 100*f)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no look-alike pairs to check")
+	}
+}
