@@ -52,16 +52,6 @@ func roundTrip(t *testing.T, m *tflite.Model) *tflite.Interpreter {
 	return it
 }
 
-func argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
-}
-
 // compare runs n random samples through the float graph (plus softmax) and
 // the interpreter; it returns top-1 agreement and the largest probability
 // difference.
@@ -69,17 +59,9 @@ func compare(t *testing.T, g *ir.Graph, it *tflite.Interpreter, seed uint64, n, 
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 2))
 	img, meta := batch(r, n)
-	want, err := g.Run(img, meta)
+	probs, err := FloatProbs(g, img, meta)
 	if err != nil {
 		t.Fatal(err)
-	}
-	probs := ir.NewTensor(n, k)
-	sm := &ir.Graph{Inputs: []ir.Input{{Name: "x", Shape: []int{1, k}}}, Outputs: []string{"p"}, OutputKind: ir.Probabilities,
-		Nodes: []*ir.Node{{Op: ir.Softmax, Inputs: []string{"x"}, Output: "p"}}}
-	if out, err := sm.Run(want[0]); err != nil {
-		t.Fatal(err)
-	} else {
-		probs = out[0]
 	}
 	got, err := RunTFLite(it, img, meta)
 	if err != nil {
@@ -240,5 +222,20 @@ func TestBuildErrors(t *testing.T) {
 		if err := c.run(); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
+	}
+}
+
+func TestComparison(t *testing.T) {
+	c := Comparison{K: 2}
+	f := &ir.Tensor{Shape: []int{2, 2}, Data: []float32{0.9, 0.1, 0.4, 0.6}}
+	q := &ir.Tensor{Shape: []int{2, 2}, Data: []float32{0.8, 0.2, 0.7, 0.3}}
+	if err := c.Add([]int32{0, 1}, f, q); err != nil {
+		t.Fatal(err)
+	}
+	if c.Agreement() != 0.5 || math.Abs(c.MaxProbDiff()-0.3) > 1e-6 {
+		t.Fatalf("agreement %v, max diff %v", c.Agreement(), c.MaxProbDiff())
+	}
+	if err := c.Add([]int32{0}, f, q); err == nil {
+		t.Fatal("mismatched batch accepted")
 	}
 }
