@@ -1,0 +1,42 @@
+package trainer
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func darts2Cells() Cells {
+	return Cells{
+		Normal: Cell{Nodes: [][]Edge{{{"sep_conv_3x3", 0}, {"skip_connect", 1}}, {{"max_pool_3x3", 0}, {"dil_conv_3x3", 2}}}, Concat: []int{2, 3}},
+		Reduce: Cell{Nodes: [][]Edge{{{"max_pool_3x3", 0}, {"sep_conv_3x3", 1}}, {{"skip_connect", 2}, {"avg_pool_3x3", 1}}}, Concat: []int{2, 3}},
+	}
+}
+
+func TestFitLearnsToy(t *testing.T) {
+	backend, err := NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const k = 6
+	train, val := toyData(384, k, 16, 1), toyData(192, k, 16, 2)
+	train.Shuffle, train.DropLast = true, true
+	a := Arch{Cells: darts2Cells(), Layers: 3, Channels: 4, StemMult: 2, Size: 16, MetaDim: 3, MetaHidden: 16, Classes: k, Modality: Fusion}
+	p, err := NewPlan(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(p, backend, 1, 1e-4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res, err := r.Fit(context.Background(), Hyper{Epochs: 6, BatchSize: 32, LR: 3e-3, MinLR: 1e-4, Seed: 1}, FitOptions{Train: train, Val: val})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Epochs {
+		t.Logf("epoch %d loss %.3f acc %.3f val acc %.3f f1 %.3f %.1fs %.0f img/s", e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValAccuracy, e.ValMacroF1, e.Seconds, e.ImagesPerSec)
+	}
+	t.Logf("total %v", time.Since(start))
+}

@@ -1,0 +1,258 @@
+package trainer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/schollz/progressbar/v3"
+)
+
+// Hyper are the optimisation hyper-parameters.
+type Hyper struct {
+	Epochs    int     `json:"epochs"`
+	BatchSize int     `json:"batch"`
+	LR        float64 `json:"lr"`
+	MinLR     float64 `json:"min_lr"`
+	// WeightDecay is Adam's decoupled weight decay.
+	WeightDecay float64 `json:"weight_decay"`
+	DropPath    float64 `json:"drop_path"`
+	// Patience stops training after this many epochs without a better
+	// validation macro-F1 (0: never).
+	Patience int    `json:"patience"`
+	Seed     uint64 `json:"seed"`
+}
+
+// FitOptions are the data and side effects of Fit.
+type FitOptions struct {
+	Train, Val BatchSource
+	// ClassWeights weight the loss per class (nil: uniform).
+	ClassWeights []float32
+	// Names are the class names (for per-class reports).
+	Names []string
+	// LogPath receives one EpochLog JSON line per epoch ("": none).
+	LogPath string
+	// Progress receives a progress bar per epoch (nil: none).
+	Progress io.Writer
+	// OnBest is called after an epoch that improved the validation
+	// macro-F1 (e.g. to export the model).
+	OnBest func(epoch int, m *Metrics) error
+	// CheckpointDir keeps the latest weights and loop state for Resume
+	// ("": no checkpoints).
+	CheckpointDir string
+	Resume        bool
+}
+
+// FitResult summarises a training run.
+type FitResult struct {
+	BestEpoch   int        `json:"best_epoch"`
+	BestMacroF1 float64    `json:"best_val_macro_f1"`
+	Epochs      []EpochLog `json:"-"`
+	// Interrupted is true when ctx was cancelled (a checkpoint was saved).
+	Interrupted bool `json:"interrupted"`
+	// ImagesPerSec is the mean training throughput.
+	ImagesPerSec float64 `json:"images_per_sec"`
+}
+
+// loopState is what --resume needs besides the weights.
+type loopState struct {
+	Epoch      int     `json:"epoch"` // last completed epoch (1-based)
+	Step       int64   `json:"step"`
+	BestF1     float64 `json:"best_f1"`
+	BestEpoch  int     `json:"best_epoch"`
+	BadEpochs  int     `json:"bad_epochs"`
+	Finished   bool    `json:"finished"`
+	TrainedFor float64 `json:"seconds"`
+}
+
+const stateFile = "state.json"
+
+// attachCheckpoints loads the latest checkpoint (if resuming) and fixes
+// which variables are trainable: loaded variables default to trainable.
+func (r *Runner) attachCheckpoints(dir string, resume bool) (*checkpoints.Handler, *loopState, error) {
+	st := &loopState{BestF1: -1}
+	if !resume {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, nil, err
+		}
+	} else if b, err := os.ReadFile(filepath.Join(dir, stateFile)); err == nil {
+		if err := json.Unmarshal(b, st); err != nil {
+			return nil, nil, fmt.Errorf("resume: %s: %w", filepath.Join(dir, stateFile), err)
+		}
+	} else {
+		return nil, nil, fmt.Errorf("resume: no checkpoint state in %s: %w", dir, err)
+	}
+	h, err := checkpoints.Build(r.Ctx).Dir(dir).Keep(2).Immediate().Done()
+	if err != nil {
+		return nil, nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+	}
+	for v := range r.Ctx.IterVariables() {
+		isNet := strings.HasPrefix(v.Scope(), "/"+netScope)
+		v.Trainable = isNet && v.Name() != "mean" && v.Name() != "var"
+	}
+	return h, st, nil
+}
+
+func (st *loopState) save(dir string) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, stateFile), b, 0o644)
+}
+
+// cosineLR is the learning rate at step of total.
+func cosineLR(h Hyper, step, total int64) float64 {
+	if total <= 0 {
+		return h.LR
+	}
+	f := math.Min(float64(step)/float64(total), 1)
+	return h.MinLR + 0.5*(h.LR-h.MinLR)*(1+math.Cos(math.Pi*f))
+}
+
+// Fit trains with cosine-annealed Adam, evaluating on Val after every epoch
+// and stopping early on its macro-F1. Cancelling ctx stops after the current
+// step, saves a checkpoint and returns with Interrupted set.
+func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, error) {
+	if h.Epochs < 1 || h.BatchSize < 1 {
+		return nil, fmt.Errorf("fit: epochs %d and batch %d must be >= 1", h.Epochs, h.BatchSize)
+	}
+	st := &loopState{BestF1: -1}
+	var ckpt *checkpoints.Handler
+	if o.CheckpointDir != "" {
+		var err error
+		if ckpt, st, err = r.attachCheckpoints(o.CheckpointDir, o.Resume); err != nil {
+			return nil, err
+		}
+	}
+	res := &FitResult{BestEpoch: st.BestEpoch, BestMacroF1: st.BestF1}
+	if o.LogPath != "" { // keep the lines of the epochs the checkpoint holds
+		prev, err := ReadLog(o.LogPath)
+		if err != nil {
+			return nil, err
+		}
+		res.Epochs = prev[:min(len(prev), st.Epoch)]
+		if err := os.Remove(o.LogPath); err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+		for _, e := range res.Epochs {
+			if err := AppendLog(o.LogPath, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	stepsPerEpoch := int64(max(o.Train.Len()/h.BatchSize, 1))
+	total := stepsPerEpoch * int64(h.Epochs)
+	var imgs, secs float64
+	saveState := func() error {
+		if ckpt == nil {
+			return nil
+		}
+		if err := ckpt.Save(); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		return st.save(o.CheckpointDir)
+	}
+	for epoch := st.Epoch + 1; epoch <= h.Epochs && !st.Finished; epoch++ {
+		start := time.Now()
+		o.Train.Reset(epoch)
+		var bar *progressbar.ProgressBar
+		if o.Progress != nil {
+			bar = progressbar.NewOptions64(stepsPerEpoch, progressbar.OptionSetWriter(o.Progress),
+				progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, h.Epochs)),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+		}
+		var lossSum float64
+		var seen, correct int
+		for {
+			if ctx.Err() != nil {
+				res.Interrupted = true
+				return res, saveState() // the partial epoch is redone on resume
+			}
+			b, err := o.Train.Next(ctx)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					continue
+				}
+				return nil, fmt.Errorf("epoch %d: %w", epoch, err)
+			}
+			if b.N != h.BatchSize { // a partial batch would recompile the graph
+				continue
+			}
+			lr := cosineLR(h, st.Step, total)
+			if err := r.SetLR(lr); err != nil {
+				return nil, err
+			}
+			w := make([]float32, b.N)
+			for i, y := range b.Labels {
+				w[i] = 1
+				if o.ClassWeights != nil && y >= 0 && int(y) < len(o.ClassWeights) {
+					w[i] = o.ClassWeights[y]
+				}
+			}
+			loss, c, err := r.TrainStep(b, w)
+			if err != nil {
+				return nil, fmt.Errorf("epoch %d step %d: %w", epoch, st.Step, err)
+			}
+			if math.IsNaN(loss) {
+				return nil, fmt.Errorf("epoch %d step %d: loss is NaN (lower --lr?)", epoch, st.Step)
+			}
+			st.Step++
+			lossSum += loss * float64(b.N)
+			seen += b.N
+			correct += c
+			if bar != nil {
+				_ = bar.Add(1)
+			}
+		}
+		el := time.Since(start).Seconds()
+		imgs += float64(seen)
+		secs += el
+		vm, vloss, err := r.Evaluate(ctx, o.Val, h.BatchSize, o.Names)
+		if err != nil {
+			return nil, fmt.Errorf("epoch %d validation: %w", epoch, err)
+		}
+		e := EpochLog{Epoch: epoch, Step: st.Step, LR: cosineLR(h, st.Step, total), ValLoss: vloss,
+			ValAccuracy: vm.Accuracy, ValMacroF1: vm.MacroF1, Seconds: el}
+		if seen > 0 {
+			e.TrainLoss, e.TrainAccuracy, e.ImagesPerSec = lossSum/float64(seen), float64(correct)/float64(seen), float64(seen)/el
+		}
+		if vm.MacroF1 > st.BestF1 {
+			st.BestF1, st.BestEpoch, st.BadEpochs, e.Best = vm.MacroF1, epoch, 0, true
+			if o.OnBest != nil {
+				if err := o.OnBest(epoch, vm); err != nil {
+					return nil, err
+				}
+			}
+		} else {
+			st.BadEpochs++
+		}
+		st.Epoch = epoch
+		st.Finished = h.Patience > 0 && st.BadEpochs >= h.Patience
+		res.Epochs = append(res.Epochs, e)
+		if o.LogPath != "" {
+			if err := AppendLog(o.LogPath, e); err != nil {
+				return nil, err
+			}
+		}
+		if err := saveState(); err != nil {
+			return nil, err
+		}
+	}
+	res.BestEpoch, res.BestMacroF1 = st.BestEpoch, st.BestF1
+	if secs > 0 {
+		res.ImagesPerSec = imgs / secs
+	}
+	return res, nil
+}
