@@ -33,6 +33,8 @@ type ModelDir struct {
 	Graph *ir.Graph
 	// Labels are the class names, index = class id.
 	Labels []string
+	// Rank is the taxonomic rank of the labels when labels.json records it.
+	Rank string
 	// Preprocess is the image transform the model was trained with.
 	Preprocess preprocess.Params
 	// Schema is the fitted metadata schema (nil for image-only models).
@@ -70,7 +72,7 @@ func ReadModelDir(dir string) (*ModelDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	if md.Labels, err = parseLabels(b); err != nil {
+	if md.Labels, md.Rank, err = parseLabels(b); err != nil {
 		return nil, fail(LabelsFile, err)
 	}
 	shapes, _ := g.InferShapes(1)
@@ -127,20 +129,22 @@ func ReadModelDir(dir string) (*ModelDir, error) {
 }
 
 // parseLabels accepts a JSON array of strings or an object with a "labels"
-// array (and other fields such as the rank).
-func parseLabels(b []byte) ([]string, error) {
+// array and optionally a "rank".
+func parseLabels(b []byte) ([]string, string, error) {
 	var labels []string
+	var rank string
 	if err := json.Unmarshal(b, &labels); err != nil {
 		var obj struct {
 			Labels []string `json:"labels"`
+			Rank   string   `json:"rank"`
 		}
 		if err2 := json.Unmarshal(b, &obj); err2 != nil {
-			return nil, fmt.Errorf("want a JSON array of labels or {\"labels\": [...]}: %w", err)
+			return nil, "", fmt.Errorf("want a JSON array of labels or {\"labels\": [...], \"rank\": ...}: %w", err)
 		}
-		labels = obj.Labels
+		labels, rank = obj.Labels, obj.Rank
 	}
 	if len(labels) == 0 {
-		return nil, errors.New("no labels")
+		return nil, "", errors.New("no labels")
 	}
-	return labels, nil
+	return labels, rank, nil
 }
