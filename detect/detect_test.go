@@ -23,6 +23,8 @@ func TestDetectSyntheticFrames(t *testing.T) {
 		{"white sheet", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 20, debris: 60, noise: 4, seed: 1}},
 		{"yellow card", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 20, debris: 60, noise: 4, yellow: true, seed: 2}},
 		{"noisy sheet", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 15, debris: 100, noise: 9, seed: 3}},
+		{"large moths", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 6, debris: 40, noise: 4, minMM: 25, maxMM: 45, seed: 5}},
+		{"tiny flies", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 30, debris: 60, noise: 4, minMM: 1.2, maxMM: 3, seed: 6}},
 		{"small frame", frameSpec{w: 800, h: 600, ppm: 4, specimens: 6, debris: 20, noise: 4, seed: 4}},
 	}
 	for _, tc := range tests {
@@ -72,6 +74,7 @@ func TestDetectBlankAndBadInput(t *testing.T) {
 		{"empty image", image.NewRGBA(image.Rectangle{}), DefaultOptions(5), true},
 		{"tiny image", image.NewRGBA(image.Rect(0, 0, 8, 8)), DefaultOptions(5), true},
 		{"black frame", image.NewGray(image.Rect(0, 0, 300, 200)), DefaultOptions(5), false},
+		{"paletted frame", image.NewPaletted(image.Rect(0, 0, 300, 200), color.Palette{color.White}), DefaultOptions(5), false},
 		{"no scale", blank, Options{}, true},
 		{"bad thresholds", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.5, StrongThreshold: 0.2}, true},
 		{"min above max", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.1, StrongThreshold: 0.2, MinAreaMM2: 5, MaxAreaMM2: 1}, true},
@@ -142,3 +145,27 @@ func TestDetectMeasurement(t *testing.T) {
 }
 
 func colorGray(v uint8) color.Gray { return color.Gray{Y: v} }
+
+// TestDetectNoiseFrames feeds pure noise and odd sizes: Detect must not
+// panic and may find only a few spurious blobs.
+func TestDetectNoiseFrames(t *testing.T) {
+	sizes := []image.Rectangle{
+		image.Rect(0, 0, 16, 16),
+		image.Rect(0, 0, 1031, 17),
+		image.Rect(-40, -30, 217, 333),
+		image.Rect(0, 0, 2049, 65),
+	}
+	for _, r := range sizes {
+		t.Run(r.String(), func(t *testing.T) {
+			img := image.NewRGBA(r)
+			seed := uint32(r.Dx()*7919 + r.Dy())
+			for i := range img.Pix {
+				seed = seed*1664525 + 1013904223
+				img.Pix[i] = uint8(seed >> 24)
+			}
+			if _, err := Detect(img, DefaultOptions(3)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -23,6 +23,8 @@ type frameSpec struct {
 	yellow    bool // yellow sticky card instead of a white sheet
 	noise     float64
 	seed      uint64
+	// minMM, maxMM bound body lengths; 0 means 2 and 16 mm.
+	minMM, maxMM float64
 }
 
 // makeFrame draws specimens (dark body ellipse and head, two translucent
@@ -58,7 +60,11 @@ func makeFrame(s frameSpec) testFrame {
 	tf := testFrame{ppm: s.ppm}
 	var placed []image.Rectangle
 	for len(tf.boxes) < s.specimens {
-		lenMM := 2 + rng.Float64()*14
+		lo, hi := s.minMM, s.maxMM
+		if hi == 0 {
+			lo, hi = 2, 16
+		}
+		lenMM := lo + rng.Float64()*(hi-lo)
 		L := lenMM * s.ppm
 		W := L * (0.25 + 0.15*rng.Float64())
 		ang := rng.Float64() * math.Pi
