@@ -232,4 +232,3 @@ func (g *Graph) inferNode(nd *Node, shapes map[string][]int) ([]int, error) {
 	}
 	return nil, fmt.Errorf("unknown op %q", nd.Op)
 }
-
