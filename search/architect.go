@@ -179,7 +179,8 @@ func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node
 	for i, v := range weights {
 		buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
 		step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
-		unrolled[i] = Sub(w[i], Mul(step, lr))
+		// A leaf, as DARTS copies w' into a new model.
+		unrolled[i] = Identity(StopGradient(Sub(w[i], Mul(step, lr))))
 	}
 	setAll(weights, unrolled)
 	valLoss, valAcc = a.lossAcc(ctx, vi, vm, vl, cw)
@@ -190,7 +191,7 @@ func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node
 	shifted := func(sign float64) []*Node {
 		ws := make([]*Node, len(w))
 		for i := range w {
-			ws[i] = Add(w[i], MulScalar(Mul(dUnrolled[i], eps), sign))
+			ws[i] = Identity(StopGradient(Add(w[i], MulScalar(Mul(dUnrolled[i], eps), sign))))
 		}
 		setAll(weights, ws)
 		l, _ := a.lossAcc(ctx, ti, tm, tl, cw)

@@ -55,7 +55,7 @@ func weightVar(ctx *context.Context, name string, bound float64, dims ...int) *c
 // constVar returns (creating it on first use) a variable filled with value.
 func constVar(ctx *context.Context, name string, value float32, trainable bool, dims ...int) *context.Variable {
 	if v := ctx.GetVariableByScopeAndName(ctx.Scope(), name); v != nil {
-		return v
+		return v.SetTrainable(trainable) // a variable loaded from a checkpoint starts trainable
 	}
 	size := 1
 	for _, d := range dims {

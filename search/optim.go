@@ -77,8 +77,8 @@ func sgdStep(ctx *context.Context, vars []*context.Variable, grads []*Node, lr *
 		grad := Add(grads[i], MulScalar(w, wd))
 		buf := stateVar(ctx, weightOptScope, v, "momentum")
 		nb := Add(MulScalar(buf.ValueGraph(g), momentum), grad)
-		buf.SetValueGraph(nb)
-		v.SetValueGraph(Sub(w, Mul(nb, lr)))
+		buf.SetValueGraph(StopGradient(nb))
+		v.SetValueGraph(StopGradient(Sub(w, Mul(nb, lr))))
 	}
 }
 
@@ -95,9 +95,11 @@ func adamStep(ctx *context.Context, vars []*context.Variable, grads []*Node, t *
 		s := stateVar(ctx, archOptScope, v, "v")
 		nm := Add(MulScalar(m.ValueGraph(g), b1), MulScalar(grad, 1-b1))
 		ns := Add(MulScalar(s.ValueGraph(g), b2), MulScalar(Square(grad), 1-b2))
-		m.SetValueGraph(nm)
-		s.SetValueGraph(ns)
+		m.SetValueGraph(StopGradient(nm))
+		s.SetValueGraph(StopGradient(ns))
 		step := Div(Div(nm, bc1), AddScalar(Sqrt(Div(ns, bc2)), 1e-8))
-		v.SetValueGraph(Sub(a, MulScalar(step, lr)))
+		// Updated values are new leaves: later gradients must not flow back
+		// through this step (PyTorch updates parameters in place).
+		v.SetValueGraph(StopGradient(Sub(a, MulScalar(step, lr))))
 	}
 }

@@ -1,0 +1,255 @@
+package search
+
+import (
+	stdctx "context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// Source yields batches of one split. Next returns io.EOF at the end of an
+// epoch; Reset(epoch) starts epoch (deterministically shuffled).
+type Source interface {
+	Next() (*Batch, error)
+	Reset(epoch int)
+}
+
+// RunConfig configures a search run.
+type RunConfig struct {
+	Net    NetConfig
+	Opt    OptConfig
+	Derive DeriveOptions
+	Size   int // image side
+	Epochs int
+	// StepsPerEpoch is the number of pair steps per epoch (train batches).
+	StepsPerEpoch int
+	// MaxSteps stops after this many pair steps in total (0: no limit).
+	MaxSteps int
+	// MaxImages stops once this many training images were seen (0: no limit).
+	MaxImages int
+	Batch     int
+	Seed      int
+	Out       string // run directory
+	Resume    bool
+	// CheckpointEvery saves every so many steps (0: only at epoch ends and on interrupt).
+	CheckpointEvery int
+	// EntropyPatience stops the search when the mean alpha entropy fell by
+	// less than EntropyMinDelta over that many epochs (0: off).
+	EntropyPatience int
+	EntropyMinDelta float64
+}
+
+// ErrInterrupted is returned when the context was cancelled; a checkpoint
+// was written and the run can be resumed.
+var ErrInterrupted = errors.New("search interrupted; checkpoint written, continue with --resume")
+
+// Progress receives one call per step.
+type Progress func(step, total int, r StepResult, imagesPerSec float64)
+
+// runState is saved next to the checkpoint.
+type runState struct {
+	Step        int         `json:"step"`
+	Epoch       int         `json:"epoch"`
+	StepInEpoch int         `json:"step_in_epoch"`
+	Images      int         `json:"images"`
+	Entropies   []float64   `json:"entropies"`
+	History     []AlphaSnap `json:"history"`
+	Done        bool        `json:"done"`
+}
+
+// AlphaSnap is the softmax of both alpha matrices at the end of an epoch.
+type AlphaSnap struct {
+	Epoch  int         `json:"epoch"`
+	Normal [][]float64 `json:"normal"`
+	Reduce [][]float64 `json:"reduce"`
+}
+
+// Run searches: alternating pair steps over train and val, logging to
+// Out/search.jsonl, checkpointing to Out/checkpoint, and finally writing
+// Out/genotype.json and Out/alphas.png. It returns the derived genotype.
+func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val Source, classWeights []float32, progress Progress) (*Genotype, error) {
+	if cfg.StepsPerEpoch < 1 || cfg.Epochs < 1 {
+		return nil, fmt.Errorf("search: need >= 1 epoch and >= 1 step per epoch (got %d, %d)", cfg.Epochs, cfg.StepsPerEpoch)
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, err
+	}
+	ctx := context.New()
+	ctx.SetParam(ParamSeed, cfg.Seed)
+	ckDir := filepath.Join(cfg.Out, "checkpoint")
+	statePath := filepath.Join(cfg.Out, "search_state.json")
+	var st runState
+	if cfg.Resume {
+		b, err := os.ReadFile(statePath)
+		if err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+		if err := json.Unmarshal(b, &st); err != nil {
+			return nil, fmt.Errorf("%s: %w", statePath, err)
+		}
+	} else if _, err := os.Stat(ckDir); err == nil {
+		return nil, fmt.Errorf("%s exists: use --resume or a new --out", ckDir)
+	}
+	ck, err := checkpoints.Build(ctx).Dir(ckDir).Keep(2).Done()
+	if err != nil {
+		return nil, err
+	}
+	arch, err := NewArchitect(backend, ctx, cfg.Net, cfg.Opt, cfg.Size, classWeights)
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.OpenFile(filepath.Join(cfg.Out, "search.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	enc := json.NewEncoder(logf)
+	save := func() error {
+		if st.Step > 0 { // variables exist only after the first step
+			if err := ck.Save(); err != nil {
+				return err
+			}
+		}
+		b, _ := json.MarshalIndent(st, "", " ")
+		return os.WriteFile(statePath, b, 0o644)
+	}
+	total := cfg.Epochs * cfg.StepsPerEpoch
+	if cfg.MaxSteps > 0 {
+		total = min(total, cfg.MaxSteps)
+	}
+	val.Reset(st.Epoch)
+	for ; st.Epoch < cfg.Epochs && !st.Done; st.Epoch++ {
+		train.Reset(st.Epoch)
+		for i := 0; i < st.StepInEpoch; i++ { // resume mid-epoch
+			if _, err := train.Next(); err != nil {
+				break
+			}
+		}
+		var sum StepResult
+		n := 0
+		for st.StepInEpoch < cfg.StepsPerEpoch && !st.Done {
+			if c.Err() != nil {
+				if err := save(); err != nil {
+					return nil, err
+				}
+				return nil, ErrInterrupted
+			}
+			tb, err := train.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				return nil, err
+			}
+			vb, err := val.Next()
+			if errors.Is(err, io.EOF) {
+				val.Reset(st.Epoch + 1000*st.Step)
+				vb, err = val.Next()
+			}
+			if err != nil {
+				return nil, fmt.Errorf("search-val batch: %w", err)
+			}
+			lr := cosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, st.Step, total)
+			t0 := time.Now()
+			r, err := arch.Step(tb, vb, lr)
+			if err != nil {
+				return nil, err
+			}
+			ips := float64(tb.N+vb.N) / time.Since(t0).Seconds()
+			st.Step++
+			st.StepInEpoch++
+			st.Images += tb.N
+			an, ar, err := arch.Alphas()
+			if err != nil {
+				return nil, err
+			}
+			if bad := math.IsNaN(r.TrainLoss) || math.IsNaN(r.ValLoss); bad {
+				return nil, fmt.Errorf("search: loss is NaN at step %d", st.Step)
+			}
+			_ = enc.Encode(map[string]any{"kind": "step", "step": st.Step, "epoch": st.Epoch,
+				"train_loss": r.TrainLoss, "train_acc": r.TrainAcc, "val_loss": r.ValLoss, "val_acc": r.ValAcc,
+				"lr": lr, "alpha_entropy_normal": MeanEntropy(an), "alpha_entropy_reduce": MeanEntropy(ar),
+				"images_per_s": ips, "global_step": optimizers.GetGlobalStep(ctx)})
+			sum.TrainLoss += r.TrainLoss
+			sum.TrainAcc += r.TrainAcc
+			sum.ValLoss += r.ValLoss
+			sum.ValAcc += r.ValAcc
+			n++
+			if progress != nil {
+				progress(st.Step, total, r, ips)
+			}
+			if (cfg.MaxSteps > 0 && st.Step >= cfg.MaxSteps) || (cfg.MaxImages > 0 && st.Images >= cfg.MaxImages) {
+				st.Done = true
+			}
+			if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 {
+				if err := save(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		an, ar, err := arch.Alphas()
+		if err != nil {
+			return nil, err
+		}
+		ent := (MeanEntropy(an) + MeanEntropy(ar)) / 2
+		st.Entropies = append(st.Entropies, ent)
+		st.History = append(st.History, AlphaSnap{Epoch: st.Epoch, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)})
+		if n > 0 {
+			k := float64(n)
+			_ = enc.Encode(map[string]any{"kind": "epoch", "epoch": st.Epoch, "step": st.Step,
+				"train_loss": sum.TrainLoss / k, "train_acc": sum.TrainAcc / k, "val_loss": sum.ValLoss / k,
+				"val_acc": sum.ValAcc / k, "alpha_entropy": ent})
+		}
+		if p := cfg.EntropyPatience; p > 0 && len(st.Entropies) > p &&
+			st.Entropies[len(st.Entropies)-1-p]-ent < cfg.EntropyMinDelta {
+			_ = enc.Encode(map[string]any{"kind": "early_stop", "epoch": st.Epoch, "reason": "alpha entropy stalled"})
+			st.Done = true
+		}
+		st.StepInEpoch = 0
+		if err := save(); err != nil {
+			return nil, err
+		}
+	}
+	st.Done = true
+	if err := save(); err != nil {
+		return nil, err
+	}
+	return finish(arch, cfg, st)
+}
+
+// finish derives and writes the genotype and the alpha plot.
+func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
+	an, ar, err := arch.Alphas()
+	if err != nil {
+		return nil, err
+	}
+	geno, err := Derive(arch.Net.Ops, arch.Net.Nodes, an, ar, cfg.Derive)
+	if err != nil {
+		return nil, err
+	}
+	geno.Params = int64(arch.Context().In("net").NumParameters())
+	if err := geno.Save(filepath.Join(cfg.Out, "genotype.json")); err != nil {
+		return nil, err
+	}
+	if err := PlotAlphas(filepath.Join(cfg.Out, "alphas.png"), st.History); err != nil {
+		return nil, err
+	}
+	return geno, nil
+}
+
+// cosineLR is lrMin + (lrMax-lrMin)(1+cos(π·step/total))/2.
+func cosineLR(lrMax, lrMin float64, step, total int) float64 {
+	if total <= 0 {
+		return lrMax
+	}
+	return lrMin + (lrMax-lrMin)*(1+math.Cos(math.Pi*float64(step)/float64(total)))/2
+}
