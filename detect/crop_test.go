@@ -77,25 +77,3 @@ func TestCrop(t *testing.T) {
 		t.Errorf("crop centre %v, want the specimen", got)
 	}
 }
-
-func TestSizeFieldsFor(t *testing.T) {
-	s := Specimen{AreaPx: 400}
-	tests := []struct {
-		name        string
-		crop, frame image.Rectangle
-		out         int
-		want        SizeFields
-	}{
-		{"normal", image.Rect(0, 0, 100, 100), image.Rect(0, 0, 1000, 500), 256,
-			SizeFields{ImageMeasurementValue: 400, AreaFraction: 0.02, ScaleFactor: 100.0 / 256, FillFraction: 0.04}},
-		{"zero sizes", image.Rectangle{}, image.Rectangle{}, 0, SizeFields{ImageMeasurementValue: 400}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := SizeFieldsFor(s, tc.crop, tc.frame, tc.out)
-			if got != tc.want {
-				t.Errorf("got %+v, want %+v", got, tc.want)
-			}
-		})
-	}
-}
