@@ -184,7 +184,10 @@ func quantizeConst(m, qm *tflite.Model, op tflite.Operator, k int, q []qparam, p
 			out[i] = int32(math.Round(float64(f / scales[i])))
 		}
 		t.Type, t.Buffer = tflite.Int32, qm.AddBuffer(I32Bytes(out))
-		t.Quant = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, len(v))}
+		if len(ws) == 1 {
+			scales = scales[:1]
+		}
+		t.Quant = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, len(scales))}
 	default:
 		lo, hi := float32(0), float32(0)
 		for _, f := range v {

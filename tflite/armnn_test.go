@@ -1,0 +1,192 @@
+package tflite_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trapnet/trapnet/tflite"
+	"github.com/trapnet/trapnet/tflite/testmodel"
+)
+
+// armnnUnsupported lists (case/variant) combinations Arm NN 20.08 cannot run;
+// these are covered by the int8-vs-float and hand-computed tests instead.
+var armnnUnsupported = map[string]string{}
+
+type armnnJob struct {
+	name   string
+	m      *tflite.Model
+	inputs [][]float32 // float inputs (quantised for int8 I/O)
+	dir    string
+}
+
+// TestArmNNCrossCheck runs every test model (float, int8 with float I/O, int8
+// I/O) through Arm NN 20.08's TFLite parser (CpuRef backend, via Debian's
+// python3-pyarmnn) and through this interpreter, and requires the outputs to
+// agree within 1e-4 (float) or 1 quantisation step (int8).
+func TestArmNNCrossCheck(t *testing.T) {
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import pyarmnn").CombinedOutput(); err != nil {
+		t.Skipf("Arm NN cross-check skipped: /usr/bin/python3 cannot import pyarmnn (apt-get install python3-pyarmnn): %v %s", err, out)
+	}
+	tmp := t.TempDir()
+	var jobs []armnnJob
+	var manifest strings.Builder
+	for _, c := range testmodel.Cases() {
+		b := testmodel.New(2)
+		c.Build(b)
+		samples := b.Samples(8, 1.5)
+		q, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q8, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{Int8IO: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []struct {
+			suffix string
+			m      *tflite.Model
+		}{{"float", b.M}, {"int8", q}, {"int8io", q8}} {
+			j := armnnJob{name: c.Name + "/" + v.suffix, m: v.m, inputs: samples[1], dir: filepath.Join(tmp, c.Name+"_"+v.suffix)}
+			if err := os.MkdirAll(j.dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			data, err := tflite.Write(j.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			model := filepath.Join(j.dir, "model.tflite")
+			if err := os.WriteFile(model, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&manifest, "%s\t%s", model, j.dir)
+			for k, x := range j.m.Inputs {
+				path := filepath.Join(j.dir, fmt.Sprintf("in%d.bin", k))
+				if err := os.WriteFile(path, rawInput(j.m.Tensors[x], j.inputs[k]), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&manifest, "\t%s", path)
+			}
+			manifest.WriteString("\n")
+			jobs = append(jobs, j)
+		}
+	}
+	mf := filepath.Join(tmp, "manifest.tsv")
+	if err := os.WriteFile(mf, []byte(manifest.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/usr/bin/python3", "testdata/armnn_run.py", mf)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 3 {
+			t.Skipf("Arm NN unavailable: %s", out)
+		}
+		t.Fatalf("armnn_run.py: %v\n%s", err, out)
+	}
+	for _, j := range jobs {
+		t.Run(j.name, func(t *testing.T) { checkArmNN(t, j) })
+	}
+}
+
+func rawInput(t tflite.Tensor, x []float32) []byte {
+	if t.Type == tflite.Float32 {
+		return testmodel.F32Bytes(x)
+	}
+	return quantizeInput(t, x)
+}
+
+func quantizeInput(t tflite.Tensor, x []float32) []byte {
+	out := make([]byte, len(x))
+	s, zp := t.Quant.Scale[0], float64(t.Quant.ZeroPoint[0])
+	for i, f := range x {
+		out[i] = byte(int8(max(-128, min(127, math.Round(float64(f)/float64(s))+zp))))
+	}
+	return out
+}
+
+func checkArmNN(t *testing.T, j armnnJob) {
+	if e, err := os.ReadFile(filepath.Join(j.dir, "error.txt")); err == nil {
+		if why, ok := armnnUnsupported[j.name]; ok {
+			t.Skipf("Arm NN 20.08 cannot run this model (%s)", why)
+		}
+		t.Fatalf("Arm NN failed:\n%s", e)
+	}
+	it, err := tflite.NewInterpreter(j.m, tflite.InterpreterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, x := range j.m.Inputs {
+		tt := j.m.Tensors[x]
+		if tt.Type == tflite.Float32 {
+			err = it.SetInputFloat32(k, j.inputs[k])
+		} else {
+			q := quantizeInput(tt, j.inputs[k])
+			v := make([]int8, len(q))
+			for i := range q {
+				v[i] = int8(q[i])
+			}
+			err = it.SetInputInt8(k, v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := it.Invoke(); err != nil {
+		t.Fatal(err)
+	}
+	for k, x := range j.m.Outputs {
+		ref, err := os.ReadFile(filepath.Join(j.dir, fmt.Sprintf("out%d.bin", k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt := j.m.Tensors[x]
+		var worst float64
+		var tol float64
+		switch tt.Type {
+		case tflite.Float32:
+			got, _ := it.OutputFloat32(k)
+			if len(ref) != 4*len(got) {
+				t.Fatalf("output %d: Arm NN gave %d bytes, want %d", k, len(ref), 4*len(got))
+			}
+			tol = 1e-4
+			if prod := producer(j.m, x); prod != nil && prod.Op == tflite.OpDequantize {
+				// Int8 model with float outputs: 1 quantisation step.
+				tol = float64(j.m.Tensors[prod.Inputs[0]].Quant.Scale[0]) * 1.001
+			}
+			for i, g := range got {
+				r := math.Float32frombits(binary.LittleEndian.Uint32(ref[4*i:]))
+				worst = max(worst, math.Abs(float64(g-r)))
+			}
+		case tflite.Int8:
+			got, _ := it.OutputInt8(k)
+			if len(ref) != len(got) {
+				t.Fatalf("output %d: Arm NN gave %d bytes, want %d", k, len(ref), len(got))
+			}
+			tol = 1
+			for i, g := range got {
+				worst = max(worst, math.Abs(float64(g)-float64(int8(ref[i]))))
+			}
+		}
+		t.Logf("output %d (%v): max |ours - Arm NN| = %.3g (tolerance %.3g)", k, tt.Type, worst, tol)
+		if worst > tol {
+			t.Errorf("output %d differs from Arm NN by %.4g > %.4g", k, worst, tol)
+		}
+	}
+}
+
+func producer(m *tflite.Model, x int32) *tflite.Operator {
+	for i := range m.Operators {
+		for _, o := range m.Operators[i].Outputs {
+			if o == x {
+				return &m.Operators[i]
+			}
+		}
+	}
+	return nil
+}
