@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -33,11 +35,11 @@ whatever the number of workers.`,
 			if o.Dir == "" {
 				return fmt.Errorf("--out is required")
 			}
-			if images == 0 && !cmd.Flags().Changed("frames") {
+			if images == 0 && frameFlags.Frames == 0 {
 				return fmt.Errorf("nothing to do: --images is 0 and no --frames")
 			}
+			o.Images = images
 			if images > 0 {
-				o.Images = images
 				bar := progressbar.NewOptions(images, progressbar.OptionSetWriter(os.Stderr),
 					progressbar.OptionSetDescription("synth images"), progressbar.OptionShowCount(),
 					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
@@ -67,10 +69,63 @@ whatever the number of workers.`,
 	rootCmd.AddCommand(cmd)
 }
 
-// runFrames is replaced once frame generation exists.
-var runFrames = func(ctx context.Context, cmd *cobra.Command, o *synth.Options) error { return nil }
+// frameFlags holds the --frames options of `trainer synth`.
+var frameFlags = synth.DefaultFrameOptions()
 
-// addFrameFlags is replaced once frame generation exists.
-var addFrameFlags = func(cmd *cobra.Command) {
-	cmd.Flags().Int("frames", 0, "number of synthetic trap frames (not yet implemented)")
+func addFrameFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	fo := &frameFlags
+	f.IntVar(&fo.Frames, "frames", 0, "number of synthetic trap frames to write to OUT/frames (with ground_truth.json)")
+	f.IntVar(&fo.Width, "frame-width", fo.Width, "frame width in pixels")
+	f.IntVar(&fo.Height, "frame-height", fo.Height, "frame height in pixels")
+	f.IntVar(&fo.MinSpecimens, "frame-min", fo.MinSpecimens, "fewest specimens per frame")
+	f.IntVar(&fo.MaxSpecimens, "frame-max", fo.MaxSpecimens, "most specimens per frame")
+	f.Float64Var(&fo.PixelsPerMM, "frame-ppm", fo.PixelsPerMM, "frame scale in pixels per millimetre")
+	f.StringVar(&fo.Background, "frame-background", fo.Background, "trap background: sheet, sticky or mixed")
+	f.BoolVar(&fo.SeenOnly, "frame-seen-only", false, "draw only labelled (seen) species on frames")
+}
+
+// runFrames writes --frames trap frames using the species of the dataset in
+// --out: the one just generated, else OUT/synth_info.json, else a catalog
+// built from --seed/--species/--unseen.
+func runFrames(ctx context.Context, cmd *cobra.Command, o *synth.Options) error {
+	fo := frameFlags
+	if fo.Frames == 0 {
+		return nil
+	}
+	fo.Dir, fo.Seed, fo.Workers = o.Dir, o.Seed, o.Workers
+	unseen := o.Unseen
+	if unseen < 0 {
+		unseen = max(1, o.Species/10)
+	}
+	infoPath := filepath.Join(o.Dir, synth.InfoFile)
+	if _, err := os.Stat(infoPath); err == nil && o.Images == 0 {
+		_, cat, err := synth.LoadInfo(infoPath)
+		if err != nil {
+			return err
+		}
+		fo.Catalog = cat
+	} else {
+		cat, err := synth.NewCatalog(o.Seed, o.Species, unseen)
+		if err != nil {
+			return err
+		}
+		fo.Catalog = cat
+	}
+	bar := progressbar.NewOptions(fo.Frames, progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	fo.Progress = func(done, total int) { _ = bar.Set(done) }
+	start := time.Now()
+	gt, err := synth.GenerateFrames(ctx, fo)
+	_ = bar.Finish()
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, f := range gt.Frames {
+		n += len(f.Specimens)
+	}
+	fmt.Fprintf(os.Stderr, "synth: %d frames %dx%d, %d specimens in %s -> %s\n", len(gt.Frames), gt.Width, gt.Height, n,
+		time.Since(start).Round(time.Millisecond), filepath.Join(o.Dir, synth.FramesDir))
+	return nil
 }

@@ -1,0 +1,355 @@
+package synth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Trap backgrounds.
+const (
+	// BackgroundSheet is a white light-trap sheet.
+	BackgroundSheet = "sheet"
+	// BackgroundSticky is a yellow sticky card with a faint printed grid.
+	BackgroundSticky = "sticky"
+	// BackgroundMixed alternates randomly between the two.
+	BackgroundMixed = "mixed"
+)
+
+// FramesDir and GroundTruthFile name the frame output inside a dataset dir.
+const (
+	FramesDir       = "frames"
+	GroundTruthFile = "ground_truth.json"
+)
+
+// FrameOptions configures GenerateFrames.
+type FrameOptions struct {
+	// Dir is the dataset directory; frames go to Dir/frames.
+	Dir string
+	// Frames is the number of frames to write.
+	Frames int
+	// Width and Height of a frame in pixels.
+	Width, Height int
+	// MinSpecimens and MaxSpecimens bound the specimens per frame. Fewer are
+	// placed when the frame is full.
+	MinSpecimens, MaxSpecimens int
+	// PixelsPerMM is the frame scale: specimen length in pixels is its
+	// length in mm times this.
+	PixelsPerMM float64
+	// Background is BackgroundSheet, BackgroundSticky or BackgroundMixed.
+	Background string
+	// Seed makes the frames reproducible.
+	Seed uint64
+	// Catalog supplies the species; nil means NewCatalog(Seed, 20, 2).
+	Catalog *Catalog
+	// SeenOnly draws only labelled (seen) species.
+	SeenOnly bool
+	// Start is the capture time of the first frame (zero: 2024-06-01 21:00 UTC).
+	Start time.Time
+	// Quality is the JPEG quality (0: 90).
+	Quality int
+	// Workers is the number of goroutines (0: GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called from one goroutine after every frame.
+	Progress func(done, total int)
+}
+
+// DefaultFrameOptions returns the defaults of `trainer synth --frames`.
+func DefaultFrameOptions() FrameOptions {
+	return FrameOptions{Width: 4096, Height: 2160, MinSpecimens: 5, MaxSpecimens: 40, PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
+}
+
+// FrameSpecimen is the ground truth of one specimen on a frame.
+type FrameSpecimen struct {
+	// Box is [x0, y0, x1, y1] in pixels (x1, y1 exclusive), the tight box
+	// of everything drawn for the specimen (legs, antennae, wings).
+	Box       [4]int  `json:"box"`
+	SpeciesID int     `json:"species_id"`
+	Species   string  `json:"species"`
+	Genus     string  `json:"genus"`
+	Subfamily string  `json:"subfamily"`
+	Family    string  `json:"family"`
+	Order     string  `json:"order"`
+	Class     string  `json:"class"`
+	Phylum    string  `json:"phylum"`
+	LengthMM  float64 `json:"length_mm"`
+	AreaMM2   float64 `json:"area_mm2"`
+	// AngleDeg is the body axis direction (degrees, head direction).
+	AngleDeg float64 `json:"angle_deg"`
+	// Center is the body centre in pixels.
+	Center [2]float64 `json:"center"`
+}
+
+// FrameTruth is the ground truth of one frame.
+type FrameTruth struct {
+	File        string          `json:"file"`
+	Time        string          `json:"time"`
+	Lat         float64         `json:"lat"`
+	Lon         float64         `json:"lon"`
+	Country     string          `json:"country"`
+	Province    string          `json:"province_state"`
+	PixelsPerMM float64         `json:"pixels_per_mm"`
+	Background  string          `json:"background"`
+	Specimens   []FrameSpecimen `json:"specimens"`
+}
+
+// GroundTruth is the content of frames/ground_truth.json.
+type GroundTruth struct {
+	Version string       `json:"generator_version"`
+	Seed    uint64       `json:"seed"`
+	Width   int          `json:"width"`
+	Height  int          `json:"height"`
+	Frames  []FrameTruth `json:"frames"`
+}
+
+func (o *FrameOptions) check() error {
+	switch {
+	case o.Dir == "":
+		return fmt.Errorf("synth frames: output directory is empty")
+	case o.Frames < 1:
+		return fmt.Errorf("synth frames: --frames must be >= 1, got %d", o.Frames)
+	case o.Width < 64 || o.Height < 64 || o.Width > 16384 || o.Height > 16384:
+		return fmt.Errorf("synth frames: frame size %dx%d out of range [64, 16384]", o.Width, o.Height)
+	case o.MinSpecimens < 0 || o.MaxSpecimens < o.MinSpecimens:
+		return fmt.Errorf("synth frames: specimens per frame [%d, %d] is not a valid range", o.MinSpecimens, o.MaxSpecimens)
+	case !(o.PixelsPerMM > 0):
+		return fmt.Errorf("synth frames: pixels per mm must be > 0, got %g", o.PixelsPerMM)
+	case o.Background != BackgroundSheet && o.Background != BackgroundSticky && o.Background != BackgroundMixed:
+		return fmt.Errorf("synth frames: background %q (want %s, %s or %s)", o.Background, BackgroundSheet, BackgroundSticky, BackgroundMixed)
+	case o.Quality < 0 || o.Quality > 100:
+		return fmt.Errorf("synth frames: JPEG quality must be in [1, 100], got %d", o.Quality)
+	}
+	return nil
+}
+
+// GenerateFrames writes o.Frames synthetic trap frames to Dir/frames/
+// (frame_0001.jpg, ...) and their ground truth to
+// Dir/frames/ground_truth.json, and returns the ground truth. Output bytes
+// depend only on the options other than Workers and Progress.
+func GenerateFrames(ctx context.Context, o FrameOptions) (*GroundTruth, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if o.Catalog == nil {
+		cat, err := NewCatalog(o.Seed, 20, 2)
+		if err != nil {
+			return nil, err
+		}
+		o.Catalog = cat
+	}
+	if o.Start.IsZero() {
+		o.Start = time.Date(2024, 6, 1, 21, 0, 0, 0, time.UTC)
+	}
+	if o.Quality == 0 {
+		o.Quality = 90
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	dir := filepath.Join(o.Dir, FramesDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("synth frames: %w", err)
+	}
+	gt := &GroundTruth{Version: Version, Seed: o.Seed, Width: o.Width, Height: o.Height, Frames: make([]FrameTruth, o.Frames)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	results := make(chan error, o.Workers)
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range jobs {
+				results <- writeFrame(&buf, &o, i, &gt.Frames[i], dir)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := 0; i < o.Frames; i++ {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	n := 0
+	var firstErr error
+	for err := range results {
+		if err != nil && firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+		n++
+		if o.Progress != nil {
+			o.Progress(n, o.Frames)
+		}
+	}
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	b, err := json.MarshalIndent(gt, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("synth frames: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, GroundTruthFile), append(b, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("synth frames: %w", err)
+	}
+	return gt, nil
+}
+
+// writeFrame renders frame i, fills its truth and writes the JPEG.
+func writeFrame(buf *bytes.Buffer, o *FrameOptions, i int, ft *FrameTruth, dir string) error {
+	img := renderFrame(o, i, ft)
+	buf.Reset()
+	if err := jpeg.Encode(buf, img, &jpeg.Options{Quality: o.Quality}); err != nil {
+		return fmt.Errorf("synth frames: frame %d: %w", i+1, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ft.File), buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("synth frames: %w", err)
+	}
+	return nil
+}
+
+// renderFrame draws frame i and fills ft.
+func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
+	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), 0xf4a3e))
+	cat := o.Catalog
+	regIdx := r.IntN(len(cat.Regions))
+	reg := cat.Regions[regIdx]
+	*ft = FrameTruth{
+		File:        fmt.Sprintf("frame_%04d.jpg", i+1),
+		Time:        o.Start.Add(time.Duration(i)*15*time.Minute + time.Duration(r.IntN(60))*time.Second).Format(time.RFC3339),
+		Lat:         math.Round((reg.Lat+r.NormFloat64()*0.05)*1e4) / 1e4,
+		Lon:         math.Round((reg.Lon+r.NormFloat64()*0.05)*1e4) / 1e4,
+		Country:     reg.Country,
+		Province:    reg.Province,
+		PixelsPerMM: o.PixelsPerMM,
+		Background:  o.Background,
+		Specimens:   []FrameSpecimen{},
+	}
+	if ft.Background == BackgroundMixed {
+		ft.Background = []string{BackgroundSheet, BackgroundSticky}[r.IntN(2)]
+	}
+	img := image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
+	drawTrapBackground(img, r, ft.Background, o.PixelsPerMM)
+	local, all := speciesPools(cat, regIdx, o.SeenOnly)
+	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
+	var placed []image.Rectangle
+	for k := 0; k < n; k++ {
+		pool := all
+		if len(local) > 0 && r.Float64() < 0.7 {
+			pool = local
+		}
+		sp := &cat.Species[pool[r.IntN(len(pool))]]
+		length := sp.LengthMM * math.Exp(r.NormFloat64()*0.07)
+		p := RandomPose(r)
+		lpx := length * o.PixelsPerMM
+		x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
+		bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
+		margin := math.Max(6, 0.08*math.Max(bw, bh))
+		pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
+		if !ok {
+			continue
+		}
+		pl.CX -= (x0 + x1) / 2 * lpx
+		pl.CY -= (y0 + y1) / 2 * lpx
+		pl.LengthPx = lpx
+		got := DrawSpecimen(img, &sp.Appearance, p, pl)
+		placed = append(placed, box.Inset(-int(margin)))
+		ang := p.Angle * 180 / math.Pi
+		ft.Specimens = append(ft.Specimens, FrameSpecimen{
+			Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
+			Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
+			LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
+			AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
+		})
+	}
+	if r.IntN(2) == 0 {
+		boxBlur3(img)
+	}
+	addNoise(img, r, uni(r, 1.5, 3.5))
+	return img
+}
+
+// speciesPools returns the species living in region reg and all eligible
+// species.
+func speciesPools(cat *Catalog, reg int, seenOnly bool) (local, all []int) {
+	for i := range cat.Species {
+		if seenOnly && !cat.Species[i].Seen {
+			continue
+		}
+		all = append(all, i)
+		if cat.Species[i].Region == reg {
+			local = append(local, i)
+		}
+	}
+	return local, all
+}
+
+// findSpot looks for a free position for a w x h box (plus margin) inside
+// the frame that overlaps none of placed. It returns the box centre.
+func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rectangle) (Placement, image.Rectangle, bool) {
+	for try := 0; try < 60; try++ {
+		lo, hiX, hiY := margin+w/2, float64(fw)-margin-w/2, float64(fh)-margin-h/2
+		loY := margin + h/2
+		if hiX <= lo || hiY <= loY {
+			return Placement{}, image.Rectangle{}, false
+		}
+		cx, cy := uni(r, lo, hiX), uni(r, loY, hiY)
+		box := image.Rect(int(math.Floor(cx-w/2))-1, int(math.Floor(cy-h/2))-1, int(math.Ceil(cx+w/2))+1, int(math.Ceil(cy+h/2))+1)
+		free := true
+		for _, q := range placed {
+			if q.Overlaps(box) {
+				free = false
+				break
+			}
+		}
+		if free {
+			return Placement{CX: cx, CY: cy}, box, true
+		}
+	}
+	return Placement{}, image.Rectangle{}, false
+}
+
+// drawTrapBackground paints a sheet or sticky card with uneven lighting,
+// a faint grid on sticky cards, and debris specks.
+func drawTrapBackground(img *image.RGBA, r *rand.Rand, bg string, ppm float64) {
+	base := [3]float64{uni(r, 238, 250), uni(r, 236, 248), uni(r, 228, 244)}
+	if bg == BackgroundSticky {
+		base = [3]float64{uni(r, 230, 245), uni(r, 205, 225), uni(r, 40, 80)}
+	}
+	fillBackground(img, base, uni(r, 0.08, 0.2), uni(r, 0, 2*math.Pi), uni(r, 0.12, 0.3))
+	c := newCanvas(img)
+	b := img.Bounds()
+	if bg == BackgroundSticky {
+		step := 25 * ppm
+		col := color.NRGBA{150, 140, 40, 45}
+		for x := step; x < float64(b.Dx()); x += step {
+			c.fill([]pt{{x - 1, 0}, {x + 1, 0}, {x + 1, float64(b.Dy())}, {x - 1, float64(b.Dy())}}, col)
+		}
+		for y := step; y < float64(b.Dy()); y += step {
+			c.fill([]pt{{0, y - 1}, {float64(b.Dx()), y - 1}, {float64(b.Dx()), y + 1}, {0, y + 1}}, col)
+		}
+	}
+	area := float64(b.Dx()*b.Dy()) / (ppm * ppm) // mm²
+	scatterDebris(c, r, int(area/400)+r.IntN(20), ppm*0.3)
+}
