@@ -20,8 +20,9 @@ const (
 	LabelsFile         = "labels.json"
 	MetadataSchemaFile = "metadata_schema.json"
 	PreprocessFile     = "preprocess.json"
-	GenotypeFile       = "genotype.json"
-	VersionFile        = "version.txt"
+	// GenotypeFile is optional (hand-designed baselines have none).
+	GenotypeFile = "genotype.json"
+	VersionFile  = "version.txt"
 	// DataSummaryFile is optional; when absent the caller may supply the
 	// summary (trainer quantize builds it from the dataset).
 	DataSummaryFile = "data_summary.json"
@@ -46,8 +47,9 @@ type ModelDir struct {
 // ReadModelDir loads and cross-checks a model directory: graph and weights,
 // labels (one per output class), preprocess parameters (matching the image
 // input size), the metadata schema (required when the graph has a metadata
-// input; its width must match), genotype and version. Missing or invalid
-// files are errors naming the file.
+// input; its width must match), version, and the optional genotype (absent
+// for hand-designed baselines) and data summary. Missing or invalid files
+// are errors naming the file.
 func ReadModelDir(dir string) (*ModelDir, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("quantize: model directory %q: not a readable directory", dir)
@@ -106,13 +108,16 @@ func ReadModelDir(dir string) (*ModelDir, error) {
 		md.Metadata[tflite.MetaMetadataSchema] = b
 	}
 
-	if b, err = read(GenotypeFile); err != nil {
-		return nil, err
+	// A hand-designed baseline has no genotype: the buffer then holds null.
+	md.Metadata[tflite.MetaGenotype] = []byte("null")
+	if b, err := os.ReadFile(filepath.Join(dir, GenotypeFile)); err == nil {
+		if !json.Valid(b) {
+			return nil, fail(GenotypeFile, errors.New("not valid JSON"))
+		}
+		md.Metadata[tflite.MetaGenotype] = b
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fail(GenotypeFile, err)
 	}
-	if !json.Valid(b) {
-		return nil, fail(GenotypeFile, errors.New("not valid JSON"))
-	}
-	md.Metadata[tflite.MetaGenotype] = b
 
 	if b, err = read(VersionFile); err != nil {
 		return nil, err

@@ -72,7 +72,6 @@ func TestReadModelDirErrors(t *testing.T) {
 		{name: "missing labels", remove: LabelsFile, want: "labels.json"},
 		{name: "missing preprocess", remove: PreprocessFile, want: "preprocess.json"},
 		{name: "missing schema", remove: MetadataSchemaFile, want: "metadata_schema.json"},
-		{name: "missing genotype", remove: GenotypeFile, want: "genotype.json"},
 		{name: "missing version", remove: VersionFile, want: "version.txt"},
 		{name: "label count", file: LabelsFile, body: `["a","b"]`, want: "2 labels, the graph outputs 3"},
 		{name: "labels not json", file: LabelsFile, body: `a,b,c`, want: "labels.json"},
