@@ -45,7 +45,7 @@ type Options struct {
 	// OnConnect runs after each (re)connect, e.g. to send discovery messages.
 	OnConnect func(p *Publisher)
 	// OnAck is called after each outbox entry was acknowledged.
-	OnAck func(e outbox.Entry)
+	OnAck  func(e outbox.Entry)
 	Logger *slog.Logger
 }
 

@@ -1,0 +1,189 @@
+package agent
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/outbox"
+	"github.com/trapnet/trapnet/agent/uncertain"
+	"github.com/trapnet/trapnet/camera"
+)
+
+// Pipeline turns frames into committed outbox messages: it finds specimens,
+// classifies the new ones, keeps uncertain crops, evaluates alert rules and
+// commits all messages of one frame in a single durable transaction.
+type Pipeline struct {
+	Cfg        *config.Config
+	Finder     Finder
+	Classifier Classifier
+	Outbox     *outbox.Outbox
+	// Uncertain may be nil (uncertain crops are then not kept).
+	Uncertain *uncertain.Store
+	Alerts    *Alerts
+	Log       *slog.Logger
+	// OnCommit, if set, is called with the outbox sequence numbers of a
+	// frame's messages and the frame's capture time (for latency tracking).
+	OnCommit func(seqs []uint64, capture time.Time)
+
+	counters Counters
+}
+
+// Counters are the pipeline's running totals (reported on health).
+type Counters struct {
+	Captures       atomic.Uint64
+	FrameErrors    atomic.Uint64
+	Specimens      atomic.Uint64
+	Detections     atomic.Uint64
+	Uncertain      atomic.Uint64
+	ClassifyErrors atomic.Uint64
+	Alerts         atomic.Uint64
+}
+
+// Counters returns the running totals.
+func (p *Pipeline) Counters() *Counters { return &p.counters }
+
+// Topic returns the full topic of a sub-topic (e.g. "detections").
+func (p *Pipeline) Topic(sub string) string { return p.Cfg.Prefix() + sub }
+
+// Process handles one frame and commits its messages to the outbox.
+func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
+	start := time.Now()
+	p.counters.Captures.Add(1)
+	capture := f.Time
+	if capture.IsZero() {
+		capture = start
+	}
+	trap := p.Cfg.Trap.ID
+	stamp := capture.UTC().Format("20060102T150405.000Z")
+	fh := sha256.Sum256([]byte(f.ID))
+	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
+	sum := FrameSummary{ID: frameKey, TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), Counts: map[string]int{}}
+	if f.Image == nil {
+		p.counters.FrameErrors.Add(1)
+		return sum, fmt.Errorf("frame %s: no image", f.ID)
+	}
+	specs, err := p.Finder.Find(f.Image)
+	if err != nil {
+		p.counters.FrameErrors.Add(1)
+		return sum, fmt.Errorf("frame %s: find specimens: %w", f.ID, err)
+	}
+	sum.Specimens = len(specs)
+	p.counters.Specimens.Add(uint64(len(specs)))
+	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
+	var msgs []outbox.Message
+	for i, s := range specs {
+		if !s.New {
+			continue
+		}
+		t0 := time.Now()
+		row := MetaRow(p.Cfg, capture, s.Size)
+		preds, err := p.Classifier.Classify(s.Crop, row)
+		if err != nil {
+			p.counters.ClassifyErrors.Add(1)
+			sum.Errors++
+			p.Log.Warn("classify failed; specimen skipped", "frame", f.ID, "specimen", i, "err", err)
+			continue
+		}
+		top := TopK(preds, p.Cfg.Model.TopK)
+		d := Detection{
+			ID: fmt.Sprintf("%s-%03d", frameKey, i), TrapID: trap, FrameID: f.ID,
+			CaptureTime: capture.UTC(), LocalDate: row["date"], Location: loc, TrackID: s.TrackID,
+			Box:  Box{X0: s.Box.Min.X, Y0: s.Box.Min.Y, X1: s.Box.Max.X, Y1: s.Box.Max.Y},
+			Size: s.Size, TopK: top, ModelVersion: p.Classifier.Version(), CropSHA256: cropHash(s.Crop),
+		}
+		if len(top) > 0 {
+			d.Label, d.Score = top[0].Label, top[0].Score
+		}
+		d.Uncertain = len(top) == 0 || d.Score < p.Cfg.Model.MinConfidence
+		d.LatencyMS = float64(time.Since(t0).Microseconds()) / 1000
+		sum.New++
+		if d.Uncertain {
+			sum.Uncertain++
+			sum.Counts["uncertain"]++
+			p.counters.Uncertain.Add(1)
+			if p.Uncertain != nil {
+				if err := p.Uncertain.Save(d.ID, s.Crop, d.Label, d.Score, d.ModelVersion, row); err != nil {
+					p.Log.Warn("keeping uncertain crop failed", "id", d.ID, "err", err)
+				}
+			}
+		} else {
+			sum.Counts[d.Label]++
+		}
+		msgs = append(msgs, jsonMessage(p.Topic("detections"), d))
+		if p.Alerts != nil && !d.Uncertain {
+			for _, a := range p.Alerts.Observe(d) {
+				p.counters.Alerts.Add(1)
+				p.Log.Info("alert", "rule", a.Rule, "count", a.Count)
+				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a))
+			}
+		}
+	}
+	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum))
+	seqs, err := p.Outbox.Put(msgs...)
+	if err != nil {
+		p.counters.FrameErrors.Add(1)
+		return sum, fmt.Errorf("frame %s: outbox: %w", f.ID, err)
+	}
+	p.counters.Detections.Add(uint64(sum.New))
+	if p.OnCommit != nil {
+		p.OnCommit(seqs, start)
+	}
+	return sum, nil
+}
+
+func jsonMessage(topic string, v any) outbox.Message {
+	b, _ := json.Marshal(v) // plain structs of strings and numbers: cannot fail
+	return outbox.Message{Topic: topic, Payload: b, QoS: 1}
+}
+
+// Run pulls frames from src until ctx ends or src is exhausted. With a
+// non-nil tick, one frame is pulled per tick (interval trigger); otherwise
+// frames are processed as the source yields them (new-file trigger). Frame
+// errors are logged, counted and skipped.
+func (p *Pipeline) Run(ctx context.Context, src camera.Source, tick <-chan time.Time, onFrame func()) error {
+	for {
+		if tick != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick:
+			}
+		}
+		f, err := src.Next(ctx)
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF), errors.Is(err, camera.ErrClosed), ctx.Err() != nil:
+			return nil
+		default:
+			p.counters.FrameErrors.Add(1)
+			p.Log.Warn("capture failed", "err", err)
+			if tick == nil {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(time.Second):
+				}
+			}
+			continue
+		}
+		sum, err := p.Process(f)
+		if err != nil {
+			p.Log.Warn("frame skipped", "err", err)
+		} else {
+			p.Log.Debug("frame processed", "frame", f.ID, "specimens", sum.Specimens, "new", sum.New, "ms", sum.LatencyMS)
+		}
+		if onFrame != nil {
+			onFrame()
+		}
+	}
+}

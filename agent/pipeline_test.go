@@ -1,0 +1,188 @@
+package agent
+
+import (
+	"encoding/json"
+	"errors"
+	"image"
+	"image/color"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/outbox"
+	"github.com/trapnet/trapnet/agent/uncertain"
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/metadata"
+)
+
+// fakeClassifier labels a crop by its red value: 200 -> "Drosophila
+// melanogaster" (0.9), 100 -> "Musca domestica" (0.4, uncertain), 0 fails.
+type fakeClassifier struct{ rows []metadata.Row }
+
+func (f *fakeClassifier) Classify(crop image.Image, row metadata.Row) ([]Prediction, error) {
+	f.rows = append(f.rows, row)
+	r, _, _, _ := crop.At(crop.Bounds().Min.X, crop.Bounds().Min.Y).RGBA()
+	switch r >> 8 {
+	case 200:
+		return []Prediction{{"Musca domestica", 0.05}, {"Drosophila melanogaster", 0.9}, {"Apis mellifera", 0.05}}, nil
+	case 100:
+		return []Prediction{{"Musca domestica", 0.4}, {"Drosophila melanogaster", 0.35}, {"Apis mellifera", 0.25}}, nil
+	}
+	return nil, errors.New("fake: cannot classify")
+}
+
+func (f *fakeClassifier) Version() string { return "fake-1" }
+
+// fakeFinder returns fixed specimens, solid crops of the given red values.
+type fakeFinder struct {
+	reds []uint8
+	old  map[int]bool // indices that are not new
+}
+
+func (f fakeFinder) Find(img image.Image) ([]Specimen, error) {
+	var out []Specimen
+	for i, r := range f.reds {
+		crop := image.NewRGBA(image.Rect(0, 0, 8, 8))
+		for p := 0; p < len(crop.Pix); p += 4 {
+			crop.Pix[p], crop.Pix[p+3] = r, 255
+		}
+		out = append(out, Specimen{Box: image.Rect(i*10, 0, i*10+8, 8), Crop: crop, New: !f.old[i], TrackID: i + 1,
+			Size: Size{AreaPx: 40, ImageMeasurementValue: 5000, AreaFraction: 0.01, ScaleFactor: 1.2, LengthMM: 3}})
+	}
+	return out, nil
+}
+
+func testConfig(t *testing.T) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(`
+trap: {id: t1, location: {lat: 45.5, lon: -73.5, country: Canada, region: Quebec}, timezone: America/Toronto, static: {habitat: orchard}}
+model: {min_confidence: 0.5, top_k: 2}
+alerts:
+  - {name: flies, labels: [Drosophila], min_count: 2, window: 1h, min_confidence: 0.6}
+`), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newPipeline(t *testing.T, f Finder, c Classifier) (*Pipeline, *outbox.Outbox, *uncertain.Store) {
+	t.Helper()
+	cfg := testConfig(t)
+	box, err := outbox.Open(filepath.Join(t.TempDir(), "o.db"), outbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { box.Close() })
+	unc, err := uncertain.Open(t.TempDir(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Pipeline{Cfg: cfg, Finder: f, Classifier: c, Outbox: box, Uncertain: unc, Alerts: NewAlerts("t1", cfg.Alerts),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return p, box, unc
+}
+
+func frame(id string) camera.Frame {
+	// 23:30 on 31 May in Toronto is 03:30 UTC on 1 June.
+	return camera.Frame{ID: id, Image: image.NewUniform(color.White), Time: time.Date(2026, 6, 1, 3, 30, 0, 0, time.UTC)}
+}
+
+func TestProcessFrame(t *testing.T) {
+	fc := &fakeClassifier{}
+	p, box, unc := newPipeline(t, fakeFinder{reds: []uint8{200, 100, 0, 200, 200}, old: map[int]bool{4: true}}, fc)
+	sum, err := p.Process(frame("f1.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Specimens != 5 || sum.New != 3 || sum.Uncertain != 1 || sum.Errors != 1 || sum.Counts["Drosophila melanogaster"] != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+	es, _ := box.Peek(100)
+	var topics []string
+	for _, e := range es {
+		topics = append(topics, strings.TrimPrefix(e.Topic, "trapnet/t1/"))
+	}
+	if got := strings.Join(topics, ","); got != "detections,detections,detections,alerts,frames" {
+		t.Fatalf("topics %s", got)
+	}
+	var d Detection
+	if err := json.Unmarshal(es[0].Payload, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Label != "Drosophila melanogaster" || d.Uncertain || len(d.TopK) != 2 || d.TrapID != "t1" || d.FrameID != "f1.jpg" ||
+		d.LocalDate != "2026-05-31" || d.ModelVersion != "fake-1" || len(d.CropSHA256) != 64 || *d.Location.Lat != 45.5 {
+		t.Fatalf("detection %+v", d)
+	}
+	var u Detection
+	json.Unmarshal(es[1].Payload, &u)
+	if !u.Uncertain || u.Label != "Musca domestica" {
+		t.Fatalf("uncertain detection %+v", u)
+	}
+	if unc.Stats().Saved != 1 {
+		t.Fatalf("uncertain store %+v", unc.Stats())
+	}
+	row := fc.rows[0]
+	for k, want := range map[string]string{"country": "Canada", "province_state": "Quebec", "coord-lat": "45.5", "date": "2026-05-31",
+		"hour": "23", "habitat": "orchard", "trap_id": "t1", "image_measurement_value": "5000", "scale_factor": "1.2"} {
+		if row[k] != want {
+			t.Errorf("metadata %s = %q, want %q", k, row[k], want)
+		}
+	}
+	// Ids are deterministic (re-processing a frame after a crash gives the same ids).
+	p2, box2, _ := newPipeline(t, fakeFinder{reds: []uint8{200}}, &fakeClassifier{})
+	p2.Process(frame("f1.jpg"))
+	es2, _ := box2.Peek(1)
+	var d2 Detection
+	json.Unmarshal(es2[0].Payload, &d2)
+	if d2.ID != d.ID {
+		t.Fatalf("ids differ: %s vs %s", d.ID, d2.ID)
+	}
+}
+
+func TestMetadataEncodesWithSchema(t *testing.T) {
+	s := metadata.DefaultBIOSCAN()
+	ft, _ := metadata.NewFitter(s)
+	ft.Add(metadata.Row{"country": "Canada", "image_measurement_value": "4000", "area_fraction": "0.02", "scale_factor": "1"})
+	ft.Add(metadata.Row{"country": "Peru", "image_measurement_value": "9000", "area_fraction": "0.05", "scale_factor": "2"})
+	s = ft.Finish()
+	row := MetaRow(testConfig(t), time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), Size{AreaPx: 10, ImageMeasurementValue: 5000, AreaFraction: 0.03, ScaleFactor: 1.5})
+	v, errs := s.Encode(nil, row)
+	if len(errs) != 0 || len(v) != s.Dim() {
+		t.Fatalf("encode: %v (len %d, dim %d)", errs, len(v), s.Dim())
+	}
+	if v[0] != 1 { // country Canada is vocab slot 0
+		t.Fatalf("country one-hot %v", v[:4])
+	}
+	// Unknown size encodes as missing, not as zero.
+	row = MetaRow(testConfig(t), time.Now(), Size{})
+	if _, ok := row["image_measurement_value"]; ok {
+		t.Fatal("unknown size should be missing")
+	}
+}
+
+func TestRunSkipsBadFrames(t *testing.T) {
+	p, box, _ := newPipeline(t, fakeFinder{reds: []uint8{200}}, &fakeClassifier{})
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.png")
+	writePNG(t, good)
+	bad := filepath.Join(dir, "bad.png")
+	writeFile(t, bad, []byte("\x89PNG\r\n\x1a\nnot really"))
+	empty := filepath.Join(dir, "empty.jpg")
+	writeFile(t, empty, nil)
+	var rejected int
+	src := camera.NewFiles([]string{bad, good, empty, good}, camera.Options{OnReject: func(camera.Rejection) { rejected++ }})
+	if err := p.Run(t.Context(), src, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Counters().Captures.Load(); n != 2 {
+		t.Fatalf("captures %d, want 2 (rejected %d)", n, rejected)
+	}
+	if d := box.Stats().Depth; d != 5 { // 2 x (detection + frame) + 1 alert
+		t.Fatalf("outbox depth %d, want 5", d)
+	}
+}
