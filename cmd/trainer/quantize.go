@@ -25,14 +25,13 @@ import (
 
 // quantizeFlags are the flags of `trainer quantize`.
 type quantizeFlags struct {
-	model, data, out      string
-	calibBatches, batch   int
-	calib, io, rank, rare string
-	percentile            float64
-	float                 bool
-	evalLimit             int
-	minPerClass           int
-	seed                  uint64
+	model, data, out    string
+	calibBatches, batch int
+	calib, io, rank     string
+	percentile          float64
+	float               bool
+	evalLimit           int
+	seed                uint64
 }
 
 func init() {
@@ -65,8 +64,6 @@ quantize_report.json next to --out.`,
 	f.BoolVar(&q.float, "float", false, "also write the float model as <out>_float.tflite")
 	f.IntVar(&q.evalLimit, "eval-limit", 0, "evaluate at most this many test samples (0: all)")
 	f.StringVar(&q.rank, "rank", "", "taxonomic rank of the labels (default: from labels.json, else species)")
-	f.IntVar(&q.minPerClass, "min-per-class", 0, "fewest train samples per class, as in training")
-	f.StringVar(&q.rare, "rare", "", "rare-class handling as in training: other or drop")
 	f.Uint64Var(&q.seed, "seed", 1, "seed of the calibration sample order")
 	rootCmd.AddCommand(cmd)
 }
@@ -272,30 +269,26 @@ func eachBatch(ctx context.Context, md *quantize.ModelDir, samples []dataset.Sam
 	}
 }
 
-// quantizeData opens the dataset with the model's label rank and returns the
-// training samples in a seeded random order (for calibration) and the test
-// samples, both with class ids remapped to the model's labels (samples of
-// other classes are left out), plus the trapnet.data_summary JSON.
+// quantizeData opens the dataset at the model's label rank and returns the
+// labelled training samples in a seeded random order (for calibration) and
+// the labelled test samples, both with class ids mapped to the model's labels
+// by name (samples with other labels are left out and logged), plus the
+// trapnet.data_summary JSON for models whose directory has none.
 func quantizeData(q quantizeFlags, md *quantize.ModelDir) (train, test []dataset.Sample, summary []byte, err error) {
-	var cfg map[string]any
-	if b, err := os.ReadFile(filepath.Join(q.model, "train_config.json")); err == nil {
-		_ = json.Unmarshal(b, &cfg) // optional: only used for defaults
+	rank := q.rank
+	if rank == "" {
+		rank = md.Rank
 	}
-	opts := dataset.Options{Rank: q.rank, MinPerClass: q.minPerClass, RareMode: q.rare,
-		Splits: []string{dataset.SplitTrain, dataset.SplitTest}}
-	if opts.Rank == "" {
-		opts.Rank = md.Rank
+	if rank == "" {
+		var cfg struct {
+			Rank string `json:"rank"`
+		}
+		if b, err := os.ReadFile(filepath.Join(q.model, "train_config.json")); err == nil {
+			_ = json.Unmarshal(b, &cfg) // optional: only a default
+		}
+		rank = cfg.Rank
 	}
-	if v, ok := cfg["rank"].(string); ok && opts.Rank == "" {
-		opts.Rank = v
-	}
-	if v, ok := cfg["min_per_class"].(float64); ok && opts.MinPerClass == 0 {
-		opts.MinPerClass = int(v)
-	}
-	if v, ok := cfg["rare"].(string); ok && opts.RareMode == "" {
-		opts.RareMode = v
-	}
-	d, err := dataset.OpenBIOSCAN(q.data, opts)
+	d, err := dataset.OpenBIOSCAN(q.data, dataset.Options{Rank: rank, Splits: []string{dataset.SplitTrain, dataset.SplitTest}})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -305,16 +298,21 @@ func quantizeData(q quantizeFlags, md *quantize.ModelDir) (train, test []dataset
 	}
 	remap := func(split string) []dataset.Sample {
 		var out []dataset.Sample
+		unknown := 0
 		for _, s := range d.Split(split) {
-			if s.Class < 0 || s.Class >= len(d.Classes) {
+			if s.Label == "" {
 				continue
 			}
-			id, ok := ids[d.Classes[s.Class]]
+			id, ok := ids[s.Label]
 			if !ok {
+				unknown++
 				continue
 			}
 			s.Class = id
 			out = append(out, s)
+		}
+		if unknown > 0 {
+			slog.Warn("samples with labels the model does not know are left out", "split", split, "count", unknown)
 		}
 		return out
 	}
@@ -322,12 +320,14 @@ func quantizeData(q quantizeFlags, md *quantize.ModelDir) (train, test []dataset
 	if len(train) == 0 {
 		return nil, nil, nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", q.data, d.Rank)
 	}
-	slog.Info("dataset", "root", q.data, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(d.Classes))
+	slog.Info("dataset", "root", q.data, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(md.Labels))
 	r := rand.New(rand.NewPCG(q.seed, 0x9a17))
 	r.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-	summary, err = json.Marshal(map[string]any{
-		"dataset": filepath.Base(filepath.Clean(q.data)), "rank": d.Rank,
-		"class_counts": d.ClassCounts(dataset.SplitTrain), "classes": d.Classes, "split_sizes": d.SplitSizes(),
-	})
+	counts := make([]int, len(md.Labels))
+	for _, s := range train {
+		counts[s.Class]++
+	}
+	summary, err = json.Marshal(map[string]any{"dataset": q.data, "rank": d.Rank, "class_counts": counts,
+		"split_sizes": map[string]int{"train": len(train), "test": len(test)}})
 	return train, test, summary, err
 }
