@@ -16,24 +16,38 @@ func fillBackground(img *image.RGBA, base [3]float64, grad, ang, vig float64) {
 	cx, cy := w/2, h/2
 	gx, gy := math.Cos(ang)/w, math.Sin(ang)/h
 	rmax2 := cx*cx + cy*cy
-	row := make([]float64, b.Dx())
+	// Per-column gradient and vignette terms; per row only dy changes.
+	colG := make([]float64, b.Dx())
+	colV := make([]float64, b.Dx())
+	for x := range colG {
+		dx := float64(x) - cx
+		colG[x] = grad * dx * gx
+		colV[x] = vig * dx * dx / rmax2
+	}
 	for y := 0; y < b.Dy(); y++ {
 		dy := float64(y) - cy
-		for x := range row {
-			dx := float64(x) - cx
-			f := 1 + grad*(dx*gx+dy*gy)
-			f *= 1 - vig*(dx*dx+dy*dy)/rmax2
-			row[x] = f
-		}
+		rg, rv := 1+grad*dy*gy, 1-vig*dy*dy/rmax2
 		pix := img.Pix[y*img.Stride : y*img.Stride+4*b.Dx()]
-		for x, f := range row {
+		for x := range colG {
+			f := (rg + colG[x]) * (rv - colV[x])
 			i := 4 * x
-			pix[i] = clamp8(base[0] * f)
-			pix[i+1] = clamp8(base[1] * f)
-			pix[i+2] = clamp8(base[2] * f)
+			pix[i] = sat8(base[0]*f + 0.5)
+			pix[i+1] = sat8(base[1]*f + 0.5)
+			pix[i+2] = sat8(base[2]*f + 0.5)
 			pix[i+3] = 255
 		}
 	}
+}
+
+// sat8 converts to uint8 with saturation (truncating toward zero).
+func sat8(v float64) uint8 {
+	if v <= 0 {
+		return 0
+	}
+	if v >= 255 {
+		return 255
+	}
+	return uint8(v)
 }
 
 // boxBlur3 applies one separable 3x3 box blur in place.

@@ -1,0 +1,87 @@
+// Package synth makes synthetic insect data for tests and demos, since
+// BIOSCAN-5M itself cannot be downloaded here: procedurally drawn insects, a
+// dataset in the exact BIOSCAN-5M layout (Generate) and full trap frames
+// with ground truth (GenerateFrames).
+//
+// # Dataset layout
+//
+// Generate writes, under Options.Dir:
+//
+//	BIOSCAN_5M_Insect_Dataset_metadata.csv   the 23 published columns (Columns)
+//	images/cropped_256/<split>/[<chunk>/]<processid>.jpg
+//	synth_info.json                          ground truth (Info)
+//
+// Conventions checked against the bioscan-dataset Python package
+// (bioscan-ml/dataset, bioscan5m.py): the column names and order, the split
+// names (Splits), the image path rule (chunk folder only when chunk is not
+// empty), and the chunk rule: the first two hex digits of md5(processid)
+// for pretrain, the first one for train and other_heldout, none for val,
+// test and the unseen splits (Chunk; verified on the file names that
+// package lists). The species column holds the binomial "Genus epithet";
+// taxon is the most specific rank present. cropped_256 images are resized
+// to 256 pixels on their shorter side (BIOSCAN-5M project notes), so by
+// default images are Size on the short side and up to 4:3 on the long one;
+// Options.Square gives Size x Size images instead.
+//
+// Not confirmed, so chosen plausibly: the processid shape (BOLD-like
+// "<project><number>-<yy>", e.g. SYCON1005-21; sampleid "BIOUG12345-A01"),
+// the meaning of inferred_ranks (here 0 for most rows, 1-2 for a few),
+// index_bioscan_1M_insect (an integer for about 20 % of rows, else empty),
+// and the original image size and magnification behind the size columns
+// (OrigWidth x OrigHeight at OrigPixelsPerMM). With that model
+// image_measurement_value is the specimen's silhouette area in original
+// pixels, area_fraction the crop's share of the original image, and
+// scale_factor the crop's short side over 256; the drawn specimen in the
+// cropped image has length length_mm*OrigPixelsPerMM/scale_factor*(Size/256)
+// pixels, so it always fills the crop similarly: as in the real data, the
+// image alone does not reveal absolute size, the metadata do.
+//
+// # Species, look-alikes and metadata signal
+//
+// NewCatalog builds a taxonomy (phylum Arthropoda, class Insecta, real order
+// names whose body plans the drawer imitates: flies, wasps, beetles, bugs,
+// moths; invented Latin-like families, subfamilies, genera and species).
+// Species come in look-alike groups of one to three congeneric species
+// whose appearance parameters differ by at most about 1.5 % in proportions
+// and a few colour levels, well below the per-image pose, lighting, blur
+// and noise variation, so a small CNN cannot tell them apart. Every group
+// has a Mode saying how metadata separate its members:
+//
+//   - ModeRegion: same size, different home regions (country,
+//     province_state and coordinates clustered around a few sites);
+//   - ModeSize: same region, body lengths differing by factors of 1.75
+//     (image_measurement_value differs about 3x);
+//   - ModeRegionSize (triples): two members differ in size, the third in
+//     region.
+//
+// Regions are shared by many species and 12 % of rows are strays from a
+// random region, so metadata alone are far from sufficient; images separate
+// groups, metadata separate the members of a group: only fusion solves the
+// task. Species of one genus share proportions and differ in colours and
+// patterns; orders differ in body plan.
+//
+// Labelled species frequencies decay geometrically from the most to the
+// least frequent with ratio Options.Imbalance. Each labelled species has
+// about 70/15/15 % train/val/test rows (at least one val and one test row).
+// About 4 % of rows are pretrain rows (species blank; some also genus or
+// genus to family blank), about 6 % belong to unseen species split over
+// key_unseen/val_unseen/test_unseen, and about 1 % are other_heldout rows
+// (unseen species, species blank). A few rows lack coordinates (2 %) or
+// province (3 %).
+//
+// # Determinism
+//
+// Every row and frame draws from its own random stream derived from the seed
+// and its index, so the output bytes depend only on the options, not on the
+// number of workers. Bytes may differ across Go versions or CPU
+// architectures (floating point fusing, JPEG encoder changes).
+//
+// # Trap frames
+//
+// GenerateFrames draws non-overlapping specimens of catalog species at
+// known boxes on a white sheet or a yellow sticky card with uneven light,
+// debris, blur and noise; specimen length in pixels is length_mm times
+// FrameOptions.PixelsPerMM. Each frame takes its location from one region
+// and prefers that region's species (70 %), consistent with the dataset's
+// metadata.
+package synth
