@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/trapnet/trapnet/dataset"
+)
+
+// dataCheckFlags are the flags of `trainer data check`.
+type dataCheckFlags struct {
+	data, rank, format, spec, pkg, rare string
+	checkImages                         bool
+	minPerClass, maxListed, workers     int
+	maxClasses                          int
+}
+
+func init() {
+	dataCmd := &cobra.Command{
+		Use:   "data",
+		Short: "dataset tools (check)",
+	}
+	var o dataCheckFlags
+	check := &cobra.Command{
+		Use:   "check --data DIR",
+		Short: "report split/class counts, imbalance, missing or unreadable images and bad rows",
+		Long: `check opens a dataset the way search and train do and reports per-split and
+per-class counts, the train imbalance ratio, and every skipped or repaired row
+or image with its file:line or path and the reason (long listings are capped,
+with a count of the rest).
+
+Image files are checked for existence and non-zero size; --check-images also
+decodes every image (slow for millions of images).
+
+The exit status is non-zero only when nothing usable remains: no labelled
+training sample, or the dataset cannot be opened at all.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			return runDataCheck(ctx, o)
+		},
+	}
+	f := check.Flags()
+	f.StringVar(&o.data, "data", "", "dataset directory (BIOSCAN: the folder holding "+dataset.BIOSCANMetadataFile+")")
+	f.StringVar(&o.rank, "rank", dataset.RankSpecies, "target rank: order, family, subfamily, genus or species (bioscan)")
+	f.StringVar(&o.format, "format", "bioscan", "dataset format: bioscan or csv")
+	f.StringVar(&o.spec, "spec", "", "YAML spec of a csv dataset (default DIR/spec.yaml)")
+	f.StringVar(&o.pkg, "package", "cropped_256", "BIOSCAN image package: cropped_256, original_256, cropped or original_full")
+	f.BoolVar(&o.checkImages, "check-images", false, "decode every image, not just check that it exists")
+	f.IntVar(&o.minPerClass, "min-per-class", 0, "fewest train samples a class needs (0: no limit)")
+	f.StringVar(&o.rare, "rare", dataset.RareOther, "rarer classes: other (fold into one class) or drop")
+	f.IntVar(&o.maxListed, "max-listed", 20, "issues listed per kind")
+	f.IntVar(&o.maxClasses, "max-classes", 40, "classes listed (most and least frequent)")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "image-checking goroutines")
+	dataCmd.AddCommand(check)
+	rootCmd.AddCommand(dataCmd)
+}
+
+func runDataCheck(ctx context.Context, o dataCheckFlags) error {
+	if o.data == "" && o.spec == "" {
+		return fmt.Errorf("--data is required")
+	}
+	opts := dataset.Options{Rank: o.rank, Package: o.pkg, MinPerClass: o.minPerClass, RareMode: o.rare, MaxListed: o.maxListed}
+	var d *dataset.Dataset
+	var err error
+	switch o.format {
+	case "bioscan":
+		d, err = dataset.OpenBIOSCAN(o.data, opts)
+	case "csv":
+		path := o.spec
+		if path == "" {
+			path = filepath.Join(o.data, "spec.yaml")
+		}
+		var spec dataset.Spec
+		if spec, err = dataset.LoadSpec(path); err == nil {
+			d, err = dataset.OpenCSV(spec, opts)
+		}
+	default:
+		return fmt.Errorf("--format %q: want bioscan or csv", o.format)
+	}
+	if err != nil {
+		return err
+	}
+	out := os.Stdout
+	fmt.Fprintf(out, "dataset %s (%s): %d rows read, %d samples kept\n", d.Root, o.format, d.Report.RowsRead, len(d.Samples))
+
+	bar := progressbar.NewOptions(len(d.Samples), progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription("checking images"), progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
+	d.Samples = dataset.VerifyImages(ctx, d.Samples, o.checkImages, o.workers, d.Report, func(n int) { _ = bar.Set(n) })
+	_ = bar.Finish()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	sum := dataset.Summarize(d)
+	sum.Write(out, o.maxClasses)
+	fmt.Fprintln(out, "problems:")
+	d.Report.WriteTo(out)
+	if sum.LabelledTrain == 0 {
+		return fmt.Errorf("nothing usable: no labelled training sample with a readable image at rank %s", d.Rank)
+	}
+	return nil
+}
