@@ -1,0 +1,249 @@
+// Package model runs a trapnet .tflite classifier on the trap: it reads the
+// model's trapnet.* metadata buffers (labels, metadata schema, preprocess
+// parameters, version), preprocesses a crop exactly as training did
+// (package preprocess), encodes the specimen's metadata with the schema
+// shipped in the file (package metadata) and runs the pure-Go interpreter.
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/metadata"
+	"github.com/trapnet/trapnet/preprocess"
+	"github.com/trapnet/trapnet/tflite"
+)
+
+// Model is a loaded classifier. It implements agent.Classifier and is safe
+// for concurrent use (calls are serialised).
+type Model struct {
+	labels  []string
+	schema  *metadata.Schema // nil for an image-only model
+	pp      preprocess.Params
+	version string
+
+	mu      sync.Mutex
+	it      *tflite.Interpreter
+	img     []float32
+	meta    []float32
+	q       []int8
+	in, out []tflite.Tensor
+
+	// EncodeWarnings counts metadata values that were present but unusable
+	// (encoded as missing).
+	EncodeWarnings atomic.Uint64
+}
+
+// Load reads and prepares the .tflite file at path.
+func Load(path string) (*Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	m, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Parse prepares a model from the bytes of a .tflite file.
+func Parse(data []byte) (*Model, error) {
+	tm, err := tflite.Read(data)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{}
+	need := func(name string) ([]byte, error) {
+		b, ok := tm.Metadata[name]
+		if !ok || len(b) == 0 {
+			return nil, fmt.Errorf("metadata buffer %s is missing", name)
+		}
+		return b, nil
+	}
+	b, err := need(tflite.MetaLabels)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &m.labels); err != nil || len(m.labels) == 0 {
+		return nil, fmt.Errorf("metadata buffer %s: want a non-empty JSON array of strings (%v)", tflite.MetaLabels, err)
+	}
+	if b, err = need(tflite.MetaPreprocess); err != nil {
+		return nil, err
+	}
+	if m.pp, err = preprocess.Unmarshal(b); err != nil {
+		return nil, fmt.Errorf("metadata buffer %s: %w", tflite.MetaPreprocess, err)
+	}
+	m.version, _ = tm.MetadataString(tflite.MetaVersion)
+	if m.version == "" {
+		m.version = "unknown"
+	}
+	if m.it, err = tflite.NewInterpreter(tm, tflite.InterpreterOptions{}); err != nil {
+		return nil, err
+	}
+	if err := m.checkIO(tm); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Model) checkIO(tm *tflite.Model) error {
+	n := m.it.NumInputs()
+	if n < 1 || n > 2 || m.it.NumOutputs() < 1 {
+		return fmt.Errorf("want 1 or 2 inputs (image, metadata) and 1 output, got %d and %d", n, m.it.NumOutputs())
+	}
+	for i := 0; i < n; i++ {
+		t, _ := m.it.InputTensor(i)
+		m.in = append(m.in, t)
+	}
+	out, _ := m.it.OutputTensor(0)
+	m.out = []tflite.Tensor{out}
+	s := m.pp.Size
+	if got := m.in[0].Shape; len(got) != 4 || got[0] != 1 || int(got[1]) != s || int(got[2]) != s || got[3] != 3 {
+		return fmt.Errorf("input 0 has shape %v, want [1 %d %d 3] (trapnet.preprocess size %d)", got, s, s, s)
+	}
+	if out.NumElements() != len(m.labels) {
+		return fmt.Errorf("output 0 has %d values (shape %v) but trapnet.labels has %d labels", out.NumElements(), out.Shape, len(m.labels))
+	}
+	m.img = make([]float32, m.pp.Len())
+	if n == 2 {
+		b, ok := tm.Metadata[tflite.MetaMetadataSchema]
+		if !ok {
+			return fmt.Errorf("model has a metadata input but no %s buffer", tflite.MetaMetadataSchema)
+		}
+		sc, err := metadata.Unmarshal(b)
+		if err != nil {
+			return fmt.Errorf("metadata buffer %s: %w", tflite.MetaMetadataSchema, err)
+		}
+		if !sc.Fitted {
+			return fmt.Errorf("metadata buffer %s: schema is not fitted", tflite.MetaMetadataSchema)
+		}
+		if d := m.in[1].NumElements(); d != sc.Dim() {
+			return fmt.Errorf("input 1 has %d values (shape %v) but the metadata schema encodes %d", d, m.in[1].Shape, sc.Dim())
+		}
+		m.schema = sc
+		m.meta = make([]float32, 0, sc.Dim())
+	}
+	for i, t := range append(append([]tflite.Tensor(nil), m.in...), out) {
+		if t.Type != tflite.Float32 && t.Type != tflite.Int8 {
+			return fmt.Errorf("tensor %q (io %d) has type %v: want float32 or int8", t.Name, i, t.Type)
+		}
+		if t.Type == tflite.Int8 && (t.Quant == nil || len(t.Quant.Scale) == 0 || len(t.Quant.ZeroPoint) == 0) {
+			return fmt.Errorf("int8 tensor %q has no quantisation parameters", t.Name)
+		}
+	}
+	return nil
+}
+
+// Labels returns the class labels (index = class id).
+func (m *Model) Labels() []string { return m.labels }
+
+// Version implements agent.Classifier.
+func (m *Model) Version() string { return m.version }
+
+// Schema returns the metadata schema (nil for an image-only model).
+func (m *Model) Schema() *metadata.Schema { return m.schema }
+
+// Preprocess returns the image preprocessing parameters.
+func (m *Model) Preprocess() preprocess.Params { return m.pp }
+
+// Classify implements agent.Classifier: probabilities for every label.
+func (m *Model) Classify(crop image.Image, row metadata.Row) ([]agent.Prediction, error) {
+	if crop == nil || crop.Bounds().Empty() {
+		return nil, errors.New("model: empty crop")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := preprocess.Into(m.img, crop, m.pp); err != nil {
+		return nil, err
+	}
+	if err := m.setInput(0, m.img); err != nil {
+		return nil, err
+	}
+	if m.schema != nil {
+		var errs []error
+		m.meta, errs = m.schema.Encode(m.meta[:0], row)
+		m.EncodeWarnings.Add(uint64(len(errs)))
+		if err := m.setInput(1, m.meta); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.it.Invoke(); err != nil {
+		return nil, err
+	}
+	probs, err := m.output()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]agent.Prediction, len(probs))
+	for i, p := range probs {
+		out[i] = agent.Prediction{Label: m.labels[i], Score: float64(p)}
+	}
+	return out, nil
+}
+
+func (m *Model) setInput(i int, x []float32) error {
+	t := m.in[i]
+	if t.Type == tflite.Float32 {
+		return m.it.SetInputFloat32(i, x)
+	}
+	scale, zp := t.Quant.Scale[0], float64(t.Quant.ZeroPoint[0])
+	m.q = m.q[:0]
+	for _, v := range x {
+		q := math.Round(float64(v/scale)) + zp
+		m.q = append(m.q, int8(max(-128, min(127, q))))
+	}
+	return m.it.SetInputInt8(i, m.q)
+}
+
+func (m *Model) output() ([]float32, error) {
+	t := m.out[0]
+	if t.Type == tflite.Float32 {
+		return m.it.OutputFloat32(0)
+	}
+	q, err := m.it.OutputInt8(0)
+	if err != nil {
+		return nil, err
+	}
+	scale, zp := t.Quant.Scale[0], float32(t.Quant.ZeroPoint[0])
+	out := make([]float32, len(q))
+	for i, v := range q {
+		out[i] = (float32(v) - zp) * scale
+	}
+	return out, nil
+}
+
+// SelfTest classifies a fixed input (a mid-grey crop with every metadata
+// field missing) and checks the output: one finite probability in [0, 1]
+// per label, summing to 1 (within int8 rounding).
+func (m *Model) SelfTest() error {
+	img := image.NewRGBA(image.Rect(0, 0, m.pp.Size, m.pp.Size))
+	for i := range img.Pix {
+		img.Pix[i] = 128
+	}
+	preds, err := m.Classify(img, metadata.Row{})
+	if err != nil {
+		return fmt.Errorf("self-test: %w", err)
+	}
+	if len(preds) != len(m.labels) {
+		return fmt.Errorf("self-test: %d outputs for %d labels", len(preds), len(m.labels))
+	}
+	sum := 0.0
+	for _, p := range preds {
+		if math.IsNaN(p.Score) || math.IsInf(p.Score, 0) || p.Score < -1e-6 || p.Score > 1+1e-6 {
+			return fmt.Errorf("self-test: label %q has probability %v", p.Label, p.Score)
+		}
+		sum += p.Score
+	}
+	if math.Abs(sum-1) > 0.05 {
+		return fmt.Errorf("self-test: probabilities sum to %.4f, want 1", sum)
+	}
+	return nil
+}

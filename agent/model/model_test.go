@@ -1,0 +1,102 @@
+package model
+
+import (
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/agent/internal/testmodel"
+	"github.com/trapnet/trapnet/metadata"
+)
+
+func solid(c color.RGBA, size int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			img.Set(x, y, c)
+		}
+	}
+	return img
+}
+
+func TestClassifyColours(t *testing.T) {
+	m, err := Parse(testmodel.Build(testmodel.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SelfTest(); err != nil {
+		t.Fatal(err)
+	}
+	if m.Version() != "test-1" || len(m.Labels()) != 3 || m.Schema() == nil {
+		t.Fatalf("metadata not read: %s %v", m.Version(), m.Labels())
+	}
+	cases := []struct {
+		c    color.RGBA
+		want string
+	}{
+		{color.RGBA{255, 0, 0, 255}, "Lycorma delicatula"},
+		{color.RGBA{0, 255, 0, 255}, "Drosophila melanogaster"},
+		{color.RGBA{0, 0, 255, 255}, "Musca domestica"},
+	}
+	row := metadata.Row{"country": "Canada", "coord-lat": "45", "coord-lon": "-73", "date": "2026-06-01", "image_measurement_value": "5000"}
+	for _, c := range cases {
+		preds, err := m.Classify(solid(c.c, 40), row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if top := agent.TopK(preds, 1)[0]; top.Label != c.want || top.Score < 0.5 {
+			t.Errorf("colour %v: top %+v, want %s", c.c, top, c.want)
+		}
+	}
+	// A bad metadata value is encoded as missing and counted, not an error.
+	if _, err := m.Classify(solid(color.RGBA{255, 0, 0, 255}, 8), metadata.Row{"coord-lat": "north", "coord-lon": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if m.EncodeWarnings.Load() != 1 {
+		t.Fatalf("encode warnings %d", m.EncodeWarnings.Load())
+	}
+}
+
+func TestBadModels(t *testing.T) {
+	good := testmodel.Build(testmodel.Options{})
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, ""},
+		{"garbage", []byte("definitely not a flatbuffer"), ""},
+		{"truncated", good[:len(good)/2], ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Parse(c.data); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	broken, err := Parse(testmodel.Build(testmodel.Options{Broken: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := broken.SelfTest(); err == nil {
+		t.Fatal("NaN model passed the self-test")
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.tflite")); err == nil || !os.IsNotExist(unwrapAll(err)) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return err
+		}
+		err = u.Unwrap()
+	}
+}
