@@ -149,6 +149,9 @@ type Arch struct {
 	MetaHidden int      `json:"meta_hidden"`
 	Classes    int      `json:"classes"`
 	Modality   Modality `json:"modality"`
+	// Baseline replaces the cells by a fixed hand-designed CNN of the same
+	// depth and widths (conv3x3-BN-ReLU per layer, stride 2 at reductions).
+	Baseline bool `json:"baseline,omitempty"`
 }
 
 // Validate checks Arch.
@@ -172,8 +175,10 @@ func (a *Arch) Validate() error {
 		if a.Size < 1 || a.Size%(1<<red) != 0 {
 			return fmt.Errorf("arch: image size %d must be divisible by %d (%d reduction cells)", a.Size, 1<<red, red)
 		}
-		if err := a.Cells.Validate(); err != nil {
-			return err
+		if !a.Baseline {
+			if err := a.Cells.Validate(); err != nil {
+				return err
+			}
 		}
 	}
 	if a.Modality != ImageOnly && (a.MetaDim < 1 || a.MetaHidden < 1) {

@@ -11,6 +11,9 @@ import (
 // [1, C] image feature.
 func (p *Plan) imageBranch() string {
 	a := p.Arch
+	if a.Baseline {
+		return p.plainCNN()
+	}
 	cCurr := a.StemMult * a.Channels
 	stem := p.bn("stem/bn", p.conv("stem/conv", InputImage, cCurr, 3, 1, 1))
 	s0, s1 := stem, stem
@@ -27,6 +30,24 @@ func (p *Plan) imageBranch() string {
 		reductionPrev = reduction
 	}
 	return p.node("image/gap", ir.GlobalMean, []string{s1}, ir.Attrs{})
+}
+
+// plainCNN is the hand-designed baseline: a conv3x3-BN-ReLU stem and one
+// conv3x3-BN-ReLU per layer, doubling channels and halving resolution where
+// the cell network has its reduction cells.
+func (p *Plan) plainCNN() string {
+	a := p.Arch
+	x := p.relu("stem/relu", p.bn("stem/bn", p.conv("stem/conv", InputImage, a.StemMult*a.Channels, 3, 1, 1)))
+	c := a.Channels
+	for i := range a.Layers {
+		stride := 1
+		if a.isReduction(i) {
+			c, stride = 2*c, 2
+		}
+		name := fmt.Sprintf("layer%d", i)
+		x = p.relu(name+"/relu", p.bn(name+"/bn", p.conv(name+"/conv", x, c, 3, stride, 1)))
+	}
+	return p.node("image/gap", ir.GlobalMean, []string{x}, ir.Attrs{})
 }
 
 // cell lays out one derived cell with c channels per node.

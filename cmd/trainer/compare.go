@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trapnet/trapnet/search"
+	"github.com/trapnet/trapnet/trainer"
+)
+
+func init() {
+	var (
+		data, genoPath, out string
+		randomRuns          int
+		metaRow             bool
+		cfg                 = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch                = defaultArch()
+	)
+	cfg.Hyper.Epochs, cfg.Hyper.Patience = 10, 0
+	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
+	cmd := &cobra.Command{
+		Use:   "compare --data DIR --genotype RUN/genotype.json",
+		Short: "searched genotype vs random genotypes vs a hand-designed CNN, fusion vs image-only",
+		Long: `compare trains, under the same budget (flags as for train), the searched
+genotype, --random random genotypes of the same shape from the same op space
+(averaged) and a fixed hand-designed CNN of the same depth and widths, each with
+metadata fusion and image-only, plus a metadata-only MLP, and prints a markdown
+table of test accuracy and macro precision, recall and F1 (at the best val
+epoch). Images are decoded once and kept in memory.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if data == "" || genoPath == "" {
+				return fmt.Errorf("--data and --genotype are required")
+			}
+			if cfg.Balance == "sampler" {
+				return fmt.Errorf("--balance sampler is not supported by compare (use weights or none)")
+			}
+			g, err := search.LoadGenotype(genoPath)
+			if err != nil {
+				return fmt.Errorf("--genotype: %w", err)
+			}
+			if arch.Cells, err = trainer.CellsFromGenotype(g); err != nil {
+				return fmt.Errorf("--genotype %s: %w", genoPath, err)
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			d, err := trainer.OpenData(data, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
+				Balance: cfg.Balance, Seed: cfg.Hyper.Seed})
+			if err != nil {
+				return err
+			}
+			if d.Test == nil {
+				return fmt.Errorf("dataset %s has no labelled test split", data)
+			}
+			var srcs [3]*trainer.MemorySource
+			for i, s := range []trainer.BatchSource{d.Train, d.Val, d.Test} {
+				if srcs[i], err = trainer.ReadAll(ctx, s); err != nil {
+					return err
+				}
+			}
+			srcs[0].Shuffle, srcs[0].DropLast, srcs[0].Augment, srcs[0].Seed = true, true, cfg.Augment, cfg.Hyper.Seed
+			arch.Size, arch.MetaDim, arch.Classes = d.Prep.Size, d.Schema.Dim(), len(d.Names)
+			backend, err := trainer.NewBackend(cfg.Backend)
+			if err != nil {
+				return err
+			}
+			rows, err := trainer.Compare(ctx, backend, srcs[0], srcs[1], srcs[2], trainer.CompareOptions{
+				Arch: arch, Hyper: cfg.Hyper, RandomRuns: randomRuns, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
+				Log: func(s string) { fmt.Fprintln(os.Stderr, "compare:", s) }})
+			if err != nil {
+				return err
+			}
+			table := trainer.MarkdownTable(rows)
+			fmt.Print(table)
+			if out != "" {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return err
+				}
+				if err := os.WriteFile(filepath.Join(out, "compare.md"), []byte(table), 0o644); err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(out, "compare.json"), []byte(trainer.MarshalIndent(rows)+"\n"), 0o644)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
+	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
+	f.StringVar(&out, "out", "", "directory for compare.md and compare.json (optional)")
+	f.IntVar(&randomRuns, "random", 3, "number of random genotypes")
+	f.BoolVar(&metaRow, "metadata-row", true, "add a metadata-only MLP row")
+	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
+	addArchFlags(cmd, &arch)
+	addHyperFlags(cmd, &cfg)
+	rootCmd.AddCommand(cmd)
+}
