@@ -89,63 +89,105 @@ type plane struct {
 }
 
 // resamplePlane writes the nx x ny resampling of p (per ax, ay) into out,
-// using tmp as scratch; it returns the possibly grown scratch.
+// using tmp as scratch; it returns the possibly grown scratch. It filters
+// vertically first (a contiguous multiply-add over whole rows, which the
+// compiler keeps tight) and then horizontally on the ny filtered rows.
 func resamplePlane(out []float32, p plane, ax, ay axis, tmp []float32) []float32 {
 	nx, ny := len(ax.first), len(ay.first)
-	r0 := int(ay.first[0])
-	r1 := int(ay.first[ny-1]) + ay.taps
-	rows := r1 - r0
-	if cap(tmp) < rows*nx {
-		tmp = make([]float32, rows*nx)
+	c0 := int(ax.first[0])
+	cols := int(ax.first[nx-1]) + ax.taps - c0 // source columns needed
+	if cap(tmp) < cols {
+		tmp = make([]float32, cols)
 	}
-	tmp = tmp[:rows*nx]
-	// Horizontal pass over the source rows the vertical taps need.
-	for r := 0; r < rows; r++ {
-		src := p.pix[(r0+r)*p.stride:]
-		dst := tmp[r*nx : (r+1)*nx]
+	acc := tmp[:cols]
+	for o := 0; o < ny; o++ {
+		// Vertical pass: acc[x] = sum_k w_k * p(c0+x, first+k).
+		w := ay.w[o*ay.taps : (o+1)*ay.taps]
+		if p.step != 1 || !uniformRows(p, w, int(ay.first[o]), c0, cols, acc) {
+			weightedRows(p, w, int(ay.first[o]), c0, cols, acc)
+		}
+		// Horizontal pass.
+		dst := out[o*nx : (o+1)*nx]
 		t := ax.taps
-		switch {
-		case p.step == 1 && t == 4:
+		switch t {
+		case 4:
 			for i := range dst {
-				s := src[ax.first[i]:]
-				w := ax.w[i*4 : i*4+4]
-				dst[i] = w[0]*float32(s[0]) + w[1]*float32(s[1]) + w[2]*float32(s[2]) + w[3]*float32(s[3])
+				f := int(ax.first[i]) - c0
+				a := acc[f : f+4 : f+4]
+				wi := ax.w[i*4 : i*4+4 : i*4+4]
+				dst[i] = wi[0]*a[0] + wi[1]*a[1] + wi[2]*a[2] + wi[3]*a[3]
 			}
-		case p.step == 1 && t == 2:
+		case 2:
 			for i := range dst {
-				s := src[ax.first[i]:]
-				w := ax.w[i*2 : i*2+2]
-				dst[i] = w[0]*float32(s[0]) + w[1]*float32(s[1])
+				f := int(ax.first[i]) - c0
+				a := acc[f : f+2 : f+2]
+				wi := ax.w[i*2 : i*2+2 : i*2+2]
+				dst[i] = wi[0]*a[0] + wi[1]*a[1]
 			}
 		default:
 			for i := range dst {
-				base := int(ax.first[i]) * p.step
-				w := ax.w[i*t : (i+1)*t]
-				var acc float32
-				for k, wk := range w {
-					acc += wk * float32(src[base+k*p.step])
+				f := int(ax.first[i]) - c0
+				a := acc[f : f+t]
+				var sum float32
+				for k, wk := range ax.w[i*t : (i+1)*t] {
+					sum += wk * a[k]
 				}
-				dst[i] = acc
-			}
-		}
-	}
-	// Vertical pass.
-	for o := 0; o < ny; o++ {
-		dst := out[o*nx : (o+1)*nx]
-		w := ay.w[o*ay.taps : (o+1)*ay.taps]
-		base := (int(ay.first[o]) - r0) * nx
-		for i := range dst {
-			dst[i] = 0
-		}
-		for k, wk := range w {
-			if wk == 0 {
-				continue
-			}
-			row := tmp[base+k*nx : base+(k+1)*nx]
-			for i, v := range row {
-				dst[i] += wk * v
+				dst[i] = sum
 			}
 		}
 	}
 	return tmp
+}
+
+// uniformRows handles the common exact-box case: 2 or 4 equal vertical
+// weights (integer shrink factors such as 256 -> 64). The rows are summed as
+// integers and converted once, which is cheaper than a multiply-add per
+// row. It reports false (doing nothing) for other weights.
+func uniformRows(p plane, w []float32, first, c0, cols int, acc []float32) bool {
+	if len(w) != 2 && len(w) != 4 {
+		return false
+	}
+	for _, wk := range w[1:] {
+		if wk != w[0] {
+			return false
+		}
+	}
+	wk := w[0]
+	base := first*p.stride + c0
+	r0 := p.pix[base : base+cols]
+	r1 := p.pix[base+p.stride : base+p.stride+cols]
+	if len(w) == 2 {
+		for x := range acc {
+			acc[x] = wk * float32(uint16(r0[x])+uint16(r1[x]))
+		}
+		return true
+	}
+	r2 := p.pix[base+2*p.stride : base+2*p.stride+cols]
+	r3 := p.pix[base+3*p.stride : base+3*p.stride+cols]
+	for x := range acc {
+		acc[x] = wk * float32(uint16(r0[x])+uint16(r1[x])+uint16(r2[x])+uint16(r3[x]))
+	}
+	return true
+}
+
+// weightedRows sets acc[x] = sum_k w[k] * p(c0+x, first+k) for any weights.
+func weightedRows(p plane, w []float32, first, c0, cols int, acc []float32) {
+	clear(acc)
+	for k, wk := range w {
+		if wk == 0 {
+			continue
+		}
+		base := (first+k)*p.stride + c0*p.step
+		if p.step == 1 {
+			row := p.pix[base : base+cols]
+			for x, v := range row {
+				acc[x] += wk * float32(v)
+			}
+			continue
+		}
+		row := p.pix[base : base+(cols-1)*p.step+1]
+		for x := range acc {
+			acc[x] += wk * float32(row[x*p.step])
+		}
+	}
 }
