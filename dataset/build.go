@@ -97,6 +97,10 @@ func (b *builder) finish(root, rank string) *Dataset {
 		kept = append(kept, s)
 	}
 	clear(b.samples[len(kept):])
+	if cap(kept) > len(kept)+len(kept)/8+64 { // give back append's slack
+		kept = append(make([]Sample, 0, len(kept)), kept...)
+	}
+	b.samples = nil
 	return &Dataset{Root: root, Rank: rank, Classes: classes, Samples: kept[:len(kept):len(kept)], Report: b.rep}
 }
 

@@ -1,9 +1,20 @@
 package dataset
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trapnet/trapnet/preprocess"
 )
 
 func TestOpenCSVWithSpecFile(t *testing.T) {
@@ -94,5 +105,54 @@ func TestOpenCSVDefaultsAndErrors(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "bad.yaml"), []byte("csv: x.csv\nimage_colum: img\n"))
 	if _, err := LoadSpec(filepath.Join(dir, "bad.yaml")); err == nil || !strings.Contains(err.Error(), "image_colum") {
 		t.Errorf("misspelt spec key: err = %v", err)
+	}
+}
+
+// A PNG listed in a generic CSV comes out of the loader with the exact
+// normalised colour, and its metadata encoded by the fitted schema.
+func TestOpenCSVLoaderPNG(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewNRGBA(image.Rect(0, 0, 10, 6))
+	draw.Draw(img, img.Bounds(), &image.Uniform{color.NRGBA{R: 51, G: 102, B: 204, A: 255}}, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "p.png"), buf.Bytes())
+	writeFile(t, filepath.Join(dir, "x.csv"), []byte("image,label,country\np.png,Ant,Peru\n"))
+	d, err := OpenCSV(Spec{CSV: filepath.Join(dir, "x.csv")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := d.FitMetadata(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep := preprocess.Default(4)
+	l, err := NewLoader(d.Split(SplitTrain), schema, prep, LoaderOptions{BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	b, err := l.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.N != 1 || b.Labels[0] != 0 || b.ProcessIDs[0] != "p.png" {
+		t.Fatalf("batch: N=%d labels=%v ids=%v", b.N, b.Labels, b.ProcessIDs)
+	}
+	for i := 0; i < 16; i++ {
+		for c, v := range []float32{51, 102, 204} {
+			want := (v/255 - prep.Mean[c]) / prep.Std[c]
+			if got := b.Images[i*3+c]; math.Abs(float64(got-want)) > 1e-4 {
+				t.Fatalf("pixel %d channel %d = %v, want %v", i, c, got, want)
+			}
+		}
+	}
+	if b.Meta[0] != 1 { // country vocabulary ["Peru"]: slot 0 hot
+		t.Fatalf("metadata %v: country not one-hot", b.Meta[:b.MetaDim])
+	}
+	if _, err := l.Next(context.Background()); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the last batch: %v, want io.EOF", err)
 	}
 }
