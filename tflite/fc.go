@@ -39,7 +39,7 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 		return nil, fmt.Errorf("input %q shape %v is not a multiple of %d", in.name, in.shape, nIn)
 	}
 	batch := in.numel() / nIn
-	if out.numel() != batch*nOut || out.shape[len(out.shape)-1] != nOut {
+	if len(out.shape) == 0 || out.numel() != batch*nOut || out.shape[len(out.shape)-1] != nOut {
 		return nil, fmt.Errorf("output %q has shape %v, want %d x %d", out.name, out.shape, batch, nOut)
 	}
 	if err := biasCheck(bias, typ, nOut); err != nil {
