@@ -81,6 +81,9 @@ func readCSV(r io.Reader, file string, rep *Report, onHeader func(*header) error
 		if err == nil || errors.Is(err, csv.ErrFieldCount) {
 			line, _ = cr.FieldPos(0)
 		}
+		rep.mu.Lock()
+		rep.RowsRead++
+		rep.mu.Unlock()
 		var pe *csv.ParseError
 		switch {
 		case err == nil:
@@ -95,9 +98,6 @@ func readCSV(r io.Reader, file string, rep *Report, onHeader func(*header) error
 			return fmt.Errorf("%s: reading line %d: %w", file, line, err)
 		}
 		lastOff = cr.InputOffset()
-		rep.mu.Lock()
-		rep.RowsRead++
-		rep.mu.Unlock()
 		if len(rec) != len(h.names) {
 			rep.Add(Issue{Kind: BadRow, File: file, Line: line, Reason: fmt.Sprintf("has %d fields, header has %d", len(rec), len(h.names))})
 			continue

@@ -43,6 +43,7 @@ type Issue struct {
 	Reason string
 }
 
+// String formats the issue as file:line: reason (or path: reason).
 func (i Issue) String() string {
 	if i.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", i.File, i.Line, i.Reason)
