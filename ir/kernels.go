@@ -170,6 +170,14 @@ func pool(isMax bool, x *Tensor, a Attrs, out *Tensor) {
 	})
 }
 
+// SoftmaxRows returns the softmax of x over its last axis (e.g. class
+// probabilities from logits [N,K]).
+func SoftmaxRows(x *Tensor) *Tensor {
+	out := NewTensor(x.Shape...)
+	softmax(x, out)
+	return out
+}
+
 func softmax(x, out *Tensor) {
 	k := x.Shape[len(x.Shape)-1]
 	for r := 0; r < len(x.Data); r += k {

@@ -22,25 +22,7 @@ func FloatProbs(g *ir.Graph, inputs ...*ir.Tensor) (*ir.Tensor, error) {
 	if len(y.Shape) != 2 {
 		return nil, fmt.Errorf("quantize: graph output %v, want [N,K]", y.Shape)
 	}
-	k := y.Shape[1]
-	p := ir.NewTensor(y.Shape...)
-	for r := 0; r < len(y.Data); r += k {
-		row, o := y.Data[r:r+k], p.Data[r:r+k]
-		m := row[0]
-		for _, v := range row {
-			m = max(m, v)
-		}
-		var s float64
-		for i, v := range row {
-			e := math.Exp(float64(v - m))
-			o[i] = float32(e)
-			s += e
-		}
-		for i := range o {
-			o[i] = float32(float64(o[i]) / s)
-		}
-	}
-	return p, nil
+	return ir.SoftmaxRows(y), nil
 }
 
 // Comparison accumulates the float and int8 model outputs on the same
