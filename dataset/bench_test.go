@@ -2,9 +2,12 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/trapnet/trapnet/preprocess"
 )
 
 // bioscanCSV returns n rows of realistic BIOSCAN-5M metadata (labels,
@@ -47,4 +50,41 @@ func BenchmarkReadBIOSCAN(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(perSample, "heapB/sample")
 	_ = kept
+}
+
+// BenchmarkLoader256To64 streams epochs of 64 BIOSCAN-style 256x256 JPEGs
+// through the Loader (read, decode, resize to 64x64, normalise, metadata,
+// batching) with one worker per CPU; images/s is reported.
+func BenchmarkLoader256To64(b *testing.B) {
+	var rows []fixtureRow
+	for i := 0; i < 64; i++ {
+		rows = append(rows, fixtureRow{pid: fmt.Sprintf("P%03d", i), split: "train", chunk: "1", species: fmt.Sprintf("S%d", i%4),
+			lat: "45", lon: "-75", image: jpegBytes(b, 256, 256, uint8(i))})
+	}
+	d, err := OpenBIOSCAN(writeBIOSCAN(b, rows), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema, err := d.FitMetadata(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := NewLoader(d.Samples, schema, preprocess.Default(64), LoaderOptions{BatchSize: 32, Shuffle: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	images := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		l.Reset(i)
+		for {
+			bt, err := l.Next(context.Background())
+			if err != nil {
+				break
+			}
+			images += bt.N
+		}
+	}
+	b.ReportMetric(float64(images)/b.Elapsed().Seconds(), "images/s")
 }
