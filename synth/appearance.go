@@ -76,6 +76,13 @@ type Appearance struct {
 	AntLen  float64 `json:"ant_len"`
 	AntWid  float64 `json:"ant_wid"`
 	AntClub bool    `json:"ant_club"`
+
+	// Speckle is the density (0-1) of the fixed dot texture on abdomen and
+	// thorax; TextureSeed places the dots, so it is part of the look.
+	Speckle     float64 `json:"speckle"`
+	TextureSeed uint64  `json:"texture_seed"`
+	// Hairy adds setae along the abdomen's outline.
+	Hairy bool `json:"hairy"`
 }
 
 // plans in the order their insect orders are handed out.
@@ -119,6 +126,11 @@ func randomAppearance(r *rand.Rand, plan BodyPlan) Appearance {
 	a.EyeSize = uni(r, 0.2, 0.35)
 	a.AbdTaper = uni(r, 0, 0.8)
 	a.Veins = 3 + r.IntN(4)
+	if r.IntN(2) == 0 {
+		a.Speckle = uni(r, 0.3, 1)
+	}
+	a.TextureSeed = r.Uint64()
+	a.Hairy = r.IntN(3) == 0
 	switch plan {
 	case PlanFly:
 		a.HeadLen, a.HeadWid = uni(r, 0.12, 0.18), uni(r, 0.2, 0.3)

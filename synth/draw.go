@@ -128,14 +128,22 @@ func drawSpecimen(c *canvas, a *Appearance, p Pose, m affine) {
 		drawWings(pn, a, p, l, g)
 	}
 	body := a.Body.with(1, g)
+	edge := a.Body.with(1, g*0.55)
+	const rim = 0.012 // darker rim around body parts, in body lengths
+	if a.Hairy {
+		drawSetae(pn, a, l, a.Body.with(0.7, g*0.7))
+	}
+	pn.poly(a.abdomen(nil, layout{ac: l.ac, al: l.al + rim, aw: l.aw + rim}), edge)
 	abd := a.abdomen(nil, l)
 	pn.poly(abd, body)
 	if a.Plan != PlanBeetle && a.Plan != PlanMoth {
 		drawPattern(pn, a, abd, l, a.Marking.with(0.9, g))
 	}
+	drawSpeckle(pn, a, l, g)
 	if a.Waist > 0 {
 		pn.line(pt{l.tc - a.ThoraxLen/2, 0}, pt{l.ac + l.al, 0}, a.ThoraxWid*0.25, a.ThoraxWid*0.25, body)
 	}
+	pn.ellipse(l.tc, 0, a.ThoraxLen/2+rim, a.ThoraxWid/2+rim, edge)
 	pn.ellipse(l.tc, 0, a.ThoraxLen/2, a.ThoraxWid/2, body)
 	if a.Plan == PlanBug {
 		tri := []pt{{l.tc - a.ThoraxLen*0.2, a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.2, -a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.9, 0}}
@@ -146,6 +154,7 @@ func drawSpecimen(c *canvas, a *Appearance, p Pose, m affine) {
 	}
 	// A soft highlight gives the thorax some relief.
 	pn.ellipse(l.tc+a.ThoraxLen*0.1, a.ThoraxWid*0.12, a.ThoraxLen*0.18, a.ThoraxWid*0.12, color.NRGBA{255, 255, 255, 40})
+	pn.ellipse(l.hc, 0, a.HeadLen/2+rim, a.HeadWid/2+rim, a.Head.with(1, g*0.55))
 	pn.ellipse(l.hc, 0, a.HeadLen/2, a.HeadWid/2, a.Head.with(1, g))
 	er := a.EyeSize * a.HeadWid / 2
 	for _, s := range []float64{1, -1} {
@@ -213,4 +222,40 @@ func drawElytra(pn *pen, a *Appearance, l layout, g float64) {
 	drawPattern(pn, a, poly, el, a.Marking.with(0.95, g))
 	pn.line(pt{el.ac + el.al, 0}, pt{el.ac - el.al*0.95, 0}, 0.012, 0.008, color.NRGBA{10, 10, 10, 160})
 	pn.ellipse(el.ac+el.al*0.3, el.aw*0.4, el.al*0.35, el.aw*0.15, color.NRGBA{255, 255, 255, 35})
+}
+
+// drawSpeckle draws the species' fixed dot texture on the abdomen and the
+// thorax.
+func drawSpeckle(pn *pen, a *Appearance, l layout, g float64) {
+	if a.Speckle <= 0 {
+		return
+	}
+	r := rand.New(rand.NewPCG(a.TextureSeed, 0x5bec))
+	col := a.Body.with(0.75, g*0.45)
+	if a.TextureSeed%3 == 0 {
+		col = a.Marking.with(0.8, g)
+	}
+	n := int(a.Speckle * 50)
+	for i := 0; i < n; i++ {
+		u, v := uni(r, -0.85, 0.85), uni(r, -0.8, 0.8)
+		rad := uni(r, 0.006, 0.013)
+		if i%3 == 2 { // thorax
+			pn.ellipse(l.tc+u*a.ThoraxLen/2, v*a.ThoraxWid/2*math.Sqrt(1-u*u), rad, rad, col)
+			continue
+		}
+		pn.ellipse(l.ac+l.al*u, v*a.abdHalfWidth(l, u), rad, rad, col)
+	}
+}
+
+// drawSetae draws short bristles along the abdomen's outline.
+func drawSetae(pn *pen, a *Appearance, l layout, col color.NRGBA) {
+	const n = 14
+	for i := 1; i < n; i++ {
+		u := -1 + 2*float64(i)/n
+		x := l.ac + l.al*u
+		w := a.abdHalfWidth(l, u)
+		for _, s := range []float64{1, -1} {
+			pn.line(pt{x, s * w * 0.9}, pt{x - 0.012, s * (w + 0.03)}, 0.006, 0.003, col)
+		}
+	}
 }
