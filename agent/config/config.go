@@ -45,9 +45,12 @@ type Location struct {
 type Capture struct {
 	// Interval between captures when the trigger is "interval".
 	Interval time.Duration `yaml:"interval"`
-	// Trigger is "interval" (capture every Interval) or "files" (process new
-	// image files in WatchDir as they appear).
+	// Trigger is "interval" (read Snapshot every Interval) or "files"
+	// (process new image files in WatchDir as they appear).
 	Trigger string `yaml:"trigger"`
+	// Snapshot is the image file a camera program keeps overwriting (e.g.
+	// libcamera-still --timelapse), read at every interval.
+	Snapshot string `yaml:"snapshot"`
 	// WatchDir is the folder of incoming frames (trigger "files").
 	WatchDir string `yaml:"watch_dir"`
 	// PixelsPerMM is the camera's scale on the sticky card.
@@ -107,6 +110,8 @@ type MQTT struct {
 	KeepAlive time.Duration `yaml:"keepalive"`
 	// AckTimeout is how long to wait for a PUBACK before retrying.
 	AckTimeout time.Duration `yaml:"ack_timeout"`
+	// ReconnectMax caps the reconnect backoff.
+	ReconnectMax time.Duration `yaml:"reconnect_max"`
 	// HomeAssistant publishes MQTT discovery messages.
 	HomeAssistant HomeAssistant `yaml:"home_assistant"`
 }
@@ -138,11 +143,11 @@ type Alert struct {
 // Default returns the configuration used for every key left out.
 func Default() Config {
 	return Config{
-		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", PixelsPerMM: 10},
+		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
 		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
-		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
+		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
 		Health:    Health{Interval: 60 * time.Second},
 	}
 }
@@ -194,6 +199,9 @@ func (c *Config) Validate() error {
 	case "interval":
 		if c.Capture.Interval <= 0 {
 			return bad("capture.interval", "must be > 0, got %v", c.Capture.Interval)
+		}
+		if c.Capture.Snapshot == "" {
+			return bad("capture.snapshot", "required when capture.trigger is interval")
 		}
 	case "files":
 		if c.Capture.WatchDir == "" {
@@ -274,6 +282,9 @@ func (m *MQTT) validate(bad func(string, string, ...any) error) error {
 	}
 	if m.AckTimeout <= 0 {
 		return bad("mqtt.ack_timeout", "must be > 0, got %v", m.AckTimeout)
+	}
+	if m.ReconnectMax < 100*time.Millisecond {
+		return bad("mqtt.reconnect_max", "must be >= 100ms, got %v", m.ReconnectMax)
 	}
 	return nil
 }

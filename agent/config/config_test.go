@@ -50,6 +50,8 @@ func TestBadConfigs(t *testing.T) {
 		{"prefix", "trap: {id: t}\nmqtt: {topic_prefix: 'a/#'}\n", []string{"mqtt.topic_prefix"}},
 		{"alert count", "trap: {id: t}\nalerts:\n  - {name: a, labels: [x], min_count: 0, window: 1h}\n", []string{"alerts[0].min_count"}},
 		{"alert key", "trap: {id: t}\nalerts:\n  - {name: a, labls: [x]}\n", []string{"unknown key alerts[0].labls"}},
+		{"interval without snapshot", "trap: {id: t}\ncapture: {trigger: interval, snapshot: ''}\n", []string{"capture.snapshot"}},
+		{"reconnect", "trap: {id: t}\nmqtt: {reconnect_max: 1ms}\n", []string{"mqtt.reconnect_max"}},
 		{"password without user", "trap: {id: t}\nmqtt: {password_file: /p}\n", []string{"mqtt.username"}},
 	}
 	for _, c := range cases {

@@ -128,9 +128,6 @@ func (p *Publisher) onConnect(c paho.Client) {
 			p.log.Warn("mqtt subscribe failed", "topic", topic, "err", t.Error())
 		}
 	}
-	if p.opt.OnConnect != nil {
-		p.opt.OnConnect(p)
-	}
 	p.mu.Lock()
 	select {
 	case <-p.up:
@@ -139,6 +136,9 @@ func (p *Publisher) onConnect(c paho.Client) {
 		close(p.up)
 	}
 	p.mu.Unlock()
+	if p.opt.OnConnect != nil {
+		p.opt.OnConnect(p)
+	}
 }
 
 func (p *Publisher) onLost(_ paho.Client, err error) {

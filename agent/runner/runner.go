@@ -1,0 +1,266 @@
+// Package runner wires the agent together for `agent run`: configuration,
+// model (with signed updates and rollback), frame source, pipeline, outbox,
+// MQTT publisher, health messages, Home Assistant discovery and systemd
+// notifications.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/agent/modelupdate"
+	"github.com/trapnet/trapnet/agent/mqttpub"
+	"github.com/trapnet/trapnet/agent/outbox"
+	"github.com/trapnet/trapnet/agent/sdnotify"
+	"github.com/trapnet/trapnet/agent/uncertain"
+	"github.com/trapnet/trapnet/camera"
+)
+
+// Options override parts of the runner (tests, benchmarks).
+type Options struct {
+	// Finder replaces detection (default: agent.NewDetectFinder).
+	Finder agent.Finder
+	// Source replaces the configured source; Tick then paces it (nil: as
+	// fast as the source yields frames).
+	Source camera.Source
+	Tick   <-chan time.Time
+	Log    *slog.Logger
+}
+
+// Runner is a configured agent.
+type Runner struct {
+	cfg      *config.Config
+	opt      Options
+	log      *slog.Logger
+	box      *outbox.Outbox
+	unc      *uncertain.Store
+	cls      *agent.SwapClassifier
+	pipe     *agent.Pipeline
+	pub      *mqttpub.Publisher
+	upd      *modelupdate.Manager[*model.Model]
+	lat      *agent.Latency
+	start    time.Time
+	rejected atomic.Uint64
+	busy     atomic.Int64 // unix nanos when the current frame started, 0 when idle
+}
+
+// New opens the outbox and uncertain store, loads the model (rolling back to
+// the previous one if it is broken) and prepares the publisher.
+func New(cfg *config.Config, opt Options) (*Runner, error) {
+	r := &Runner{cfg: cfg, opt: opt, log: opt.Log, lat: agent.NewLatency(), start: time.Now()}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Outbox.Path), 0o750); err != nil {
+		return nil, fmt.Errorf("outbox.path: %w", err)
+	}
+	var err error
+	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes}); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			r.box.Close()
+		}
+	}()
+	if cfg.Uncertain.Dir != "" {
+		if r.unc, err = uncertain.Open(cfg.Uncertain.Dir, cfg.Uncertain.MaxBytes); err != nil {
+			return nil, err
+		}
+	}
+	m, err := modelupdate.LoadActive(cfg.Model.Path, model.Load)
+	if err != nil {
+		return nil, fmt.Errorf("model.path: %w", err)
+	}
+	r.cls = agent.NewSwapClassifier(m)
+	r.upd = &modelupdate.Manager[*model.Model]{
+		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Load: model.Load, Log: r.log,
+		Install: func(m *model.Model) {
+			r.cls.Swap(m)
+			r.log.Info("model updated", "version", m.Version())
+		},
+		OnResult: func(error) { r.publishHealth() },
+	}
+	if cfg.Model.PublicKey != "" {
+		if r.upd.PublicKey, err = modelupdate.LoadPublicKey(cfg.Model.PublicKey); err != nil {
+			return nil, err
+		}
+	}
+	finder := opt.Finder
+	if finder == nil {
+		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
+	}
+	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,
+		Alerts: agent.NewAlerts(cfg.Trap.ID, cfg.Alerts), Log: r.log, OnCommit: r.lat.Committed}
+	if r.pub, err = newPublisher(cfg, r); err != nil {
+		return nil, err
+	}
+	ok = true
+	return r, nil
+}
+
+func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
+	m := cfg.MQTT
+	o := mqttpub.Options{
+		Broker: m.Broker, ClientID: m.ClientID, Username: m.Username, StatusTopic: cfg.Prefix() + "status",
+		KeepAlive: m.KeepAlive, AckTimeout: m.AckTimeout, MaxReconnectInterval: m.ReconnectMax, Logger: r.log,
+		Subscriptions: map[string]mqttpub.Handler{cfg.Prefix() + "model/set": func(_ string, p []byte) { r.upd.Handle(p) }},
+		OnAck:         func(e outbox.Entry) { r.lat.Acked(e.Seq) },
+		OnConnect: func(p *mqttpub.Publisher) {
+			for _, d := range agent.DiscoveryMessages(cfg) {
+				if err := p.PublishNow(d.Topic, d.QoS, d.Retained, d.Payload); err != nil {
+					r.log.Warn("home assistant discovery", "err", err)
+				}
+			}
+		},
+	}
+	if o.ClientID == "" {
+		o.ClientID = "trapnet-" + cfg.Trap.ID
+	}
+	if m.PasswordFile != "" {
+		pw, err := mqttpub.ReadPassword(m.PasswordFile)
+		if err != nil {
+			return nil, err
+		}
+		o.Password = pw
+	}
+	if m.CAFile != "" || m.CertFile != "" || isTLS(m.Broker) {
+		tc, err := mqttpub.TLSConfig(m.CAFile, m.CertFile, m.KeyFile)
+		if err != nil {
+			return nil, err
+		}
+		o.TLS = tc
+	}
+	return mqttpub.New(o, r.box)
+}
+
+func isTLS(broker string) bool {
+	for _, p := range []string{"ssl://", "tls://", "mqtts://"} {
+		if len(broker) >= len(p) && broker[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Pipeline returns the pipeline (counters, direct processing in tests).
+func (r *Runner) Pipeline() *agent.Pipeline { return r.pipe }
+
+// Outbox returns the outbox.
+func (r *Runner) Outbox() *outbox.Outbox { return r.box }
+
+// Health returns the current health message.
+func (r *Runner) Health() agent.Health {
+	c := r.pipe.Counters()
+	h := agent.Health{
+		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
+		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
+		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
+		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
+		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
+	}
+	if r.unc != nil {
+		h.UncertainStore = r.unc.Stats()
+	}
+	return h
+}
+
+func (r *Runner) publishHealth() {
+	b, _ := json.Marshal(r.Health())
+	if err := r.pub.PublishNow(r.cfg.Prefix()+"health", 1, true, b); err != nil {
+		r.log.Debug("health not published", "err", err)
+	}
+}
+
+// Run runs until ctx ends (or a finite source is exhausted), then drains the
+// outbox for up to drain, publishes "offline" and closes everything.
+func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
+	defer r.box.Close()
+	src, tick, stop := r.opt.Source, r.opt.Tick, func() {}
+	if src == nil {
+		var err error
+		src, tick, stop, err = NewSource(r.cfg, func(rej camera.Rejection) {
+			r.rejected.Add(1)
+			r.log.Warn("frame rejected", "file", rej.Path, "reason", rej.Reason)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	defer stop()
+	defer src.Close()
+	pubCtx, pubCancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); r.pub.Run(pubCtx) }()
+	loopCtx, loopCancel := context.WithCancel(ctx)
+	defer loopCancel()
+	go r.background(loopCtx)
+	sdnotify.Notify("READY=1")
+	r.log.Info("agent running", "trap", r.cfg.Trap.ID, "model", r.cls.Version(), "trigger", r.cfg.Capture.Trigger)
+	err := r.pipe.Run(ctx, &timedSource{src, r}, tick, nil)
+	sdnotify.Notify("STOPPING=1")
+	deadline := time.Now().Add(drain)
+	for r.box.Stats().Depth > 0 && time.Now().Before(deadline) && r.pub.Connected() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.publishHealth()
+	pubCancel()
+	wg.Wait()
+	r.pub.Close()
+	return err
+}
+
+// background sends health messages and systemd watchdog keep-alives. The
+// watchdog is fed only while no frame has been processing for over 5
+// minutes, so a hung classifier gets the service restarted.
+func (r *Runner) background(ctx context.Context) {
+	health := time.NewTicker(r.cfg.Health.Interval)
+	defer health.Stop()
+	wd := sdnotify.WatchdogInterval()
+	var wdc <-chan time.Time
+	if wd > 0 {
+		t := time.NewTicker(wd)
+		defer t.Stop()
+		wdc = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-health.C:
+			r.publishHealth()
+		case <-wdc:
+			if b := r.busy.Load(); b == 0 || time.Since(time.Unix(0, b)) < 5*time.Minute {
+				sdnotify.Notify("WATCHDOG=1")
+			}
+		}
+	}
+}
+
+// timedSource marks the runner busy from the moment a frame is returned
+// until the next one is requested.
+type timedSource struct {
+	camera.Source
+	r *Runner
+}
+
+func (t *timedSource) Next(ctx context.Context) (camera.Frame, error) {
+	t.r.busy.Store(0)
+	f, err := t.Source.Next(ctx)
+	if err == nil {
+		t.r.busy.Store(time.Now().UnixNano())
+	}
+	return f, err
+}

@@ -1,0 +1,62 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/camera"
+)
+
+// Snapshot is a camera.Source for the interval trigger: each Next re-reads
+// an image file that a camera program keeps overwriting. A snapshot whose
+// modification time did not change since the last read is an error (the
+// camera program stalled), so the frame is counted as failed, not repeated.
+type Snapshot struct {
+	Path      string
+	MaxPixels int
+	last      time.Time
+}
+
+// Next implements camera.Source.
+func (s *Snapshot) Next(ctx context.Context) (camera.Frame, error) {
+	if err := ctx.Err(); err != nil {
+		return camera.Frame{}, err
+	}
+	fi, err := os.Stat(s.Path)
+	if err != nil {
+		return camera.Frame{}, fmt.Errorf("snapshot: %w", err)
+	}
+	if !s.last.IsZero() && !fi.ModTime().After(s.last) {
+		return camera.Frame{}, fmt.Errorf("snapshot %s not updated since %s", s.Path, s.last.UTC().Format(time.RFC3339))
+	}
+	img, err := camera.DecodeFile(s.Path, s.MaxPixels)
+	if err != nil {
+		return camera.Frame{}, err
+	}
+	s.last = fi.ModTime()
+	id := filepath.Base(s.Path) + "@" + fi.ModTime().UTC().Format("20060102T150405.000Z")
+	return camera.Frame{ID: id, Image: img, Path: s.Path, Time: fi.ModTime()}, nil
+}
+
+// Close implements camera.Source.
+func (s *Snapshot) Close() error { return nil }
+
+// NewSource returns the configured frame source and, for the interval
+// trigger, the tick channel (with a stop function).
+func NewSource(cfg *config.Config, onReject func(camera.Rejection)) (camera.Source, <-chan time.Time, func(), error) {
+	switch cfg.Capture.Trigger {
+	case "files":
+		src, err := camera.NewFolder(cfg.Capture.WatchDir, camera.FolderOptions{Options: camera.Options{OnReject: onReject}})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return src, nil, func() {}, nil
+	default:
+		t := time.NewTicker(cfg.Capture.Interval)
+		return &Snapshot{Path: cfg.Capture.Snapshot}, t.C, t.Stop, nil
+	}
+}
