@@ -6,6 +6,26 @@ import (
 	"slices"
 )
 
+// maxElements bounds the per-sample size of any tensor, so that a hostile
+// graph.json cannot make the executor allocate without limit.
+const maxElements = 1 << 26
+
+// sane reports whether all dimensions are positive and their product is at
+// most maxElements.
+func sane(shape []int) bool {
+	n := 1
+	for _, d := range shape {
+		if d < 1 || d > maxElements {
+			return false
+		}
+		n *= d
+		if n > maxElements {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckModelIO checks trapnet's model contract on top of Validate: input 0
 // an image [1,H,W,3], optionally input 1 a metadata vector [1,D], and one
 // output [1,K]. Load applies it.
@@ -61,8 +81,8 @@ func (g *Graph) InferShapes(n int) (map[string][]int, error) {
 		if _, dup := shapes[in.Name]; dup {
 			return nil, fmt.Errorf("ir: input %q defined twice", in.Name)
 		}
-		if len(in.Shape) < 2 || in.Shape[0] != 1 || slices.ContainsFunc(in.Shape, func(d int) bool { return d < 1 }) {
-			return nil, fmt.Errorf("ir: input %q has shape %v, want batch 1 and positive dimensions", in.Name, in.Shape)
+		if len(in.Shape) < 2 || in.Shape[0] != 1 || !sane(in.Shape) {
+			return nil, fmt.Errorf("ir: input %q has shape %v, want batch 1 and positive dimensions (at most %d elements)", in.Name, in.Shape, maxElements)
 		}
 		s := slices.Clone(in.Shape)
 		s[0] = n
@@ -100,6 +120,9 @@ func (g *Graph) InferShapes(n int) (map[string][]int, error) {
 			if !slices.Equal(nd.Shape, want) {
 				return nil, fmt.Errorf("ir: node %d: %s: declared shape %v, inferred %v", i, nd.label(), nd.Shape, want)
 			}
+		}
+		if !sane(s[1:]) {
+			return nil, fmt.Errorf("ir: node %d: %s: output shape %v too large", i, nd.label(), s)
 		}
 		shapes[nd.Output] = s
 	}
