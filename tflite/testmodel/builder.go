@@ -86,13 +86,19 @@ func (b *Builder) Conv(x int32, cout, k, stride int32, pad tflite.Padding, act t
 
 // Depthwise adds a DEPTHWISE_CONV_2D (multiplier 1) with random weights and bias.
 func (b *Builder) Depthwise(x int32, k, stride int32, pad tflite.Padding, act tflite.Activation) int32 {
+	return b.DepthwiseDilated(x, k, stride, 1, pad, act)
+}
+
+// DepthwiseDilated adds a DEPTHWISE_CONV_2D with dilation dil (SAME output size).
+func (b *Builder) DepthwiseDilated(x int32, k, stride, dil int32, pad tflite.Padding, act tflite.Activation) int32 {
 	s := b.Shape(x)
 	c := s[3]
 	w := b.Const(b.random(int(k*k*c), float32(1.5/float64(k))), 1, k, k, c)
 	bias := b.Const(b.random(int(c), 0.2), c)
-	out := b.act(s[0], outSize(pad, s[1], k, stride), outSize(pad, s[2], k, stride), c)
+	ek := (k-1)*dil + 1
+	out := b.act(s[0], outSize(pad, s[1], ek, stride), outSize(pad, s[2], ek, stride), c)
 	return b.op(tflite.OpDepthwiseConv2D, &tflite.DepthwiseConv2DOptions{Padding: pad, StrideW: stride, StrideH: stride,
-		DepthMultiplier: 1, Activation: act}, out, x, w, bias)
+		DepthMultiplier: 1, Activation: act, DilationW: dil, DilationH: dil}, out, x, w, bias)
 }
 
 // Pool adds an AVERAGE_POOL_2D or MAX_POOL_2D.

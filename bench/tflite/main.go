@@ -1,0 +1,187 @@
+// Command tflite benchmarks the pure-Go TFLite interpreter (package tflite) on a
+// representative int8 DARTS-like model (64x64 image + metadata, float I/O with
+// QUANTIZE/DEQUANTIZE at the edges): ms/image with 1 and 2 goroutines (one
+// interpreter each), model size, arena and peak memory, the float and int8 3x3
+// conv kernels' GOP/s, and optionally the same .tflite run by LiteRT.js in Node.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trapnet/trapnet/tflite"
+	"github.com/trapnet/trapnet/tflite/testmodel"
+)
+
+func main() {
+	size := flag.Int("size", 64, "image size")
+	width := flag.Int("c", 16, "stem channels")
+	iters := flag.Int("n", 50, "images per goroutine")
+	out := flag.String("out", "", "also write the int8 .tflite model here")
+	litert := flag.String("litert", "", "directory with node_modules/@litertjs/core: also time the model with LiteRT.js (Node)")
+	flag.Parse()
+	if err := run(int32(*size), int32(*width), *iters, *out, *litert); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(size, width int32, iters int, out, litert string) error {
+	b := testmodel.New(42)
+	testmodel.DARTSLike(b, size, width, 10, 12)
+	q, err := testmodel.Quantize(b.M, b.Samples(4, 1.5), testmodel.QuantizeOptions{})
+	if err != nil {
+		return err
+	}
+	data, err := tflite.Write(q)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("model: DARTS-like %dx%d, stem %d channels, %d operators, int8 with float I/O, %d bytes (.tflite)\n",
+		size, size, width, len(q.Operators), len(data))
+	fmt.Printf("machine: %s/%s, GOMAXPROCS=%d, %s\n", runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version())
+	m, err := tflite.Read(data)
+	if err != nil {
+		return err
+	}
+	samples := b.Samples(1, 1.5)[0]
+	var oneMs float64
+	for _, workers := range []int{1, 2} {
+		ms, arena, err := timeInterpreters(m, samples, workers, iters)
+		if err != nil {
+			return err
+		}
+		if workers == 1 {
+			oneMs = ms
+		}
+		fmt.Printf("go interpreter, %d goroutine(s): %.2f ms/image (wall per image over all goroutines: %.2f ms), arena %d KiB each\n",
+			workers, ms, ms/float64(workers), arena>>10)
+	}
+	fmt.Printf("peak RSS (VmHWM): %s\n", peakRSS())
+	for _, typ := range []tflite.TensorType{tflite.Float32, tflite.Int8} {
+		gops, err := convGOPS(typ)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("3x3 conv 64x64x16->16 SAME, %v kernel, one goroutine: %.2f GOP/s\n", typ, gops)
+	}
+	if out == "" && litert != "" {
+		out = filepath.Join(os.TempDir(), "darts_int8.tflite")
+	}
+	if out != "" {
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			return err
+		}
+	}
+	if litert != "" {
+		ms, err := litertMs(litert, out, iters)
+		if err != nil {
+			fmt.Printf("LiteRT.js: not run: %v\n", err)
+			return nil
+		}
+		fmt.Printf("LiteRT.js (wasm, Node): %.2f ms/image; go/LiteRT.js time ratio %.2f\n", ms, oneMs/ms)
+	}
+	return nil
+}
+
+// timeInterpreters runs iters images on each of workers interpreters in
+// parallel and returns the mean latency per image.
+func timeInterpreters(m *tflite.Model, inputs [][]float32, workers, iters int) (float64, int64, error) {
+	its := make([]*tflite.Interpreter, workers)
+	for w := range its {
+		it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		for i, x := range inputs {
+			if err := it.SetInputFloat32(i, x); err != nil {
+				return 0, 0, err
+			}
+		}
+		if err := it.Invoke(); err != nil { // warm-up
+			return 0, 0, err
+		}
+		its[w] = it
+	}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, it := range its {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < iters; i++ {
+				_ = it.Invoke()
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	return float64(el.Microseconds()) / 1000 / float64(iters), its[0].ArenaBytes(), nil
+}
+
+// convGOPS times one 3x3 SAME conv 64x64x16 -> 16 (2 ops per multiply-add).
+func convGOPS(typ tflite.TensorType) (float64, error) {
+	b := testmodel.New(1)
+	b.Output(b.Conv(b.Input(1, 64, 64, 16), 16, 3, 1, tflite.PaddingSame, tflite.ActNone))
+	m := b.M
+	var err error
+	if typ == tflite.Int8 {
+		m, err = testmodel.Quantize(b.M, b.Samples(2, 1), testmodel.QuantizeOptions{Int8IO: true})
+		if err != nil {
+			return 0, err
+		}
+	}
+	it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
+	if err != nil {
+		return 0, err
+	}
+	const reps = 20
+	start := time.Now()
+	for i := 0; i < reps; i++ {
+		_ = it.Invoke()
+	}
+	sec := time.Since(start).Seconds() / reps
+	ops := 2.0 * 64 * 64 * 16 * 9 * 16
+	return ops / sec / 1e9, nil
+}
+
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
+
+// litertMs runs litert_bench.js (next to this file) with Node in dir.
+func litertMs(dir, model string, iters int) (float64, error) {
+	script, err := filepath.Abs("bench/tflite/litert_bench.js")
+	if err != nil {
+		return 0, err
+	}
+	cmd := exec.Command("node", script, model, fmt.Sprint(iters))
+	cmd.Dir = dir
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%v: %s", err, outb)
+	}
+	var ms float64
+	for _, l := range strings.Split(string(outb), "\n") {
+		if _, err := fmt.Sscanf(l, "ms/image %f", &ms); err == nil {
+			return ms, nil
+		}
+	}
+	return 0, fmt.Errorf("no timing in output: %s", outb)
+}
