@@ -7,10 +7,21 @@
 //
 // The pipeline is
 //
-//	folded, _ := quantize.FoldBatchNorm(g)           // exact, float
-//	cal := quantize.NewCalibrator(folded, quantize.MinMax)
-//	for each batch { cal.Observe(img, meta) }        // float executor
-//	m, _ := quantize.Build(folded, cal.Ranges(), quantize.Options{IO: quantize.IOFloat})
+//	folded, err := quantize.FoldBatchNorm(g)          // exact, float
+//	cal, err := quantize.NewCalibrator(folded, quantize.MinMax)
+//	for each batch { _, err = cal.Observe(img, meta) } // float executor
+//	ranges, err := cal.Ranges()
+//	m, err := quantize.Build(folded, ranges, quantize.Options{IO: quantize.IOFloat})
+//	data, err := tflite.Write(m)
+//
+// Lowering: each ir op becomes its TFLite builtin; a ReLU that is the only
+// reader of a conv, depthwise, fully connected, add or mul output is fused
+// into it (fused activation RELU, the output range is the ReLU's); other
+// ReLUs stay RELU ops. Pools, reshapes and concatenations share input and
+// output quantisation parameters as TFLite's int8 kernels require; LOGISTIC
+// and SOFTMAX outputs use scale 1/256, zero point -128. A SOFTMAX is
+// appended to graphs that output logits. The interpreter derives every
+// requantisation multiplier from the scales written (see QuantizeMultiplier).
 //
 // BuildFloat writes the same (folded) graph as a float32 .tflite for
 // cross-checks.
