@@ -225,3 +225,38 @@ func TestParamsJSONRoundTrip(t *testing.T) {
 		t.Fatal("invalid params accepted")
 	}
 }
+
+// Sub-images of a YCbCr image (aligned: fast path; odd origin: generic
+// path) give the same tensor as their RGBA conversion.
+func TestYCbCrSubImages(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for y := 0; y < 30; y++ {
+		for x := 0; x < 40; x++ {
+			src.Set(x, y, color.RGBA{uint8(x * 6), uint8(y * 8), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []image.Rectangle{image.Rect(4, 2, 36, 28), image.Rect(3, 5, 30, 29)} {
+		sub := dec.(*image.YCbCr).SubImage(r)
+		rgba := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+		draw.Draw(rgba, rgba.Bounds(), sub, r.Min, draw.Src)
+		p := Default(8)
+		a, err := Tensor(sub, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := Tensor(rgba, p)
+		for i := range a {
+			if d := math.Abs(float64(a[i]-b[i])) * float64(p.Std[i%3]) * 255; d > 6 {
+				t.Fatalf("sub-image %v: value %d differs by %.1f grey levels", r, i, d)
+			}
+		}
+	}
+}
