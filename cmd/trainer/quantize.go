@@ -97,6 +97,12 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 	if q.model == "" || q.data == "" || q.out == "" {
 		return errors.New("quantize: --model, --data and --out are required")
 	}
+	if q.io != string(quantize.IOFloat) && q.io != string(quantize.IOInt8) {
+		return fmt.Errorf("quantize: --io %q, want float or int8", q.io)
+	}
+	if q.calib != string(quantize.MinMax) && q.calib != string(quantize.Percentile) {
+		return fmt.Errorf("quantize: --calib %q, want minmax or percentile", q.calib)
+	}
 	if q.calibBatches < 1 || q.batch < 1 {
 		return errors.New("quantize: --calib-batches and --batch must be >= 1")
 	}
