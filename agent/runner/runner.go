@@ -212,7 +212,7 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 	err := r.pipe.Run(ctx, &timedSource{src, r}, tick, nil)
 	sdnotify.Notify("STOPPING=1")
 	deadline := time.Now().Add(drain)
-	for r.box.Stats().Depth > 0 && time.Now().Before(deadline) && r.pub.Connected() {
+	for r.box.Stats().Depth > 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	r.publishHealth()

@@ -253,3 +253,10 @@ func TestBrokerOutageDuringFrames(t *testing.T) {
 		t.Fatalf("%d detections, want %d", got, n)
 	}
 }
+
+// newStoppedBroker reserves a broker address without starting it.
+func newStoppedBroker(t testing.TB) *brokertest.Mochi {
+	b := brokertest.StartMochi(t)
+	b.Stop()
+	return b
+}
