@@ -1,0 +1,63 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/agent/internal/brokertest"
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/synth"
+)
+
+// TestSyntheticFrames runs the real detector and the test model on
+// synthetic trap frames and checks the published counts against the
+// ground truth.
+func TestSyntheticFrames(t *testing.T) {
+	dir := t.TempDir()
+	o := synth.DefaultFrameOptions()
+	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, 3, 1024, 576, 4, 8, 12, 1
+	gt, err := synth.GenerateFrames(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := brokertest.StartMochi(t)
+	e := newEnv(t, b.URL)
+	e.cfg.Capture.PixelsPerMM = o.PixelsPerMM
+	var paths []string
+	want := 0
+	for _, f := range gt.Frames {
+		paths = append(paths, filepath.Join(dir, synth.FramesDir, f.File))
+		want += len(f.Specimens)
+	}
+	r, err := New(e.cfg, Options{Source: camera.NewFiles(paths, camera.Options{}), Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background(), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	frames := b.Messages("trapnet/t1/frames")
+	if len(frames) != len(gt.Frames) {
+		t.Fatalf("%d frame summaries, want %d", len(frames), len(gt.Frames))
+	}
+	found := 0
+	for i, m := range frames {
+		var s agent.FrameSummary
+		json.Unmarshal(m.Payload, &s)
+		found += s.Specimens
+		t.Logf("frame %d: %d specimens in ground truth, %d found, %d new, %.0f ms", i, len(gt.Frames[i].Specimens), s.Specimens, s.New, s.LatencyMS)
+	}
+	if found < want*7/10 || found > want*13/10 {
+		t.Fatalf("found %d specimens, ground truth %d", found, want)
+	}
+	dets := b.Messages("trapnet/t1/detections")
+	var d agent.Detection
+	json.Unmarshal(dets[0].Payload, &d)
+	if d.Size.AreaMM2 <= 0 || d.Size.ImageMeasurementValue <= 0 || d.Box.X1 <= d.Box.X0 {
+		t.Fatalf("detection without size/box: %s", dets[0].Payload)
+	}
+}
