@@ -100,17 +100,21 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 		return nil, err
 	}
 	in, f := ins[0], ins[1]
+	k := g.KH * g.KW * g.Cin
+	if err := it.reserve(int64(4 * k)); err != nil {
+		return nil, err
+	}
 	if out.typ == Float32 {
-		return func() { kernels.ConvFloat(g, in.f32, f.f32, out.f32) }, nil
+		patch := make([]float32, k)
+		return func() { kernels.ConvFloat(g, in.f32, f.f32, out.f32, patch) }, nil
 	}
-	// Σw per output channel and tap row, used to fold the input offset out of the inner loop.
-	wsum := make([]int32, g.Cout*g.KH*g.KW)
-	for k := range wsum {
-		var s int32
-		for _, v := range f.i8[k*g.Cin : (k+1)*g.Cin] {
-			s += int32(v)
+	// Σw per output channel folds the input offset out of the inner loop.
+	wsum := make([]int32, g.Cout)
+	for oc := range wsum {
+		for _, v := range f.i8[oc*k : (oc+1)*k] {
+			wsum[oc] += int32(v)
 		}
-		wsum[k] = s
 	}
-	return func() { kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8) }, nil
+	patch := make([]int8, k)
+	return func() { kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch) }, nil
 }

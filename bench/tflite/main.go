@@ -13,8 +13,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/trapnet/trapnet/tflite"
@@ -27,10 +29,23 @@ func main() {
 	iters := flag.Int("n", 50, "images per goroutine")
 	out := flag.String("out", "", "also write the int8 .tflite model here")
 	litert := flag.String("litert", "", "directory with node_modules/@litertjs/core: also time the model with LiteRT.js (Node)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the 1-goroutine run here")
 	flag.Parse()
+	profile = *prof
 	if err := run(int32(*size), int32(*width), *iters, *out, *litert); err != nil {
 		log.Fatal(err)
 	}
+}
+
+var profile string
+
+// cpuSeconds returns the user+system CPU time of the process.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func run(size, width int32, iters int, out, litert string) error {
@@ -54,23 +69,23 @@ func run(size, width int32, iters int, out, litert string) error {
 	samples := b.Samples(1, 1.5)[0]
 	var oneMs float64
 	for _, workers := range []int{1, 2} {
-		ms, arena, err := timeInterpreters(m, samples, workers, iters)
+		ms, cpuMs, arena, err := timeInterpreters(m, samples, workers, iters)
 		if err != nil {
 			return err
 		}
 		if workers == 1 {
 			oneMs = ms
 		}
-		fmt.Printf("go interpreter, %d goroutine(s): %.2f ms/image (wall per image over all goroutines: %.2f ms), arena %d KiB each\n",
-			workers, ms, ms/float64(workers), arena>>10)
+		fmt.Printf("go interpreter, %d goroutine(s): %.2f ms/image latency, %.2f ms wall per image overall, %.2f ms CPU per image, arena %d KiB each\n",
+			workers, ms, ms/float64(workers), cpuMs, arena>>10)
 	}
 	fmt.Printf("peak RSS (VmHWM): %s\n", peakRSS())
 	for _, typ := range []tflite.TensorType{tflite.Float32, tflite.Int8} {
-		gops, err := convGOPS(typ)
+		wall, cpu, err := convGOPS(typ)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("3x3 conv 64x64x16->16 SAME, %v kernel, one goroutine: %.2f GOP/s\n", typ, gops)
+		fmt.Printf("3x3 conv 64x64x16->16 SAME, %v kernel, one goroutine: %.2f GOP/s (wall), %.2f GOP/s (per CPU second)\n", typ, wall, cpu)
 	}
 	if out == "" && litert != "" {
 		out = filepath.Join(os.TempDir(), "darts_int8.tflite")
@@ -92,25 +107,37 @@ func run(size, width int32, iters int, out, litert string) error {
 }
 
 // timeInterpreters runs iters images on each of workers interpreters in
-// parallel and returns the mean latency per image.
-func timeInterpreters(m *tflite.Model, inputs [][]float32, workers, iters int) (float64, int64, error) {
+// parallel and returns the mean latency and CPU time per image.
+func timeInterpreters(m *tflite.Model, inputs [][]float32, workers, iters int) (ms, cpuMs float64, arena int64, err error) {
 	its := make([]*tflite.Interpreter, workers)
 	for w := range its {
 		it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		for i, x := range inputs {
 			if err := it.SetInputFloat32(i, x); err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 		}
 		if err := it.Invoke(); err != nil { // warm-up
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		its[w] = it
 	}
+	if profile != "" && workers == 1 {
+		f, err := os.Create(profile)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return 0, 0, 0, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var wg sync.WaitGroup
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	for _, it := range its {
 		wg.Add(1)
@@ -123,33 +150,36 @@ func timeInterpreters(m *tflite.Model, inputs [][]float32, workers, iters int) (
 	}
 	wg.Wait()
 	el := time.Since(start)
-	return float64(el.Microseconds()) / 1000 / float64(iters), its[0].ArenaBytes(), nil
+	cpu := cpuSeconds() - cpu0
+	n := float64(iters * workers)
+	return float64(el.Microseconds()) / 1000 / float64(iters), cpu * 1000 / n, its[0].ArenaBytes(), nil
 }
 
 // convGOPS times one 3x3 SAME conv 64x64x16 -> 16 (2 ops per multiply-add).
-func convGOPS(typ tflite.TensorType) (float64, error) {
+func convGOPS(typ tflite.TensorType) (wall, cpu float64, err error) {
 	b := testmodel.New(1)
 	b.Output(b.Conv(b.Input(1, 64, 64, 16), 16, 3, 1, tflite.PaddingSame, tflite.ActNone))
 	m := b.M
-	var err error
 	if typ == tflite.Int8 {
 		m, err = testmodel.Quantize(b.M, b.Samples(2, 1), testmodel.QuantizeOptions{Int8IO: true})
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	const reps = 20
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	for i := 0; i < reps; i++ {
 		_ = it.Invoke()
 	}
-	sec := time.Since(start).Seconds() / reps
+	w := time.Since(start).Seconds() / reps
+	c := (cpuSeconds() - cpu0) / reps
 	ops := 2.0 * 64 * 64 * 16 * 9 * 16
-	return ops / sec / 1e9, nil
+	return ops / w / 1e9, ops / c / 1e9, nil
 }
 
 func peakRSS() string {

@@ -37,74 +37,120 @@ func (g *Geom) Taps(oy, ox int) (ky0, ky1, kx0, kx1 int) {
 	return
 }
 
-// ConvFloat computes a float32 CONV_2D (filter [Cout,KH,KW,Cin]).
-func ConvFloat(g *Geom, in, f, out []float32) {
-	rowLen := g.KW * g.Cin
+// patchF32 returns the input patch of output pixel (n, oy, ox) as KH*KW*Cin
+// values in filter order, with pad for cells outside the input. Without padding
+// or dilation gaps in a 1x1 filter it returns the input slice itself.
+func patchF32(g *Geom, in []float32, n, oy, ox int, pad float32, buf []float32) []float32 {
+	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+	if g.KH == 1 && g.KW == 1 && iy0 >= 0 && ix0 >= 0 && iy0 < g.H && ix0 < g.W {
+		return in[((n*g.H+iy0)*g.W+ix0)*g.Cin:][:g.Cin]
+	}
+	p := 0
+	for ky := 0; ky < g.KH; ky++ {
+		iy := iy0 + ky*g.DH
+		for kx := 0; kx < g.KW; kx++ {
+			ix := ix0 + kx*g.DW
+			dst := buf[p : p+g.Cin]
+			if iy < 0 || iy >= g.H || ix < 0 || ix >= g.W {
+				for c := range dst {
+					dst[c] = pad
+				}
+			} else {
+				copy(dst, in[((n*g.H+iy)*g.W+ix)*g.Cin:])
+			}
+			p += g.Cin
+		}
+	}
+	return buf[:p]
+}
+
+// patchI8 is patchF32 for int8 data.
+func patchI8(g *Geom, in []int8, n, oy, ox int, pad int8, buf []int8) []int8 {
+	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+	if g.KH == 1 && g.KW == 1 && iy0 >= 0 && ix0 >= 0 && iy0 < g.H && ix0 < g.W {
+		return in[((n*g.H+iy0)*g.W+ix0)*g.Cin:][:g.Cin]
+	}
+	p := 0
+	for ky := 0; ky < g.KH; ky++ {
+		iy := iy0 + ky*g.DH
+		for kx := 0; kx < g.KW; kx++ {
+			ix := ix0 + kx*g.DW
+			dst := buf[p : p+g.Cin]
+			if iy < 0 || iy >= g.H || ix < 0 || ix >= g.W {
+				for c := range dst {
+					dst[c] = pad
+				}
+			} else {
+				copy(dst, in[((n*g.H+iy)*g.W+ix)*g.Cin:])
+			}
+			p += g.Cin
+		}
+	}
+	return buf[:p]
+}
+
+// ConvFloat computes a float32 CONV_2D (filter [Cout,KH,KW,Cin]); patch is
+// KH*KW*Cin scratch.
+func ConvFloat(g *Geom, in, f, out, patch []float32) {
+	k := g.KH * g.KW * g.Cin
 	for n := 0; n < g.N; n++ {
 		for oy := 0; oy < g.OH; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
-				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
-				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+				x := patchF32(g, in, n, oy, ox, 0, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
 				for oc := range o {
-					acc := g.BiasF[oc]
-					fo := f[oc*g.KH*rowLen:]
-					for ky := ky0; ky < ky1; ky++ {
-						iRow := in[((n*g.H+iy0+ky*g.DH)*g.W)*g.Cin:]
-						fRow := fo[ky*rowLen:]
-						if g.DW == 1 {
-							a := (ix0 + kx0) * g.Cin
-							acc += DotF32(fRow[kx0*g.Cin:kx1*g.Cin], iRow[a:])
-							continue
-						}
-						for kx := kx0; kx < kx1; kx++ {
-							acc += DotF32(fRow[kx*g.Cin:(kx+1)*g.Cin], iRow[(ix0+kx*g.DW)*g.Cin:])
-						}
-					}
-					o[oc] = ClampF32(acc, g.LoF, g.HiF)
+					o[oc] = ClampF32(g.BiasF[oc]+DotF32(f[oc*k:(oc+1)*k], x), g.LoF, g.HiF)
 				}
 			}
 		}
 	}
 }
 
-// ConvInt8 computes TFLite's per-channel int8 CONV_2D; wsum holds Σw per
-// output channel and filter tap, used to fold the input offset out of the inner loop.
-func ConvInt8(g *Geom, in, f []int8, wsum []int32, out []int8) {
-	rowLen := g.KW * g.Cin
+// ConvInt8 computes TFLite's per-channel int8 CONV_2D. Padding cells hold the
+// input zero point, so Σ w*(x-zp) = Σ w*x - zp*Σw with wsum[oc] = Σw over the
+// whole filter; patch is KH*KW*Cin scratch.
+func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8) {
+	k := g.KH * g.KW * g.Cin
+	pad := int8(-g.InOff)
 	for n := 0; n < g.N; n++ {
 		for oy := 0; oy < g.OH; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
-				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
-				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+				x := patchI8(g, in, n, oy, ox, pad, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
-				for oc := range o {
-					acc := g.BiasQ[oc]
-					fo := f[oc*g.KH*rowLen:]
-					ws := wsum[oc*g.KH*g.KW:]
-					var sw int32
-					for ky := ky0; ky < ky1; ky++ {
-						iRow := in[((n*g.H+iy0+ky*g.DH)*g.W)*g.Cin:]
-						fRow := fo[ky*rowLen:]
-						for kx := kx0; kx < kx1; kx++ {
-							sw += ws[ky*g.KW+kx]
-						}
-						if g.DW == 1 {
-							a := (ix0 + kx0) * g.Cin
-							acc += DotI8(fRow[kx0*g.Cin:kx1*g.Cin], iRow[a:])
-							continue
-						}
-						for kx := kx0; kx < kx1; kx++ {
-							acc += DotI8(fRow[kx*g.Cin:(kx+1)*g.Cin], iRow[(ix0+kx*g.DW)*g.Cin:])
-						}
-					}
-					acc += sw * g.InOff
-					acc = MultiplyByQuantizedMultiplier(acc, g.Mul[oc], g.Shift[oc]) + g.OutOff
-					o[oc] = int8(ClampI32(acc, g.LoQ, g.HiQ))
+				oc := 0
+				for ; oc+4 <= len(o); oc += 4 {
+					d0, d1, d2, d3 := DotI8x4(x, f[oc*k:(oc+1)*k], f[(oc+1)*k:(oc+2)*k], f[(oc+2)*k:(oc+3)*k], f[(oc+3)*k:(oc+4)*k])
+					o[oc] = g.requant(oc, d0, wsum)
+					o[oc+1] = g.requant(oc+1, d1, wsum)
+					o[oc+2] = g.requant(oc+2, d2, wsum)
+					o[oc+3] = g.requant(oc+3, d3, wsum)
+				}
+				for ; oc < len(o); oc++ {
+					o[oc] = g.requant(oc, DotI8(f[oc*k:(oc+1)*k], x), wsum)
 				}
 			}
 		}
 	}
+}
+
+func (g *Geom) requant(oc int, dot int32, wsum []int32) int8 {
+	acc := g.BiasQ[oc] + dot + g.InOff*wsum[oc]
+	acc = MultiplyByQuantizedMultiplier(acc, g.Mul[oc], g.Shift[oc]) + g.OutOff
+	return int8(ClampI32(acc, g.LoQ, g.HiQ))
+}
+
+// DotI8x4 returns the dot products of x with four filters of len(x).
+func DotI8x4(x, a, b, c, d []int8) (s0, s1, s2, s3 int32) {
+	n := len(x)
+	a, b, c, d = a[:n], b[:n], c[:n], d[:n]
+	for i, v := range x {
+		xv := int32(v)
+		s0 += xv * int32(a[i])
+		s1 += xv * int32(b[i])
+		s2 += xv * int32(c[i])
+		s3 += xv * int32(d[i])
+	}
+	return
 }
 
 // DotF32 returns Σ a[i]*b[i] over len(a).
