@@ -25,6 +25,10 @@ DIR/BIOSCAN_5M_Insect_Dataset_metadata.csv (23 columns), images under
 DIR/images/cropped_256/<split>/[<chunk>/]<processid>.jpg and DIR/synth_info.json
 (the taxonomy, look-alike groups, regions and sizes behind the data).
 
+With --frames N, it also (or, without --images, only) writes N trap frames to
+DIR/frames/frame_0001.jpg ... and DIR/frames/ground_truth.json, drawing the
+species of the dataset in DIR (its synth_info.json) when one is there.
+
 Look-alike species share appearance but differ in region or size, so only
 image+metadata fusion separates them. Output is identical for identical flags,
 whatever the number of workers.`,
@@ -34,6 +38,9 @@ whatever the number of workers.`,
 			defer stop()
 			if o.Dir == "" {
 				return fmt.Errorf("--out is required")
+			}
+			if frameFlags.Frames > 0 && !cmd.Flags().Changed("images") {
+				images = 0 // --frames alone: frames only
 			}
 			if images == 0 && frameFlags.Frames == 0 {
 				return fmt.Errorf("nothing to do: --images is 0 and no --frames")
@@ -58,7 +65,7 @@ whatever the number of workers.`,
 	f.StringVar(&o.Dir, "out", "", "output directory")
 	f.IntVar(&o.Species, "species", o.Species, "number of labelled species")
 	f.IntVar(&o.Unseen, "unseen", o.Unseen, "number of species only in the unseen splits (-1: species/10, at least 1)")
-	f.IntVar(&images, "images", o.Images, "number of rows/images (0 with --frames: frames only)")
+	f.IntVar(&images, "images", o.Images, "number of rows/images (not written when --frames is given without --images)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	f.Float64Var(&o.Imbalance, "imbalance", o.Imbalance, "ratio of the most to the least frequent species")
 	f.IntVar(&o.Size, "size", o.Size, "image short side in pixels (256 is the published cropped_256 layout)")
