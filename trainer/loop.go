@@ -64,8 +64,11 @@ type FitResult struct {
 
 // loopState is what --resume needs besides the weights.
 type loopState struct {
-	Epoch      int     `json:"epoch"` // last completed epoch (1-based)
-	Step       int64   `json:"step"`
+	Epoch int   `json:"epoch"` // last completed epoch (1-based)
+	Step  int64 `json:"step"`
+	// EpochStep counts the steps already taken in the interrupted epoch
+	// Epoch+1; resume skips that many batches of it.
+	EpochStep  int64   `json:"epoch_step"`
 	BestF1     float64 `json:"best_f1"`
 	BestEpoch  int     `json:"best_epoch"`
 	BadEpochs  int     `json:"bad_epochs"`
@@ -172,6 +175,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		}
 		var lossSum float64
 		var seen, correct int
+		skip := st.EpochStep // batches of this epoch the checkpoint already holds
 		for {
 			if ctx.Err() != nil {
 				res.Interrupted = true
@@ -188,6 +192,10 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 				return nil, fmt.Errorf("epoch %d: %w", epoch, err)
 			}
 			if b.N != h.BatchSize { // a partial batch would recompile the graph
+				continue
+			}
+			if skip > 0 {
+				skip--
 				continue
 			}
 			lr := cosineLR(h, st.Step, total)
@@ -209,6 +217,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 				return nil, fmt.Errorf("epoch %d step %d: loss is NaN (lower --lr?)", epoch, st.Step)
 			}
 			st.Step++
+			st.EpochStep++
 			lossSum += loss * float64(b.N)
 			seen += b.N
 			correct += c
@@ -238,7 +247,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		} else {
 			st.BadEpochs++
 		}
-		st.Epoch = epoch
+		st.Epoch, st.EpochStep = epoch, 0
 		st.Finished = h.Patience > 0 && st.BadEpochs >= h.Patience
 		res.Epochs = append(res.Epochs, e)
 		if o.LogPath != "" {
