@@ -260,3 +260,42 @@ func TestYCbCrSubImages(t *testing.T) {
 		}
 	}
 }
+
+// Extreme shapes (thin, tiny, odd chroma) never panic and give finite values
+// within the normalised range of 0..255 inputs.
+func TestExtremeShapes(t *testing.T) {
+	shapes := [][2]int{{1, 1}, {1, 300}, {300, 1}, {3, 2}, {257, 255}}
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410, image.YCbCrSubsampleRatio440}
+	for _, sh := range shapes {
+		imgs := []image.Image{image.NewRGBA(image.Rect(0, 0, sh[0], sh[1])), image.NewGray(image.Rect(0, 0, sh[0], sh[1]))}
+		for _, r := range ratios {
+			y := image.NewYCbCr(image.Rect(0, 0, sh[0], sh[1]), r)
+			for i := range y.Y {
+				y.Y[i] = uint8(i)
+			}
+			for i := range y.Cb {
+				y.Cb[i], y.Cr[i] = uint8(i*7), uint8(255-i)
+			}
+			imgs = append(imgs, y)
+		}
+		for _, img := range imgs {
+			for _, size := range []int{1, 7, 64} {
+				for _, mode := range []string{ResizeCenterCrop, ResizeStretch} {
+					p := Default(size)
+					p.Resize = mode
+					out, err := Tensor(img, p)
+					if err != nil {
+						t.Fatalf("%T %v size %d: %v", img, sh, size, err)
+					}
+					for i, v := range out {
+						c := i % 3
+						lo, hi := -p.Mean[c]/p.Std[c]-1e-3, (1-p.Mean[c])/p.Std[c]+1e-3
+						if math.IsNaN(float64(v)) || v < lo || v > hi {
+							t.Fatalf("%T %v size %d %s: value %d = %v outside [%v, %v]", img, sh, size, mode, i, v, lo, hi)
+						}
+					}
+				}
+			}
+		}
+	}
+}
