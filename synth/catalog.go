@@ -106,7 +106,7 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 	r := rand.New(rand.NewPCG(seed, 0x5eed_ca7a_1009))
 	nm := newNamer(r)
 	cat := &Catalog{Seed: seed}
-	nReg := max(3, min(len(regionPool), (nSeen+nUnseen)/5))
+	nReg := max(3, min(len(regionPool), (nSeen+nUnseen)/6))
 	cat.Regions = append(cat.Regions, regionPool[:nReg]...)
 	nOrders := max(1, min(len(plans), (nSeen+5)/6))
 
@@ -150,7 +150,7 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 		if mode == ModeRegion && size > len(cat.Regions) {
 			mode = ModeSize
 		}
-		length := math.Exp(uni(r, math.Log(1.3), math.Log(4.5)))
+		length := math.Exp(uni(r, math.Log(1.4), math.Log(3.2)))
 		home := r.IntN(len(cat.Regions))
 		regs := r.Perm(len(cat.Regions))
 		sizeSteps := r.Perm(size)

@@ -54,7 +54,7 @@
 //   - ModeRegionSize (triples): two members differ in size, the third in
 //     region.
 //
-// Regions are shared by many species and 12 % of rows are strays from a
+// Regions are shared by many species and 15 % of rows are strays from a
 // random region, so metadata alone are far from sufficient; images separate
 // groups, metadata separate the members of a group: only fusion solves the
 // task. Species of one genus share proportions and differ in colours and

@@ -128,7 +128,7 @@ func (r *row) plan(cat *Catalog, o *Options) {
 	rng := rand.New(rand.NewPCG(r.seed, 0x707))
 	sp := &cat.Species[r.species]
 	r.region = sp.Region
-	if rng.Float64() < 0.12 { // strays caught outside the home region
+	if rng.Float64() < 0.15 { // strays caught outside the home region
 		r.region = rng.IntN(len(cat.Regions))
 	}
 	reg := cat.Regions[r.region]
@@ -137,7 +137,7 @@ func (r *row) plan(cat *Catalog, o *Options) {
 	r.lon = reg.Lon + 0.35*math.Cos(site*2.1) + rng.NormFloat64()*0.04
 	r.noCoord = rng.Float64() < 0.02
 	r.noProv = rng.Float64() < 0.03
-	r.length = sp.LengthMM * math.Exp(rng.NormFloat64()*0.07)
+	r.length = sp.LengthMM * math.Exp(rng.NormFloat64()*0.1)
 	if rng.Float64() < 0.03 {
 		r.inferred = 1 + rng.IntN(2)
 	}

@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"math"
+	"strconv"
 	"testing"
 )
 
@@ -128,5 +129,126 @@ func TestMetadataSignalInCSV(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no look-alike pairs to check")
+	}
+}
+
+// TestFusionBeatsEitherModality fits a naive Bayes classifier on the
+// written train rows (province and log image_measurement_value) and
+// scores the test rows three ways: metadata alone, a perfect image model
+// that only knows the look-alike group (it picks the group's most frequent
+// member), and that image model fused with the metadata. The design
+// promises that fusion is far better than either.
+func TestFusionBeatsEitherModality(t *testing.T) {
+	for _, seed := range []uint64{21, 4} {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) { fusionCheck(t, seed) })
+	}
+}
+
+func fusionCheck(t *testing.T, seed uint64) {
+	// The rows are planned and formatted exactly as Generate does, without
+	// drawing the images.
+	o := tiny(t.TempDir())
+	o.Species, o.Images, o.Seed, o.Imbalance = 30, 3000, seed, 5
+	cat, err := NewCatalog(o.Seed, o.Species, max(1, o.Species/10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := allocate(cat, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type obs struct {
+		sp   int
+		prov string
+		logm float64
+	}
+	var train, test []obs
+	for i := range rows {
+		rows[i].plan(cat, &o)
+		r := rows[i].record(cat, "")
+		if r[9] == "" {
+			continue
+		}
+		x := obs{rows[i].species, r[12] + "/" + r[13], math.Log(measure(t, r))}
+		switch r[20] {
+		case SplitTrain:
+			train = append(train, x)
+		case SplitTest:
+			test = append(test, x)
+		}
+	}
+	n := len(cat.Species)
+	count := make([]float64, n)
+	mu := make([]float64, n)
+	provCount := make([]map[string]float64, n)
+	for i := range provCount {
+		provCount[i] = map[string]float64{}
+	}
+	for _, x := range train {
+		count[x.sp]++
+		mu[x.sp] += x.logm
+		provCount[x.sp][x.prov]++
+	}
+	resid, dof := 0.0, 0.0
+	for i := range mu {
+		if count[i] > 0 {
+			mu[i] /= count[i]
+		}
+	}
+	for _, x := range train {
+		resid += (x.logm - mu[x.sp]) * (x.logm - mu[x.sp])
+		dof++
+	}
+	sigma := math.Sqrt(resid / dof)
+	nReg := float64(len(cat.Regions))
+	score := func(sp int, x obs) float64 {
+		p := math.Log(count[sp]) + math.Log((provCount[sp][x.prov]+0.5)/(count[sp]+0.5*nReg*1.3))
+		z := (x.logm - mu[sp]) / sigma
+		return p - z*z/2
+	}
+	var meta, image, fused float64
+	for _, x := range test {
+		best, bestS := -1, math.Inf(-1)
+		for sp := 0; sp < n; sp++ {
+			if count[sp] > 0 {
+				if s := score(sp, x); s > bestS {
+					best, bestS = sp, s
+				}
+			}
+		}
+		if best == x.sp {
+			meta++
+		}
+		members := cat.Groups[cat.Species[x.sp].Group].Members
+		bestImg, bestF, bestFS := -1, -1, math.Inf(-1)
+		for _, sp := range members {
+			if count[sp] == 0 {
+				continue
+			}
+			if bestImg < 0 || count[sp] > count[bestImg] {
+				bestImg = sp
+			}
+			if s := score(sp, x); s > bestFS {
+				bestF, bestFS = sp, s
+			}
+		}
+		if bestImg == x.sp {
+			image++
+		}
+		if bestF == x.sp {
+			fused++
+		}
+	}
+	k := float64(len(test))
+	meta, image, fused = meta/k, image/k, fused/k
+	t.Logf("test rows %d: metadata alone %.2f, image (group oracle) %.2f, fused %.2f", len(test), meta, image, fused)
+	if meta > 0.7 {
+		t.Errorf("metadata alone reaches %.2f: too easy", meta)
+	}
+	if image > 0.9 {
+		t.Errorf("a group-level image model reaches %.2f: too few look-alikes", image)
+	}
+	if fused < 0.85 || fused < image+0.08 || fused < meta+0.2 {
+		t.Errorf("fusion %.2f does not clearly beat metadata %.2f and image %.2f", fused, meta, image)
 	}
 }
