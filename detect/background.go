@@ -1,5 +1,7 @@
 package detect
 
+import "math"
+
 // estimateBackground returns a smooth estimate of the bright background
 // (sheet or card) under p: the 90th luma percentile of each block x block
 // cell, a grey closing over 5x5 cells (so dark objects up to about 4 cells
@@ -121,4 +123,52 @@ func filterGrid(g []float32, w, h, r int, fn reduceFn) []float32 {
 		}
 	}
 	return out
+}
+
+// chromaticity returns the background's chroma per unit luma,
+// ((Cb-128)/Y, (Cr-128)/Y): the median over working pixels at least 85% as
+// bright as their background estimate. Chromaticity barely changes with the
+// light's intensity, so one value serves the whole frame.
+func chromaticity(py, pcb, pcr, bg plane) (kb, kr float32) {
+	const bins = 1024
+	var hb, hr [bins]int
+	n := 0
+	bin := func(v float32) int { return min(bins-1, max(0, int((v+1)/2*bins))) }
+	for i, y := range py.v {
+		if y < 0.85*bg.v[i] || y < 8 {
+			continue
+		}
+		hb[bin((pcb.v[i]-128)/y)]++
+		hr[bin((pcr.v[i]-128)/y)]++
+		n++
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	median := func(h *[bins]int) float32 {
+		c := 0
+		for i, v := range h {
+			if c += v; 2*c >= n {
+				return (float32(i)+0.5)/bins*2 - 1
+			}
+		}
+		return 0
+	}
+	return median(&hb), median(&hr)
+}
+
+// deviation is how much a pixel (y, cb, cr) differs from a background of
+// luma bgY and chromaticity (kb, kr): the larger of its darkness 1 - y/bgY
+// and its chroma distance, relative to bgY, from a background-coloured
+// surface of its own luma (so shadows and uneven light count only as
+// darkness, while a whitish wing on a yellow card counts).
+func deviation(y, cb, cr, bgY, kb, kr float32) float32 {
+	if bgY <= 1 {
+		return 0
+	}
+	dark := 1 - y/bgY
+	db := cb - 128 - kb*y
+	dr := cr - 128 - kr*y
+	chroma := float32(math.Sqrt(float64(db*db+dr*dr))) / bgY
+	return max(dark, chroma)
 }

@@ -3,15 +3,21 @@
 // measures them, cuts BIOSCAN-5M-like square crops and tracks them across
 // frames so each specimen is counted once.
 //
-// The default build is pure Go. Detection works on a reduced-resolution luma
-// image (longest side Options.WorkSize): a coarse background estimate (block
-// high-percentile, grey closing, smoothing, bilinear upsampling) flattens
-// uneven lighting, the ratio image/background is thresholded with hysteresis
-// (weak threshold grows, strong threshold seeds), a binary open/close removes
-// noise and bridges gaps, 8-connected components are labelled with union-find,
-// and components are filtered by area in mm², aspect and solidity. Each
-// surviving component is then re-segmented at full resolution inside its
-// neighbourhood for an accurate box, pixel area and second-moment axes.
+// The default build is pure Go. Detection first works on a reduced image
+// (longest side Options.WorkSize, box-averaged Y, Cb, Cr): a coarse
+// background estimate (block 90th luma percentile, grey closing, smoothing,
+// bilinear upsampling) flattens uneven lighting, and each cell's deviation
+// from the background is the larger of its darkness (1 - Y/background) and
+// its chroma distance from a background-coloured surface of the same luma
+// (so a pale wing or a yellow-and-brown wasp on a yellow sticky card still
+// stands out, while shadows count only as darkness). Cells deviating more
+// than WeakThreshold are labelled as 8-connected components (union-find);
+// components without a cell beyond StrongThreshold are dropped. Each
+// remaining component is then flood-filled at full resolution in its
+// neighbourhood, which brings back thin legs and antennae lost at the
+// reduced size and gives an accurate box, pixel area, thickness and
+// second-moment axes; area (mm²), thickness, aspect and solidity filters
+// remove debris specks, fibres and hairs.
 //
 // Touching specimens merge into one component (no watershed split).
 package detect
@@ -27,23 +33,32 @@ type Options struct {
 	// PixelsPerMM is the frame's scale in full-resolution pixels per
 	// millimetre. Required (> 0).
 	PixelsPerMM float64
-	// MinAreaMM2 and MaxAreaMM2 bound a specimen's segmented area in mm².
-	// MaxAreaMM2 <= 0 means no upper bound.
+	// MinAreaMM2 and MaxAreaMM2 bound a specimen's segmented area in mm²
+	// (legs and wings included). MaxAreaMM2 <= 0 means no upper bound.
+	// Below about 6 px/mm one pixel is a sizeable part of MinAreaMM2, so
+	// debris specks close to it in size are told apart less reliably.
 	MinAreaMM2, MaxAreaMM2 float64
 	// WorkSize is the longest side of the reduced working image (the frame is
 	// box-averaged by an integer factor so that its longest side is at most
 	// WorkSize). 0 means 1024.
 	WorkSize int
-	// WeakThreshold and StrongThreshold are darkness thresholds relative to
-	// the local background: a pixel is foreground when
-	// value < (1-WeakThreshold)*background, and a component is kept only if
-	// some pixel has value < (1-StrongThreshold)*background.
+	// WeakThreshold and StrongThreshold bound a pixel's deviation from the
+	// local background (darkness 1 - Y/background, or chroma distance over
+	// background luma, whichever is larger): pixels above WeakThreshold are
+	// foreground, and a component is kept only if some working cell
+	// exceeds StrongThreshold.
 	WeakThreshold, StrongThreshold float64
 	// MaxAspect rejects components whose major/minor axis ratio exceeds it
 	// (fibres, hairs, scratches). <= 0 disables the check.
 	MaxAspect float64
+	// MinThicknessMM rejects components whose thickest part (the diameter
+	// of the largest square that fits inside, at full resolution) is under
+	// this many mm: fibres, hairs and scratches are thin, bodies are not.
+	// Independently, components less than 3 frame pixels thick everywhere
+	// are always rejected.
+	MinThicknessMM float64
 	// MinSolidity rejects components whose area / convex-hull area is below
-	// it (work resolution). <= 0 disables the check.
+	// it. <= 0 disables the check.
 	MinSolidity float64
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
@@ -55,13 +70,14 @@ type Options struct {
 func DefaultOptions(pixelsPerMM float64) Options {
 	return Options{
 		PixelsPerMM:     pixelsPerMM,
-		MinAreaMM2:      0.8,
+		MinAreaMM2:      0.3,
 		MaxAreaMM2:      3000,
 		WorkSize:        1024,
 		WeakThreshold:   0.15,
 		StrongThreshold: 0.30,
 		MaxAspect:       12,
-		MinSolidity:     0.25,
+		MinThicknessMM:  0.2,
+		MinSolidity:     0.1,
 	}
 }
 
@@ -85,8 +101,11 @@ type Specimen struct {
 	// Orientation is the major axis angle in radians from the +x axis
 	// (y down), in (-pi/2, pi/2].
 	Orientation float64
-	// Solidity is area / convex-hull area at work resolution (0..1].
+	// Solidity is area / convex-hull area (0..1].
 	Solidity float64
+	// ThicknessPx is the side of the largest square of specimen pixels
+	// (about the body's width).
+	ThicknessPx float64
 	// Contrast is 1 - (mean specimen value / background), in 0..1.
 	Contrast float64
 	// TouchesEdge reports a box touching the frame border: the specimen may

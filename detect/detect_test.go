@@ -25,7 +25,7 @@ func TestDetectSyntheticFrames(t *testing.T) {
 		{"noisy sheet", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 15, debris: 100, noise: 9, seed: 3}},
 		{"large moths", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 6, debris: 40, noise: 4, minMM: 25, maxMM: 45, seed: 5}},
 		{"tiny flies", frameSpec{w: 2048, h: 1080, ppm: 5, specimens: 30, debris: 60, noise: 4, minMM: 1.2, maxMM: 3, seed: 6}},
-		{"small frame", frameSpec{w: 800, h: 600, ppm: 4, specimens: 6, debris: 20, noise: 4, seed: 4}},
+		{"small frame", frameSpec{w: 800, h: 600, ppm: 6, specimens: 6, debris: 20, noise: 4, seed: 4}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

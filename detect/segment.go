@@ -7,8 +7,13 @@ import (
 	"sort"
 )
 
-// minFrameSide is the smallest frame side Detect accepts.
-const minFrameSide = 16
+const (
+	// minFrameSide is the smallest frame side Detect accepts.
+	minFrameSide = 16
+	// minThicknessPx is the least thickness, in frame pixels, of a
+	// specimen: 1-2 pixel lines are fibres or hairs.
+	minThicknessPx = 3
+)
 
 // Detect finds specimens on img (any image.Image; *image.RGBA, *image.NRGBA,
 // *image.YCbCr and *image.Gray are fast paths) and returns them sorted by
@@ -27,48 +32,44 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 		return nil, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
 	}
 	f := max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize)
-	work := downscaleLuma(img, f)
-	bg := estimateBackground(work, o.BackgroundBlock)
+	py, pcb, pcr := downscaleYCC(img, f)
+	bg := estimateBackground(py, o.BackgroundBlock)
+	kb, kr := chromaticity(py, pcb, pcr, bg)
 
-	w, h := work.w, work.h
+	w, h := py.w, py.h
 	mask := make([]uint8, w*h)
 	dark := make([]float32, w*h)
-	for i, v := range work.v {
-		d := float32(0)
-		if bg.v[i] > 1 {
-			d = 1 - v/bg.v[i]
-		}
+	for i, v := range py.v {
+		d := deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
 		dark[i] = d
 		if d > float32(o.WeakThreshold) {
 			mask[i] = 1
 		}
 	}
-	mask = openClose(mask, w, h)
 	labels, comps := labelComponents(mask, dark, w, h)
+	// Largest first, so fragments of a specimen that the full-resolution
+	// fill already covered are recognised and skipped.
+	sort.Slice(comps, func(i, j int) bool { return comps[i].n > comps[j].n })
 
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.WeakThreshold), claimed: make([]bool, w*h)}
 	var out []Specimen
 	for _, c := range comps {
 		if float64(c.maxDark) < o.StrongThreshold {
-			continue // no seed: faint smudge or shadow
+			continue // no seed: faint smudge, shadow or printed grid
 		}
 		workMM2 := float64(c.n) * cellArea * px2mm2
-		if workMM2 < o.MinAreaMM2/2 || (o.MaxAreaMM2 > 0 && workMM2 > 2*o.MaxAreaMM2) {
+		if workMM2 < o.MinAreaMM2/4 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
 			continue // clearly out of range; the exact test is below
 		}
-		solidity := 1.0
-		if ha := hullArea(componentSpans(labels, w, c)); ha > 0 {
-			solidity = math.Min(1, float64(c.n)/ha)
+		if r.mostlyClaimed(c) {
+			continue // a fragment of a specimen already found
 		}
-		if o.MinSolidity > 0 && solidity < o.MinSolidity {
-			continue
-		}
-		s, ok := refine(img, f, labels, w, h, c, bg, o)
+		s, ok := r.refine(c)
 		if !ok {
 			continue
 		}
-		s.Solidity = solidity
 		s.AreaMM2 = s.AreaPx * px2mm2
 		s.LengthMM = s.LengthPx / o.PixelsPerMM
 		s.WidthMM = s.WidthPx / o.PixelsPerMM
@@ -76,6 +77,12 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 			continue
 		}
 		if o.MaxAspect > 0 && s.LengthPx > o.MaxAspect*math.Max(s.WidthPx, 1) {
+			continue
+		}
+		if s.ThicknessPx < max(minThicknessPx, o.MinThicknessMM*o.PixelsPerMM) {
+			continue
+		}
+		if o.MinSolidity > 0 && s.Solidity < o.MinSolidity {
 			continue
 		}
 		s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
@@ -90,63 +97,113 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 	return out, nil
 }
 
-// refine re-segments component c at full resolution: every frame pixel whose
-// working cell lies within one cell of the component and which is darker
-// than (1-WeakThreshold) times the local background belongs to the
-// specimen. It returns false when no full-resolution pixel qualifies.
-func refine(img image.Image, f int, labels []int32, w, h int, c component, bg plane, o Options) (Specimen, bool) {
-	b := img.Bounds()
-	// Cells within one cell of the component (dilated component mask).
-	cx0, cy0 := max(c.x0-1, 0), max(c.y0-1, 0)
-	cx1, cy1 := min(c.x1+1, w), min(c.y1+1, h)
-	cw := cx1 - cx0
-	near := make([]bool, cw*(cy1-cy0))
+// refiner re-segments working-resolution components at full resolution.
+type refiner struct {
+	img     image.Image
+	f       int // working cell size in frame pixels
+	labels  []int32
+	w, h    int
+	bg      plane
+	kb, kr  float32 // background chromaticity
+	weak    float32 // a frame pixel is foreground when its deviation exceeds weak
+	claimed []bool  // working cells covered by specimens already found
+}
+
+// mostlyClaimed reports whether most of c's cells belong to a specimen
+// already found.
+func (r *refiner) mostlyClaimed(c component) bool {
+	n := 0
 	for y := c.y0; y < c.y1; y++ {
 		for x := c.x0; x < c.x1; x++ {
-			if labels[y*w+x] != c.label {
-				continue
+			if i := y*r.w + x; r.labels[i] == c.label && r.claimed[i] {
+				n++
 			}
-			for yy := max(y-1, cy0); yy < min(y+2, cy1); yy++ {
-				for xx := max(x-1, cx0); xx < min(x+2, cx1); xx++ {
-					near[(yy-cy0)*cw+xx-cx0] = true
+		}
+	}
+	return 2*n > c.n
+}
+
+// refine flood-fills, at full resolution, the 8-connected foreground pixels
+// reachable from the frame pixels of component c, within c's box grown by
+// 3/4 of its size (legs and antennae that the working image lost). A frame
+// pixel is foreground when its deviation from its cell's background
+// exceeds the weak threshold. It returns false when no frame pixel of c is foreground.
+func (r *refiner) refine(c component) (Specimen, bool) {
+	b, f := r.img.Bounds(), r.f
+	grow := max(3, max(c.x1-c.x0, c.y1-c.y0)*3/4)
+	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
+	rw, rh := reg.Dx(), reg.Dy()
+	// state: 0 background, 1 foreground, 2 reached.
+	state := make([]uint8, rw*rh)
+	px := newYCC(rw * rh)
+	var stack []int32
+	for y := reg.Min.Y; y < reg.Max.Y; y++ {
+		cy := (y - b.Min.Y) / f
+		bgRow := r.bg.v[cy*r.w : cy*r.w+r.w]
+		lab := r.labels[cy*r.w : cy*r.w+r.w]
+		row := px.slice((y-reg.Min.Y)*rw, (y-reg.Min.Y+1)*rw)
+		rowYCC(r.img, y, reg.Min.X, reg.Max.X, row)
+		st := state[(y-reg.Min.Y)*rw : (y-reg.Min.Y+1)*rw]
+		for i, v := range row.y {
+			cx := (reg.Min.X + i - b.Min.X) / f
+			if deviation(float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx], r.kb, r.kr) > r.weak {
+				st[i] = 1
+				if lab[cx] == c.label {
+					st[i] = 2
+					stack = append(stack, int32((y-reg.Min.Y)*rw+i))
 				}
 			}
 		}
 	}
-	px0, px1 := b.Min.X+cx0*f, min(b.Min.X+cx1*f, b.Max.X)
-	row := make([]uint8, px1-px0)
-	var m moments
-	var sumRatio float64
-	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
-	weak := float32(1 - o.WeakThreshold)
-	for y := b.Min.Y + cy0*f; y < min(b.Min.Y+cy1*f, b.Max.Y); y++ {
-		cy := (y - b.Min.Y) / f
-		nrow := near[(cy-cy0)*cw : (cy-cy0+1)*cw]
-		bgRow := bg.v[cy*w : cy*w+w]
-		rowLuma(img, y, px0, px1, row)
-		for i, v := range row {
-			x := px0 + i
-			cx := (x - b.Min.X) / f
-			if !nrow[cx-cx0] {
-				continue
-			}
-			bv := bgRow[cx]
-			if float32(v) >= weak*bv || bv <= 1 {
-				continue
-			}
-			m.add(float64(x), float64(y))
-			sumRatio += float64(float32(v) / bv)
-			box.Min.X, box.Max.X = min(box.Min.X, x), max(box.Max.X, x+1)
-			box.Min.Y, box.Max.Y = min(box.Min.Y, y), max(box.Max.Y, y+1)
-		}
-	}
-	if m.n == 0 {
+	if len(stack) == 0 {
 		return Specimen{}, false
 	}
-	s := Specimen{Box: box, AreaPx: m.n, Contrast: 1 - sumRatio/m.n}
-	// Pixel centres are at +0.5.
+	var m moments
+	var sumRatio float64
+	spans := make([]span, rh)
+	for i := range spans {
+		spans[i] = span{y: i, lo: math.MaxInt, hi: -1}
+	}
+	for len(stack) > 0 {
+		p := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		x, y := p%rw, p/rw
+		fx, fy := reg.Min.X+x, reg.Min.Y+y
+		m.add(float64(fx), float64(fy))
+		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
+		r.claimed[cy*r.w+cx] = true
+		sumRatio += float64(px.y[p]) / float64(r.bg.v[cy*r.w+cx])
+		sp := &spans[y]
+		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				nx, ny := x+dx, y+dy
+				if nx < 0 || ny < 0 || nx >= rw || ny >= rh {
+					continue
+				}
+				if q := ny*rw + nx; state[q] == 1 {
+					state[q] = 2
+					stack = append(stack, int32(q))
+				}
+			}
+		}
+	}
+	kept := spans[:0]
+	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
+	for _, sp := range spans {
+		if sp.hi >= 0 {
+			kept = append(kept, sp)
+			box.Min.X, box.Max.X = min(box.Min.X, sp.lo), max(box.Max.X, sp.hi+1)
+			box.Min.Y, box.Max.Y = min(box.Min.Y, sp.y), max(box.Max.Y, sp.y+1)
+		}
+	}
+	s := Specimen{Box: box.Add(reg.Min), AreaPx: m.n, Contrast: 1 - sumRatio/m.n, Solidity: 1,
+		ThicknessPx: thickness(state, rw, box)}
+	if ha := hullArea(kept); ha > 0 {
+		s.Solidity = math.Min(1, m.n/ha)
+	}
 	cx, cy, major, minor, angle := m.axes()
-	s.CenterX, s.CenterY = cx+0.5, cy+0.5
+	s.CenterX, s.CenterY = cx+0.5, cy+0.5 // pixel centres
 	s.LengthPx, s.WidthPx, s.Orientation = major, minor, angle
 	return s, true
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"image"
 	"math"
 	"sort"
 )
@@ -88,24 +89,41 @@ func hullArea(spans []span) float64 {
 // span is the horizontal extent of a component on one row.
 type span struct{ y, lo, hi int }
 
-// componentSpans returns, for each row of c's box, the leftmost and
-// rightmost pixel labelled c.label.
-func componentSpans(labels []int32, w int, c component) []span {
-	spans := make([]span, 0, c.y1-c.y0)
-	for y := c.y0; y < c.y1; y++ {
-		row := labels[y*w : y*w+w]
-		lo, hi := -1, -1
-		for x := c.x0; x < c.x1; x++ {
-			if row[x] == c.label {
-				if lo < 0 {
-					lo = x
-				}
-				hi = x
+// thickness returns the side of the largest square of reached pixels
+// (state == 2) inside box of the rw-wide state grid, from the chessboard
+// distance to the nearest other pixel: 2*d-1 for the deepest pixel at
+// distance d (1 for a pixel on the edge), so a k-pixel-wide straight band
+// measures k when k is odd and k-1 when even.
+func thickness(state []uint8, rw int, box image.Rectangle) float64 {
+	bw, bh := box.Dx(), box.Dy()
+	if bw <= 0 || bh <= 0 {
+		return 0
+	}
+	d := make([]int32, bw*bh)
+	in := func(x, y int) bool { return state[(box.Min.Y+y)*rw+box.Min.X+x] == 2 }
+	at := func(x, y int) int32 {
+		if x < 0 || y < 0 || x >= bw || y >= bh {
+			return 0
+		}
+		return d[y*bw+x]
+	}
+	for y := range bh {
+		for x := range bw {
+			if in(x, y) {
+				d[y*bw+x] = 1 + min(at(x-1, y), at(x-1, y-1), at(x, y-1), at(x+1, y-1))
 			}
 		}
-		if lo >= 0 {
-			spans = append(spans, span{y, lo, hi})
+	}
+	best := int32(0)
+	for y := bh - 1; y >= 0; y-- {
+		for x := bw - 1; x >= 0; x-- {
+			i := y*bw + x
+			if d[i] == 0 {
+				continue
+			}
+			d[i] = min(d[i], 1+min(at(x+1, y), at(x+1, y+1), at(x, y+1), at(x-1, y+1)))
+			best = max(best, d[i])
 		}
 	}
-	return spans
+	return float64(2*best - 1)
 }

@@ -144,8 +144,8 @@ func makeFrame(s frameSpec) testFrame {
 	}
 	for range s.debris {
 		x, y := rng.IntN(s.w), rng.IntN(s.h)
-		if rng.IntN(2) == 0 { // speck, well under 0.3 mm²
-			rad := 0.5 + rng.Float64()*0.2*s.ppm
+		if rng.IntN(2) == 0 { // speck, at most 0.25 mm² (MinAreaMM2 is 0.3)
+			rad := (0.1 + 0.18*rng.Float64()) * s.ppm
 			for yy := y - 3; yy <= y+3; yy++ {
 				for xx := x - 3; xx <= x+3; xx++ {
 					if dx, dy := float64(xx-x), float64(yy-y); dx*dx+dy*dy <= rad*rad {

@@ -86,7 +86,7 @@ func TestTracker(t *testing.T) {
 // TestTrackerCountsOnce runs detection on the same synthetic frame three
 // times with a small shift and checks each specimen is new exactly once.
 func TestTrackerCountsOnce(t *testing.T) {
-	f := makeFrame(frameSpec{w: 1024, h: 640, ppm: 4, specimens: 8, debris: 20, noise: 4, seed: 9})
+	f := makeFrame(frameSpec{w: 1024, h: 640, ppm: 6, specimens: 8, debris: 20, noise: 4, seed: 9})
 	tr := NewTracker(0.3, 3)
 	newCount := 0
 	for i := range 3 {
