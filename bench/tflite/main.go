@@ -6,9 +6,11 @@
 package main
 
 import (
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,14 +69,14 @@ func run(size, width int32, iters int, out, litert string) error {
 		return err
 	}
 	samples := b.Samples(1, 1.5)[0]
-	var oneMs float64
+	var oneMs, oneCPU float64
 	for _, workers := range []int{1, 2} {
 		ms, cpuMs, arena, err := timeInterpreters(m, samples, workers, iters)
 		if err != nil {
 			return err
 		}
 		if workers == 1 {
-			oneMs = ms
+			oneMs, oneCPU = ms, cpuMs
 		}
 		fmt.Printf("go interpreter, %d goroutine(s): %.2f ms/image latency, %.2f ms wall per image overall, %.2f ms CPU per image, arena %d KiB each\n",
 			workers, ms, ms/float64(workers), cpuMs, arena>>10)
@@ -96,14 +98,67 @@ func run(size, width int32, iters int, out, litert string) error {
 		}
 	}
 	if litert != "" {
-		ms, err := litertMs(litert, out, iters)
-		if err != nil {
-			fmt.Printf("LiteRT.js: not run: %v\n", err)
-			return nil
-		}
-		fmt.Printf("LiteRT.js (wasm, Node): %.2f ms/image; go/LiteRT.js time ratio %.2f\n", ms, oneMs/ms)
+		return compareLiteRT(m, samples, litert, out, iters, oneMs, oneCPU)
 	}
 	return nil
+}
+
+// compareLiteRT times the model with LiteRT.js on the same inputs and reports
+// the speed ratio and the largest output difference.
+func compareLiteRT(m *tflite.Model, inputs [][]float32, dir, model string, iters int, goMs, goCPU float64) error {
+	var raw []float32
+	for _, x := range inputs {
+		raw = append(raw, x...)
+	}
+	inPath := model + ".inputs.bin"
+	if err := os.WriteFile(inPath, testmodel.F32Bytes(raw), 0o644); err != nil {
+		return err
+	}
+	ms, cpuMs, err := litertMs(dir, model, inPath, iters)
+	if err != nil {
+		fmt.Printf("LiteRT.js: not run: %v\n", err)
+		return nil
+	}
+	fmt.Printf("LiteRT.js (wasm XNNPACK, Node %s): %.2f ms/image latency, %.2f ms CPU per image\n", nodeVersion(), ms, cpuMs)
+	fmt.Printf("ratio go/LiteRT.js: %.2f (latency), %.2f (CPU time)\n", goMs/ms, goCPU/cpuMs)
+	ref, err := os.ReadFile(model + ".litert.out.bin")
+	if err != nil {
+		return err
+	}
+	it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
+	if err != nil {
+		return err
+	}
+	for i, x := range inputs {
+		if err := it.SetInputFloat32(i, x); err != nil {
+			return err
+		}
+	}
+	if err := it.Invoke(); err != nil {
+		return err
+	}
+	got, err := it.OutputFloat32(0)
+	if err != nil {
+		return err
+	}
+	if len(ref) != 4*len(got) {
+		return fmt.Errorf("LiteRT.js returned %d bytes, want %d", len(ref), 4*len(got))
+	}
+	worst := 0.0
+	for i, g := range got {
+		r := math.Float32frombits(binary.LittleEndian.Uint32(ref[4*i:]))
+		worst = max(worst, math.Abs(float64(g-r)))
+	}
+	fmt.Printf("max |go - LiteRT.js| over the %d output probabilities: %.4g (output step 1/256 = 0.0039)\n", len(got), worst)
+	return nil
+}
+
+func nodeVersion() string {
+	out, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // timeInterpreters runs iters images on each of workers interpreters in
@@ -195,23 +250,32 @@ func peakRSS() string {
 	return "unknown"
 }
 
-// litertMs runs litert_bench.js (next to this file) with Node in dir.
-func litertMs(dir, model string, iters int) (float64, error) {
+// litertMs runs litert_bench.js (in bench/tflite, relative to the working
+// directory) with Node in dir and returns its latency and CPU time per image.
+func litertMs(dir, model, inputs string, iters int) (ms, cpuMs float64, err error) {
 	script, err := filepath.Abs("bench/tflite/litert_bench.js")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	cmd := exec.Command("node", script, model, fmt.Sprint(iters))
+	if model, err = filepath.Abs(model); err != nil {
+		return 0, 0, err
+	}
+	if inputs, err = filepath.Abs(inputs); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command("node", script, model, fmt.Sprint(iters), inputs)
 	cmd.Dir = dir
-	outb, err := cmd.CombinedOutput()
+	outb, err := cmd.Output()
 	if err != nil {
-		return 0, fmt.Errorf("%v: %s", err, outb)
+		return 0, 0, fmt.Errorf("%v: %s", err, outb)
 	}
-	var ms float64
+	ms, cpuMs = -1, -1
 	for _, l := range strings.Split(string(outb), "\n") {
-		if _, err := fmt.Sscanf(l, "ms/image %f", &ms); err == nil {
-			return ms, nil
-		}
+		fmt.Sscanf(l, "ms/image %f", &ms)
+		fmt.Sscanf(l, "cpu_ms/image %f", &cpuMs)
 	}
-	return 0, fmt.Errorf("no timing in output: %s", outb)
+	if ms < 0 || cpuMs < 0 {
+		return 0, 0, fmt.Errorf("no timing in output: %s", outb)
+	}
+	return ms, cpuMs, nil
 }

@@ -15,6 +15,10 @@ type QuantizeOptions struct {
 	Int8IO bool
 	// PerTensor uses one scale per weight tensor instead of per output channel.
 	PerTensor bool
+	// SeparateConcatScales gives CONCATENATION inputs their own quantisation
+	// (the interpreter and Arm NN requantise); by default inputs and output
+	// share one, as TFLite's int8 kernel and XNNPACK require.
+	SeparateConcatScales bool
 }
 
 type qparam struct {
@@ -75,17 +79,45 @@ func Quantize(m *tflite.Model, samples [][][]float32, opts QuantizeOptions) (*tf
 	if err != nil {
 		return nil, err
 	}
-	q := make([]qparam, len(m.Tensors))
-	for i := range m.Tensors {
-		q[i] = rangeParam(lo[i], hi[i])
+	// Tensors that must share quantisation form groups (union-find); a group's
+	// range is the union of its members' ranges.
+	parent := make([]int32, len(m.Tensors))
+	for i := range parent {
+		parent[i] = int32(i)
 	}
+	var find func(x int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	union := func(a, b int32) { parent[find(a)] = find(b) }
 	for _, op := range m.Operators {
-		in, out := op.Inputs[0], op.Outputs[0]
 		switch op.Op {
 		case tflite.OpAveragePool2D, tflite.OpMaxPool2D, tflite.OpReshape, tflite.OpPad:
-			q[out] = q[in]
-		case tflite.OpLogistic, tflite.OpSoftmax:
-			q[out] = qparam{1.0 / 256, -128}
+			union(op.Inputs[0], op.Outputs[0])
+		case tflite.OpConcatenation:
+			if !opts.SeparateConcatScales {
+				for _, x := range op.Inputs {
+					union(x, op.Outputs[0])
+				}
+			}
+		}
+	}
+	for i := range m.Tensors {
+		r := find(int32(i))
+		lo[r], hi[r] = min(lo[r], lo[i]), max(hi[r], hi[i])
+	}
+	q := make([]qparam, len(m.Tensors))
+	for i := range m.Tensors {
+		r := find(int32(i))
+		q[i] = rangeParam(lo[r], hi[r])
+	}
+	for _, op := range m.Operators {
+		if op.Op == tflite.OpLogistic || op.Op == tflite.OpSoftmax {
+			q[op.Outputs[0]] = qparam{1.0 / 256, -128}
 		}
 	}
 	qm := tflite.NewModel()
