@@ -50,7 +50,9 @@ type Species struct {
 	// ID is the index in Catalog.Species.
 	ID int `json:"id"`
 	// Name is the binomial ("Genus epithet"), as in BIOSCAN-5M's species column.
-	Name      string `json:"species"`
+	Name string `json:"species"`
+	// Order, Family, Subfamily (may be empty) and Genus are the taxonomy
+	// above species; phylum and class are always Arthropoda and Insecta.
 	Order     string `json:"order"`
 	Family    string `json:"family"`
 	Subfamily string `json:"subfamily"`
@@ -77,6 +79,8 @@ type Species struct {
 // Group is a set of look-alike species (drawn from nearly identical
 // appearance parameters) plus how metadata separates them.
 type Group struct {
+	// ID is the index in Catalog.Groups; Mode one of the Mode constants;
+	// Members the species IDs.
 	ID      int    `json:"id"`
 	Mode    string `json:"mode"`
 	Members []int  `json:"members"`
@@ -84,6 +88,8 @@ type Group struct {
 
 // Catalog is the synthetic world: taxonomy, look-alike groups, regions.
 type Catalog struct {
+	// Seed is the NewCatalog seed; Species are indexed by Species.ID,
+	// Groups by Group.ID, Regions by Species.Region.
 	Seed    uint64    `json:"seed"`
 	Species []Species `json:"species"`
 	Groups  []Group   `json:"groups"`

@@ -54,6 +54,10 @@ func DefaultOptions() Options {
 
 // Summary reports what Generate wrote.
 type Summary struct {
+	// Dir is the output directory; Rows, Species and UnseenSpecies count
+	// what was written; Splits counts rows per split; SpeciesCounts the
+	// labelled (train+val+test) rows per species; ImbalanceRatio is the
+	// largest over the smallest of those; Duration the wall time.
 	Dir            string         `json:"dir"`
 	Rows           int            `json:"rows"`
 	Species        int            `json:"species"`

@@ -10,7 +10,8 @@ import (
 // Pose is the per-image variation of one specimen: orientation, limb
 // positions and lighting. Draw it with RandomPose.
 type Pose struct {
-	// Angle rotates the specimen (radians, counter-clockwise in image space).
+	// Angle is the direction of the head from the +x axis towards +y
+	// (radians; clockwise on screen, where y points down).
 	Angle float64
 	// Flip mirrors the specimen across its long axis.
 	Flip bool

@@ -74,18 +74,23 @@ func DefaultFrameOptions() FrameOptions {
 type FrameSpecimen struct {
 	// Box is [x0, y0, x1, y1] in pixels (x1, y1 exclusive), the tight box
 	// of everything drawn for the specimen (legs, antennae, wings).
-	Box       [4]int  `json:"box"`
-	SpeciesID int     `json:"species_id"`
-	Species   string  `json:"species"`
-	Genus     string  `json:"genus"`
-	Subfamily string  `json:"subfamily"`
-	Family    string  `json:"family"`
-	Order     string  `json:"order"`
-	Class     string  `json:"class"`
-	Phylum    string  `json:"phylum"`
-	LengthMM  float64 `json:"length_mm"`
-	AreaMM2   float64 `json:"area_mm2"`
-	// AngleDeg is the body axis direction (degrees, head direction).
+	Box [4]int `json:"box"`
+	// SpeciesID indexes the catalog; Species to Phylum are its taxonomy
+	// (Species is the binomial, as in the dataset's species column).
+	SpeciesID int    `json:"species_id"`
+	Species   string `json:"species"`
+	Genus     string `json:"genus"`
+	Subfamily string `json:"subfamily"`
+	Family    string `json:"family"`
+	Order     string `json:"order"`
+	Class     string `json:"class"`
+	Phylum    string `json:"phylum"`
+	// LengthMM is this specimen's body length (head to abdomen tip):
+	// drawn at LengthMM*PixelsPerMM pixels. AreaMM2 is its silhouette area.
+	LengthMM float64 `json:"length_mm"`
+	AreaMM2  float64 `json:"area_mm2"`
+	// AngleDeg is the head direction in degrees from +x towards +y
+	// (clockwise on screen), in [0, 360).
 	AngleDeg float64 `json:"angle_deg"`
 	// Center is the body centre in pixels.
 	Center [2]float64 `json:"center"`
@@ -93,6 +98,9 @@ type FrameSpecimen struct {
 
 // FrameTruth is the ground truth of one frame.
 type FrameTruth struct {
+	// File is the frame's name inside the frames directory; Time its
+	// capture time (RFC 3339); Lat, Lon, Country, Province where the trap
+	// stands (one of the catalog's regions).
 	File        string          `json:"file"`
 	Time        string          `json:"time"`
 	Lat         float64         `json:"lat"`

@@ -16,6 +16,8 @@ const Version = "synth/3"
 // Info is the content of synth_info.json: how the set was made and the
 // ground truth behind it (taxonomy, look-alike groups, regions, sizes).
 type Info struct {
+	// Version is the generator version; Seed to Square are the Options
+	// that made the set.
 	Version   string  `json:"generator_version"`
 	Seed      uint64  `json:"seed"`
 	Species   int     `json:"species"`
@@ -29,8 +31,10 @@ type Info struct {
 	OrigPixelsPerMM float64 `json:"orig_pixels_per_mm"`
 	OrigWidth       int     `json:"orig_width"`
 	OrigHeight      int     `json:"orig_height"`
-	Summary         Summary `json:"summary"`
-	Catalog         Catalog `json:"catalog"`
+	// Summary counts the rows (its Dir and Duration are left empty so the
+	// file is reproducible); Catalog is the ground truth.
+	Summary Summary `json:"summary"`
+	Catalog Catalog `json:"catalog"`
 }
 
 func writeInfo(path string, cat *Catalog, o *Options, s Summary) error {

@@ -72,7 +72,7 @@ func TestLookalikeGroups(t *testing.T) {
 // region look-alikes mostly come from their own regions.
 func TestMetadataSignalInCSV(t *testing.T) {
 	o := tiny(t.TempDir())
-	o.Species, o.Images, o.Imbalance, o.Seed = 12, 500, 3, 11
+	o.Species, o.Images, o.Imbalance, o.Seed, o.Size = 12, 500, 3, 11, 16
 	if _, err := Generate(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
