@@ -37,7 +37,10 @@ func TestArmNNCrossCheck(t *testing.T) {
 	tmp := t.TempDir()
 	var jobs []armnnJob
 	var manifest strings.Builder
-	for _, c := range testmodel.Cases() {
+	cases := append(testmodel.Cases(), testmodel.Case{Name: "darts_like_32", Build: func(b *testmodel.Builder) {
+		testmodel.DARTSLike(b, 32, 8, 10, 12)
+	}})
+	for _, c := range cases {
 		b := testmodel.New(2)
 		c.Build(b)
 		samples := b.Samples(8, 1.5)
@@ -49,10 +52,22 @@ func TestArmNNCrossCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range []struct {
+		variants := []struct {
 			suffix string
 			m      *tflite.Model
-		}{{"float", b.M}, {"int8", q}, {"int8io", q8}} {
+		}{{"float", b.M}, {"int8", q}, {"int8io", q8}}
+		if strings.Contains(c.Name, "concat") || c.Name == "two_inputs" {
+			// Concatenation inputs with their own scales: requantised.
+			sep, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{SeparateConcatScales: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			variants = append(variants, struct {
+				suffix string
+				m      *tflite.Model
+			}{"int8_concat_requant", sep})
+		}
+		for _, v := range variants {
 			j := armnnJob{name: c.Name + "/" + v.suffix, m: v.m, inputs: samples[1], dir: filepath.Join(tmp, c.Name+"_"+v.suffix)}
 			if err := os.MkdirAll(j.dir, 0o755); err != nil {
 				t.Fatal(err)
