@@ -182,7 +182,9 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 					}
 				}
 			}
-			sp.BIN = fmt.Sprintf("BOLD:A%c%c%04d", 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)), r.IntN(10000))
+			sp.BIN = nm.unique(func() string {
+				return fmt.Sprintf("BOLD:A%c%c%04d", 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)), r.IntN(10000))
+			})
 			grp.Members = append(grp.Members, sp.ID)
 			cat.Species = append(cat.Species, sp)
 		}

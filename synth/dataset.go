@@ -89,7 +89,9 @@ func (o *Options) check() error {
 // Generate writes a synthetic dataset in the BIOSCAN-5M layout to o.Dir:
 // the metadata CSV, images/cropped_256/<split>/[<chunk>/]<processid>.jpg
 // and synth_info.json. Output bytes depend only on the options other than
-// Workers and Progress.
+// Workers and Progress. Existing files of the same names are overwritten;
+// images of an earlier run into the same directory are not removed (the
+// CSV only lists the new ones).
 func Generate(ctx context.Context, o Options) (Summary, error) {
 	start := time.Now()
 	if err := o.check(); err != nil {

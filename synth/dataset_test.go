@@ -103,8 +103,13 @@ func TestLayout(t *testing.T) {
 		t.Fatalf("rows = %d (summary %d), want %d", len(recs)-1, sum.Rows, o.Images)
 	}
 	seenIn := map[string]map[string]bool{} // species -> splits
+	pids := map[string]bool{}
 	for i, r := range recs[1:] {
 		pid, split, chunk := r[col["processid"]], r[col["split"]], r[col["chunk"]]
+		if pids[pid] {
+			t.Fatalf("row %d: duplicate processid %q", i+1, pid)
+		}
+		pids[pid] = true
 		if !slices.Contains(Splits, split) {
 			t.Fatalf("row %d: split %q", i+1, split)
 		}

@@ -29,6 +29,13 @@ func TestLookalikeGroups(t *testing.T) {
 		}
 		perRegion := map[int]int{}
 		multi := 0
+		names, bins := map[string]bool{}, map[string]bool{}
+		for _, sp := range cat.Species {
+			if names[sp.Name] || bins[sp.BIN] {
+				t.Fatalf("seed %d: duplicate species name %q or BIN %q", seed, sp.Name, sp.BIN)
+			}
+			names[sp.Name], bins[sp.BIN] = true, true
+		}
 		for _, g := range cat.Groups {
 			if len(g.Members) > 1 {
 				multi++
