@@ -35,7 +35,9 @@ func fullFrame(b *testing.B) (testFrame, image.Image) {
 }
 
 // BenchmarkDetect4K measures Detect on a 4096x2160 frame with 30 specimens
-// and reports the median (p50-ms) and recall/precision at IoU 0.5.
+// and reports the median wall time (p50-ms), the process CPU time per frame
+// (cpu-ms; steadier than wall time on a shared machine) and recall and
+// precision at IoU 0.5.
 func BenchmarkDetect4K(b *testing.B) {
 	f, jpg := fullFrame(b)
 	for _, bc := range []struct {
@@ -48,6 +50,7 @@ func BenchmarkDetect4K(b *testing.B) {
 			var got []Specimen
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for b.Loop() {
 				t0 := time.Now()
 				var err error
@@ -58,6 +61,7 @@ func BenchmarkDetect4K(b *testing.B) {
 				times = append(times, time.Since(t0))
 			}
 			b.StopTimer()
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms")
 			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 			rec, prec, _ := matchScore(f.boxes, boxesOf(got), 0.5)
