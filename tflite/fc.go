@@ -51,14 +51,7 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 		if bias != nil {
 			copy(b, bias.f32)
 		}
-		return func() {
-			for n := 0; n < batch; n++ {
-				x := in.f32[n*nIn : (n+1)*nIn]
-				for j := 0; j < nOut; j++ {
-					out.f32[n*nOut+j] = kernels.ClampF32(b[j]+kernels.DotF32(w.f32[j*nIn:(j+1)*nIn], x), lo, hi)
-				}
-			}
-		}, nil
+		return func() { kernels.FCFloat(in.f32, w.f32, b, out.f32, nIn, nOut, lo, hi) }, nil
 	}
 	if err := perTensor(in, out); err != nil {
 		return nil, err
@@ -67,27 +60,16 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	mul, shift := channelMultipliers(in, fs, out)
-	lo, hi := activationRangeInt8(o.Activation, out.scale, out.zp)
-	b := make([]int32, nOut)
+	p := &kernels.FCInt8{NIn: nIn, NOut: nOut, InOff: -in.zp, ZOut: out.zp, Bias: make([]int32, nOut), WSum: make([]int32, nOut)}
+	p.Mul, p.Shift = channelMultipliers(in, fs, out)
+	p.Lo, p.Hi = activationRangeInt8(o.Activation, out.scale, out.zp)
 	if bias != nil {
-		copy(b, bias.i32)
+		copy(p.Bias, bias.i32)
 	}
-	wsum := make([]int32, nOut)
-	for j := range wsum {
+	for j := range p.WSum {
 		for _, v := range w.i8[j*nIn : (j+1)*nIn] {
-			wsum[j] += int32(v)
+			p.WSum[j] += int32(v)
 		}
 	}
-	inOff := -in.zp
-	return func() {
-		for n := 0; n < batch; n++ {
-			x := in.i8[n*nIn : (n+1)*nIn]
-			for j := 0; j < nOut; j++ {
-				acc := b[j] + kernels.DotI8(w.i8[j*nIn:(j+1)*nIn], x) + inOff*wsum[j]
-				acc = kernels.MultiplyByQuantizedMultiplier(acc, mul[j], shift[j]) + out.zp
-				out.i8[n*nOut+j] = int8(kernels.ClampI32(acc, lo, hi))
-			}
-		}
-	}, nil
+	return func() { p.Run(in.i8, w.i8, out.i8) }, nil
 }

@@ -103,7 +103,7 @@ func (it *Interpreter) compileSoftmax(op *Operator) (func(), error) {
 	if typ == Float32 {
 		return func() {
 			for r := 0; r < len(in.f32); r += k {
-				softmaxRow(in.f32[r:r+k], out.f32[r:r+k], beta)
+				kernels.Softmax(in.f32[r:r+k], out.f32[r:r+k], beta)
 			}
 		}, nil
 	}
@@ -116,29 +116,13 @@ func (it *Interpreter) compileSoftmax(op *Operator) (func(), error) {
 			for j, v := range in.i8[r : r+k] {
 				row[j] = in.scale * float32(int32(v)-in.zp)
 			}
-			softmaxRow(row, row, beta)
+			kernels.Softmax(row, row, beta)
 			for j, p := range row {
 				q := int32(math.Round(float64(p/out.scale))) + out.zp
 				out.i8[r+j] = int8(kernels.ClampI32(q, -128, 127))
 			}
 		}
 	}, nil
-}
-
-func softmaxRow(x, y []float32, beta float32) {
-	m := x[0]
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var sum float32
-	for i, v := range x {
-		e := float32(math.Exp(float64((v - m) * beta)))
-		y[i] = e
-		sum += e
-	}
-	for i := range y {
-		y[i] /= sum
-	}
 }
 
 func (it *Interpreter) compileQuantize(op *Operator) (func(), error) {
