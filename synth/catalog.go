@@ -274,7 +274,7 @@ func mutate(r *rand.Rand, b []byte, rate float64) []byte {
 }
 
 // variant derives a species-group look from a genus template: same body
-// plan and similar proportions, new colours and pattern.
+// plan and similar proportions, new pattern and usually new colours.
 func (a Appearance) variant(r *rand.Rand) Appearance {
 	fresh := randomAppearance(r, a.Plan)
 	mix := func(x, y float64) float64 { return 0.6*x + 0.4*y }
@@ -283,5 +283,10 @@ func (a Appearance) variant(r *rand.Rand) Appearance {
 	b.ThoraxLen, b.ThoraxWid = mix(a.ThoraxLen, fresh.ThoraxLen), mix(a.ThoraxWid, fresh.ThoraxWid)
 	b.AbdWid, b.WingLen, b.WingWid = mix(a.AbdWid, fresh.AbdWid), mix(a.WingLen, fresh.WingLen), mix(a.WingWid, fresh.WingWid)
 	b.Waist, b.EyeSize = mix(a.Waist, fresh.Waist), mix(a.EyeSize, fresh.EyeSize)
+	// Often congeneric species share their colours and differ only in
+	// pattern, texture and proportions, so colour alone is not enough.
+	if r.IntN(5) < 2 {
+		b.Body, b.Head, b.Legs, b.WingTint = a.Body, a.Head, a.Legs, a.WingTint
+	}
 	return b
 }
