@@ -42,8 +42,8 @@
 // names whose body plans the drawer imitates: flies, wasps, beetles, bugs,
 // moths; invented Latin-like families, subfamilies, genera and species).
 // Species come in look-alike groups of one to three congeneric species
-// whose appearance parameters differ by at most about 1.5 % in proportions
-// and a few colour levels, well below the per-image pose, lighting, blur
+// whose appearance parameters differ by at most 0.6 % in proportions and
+// 2 colour levels, well below the per-image pose, lighting, blur
 // and noise variation, so a small CNN cannot tell them apart. Every group
 // has a Mode saying how metadata separate its members:
 //

@@ -26,6 +26,9 @@ type Pose struct {
 	Gain float64
 	// AbdScale multiplies the abdomen width (fed or gravid specimens).
 	AbdScale float64
+	// HeadScale and ThoraxScale multiply the head and thorax widths
+	// (individual variation, larger than the look-alike differences).
+	HeadScale, ThoraxScale float64
 }
 
 // RandomPose draws a pose with a uniformly random orientation.
@@ -38,6 +41,8 @@ func RandomPose(r *rand.Rand) Pose {
 	p.AntSpread = uni(r, -0.2, 0.25)
 	p.Gain = uni(r, 0.88, 1.12)
 	p.AbdScale = uni(r, 0.92, 1.08)
+	p.HeadScale = uni(r, 0.95, 1.05)
+	p.ThoraxScale = uni(r, 0.95, 1.05)
 	return p
 }
 
@@ -118,7 +123,14 @@ func (a *Appearance) abdHalfWidth(l layout, u float64) float64 {
 }
 
 // drawSpecimen renders everything in draw order through the map m.
-func drawSpecimen(c *canvas, a *Appearance, p Pose, m affine) {
+func drawSpecimen(c *canvas, orig *Appearance, p Pose, m affine) {
+	a := orig
+	if p.HeadScale != 0 || p.ThoraxScale != 0 {
+		v := *orig
+		v.HeadWid *= nonZero(p.HeadScale)
+		v.ThoraxWid *= nonZero(p.ThoraxScale)
+		a = &v
+	}
 	pn := &pen{c: c, m: m}
 	g := p.Gain
 	if g == 0 {
@@ -262,4 +274,12 @@ func drawSetae(pn *pen, a *Appearance, l layout, col color.NRGBA) {
 			pn.line(pt{x, s * w * 0.9}, pt{x - 0.012, s * (w + 0.03)}, 0.006, 0.003, col)
 		}
 	}
+}
+
+// nonZero returns x, or 1 for the zero value of an optional multiplier.
+func nonZero(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return x
 }

@@ -48,7 +48,7 @@ func TestLookalikeGroups(t *testing.T) {
 					if sa.Genus != sb.Genus || sa.Appearance.Plan != sb.Appearance.Plan {
 						t.Fatalf("seed %d group %d: %s and %s differ in genus or plan", seed, g.ID, sa.Name, sb.Name)
 					}
-					if d := relDiff(&sa.Appearance, &sb.Appearance); d > 0.035 {
+					if d := relDiff(&sa.Appearance, &sb.Appearance); d > 0.013 {
 						t.Fatalf("seed %d group %d: look-alikes differ by %.3f in shape", seed, g.ID, d)
 					}
 					sizeRatio := math.Max(sa.LengthMM, sb.LengthMM) / math.Min(sa.LengthMM, sb.LengthMM)
