@@ -204,6 +204,9 @@ func writeTFLite(m *tflite.Model, path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quantize: %w", err)
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("quantize: %w", err)
+	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return nil, fmt.Errorf("quantize: %w", err)
 	}
