@@ -60,6 +60,11 @@ type Options struct {
 	// MinSolidity rejects components whose area / convex-hull area is below
 	// it. <= 0 disables the check.
 	MinSolidity float64
+	// MergeGapMM joins a fragment (at most a third of the area) to a larger
+	// region whose box is within this many mm: parts of one insect that the
+	// background's colour separates, such as a wasp's yellow bands on a
+	// yellow card. 0 disables merging.
+	MergeGapMM float64
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
@@ -78,6 +83,7 @@ func DefaultOptions(pixelsPerMM float64) Options {
 		MaxAspect:       12,
 		MinThicknessMM:  0.2,
 		MinSolidity:     0.1,
+		MergeGapMM:      1,
 	}
 }
 

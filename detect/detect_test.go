@@ -169,3 +169,53 @@ func TestDetectNoiseFrames(t *testing.T) {
 		})
 	}
 }
+
+// TestDetectWaspOnYellowCard draws a wasp whose abdomen has card-coloured
+// stripes and whose wings are whitish: luma alone splits it into pieces,
+// the chroma deviation must keep it one specimen with the wings inside.
+func TestDetectWaspOnYellowCard(t *testing.T) {
+	const ppm = 10.0
+	img := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	card := color.RGBA{236, 214, 52, 255}
+	for y := range 400 {
+		for x := range 600 {
+			img.SetRGBA(x, y, card)
+		}
+	}
+	inEllipse := func(x, y, cx, cy, a, b float64) bool {
+		dx, dy := (x-cx)/a, (y-cy)/b
+		return dx*dx+dy*dy <= 1
+	}
+	want := image.Rectangle{Min: image.Pt(600, 400)}
+	for y := range 400 {
+		for x := range 600 {
+			fx, fy := float64(x)+0.5, float64(y)+0.5
+			var c color.RGBA
+			switch {
+			case inEllipse(fx, fy, 250, 200, 12, 12): // head
+				c = color.RGBA{50, 30, 20, 255}
+			case inEllipse(fx, fy, 320, 200, 60, 22): // abdomen: 1 mm brown, 0.8 mm yellow bands
+				c = card
+				if int(fx)%18 < 10 {
+					c = color.RGBA{150, 90, 20, 255}
+				}
+			case inEllipse(fx, fy, 300, 165, 45, 18), inEllipse(fx, fy, 300, 235, 45, 18): // wings
+				c = color.RGBA{246, 240, 170, 255}
+			default:
+				continue
+			}
+			img.SetRGBA(x, y, c)
+			want = want.Union(image.Rect(x, y, x+1, y+1))
+		}
+	}
+	got, err := Detect(img, DefaultOptions(ppm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d specimens (%v), want 1", len(got), boxesOf(got))
+	}
+	if iou := IoU(got[0].Box, want); iou < 0.8 {
+		t.Errorf("box %v, drawn extent %v: IoU %.2f, want >= 0.8", got[0].Box, want, iou)
+	}
+}

@@ -54,22 +54,26 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
 	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.WeakThreshold), claimed: make([]bool, w*h)}
-	var out []Specimen
+	var pieces []*piece
 	for _, c := range comps {
 		if float64(c.maxDark) < o.StrongThreshold {
 			continue // no seed: faint smudge, shadow or printed grid
 		}
 		workMM2 := float64(c.n) * cellArea * px2mm2
-		if workMM2 < o.MinAreaMM2/4 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
-			continue // clearly out of range; the exact test is below
+		if workMM2 < o.MinAreaMM2/8 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
+			continue // clearly out of range, even as a fragment
 		}
 		if r.mostlyClaimed(c) {
 			continue // a fragment of a specimen already found
 		}
-		s, ok := r.refine(c)
-		if !ok {
-			continue
+		if p, ok := r.refine(c); ok {
+			pieces = append(pieces, p)
 		}
+	}
+	pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+	var out []Specimen
+	for _, p := range pieces {
+		s := p.specimen()
 		s.AreaMM2 = s.AreaPx * px2mm2
 		s.LengthMM = s.LengthPx / o.PixelsPerMM
 		s.WidthMM = s.WidthPx / o.PixelsPerMM
@@ -128,7 +132,7 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // 3/4 of its size (legs and antennae that the working image lost). A frame
 // pixel is foreground when its deviation from its cell's background
 // exceeds the weak threshold. It returns false when no frame pixel of c is foreground.
-func (r *refiner) refine(c component) (Specimen, bool) {
+func (r *refiner) refine(c component) (*piece, bool) {
 	b, f := r.img.Bounds(), r.f
 	grow := max(3, max(c.x1-c.x0, c.y1-c.y0)*3/4)
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
@@ -156,7 +160,7 @@ func (r *refiner) refine(c component) (Specimen, bool) {
 		}
 	}
 	if len(stack) == 0 {
-		return Specimen{}, false
+		return nil, false
 	}
 	var m moments
 	var sumRatio float64
@@ -188,22 +192,16 @@ func (r *refiner) refine(c component) (Specimen, bool) {
 			}
 		}
 	}
-	kept := spans[:0]
+	p := &piece{m: m, sumRatio: sumRatio}
 	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
 	for _, sp := range spans {
 		if sp.hi >= 0 {
-			kept = append(kept, sp)
 			box.Min.X, box.Max.X = min(box.Min.X, sp.lo), max(box.Max.X, sp.hi+1)
 			box.Min.Y, box.Max.Y = min(box.Min.Y, sp.y), max(box.Max.Y, sp.y+1)
+			p.spans = append(p.spans, span{y: sp.y + reg.Min.Y, lo: sp.lo + reg.Min.X, hi: sp.hi + reg.Min.X})
 		}
 	}
-	s := Specimen{Box: box.Add(reg.Min), AreaPx: m.n, Contrast: 1 - sumRatio/m.n, Solidity: 1,
-		ThicknessPx: thickness(state, rw, box)}
-	if ha := hullArea(kept); ha > 0 {
-		s.Solidity = math.Min(1, m.n/ha)
-	}
-	cx, cy, major, minor, angle := m.axes()
-	s.CenterX, s.CenterY = cx+0.5, cy+0.5 // pixel centres
-	s.LengthPx, s.WidthPx, s.Orientation = major, minor, angle
-	return s, true
+	p.thick = thickness(state, rw, box)
+	p.box = box.Add(reg.Min)
+	return p, true
 }

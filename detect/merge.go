@@ -1,0 +1,76 @@
+package detect
+
+import (
+	"image"
+	"math"
+	"sort"
+)
+
+// piece is one full-resolution region before merging and filtering.
+type piece struct {
+	box      image.Rectangle // frame coordinates
+	m        moments
+	sumRatio float64 // sum of Y/background over the pixels
+	spans    []span  // row extents in frame coordinates (several per row after merges)
+	thick    float64
+}
+
+// mergePieces joins fragments of one specimen that the background colour
+// splits (a wasp's yellow bands on a yellow card): a piece at most a third
+// the area of a larger one is absorbed when its box comes within gap pixels
+// of the larger one's box. It repeats until nothing changes.
+func mergePieces(ps []*piece, gap int) []*piece {
+	if gap <= 0 || len(ps) < 2 {
+		return ps
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].m.n > ps[j].m.n })
+	gone := make([]bool, len(ps))
+	for changed := true; changed; {
+		changed = false
+		for i, big := range ps {
+			if gone[i] {
+				continue
+			}
+			for j := i + 1; j < len(ps); j++ {
+				small := ps[j]
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) {
+					continue
+				}
+				big.absorb(small)
+				gone[j], changed = true, true
+			}
+		}
+	}
+	out := ps[:0]
+	for i, p := range ps {
+		if !gone[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (p *piece) absorb(q *piece) {
+	p.box = p.box.Union(q.box)
+	p.m.n += q.m.n
+	p.m.sx += q.m.sx
+	p.m.sy += q.m.sy
+	p.m.sxx += q.m.sxx
+	p.m.syy += q.m.syy
+	p.m.sxy += q.m.sxy
+	p.sumRatio += q.sumRatio
+	p.spans = append(p.spans, q.spans...)
+	p.thick = max(p.thick, q.thick)
+}
+
+// specimen measures the piece.
+func (p *piece) specimen() Specimen {
+	s := Specimen{Box: p.box, AreaPx: p.m.n, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
+	if ha := hullArea(p.spans); ha > 0 {
+		s.Solidity = math.Min(1, p.m.n/ha)
+	}
+	cx, cy, major, minor, angle := p.m.axes()
+	s.CenterX, s.CenterY = cx+0.5, cy+0.5 // pixel centres
+	s.LengthPx, s.WidthPx, s.Orientation = major, minor, angle
+	return s
+}
