@@ -1,0 +1,137 @@
+package detect_test
+
+import (
+	"context"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/trapnet/trapnet/detect"
+	"github.com/trapnet/trapnet/synth"
+)
+
+// synthFrames renders n synthetic trap frames with synth's generator and
+// returns the decoded JPEGs (what a camera delivers) with their truth.
+func synthFrames(tb testing.TB, o synth.FrameOptions) ([]image.Image, *synth.GroundTruth) {
+	tb.Helper()
+	o.Dir = tb.TempDir()
+	gt, err := synth.GenerateFrames(context.Background(), o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	imgs := make([]image.Image, len(gt.Frames))
+	for i, ft := range gt.Frames {
+		fh, err := os.Open(filepath.Join(o.Dir, synth.FramesDir, ft.File))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		imgs[i], err = jpeg.Decode(fh)
+		fh.Close()
+		if err != nil {
+			tb.Fatalf("%s: %v", ft.File, err)
+		}
+	}
+	return imgs, gt
+}
+
+// score matches detections to truth greedily by IoU >= 0.5 and returns the
+// counts of true positives, truths and detections.
+func score(truth []synth.FrameSpecimen, got []detect.Specimen) (tp, nTruth, nDet int) {
+	used := make([]bool, len(got))
+	for _, s := range truth {
+		g := image.Rect(s.Box[0], s.Box[1], s.Box[2], s.Box[3])
+		best, bi := 0.5, -1
+		for i, d := range got {
+			if v := detect.IoU(g, d.Box); !used[i] && v >= best {
+				best, bi = v, i
+			}
+		}
+		if bi >= 0 {
+			used[bi] = true
+			tp++
+		}
+	}
+	return tp, len(truth), len(got)
+}
+
+// TestDetectSynthGroundTruth measures recall and precision (IoU >= 0.5)
+// against synth's trap frames and their ground_truth.json boxes (which
+// include legs, antennae and wings). Frames are 2048x1080 at 10 px/mm to
+// keep the test fast; BenchmarkDetectSynth uses the full 4096x2160.
+func TestDetectSynthGroundTruth(t *testing.T) {
+	tests := []struct {
+		name string
+		bg   string
+		seed uint64
+	}{
+		{"sheet", synth.BackgroundSheet, 11},
+		{"sticky card", synth.BackgroundSticky, 12},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := synth.DefaultFrameOptions()
+			o.Frames, o.Width, o.Height, o.PixelsPerMM = 3, 2048, 1080, 10
+			o.Background, o.Seed = tc.bg, tc.seed
+			imgs, gt := synthFrames(t, o)
+			var tp, nt, nd int
+			for i, img := range imgs {
+				got, err := detect.Detect(img, detect.DefaultOptions(gt.Frames[i].PixelsPerMM))
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b, c := score(gt.Frames[i].Specimens, got)
+				tp, nt, nd = tp+a, nt+b, nd+c
+			}
+			if nt == 0 {
+				t.Fatal("synth drew no specimens")
+			}
+			recall, precision := float64(tp)/float64(nt), float64(tp)/float64(max(nd, 1))
+			t.Logf("%d specimens, %d detections: recall %.3f precision %.3f", nt, nd, recall, precision)
+			if recall < 0.9 || precision < 0.9 {
+				t.Errorf("recall %.3f precision %.3f, want both >= 0.9", recall, precision)
+			}
+		})
+	}
+}
+
+// BenchmarkDetectSynth runs Detect on full-size (4096x2160, 20 px/mm)
+// synth frames decoded from JPEG and reports wall and CPU time per frame
+// and recall/precision over the frames.
+func BenchmarkDetectSynth(b *testing.B) {
+	o := synth.DefaultFrameOptions()
+	o.Frames, o.Seed = 4, 21
+	imgs, gt := synthFrames(b, o)
+	var times []time.Duration
+	var tp, nt, nd int
+	i := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := detect.ProcessCPU()
+	for b.Loop() {
+		k := i % len(imgs)
+		t0 := time.Now()
+		got, err := detect.Detect(imgs[k], detect.DefaultOptions(gt.Frames[k].PixelsPerMM))
+		if err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+		if i < len(imgs) {
+			a, c, d := score(gt.Frames[k].Specimens, got)
+			tp, nt, nd = tp+a, nt+c, nd+d
+		}
+		i++
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((detect.ProcessCPU()-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms")
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	if nt > 0 {
+		b.ReportMetric(float64(tp)/float64(nt), "recall")
+		b.ReportMetric(float64(tp)/float64(max(nd, 1)), "precision")
+		b.ReportMetric(float64(nt)/float64(min(i, len(imgs))), "specimens/frame")
+	}
+}
