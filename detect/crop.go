@@ -40,8 +40,14 @@ func CropRect(box image.Rectangle, margin float64) image.Rectangle {
 // filled with the background colour: the mean of the brightest half of the
 // in-frame crop pixels outside box (white if there are none), the way
 // BIOSCAN-5M's crops show a plain bright background. A box that does not
-// intersect img gives an empty image (never a panic).
-func Crop(img image.Image, box image.Rectangle, margin float64) *image.RGBA {
+// intersect img, or an image.Image whose pixels cannot be read (one that
+// panics), gives an empty image: Crop never panics.
+func Crop(img image.Image, box image.Rectangle, margin float64) (crop *image.RGBA) {
+	defer func() {
+		if recover() != nil {
+			crop = image.NewRGBA(image.Rectangle{})
+		}
+	}()
 	r := CropRect(box, margin)
 	in := r.Intersect(img.Bounds())
 	if r.Empty() || in.Empty() {

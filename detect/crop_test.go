@@ -67,6 +67,10 @@ func TestCrop(t *testing.T) {
 			}
 		})
 	}
+	// An image whose At panics gives an empty crop, not a panic.
+	if c := Crop(image.NewPaletted(image.Rect(0, 0, 50, 50), nil), image.Rect(45, 45, 55, 55), 0.1); !c.Bounds().Empty() {
+		t.Errorf("crop of an unreadable image: %v", c.Bounds())
+	}
 	// Out-of-frame fill is the card colour, not black.
 	c := Crop(img, image.Rect(1, 2, 21, 12), 0.25)
 	if got := c.RGBAAt(0, 0); got != (color.RGBA{230, 210, 50, 255}) {

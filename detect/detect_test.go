@@ -75,6 +75,7 @@ func TestDetectBlankAndBadInput(t *testing.T) {
 		{"tiny image", image.NewRGBA(image.Rect(0, 0, 8, 8)), DefaultOptions(5), true},
 		{"black frame", image.NewGray(image.Rect(0, 0, 300, 200)), DefaultOptions(5), false},
 		{"paletted frame", image.NewPaletted(image.Rect(0, 0, 300, 200), color.Palette{color.White}), DefaultOptions(5), false},
+		{"paletted, empty palette", image.NewPaletted(image.Rect(0, 0, 300, 200), nil), DefaultOptions(5), true},
 		{"no scale", blank, Options{}, true},
 		{"bad thresholds", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.5, StrongThreshold: 0.2}, true},
 		{"min above max", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.1, StrongThreshold: 0.2, MinAreaMM2: 5, MaxAreaMM2: 1}, true},

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"image"
 	"runtime"
 	"sync"
@@ -81,18 +82,28 @@ func newPlane(w, h int) plane { return plane{w: w, h: h, v: make([]float32, w*h)
 // Cells at the right and bottom edges average the pixels they have. RGB
 // images are averaged in RGB and converted per cell (the conversion is
 // affine, so this equals averaging Y, Cb and Cr). Rows of cells are shared
-// among up to GOMAXPROCS goroutines.
-func downscaleYCC(img image.Image, f int) (py, pcb, pcr plane) {
+// among up to GOMAXPROCS goroutines. A panic while reading pixels (a
+// malformed image.Image, e.g. a Paletted image with a short palette) is
+// returned as an error.
+func downscaleYCC(img image.Image, f int) (py, pcb, pcr plane, err error) {
 	b := img.Bounds()
 	w := (b.Dx() + f - 1) / f
 	h := (b.Dy() + f - 1) / f
 	py, pcb, pcr = newPlane(w, h), newPlane(w, h), newPlane(w, h)
 	workers := max(1, min(runtime.GOMAXPROCS(0), h, 8))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	for k := range workers {
 		wg.Add(1)
 		go func(k int) {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					err = fmt.Errorf("reading pixels: %v", r)
+					mu.Unlock()
+				}
+			}()
 			a := newCellAccumulator(img, f, w)
 			for cy := k * h / workers; cy < (k+1)*h/workers; cy++ {
 				a.reset()
@@ -106,7 +117,7 @@ func downscaleYCC(img image.Image, f int) (py, pcb, pcr plane) {
 		}(k)
 	}
 	wg.Wait()
-	return py, pcb, pcr
+	return py, pcb, pcr, err
 }
 
 // cellAccumulator sums the pixels of one row of cells.

@@ -13,13 +13,22 @@ const (
 	// minThicknessPx is the least thickness, in frame pixels, of a
 	// specimen: 1-2 pixel lines are fibres or hairs.
 	minThicknessPx = 3
+	// maxReachMM caps how far legs and antennae are followed beyond the
+	// working-resolution component.
+	maxReachMM = 20
 )
 
 // Detect finds specimens on img (any image.Image; *image.RGBA, *image.NRGBA,
 // *image.YCbCr and *image.Gray are fast paths) and returns them sorted by
-// position (top to bottom, then left to right). An image smaller than 16x16
-// or bad options give an error, never a panic.
-func Detect(img image.Image, opts Options) ([]Specimen, error) {
+// position (top to bottom, then left to right). An image smaller than 16x16,
+// bad options or an image.Image whose pixels cannot be read (one that
+// panics) give an error, never a panic.
+func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			specimens, err = nil, fmt.Errorf("detect: reading frame pixels: %v", r)
+		}
+	}()
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -32,7 +41,10 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 		return nil, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
 	}
 	f := max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize)
-	py, pcb, pcr := downscaleYCC(img, f)
+	py, pcb, pcr, err := downscaleYCC(img, f)
+	if err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
+	}
 	bg := estimateBackground(py, o.BackgroundBlock)
 	kb, kr := chromaticity(py, pcb, pcr, bg)
 
@@ -53,7 +65,8 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
-	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.WeakThreshold), claimed: make([]bool, w*h)}
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.WeakThreshold), claimed: make([]bool, w*h),
+		maxGrow: int(math.Ceil(maxReachMM * o.PixelsPerMM / float64(f)))}
 	var pieces []*piece
 	for _, c := range comps {
 		if float64(c.maxDark) < o.StrongThreshold {
@@ -111,6 +124,7 @@ type refiner struct {
 	kb, kr  float32 // background chromaticity
 	weak    float32 // a frame pixel is foreground when its deviation exceeds weak
 	claimed []bool  // working cells covered by specimens already found
+	maxGrow int     // cap on the search margin around a component, in cells
 }
 
 // mostlyClaimed reports whether most of c's cells belong to a specimen
@@ -134,7 +148,7 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // exceeds the weak threshold. It returns false when no frame pixel of c is foreground.
 func (r *refiner) refine(c component) (*piece, bool) {
 	b, f := r.img.Bounds(), r.f
-	grow := max(3, max(c.x1-c.x0, c.y1-c.y0)*3/4)
+	grow := max(3, min(max(c.x1-c.x0, c.y1-c.y0)*3/4, r.maxGrow))
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
 	rw, rh := reg.Dx(), reg.Dy()
 	// state: 0 background, 1 foreground, 2 reached.
