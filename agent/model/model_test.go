@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/trapnet/trapnet/agent"
-	"github.com/trapnet/trapnet/agent/internal/testmodel"
+	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/metadata"
 )
 

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trapnet/trapnet/agent/internal/testmodel"
+	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/model"
 )
 

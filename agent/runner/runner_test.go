@@ -18,7 +18,7 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/internal/brokertest"
-	"github.com/trapnet/trapnet/agent/internal/testmodel"
+	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/modelupdate"
 	"github.com/trapnet/trapnet/camera"
 )
