@@ -13,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/agent/model/testmodel"
 )
 
 type rig struct {
