@@ -139,8 +139,8 @@ func (g *Geom) requant(oc int, dot int32, wsum []int32) int8 {
 	return int8(ClampI32(acc, g.LoQ, g.HiQ))
 }
 
-// DotI8x4 returns the dot products of x with four filters of len(x).
-func DotI8x4(x, a, b, c, d []int8) (s0, s1, s2, s3 int32) {
+// dotI8x4Go returns the dot products of x with four filters of len(x) in plain Go.
+func dotI8x4Go(x, a, b, c, d []int8) (s0, s1, s2, s3 int32) {
 	n := len(x)
 	a, b, c, d = a[:n], b[:n], c[:n], d[:n]
 	for i, v := range x {
