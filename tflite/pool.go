@@ -39,9 +39,13 @@ func (it *Interpreter) compilePool(op *Operator) (func(), error) {
 		return nil, err
 	}
 	isMax := op.Op == OpMaxPool2D
+	if err := it.reserve(int64(4 * g.Cin)); err != nil {
+		return nil, err
+	}
 	if typ == Float32 {
 		g.LoF, g.HiF = activationRangeFloat(o.Activation)
-		return func() { kernels.PoolFloat(g, isMax, in.f32, out.f32) }, nil
+		acc := make([]float32, g.Cin)
+		return func() { kernels.PoolFloat(g, isMax, in.f32, out.f32, acc) }, nil
 	}
 	if err := perTensor(in, out); err != nil {
 		return nil, err
@@ -50,5 +54,6 @@ func (it *Interpreter) compilePool(op *Operator) (func(), error) {
 		return nil, fmt.Errorf("int8 pooling needs equal input and output quantisation (%v,%d vs %v,%d)", in.scale, in.zp, out.scale, out.zp)
 	}
 	g.LoQ, g.HiQ = activationRangeInt8(o.Activation, out.scale, out.zp)
-	return func() { kernels.PoolInt8(g, isMax, in.i8, out.i8) }, nil
+	acc := make([]int32, g.Cin)
+	return func() { kernels.PoolInt8(g, isMax, in.i8, out.i8, acc) }, nil
 }

@@ -2,73 +2,90 @@ package kernels
 
 import "math"
 
-// PoolFloat computes float AVERAGE_POOL_2D or MAX_POOL_2D (padding ignored).
-func PoolFloat(g *Geom, isMax bool, in, out []float32) {
+// PoolFloat computes float AVERAGE_POOL_2D or MAX_POOL_2D (padding cells are
+// ignored; averages divide by the number of valid cells); acc is Cin scratch.
+func PoolFloat(g *Geom, isMax bool, in, out, acc []float32) {
+	acc = acc[:g.Cin]
 	for n := 0; n < g.N; n++ {
 		for oy := 0; oy < g.OH; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
 				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
-				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
-				count := float32((ky1 - ky0) * (kx1 - kx0))
-				for c := range o {
-					acc := float32(0)
-					if isMax {
-						acc = float32(math.Inf(-1))
-					}
-					for ky := ky0; ky < ky1; ky++ {
-						for kx := kx0; kx < kx1; kx++ {
-							v := in[((n*g.H+iy0+ky)*g.W+ix0+kx)*g.Cin+c]
-							if isMax {
-								acc = max(acc, v)
-							} else {
-								acc += v
+				init := float32(0)
+				if isMax {
+					init = float32(math.Inf(-1))
+				}
+				for c := range acc {
+					acc[c] = init
+				}
+				for ky := ky0; ky < ky1; ky++ {
+					for kx := kx0; kx < kx1; kx++ {
+						x := in[((n*g.H+iy0+ky)*g.W+ix0+kx)*g.Cin:][:len(acc)]
+						if isMax {
+							for c, v := range x {
+								acc[c] = max(acc[c], v)
+							}
+						} else {
+							for c, v := range x {
+								acc[c] += v
 							}
 						}
 					}
+				}
+				count := float32((ky1 - ky0) * (kx1 - kx0))
+				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:len(acc)]
+				for c, a := range acc {
 					if !isMax {
-						acc /= count
+						a /= count
 					}
-					o[c] = ClampF32(acc, g.LoF, g.HiF)
+					o[c] = ClampF32(a, g.LoF, g.HiF)
 				}
 			}
 		}
 	}
 }
 
-// PoolInt8 computes TFLite's int8 AVERAGE_POOL_2D (rounded) or MAX_POOL_2D.
-func PoolInt8(g *Geom, isMax bool, in, out []int8) {
+// PoolInt8 computes TFLite's int8 AVERAGE_POOL_2D (sum over valid cells,
+// divided with rounding half away from zero) or MAX_POOL_2D; acc is Cin scratch.
+func PoolInt8(g *Geom, isMax bool, in, out []int8, acc []int32) {
+	acc = acc[:g.Cin]
 	for n := 0; n < g.N; n++ {
 		for oy := 0; oy < g.OH; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
 				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
-				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
-				count := int32((ky1 - ky0) * (kx1 - kx0))
-				for c := range o {
-					acc := int32(0)
-					if isMax {
-						acc = -128
-					}
-					for ky := ky0; ky < ky1; ky++ {
-						for kx := kx0; kx < kx1; kx++ {
-							v := int32(in[((n*g.H+iy0+ky)*g.W+ix0+kx)*g.Cin+c])
-							if isMax {
-								acc = max(acc, v)
-							} else {
-								acc += v
+				init := int32(0)
+				if isMax {
+					init = -128
+				}
+				for c := range acc {
+					acc[c] = init
+				}
+				for ky := ky0; ky < ky1; ky++ {
+					for kx := kx0; kx < kx1; kx++ {
+						x := in[((n*g.H+iy0+ky)*g.W+ix0+kx)*g.Cin:][:len(acc)]
+						if isMax {
+							for c, v := range x {
+								acc[c] = max(acc[c], int32(v))
+							}
+						} else {
+							for c, v := range x {
+								acc[c] += int32(v)
 							}
 						}
 					}
+				}
+				count := int32((ky1 - ky0) * (kx1 - kx0))
+				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:len(acc)]
+				for c, a := range acc {
 					if !isMax {
-						// TFLite reference: round half away from zero.
-						if acc > 0 {
-							acc = (acc + count/2) / count
+						if a > 0 {
+							a = (a + count/2) / count
 						} else {
-							acc = (acc - count/2) / count
+							a = (a - count/2) / count
 						}
 					}
-					o[c] = int8(ClampI32(acc, g.LoQ, g.HiQ))
+					o[c] = int8(ClampI32(a, g.LoQ, g.HiQ))
 				}
 			}
 		}
