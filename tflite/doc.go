@@ -41,6 +41,17 @@
 // from the output's like TFLite's uint8 ConcatenationWithScaling (TFLite itself
 // requires equal parameters for int8).
 //
+// # Quantisation rules for int8 models
+//
+// These match TFLite's int8 kernels (and XNNPACK, which LiteRT uses):
+// activations are per-tensor int8 with zero points in [-128, 127]; weights are
+// int8 with zero point 0, per-channel or per-tensor; biases are int32 (scale
+// input_scale*weight_scale, zero point 0). AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE
+// and PAD need identical input and output quantisation; CONCATENATION should
+// give all inputs the output's quantisation (this interpreter and Arm NN
+// requantise otherwise, TFLite and XNNPACK refuse); LOGISTIC and SOFTMAX
+// outputs should use scale 1/256 and zero point -128.
+//
 // An Interpreter is not safe for concurrent use; create one per goroutine (they
 // may share the *Model, which they do not modify).
 package tflite

@@ -151,3 +151,12 @@ func FuzzRead(f *testing.F) {
 		_ = loadAndRun(data)
 	})
 }
+
+func TestWriteNilOptions(t *testing.T) {
+	m := tflite.NewModel()
+	x := m.AddTensor(tflite.Tensor{Shape: []int32{1, 2, 2, 1}, Type: tflite.Float32})
+	m.AddOperator(tflite.Operator{Op: tflite.OpConv2D, Inputs: []int32{x}, Outputs: []int32{x}, Options: (*tflite.Conv2DOptions)(nil)})
+	if _, err := tflite.Write(m); err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Fatalf("error %v, want nil options error", err)
+	}
+}

@@ -3,6 +3,7 @@ package tflite
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -99,6 +100,9 @@ func Write(m *Model) ([]byte, error) {
 		var optType uint8
 		var opt flatbuffers.UOffsetT
 		if op.Options != nil {
+			if reflect.ValueOf(op.Options).IsNil() {
+				return nil, fmt.Errorf("tflite: write: operator %d (%v): nil %T options", i, op.Op, op.Options)
+			}
 			optType = op.Options.unionType()
 			opt = writeOptions(b, op.Options)
 		}

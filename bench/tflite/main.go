@@ -61,8 +61,8 @@ func run(size, width int32, iters int, out, litert string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("model: DARTS-like %dx%d, stem %d channels, %d operators, int8 with float I/O, %d bytes (.tflite)\n",
-		size, size, width, len(q.Operators), len(data))
+	fmt.Printf("model: DARTS-like %dx%d, stem %d channels, %d operators, int8 with float I/O, %d bytes (.tflite), %.1f M multiply-adds\n",
+		size, size, width, len(q.Operators), len(data), float64(macs(q))/1e6)
 	fmt.Printf("machine: %s/%s, GOMAXPROCS=%d, %s\n", runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version())
 	m, err := tflite.Read(data)
 	if err != nil {
@@ -278,4 +278,28 @@ func litertMs(dir, model, inputs string, iters int) (ms, cpuMs float64, err erro
 		return 0, 0, fmt.Errorf("no timing in output: %s", outb)
 	}
 	return ms, cpuMs, nil
+}
+
+// macs counts the multiply-adds of the model's CONV_2D, DEPTHWISE_CONV_2D and
+// FULLY_CONNECTED operators.
+func macs(m *tflite.Model) int64 {
+	var n int64
+	for _, op := range m.Operators {
+		switch op.Op {
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
+			w := m.Tensors[op.Inputs[1]].Shape
+			out := m.Tensors[op.Outputs[0]].Shape
+			pixels := int64(1)
+			for _, d := range out[:len(out)-1] {
+				pixels *= int64(d)
+			}
+			k := int64(1)
+			for _, d := range w {
+				k *= int64(d)
+			}
+			n += pixels * k // conv: Cout*KH*KW*Cin, depthwise: KH*KW*C, FC: Out*In per pixel
+
+		}
+	}
+	return n
 }
