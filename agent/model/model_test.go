@@ -11,6 +11,7 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/metadata"
+	"github.com/trapnet/trapnet/tflite"
 )
 
 func solid(c color.RGBA, size int) image.Image {
@@ -24,9 +25,18 @@ func solid(c color.RGBA, size int) image.Image {
 }
 
 func TestClassifyColours(t *testing.T) {
-	m, err := Parse(testmodel.Build(testmodel.Options{}))
+	for _, int8io := range []bool{false, true} {
+		t.Run(map[bool]string{false: "float", true: "int8"}[int8io], func(t *testing.T) { testColours(t, int8io) })
+	}
+}
+
+func testColours(t *testing.T, int8io bool) {
+	m, err := Parse(testmodel.Build(testmodel.Options{Int8: int8io}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := map[bool]tflite.TensorType{false: tflite.Float32, true: tflite.Int8}[int8io]; m.in[0].Type != want || m.in[1].Type != want || m.out[0].Type != want {
+		t.Fatalf("io types %v %v %v, want %v", m.in[0].Type, m.in[1].Type, m.out[0].Type, want)
 	}
 	if err := m.SelfTest(); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/trapnet/trapnet/metadata"
 	"github.com/trapnet/trapnet/preprocess"
 	"github.com/trapnet/trapnet/tflite"
+	ttm "github.com/trapnet/trapnet/tflite/testmodel"
 )
 
 // Options shape the model.
@@ -21,6 +22,9 @@ type Options struct {
 	Version string   // default "test-1"
 	// Broken makes the weights NaN: the model loads but fails its self-test.
 	Broken bool
+	// Int8 quantises the model (tflite/testmodel.Quantize) with int8 graph
+	// inputs and outputs, like `trainer quantize --io int8`.
+	Int8 bool
 }
 
 // Schema returns the fitted metadata schema embedded in the model.
@@ -84,6 +88,25 @@ func Build(o Options) []byte {
 	m.AddOperator(tflite.Operator{Op: tflite.OpSoftmax, Inputs: []int32{sum}, Outputs: []int32{probs}, Options: &tflite.SoftmaxOptions{Beta: 1}})
 	m.Inputs = []int32{img, meta}
 	m.Outputs = []int32{probs}
+	if o.Int8 {
+		var samples [][][]float32
+		for i := 0; i < 8; i++ {
+			im := make([]float32, n)
+			for j := range im {
+				im[j] = float32((i+j)%9)/2 - 2 // about the normalised pixel range
+			}
+			me := make([]float32, d)
+			for j := range me {
+				me[j] = float32((i*j)%3) - 1
+			}
+			samples = append(samples, [][]float32{im, me})
+		}
+		q, err := ttm.Quantize(m, samples, ttm.QuantizeOptions{Int8IO: true})
+		if err != nil {
+			panic("testmodel: quantize: " + err.Error())
+		}
+		m = q
+	}
 	labels, _ := json.Marshal(o.Labels)
 	sc, _ := schema.Marshal()
 	pp, _ := json.Marshal(preprocess.Default(o.Size))
