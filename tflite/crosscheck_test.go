@@ -15,27 +15,19 @@ import (
 	"github.com/trapnet/trapnet/tflite/testmodel"
 )
 
-// armnnUnsupported lists (case/variant) combinations Arm NN 20.08 cannot run;
-// these are covered by the int8-vs-float and hand-computed tests instead.
-var armnnUnsupported = map[string]string{}
-
-type armnnJob struct {
+// crossJob is one model run by another runtime and by this interpreter.
+type crossJob struct {
 	name   string
 	m      *tflite.Model
 	inputs [][]float32 // float inputs (quantised for int8 I/O)
 	dir    string
 }
 
-// TestArmNNCrossCheck runs every test model (float, int8 with float I/O, int8
-// I/O) through Arm NN 20.08's TFLite parser (CpuRef backend, via Debian's
-// python3-pyarmnn) and through this interpreter, and requires the outputs to
-// agree within 1e-4 (float) or 1 quantisation step (int8).
-func TestArmNNCrossCheck(t *testing.T) {
-	if out, err := exec.Command("/usr/bin/python3", "-c", "import pyarmnn").CombinedOutput(); err != nil {
-		t.Skipf("Arm NN cross-check skipped: /usr/bin/python3 cannot import pyarmnn (apt-get install python3-pyarmnn): %v %s", err, out)
-	}
-	tmp := t.TempDir()
-	var jobs []armnnJob
+// crossJobs writes every test model (plus a DARTS-like net) as float, int8 with
+// float I/O and, if int8IO, int8 I/O, with their inputs, under tmp, and returns
+// the jobs and a manifest (model, output dir, input files; tab-separated).
+func crossJobs(t *testing.T, tmp string, int8IO bool) ([]crossJob, string) {
+	var jobs []crossJob
 	var manifest strings.Builder
 	cases := append(testmodel.Cases(), testmodel.Case{Name: "darts_like_32", Build: func(b *testmodel.Builder) {
 		testmodel.DARTSLike(b, 32, 8, 10, 12)
@@ -44,35 +36,32 @@ func TestArmNNCrossCheck(t *testing.T) {
 		b := testmodel.New(2)
 		c.Build(b)
 		samples := b.Samples(8, 1.5)
-		q, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{})
-		if err != nil {
-			t.Fatal(err)
+		variants := map[string]testmodel.QuantizeOptions{"int8": {}}
+		if int8IO {
+			variants["int8io"] = testmodel.QuantizeOptions{Int8IO: true}
 		}
-		q8, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{Int8IO: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		variants := []struct {
-			suffix string
-			m      *tflite.Model
-		}{{"float", b.M}, {"int8", q}, {"int8io", q8}}
-		if strings.Contains(c.Name, "concat") || c.Name == "two_inputs" {
+		if int8IO && (strings.Contains(c.Name, "concat") || c.Name == "two_inputs") {
 			// Concatenation inputs with their own scales: requantised.
-			sep, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{SeparateConcatScales: true})
+			variants["int8_concat_requant"] = testmodel.QuantizeOptions{SeparateConcatScales: true}
+		}
+		models := map[string]*tflite.Model{"float": b.M}
+		for v, opts := range variants {
+			q, err := testmodel.Quantize(b.M, samples, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			variants = append(variants, struct {
-				suffix string
-				m      *tflite.Model
-			}{"int8_concat_requant", sep})
+			models[v] = q
 		}
-		for _, v := range variants {
-			j := armnnJob{name: c.Name + "/" + v.suffix, m: v.m, inputs: samples[1], dir: filepath.Join(tmp, c.Name+"_"+v.suffix)}
+		for _, v := range []string{"float", "int8", "int8io", "int8_concat_requant"} {
+			m, ok := models[v]
+			if !ok {
+				continue
+			}
+			j := crossJob{name: c.Name + "/" + v, m: m, inputs: samples[1], dir: filepath.Join(tmp, c.Name+"_"+v)}
 			if err := os.MkdirAll(j.dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			data, err := tflite.Write(j.m)
+			data, err := tflite.Write(m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,9 +70,9 @@ func TestArmNNCrossCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			fmt.Fprintf(&manifest, "%s\t%s", model, j.dir)
-			for k, x := range j.m.Inputs {
+			for k, x := range m.Inputs {
 				path := filepath.Join(j.dir, fmt.Sprintf("in%d.bin", k))
-				if err := os.WriteFile(path, rawInput(j.m.Tensors[x], j.inputs[k]), 0o644); err != nil {
+				if err := os.WriteFile(path, rawInput(m.Tensors[x], j.inputs[k]), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				fmt.Fprintf(&manifest, "\t%s", path)
@@ -96,6 +85,18 @@ func TestArmNNCrossCheck(t *testing.T) {
 	if err := os.WriteFile(mf, []byte(manifest.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return jobs, mf
+}
+
+// TestArmNNCrossCheck runs every test model (float, int8 with float I/O, int8
+// I/O, requantising concatenation) through Arm NN 20.08's TFLite parser (CpuRef
+// backend, via Debian's python3-pyarmnn) and through this interpreter, and
+// requires the outputs to agree within 1e-4 (float) or 1 quantisation step (int8).
+func TestArmNNCrossCheck(t *testing.T) {
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import pyarmnn").CombinedOutput(); err != nil {
+		t.Skipf("Arm NN cross-check skipped: /usr/bin/python3 cannot import pyarmnn (apt-get install python3-pyarmnn): %v %s", err, out)
+	}
+	jobs, mf := crossJobs(t, t.TempDir(), true)
 	cmd := exec.Command("/usr/bin/python3", "testdata/armnn_run.py", mf)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		var ee *exec.ExitError
@@ -105,7 +106,34 @@ func TestArmNNCrossCheck(t *testing.T) {
 		t.Fatalf("armnn_run.py: %v\n%s", err, out)
 	}
 	for _, j := range jobs {
-		t.Run(j.name, func(t *testing.T) { checkArmNN(t, j) })
+		t.Run(j.name, func(t *testing.T) { checkJob(t, "Arm NN", j) })
+	}
+}
+
+// TestLiteRTCrossCheck does the same with LiteRT.js (TFLite compiled to wasm,
+// XNNPACK CPU kernels) in Node, for float and int8 models with float I/O
+// (LiteRT.js's JS API has no int8 tensors). It runs only when
+// TRAPNET_LITERT_DIR names a directory holding node_modules/@litertjs/core.
+func TestLiteRTCrossCheck(t *testing.T) {
+	dir := os.Getenv("TRAPNET_LITERT_DIR")
+	if dir == "" {
+		t.Skip("LiteRT.js cross-check skipped: set TRAPNET_LITERT_DIR to a directory where `npm install @litertjs/core` was run")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules/@litertjs/core")); err != nil {
+		t.Skipf("LiteRT.js cross-check skipped: %v", err)
+	}
+	script, err := filepath.Abs("testdata/litert_run.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, mf := crossJobs(t, t.TempDir(), false)
+	cmd := exec.Command("node", script, mf)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("litert_run.js: %v\n%s", err, out)
+	}
+	for _, j := range jobs {
+		t.Run(j.name, func(t *testing.T) { checkJob(t, "LiteRT.js", j) })
 	}
 }
 
@@ -125,12 +153,10 @@ func quantizeInput(t tflite.Tensor, x []float32) []byte {
 	return out
 }
 
-func checkArmNN(t *testing.T, j armnnJob) {
+// checkJob compares the other runtime's outputs (in j.dir) with ours.
+func checkJob(t *testing.T, runtime string, j crossJob) {
 	if e, err := os.ReadFile(filepath.Join(j.dir, "error.txt")); err == nil {
-		if why, ok := armnnUnsupported[j.name]; ok {
-			t.Skipf("Arm NN 20.08 cannot run this model (%s)", why)
-		}
-		t.Fatalf("Arm NN failed:\n%s", e)
+		t.Fatalf("%s failed:\n%s", runtime, e)
 	}
 	it, err := tflite.NewInterpreter(j.m, tflite.InterpreterOptions{})
 	if err != nil {
@@ -161,13 +187,12 @@ func checkArmNN(t *testing.T, j armnnJob) {
 			t.Fatal(err)
 		}
 		tt := j.m.Tensors[x]
-		var worst float64
-		var tol float64
+		var worst, tol float64
 		switch tt.Type {
 		case tflite.Float32:
 			got, _ := it.OutputFloat32(k)
 			if len(ref) != 4*len(got) {
-				t.Fatalf("output %d: Arm NN gave %d bytes, want %d", k, len(ref), 4*len(got))
+				t.Fatalf("output %d: %s gave %d bytes, want %d", k, runtime, len(ref), 4*len(got))
 			}
 			tol = 1e-4
 			if prod := producer(j.m, x); prod != nil && prod.Op == tflite.OpDequantize {
@@ -181,16 +206,16 @@ func checkArmNN(t *testing.T, j armnnJob) {
 		case tflite.Int8:
 			got, _ := it.OutputInt8(k)
 			if len(ref) != len(got) {
-				t.Fatalf("output %d: Arm NN gave %d bytes, want %d", k, len(ref), len(got))
+				t.Fatalf("output %d: %s gave %d bytes, want %d", k, runtime, len(ref), len(got))
 			}
 			tol = 1
 			for i, g := range got {
 				worst = max(worst, math.Abs(float64(g)-float64(int8(ref[i]))))
 			}
 		}
-		t.Logf("output %d (%v): max |ours - Arm NN| = %.3g (tolerance %.3g)", k, tt.Type, worst, tol)
+		t.Logf("output %d (%v): max |ours - %s| = %.3g (tolerance %.3g)", k, tt.Type, runtime, worst, tol)
 		if worst > tol {
-			t.Errorf("output %d differs from Arm NN by %.4g > %.4g", k, worst, tol)
+			t.Errorf("output %d differs from %s by %.4g > %.4g", k, runtime, worst, tol)
 		}
 	}
 }
