@@ -14,7 +14,7 @@
 // than WeakThreshold are labelled as 8-connected components (union-find);
 // components without a cell beyond StrongThreshold are dropped. Each
 // remaining component is then flood-filled at full resolution in its
-// neighbourhood, which brings back thin legs and antennae lost at the
+// neighbourhood, down to the lower GrowThreshold, which brings back thin legs and antennae lost at the
 // reduced size and gives an accurate box, pixel area, thickness and
 // second-moment axes; area (mm²), thickness, aspect and solidity filters
 // remove debris specks, fibres and hairs.
@@ -48,6 +48,10 @@ type Options struct {
 	// foreground, and a component is kept only if some working cell
 	// exceeds StrongThreshold.
 	WeakThreshold, StrongThreshold float64
+	// GrowThreshold is the (lower) deviation down to which the
+	// full-resolution fill follows pixels connected to a kept component:
+	// faint legs and antennae. 0 means WeakThreshold.
+	GrowThreshold float64
 	// MaxAspect rejects components whose major/minor axis ratio exceeds it
 	// (fibres, hairs, scratches). <= 0 disables the check.
 	MaxAspect float64
@@ -80,6 +84,7 @@ func DefaultOptions(pixelsPerMM float64) Options {
 		WorkSize:        1024,
 		WeakThreshold:   0.15,
 		StrongThreshold: 0.30,
+		GrowThreshold:   0.10,
 		MaxAspect:       12,
 		MinThicknessMM:  0.2,
 		MinSolidity:     0.1,
@@ -137,6 +142,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.StrongThreshold < o.WeakThreshold || o.StrongThreshold >= 1 {
 		return o, fmt.Errorf("%w: StrongThreshold must be in [WeakThreshold,1), got %v", ErrBadOptions, o.StrongThreshold)
+	}
+	if o.GrowThreshold == 0 {
+		o.GrowThreshold = o.WeakThreshold
+	}
+	if !(o.GrowThreshold > 0) || o.GrowThreshold > o.WeakThreshold {
+		return o, fmt.Errorf("%w: GrowThreshold must be in (0, WeakThreshold], got %v", ErrBadOptions, o.GrowThreshold)
 	}
 	if o.MinAreaMM2 < 0 {
 		return o, fmt.Errorf("%w: MinAreaMM2 must be >= 0, got %v", ErrBadOptions, o.MinAreaMM2)

@@ -78,6 +78,7 @@ func TestDetectBlankAndBadInput(t *testing.T) {
 		{"paletted, empty palette", image.NewPaletted(image.Rect(0, 0, 300, 200), nil), DefaultOptions(5), true},
 		{"no scale", blank, Options{}, true},
 		{"bad thresholds", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.5, StrongThreshold: 0.2}, true},
+		{"grow above weak", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.1, StrongThreshold: 0.2, GrowThreshold: 0.15}, true},
 		{"min above max", blank, Options{PixelsPerMM: 5, WeakThreshold: 0.1, StrongThreshold: 0.2, MinAreaMM2: 5, MaxAreaMM2: 1}, true},
 	}
 	for _, tc := range tests {

@@ -65,7 +65,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
-	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.WeakThreshold), claimed: make([]bool, w*h),
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
 		maxGrow: int(math.Ceil(maxReachMM * o.PixelsPerMM / float64(f)))}
 	var pieces []*piece
 	for _, c := range comps {
@@ -122,7 +122,7 @@ type refiner struct {
 	w, h    int
 	bg      plane
 	kb, kr  float32 // background chromaticity
-	weak    float32 // a frame pixel is foreground when its deviation exceeds weak
+	weak    float32 // a frame pixel is foreground when its deviation exceeds weak (GrowThreshold)
 	claimed []bool  // working cells covered by specimens already found
 	maxGrow int     // cap on the search margin around a component, in cells
 }
@@ -145,7 +145,7 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // reachable from the frame pixels of component c, within c's box grown by
 // 3/4 of its size (legs and antennae that the working image lost). A frame
 // pixel is foreground when its deviation from its cell's background
-// exceeds the weak threshold. It returns false when no frame pixel of c is foreground.
+// exceeds GrowThreshold. It returns false when no frame pixel of c is foreground.
 func (r *refiner) refine(c component) (*piece, bool) {
 	b, f := r.img.Bounds(), r.f
 	grow := max(3, min(max(c.x1-c.x0, c.y1-c.y0)*3/4, r.maxGrow))

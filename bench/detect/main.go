@@ -1,0 +1,208 @@
+// Command detect evaluates package detect on a folder of trap frames with a
+// synth-style ground_truth.json (as written by `trainer synth --frames N`):
+// per-frame and overall recall and precision at IoU >= 0.5, wall and CPU
+// time per frame, and optionally annotated copies of the frames (truth in
+// blue, detections in red, misses and false positives drawn thicker).
+//
+//	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5]
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect"
+	"github.com/trapnet/trapnet/synth"
+)
+
+func main() {
+	frames := flag.String("frames", "", "folder with the frames and "+synth.GroundTruthFile)
+	annotate := flag.String("annotate", "", "write annotated frames (JPEG) to this folder")
+	minIoU := flag.Float64("iou", 0.5, "IoU needed for a detection to match a true box")
+	flag.BoolVar(&verbose, "v", false, "list misses and false positives")
+	flag.Parse()
+	if *frames == "" {
+		log.Fatal("-frames is required")
+	}
+	if err := run(*frames, *annotate, *minIoU); err != nil {
+		log.Fatal(err)
+	}
+}
+
+var verbose bool
+
+func run(dir, annotate string, minIoU float64) error {
+	raw, err := os.ReadFile(filepath.Join(dir, synth.GroundTruthFile))
+	if err != nil {
+		return err
+	}
+	var gt synth.GroundTruth
+	if err := json.Unmarshal(raw, &gt); err != nil {
+		return fmt.Errorf("%s: %w", synth.GroundTruthFile, err)
+	}
+	if annotate != "" {
+		if err := os.MkdirAll(annotate, 0o755); err != nil {
+			return err
+		}
+	}
+	var tp, nt, nd int
+	var walls, cpus []time.Duration
+	fmt.Printf("%-18s %-7s %5s %5s %5s %7s %7s %8s %8s\n", "frame", "bg", "true", "det", "tp", "recall", "prec", "wall-ms", "cpu-ms")
+	for _, ft := range gt.Frames {
+		img, err := camera.DecodeFile(filepath.Join(dir, ft.File), 0)
+		if err != nil {
+			return err
+		}
+		c0, t0 := cpuTime(), time.Now()
+		got, err := detect.Detect(img, detect.DefaultOptions(ft.PixelsPerMM))
+		wall, cpu := time.Since(t0), cpuTime()-c0
+		if err != nil {
+			return fmt.Errorf("%s: %w", ft.File, err)
+		}
+		truth := make([]image.Rectangle, len(ft.Specimens))
+		for i, s := range ft.Specimens {
+			truth[i] = image.Rect(s.Box[0], s.Box[1], s.Box[2], s.Box[3])
+		}
+		boxes := make([]image.Rectangle, len(got))
+		for i, s := range got {
+			boxes[i] = s.Box
+		}
+		matchT, matchD := match(truth, boxes, minIoU)
+		n := 0
+		for _, m := range matchT {
+			if m >= 0 {
+				n++
+			}
+		}
+		fmt.Printf("%-18s %-7s %5d %5d %5d %7.3f %7.3f %8.1f %8.1f\n", ft.File, ft.Background, len(truth), len(boxes), n,
+			ratio(n, len(truth)), ratio(n, len(boxes)), ms(wall), ms(cpu))
+		if verbose {
+			for i, m := range matchT {
+				if m < 0 {
+					s := ft.Specimens[i]
+					fmt.Printf("  miss %v %s %.1f mm, best IoU %.2f\n", truth[i], s.Species, s.LengthMM, bestIoU(truth[i], boxes))
+				}
+			}
+			for i, m := range matchD {
+				if m < 0 {
+					fmt.Printf("  false positive %v %.2f mm², best IoU %.2f\n", boxes[i], got[i].AreaMM2, bestIoU(boxes[i], truth))
+				}
+			}
+		}
+		tp, nt, nd = tp+n, nt+len(truth), nd+len(boxes)
+		walls, cpus = append(walls, wall), append(cpus, cpu)
+		if annotate != "" {
+			if err := writeAnnotated(filepath.Join(annotate, ft.File), img, truth, boxes, matchT, matchD); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Printf("overall: %d frames, %d true, %d detected, recall %.3f, precision %.3f, p50 wall %.1f ms, p50 cpu %.1f ms\n",
+		len(gt.Frames), nt, nd, ratio(tp, nt), ratio(tp, nd), ms(p50(walls)), ms(p50(cpus)))
+	return nil
+}
+
+// match pairs truth and detections greedily by IoU; -1 marks no partner.
+func match(truth, det []image.Rectangle, minIoU float64) (mt, md []int) {
+	mt, md = make([]int, len(truth)), make([]int, len(det))
+	for i := range md {
+		md[i] = -1
+	}
+	for ti, t := range truth {
+		mt[ti] = -1
+		best := minIoU
+		for di, d := range det {
+			if v := detect.IoU(t, d); md[di] < 0 && v >= best {
+				best, mt[ti] = v, di
+			}
+		}
+		if mt[ti] >= 0 {
+			md[mt[ti]] = ti
+		}
+	}
+	return mt, md
+}
+
+func bestIoU(r image.Rectangle, others []image.Rectangle) float64 {
+	best := 0.0
+	for _, o := range others {
+		best = max(best, detect.IoU(r, o))
+	}
+	return best
+}
+
+func writeAnnotated(path string, img image.Image, truth, det []image.Rectangle, mt, md []int) error {
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	for i, r := range truth {
+		outline(out, r, color.RGBA{0, 60, 255, 255}, thick(mt[i] < 0))
+	}
+	for i, r := range det {
+		outline(out, r, color.RGBA{255, 0, 0, 255}, thick(md[i] < 0))
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := jpeg.Encode(fh, out, &jpeg.Options{Quality: 85}); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+func thick(unmatched bool) int {
+	if unmatched {
+		return 6
+	}
+	return 2
+}
+
+func outline(img *image.RGBA, r image.Rectangle, c color.RGBA, w int) {
+	u := image.NewUniform(c)
+	for _, e := range []image.Rectangle{
+		{r.Min, image.Pt(r.Max.X, r.Min.Y+w)}, {image.Pt(r.Min.X, r.Max.Y-w), r.Max},
+		{r.Min, image.Pt(r.Min.X+w, r.Max.Y)}, {image.Pt(r.Max.X-w, r.Min.Y), r.Max},
+	} {
+		draw.Draw(img, e.Inset(0), u, image.Point{}, draw.Src)
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func p50(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// cpuTime is this process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
