@@ -36,6 +36,7 @@ func (t TensorType) Size() int {
 	return 0
 }
 
+// String returns the TFLite name of the type, e.g. "INT8".
 func (t TensorType) String() string {
 	switch t {
 	case Float32:

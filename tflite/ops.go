@@ -35,6 +35,7 @@ var opNames = map[BuiltinOperator]string{
 	OpPad: "PAD", OpMean: "MEAN", OpQuantize: "QUANTIZE",
 }
 
+// String returns the TFLite name of the operator, e.g. "CONV_2D".
 func (o BuiltinOperator) String() string {
 	if s, ok := opNames[o]; ok {
 		return s

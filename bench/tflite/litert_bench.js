@@ -45,7 +45,8 @@ async function main() {
   const chunks = [];
   for (const o of outs) {
     const t = await o.moveTo('wasm');
-    chunks.push(Buffer.from(t.toTypedArray().buffer.slice(0)));
+    const a = t.toTypedArray();
+    chunks.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   }
   fs.writeFileSync(modelPath + '.litert.out.bin', Buffer.concat(chunks));
   console.log('ms/image ' + ms.toFixed(3));

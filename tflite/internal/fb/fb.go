@@ -12,6 +12,7 @@ import (
 // Error is raised (as a panic) by the accessors on corrupt data.
 type Error struct{ Msg string }
 
+// Error implements the error interface.
 func (e Error) Error() string { return e.Msg }
 
 func failf(format string, args ...any) {

@@ -73,6 +73,7 @@ func MultiplyByQuantizedMultiplierSmallerThanOneExp(x, q int32, shift int) int32
 	return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, q), -shift)
 }
 
+// ClampI32 clamps x to [lo, hi].
 func ClampI32(x, lo, hi int32) int32 {
 	if x < lo {
 		return lo
@@ -83,6 +84,7 @@ func ClampI32(x, lo, hi int32) int32 {
 	return x
 }
 
+// ClampF32 clamps x to [lo, hi].
 func ClampF32(x, lo, hi float32) float32 {
 	if x < lo {
 		return lo
