@@ -2,11 +2,16 @@ package detect
 
 import "math"
 
+// closedKeep: a background block darker than closedKeep times its grey
+// closing is taken to be covered by a specimen and replaced by the closing.
+const closedKeep = 0.9
+
 // estimateBackground returns a smooth estimate of the bright background
 // (sheet or card) under p: the 90th luma percentile of each block x block
-// cell, a grey closing over 5x5 cells (so dark objects up to about 4 cells
-// across do not darken it), a 3x3 mean, and bilinear interpolation back to
-// p's size between cell centres.
+// cell, with cells much darker than a grey closing over 5x5 cells replaced
+// by the closing (so dark objects up to about 4 cells across do not darken
+// it), a 3x3 mean, and bilinear interpolation back to p's size between
+// cell centres.
 func estimateBackground(p plane, block int) plane {
 	gw := (p.w + block - 1) / block
 	gh := (p.h + block - 1) / block
@@ -33,8 +38,15 @@ func estimateBackground(p plane, block int) plane {
 			}
 		}
 	}
-	grid = filterGrid(grid, gw, gh, 2, maxOf)
-	grid = filterGrid(grid, gw, gh, 2, minOf)
+	closed := filterGrid(filterGrid(grid, gw, gh, 2, maxOf), gw, gh, 2, minOf)
+	// The closing also brightens blocks at the frame's border where light
+	// falls off (vignetting), so it only replaces blocks clearly darker than
+	// their closing: blocks mostly covered by a specimen.
+	for i, v := range grid {
+		if v < closedKeep*closed[i] {
+			grid[i] = closed[i]
+		}
+	}
 	grid = filterGrid(grid, gw, gh, 1, meanOf)
 
 	out := newPlane(p.w, p.h)
