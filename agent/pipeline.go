@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/agent/uncertain"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/metadata"
 )
 
 // Pipeline turns frames into committed outbox messages: it finds specimens,
@@ -29,7 +31,10 @@ type Pipeline struct {
 	// Uncertain may be nil (uncertain crops are then not kept).
 	Uncertain *uncertain.Store
 	Alerts    *Alerts
-	Log       *slog.Logger
+	// Workers classifies up to this many crops of a frame in parallel (the
+	// Classifier must then be safe for concurrent use); <= 1: one by one.
+	Workers int
+	Log     *slog.Logger
 	// OnCommit, if set, is called with the outbox sequence numbers of a
 	// frame's messages and the frame's capture time (for latency tracking).
 	OnCommit func(seqs []uint64, capture time.Time)
@@ -79,14 +84,14 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	sum.Specimens = len(specs)
 	p.counters.Specimens.Add(uint64(len(specs)))
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
+	results := p.classifyAll(specs, capture)
 	var msgs []outbox.Message
 	for i, s := range specs {
 		if !s.New {
 			continue
 		}
-		t0 := time.Now()
-		row := MetaRow(p.Cfg, capture, s.Size)
-		preds, err := p.Classifier.Classify(s.Crop, row)
+		res := results[i]
+		row, preds, err := res.row, res.preds, res.err
 		if err != nil {
 			p.counters.ClassifyErrors.Add(1)
 			sum.Errors++
@@ -104,7 +109,7 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 			d.Label, d.Score = top[0].Label, top[0].Score
 		}
 		d.Uncertain = len(top) == 0 || d.Score < p.Cfg.Model.MinConfidence
-		d.LatencyMS = float64(time.Since(t0).Microseconds()) / 1000
+		d.LatencyMS = float64(res.took.Microseconds()) / 1000
 		sum.New++
 		if d.Uncertain {
 			sum.Uncertain++
@@ -139,6 +144,48 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		p.OnCommit(seqs, start)
 	}
 	return sum, nil
+}
+
+// classified is the classification of one specimen.
+type classified struct {
+	row   metadata.Row
+	preds []Prediction
+	err   error
+	took  time.Duration
+}
+
+// classifyAll classifies the new specimens, Workers at a time.
+func (p *Pipeline) classifyAll(specs []Specimen, capture time.Time) []classified {
+	out := make([]classified, len(specs))
+	one := func(i int) {
+		t0 := time.Now()
+		row := MetaRow(p.Cfg, capture, specs[i].Size)
+		preds, err := p.Classifier.Classify(specs[i].Crop, row)
+		out[i] = classified{row: row, preds: preds, err: err, took: time.Since(t0)}
+	}
+	if p.Workers <= 1 {
+		for i := range specs {
+			if specs[i].New {
+				one(i)
+			}
+		}
+		return out
+	}
+	sem := make(chan struct{}, p.Workers)
+	var wg sync.WaitGroup
+	for i := range specs {
+		if !specs[i].New {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			one(i)
+		}(i)
+	}
+	wg.Wait()
+	return out
 }
 
 func jsonMessage(topic string, v any) outbox.Message {

@@ -3,12 +3,14 @@ package agent
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,10 +23,15 @@ import (
 
 // fakeClassifier labels a crop by its red value: 200 -> "Drosophila
 // melanogaster" (0.9), 100 -> "Musca domestica" (0.4, uncertain), 0 fails.
-type fakeClassifier struct{ rows []metadata.Row }
+type fakeClassifier struct {
+	mu   sync.Mutex
+	rows []metadata.Row
+}
 
 func (f *fakeClassifier) Classify(crop image.Image, row metadata.Row) ([]Prediction, error) {
+	f.mu.Lock()
 	f.rows = append(f.rows, row)
+	f.mu.Unlock()
 	r, _, _, _ := crop.At(crop.Bounds().Min.X, crop.Bounds().Min.Y).RGBA()
 	switch r >> 8 {
 	case 200:
@@ -93,8 +100,15 @@ func frame(id string) camera.Frame {
 }
 
 func TestProcessFrame(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { testProcessFrame(t, workers) })
+	}
+}
+
+func testProcessFrame(t *testing.T, workers int) {
 	fc := &fakeClassifier{}
 	p, box, unc := newPipeline(t, fakeFinder{reds: []uint8{200, 100, 0, 200, 200}, old: map[int]bool{4: true}}, fc)
+	p.Workers = workers
 	sum, err := p.Process(frame("f1.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +140,7 @@ func TestProcessFrame(t *testing.T) {
 	if unc.Stats().Saved != 1 {
 		t.Fatalf("uncertain store %+v", unc.Stats())
 	}
-	row := fc.rows[0]
+	row := fc.rows[0] // every row of this frame is the same
 	for k, want := range map[string]string{"country": "Canada", "province_state": "Quebec", "coord-lat": "45.5", "date": "2026-05-31",
 		"hour": "23", "habitat": "orchard", "trap_id": "t1", "image_measurement_value": "5000", "scale_factor": "1.2"} {
 		if row[k] != want {

@@ -70,6 +70,9 @@ type Model struct {
 	PublicKey string `yaml:"public_key"`
 	// MaxUpdateBytes caps a downloaded model.
 	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
+	// Threads is how many crops are classified in parallel (one interpreter,
+	// with its own activation memory, per thread).
+	Threads int `yaml:"threads"`
 }
 
 // Uncertain is where low-confidence crops are kept for labelling.
@@ -144,7 +147,7 @@ type Alert struct {
 func Default() Config {
 	return Config{
 		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
-		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20},
+		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
@@ -221,6 +224,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Model.MinConfidence < 0 || c.Model.MinConfidence > 1 {
 		return bad("model.min_confidence", "%v is outside [0, 1]", c.Model.MinConfidence)
+	}
+	if c.Model.Threads < 1 || c.Model.Threads > 64 {
+		return bad("model.threads", "must be in [1, 64], got %d", c.Model.Threads)
 	}
 	if c.Model.MaxUpdateBytes <= 0 {
 		return bad("model.max_update_bytes", "must be > 0")

@@ -12,7 +12,6 @@ import (
 	"image"
 	"math"
 	"os"
-	"sync"
 	"sync/atomic"
 
 	"github.com/trapnet/trapnet/agent"
@@ -22,40 +21,51 @@ import (
 )
 
 // Model is a loaded classifier. It implements agent.Classifier and is safe
-// for concurrent use (calls are serialised).
+// for concurrent use: it holds a pool of interpreters (see ParseN), and
+// concurrent calls beyond the pool size wait for a free one.
 type Model struct {
 	labels  []string
 	schema  *metadata.Schema // nil for an image-only model
 	pp      preprocess.Params
 	version string
-
-	mu      sync.Mutex
-	it      *tflite.Interpreter
-	img     []float32
-	meta    []float32
-	q       []int8
 	in, out []tflite.Tensor
+	pool    chan *instance
 
 	// EncodeWarnings counts metadata values that were present but unusable
 	// (encoded as missing).
 	EncodeWarnings atomic.Uint64
 }
 
-// Load reads and prepares the .tflite file at path.
-func Load(path string) (*Model, error) {
+// instance is one interpreter with its input buffers.
+type instance struct {
+	it   *tflite.Interpreter
+	img  []float32
+	meta []float32
+	q    []int8
+}
+
+// Load reads and prepares the .tflite file at path with one interpreter.
+func Load(path string) (*Model, error) { return LoadN(path, 1) }
+
+// LoadN reads and prepares the .tflite file at path with n interpreters
+// (n crops classified in parallel; each holds its own activation memory).
+func LoadN(path string, n int) (*Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	m, err := Parse(data)
+	m, err := ParseN(data, n)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)
 	}
 	return m, nil
 }
 
-// Parse prepares a model from the bytes of a .tflite file.
-func Parse(data []byte) (*Model, error) {
+// Parse prepares a model from the bytes of a .tflite file (one interpreter).
+func Parse(data []byte) (*Model, error) { return ParseN(data, 1) }
+
+// ParseN prepares a model with n >= 1 interpreters.
+func ParseN(data []byte, n int) (*Model, error) {
 	tm, err := tflite.Read(data)
 	if err != nil {
 		return nil, err
@@ -85,25 +95,37 @@ func Parse(data []byte) (*Model, error) {
 	if m.version == "" {
 		m.version = "unknown"
 	}
-	if m.it, err = tflite.NewInterpreter(tm, tflite.InterpreterOptions{}); err != nil {
-		return nil, err
-	}
-	if err := m.checkIO(tm); err != nil {
-		return nil, err
+	n = max(1, n)
+	m.pool = make(chan *instance, n)
+	for i := 0; i < n; i++ {
+		it, err := tflite.NewInterpreter(tm, tflite.InterpreterOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			if err := m.checkIO(tm, it); err != nil {
+				return nil, err
+			}
+		}
+		inst := &instance{it: it, img: make([]float32, m.pp.Len())}
+		if m.schema != nil {
+			inst.meta = make([]float32, 0, m.schema.Dim())
+		}
+		m.pool <- inst
 	}
 	return m, nil
 }
 
-func (m *Model) checkIO(tm *tflite.Model) error {
-	n := m.it.NumInputs()
-	if n < 1 || n > 2 || m.it.NumOutputs() < 1 {
-		return fmt.Errorf("want 1 or 2 inputs (image, metadata) and 1 output, got %d and %d", n, m.it.NumOutputs())
+func (m *Model) checkIO(tm *tflite.Model, it *tflite.Interpreter) error {
+	n := it.NumInputs()
+	if n < 1 || n > 2 || it.NumOutputs() < 1 {
+		return fmt.Errorf("want 1 or 2 inputs (image, metadata) and 1 output, got %d and %d", n, it.NumOutputs())
 	}
 	for i := 0; i < n; i++ {
-		t, _ := m.it.InputTensor(i)
+		t, _ := it.InputTensor(i)
 		m.in = append(m.in, t)
 	}
-	out, _ := m.it.OutputTensor(0)
+	out, _ := it.OutputTensor(0)
 	m.out = []tflite.Tensor{out}
 	s := m.pp.Size
 	if got := m.in[0].Shape; len(got) != 4 || got[0] != 1 || int(got[1]) != s || int(got[2]) != s || got[3] != 3 {
@@ -112,7 +134,6 @@ func (m *Model) checkIO(tm *tflite.Model) error {
 	if out.NumElements() != len(m.labels) {
 		return fmt.Errorf("output 0 has %d values (shape %v) but trapnet.labels has %d labels", out.NumElements(), out.Shape, len(m.labels))
 	}
-	m.img = make([]float32, m.pp.Len())
 	if n == 2 {
 		b, ok := tm.Metadata[tflite.MetaMetadataSchema]
 		if !ok {
@@ -129,7 +150,6 @@ func (m *Model) checkIO(tm *tflite.Model) error {
 			return fmt.Errorf("input 1 has %d values (shape %v) but the metadata schema encodes %d", d, m.in[1].Shape, sc.Dim())
 		}
 		m.schema = sc
-		m.meta = make([]float32, 0, sc.Dim())
 	}
 	for i, t := range append(append([]tflite.Tensor(nil), m.in...), out) {
 		if t.Type != tflite.Float32 && t.Type != tflite.Int8 {
@@ -159,26 +179,26 @@ func (m *Model) Classify(crop image.Image, row metadata.Row) ([]agent.Prediction
 	if crop == nil || crop.Bounds().Empty() {
 		return nil, errors.New("model: empty crop")
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if err := preprocess.Into(m.img, crop, m.pp); err != nil {
+	inst := <-m.pool
+	defer func() { m.pool <- inst }()
+	if err := preprocess.Into(inst.img, crop, m.pp); err != nil {
 		return nil, err
 	}
-	if err := m.setInput(0, m.img); err != nil {
+	if err := m.setInput(inst, 0, inst.img); err != nil {
 		return nil, err
 	}
 	if m.schema != nil {
 		var errs []error
-		m.meta, errs = m.schema.Encode(m.meta[:0], row)
+		inst.meta, errs = m.schema.Encode(inst.meta[:0], row)
 		m.EncodeWarnings.Add(uint64(len(errs)))
-		if err := m.setInput(1, m.meta); err != nil {
+		if err := m.setInput(inst, 1, inst.meta); err != nil {
 			return nil, err
 		}
 	}
-	if err := m.it.Invoke(); err != nil {
+	if err := inst.it.Invoke(); err != nil {
 		return nil, err
 	}
-	probs, err := m.output()
+	probs, err := m.output(inst)
 	if err != nil {
 		return nil, err
 	}
@@ -189,26 +209,29 @@ func (m *Model) Classify(crop image.Image, row metadata.Row) ([]agent.Prediction
 	return out, nil
 }
 
-func (m *Model) setInput(i int, x []float32) error {
+func (m *Model) setInput(inst *instance, i int, x []float32) error {
 	t := m.in[i]
 	if t.Type == tflite.Float32 {
-		return m.it.SetInputFloat32(i, x)
+		return inst.it.SetInputFloat32(i, x)
 	}
 	scale, zp := t.Quant.Scale[0], float64(t.Quant.ZeroPoint[0])
-	m.q = m.q[:0]
+	inst.q = inst.q[:0]
 	for _, v := range x {
 		q := math.Round(float64(v/scale)) + zp
-		m.q = append(m.q, int8(max(-128, min(127, q))))
+		inst.q = append(inst.q, int8(max(-128, min(127, q))))
 	}
-	return m.it.SetInputInt8(i, m.q)
+	return inst.it.SetInputInt8(i, inst.q)
 }
 
-func (m *Model) output() ([]float32, error) {
+// output returns a copy of the probabilities (the interpreter's buffer is
+// reused by the next call).
+func (m *Model) output(inst *instance) ([]float32, error) {
 	t := m.out[0]
 	if t.Type == tflite.Float32 {
-		return m.it.OutputFloat32(0)
+		p, err := inst.it.OutputFloat32(0)
+		return append([]float32(nil), p...), err
 	}
-	q, err := m.it.OutputInt8(0)
+	q, err := inst.it.OutputInt8(0)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"os"
@@ -108,5 +109,45 @@ func unwrapAll(err error) error {
 			return err
 		}
 		err = u.Unwrap()
+	}
+}
+
+func TestConcurrentClassify(t *testing.T) {
+	data := testmodel.Build(testmodel.Options{Int8: true})
+	m, err := ParseN(data, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colours := []color.RGBA{{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}, {120, 80, 200, 255}}
+	want := make([][]agent.Prediction, len(colours))
+	for i, c := range colours {
+		if want[i], err = m.Classify(solid(c, 16), metadata.Row{"country": "Canada"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := 0; k < 20; k++ {
+				i := (g + k) % len(colours)
+				got, err := m.Classify(solid(colours[i], 16), metadata.Row{"country": "Canada"})
+				if err != nil {
+					errs <- err
+					return
+				}
+				for j := range got {
+					if got[j] != want[i][j] {
+						errs <- fmt.Errorf("goroutine %d colour %d: %v, want %v", g, i, got, want[i])
+						return
+					}
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -79,13 +79,14 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 			return nil, err
 		}
 	}
-	m, err := modelupdate.LoadActive(cfg.Model.Path, model.Load)
+	load := func(path string) (*model.Model, error) { return model.LoadN(path, cfg.Model.Threads) }
+	m, err := modelupdate.LoadActive(cfg.Model.Path, load)
 	if err != nil {
 		return nil, fmt.Errorf("model.path: %w", err)
 	}
 	r.cls = agent.NewSwapClassifier(m)
 	r.upd = &modelupdate.Manager[*model.Model]{
-		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Load: model.Load, Log: r.log,
+		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Load: load, Log: r.log,
 		Install: func(m *model.Model) {
 			r.cls.Swap(m)
 			r.log.Info("model updated", "version", m.Version())
@@ -102,7 +103,7 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 	}
 	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,
-		Alerts: agent.NewAlerts(cfg.Trap.ID, cfg.Alerts), Log: r.log, OnCommit: r.lat.Committed}
+		Alerts: agent.NewAlerts(cfg.Trap.ID, cfg.Alerts), Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
 	if r.pub, err = newPublisher(cfg, r); err != nil {
 		return nil, err
 	}

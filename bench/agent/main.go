@@ -52,10 +52,11 @@ func main() {
 	size := flag.Int("size", 64, "model input size (generated model)")
 	channels := flag.Int("c", 16, "stem channels (generated model)")
 	modelPath := flag.String("model", "", "a trapnet .tflite model (default: generated int8 DARTS-like)")
+	threads := flag.Int("threads", 2, "model.threads for the agent run (crops classified in parallel)")
 	binsize := flag.Bool("binsize", true, "build the linux/arm64 agent and report its size")
 	out := flag.String("out", "", "also write the results as JSON here")
 	flag.Parse()
-	res, err := run(*frames, *width, *height, *ppm, *size, *channels, *modelPath, *binsize)
+	res, err := run(*frames, *width, *height, *ppm, *size, *channels, *modelPath, *threads, *binsize)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func main() {
 
 type result struct{ Name, Value string }
 
-func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, binsize bool) ([]result, error) {
+func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, threads int, binsize bool) ([]result, error) {
 	dir, err := os.MkdirTemp("", "trapnet-bench-agent")
 	if err != nil {
 		return nil, err
@@ -138,11 +139,11 @@ func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, binsize
 	add("decode + detect + classify, ms/frame (median)", "%.1f", median(tot))
 
 	// The whole agent with an embedded broker.
-	fps, lat, err := runAgent(dir, modelPath, paths, ppm)
+	fps, lat, err := runAgent(dir, modelPath, paths, ppm, threads)
 	if err != nil {
 		return nil, err
 	}
-	add("agent run (embedded broker): frames/s", "%.2f", fps)
+	add(fmt.Sprintf("agent run (embedded broker, %d threads): frames/s", threads), "%.2f", fps)
 	add("capture-to-PUBACK ms, p50 / p95", "%.1f / %.1f", lat.P50, lat.P95)
 
 	// Outbox.
@@ -174,7 +175,7 @@ func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, binsize
 	return res, nil
 }
 
-func runAgent(dir, modelPath string, paths []string, ppm float64) (float64, agent.LatencySummary, error) {
+func runAgent(dir, modelPath string, paths []string, ppm float64, threads int) (float64, agent.LatencySummary, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, agent.LatencySummary{}, err
@@ -192,6 +193,7 @@ func runAgent(dir, modelPath string, paths []string, ppm float64) (float64, agen
 	cfg.Trap.ID = "bench"
 	cfg.Capture.PixelsPerMM = ppm
 	cfg.Model.Path = modelPath
+	cfg.Model.Threads = threads
 	cfg.Uncertain.Dir = filepath.Join(dir, "uncertain")
 	cfg.Outbox.Path = filepath.Join(dir, "state", "outbox.db")
 	cfg.MQTT.Broker = "tcp://" + addr
