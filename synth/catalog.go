@@ -61,6 +61,9 @@ type Species struct {
 	BIN string `json:"dna_bin"`
 	// Region indexes Catalog.Regions: where most of its specimens come from.
 	Region int `json:"region"`
+	// SizeClass indexes the size ladder (small, medium, large: mean
+	// silhouette areas 1, 3.1 and 9.4 mm², lengths about 1.5, 2.6, 4.6 mm).
+	SizeClass int `json:"size_class"`
 	// LengthMM is the mean body length in millimetres.
 	LengthMM float64 `json:"length_mm"`
 	// AreaMM2 is the mean silhouette area (body, wings, legs) in mm².
@@ -95,6 +98,10 @@ type Catalog struct {
 	Groups  []Group   `json:"groups"`
 	Regions []Region  `json:"regions"`
 }
+
+// areaLadder holds the mean silhouette areas (mm²) of the size classes:
+// each step is 1.75² = 3.0625 times the one below (1.75x the length).
+var areaLadder = []float64{1, 3.0625, 9.378906}
 
 // planWeights: how common each body plan (order) is, fly first.
 var planWeights = []float64{0.4, 0.25, 0.15, 0.1, 0.1}
@@ -156,32 +163,56 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 		if mode == ModeRegion && size > len(cat.Regions) {
 			mode = ModeSize
 		}
-		length := math.Exp(uni(r, math.Log(1.4), math.Log(3.2)))
-		home := r.IntN(len(cat.Regions))
-		regs := r.Perm(len(cat.Regions))
+		// Metadata signature: a home region and a base size class. Most
+		// groups anchor on a species of an earlier group (same region and
+		// size class), so that metadata alone confuse species of different
+		// groups while still separating the members of each group.
+		home, baseIdx := r.IntN(len(cat.Regions)), r.IntN(len(areaLadder))
+		if len(cat.Species) > 0 && r.Float64() < 0.8 {
+			anchor := &cat.Species[r.IntN(len(cat.Species))]
+			home, baseIdx = anchor.Region, anchor.SizeClass
+		}
+		switch mode {
+		case ModeSize:
+			baseIdx = min(baseIdx, len(areaLadder)-size)
+		case ModeRegionSize:
+			baseIdx = min(baseIdx, len(areaLadder)-2)
+		}
+		var others []int // the other regions, shuffled
+		for _, k := range r.Perm(len(cat.Regions)) {
+			if k != home {
+				others = append(others, k)
+			}
+		}
 		sizeSteps := r.Perm(size)
 		grp := Group{ID: len(cat.Groups), Mode: mode}
 		for k := 0; k < size; k++ {
 			sp := Species{ID: len(cat.Species), Order: g.order, Family: g.family, Subfamily: g.subfamily, Genus: g.name, Seen: seen, Group: grp.ID}
 			sp.Name = nm.species(g.name)
 			sp.Appearance = base.lookalike(r)
-			sp.Region, sp.LengthMM = home, length*uni(r, 0.97, 1.03)
+			sp.Region, sp.SizeClass = home, baseIdx
 			switch mode {
 			case ModeRegion:
-				sp.Region = regs[k]
+				if k > 0 {
+					sp.Region = others[k-1]
+				}
 			case ModeSize:
-				sp.LengthMM = length * math.Pow(1.75, float64(sizeSteps[k]))
+				sp.SizeClass = baseIdx + sizeSteps[k]
 			case ModeRegionSize:
 				if k == 1 {
-					sp.LengthMM = length * 1.75
+					sp.SizeClass = baseIdx + 1
 				}
 				if k == 2 {
-					sp.Region = regs[0]
-					if sp.Region == home {
-						sp.Region = regs[1]
-					}
+					sp.Region = others[0]
 				}
 			}
+			// The size class fixes the silhouette area (what
+			// image_measurement_value measures), not the length, so that
+			// species of one class have the same measured size whatever
+			// their shape.
+			sp.areaUnit = silhouetteArea(&sp.Appearance)
+			sp.AreaMM2 = areaLadder[sp.SizeClass] * uni(r, 0.94, 1.06)
+			sp.LengthMM = math.Sqrt(sp.AreaMM2 / sp.areaUnit)
 			sp.BIN = nm.unique(func() string {
 				return fmt.Sprintf("BOLD:A%c%c%04d", 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)), r.IntN(10000))
 			})
@@ -203,13 +234,11 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 	return cat, nil
 }
 
-// finish computes silhouette areas and DNA barcodes.
+// finish draws the DNA barcodes.
 func (cat *Catalog) finish(r *rand.Rand) {
 	genusCode := map[string][]byte{}
 	for i := range cat.Species {
 		sp := &cat.Species[i]
-		sp.areaUnit = silhouetteArea(&sp.Appearance)
-		sp.AreaMM2 = sp.areaUnit * sp.LengthMM * sp.LengthMM
 		base, ok := genusCode[sp.Genus]
 		if !ok {
 			base = randomBarcode(r, 658)

@@ -54,11 +54,16 @@
 //   - ModeRegionSize (triples): two members differ in size, the third in
 //     region.
 //
-// Regions are shared by many species and 15 % of rows are strays from a
-// random region, so metadata alone are far from sufficient; images separate
-// groups, metadata separate the members of a group: only fusion solves the
-// task. Species of one genus share proportions and differ in colours and
-// patterns; orders differ in body plan.
+// Sizes come in three classes of silhouette area (mean 1, 3.1 and 9.4 mm²,
+// so lengths of about 1.5, 2.6 and 4.6 mm; 6 % species and 20 % specimen
+// variation in area); the class fixes the area, not the length, so shape
+// differences between groups do not leak into image_measurement_value. Most groups anchor on the region and size class of a species
+// of an earlier group, regions are shared by many species and 15 % of rows
+// are strays from a random region, so metadata alone confuse species of
+// different groups; images separate groups, metadata separate the members
+// of a group: only fusion solves the task. Species of one genus share
+// proportions and often colours and differ in patterns and texture;
+// orders differ in body plan.
 //
 // Labelled species frequencies decay geometrically from the most to the
 // least frequent with ratio Options.Imbalance. Each labelled species has

@@ -11,7 +11,7 @@ const InfoFile = "synth_info.json"
 
 // Version identifies the generator; it changes whenever output bytes for
 // the same options change.
-const Version = "synth/5"
+const Version = "synth/6"
 
 // Info is the content of synth_info.json: how the set was made and the
 // ground truth behind it (taxonomy, look-alike groups, regions, sizes).
