@@ -3,6 +3,7 @@ package tflite_test
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/trapnet/trapnet/tflite"
@@ -79,5 +80,44 @@ func TestCasesRoundTripAndQuantize(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestThreadsAgree checks that splitting convolutions over goroutines gives
+// bit-identical outputs.
+func TestThreadsAgree(t *testing.T) {
+	for _, c := range testmodel.Cases() {
+		b := testmodel.New(8)
+		c.Build(b)
+		samples := b.Samples(2, 1.5)
+		q, err := testmodel.Quantize(b.M, samples, testmodel.QuantizeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*tflite.Model{b.M, q} {
+			var outs [2][]float32
+			for k, threads := range []int{1, 3} {
+				it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{Threads: threads})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, x := range samples[1] {
+					if err := it.SetInputFloat32(i, x); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := it.Invoke(); err != nil {
+					t.Fatal(err)
+				}
+				o, err := it.OutputFloat32(0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				outs[k] = o
+			}
+			if !slices.Equal(outs[0], outs[1]) {
+				t.Errorf("%s: Threads 3 gives %v, Threads 1 %v", c.Name, outs[1], outs[0])
+			}
+		}
 	}
 }

@@ -101,12 +101,17 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 	}
 	in, f := ins[0], ins[1]
 	k := g.KH * g.KW * g.Cin
-	if err := it.reserve(int64(4 * k)); err != nil {
+	if err := it.reserve(int64(4 * k * it.threads)); err != nil {
 		return nil, err
 	}
 	if out.typ == Float32 {
-		patch := make([]float32, k)
-		return func() { kernels.ConvFloat(g, in.f32, f.f32, out.f32, patch) }, nil
+		patch := make([][]float32, it.threads)
+		for t := range patch {
+			patch[t] = make([]float32, k)
+		}
+		return it.parallel(g.OH, func(t, oy0, oy1 int) {
+			kernels.ConvFloat(g, in.f32, f.f32, out.f32, patch[t], oy0, oy1)
+		}), nil
 	}
 	// Σw per output channel folds the input offset out of the inner loop.
 	wsum := make([]int32, g.Cout)
@@ -115,6 +120,11 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 			wsum[oc] += int32(v)
 		}
 	}
-	patch := make([]int8, k)
-	return func() { kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch) }, nil
+	patch := make([][]int8, it.threads)
+	for t := range patch {
+		patch[t] = make([]int8, k)
+	}
+	return it.parallel(g.OH, func(t, oy0, oy1 int) {
+		kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch[t], oy0, oy1)
+	}), nil
 }

@@ -19,13 +19,23 @@ func (it *Interpreter) compileDepthwise(op *Operator) (func(), error) {
 		return nil, errors.New("depth_multiplier does not match the filter and input channels")
 	}
 	in, f := ins[0], ins[1]
-	if err := it.reserve(int64(4 * g.Cout)); err != nil {
+	if err := it.reserve(int64(4 * g.Cout * it.threads)); err != nil {
 		return nil, err
 	}
 	if out.typ == Float32 {
-		acc := make([]float32, g.Cout)
-		return func() { kernels.DepthwiseFloat(g, in.f32, f.f32, out.f32, acc) }, nil
+		acc := make([][]float32, it.threads)
+		for t := range acc {
+			acc[t] = make([]float32, g.Cout)
+		}
+		return it.parallel(g.OH, func(t, oy0, oy1 int) {
+			kernels.DepthwiseFloat(g, in.f32, f.f32, out.f32, acc[t], oy0, oy1)
+		}), nil
 	}
-	acc := make([]int32, g.Cout)
-	return func() { kernels.DepthwiseInt8(g, in.i8, f.i8, out.i8, acc) }, nil
+	acc := make([][]int32, it.threads)
+	for t := range acc {
+		acc[t] = make([]int32, g.Cout)
+	}
+	return it.parallel(g.OH, func(t, oy0, oy1 int) {
+		kernels.DepthwiseInt8(g, in.i8, f.i8, out.i8, acc[t], oy0, oy1)
+	}), nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // DefaultMaxArenaBytes is the default bound on an interpreter's activation memory.
@@ -15,7 +16,14 @@ type InterpreterOptions struct {
 	// MaxArenaBytes bounds the memory preallocated for activations and kernel
 	// scratch space; 0 means DefaultMaxArenaBytes.
 	MaxArenaBytes int64
+	// Threads is the number of goroutines one Invoke may use for CONV_2D and
+	// DEPTHWISE_CONV_2D (split over output rows); 0 or 1 runs everything on the
+	// calling goroutine. Results do not depend on it.
+	Threads int
 }
+
+// maxThreads bounds InterpreterOptions.Threads.
+const maxThreads = 64
 
 // tensorBuf is the interpreter's view of one tensor: decoded constants or a
 // preallocated activation buffer, plus per-tensor quantisation parameters.
@@ -53,6 +61,7 @@ type Interpreter struct {
 	outputs []int
 	arena   int64
 	limit   int64
+	threads int
 }
 
 // NewInterpreter validates m (shapes, types, quantisation parameters, buffer
@@ -62,7 +71,7 @@ func NewInterpreter(m *Model, opts InterpreterOptions) (*Interpreter, error) {
 	if m == nil {
 		return nil, errors.New("tflite: nil model")
 	}
-	it := &Interpreter{m: m, limit: opts.MaxArenaBytes}
+	it := &Interpreter{m: m, limit: opts.MaxArenaBytes, threads: max(1, min(opts.Threads, maxThreads))}
 	if it.limit <= 0 {
 		it.limit = DefaultMaxArenaBytes
 	}
@@ -235,6 +244,32 @@ func (it *Interpreter) loadTensor(i int) error {
 		}
 	}
 	return nil
+}
+
+// parallel returns a step running part(t, oy0, oy1) over rows [0, rows) split
+// into up to it.threads ranges, range t on goroutine t (t = 0: the caller).
+func (it *Interpreter) parallel(rows int, part func(t, oy0, oy1 int)) func() {
+	n := min(it.threads, rows)
+	if n <= 1 {
+		return func() { part(0, 0, rows) }
+	}
+	wg := new(sync.WaitGroup)
+	chunks := make([]func(), n)
+	for t := range chunks {
+		oy0, oy1 := t*rows/n, (t+1)*rows/n
+		chunks[t] = func() {
+			part(t, oy0, oy1)
+			wg.Done()
+		}
+	}
+	return func() {
+		wg.Add(n)
+		for _, c := range chunks[1:] {
+			go c()
+		}
+		chunks[0]()
+		wg.Wait()
+	}
 }
 
 // Invoke runs the graph on the current inputs. It allocates nothing.

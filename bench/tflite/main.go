@@ -81,6 +81,11 @@ func run(size, width int32, iters int, out, litert string) error {
 		fmt.Printf("go interpreter, %d goroutine(s): %.2f ms/image latency, %.2f ms wall per image overall, %.2f ms CPU per image, arena %d KiB each\n",
 			workers, ms, ms/float64(workers), cpuMs, arena>>10)
 	}
+	ms, cpuMs, err := timeThreads(m, samples, 2, iters)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("go interpreter, 1 interpreter with Threads=2 (convolutions split over 2 goroutines): %.2f ms/image latency, %.2f ms CPU per image\n", ms, cpuMs)
 	fmt.Printf("peak RSS (VmHWM): %s\n", peakRSS())
 	for _, typ := range []tflite.TensorType{tflite.Float32, tflite.Int8} {
 		wall, cpu, err := convGOPS(typ)
@@ -208,6 +213,27 @@ func timeInterpreters(m *tflite.Model, inputs [][]float32, workers, iters int) (
 	cpu := cpuSeconds() - cpu0
 	n := float64(iters * workers)
 	return float64(el.Microseconds()) / 1000 / float64(iters), cpu * 1000 / n, its[0].ArenaBytes(), nil
+}
+
+// timeThreads times one interpreter using threads goroutines per Invoke.
+func timeThreads(m *tflite.Model, inputs [][]float32, threads, iters int) (ms, cpuMs float64, err error) {
+	it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{Threads: threads})
+	if err != nil {
+		return 0, 0, err
+	}
+	for i, x := range inputs {
+		if err := it.SetInputFloat32(i, x); err != nil {
+			return 0, 0, err
+		}
+	}
+	_ = it.Invoke()
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	for i := 0; i < iters; i++ {
+		_ = it.Invoke()
+	}
+	ms = float64(time.Since(start).Microseconds()) / 1000 / float64(iters)
+	return ms, (cpuSeconds() - cpu0) * 1000 / float64(iters), nil
 }
 
 // convGOPS times one 3x3 SAME conv 64x64x16 -> 16 (2 ops per multiply-add).

@@ -89,12 +89,12 @@ func patchI8(g *Geom, in []int8, n, oy, ox int, pad int8, buf []int8) []int8 {
 	return buf[:p]
 }
 
-// ConvFloat computes a float32 CONV_2D (filter [Cout,KH,KW,Cin]); patch is
-// KH*KW*Cin scratch.
-func ConvFloat(g *Geom, in, f, out, patch []float32) {
+// ConvFloat computes output rows [oy0, oy1) of a float32 CONV_2D (filter
+// [Cout,KH,KW,Cin]); patch is KH*KW*Cin scratch.
+func ConvFloat(g *Geom, in, f, out, patch []float32, oy0, oy1 int) {
 	k := g.KH * g.KW * g.Cin
 	for n := 0; n < g.N; n++ {
-		for oy := 0; oy < g.OH; oy++ {
+		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				x := patchF32(g, in, n, oy, ox, 0, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
@@ -106,14 +106,14 @@ func ConvFloat(g *Geom, in, f, out, patch []float32) {
 	}
 }
 
-// ConvInt8 computes TFLite's per-channel int8 CONV_2D. Padding cells hold the
+// ConvInt8 computes output rows [oy0, oy1) of TFLite's per-channel int8 CONV_2D. Padding cells hold the
 // input zero point, so Σ w*(x-zp) = Σ w*x - zp*Σw with wsum[oc] = Σw over the
 // whole filter; patch is KH*KW*Cin scratch.
-func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8) {
+func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8, oy0, oy1 int) {
 	k := g.KH * g.KW * g.Cin
 	pad := int8(-g.InOff)
 	for n := 0; n < g.N; n++ {
-		for oy := 0; oy < g.OH; oy++ {
+		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				x := patchI8(g, in, n, oy, ox, pad, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
@@ -187,10 +187,10 @@ func DotI8(a, b []int8) int32 {
 	return s0 + s1 + s2 + s3
 }
 
-// DepthwiseFloat computes a float32 DEPTHWISE_CONV_2D; acc is Cout scratch.
-func DepthwiseFloat(g *Geom, in, f, out, acc []float32) {
+// DepthwiseFloat computes output rows [oy0, oy1) of a float32 DEPTHWISE_CONV_2D; acc is Cout scratch.
+func DepthwiseFloat(g *Geom, in, f, out, acc []float32, oy0, oy1 int) {
 	for n := 0; n < g.N; n++ {
-		for oy := 0; oy < g.OH; oy++ {
+		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
 				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
@@ -221,10 +221,11 @@ func DepthwiseFloat(g *Geom, in, f, out, acc []float32) {
 	}
 }
 
-// DepthwiseInt8 computes TFLite's per-channel int8 DEPTHWISE_CONV_2D; acc is Cout scratch.
-func DepthwiseInt8(g *Geom, in, f, out []int8, acc []int32) {
+// DepthwiseInt8 computes output rows [oy0, oy1) of TFLite's per-channel int8
+// DEPTHWISE_CONV_2D; acc is Cout scratch.
+func DepthwiseInt8(g *Geom, in, f, out []int8, acc []int32, oy0, oy1 int) {
 	for n := 0; n < g.N; n++ {
-		for oy := 0; oy < g.OH; oy++ {
+		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
 				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
