@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/trapnet/trapnet/agent/config"
@@ -56,7 +57,30 @@ func NewSource(cfg *config.Config, onReject func(camera.Rejection)) (camera.Sour
 		}
 		return src, nil, func() {}, nil
 	default:
-		t := time.NewTicker(cfg.Capture.Interval)
-		return &Snapshot{Path: cfg.Capture.Snapshot}, t.C, t.Stop, nil
+		tick, stop := immediateTicker(cfg.Capture.Interval)
+		return &Snapshot{Path: cfg.Capture.Snapshot}, tick, stop, nil
 	}
+}
+
+// immediateTicker ticks at once and then every d until stop is called.
+func immediateTicker(d time.Duration) (<-chan time.Time, func()) {
+	ch := make(chan time.Time, 1)
+	ch <- time.Now()
+	t := time.NewTicker(d)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				select {
+				case ch <- now:
+				default: // a frame is still processing: skip this tick
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() { once.Do(func() { t.Stop(); close(done) }) }
 }
