@@ -10,12 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -173,134 +169,6 @@ func (m *Manager[M]) apply(ctx context.Context, payload []byte) error {
 		return refuse("%v", err)
 	}
 	return m.install(data)
-}
-
-func (m *Manager[M]) fetch(ctx context.Context, raw string) ([]byte, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, refuse("bad url %q: %v", raw, err)
-	}
-	var r io.ReadCloser
-	switch {
-	case u.Scheme == "http" || u.Scheme == "https":
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
-		if err != nil {
-			return nil, refuse("bad url %q: %v", raw, err)
-		}
-		c := m.Client
-		if c == nil {
-			c = &http.Client{Timeout: 5 * time.Minute}
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("download %s: %w", u.Redacted(), err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			return nil, fmt.Errorf("download %s: HTTP %s", u.Redacted(), resp.Status)
-		}
-		r = resp.Body
-	case u.Scheme == "file" || u.Scheme == "" && filepath.IsAbs(raw):
-		path := raw
-		if u.Scheme == "file" {
-			path = u.Path
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("model file: %w", err)
-		}
-		r = f
-	default:
-		return nil, refuse("url %q: want http(s)://, file:// or an absolute path", raw)
-	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, m.MaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read model: %w", err)
-	}
-	return data, nil
-}
-
-// install writes, loads and self-tests the candidate, then swaps files and
-// the active model. On any failure the active model and file stay.
-func (m *Manager[M]) install(data []byte) error {
-	cand := m.Path + ".new"
-	if err := writeSync(cand, data); err != nil {
-		return err
-	}
-	mod, err := m.Load(cand)
-	if err == nil {
-		err = mod.SelfTest()
-	}
-	if err != nil {
-		os.Remove(cand)
-		return fmt.Errorf("new model rejected, previous kept: %w", err)
-	}
-	if _, err := os.Stat(m.Path); err == nil {
-		if err := os.Rename(m.Path, m.Path+".prev"); err != nil {
-			os.Remove(cand)
-			return err
-		}
-	}
-	if err := os.Rename(cand, m.Path); err != nil {
-		os.Rename(m.Path+".prev", m.Path)
-		return err
-	}
-	syncDir(filepath.Dir(m.Path))
-	m.Install(mod)
-	return nil
-}
-
-// LoadActive loads the model at path; if it fails to load or self-test and
-// path+".prev" exists, it rolls back to the previous model (the broken file
-// is kept as path+".bad") and loads that.
-func LoadActive[M Model](path string, load func(string) (M, error)) (M, error) {
-	mod, err := load(path)
-	if err == nil {
-		if err = mod.SelfTest(); err == nil {
-			return mod, nil
-		}
-	}
-	prev := path + ".prev"
-	if _, serr := os.Stat(prev); serr != nil {
-		return mod, err
-	}
-	pm, perr := load(prev)
-	if perr == nil {
-		perr = pm.SelfTest()
-	}
-	if perr != nil {
-		return pm, fmt.Errorf("%v; previous model %s: %w", err, prev, perr)
-	}
-	os.Rename(path, path+".bad")
-	if rerr := os.Rename(prev, path); rerr != nil {
-		return pm, rerr
-	}
-	syncDir(filepath.Dir(path))
-	return pm, nil
-}
-
-func writeSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // NewPayload builds the model/set JSON for a model file's bytes, inline
