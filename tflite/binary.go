@@ -1,7 +1,6 @@
 package tflite
 
 import (
-	"errors"
 
 	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
@@ -10,16 +9,13 @@ func (it *Interpreter) compileBinary(op *Operator) (func(), error) {
 	var act Activation
 	switch o := op.Options.(type) {
 	case *AddOptions:
-		if o != nil && op.Op == OpAdd {
+		if o != nil {
 			act = o.Activation
 		}
 	case *MulOptions:
-		if o != nil && op.Op == OpMul {
+		if o != nil {
 			act = o.Activation
 		}
-	case nil:
-	default:
-		return nil, errors.New("options do not match the operator")
 	}
 	if err := checkActivation(act); err != nil {
 		return nil, err

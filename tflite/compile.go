@@ -9,6 +9,9 @@ import (
 
 // compile validates op and returns the closure that executes it.
 func (it *Interpreter) compile(op *Operator) (func(), error) {
+	if op.Options != nil && op.Options.unionType() != expectedUnion(op.Op) {
+		return nil, fmt.Errorf("options %T do not belong to %v", op.Options, op.Op)
+	}
 	switch op.Op {
 	case OpConv2D:
 		return it.compileConv(op)

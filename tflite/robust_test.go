@@ -160,3 +160,13 @@ func TestWriteNilOptions(t *testing.T) {
 		t.Fatalf("error %v, want nil options error", err)
 	}
 }
+
+func TestMismatchedOptions(t *testing.T) {
+	b := testmodel.New(9)
+	x := b.Input(1, 4)
+	b.Output(b.Add(x, x, tflite.ActNone))
+	b.M.Operators[0].Options = &tflite.MulOptions{Activation: tflite.ActRelu}
+	if _, err := tflite.NewInterpreter(b.M, tflite.InterpreterOptions{}); err == nil || !strings.Contains(err.Error(), "do not belong") {
+		t.Fatalf("error %v, want options mismatch", err)
+	}
+}
