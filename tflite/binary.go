@@ -1,7 +1,6 @@
 package tflite
 
 import (
-
 	"github.com/trapnet/trapnet/tflite/internal/kernels"
 )
 
