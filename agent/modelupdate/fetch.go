@@ -58,4 +58,3 @@ func (m *Manager[M]) fetch(ctx context.Context, raw string) ([]byte, error) {
 	}
 	return data, nil
 }
-

@@ -87,4 +87,3 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
-
