@@ -1,13 +1,16 @@
 // Command detect evaluates package detect on a folder of trap frames with a
-// synth-style ground_truth.json (as written by `trainer synth --frames N`):
+// synth-style ground_truth.json (as written by `trainer synth --frames N`,
+// or generated here with -synth N):
 // per-frame and overall recall and precision at IoU >= 0.5, wall and CPU
 // time per frame, and optionally annotated copies of the frames (truth in
 // blue, detections in red, misses and false positives drawn thicker).
 //
-//	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5]
+//	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5] [-v]
+//	go run ./bench/detect -synth 12 [-ppm 20] [-bg mixed] [-seed 1] [-v]
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -28,17 +31,40 @@ import (
 )
 
 func main() {
+	if err := mainErr(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func mainErr() error {
 	frames := flag.String("frames", "", "folder with the frames and "+synth.GroundTruthFile)
 	annotate := flag.String("annotate", "", "write annotated frames (JPEG) to this folder")
 	minIoU := flag.Float64("iou", 0.5, "IoU needed for a detection to match a true box")
 	flag.BoolVar(&verbose, "v", false, "list misses and false positives")
+	nSynth := flag.Int("synth", 0, "generate this many synth frames (in a temporary folder) instead of -frames")
+	so := synth.DefaultFrameOptions()
+	flag.Float64Var(&so.PixelsPerMM, "ppm", so.PixelsPerMM, "with -synth: pixels per mm")
+	flag.StringVar(&so.Background, "bg", so.Background, "with -synth: sheet, sticky or mixed")
+	flag.Uint64Var(&so.Seed, "seed", so.Seed, "with -synth: seed")
+	flag.IntVar(&so.Width, "width", so.Width, "with -synth: frame width")
+	flag.IntVar(&so.Height, "height", so.Height, "with -synth: frame height")
 	flag.Parse()
+	if *nSynth > 0 {
+		dir, err := os.MkdirTemp("", "detect-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		so.Dir, so.Frames = dir, *nSynth
+		if _, err := synth.GenerateFrames(context.Background(), so); err != nil {
+			return err
+		}
+		*frames = filepath.Join(dir, synth.FramesDir)
+	}
 	if *frames == "" {
-		log.Fatal("-frames is required")
+		return fmt.Errorf("-frames or -synth is required")
 	}
-	if err := run(*frames, *annotate, *minIoU); err != nil {
-		log.Fatal(err)
-	}
+	return run(*frames, *annotate, *minIoU)
 }
 
 var verbose bool
