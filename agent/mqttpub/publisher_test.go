@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,7 +222,57 @@ func TestMosquittoTLSPassword(t *testing.T) {
 	if tok := bad.Connect(); tok.WaitTimeout(5*time.Second) && tok.Error() == nil {
 		t.Fatal("wrong password accepted")
 	}
+
+	// The listener requiring a client certificate: refused without, accepted with.
+	if tok := paho.NewClient(paho.NewClientOptions().AddBroker(m.MTLSURL).SetClientID("nocert").
+		SetUsername(m.Username).SetPassword(pw).SetTLSConfig(tlsCfg).SetConnectTimeout(3 * time.Second)).Connect(); tok.WaitTimeout(5*time.Second) && tok.Error() == nil {
+		t.Fatal("connection without client certificate accepted")
+	}
+	mtls, err := TLSConfig(m.CAFile, m.ClientCert, m.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCert := paho.NewClient(paho.NewClientOptions().AddBroker(m.MTLSURL).SetClientID("withcert").
+		SetUsername(m.Username).SetPassword(pw).SetTLSConfig(mtls))
+	if tok := withCert.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+		t.Fatalf("client certificate refused: %v\n%s", tok.Error(), m.Log)
+	}
+	withCert.Disconnect(50)
 }
+
+func TestCredentialErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	notPEM := filepath.Join(dir, "ca.pem")
+	os.WriteFile(notPEM, []byte("hello"), 0o644)
+	secret := filepath.Join(dir, "pw")
+	os.WriteFile(secret, []byte("hunter2\r\nsecond line"), 0o600)
+	if pw, err := ReadPassword(secret); err != nil || pw != "hunter2" {
+		t.Fatalf("ReadPassword = %q, %v", pw, err)
+	}
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"missing password file", second(ReadPassword(filepath.Join(dir, "nope"))), "password_file"},
+		{"empty password", second(ReadPassword(empty)), "empty first line"},
+		{"ca not PEM", second(TLSConfig(notPEM, "", "")), "no PEM certificate"},
+		{"missing ca", second(TLSConfig(filepath.Join(dir, "nope.pem"), "", "")), "ca_file"},
+		{"bad key pair", second(TLSConfig("", notPEM, notPEM)), "cert_file/key_file"},
+	}
+	for _, c := range cases {
+		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.name, c.err, c.want)
+		}
+		if c.err != nil && strings.Contains(c.err.Error(), "hunter2") {
+			t.Errorf("%s: error leaks the password", c.name)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
 
 // BenchmarkPutToPuback measures the latency from the outbox commit to the
 // broker's PUBACK with the in-process broker, one message at a time.

@@ -21,11 +21,15 @@ import (
 // Mosquitto is a mosquitto subprocess listening with TLS on 127.0.0.1 and
 // requiring a username and password.
 type Mosquitto struct {
-	URL                string // ssl://127.0.0.1:port
-	CAFile             string // PEM of the CA that signed the server certificate
-	Username, Password string
-	PasswordFile       string // the password, for the client (one line)
-	Log                *bytes.Buffer
+	URL string // ssl://127.0.0.1:port
+	// MTLSURL is a second listener that also requires a client
+	// certificate signed by the CA (ClientCert, ClientKey).
+	MTLSURL               string
+	ClientCert, ClientKey string
+	CAFile                string // PEM of the CA that signed the server certificate
+	Username, Password    string
+	PasswordFile          string // the password, for the client (one line)
+	Log                   *bytes.Buffer
 }
 
 // StartMosquitto starts mosquitto or skips the test when it is not installed.
@@ -49,21 +53,23 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 			t.Fatal(err)
 		}
 	}
-	ca, srvCert, srvKey := writeCerts(t, dir)
-	m := &Mosquitto{CAFile: ca, Username: "trap", Password: "s3cret-pw", Log: new(bytes.Buffer)}
+	ca, srvCert, srvKey, cliCert, cliKey := writeCerts(t, dir)
+	m := &Mosquitto{CAFile: ca, ClientCert: cliCert, ClientKey: cliKey, Username: "trap", Password: "s3cret-pw", Log: new(bytes.Buffer)}
 	pwf := filepath.Join(dir, "passwd")
 	if out, err := exec.Command(passwd, "-b", "-c", pwf, m.Username, m.Password).CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
 	}
-	for _, f := range []string{pwf, srvCert, srvKey, ca} {
+	for _, f := range []string{pwf, srvCert, srvKey, ca, cliCert, cliKey} {
 		os.Chmod(f, 0o644)
 	}
 	m.PasswordFile = filepath.Join(dir, "client.password")
 	os.WriteFile(m.PasswordFile, []byte(m.Password+"\n"), 0o600)
-	addr := FreePort(t)
+	addr, addr2 := FreePort(t), FreePort(t)
 	_, port, _ := net.SplitHostPort(addr)
-	conf := fmt.Sprintf("per_listener_settings false\nallow_anonymous false\npassword_file %s\npersistence false\nlog_dest stderr\n"+
-		"listener %s 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\n", pwf, port, ca, srvCert, srvKey)
+	_, port2, _ := net.SplitHostPort(addr2)
+	conf := fmt.Sprintf("per_listener_settings false\nallow_anonymous false\npassword_file %[1]s\npersistence false\nlog_dest stderr\n"+
+		"listener %[2]s 127.0.0.1\ncafile %[3]s\ncertfile %[4]s\nkeyfile %[5]s\n"+
+		"listener %[6]s 127.0.0.1\ncafile %[3]s\ncertfile %[4]s\nkeyfile %[5]s\nrequire_certificate true\n", pwf, port, ca, srvCert, srvKey, port2)
 	cf := filepath.Join(dir, "mosquitto.conf")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -85,12 +91,13 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	m.URL = "ssl://" + addr
+	m.URL, m.MTLSURL = "ssl://"+addr, "ssl://"+addr2
 	return m
 }
 
-// writeCerts makes a CA and a server certificate for IP 127.0.0.1.
-func writeCerts(t testing.TB, dir string) (caFile, certFile, keyFile string) {
+// writeCerts makes a CA, a server certificate for IP 127.0.0.1 and a client
+// certificate.
+func writeCerts(t testing.TB, dir string) (caFile, certFile, keyFile, cliCert, cliKey string) {
 	t.Helper()
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	caTmpl := &x509.Certificate{
@@ -124,5 +131,20 @@ func writeCerts(t testing.TB, dir string) (caFile, certFile, keyFile string) {
 	write(caFile, "CERTIFICATE", caDER)
 	write(certFile, "CERTIFICATE", der)
 	write(keyFile, "EC PRIVATE KEY", keyDER)
+
+	ckey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ctmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "trap"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	cder, err := x509.CreateCertificate(rand.Reader, ctmpl, caCert, &ckey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckeyDER, _ := x509.MarshalECPrivateKey(ckey)
+	cliCert, cliKey = filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	write(cliCert, "CERTIFICATE", cder)
+	write(cliKey, "EC PRIVATE KEY", ckeyDER)
 	return
 }
