@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"fmt"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -131,7 +132,7 @@ func Compare(ctx context.Context, backend backends.Backend, train, val, test Bat
 
 // trainAndTest trains a once and returns its test metrics at the epoch with
 // the best validation macro-F1.
-func trainAndTest(ctx context.Context, backend backends.Backend, a Arch, h Hyper, train, val, test BatchSource, cw []float32) (*Metrics, error) {
+func trainAndTest(ctx context.Context, backend backends.Backend, a Arch, h Hyper, train, val, test BatchSource, cw []float32) (*metrics.Metrics, error) {
 	p, err := NewPlan(a)
 	if err != nil {
 		return nil, err
@@ -140,8 +141,8 @@ func trainAndTest(ctx context.Context, backend backends.Backend, a Arch, h Hyper
 	if err != nil {
 		return nil, err
 	}
-	var best *Metrics
-	_, err = r.Fit(ctx, h, FitOptions{Train: train, Val: val, ClassWeights: cw, OnBest: func(int, *Metrics) error {
+	var best *metrics.Metrics
+	_, err = r.Fit(ctx, h, FitOptions{Train: train, Val: val, ClassWeights: cw, OnBest: func(int, *metrics.Metrics) error {
 		m, _, err := r.Evaluate(ctx, test, h.BatchSize, nil)
 		best = m
 		return err

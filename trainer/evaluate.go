@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"io"
-	"math"
 )
 
 // Scores runs the network over one epoch of src in inference mode and
@@ -55,7 +55,7 @@ func padBatch(b *Batch, n int) *Batch {
 }
 
 // Evaluate computes Metrics and the mean cross-entropy on src.
-func (r *Runner) Evaluate(ctx context.Context, src BatchSource, batch int, names []string) (*Metrics, float64, error) {
+func (r *Runner) Evaluate(ctx context.Context, src BatchSource, batch int, names []string) (*metrics.Metrics, float64, error) {
 	scores, labels, err := r.Scores(ctx, src, batch)
 	if err != nil {
 		return nil, 0, err
@@ -64,27 +64,18 @@ func (r *Runner) Evaluate(ctx context.Context, src BatchSource, batch int, names
 		return nil, 0, fmt.Errorf("evaluate: no labelled examples")
 	}
 	k := r.Plan.Arch.Classes
-	m, err := Evaluate(labels, scores, k, names)
+	m, err := metrics.Evaluate(labels, scores, k, names)
 	if err != nil {
 		return nil, 0, err
 	}
-	return m, CrossEntropy(scores, labels, k), nil
+	return m, metrics.CrossEntropy(scores, labels, k), nil
 }
 
-// CrossEntropy is the mean softmax cross-entropy of logits [n, k].
-func CrossEntropy(logits []float32, labels []int32, k int) float64 {
-	var sum float64
-	for i, y := range labels {
-		row := logits[i*k : (i+1)*k]
-		mx := math.Inf(-1)
-		for _, v := range row {
-			mx = math.Max(mx, float64(v))
-		}
-		var z float64
-		for _, v := range row {
-			z += math.Exp(float64(v) - mx)
-		}
-		sum += math.Log(z) + mx - float64(row[y])
-	}
-	return sum / float64(max(len(labels), 1))
+// Metrics is metrics.Metrics (kept here for callers of trainer.Evaluate).
+type Metrics = metrics.Metrics
+
+// Evaluate is metrics.Evaluate: Metrics from labels and per-example class
+// scores [len(labels), k].
+func Evaluate(labels []int32, scores []float32, k int, names []string) (*Metrics, error) {
+	return metrics.Evaluate(labels, scores, k, names)
 }

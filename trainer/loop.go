@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"io"
 	"math"
 	"os"
@@ -44,7 +45,7 @@ type FitOptions struct {
 	Progress io.Writer
 	// OnBest is called after an epoch that improved the validation
 	// macro-F1 (e.g. to export the model).
-	OnBest func(epoch int, m *Metrics) error
+	OnBest func(epoch int, m *metrics.Metrics) error
 	// CheckpointDir keeps the latest weights and loop state for Resume
 	// ("": no checkpoints).
 	CheckpointDir string
@@ -53,9 +54,9 @@ type FitOptions struct {
 
 // FitResult summarises a training run.
 type FitResult struct {
-	BestEpoch   int        `json:"best_epoch"`
-	BestMacroF1 float64    `json:"best_val_macro_f1"`
-	Epochs      []EpochLog `json:"-"`
+	BestEpoch   int                `json:"best_epoch"`
+	BestMacroF1 float64            `json:"best_val_macro_f1"`
+	Epochs      []metrics.EpochLog `json:"-"`
 	// Interrupted is true when ctx was cancelled (a checkpoint was saved).
 	Interrupted bool `json:"interrupted"`
 	// ImagesPerSec is the mean training throughput.
@@ -138,7 +139,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 	}
 	res := &FitResult{BestEpoch: st.BestEpoch, BestMacroF1: st.BestF1}
 	if o.LogPath != "" { // keep the lines of the epochs the checkpoint holds
-		prev, err := ReadLog(o.LogPath)
+		prev, err := metrics.ReadLog(o.LogPath)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +148,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 			return nil, err
 		}
 		for _, e := range res.Epochs {
-			if err := AppendLog(o.LogPath, e); err != nil {
+			if err := metrics.AppendLog(o.LogPath, e); err != nil {
 				return nil, err
 			}
 		}
@@ -232,7 +233,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		if err != nil {
 			return nil, fmt.Errorf("epoch %d validation: %w", epoch, err)
 		}
-		e := EpochLog{Epoch: epoch, Step: st.Step, LR: cosineLR(h, st.Step, total), ValLoss: vloss,
+		e := metrics.EpochLog{Epoch: epoch, Step: st.Step, LR: cosineLR(h, st.Step, total), ValLoss: vloss,
 			ValAccuracy: vm.Accuracy, ValMacroF1: vm.MacroF1, Seconds: el}
 		if seen > 0 {
 			e.TrainLoss, e.TrainAccuracy, e.ImagesPerSec = lossSum/float64(seen), float64(correct)/float64(seen), float64(seen)/el
@@ -251,7 +252,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		st.Finished = h.Patience > 0 && st.BadEpochs >= h.Patience
 		res.Epochs = append(res.Epochs, e)
 		if o.LogPath != "" {
-			if err := AppendLog(o.LogPath, e); err != nil {
+			if err := metrics.AppendLog(o.LogPath, e); err != nil {
 				return nil, err
 			}
 		}

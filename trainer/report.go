@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,12 +18,12 @@ const (
 
 // EvalResult is metrics.json.
 type EvalResult struct {
-	Model   string   `json:"model"`
-	Version string   `json:"version"`
-	Data    string   `json:"data"`
-	Split   string   `json:"split"`
-	Seconds float64  `json:"seconds"`
-	Metrics *Metrics `json:"metrics"`
+	Model   string           `json:"model"`
+	Version string           `json:"version"`
+	Data    string           `json:"data"`
+	Split   string           `json:"split"`
+	Seconds float64          `json:"seconds"`
+	Metrics *metrics.Metrics `json:"metrics"`
 }
 
 // EvalModel evaluates a model directory on a split of a BIOSCAN-layout
@@ -51,34 +51,16 @@ func EvalModel(ctx context.Context, dataDir, modelDir, split, outDir string, bat
 	if err := writeJSON(filepath.Join(outDir, FileMetrics), res); err != nil {
 		return nil, err
 	}
-	if err := PlotConfusion(met, filepath.Join(outDir, FileConfusion)); err != nil {
+	if err := metrics.PlotConfusion(met, filepath.Join(outDir, FileConfusion)); err != nil {
 		return nil, err
 	}
-	log, err := ReadLog(filepath.Join(filepath.Dir(filepath.Clean(modelDir)), FileTrainLog))
+	log, err := metrics.ReadLog(filepath.Join(filepath.Dir(filepath.Clean(modelDir)), FileTrainLog))
 	if err == nil && len(log) > 0 {
-		if err := PlotCurves(log, filepath.Join(outDir, FileCurves)); err != nil {
+		if err := metrics.PlotCurves(log, filepath.Join(outDir, FileCurves)); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
-}
-
-// WriteReport prints the summary and the per-class report (all classes
-// when there are at most 30, else the 15 worst by F1).
-func (m *Metrics) WriteReport(w io.Writer) {
-	fmt.Fprintf(w, "examples %d, classes %d\n", m.N, m.Classes)
-	fmt.Fprintf(w, "accuracy %.4f  top-5 %.4f\n", m.Accuracy, m.Top5)
-	fmt.Fprintf(w, "macro:    precision %.4f recall %.4f F1 %.4f\n", m.MacroPrecision, m.MacroRecall, m.MacroF1)
-	fmt.Fprintf(w, "weighted: precision %.4f recall %.4f F1 %.4f\n", m.WeightedPrecision, m.WeightedRecall, m.WeightedF1)
-	rows := m.PerClass
-	title := "per class"
-	if len(rows) > 30 {
-		rows, title = m.Worst(15), "15 worst classes by F1"
-	}
-	fmt.Fprintf(w, "\n%s:\n%-32s %9s %9s %9s %8s\n", title, "class", "precision", "recall", "f1", "support")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%-32s %9.4f %9.4f %9.4f %8d\n", r.Label, r.Precision, r.Recall, r.F1, r.Support)
-	}
 }
 
 // MarshalIndent is a helper for printing results as JSON.

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,7 +67,7 @@ func TestInterruptAndResume(t *testing.T) {
 	if res.Interrupted || len(res.Epochs) != 3 {
 		t.Fatalf("resumed run: interrupted=%v with %d epochs, want 3", res.Interrupted, len(res.Epochs))
 	}
-	log, err := ReadLog(filepath.Join(dir, "a", FileTrainLog))
+	log, err := metrics.ReadLog(filepath.Join(dir, "a", FileTrainLog))
 	if err != nil || len(log) != 3 || log[2].Epoch != 3 || log[2].Step != 12 {
 		t.Fatalf("train log after resume: %+v (%v), want epochs 1..3 ending at step 12", log, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trapnet/trapnet/trainer/metrics"
 	"io"
 	"os"
 	"path/filepath"
@@ -51,7 +52,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, g *search.Genotype,
 		return nil, err
 	}
 	version := CodeVersion()
-	onBest := func(epoch int, m *Metrics) error {
+	onBest := func(epoch int, m *metrics.Metrics) error {
 		graph, err := p.Export(r.Ctx)
 		if err != nil {
 			return err
@@ -67,7 +68,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, g *search.Genotype,
 		return nil, err
 	}
 	if len(res.Epochs) > 0 {
-		if err := PlotCurves(res.Epochs, filepath.Join(runDir, FileCurves)); err != nil {
+		if err := metrics.PlotCurves(res.Epochs, filepath.Join(runDir, FileCurves)); err != nil {
 			return res, err
 		}
 	}
@@ -77,7 +78,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, g *search.Genotype,
 // EvaluateIR runs an ir graph (pure Go) over src and computes Metrics. The
 // graph's inputs are fed the image and, if it has a second input, the
 // metadata.
-func EvaluateIR(ctx context.Context, g *ir.Graph, src BatchSource, names []string) (*Metrics, error) {
+func EvaluateIR(ctx context.Context, g *ir.Graph, src BatchSource, names []string) (*metrics.Metrics, error) {
 	shapes, err := g.InferShapes(1)
 	if err != nil {
 		return nil, err
@@ -118,5 +119,5 @@ func EvaluateIR(ctx context.Context, g *ir.Graph, src BatchSource, names []strin
 	if len(labels) == 0 {
 		return nil, fmt.Errorf("evaluate: no labelled examples")
 	}
-	return Evaluate(labels, scores, k, names)
+	return metrics.Evaluate(labels, scores, k, names)
 }

@@ -1,7 +1,8 @@
-// Package trainer trains the derived network of a searched genotype, evaluates
-// it (metrics, confusion matrix, curves), compares it against baselines and
-// exports the trained network to an ir float graph inside a model directory.
-package trainer
+// Package metrics computes classification metrics (accuracy, top-5,
+// precision, recall and F1 macro and weighted, per-class report, confusion
+// matrix), keeps the JSONL training log and draws the confusion-matrix and
+// training-curve plots of package trainer.
+package metrics
 
 import (
 	"fmt"
@@ -154,4 +155,22 @@ func (m *Metrics) Worst(n int) []ClassReport {
 		rs = rs[:n]
 	}
 	return rs
+}
+
+// CrossEntropy is the mean softmax cross-entropy of logits [n, k].
+func CrossEntropy(logits []float32, labels []int32, k int) float64 {
+	var sum float64
+	for i, y := range labels {
+		row := logits[i*k : (i+1)*k]
+		mx := math.Inf(-1)
+		for _, v := range row {
+			mx = math.Max(mx, float64(v))
+		}
+		var z float64
+		for _, v := range row {
+			z += math.Exp(float64(v) - mx)
+		}
+		sum += math.Log(z) + mx - float64(row[y])
+	}
+	return sum / float64(max(len(labels), 1))
 }

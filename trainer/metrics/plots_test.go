@@ -1,4 +1,4 @@
-package trainer
+package metrics
 
 import (
 	"image/png"
