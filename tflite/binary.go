@@ -1,8 +1,6 @@
 package tflite
 
-import (
-	"github.com/trapnet/trapnet/tflite/internal/kernels"
-)
+import "github.com/trapnet/trapnet/tflite/internal/kernels"
 
 func (it *Interpreter) compileBinary(op *Operator) (func(), error) {
 	var act Activation
