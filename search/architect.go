@@ -52,13 +52,13 @@ type StepResult struct {
 // per Step, one Adam step on alpha over a validation batch, then one SGD step
 // on the weights over a training batch, compiled as one graph.
 type Architect struct {
-	Net   NetConfig
-	Opt   OptConfig
-	Size  int // image side
-	ctx   *context.Context
-	exec  *context.Exec
-	cw    *tensors.Tensor
-	alpha [2]*context.Variable
+	Net                  NetConfig
+	Opt                  OptConfig
+	Size                 int // image side
+	ctx                  *context.Context
+	archExec, weightExec *context.Exec
+	cw                   *tensors.Tensor
+	alpha                [2]*context.Variable
 }
 
 // NewArchitect prepares the pair-step graph. classWeights (length
@@ -82,8 +82,12 @@ func NewArchitect(backend backends.Backend, ctx *context.Context, net NetConfig,
 	an, ar := AlphaVars(a.ctx, net.Nodes, len(net.Ops))
 	a.alpha = [2]*context.Variable{an, ar}
 	var err error
-	a.exec, err = context.NewExec(backend, a.ctx, a.pairGraph)
-	if err != nil {
+	// Two graphs rather than one: the engine would otherwise overlap the
+	// two passes and hold both sets of activations (higher peak memory).
+	if a.archExec, err = context.NewExec(backend, a.ctx, a.archGraph); err != nil {
+		return nil, err
+	}
+	if a.weightExec, err = context.NewExec(backend, a.ctx, a.weightGraph); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -132,11 +136,12 @@ func setAll(vars []*context.Variable, vals []*Node) {
 	}
 }
 
-// pairGraph: inputs train img, meta, labels, val img, meta, labels, lr,
-// class weights. Outputs train loss, train correct, val loss, val correct.
-func (a *Architect) pairGraph(ctx *context.Context, in []*Node) []*Node {
-	ti, tm, tl, vi, vm, vl, lr, cw := in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7]
-	g := ti.Graph()
+// archGraph is the architecture half of a pair step. Inputs: train img,
+// meta, labels, val img, meta, labels, lr, class weights; outputs: val loss
+// and correct count.
+func (a *Architect) archGraph(ctx *context.Context, in []*Node) []*Node {
+	vi, vm, vl, lr, cw := in[3], in[4], in[5], in[6], in[7]
+	g := vi.Graph()
 	ctx.SetTraining(g, true)
 	arch := a.alpha[:]
 	var valLoss, valAcc *Node
@@ -151,15 +156,22 @@ func (a *Architect) pairGraph(ctx *context.Context, in []*Node) []*Node {
 	tn := AddScalar(t.ValueGraph(g), 1)
 	t.SetValueGraph(tn)
 	adamStep(ctx, arch, archGrads, tn, a.Opt.ArchLR, a.Opt.ArchBeta1, a.Opt.ArchBeta2, a.Opt.ArchWeightDecay)
+	return []*Node{valLoss, valAcc}
+}
 
+// weightGraph is the weight half of a pair step. Inputs: train img, meta,
+// labels, lr, class weights; outputs: train loss and correct count.
+func (a *Architect) weightGraph(ctx *context.Context, in []*Node) []*Node {
+	ti, tm, tl, lr, cw := in[0], in[1], in[2], in[3], in[4]
+	g := ti.Graph()
+	ctx.SetTraining(g, true)
 	trainLoss, trainAcc := a.lossAcc(ctx, ti, tm, tl, cw)
 	weights, _ := splitVars(ctx)
 	grads := clipByGlobalNorm(Gradient(trainLoss, nodesOf(g, weights)...), a.Opt.GradClip)
 	sgdStep(ctx, weights, grads, lr, a.Opt.Momentum, a.Opt.WeightDecay)
-
 	gs := optimizers.GetGlobalStepVar(ctx)
 	gs.SetValueGraph(AddScalar(gs.ValueGraph(g), 1))
-	return []*Node{trainLoss, trainAcc, valLoss, valAcc}
+	return []*Node{trainLoss, trainAcc}
 }
 
 // unrolledArchGrads computes DARTS's second-order architecture gradient.
@@ -218,12 +230,18 @@ func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
 		args = append(args, img, meta, lab)
 	}
 	args = append(args, float32(lr), a.cw)
-	out, err := a.exec.Exec(args...)
+	// The architecture step first (DARTS order), then the weights with the
+	// updated alphas.
+	av, err := a.archExec.Exec(args...)
 	if err != nil {
 		return StepResult{}, err
 	}
-	f := func(i int) float64 { return float64(tensors.ToScalar[float32](out[i])) }
-	return StepResult{TrainLoss: f(0), TrainAcc: f(1) / float64(train.N), ValLoss: f(2), ValAcc: f(3) / float64(val.N)}, nil
+	wv, err := a.weightExec.Exec(args[0], args[1], args[2], args[6], args[7])
+	if err != nil {
+		return StepResult{}, err
+	}
+	f := func(t *tensors.Tensor) float64 { return float64(tensors.ToScalar[float32](t)) }
+	return StepResult{TrainLoss: f(wv[0]), TrainAcc: f(wv[1]) / float64(train.N), ValLoss: f(av[0]), ValAcc: f(av[1]) / float64(val.N)}, nil
 }
 
 func (a *Architect) tensors(b *Batch) (img, meta, lab *tensors.Tensor, err error) {

@@ -81,7 +81,7 @@ func IsPool(name string) bool { return name == OpAvgPool3 || name == OpMaxPool3 
 func Depthwise(ctx *context.Context, x Feature, useRelu bool, k, dil, stride int) Feature {
 	p, ho, wo := x.Patches(useRelu, k, dil, stride, 0) // [O, KK, N, C]
 	w := weightVar(ctx, "dw", heBound(k*k), k*k, x.C()).ValueGraph(x.X.Graph())
-	y := ReduceSum(Mul(p, Reshape(w, 1, k*k, 1, x.C())), 1)
+	y := ReduceSum(bin(Mul, p, Reshape(w, 1, k*k, 1, x.C())), 1)
 	return NewFeature(y, ho, wo)
 }
 
@@ -89,7 +89,7 @@ func Depthwise(ctx *context.Context, x Feature, useRelu bool, k, dil, stride int
 // of valid cells.
 func AvgPoolSame(x Feature, k, stride int) Feature {
 	p, ho, wo := x.Patches(false, k, 1, stride, 0)
-	y := Mul(ReduceSum(p, 1), validCounts(x.X.Graph(), x.H, x.W, k, stride))
+	y := bin(Mul, ReduceSum(p, 1), validCounts(x.X.Graph(), x.H, x.W, k, stride))
 	return NewFeature(y, ho, wo)
 }
 
@@ -162,5 +162,5 @@ func SqueezeExcite(ctx *context.Context, x Feature, ratio int) Feature {
 	s := ReduceMean(x.X, 0) // [N, C]
 	s = relu(Dense(ctx.In("fc1"), s, hidden))
 	s = Sigmoid(Dense(ctx.In("fc2"), s, x.C()))
-	return x.With(Mul(x.X, InsertAxes(s, 0)))
+	return x.With(bin(Mul, x.X, InsertAxes(s, 0)))
 }

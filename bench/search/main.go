@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -90,6 +91,7 @@ func run(size, c, cells, nodes, batch, k, d, steps, warmup int, kind, plugin str
 		}
 		defer pprof.StopCPUProfile()
 	}
+	c0 := cpuSeconds()
 	t0 = time.Now()
 	var res search.StepResult
 	for range steps {
@@ -98,8 +100,9 @@ func run(size, c, cells, nodes, batch, k, d, steps, warmup int, kind, plugin str
 		}
 	}
 	per := time.Since(t0).Seconds() / float64(steps)
+	cpu := (cpuSeconds() - c0) / float64(steps)
 	out := map[string]any{"impl": "gomlx", "backend": desc, "size": size, "channels": c, "cells": cells,
-		"nodes": nodes, "batch": batch, "s_per_pair": per, "first_steps_s": compile,
+		"nodes": nodes, "batch": batch, "s_per_pair": per, "cpu_s_per_pair": cpu, "first_steps_s": compile,
 		"peak_rss_mb": peakRSSMB(), "train_loss": res.TrainLoss}
 	return json.NewEncoder(os.Stdout).Encode(out)
 }
@@ -118,4 +121,13 @@ func peakRSSMB() float64 {
 		}
 	}
 	return 0
+}
+
+// cpuSeconds is the process's user+system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }

@@ -166,12 +166,13 @@ def main():
 
     for _ in range(a.warmup):
         pair()
-    t0 = time.time()
+    t0, c0 = time.time(), time.process_time()
     for _ in range(a.steps):
         loss = pair()
     per = (time.time() - t0) / a.steps
+    cpu = (time.process_time() - c0) / a.steps
     print(json.dumps(dict(impl="pytorch", torch=torch.__version__, threads=a.threads, size=a.size, channels=a.channels,
-                          cells=a.cells, nodes=a.nodes, batch=a.batch, s_per_pair=per, train_loss=loss,
+                          cells=a.cells, nodes=a.nodes, batch=a.batch, s_per_pair=per, cpu_s_per_pair=cpu, train_loss=loss,
                           peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
 
 
