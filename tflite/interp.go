@@ -218,10 +218,12 @@ func (it *Interpreter) loadTensor(i int) error {
 	} else if t.typ == Int8 {
 		return errors.New("int8 tensor without quantisation parameters")
 	}
-	if src.Buffer == 0 {
+	// Buffer 0, or any empty buffer (TFLite converters give every activation
+	// its own empty buffer), means the tensor has no constant data.
+	data := it.m.Buffers[src.Buffer].Data
+	if len(data) == 0 {
 		return nil
 	}
-	data := it.m.Buffers[src.Buffer].Data
 	if int64(len(data)) != n*int64(t.typ.Size()) {
 		return fmt.Errorf("buffer %d has %d bytes, shape %v of %v needs %d", src.Buffer, len(data), src.Shape, t.typ, n*int64(t.typ.Size()))
 	}

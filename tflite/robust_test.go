@@ -170,3 +170,22 @@ func TestMismatchedOptions(t *testing.T) {
 		t.Fatalf("error %v, want options mismatch", err)
 	}
 }
+
+// TestEmptyBufferIsActivation checks the TFLite converter convention: an
+// activation may point at its own empty buffer instead of buffer 0.
+func TestEmptyBufferIsActivation(t *testing.T) {
+	b := testmodel.New(10)
+	b.Output(b.Softmax(b.FC(b.Input(1, 4), 3, tflite.ActNone)))
+	for i := range b.M.Tensors {
+		if b.M.Tensors[i].Buffer == 0 {
+			b.M.Tensors[i].Buffer = b.M.AddBuffer(nil)
+		}
+	}
+	data, err := tflite.Write(b.M)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loadAndRun(data); err != nil {
+		t.Fatal(err)
+	}
+}
