@@ -84,7 +84,12 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	sum.Specimens = len(specs)
 	p.counters.Specimens.Add(uint64(len(specs)))
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
-	results := p.classifyAll(specs, capture)
+	// One model for the whole frame, even if an update swaps it meanwhile.
+	cls := p.Classifier
+	if sw, ok := cls.(interface{ Current() Classifier }); ok {
+		cls = sw.Current()
+	}
+	results := p.classifyAll(cls, specs, capture)
 	var msgs []outbox.Message
 	for i, s := range specs {
 		if !s.New {
@@ -103,7 +108,7 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 			ID: fmt.Sprintf("%s-%03d", frameKey, i), TrapID: trap, FrameID: f.ID,
 			CaptureTime: capture.UTC(), LocalDate: row["date"], Location: loc, TrackID: s.TrackID,
 			Box:  Box{X0: s.Box.Min.X, Y0: s.Box.Min.Y, X1: s.Box.Max.X, Y1: s.Box.Max.Y},
-			Size: s.Size, TopK: top, ModelVersion: p.Classifier.Version(), CropSHA256: cropHash(s.Crop),
+			Size: s.Size, TopK: top, ModelVersion: cls.Version(), CropSHA256: cropHash(s.Crop),
 		}
 		if len(top) > 0 {
 			d.Label, d.Score = top[0].Label, top[0].Score
@@ -155,12 +160,12 @@ type classified struct {
 }
 
 // classifyAll classifies the new specimens, Workers at a time.
-func (p *Pipeline) classifyAll(specs []Specimen, capture time.Time) []classified {
+func (p *Pipeline) classifyAll(cls Classifier, specs []Specimen, capture time.Time) []classified {
 	out := make([]classified, len(specs))
 	one := func(i int) {
 		t0 := time.Now()
 		row := MetaRow(p.Cfg, capture, specs[i].Size)
-		preds, err := p.Classifier.Classify(specs[i].Crop, row)
+		preds, err := cls.Classify(specs[i].Crop, row)
 		out[i] = classified{row: row, preds: preds, err: err, took: time.Since(t0)}
 	}
 	if p.Workers <= 1 {
