@@ -171,12 +171,33 @@ func (a *cellAccumulator) addRow(y int) {
 			hs = 2
 		}
 		x0 := b.Min.X >> hs
-		for cx := range a.w {
+		cb, cr := m.Cb[c0:], m.Cr[c0:]
+		full := a.w
+		if n%f != 0 {
+			full-- // the last cell is partial
+		}
+		if k := 1 << hs; f%k == 0 && b.Min.X%k == 0 {
+			// Each chroma sample covers k whole pixels of a cell: sum f/k
+			// samples and weight them by k.
+			step := f / k
+			for cx := range full {
+				var sb, sr uint32
+				for j := cx * step; j < cx*step+step; j++ {
+					sb += uint32(cb[j])
+					sr += uint32(cr[j])
+				}
+				a.acc[1][cx] += sb << hs
+				a.acc[2][cx] += sr << hs
+			}
+		} else {
+			full = 0
+		}
+		for cx := full; cx < a.w; cx++ {
 			var sb, sr uint32
 			for x := b.Min.X + cx*f; x < min(b.Min.X+cx*f+f, b.Max.X); x++ {
-				j := c0 + (x>>hs - x0)
-				sb += uint32(m.Cb[j])
-				sr += uint32(m.Cr[j])
+				j := x>>hs - x0
+				sb += uint32(cb[j])
+				sr += uint32(cr[j])
 			}
 			a.acc[1][cx] += sb
 			a.acc[2][cx] += sr
