@@ -212,3 +212,21 @@ func (a Appearance) lookalike(r *rand.Rand) Appearance {
 	b.Body, b.Head, b.Marking, b.WingTint = c(a.Body), c(a.Head), c(a.Marking), c(a.WingTint)
 	return b
 }
+
+// variant derives a species-group look from a genus template: same body
+// plan and similar proportions, new pattern and usually new colours.
+func (a Appearance) variant(r *rand.Rand) Appearance {
+	fresh := randomAppearance(r, a.Plan)
+	mix := func(x, y float64) float64 { return 0.6*x + 0.4*y }
+	b := fresh
+	b.HeadLen, b.HeadWid = mix(a.HeadLen, fresh.HeadLen), mix(a.HeadWid, fresh.HeadWid)
+	b.ThoraxLen, b.ThoraxWid = mix(a.ThoraxLen, fresh.ThoraxLen), mix(a.ThoraxWid, fresh.ThoraxWid)
+	b.AbdWid, b.WingLen, b.WingWid = mix(a.AbdWid, fresh.AbdWid), mix(a.WingLen, fresh.WingLen), mix(a.WingWid, fresh.WingWid)
+	b.Waist, b.EyeSize = mix(a.Waist, fresh.Waist), mix(a.EyeSize, fresh.EyeSize)
+	// Often congeneric species share their colours and differ only in
+	// pattern, texture and proportions, so colour alone is not enough.
+	if r.IntN(5) < 2 {
+		b.Body, b.Head, b.Legs, b.WingTint = a.Body, a.Head, a.Legs, a.WingTint
+	}
+	return b
+}

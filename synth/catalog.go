@@ -2,7 +2,6 @@ package synth
 
 import (
 	"fmt"
-	"image"
 	"math"
 	"math/rand/v2"
 )
@@ -262,60 +261,4 @@ func pickWeighted(r *rand.Rand, w []float64) int {
 		u -= x
 	}
 	return len(w) - 1
-}
-
-// silhouetteArea renders a at a neutral pose and returns the covered area
-// for body length 1 (pixels with at least half coverage).
-func silhouetteArea(a *Appearance) float64 {
-	const s = 160.0
-	img := image.NewRGBA(image.Rect(0, 0, int(3*s), int(3*s)))
-	p := Pose{Gain: 1, AbdScale: 1}
-	c := newCanvas(img)
-	drawSpecimen(c, a, p, newAffine(1.5*s, 1.5*s, 0, s, false))
-	n := 0
-	for i := 3; i < len(img.Pix); i += 4 {
-		if img.Pix[i] >= 128 {
-			n++
-		}
-	}
-	return float64(n) / (s * s)
-}
-
-const nucleotides = "ACGT"
-
-func randomBarcode(r *rand.Rand, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = nucleotides[r.IntN(4)]
-	}
-	return b
-}
-
-// mutate returns a copy of b with about rate of its positions changed.
-func mutate(r *rand.Rand, b []byte, rate float64) []byte {
-	out := append([]byte(nil), b...)
-	for i := range out {
-		if r.Float64() < rate {
-			out[i] = nucleotides[r.IntN(4)]
-		}
-	}
-	return out
-}
-
-// variant derives a species-group look from a genus template: same body
-// plan and similar proportions, new pattern and usually new colours.
-func (a Appearance) variant(r *rand.Rand) Appearance {
-	fresh := randomAppearance(r, a.Plan)
-	mix := func(x, y float64) float64 { return 0.6*x + 0.4*y }
-	b := fresh
-	b.HeadLen, b.HeadWid = mix(a.HeadLen, fresh.HeadLen), mix(a.HeadWid, fresh.HeadWid)
-	b.ThoraxLen, b.ThoraxWid = mix(a.ThoraxLen, fresh.ThoraxLen), mix(a.ThoraxWid, fresh.ThoraxWid)
-	b.AbdWid, b.WingLen, b.WingWid = mix(a.AbdWid, fresh.AbdWid), mix(a.WingLen, fresh.WingLen), mix(a.WingWid, fresh.WingWid)
-	b.Waist, b.EyeSize = mix(a.Waist, fresh.Waist), mix(a.EyeSize, fresh.EyeSize)
-	// Often congeneric species share their colours and differ only in
-	// pattern, texture and proportions, so colour alone is not enough.
-	if r.IntN(5) < 2 {
-		b.Body, b.Head, b.Legs, b.WingTint = a.Body, a.Head, a.Legs, a.WingTint
-	}
-	return b
 }

@@ -64,25 +64,6 @@ func DrawSpecimen(dst *image.RGBA, a *Appearance, p Pose, pl Placement) image.Re
 	return c.extent().Intersect(dst.Bounds())
 }
 
-// MeasureSpecimen returns the bounding box of a specimen drawn with body
-// length 1 centred at the origin (units of body length) without drawing.
-func MeasureSpecimen(a *Appearance, p Pose) (minX, minY, maxX, maxY float64) {
-	// Measure at a large scale so that the minimum stroke width (in
-	// pixels) does not inflate the extent.
-	const s = 1000.0
-	c := &canvas{dry: true, track: true}
-	drawSpecimen(c, a, p, newAffine(0, 0, p.Angle, s, p.Flip))
-	return c.extMinX / s, c.extMinY / s, c.extMaxX / s, c.extMaxY / s
-}
-
-// extent is the tracked bounding box rounded outwards.
-func (c *canvas) extent() image.Rectangle {
-	if !c.extAny {
-		return image.Rectangle{}
-	}
-	return image.Rect(int(math.Floor(c.extMinX)), int(math.Floor(c.extMinY)), int(math.Ceil(c.extMaxX)), int(math.Ceil(c.extMaxY)))
-}
-
 // layout holds the derived body geometry in local units.
 type layout struct {
 	hc, tc, ac, al, aw float64 // head centre, thorax centre, abdomen centre, half length, half width

@@ -1,0 +1,135 @@
+package synth
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// renderFrame draws frame i and fills ft.
+func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
+	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), 0xf4a3e))
+	cat := o.Catalog
+	regIdx := r.IntN(len(cat.Regions))
+	reg := cat.Regions[regIdx]
+	*ft = FrameTruth{
+		File:        fmt.Sprintf("frame_%04d.jpg", i+1),
+		Time:        o.Start.Add(time.Duration(i)*15*time.Minute + time.Duration(r.IntN(60))*time.Second).Format(time.RFC3339),
+		Lat:         math.Round((reg.Lat+r.NormFloat64()*0.05)*1e4) / 1e4,
+		Lon:         math.Round((reg.Lon+r.NormFloat64()*0.05)*1e4) / 1e4,
+		Country:     reg.Country,
+		Province:    reg.Province,
+		PixelsPerMM: o.PixelsPerMM,
+		Background:  o.Background,
+		Specimens:   []FrameSpecimen{},
+	}
+	if ft.Background == BackgroundMixed {
+		ft.Background = []string{BackgroundSheet, BackgroundSticky}[r.IntN(2)]
+	}
+	img := image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
+	drawTrapBackground(img, r, ft.Background, o.PixelsPerMM)
+	local, all := speciesPools(cat, regIdx, o.SeenOnly)
+	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
+	var placed []image.Rectangle
+	for k := 0; k < n; k++ {
+		pool := all
+		if len(local) > 0 && r.Float64() < 0.7 {
+			pool = local
+		}
+		sp := &cat.Species[pool[r.IntN(len(pool))]]
+		length := sp.LengthMM * math.Exp(r.NormFloat64()*0.07)
+		p := RandomPose(r)
+		lpx := length * o.PixelsPerMM
+		x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
+		bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
+		margin := math.Max(6, 0.08*math.Max(bw, bh))
+		pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
+		if !ok {
+			continue
+		}
+		pl.CX -= (x0 + x1) / 2 * lpx
+		pl.CY -= (y0 + y1) / 2 * lpx
+		pl.LengthPx = lpx
+		got := DrawSpecimen(img, &sp.Appearance, p, pl)
+		placed = append(placed, box.Inset(-int(margin)))
+		ang := p.Angle * 180 / math.Pi
+		ft.Specimens = append(ft.Specimens, FrameSpecimen{
+			Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
+			Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
+			LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
+			AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
+		})
+	}
+	if r.IntN(2) == 0 {
+		boxBlur3(img)
+	}
+	addNoise(img, r, uni(r, 1.5, 3.5))
+	return img
+}
+
+// speciesPools returns the species living in region reg and all eligible
+// species.
+func speciesPools(cat *Catalog, reg int, seenOnly bool) (local, all []int) {
+	for i := range cat.Species {
+		if seenOnly && !cat.Species[i].Seen {
+			continue
+		}
+		all = append(all, i)
+		if cat.Species[i].Region == reg {
+			local = append(local, i)
+		}
+	}
+	return local, all
+}
+
+// findSpot looks for a free position for a w x h box (plus margin) inside
+// the frame that overlaps none of placed. It returns the box centre.
+func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rectangle) (Placement, image.Rectangle, bool) {
+	for try := 0; try < 60; try++ {
+		lo, hiX, hiY := margin+w/2, float64(fw)-margin-w/2, float64(fh)-margin-h/2
+		loY := margin + h/2
+		if hiX <= lo || hiY <= loY {
+			return Placement{}, image.Rectangle{}, false
+		}
+		cx, cy := uni(r, lo, hiX), uni(r, loY, hiY)
+		box := image.Rect(int(math.Floor(cx-w/2))-1, int(math.Floor(cy-h/2))-1, int(math.Ceil(cx+w/2))+1, int(math.Ceil(cy+h/2))+1)
+		free := true
+		for _, q := range placed {
+			if q.Overlaps(box) {
+				free = false
+				break
+			}
+		}
+		if free {
+			return Placement{CX: cx, CY: cy}, box, true
+		}
+	}
+	return Placement{}, image.Rectangle{}, false
+}
+
+// drawTrapBackground paints a sheet or sticky card with uneven lighting,
+// a faint grid on sticky cards, and debris specks.
+func drawTrapBackground(img *image.RGBA, r *rand.Rand, bg string, ppm float64) {
+	base := [3]float64{uni(r, 238, 250), uni(r, 236, 248), uni(r, 228, 244)}
+	if bg == BackgroundSticky {
+		base = [3]float64{uni(r, 230, 245), uni(r, 205, 225), uni(r, 40, 80)}
+	}
+	fillBackground(img, base, uni(r, 0.08, 0.2), uni(r, 0, 2*math.Pi), uni(r, 0.12, 0.3))
+	c := newCanvas(img)
+	b := img.Bounds()
+	if bg == BackgroundSticky {
+		step := 25 * ppm
+		col := color.NRGBA{150, 140, 40, 45}
+		for x := step; x < float64(b.Dx()); x += step {
+			c.fill([]pt{{x - 1, 0}, {x + 1, 0}, {x + 1, float64(b.Dy())}, {x - 1, float64(b.Dy())}}, col)
+		}
+		for y := step; y < float64(b.Dy()); y += step {
+			c.fill([]pt{{0, y - 1}, {float64(b.Dx()), y - 1}, {float64(b.Dx()), y + 1}, {0, y + 1}}, col)
+		}
+	}
+	area := float64(b.Dx()*b.Dy()) / (ppm * ppm) // mm²
+	scatterDebris(c, r, int(area/400)+r.IntN(20), ppm*0.3)
+}
