@@ -176,16 +176,16 @@ func writeConfig(o *options, gt *truth, trap, addr string) (cfgPath, watch strin
 	f0 := gt.Frames[0]
 	lat, lon := f0.Lat, f0.Lon
 	pest := gt.commonest()
-	cfg := config.Config{
-		Trap:      config.Trap{ID: trap, Timezone: "UTC", Location: config.Location{Lat: &lat, Lon: &lon, Country: f0.Country, Region: f0.Province}},
-		Capture:   config.Capture{Trigger: "files", WatchDir: watch, PixelsPerMM: f0.PixelsPerMM},
-		Model:     config.Model{Path: model, TopK: 3, MinConfidence: 0.4},
-		Uncertain: config.Uncertain{Dir: filepath.Join(o.work, "uncertain"), MaxBytes: 64 << 20},
-		Outbox:    config.Outbox{Path: filepath.Join(o.work, "outbox.db")},
-		MQTT:      config.MQTT{Broker: "tcp://" + addr},
-		Health:    config.Health{Interval: 5 * time.Second},
-		Alerts:    []config.Alert{{Name: "pest-" + pest, Labels: []string{pest}, MinCount: 3, Window: 24 * time.Hour, MinConfidence: 0.4}},
-	}
+	cfg := config.Default()
+	cfg.Trap.ID, cfg.Trap.Timezone = trap, "UTC"
+	cfg.Trap.Location = config.Location{Lat: &lat, Lon: &lon, Country: f0.Country, Region: f0.Province}
+	cfg.Capture.Trigger, cfg.Capture.WatchDir, cfg.Capture.PixelsPerMM = "files", watch, f0.PixelsPerMM
+	cfg.Model.Path, cfg.Model.TopK, cfg.Model.MinConfidence = model, 3, 0.4
+	cfg.Uncertain.Dir, cfg.Uncertain.MaxBytes = filepath.Join(o.work, "uncertain"), 64<<20
+	cfg.Outbox.Path = filepath.Join(o.work, "outbox.db")
+	cfg.MQTT.Broker = "tcp://" + addr
+	cfg.Health.Interval = 5 * time.Second
+	cfg.Alerts = []config.Alert{{Name: "pest-" + pest, Labels: []string{pest}, MinCount: 3, Window: 24 * time.Hour, MinConfidence: 0.4}}
 	b, err := yaml.Marshal(&cfg)
 	if err != nil {
 		return "", "", err
