@@ -29,7 +29,9 @@ type FolderOptions struct {
 // stable. Hidden files and names ending in .part, .tmp, .partial, .crdownload
 // or ~ are ignored (files still being written). A frame's file is moved to
 // the done directory when Next is called again or on Close, so a crash while
-// the agent processes a frame leaves it in place for the next run. Files
+// the agent processes a frame leaves it in place for the next run (a file
+// replaced under the same name meanwhile is not moved but read again as a
+// new frame). Files
 // that cannot be decoded are moved to the rejected directory with a
 // NAME.reason.txt file next to them. Subdirectories are not watched.
 type Folder struct {
@@ -38,6 +40,7 @@ type Folder struct {
 	seen    map[string]fileState
 	skip    map[string]bool // names taken but still in the folder (not retaken)
 	pending string          // inbox path of the frame last returned
+	pendSt  fileState       // its size and modification time when read
 	closed  bool
 	now     func() time.Time
 }
@@ -95,15 +98,19 @@ func (f *Folder) Next(ctx context.Context) (Frame, error) {
 		}
 		for _, name := range ready {
 			p := filepath.Join(f.dir, name)
+			fi, serr := os.Stat(p)
 			img, err := DecodeFile(p, f.opts.maxPixels())
 			f.skip[name] = true
 			delete(f.seen, name)
+			if serr != nil {
+				continue // vanished between scan and read
+			}
 			if err != nil {
 				f.reject(name, err)
 				continue
 			}
-			f.pending = p
-			return Frame{ID: name, Image: img, Path: p, Time: f.modTime(name)}, nil
+			f.pending, f.pendSt = p, fileState{size: fi.Size(), mod: fi.ModTime()}
+			return Frame{ID: name, Image: img, Path: p, Time: fi.ModTime()}, nil
 		}
 		t := time.NewTimer(f.opts.Poll)
 		select {
@@ -125,20 +132,23 @@ func (f *Folder) Close() error {
 	return f.finishPending()
 }
 
-func (f *Folder) modTime(name string) time.Time {
-	fi, err := os.Stat(filepath.Join(f.dir, name))
-	if err != nil {
-		return f.now()
-	}
-	return fi.ModTime()
-}
-
 func (f *Folder) finishPending() error {
 	if f.pending == "" {
 		return nil
 	}
 	p := f.pending
 	f.pending = ""
+	fi, err := os.Stat(p)
+	if err != nil {
+		delete(f.skip, filepath.Base(p))
+		return nil // removed by someone else: nothing to move
+	}
+	if fi.Size() != f.pendSt.size || !fi.ModTime().Equal(f.pendSt.mod) {
+		// Replaced by a new file of the same name while being processed:
+		// leave it to be read as a new frame.
+		delete(f.skip, filepath.Base(p))
+		return nil
+	}
 	if _, err := moveUnique(p, f.opts.DoneDir); err != nil {
 		return fmt.Errorf("camera: move %s to done: %w", p, err)
 	}

@@ -206,3 +206,32 @@ func TestNewFolderErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFolderReplacedWhileProcessing overwrites the frame's file while the
+// agent processes it: the new content must be read, not moved unread.
+func TestFolderReplacedWhileProcessing(t *testing.T) {
+	dir := t.TempDir()
+	src := fastFolder(t, dir, nil)
+	defer src.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	writeFile(t, dir, "cam.jpg", jpegBytes(t))
+	if _, err := src.Next(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := writeFile(t, dir, "cam.jpg", pngBytes(t)) // a new snapshot, same name
+	future := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(p, future, future); err != nil {
+		t.Fatal(err)
+	}
+	fr, err := src.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fr.Time.Equal(future) {
+		t.Errorf("second frame time %v, want the replacement's %v", fr.Time, future)
+	}
+	if d := listDir(t, filepath.Join(dir, "done")); len(d) != 0 {
+		t.Errorf("done/ holds %v before the replacement was processed", d)
+	}
+}
