@@ -76,7 +76,9 @@ func (c *canvas) fill(p []pt, col color.NRGBA) {
 		minX, maxX = math.Min(minX, q.X), math.Max(maxX, q.X)
 		minY, maxY = math.Min(minY, q.Y), math.Max(maxY, q.Y)
 	}
-	if math.IsNaN(minX) || math.IsNaN(minY) || math.IsNaN(maxX) || math.IsNaN(maxY) {
+	// Skip polygons with NaN or infinite vertices (NaN fails every
+	// comparison, so test the finite range instead).
+	if !(minX > -1e9 && maxX < 1e9 && minY > -1e9 && maxY < 1e9) {
 		return
 	}
 	r := image.Rect(int(math.Floor(minX)), int(math.Floor(minY)), int(math.Ceil(maxX))+1, int(math.Ceil(maxY))+1).Intersect(b)
