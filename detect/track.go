@@ -2,6 +2,7 @@ package detect
 
 import (
 	"image"
+	"math"
 	"sort"
 )
 
@@ -46,6 +47,11 @@ type Tracker struct {
 	MinIoU float64
 	// MaxAge is how many consecutive frames a track may go unmatched.
 	MaxAge int
+	// MaxMove, if > 0, lets a track that no box overlaps enough continue
+	// with the nearest unmatched box whose centre moved at most this many
+	// pixels and whose area is within a factor 2: live insects walking on
+	// a light-trap sheet. 0 (NewTracker's default) disables it.
+	MaxMove float64
 
 	frame  int
 	nextID int
@@ -107,6 +113,9 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 		tr.New = false
 		out[p.bi] = *tr
 	}
+	if t.MaxMove > 0 {
+		t.matchMoved(boxes, usedT, usedB, out)
+	}
 	kept := t.tracks[:0]
 	for _, tr := range t.tracks {
 		if t.frame-tr.LastFrame <= t.MaxAge {
@@ -124,6 +133,54 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 		out[bi] = tr
 	}
 	return out
+}
+
+// matchMoved pairs the remaining tracks and boxes by centre distance (at
+// most MaxMove) and similar area, nearest first.
+func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out []Track) {
+	type pair struct {
+		d      float64
+		ti, bi int
+	}
+	var pairs []pair
+	for ti, tr := range t.tracks {
+		if usedT[ti] {
+			continue
+		}
+		for bi, b := range boxes {
+			if usedB[bi] {
+				continue
+			}
+			a1 := float64(tr.Box.Dx()) * float64(tr.Box.Dy())
+			a2 := float64(b.Dx()) * float64(b.Dy())
+			if a1 <= 0 || a2 <= 0 || a1 > 2*a2 || a2 > 2*a1 {
+				continue
+			}
+			dx := float64(tr.Box.Min.X+tr.Box.Max.X-b.Min.X-b.Max.X) / 2
+			dy := float64(tr.Box.Min.Y+tr.Box.Max.Y-b.Min.Y-b.Max.Y) / 2
+			if d := math.Hypot(dx, dy); d <= t.MaxMove {
+				pairs = append(pairs, pair{d, ti, bi})
+			}
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].d != pairs[j].d {
+			return pairs[i].d < pairs[j].d
+		}
+		return pairs[i].ti < pairs[j].ti || (pairs[i].ti == pairs[j].ti && pairs[i].bi < pairs[j].bi)
+	})
+	for _, p := range pairs {
+		if usedT[p.ti] || usedB[p.bi] {
+			continue
+		}
+		usedT[p.ti], usedB[p.bi] = true, true
+		tr := &t.tracks[p.ti]
+		tr.Box = boxes[p.bi]
+		tr.Hits++
+		tr.LastFrame = t.frame
+		tr.New = false
+		out[p.bi] = *tr
+	}
 }
 
 // Active returns the number of tracks currently remembered.

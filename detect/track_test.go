@@ -36,28 +36,47 @@ func TestTracker(t *testing.T) {
 		wantNew []bool
 		wantIDs []int
 	}
+	walked := a.Add(image.Pt(30, 0)) // no overlap with a
+	big := image.Rect(30, 0, 60, 30) // same place as walked, 9x the area
 	tests := []struct {
-		name   string
-		maxAge int
-		steps  []step
+		name    string
+		maxAge  int
+		maxMove float64
+		steps   []step
 	}{
-		{"repeats are not new", 2, []step{
+		{"repeats are not new", 2, 0, []step{
 			{[]image.Rectangle{a, b}, []bool{true, true}, []int{1, 2}},
 			{[]image.Rectangle{b, aMoved}, []bool{false, false}, []int{2, 1}},
 		}},
-		{"survives gaps up to max age", 2, []step{
+		{"survives gaps up to max age", 2, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{nil, nil, nil},
 			{nil, nil, nil},
 			{[]image.Rectangle{a}, []bool{false}, []int{1}},
 		}},
-		{"forgotten after max age", 1, []step{
+		{"forgotten after max age", 1, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{nil, nil, nil},
 			{nil, nil, nil},
 			{[]image.Rectangle{a}, []bool{true}, []int{2}},
 		}},
-		{"one track continues one box", 5, []step{
+		{"walked without MaxMove is new", 2, 0, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{[]image.Rectangle{walked}, []bool{true}, []int{2}},
+		}},
+		{"walked within MaxMove continues", 2, 40, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{[]image.Rectangle{walked}, []bool{false}, []int{1}},
+		}},
+		{"walked too far", 2, 20, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{[]image.Rectangle{walked}, []bool{true}, []int{2}},
+		}},
+		{"moved box of another size is new", 2, 100, []step{
+			{[]image.Rectangle{a}, []bool{true}, []int{1}},
+			{[]image.Rectangle{big}, []bool{true}, []int{2}},
+		}},
+		{"one track continues one box", 5, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{a, aMoved}, []bool{false, true}, []int{1, 2}},
 		}},
@@ -65,6 +84,7 @@ func TestTracker(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := NewTracker(0.3, tc.maxAge)
+			tr.MaxMove = tc.maxMove
 			for i, s := range tc.steps {
 				got := tr.Update(s.boxes)
 				if len(got) != len(s.boxes) {
