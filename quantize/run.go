@@ -1,7 +1,9 @@
 package quantize
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/trapnet/trapnet/ir"
 	"github.com/trapnet/trapnet/tflite"
@@ -93,4 +95,61 @@ func tensorParams(t tflite.Tensor) (Params, error) {
 		return Params{}, fmt.Errorf("quantize: tensor %q has no per-tensor quantisation", t.Name)
 	}
 	return Params{Scale: t.Quant.Scale[0], ZeroPoint: int32(t.Quant.ZeroPoint[0])}, nil
+}
+
+// Runner runs a TFLite model on batches with one batch-1 interpreter per
+// worker, splitting each batch into contiguous chunks.
+type Runner struct {
+	its []*tflite.Interpreter
+}
+
+// NewRunner validates m once per worker (workers < 1 means 1).
+func NewRunner(m *tflite.Model, workers int) (*Runner, error) {
+	r := &Runner{}
+	for range max(workers, 1) {
+		it, err := tflite.NewInterpreter(m, tflite.InterpreterOptions{})
+		if err != nil {
+			return nil, err
+		}
+		r.its = append(r.its, it)
+	}
+	return r, nil
+}
+
+// Run is RunTFLite spread over the workers.
+func (r *Runner) Run(inputs ...*ir.Tensor) (*ir.Tensor, error) {
+	if len(inputs) == 0 || inputs[0] == nil || len(inputs[0].Shape) == 0 {
+		return nil, fmt.Errorf("quantize: no inputs")
+	}
+	n := inputs[0].Shape[0]
+	for j, in := range inputs {
+		if in == nil || len(in.Shape) == 0 || in.Shape[0] != n || n < 1 || len(in.Data)%n != 0 {
+			return nil, fmt.Errorf("quantize: input %d is not a batch of %d", j, n)
+		}
+	}
+	w := min(len(r.its), n)
+	parts := make([]*ir.Tensor, w)
+	errs := make([]error, w)
+	var wg sync.WaitGroup
+	for i := range w {
+		lo, hi := i*n/w, (i+1)*n/w
+		sub := make([]*ir.Tensor, len(inputs))
+		for j, in := range inputs {
+			per := len(in.Data) / n
+			shape := append([]int{hi - lo}, in.Shape[1:]...)
+			sub[j] = &ir.Tensor{Shape: shape, Data: in.Data[lo*per : hi*per]}
+		}
+		wg.Go(func() { parts[i], errs[i] = RunTFLite(r.its[i], sub...) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	k := parts[0].Shape[1]
+	out := ir.NewTensor(n, k)
+	pos := 0
+	for _, p := range parts {
+		pos += copy(out.Data[pos:], p.Data)
+	}
+	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -173,7 +174,7 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 	if err != nil {
 		return fmt.Errorf("quantize: reading back %s: %w", q.out, err)
 	}
-	it, err := tflite.NewInterpreter(back, tflite.InterpreterOptions{})
+	runner, err := quantize.NewRunner(back, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return fmt.Errorf("quantize: %s: %w", q.out, err)
 	}
@@ -183,7 +184,7 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 		if err != nil {
 			return err
 		}
-		qp, err := quantize.RunTFLite(it, inputs...)
+		qp, err := runner.Run(inputs...)
 		if err != nil {
 			return err
 		}
