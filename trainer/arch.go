@@ -152,6 +152,10 @@ type Arch struct {
 	// Baseline replaces the cells by a fixed hand-designed CNN of the same
 	// depth and widths (conv3x3-BN-ReLU per layer, stride 2 at reductions).
 	Baseline bool `json:"baseline,omitempty"`
+	// AuxWeight > 0 adds a training-only auxiliary classifier after the cell
+	// at 2/3 depth (unless that is the last cell) whose loss is added with
+	// this weight (DARTS uses 0.4).
+	AuxWeight float64 `json:"aux_weight,omitempty"`
 }
 
 // Validate checks Arch.

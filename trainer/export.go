@@ -21,7 +21,9 @@ func numElements(shape []int) int {
 func (p *Plan) constShapes() map[string][]int {
 	out := map[string][]int{}
 	for name, pr := range p.params {
-		out[name] = pr.shape
+		if !pr.aux {
+			out[name] = pr.shape
+		}
 	}
 	for _, n := range p.Graph.Nodes {
 		if n.Op == ir.BatchNorm {

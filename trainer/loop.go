@@ -229,6 +229,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		el := time.Since(start).Seconds()
 		imgs += float64(seen)
 		secs += el
+		st.TrainedFor += el
 		vm, vloss, err := r.Evaluate(ctx, o.Val, h.BatchSize, o.Names)
 		if err != nil {
 			return nil, fmt.Errorf("epoch %d validation: %w", epoch, err)

@@ -83,6 +83,13 @@ func (p *Plan) weight(ctx *context.Context, g *Graph, name string) *Node {
 // image modality). In training mode (ctx.IsTraining) batch norm uses batch
 // statistics and drop-path is applied.
 func (p *Plan) Forward(ctx *context.Context, images, meta *Node) *Node {
+	logits, _ := p.forward(ctx, images, meta)
+	return logits
+}
+
+// forward also returns the auxiliary logits (nil unless training with an
+// auxiliary head).
+func (p *Plan) forward(ctx *context.Context, images, meta *Node) (*Node, *Node) {
 	var g *Graph
 	vals := map[string]value{}
 	if images != nil {
@@ -104,7 +111,14 @@ func (p *Plan) Forward(ctx *context.Context, images, meta *Node) *Node {
 		}
 		vals[n.Output] = v
 	}
-	return vals[outputName].m
+	var aux *Node
+	if ctx.IsTraining(g) && p.aux != "" {
+		for _, n := range p.auxNodes {
+			vals[n.Output] = p.eval(ctx, g, n, vals)
+		}
+		aux = vals[p.aux].m
+	}
+	return vals[outputName].m, aux
 }
 
 // dropPath zeroes whole examples with probability prob and rescales the rest.

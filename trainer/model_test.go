@@ -99,3 +99,67 @@ func TestExportMatchesGoMLX(t *testing.T) {
 		})
 	}
 }
+
+// TestAuxHead trains a step with the auxiliary head and checks that its
+// weights learn but stay out of the exported graph.
+func TestAuxHead(t *testing.T) {
+	backend, err := NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tinyArch(Fusion)
+	a.AuxWeight, a.Layers = 0.4, 4 // the cell at 2/3 depth must not be the last
+	p, err := NewPlan(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(p, backend, 3, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetLR(1e-2); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	img, meta := randTensor(rng, 4, a.Size, a.Size, 3), randTensor(rng, 4, a.MetaDim)
+	b := &Batch{N: 4, Size: a.Size, MetaDim: a.MetaDim, Images: img.Data, Meta: meta.Data, Labels: []int32{0, 1, 2, 1}}
+	auxW := func() []float32 {
+		v := r.Ctx.In(netScope).GetVariableByScopeAndName("/"+netScope, varName("aux/fc/w"))
+		if v == nil {
+			t.Fatal("no auxiliary head variable")
+		}
+		return append([]float32(nil), tensors.MustCopyFlatData[float32](v.MustValue())...)
+	}
+	var before []float32
+	for i := range 2 {
+		loss, _, err := r.TrainStep(b, []float32{1, 1, 1, 1})
+		if err != nil || math.IsNaN(loss) {
+			t.Fatalf("step: loss %v, %v", loss, err)
+		}
+		if i == 0 {
+			before = auxW()
+		}
+	}
+	after := auxW()
+	changed := false
+	for i := range before {
+		changed = changed || before[i] != after[i]
+	}
+	if !changed {
+		t.Error("auxiliary head weights did not change in training")
+	}
+	g, err := p.Export(r.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range g.Consts {
+		if len(name) >= 4 && name[:4] == "aux/" {
+			t.Errorf("exported graph holds auxiliary constant %q", name)
+		}
+	}
+	for _, n := range g.Nodes {
+		if len(n.Output) >= 4 && n.Output[:4] == "aux/" {
+			t.Errorf("exported graph holds auxiliary node %q", n.Output)
+		}
+	}
+}

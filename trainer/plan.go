@@ -21,6 +21,8 @@ type param struct {
 	bias  bool
 	// mask, when set, multiplies the weight elementwise (factorised reduce).
 	mask []float32
+	// aux marks the auxiliary head's params (not exported).
+	aux bool
 }
 
 // Plan is the derived network as an ir graph without weights, plus what
@@ -35,6 +37,9 @@ type Plan struct {
 	dropPath map[string]bool
 	shapes   map[string][]int
 	seq      int
+	// auxNodes compute the training-only auxiliary logits aux.
+	auxNodes []*ir.Node
+	aux      string
 }
 
 // NewPlan lays out the derived network of a.

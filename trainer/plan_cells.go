@@ -28,6 +28,9 @@ func (p *Plan) imageBranch() string {
 		out := p.cell(name, s0, s1, c, reduction, reductionPrev)
 		s0, s1 = s1, out
 		reductionPrev = reduction
+		if a.AuxWeight > 0 && i == 2*a.Layers/3 && i < a.Layers-1 {
+			p.auxHead(out)
+		}
 	}
 	return p.node("image/gap", ir.GlobalMean, []string{s1}, ir.Attrs{})
 }
@@ -48,6 +51,27 @@ func (p *Plan) plainCNN() string {
 		x = p.relu(name+"/relu", p.bn(name+"/bn", p.conv(name+"/conv", x, c, 3, stride, 1)))
 	}
 	return p.node("image/gap", ir.GlobalMean, []string{x}, ir.Attrs{})
+}
+
+// auxHead lays out the training-only auxiliary classifier on x: ReLU,
+// global average pooling, dense to the classes (DARTS's auxiliary head,
+// simplified so it fits any input size). Its nodes and params stay out of
+// the exported graph.
+func (p *Plan) auxHead(x string) {
+	main := p.Graph.Nodes
+	p.Graph.Nodes = nil
+	r := p.relu("aux/relu", x)
+	gap := p.node("aux/gap", ir.GlobalMean, []string{r}, ir.Attrs{})
+	p.aux = p.fc("aux/fc", gap, p.Arch.Classes, "aux/logits")
+	p.auxNodes = p.Graph.Nodes
+	p.Graph.Nodes = main
+	for _, n := range p.auxNodes {
+		for _, in := range n.Inputs {
+			if pr, ok := p.params[in]; ok {
+				pr.aux = true
+			}
+		}
+	}
 }
 
 // cell lays out one derived cell with c channels per node.

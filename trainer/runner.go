@@ -52,17 +52,27 @@ func (r *Runner) metaOrNil(meta *Node) *Node {
 	return meta
 }
 
-// trainGraph computes the class-weighted cross-entropy of a batch, applies
-// one optimiser step and returns the loss and the number of correct
+// trainGraph computes the class-weighted cross-entropy of a batch (plus the
+// weighted auxiliary-head loss when the plan has one), applies one
+// optimiser step and returns the main loss and the number of correct
 // predictions among examples with weight > 0.
 func (r *Runner) trainGraph(ctx *context.Context, img, meta, labels, weights *Node) (*Node, *Node) {
 	g := img.Graph()
 	ctx.SetTraining(g, true)
-	logits := r.Plan.Forward(ctx, img, r.metaOrNil(meta))
+	logits, aux := r.Plan.forward(ctx, img, r.metaOrNil(meta))
 	k := r.Plan.Arch.Classes
-	ce := Neg(ReduceSum(Mul(OneHot(labels, k, dtypes.Float32), LogSoftmax(logits, -1)), -1))
-	loss := Div(ReduceAllSum(Mul(ce, weights)), MaxScalar(ReduceAllSum(weights), 1e-6))
-	r.opt.UpdateGraph(ctx, g, loss)
+	onehot := OneHot(labels, k, dtypes.Float32)
+	wsum := MaxScalar(ReduceAllSum(weights), 1e-6)
+	weightedCE := func(logits *Node) *Node {
+		ce := Neg(ReduceSum(Mul(onehot, LogSoftmax(logits, -1)), -1))
+		return Div(ReduceAllSum(Mul(ce, weights)), wsum)
+	}
+	loss := weightedCE(logits) // reported; the auxiliary loss only trains
+	total := loss
+	if aux != nil {
+		total = Add(loss, MulScalar(weightedCE(aux), r.Plan.Arch.AuxWeight))
+	}
+	r.opt.UpdateGraph(ctx, g, total)
 	hit := ConvertDType(Equal(ArgMax(logits, -1, dtypes.Int32), labels), dtypes.Float32)
 	correct := ReduceAllSum(Mul(hit, ConvertDType(GreaterThan(weights, ZerosLike(weights)), dtypes.Float32)))
 	return loss, correct
