@@ -82,10 +82,11 @@ type Species struct {
 // appearance parameters) plus how metadata separates them.
 type Group struct {
 	// ID is the index in Catalog.Groups; Mode one of the Mode constants;
-	// Members the species IDs.
-	ID      int    `json:"id"`
-	Mode    string `json:"mode"`
-	Members []int  `json:"members"`
+	// Members the species IDs and Names their binomials.
+	ID      int      `json:"id"`
+	Mode    string   `json:"mode"`
+	Members []int    `json:"members"`
+	Names   []string `json:"names"`
 }
 
 // Catalog is the synthetic world: taxonomy, look-alike groups, regions.
@@ -216,6 +217,7 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 				return fmt.Sprintf("BOLD:A%c%c%04d", 'A'+rune(r.IntN(26)), 'A'+rune(r.IntN(26)), r.IntN(10000))
 			})
 			grp.Members = append(grp.Members, sp.ID)
+			grp.Names = append(grp.Names, sp.Name)
 			cat.Species = append(cat.Species, sp)
 		}
 		cat.Groups = append(cat.Groups, grp)
