@@ -85,6 +85,11 @@ type FrameSpecimen struct {
 	// drawn at LengthMM*PixelsPerMM pixels. AreaMM2 is its silhouette area.
 	LengthMM float64 `json:"length_mm"`
 	AreaMM2  float64 `json:"area_mm2"`
+	// Group is the species' look-alike group (Catalog.Groups); Seen is
+	// false for species that only occur in the unseen splits (a trained
+	// model does not know them).
+	Group int  `json:"group"`
+	Seen  bool `json:"seen"`
 	// AngleDeg is the head direction in degrees from +x towards +y
 	// (clockwise on screen), in [0, 360).
 	AngleDeg float64 `json:"angle_deg"`

@@ -59,6 +59,7 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 		ft.Specimens = append(ft.Specimens, FrameSpecimen{
 			Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
 			Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
+			Group: sp.Group, Seen: sp.Seen,
 			LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
 			AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
 		})
