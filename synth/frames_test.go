@@ -162,3 +162,33 @@ func TestFrameOptionErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFramesSeenOnly(t *testing.T) {
+	cat, err := NewCatalog(4, 4, 8) // mostly unseen species
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seenOnly := range []bool{true, false} {
+		o := tinyFrames(t.TempDir())
+		o.Catalog, o.SeenOnly, o.Frames = cat, seenOnly, 2
+		gt, err := GenerateFrames(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unseen := 0
+		for _, f := range gt.Frames {
+			for _, s := range f.Specimens {
+				sp := cat.Species[s.SpeciesID]
+				if s.Species != sp.Name || s.Group != sp.Group || s.Seen != sp.Seen {
+					t.Fatalf("%s: specimen %+v does not match species %d", f.File, s, s.SpeciesID)
+				}
+				if !s.Seen {
+					unseen++
+				}
+			}
+		}
+		if seenOnly && unseen > 0 || !seenOnly && unseen == 0 {
+			t.Errorf("SeenOnly=%v: %d unseen specimens", seenOnly, unseen)
+		}
+	}
+}
