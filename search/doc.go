@@ -37,11 +37,58 @@
 // column per op) under the absolute scope ArchScope; optimiser state under
 // "/opt_w" and "/opt_a". BN running statistics are non-trainable.
 //
+// Using the builders for a derived net (package trainer):
+//
+//	geno, err := search.LoadGenotype("RUN/genotype.json")
+//	logits, err := search.DerivedNet(ctx, search.NetConfig{Classes: k, MetaDim: d,
+//		Channels: 16, Cells: 8}, geno, images /* [N,H,W,3] */, meta /* [N,D] */)
+//
+// DerivedNet uses affine BN and the genotype's concat lists (a cell's output
+// has len(concat)*C channels); ctx.SetTraining(g, true) selects batch
+// statistics and updates the running ones. Weights are plain GoMLX context
+// variables under ctx.In("net"), so GoMLX checkpoints save and restore them.
+// Scope names are "net/stem", "net/cell<i>/pre0|pre1", "net/cell<i>/edge_<node>_<input>/<op>/...",
+// "net/meta/fc1|fc2", "net/fusion/fc1|fc2|gate|proj".
+//
 // # Search
 //
-// Architect owns the two optimisers of the bi-level update (Adam on alpha
-// over a validation batch, SGD with momentum, cosine lr, clipping on the
-// weights over a training batch), first order by default or the unrolled
-// second-order approximation with a finite-difference Hessian-vector
-// product. Derive turns alphas into a sparse Genotype.
+// Architect owns the two optimisers of the bi-level update: per Step, one
+// Adam step on alpha (lr 3e-4, betas 0.5/0.999, weight decay 1e-3) over a
+// search-val batch, then one SGD step on the weights (momentum 0.9, weight
+// decay 3e-4, global-norm clip 5, cosine lr 0.025 -> 0.001 per step) over a
+// search-train batch; the loss is class-weighted cross-entropy. First order
+// by default; OptConfig.SecondOrder does DARTS's unrolled step: the alpha
+// gradient is taken at w' = w - ξ(momentum·buf + ∇w L_train + wd·w) and
+// corrected by -ξ·(∇α L_train(w+) - ∇α L_train(w-))/(2ε) with
+// w± = w ± ε∇w' L_val, ε = 0.01/‖∇w' L_val‖. All of it is one GoMLX graph
+// (weights substituted with Variable.SetValueGraph, BN running statistics
+// frozen in the hypothetical passes); it costs about 2.5x a first-order step.
+//
+// Run drives a search over two Sources, writing search.jsonl (one line per
+// step and per epoch: losses, accuracies, alpha entropies, lr, images/s),
+// checkpoints (GoMLX checkpoints + search_state.json; cancelling the context
+// saves and returns ErrInterrupted; RunConfig.Resume continues — the step
+// count and data order of the search-train split are restored exactly, the
+// search-val stream restarts its epoch), genotype.json and alphas.png.
+//
+// Guards against skip-connect collapse, both switchable: DeriveOptions.SkipCap
+// (default 2) caps skip_connect edges in the derived normal cell, replacing
+// the weakest extra ones by their next-best op; RunConfig.EntropyPatience
+// stops the search when the mean alpha entropy has fallen by less than
+// EntropyMinDelta over that many epochs.
+//
+// Derive discretises alphas into a sparse Genotype: per node at most TopK
+// incoming edges ranked by their strongest non-zero op, dropping any edge
+// whose zero weight beats that op, then removing nodes left without input;
+// Genotype.Sparsity is edges kept / supernet edges.
+//
+// # Engines
+//
+// NewBackend picks the pure-Go engine ("go:parallelism=-1") unless a PJRT
+// plugin is configured and the binary was built with -tags xla:
+//
+//	CGO_ENABLED=1 go build -tags xla -o trainer-xla ./cmd/trainer
+//	GOPJRT_CUDA_CHECKS=0 ./trainer-xla search --backend xla --pjrt-plugin /abs/xla_cuda_plugin.so ...
+//
+// Plugins are never downloaded (GOMLX_NO_AUTO_INSTALL=1).
 package search

@@ -138,16 +138,22 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		var sum StepResult
 		n := 0
 		for st.StepInEpoch < cfg.StepsPerEpoch && !st.Done {
-			if c.Err() != nil {
+			interrupted := func() (*Genotype, error) {
 				if err := save(); err != nil {
 					return nil, err
 				}
 				return nil, ErrInterrupted
 			}
+			if c.Err() != nil {
+				return interrupted()
+			}
 			tb, err := train.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
+				if c.Err() != nil {
+					return interrupted()
+				}
 				return nil, err
 			}
 			vb, err := val.Next()
@@ -156,6 +162,9 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				vb, err = val.Next()
 			}
 			if err != nil {
+				if c.Err() != nil {
+					return interrupted()
+				}
 				return nil, fmt.Errorf("search-val batch: %w", err)
 			}
 			lr := cosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, st.Step, total)
