@@ -146,9 +146,12 @@ type Arch struct {
 	Size    int `json:"size"`
 	MetaDim int `json:"meta_dim"`
 	// MetaHidden is the width of the metadata branch's two dense layers.
-	MetaHidden int      `json:"meta_hidden"`
-	Classes    int      `json:"classes"`
-	Modality   Modality `json:"modality"`
+	MetaHidden int `json:"meta_hidden"`
+	// FusionHidden is the width of the fusion MLP's hidden layer (0: the
+	// joined embedding feeds the classifier directly).
+	FusionHidden int      `json:"fusion_hidden,omitempty"`
+	Classes      int      `json:"classes"`
+	Modality     Modality `json:"modality"`
 	// Baseline replaces the cells by a fixed hand-designed CNN of the same
 	// depth and widths (conv3x3-BN-ReLU per layer, stride 2 at reductions).
 	Baseline bool `json:"baseline,omitempty"`

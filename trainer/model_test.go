@@ -28,7 +28,7 @@ func allOpsCells() Cells {
 
 func tinyArch(m Modality) Arch {
 	return Arch{Cells: allOpsCells(), Layers: 3, Channels: 4, StemMult: 2, Size: 8, MetaDim: 5,
-		MetaHidden: 6, Classes: 3, Modality: m}
+		MetaHidden: 6, FusionHidden: 7, Classes: 3, Modality: m}
 }
 
 func randTensor(r *rand.Rand, shape ...int) *ir.Tensor {

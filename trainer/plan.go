@@ -60,11 +60,16 @@ func NewPlan(a Arch) (*Plan, error) {
 		p.input(InputMeta, 1, a.MetaDim)
 		feats = append(feats, p.metaBranch())
 	}
+	// The fusion of search.Fusion (concat kind): concat -> Dense(hidden)-ReLU
+	// -> Dense(classes); with one modality the concat is skipped.
 	x := feats[0]
 	if len(feats) > 1 {
 		x = p.node("fusion/concat", ir.Concat, feats, ir.Attrs{Axis: -1})
 	}
-	p.fc("classifier", x, a.Classes, outputName)
+	if a.FusionHidden > 0 {
+		x = p.relu("fusion/fc1/relu", p.fc("fusion/fc1", x, a.FusionHidden, ""))
+	}
+	p.fc("fusion/fc2", x, a.Classes, outputName)
 	p.Graph.Outputs = []string{outputName}
 	g, err := p.withConsts(func(name string, shape []int) ([]float32, error) {
 		return make([]float32, numElements(shape)), nil

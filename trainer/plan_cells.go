@@ -171,13 +171,14 @@ func (p *Plan) squeezeExcite(name, x string, ratio int) string {
 	return p.node(name+"/mul", ir.Mul, []string{x, s}, ir.Attrs{})
 }
 
-// metaBranch lays out the metadata MLP: two dense+BN+ReLU layers.
+// metaBranch lays out the metadata MLP of search.MetadataBranch:
+// Dense(hidden)-ReLU-Dense(hidden)-ReLU.
 func (p *Plan) metaBranch() string {
 	h := p.Arch.MetaHidden
 	x := InputMeta
 	for i := range 2 {
-		name := fmt.Sprintf("meta/fc%d", i)
-		x = p.relu(name+"/relu", p.bn(name+"/bn", p.fc(name, x, h, "")))
+		name := fmt.Sprintf("meta/fc%d", i+1)
+		x = p.relu(name+"/relu", p.fc(name, x, h, ""))
 	}
 	return x
 }

@@ -92,7 +92,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 // defaultArch is the derived network's default size: DARTS goes from 8
 // cells x 16 channels in search to 20 x 36; scaled down for CPUs.
 func defaultArch() trainer.Arch {
-	return trainer.Arch{Layers: 6, Channels: 12, StemMult: 3, Size: 32, MetaHidden: 64, AuxWeight: 0.4}
+	return trainer.Arch{Layers: 6, Channels: 12, StemMult: 3, Size: 32, MetaHidden: 32, FusionHidden: 128, AuxWeight: 0.4}
 }
 
 func defaultHyper() trainer.Hyper {
@@ -105,7 +105,8 @@ func addArchFlags(cmd *cobra.Command, a *trainer.Arch) {
 	f.IntVar(&a.Layers, "cells", a.Layers, "number of cells (reductions at 1/3 and 2/3)")
 	f.IntVar(&a.Channels, "channels", a.Channels, "channels of the first cells (even)")
 	f.IntVar(&a.StemMult, "stem-mult", a.StemMult, "stem channels = stem-mult x channels")
-	f.IntVar(&a.MetaHidden, "meta-hidden", a.MetaHidden, "width of the metadata branch")
+	f.IntVar(&a.MetaHidden, "meta-hidden", a.MetaHidden, "width of the metadata branch (as in search: 32)")
+	f.IntVar(&a.FusionHidden, "fusion-hidden", a.FusionHidden, "width of the fusion MLP's hidden layer (0: none)")
 	f.Float64Var(&a.AuxWeight, "aux-weight", a.AuxWeight, "loss weight of the auxiliary head after the cell at 2/3 depth (0: none)")
 }
 
