@@ -90,16 +90,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		s.AreaMM2 = s.AreaPx * px2mm2
 		s.LengthMM = s.LengthPx / o.PixelsPerMM
 		s.WidthMM = s.WidthPx / o.PixelsPerMM
-		if s.AreaMM2 < o.MinAreaMM2 || (o.MaxAreaMM2 > 0 && s.AreaMM2 > o.MaxAreaMM2) {
-			continue
-		}
-		if o.MaxAspect > 0 && s.LengthPx > o.MaxAspect*math.Max(s.WidthPx, 1) {
-			continue
-		}
-		if s.ThicknessPx < max(minThicknessPx, o.MinThicknessMM*o.PixelsPerMM) {
-			continue
-		}
-		if o.MinSolidity > 0 && s.Solidity < o.MinSolidity {
+		if !o.accepts(s) {
 			continue
 		}
 		s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
@@ -112,6 +103,21 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		return out[i].Box.Min.X < out[j].Box.Min.X
 	})
 	return out, nil
+}
+
+// accepts applies the size and shape filters to a measured specimen.
+func (o Options) accepts(s Specimen) bool {
+	switch {
+	case s.AreaMM2 < o.MinAreaMM2, o.MaxAreaMM2 > 0 && s.AreaMM2 > o.MaxAreaMM2:
+		return false
+	case o.MaxAspect > 0 && s.LengthPx > o.MaxAspect*math.Max(s.WidthPx, 1):
+		return false // fibre, hair, scratch
+	case s.ThicknessPx < max(minThicknessPx, o.MinThicknessMM*o.PixelsPerMM):
+		return false // thin everywhere: fibre, hair
+	case o.MinSolidity > 0 && s.Solidity < o.MinSolidity:
+		return false
+	}
+	return true
 }
 
 // refiner re-segments working-resolution components at full resolution.
