@@ -19,7 +19,14 @@
 // second-moment axes; area (mm²), thickness, aspect and solidity filters
 // remove debris specks, fibres and hairs.
 //
-// Touching specimens merge into one component (no watershed split).
+// Small fragments within MergeGapMM of a larger region are joined to it
+// (parts of one insect separated by background-coloured bands). Touching
+// specimens merge into one component (no watershed split), and a small
+// specimen within MergeGapMM of one three times its area is absorbed.
+//
+// Measured on this project's machine (shared Xeon, 2 cores): about 50-100 ms
+// of CPU per 4096x2160 frame; recall and precision about 0.98-1.0 at
+// IoU >= 0.5 on synth's trap frames (see bench/detect and the tests).
 package detect
 
 import (
