@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -219,5 +220,25 @@ func TestDetectWaspOnYellowCard(t *testing.T) {
 	}
 	if iou := IoU(got[0].Box, want); iou < 0.8 {
 		t.Errorf("box %v, drawn extent %v: IoU %.2f, want >= 0.8", got[0].Box, want, iou)
+	}
+}
+
+// TestDetectWorkSizes checks that the working resolution is a speed knob,
+// not a correctness one.
+func TestDetectWorkSizes(t *testing.T) {
+	f := makeFrame(frameSpec{w: 2048, h: 1080, ppm: 6, specimens: 15, debris: 40, noise: 4, seed: 8})
+	for _, ws := range []int{256, 512, 1024, 2048} {
+		t.Run(fmt.Sprint(ws), func(t *testing.T) {
+			o := DefaultOptions(f.ppm)
+			o.WorkSize = ws
+			got, err := Detect(f.img, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, prec, _ := matchScore(f.boxes, boxesOf(got), 0.5)
+			if rec < 0.9 || prec < 0.9 {
+				t.Errorf("WorkSize %d: recall %.3f precision %.3f, want both >= 0.9", ws, rec, prec)
+			}
+		})
 	}
 }
