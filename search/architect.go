@@ -57,6 +57,7 @@ type Architect struct {
 	Size                 int // image side
 	ctx                  *context.Context
 	archExec, weightExec *context.Exec
+	backend              backends.Backend
 	cw                   *tensors.Tensor
 	alpha                [2]*context.Variable
 }
@@ -77,7 +78,7 @@ func NewArchitect(backend backends.Backend, ctx *context.Context, net NetConfig,
 	if len(classWeights) != net.Classes {
 		return nil, fmt.Errorf("search: %d class weights for %d classes", len(classWeights), net.Classes)
 	}
-	a := &Architect{Net: net, Opt: opt, Size: size, ctx: ctx.Checked(false),
+	a := &Architect{Net: net, Opt: opt, Size: size, ctx: ctx.Checked(false), backend: backend,
 		cw: tensors.FromFlatDataAndDimensions(append([]float32(nil), classWeights...), net.Classes)}
 	an, ar := AlphaVars(a.ctx, net.Nodes, len(net.Ops))
 	a.alpha = [2]*context.Variable{an, ar}

@@ -62,7 +62,8 @@
 // corrected by -ξ·(∇α L_train(w+) - ∇α L_train(w-))/(2ε) with
 // w± = w ± ε∇w' L_val, ε = 0.01/‖∇w' L_val‖. All of it is one GoMLX graph
 // (weights substituted with Variable.SetValueGraph, BN running statistics
-// frozen in the hypothetical passes); it costs about 2.5x a first-order step.
+// frozen in the hypothetical passes); measured at 16x16, C=8, batch 16: 2.6x the CPU time and 1.7x the peak memory
+// of a first-order step.
 //
 // Run drives a search over two Sources, writing search.jsonl (one line per
 // step and per epoch: losses, accuracies, alpha entropies, lr, images/s),

@@ -46,7 +46,8 @@ type Genotype struct {
 	AlphaReduce   [][]float64 `json:"alpha_reduce,omitempty"`
 	// Sparsity is edges kept / edges in the supernet (both cell types).
 	Sparsity float64 `json:"sparsity,omitempty"`
-	// Params is the parameter count of the derived net as searched, if known.
+	// Params is the trainable parameter count of the derived net at the
+	// searched channels and cells (see DerivedParams).
 	Params int64 `json:"params,omitempty"`
 }
 

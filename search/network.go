@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"github.com/gomlx/gomlx/backends"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -219,4 +220,30 @@ func DerivedNet(ctx *context.Context, cfg NetConfig, geno *Genotype, images, met
 		return nil, err
 	}
 	return Head(net, cfg, emb, meta), nil
+}
+
+// DerivedParams counts the trainable parameters of the derived net of geno
+// (with cfg's channels, cells and head) by building it once on a batch of 1.
+func DerivedParams(backend backends.Backend, cfg NetConfig, geno *Genotype, size int) (int64, error) {
+	ctx := context.New()
+	d := max(cfg.MetaDim, 1)
+	img := tensors.FromFlatDataAndDimensions(make([]float32, size*size*3), 1, size, size, 3)
+	meta := tensors.FromFlatDataAndDimensions(make([]float32, d), 1, d)
+	_, err := context.ExecOnce(backend, ctx, func(ctx *context.Context, img, meta *Node) *Node {
+		logits, err := DerivedNet(ctx, cfg, geno, img, meta)
+		if err != nil {
+			panic(err)
+		}
+		return logits
+	}, img, meta)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for v := range ctx.IterVariables() {
+		if v.Trainable {
+			n += int64(v.Shape().Size())
+		}
+	}
+	return n, nil
 }

@@ -245,7 +245,9 @@ func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
 	if err != nil {
 		return nil, err
 	}
-	geno.Params = int64(arch.Context().In("net").NumParameters())
+	if geno.Params, err = DerivedParams(arch.backend, arch.Net, geno, cfg.Size); err != nil {
+		return nil, err
+	}
 	if err := geno.Save(filepath.Join(cfg.Out, "genotype.json")); err != nil {
 		return nil, err
 	}

@@ -205,7 +205,11 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 	}
 	geno, err := search.Run(ctx, backend, cfg, loaderSource{ctx, trL}, loaderSource{ctx, valL}, cw, progress)
 	if bar != nil {
-		_ = bar.Finish()
+		if err == nil {
+			_ = bar.Finish()
+		} else {
+			_ = bar.Exit()
+		}
 		fmt.Fprintln(os.Stderr)
 	}
 	if err != nil {
