@@ -13,6 +13,7 @@ import (
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/camera"
 )
 
@@ -97,7 +98,9 @@ func TestKill9(t *testing.T) {
 	if err := r.Run(context.Background(), 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	ids := frameIDs(t, b.Messages("trapnet/t1/frames"))
+	// mochi acks before delivering: wait for the last committed frame.
+	msgs, _ := b.WaitUntil("trapnet/t1/frames", func(ms []brokertest.Msg) bool { return len(frameIDs(t, ms)) >= len(committed) }, 5*time.Second)
+	ids := frameIDs(t, msgs)
 	got := map[string]bool{}
 	for _, id := range ids {
 		got[id] = true

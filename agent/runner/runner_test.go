@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,7 +109,13 @@ func TestRunFolder(t *testing.T) {
 	writeImage(t, filepath.Join(e.incoming, "b.png"), red)
 	writeImage(t, filepath.Join(e.incoming, "c.png"), green)
 	os.WriteFile(filepath.Join(e.incoming, "corrupt.png"), []byte("\x89PNG\r\n\x1a\ngarbage"), 0o644)
-	r, err := New(e.cfg, Options{Finder: agent.WholeImage{}, Log: quiet()})
+	logw := &syncBuffer{}
+	defer func() {
+		if t.Failed() {
+			t.Logf("agent log:\n%s", logw.String())
+		}
+	}()
+	r, err := New(e.cfg, Options{Finder: agent.WholeImage{}, Log: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +169,13 @@ func TestRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	done <- nil
-	st := b.Messages("trapnet/t1/status")
+	st, _ := b.WaitUntil("trapnet/t1/status", func(ms []brokertest.Msg) bool {
+		return len(ms) > 0 && string(ms[len(ms)-1].Payload) == "offline"
+	}, 5*time.Second)
 	if last := st[len(st)-1]; string(last.Payload) != "offline" || !last.Retained {
+		for _, m := range st {
+			t.Logf("status %q at %s", m.Payload, m.At.Format("15:04:05.000"))
+		}
 		t.Fatalf("last status %q, want retained offline", last.Payload)
 	}
 }
@@ -232,15 +245,8 @@ func TestBrokerOutageDuringFrames(t *testing.T) {
 		t.Fatalf("outbox depth %d while the broker is down, want >= %d", d, n-1)
 	}
 	b.Start(t)
-	msgs, err := b.WaitFor("trapnet/t1/frames", n, 15*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r.Outbox().Stats().Depth > 0 {
-		time.Sleep(10 * time.Millisecond)
-	}
-	ids := frameIDs(t, b.Messages("trapnet/t1/frames"))
-	_ = msgs
+	msgs, _ := b.WaitUntil("trapnet/t1/frames", func(ms []brokertest.Msg) bool { return len(frameIDs(t, ms)) >= n }, 15*time.Second)
+	ids := frameIDs(t, msgs)
 	if len(ids) != n {
 		t.Fatalf("%d distinct frames arrived, want %d", len(ids), n)
 	}
@@ -249,8 +255,8 @@ func TestBrokerOutageDuringFrames(t *testing.T) {
 			t.Fatalf("frame %d is %s, want %s (order)", i, id, want)
 		}
 	}
-	if got := len(b.Messages("trapnet/t1/detections")); got < n {
-		t.Fatalf("%d detections, want %d", got, n)
+	if got, _ := b.WaitFor("trapnet/t1/detections", n, 5*time.Second); len(got) < n {
+		t.Fatalf("%d detections, want %d", len(got), n)
 	}
 }
 
@@ -259,4 +265,22 @@ func newStoppedBroker(t testing.TB) *brokertest.Mochi {
 	b := brokertest.StartMochi(t)
 	b.Stop()
 	return b
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -40,7 +40,7 @@ func TestSyntheticFrames(t *testing.T) {
 	if err := r.Run(context.Background(), 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	frames := b.Messages("trapnet/t1/frames")
+	frames, _ := b.WaitFor("trapnet/t1/frames", len(gt.Frames), 5*time.Second)
 	if len(frames) != len(gt.Frames) {
 		t.Fatalf("%d frame summaries, want %d", len(frames), len(gt.Frames))
 	}

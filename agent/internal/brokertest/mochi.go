@@ -124,21 +124,33 @@ func (m *Mochi) Messages(topic string) []Msg {
 }
 
 // WaitFor waits until n messages were seen on topic or the timeout passes,
-// and returns what was seen.
+// and returns what was seen. Note that mochi sends the PUBACK before it
+// delivers a message to subscribers: after a client saw its PUBACK, wait
+// here rather than reading Messages at once.
 func (m *Mochi) WaitFor(topic string, n int, timeout time.Duration) ([]Msg, error) {
+	got, ok := m.WaitUntil(topic, func(ms []Msg) bool { return len(ms) >= n }, timeout)
+	if !ok {
+		return got, fmt.Errorf("saw %d of %d messages on %q within %v", len(got), n, topic, timeout)
+	}
+	return got, nil
+}
+
+// WaitUntil waits until cond holds for the messages seen on topic ("" for
+// all) or the timeout passes; it returns the messages and whether cond held.
+func (m *Mochi) WaitUntil(topic string, cond func([]Msg) bool, timeout time.Duration) ([]Msg, bool) {
 	deadline := time.After(timeout)
 	for {
 		m.mu.Lock()
 		c := m.cond
 		m.mu.Unlock()
-		if got := m.Messages(topic); len(got) >= n {
-			return got, nil
+		got := m.Messages(topic)
+		if cond(got) {
+			return got, true
 		}
 		select {
 		case <-c:
 		case <-deadline:
-			got := m.Messages(topic)
-			return got, fmt.Errorf("saw %d of %d messages on %q within %v", len(got), n, topic, timeout)
+			return m.Messages(topic), false
 		}
 	}
 }
