@@ -61,6 +61,7 @@ type Publisher struct {
 	down chan struct{} // closed when the current connection is lost
 
 	published, acked, retries atomic.Uint64
+	closing                   atomic.Bool
 }
 
 // New prepares a Publisher; Run connects and drains.
@@ -114,6 +115,9 @@ func New(opt Options, box *outbox.Outbox) (*Publisher, error) {
 }
 
 func (p *Publisher) onConnect(c paho.Client) {
+	if p.closing.Load() {
+		return // a late reconnect must not overwrite the final "offline"
+	}
 	p.log.Info("mqtt connected", "broker", p.opt.Broker)
 	if p.opt.StatusTopic != "" {
 		t := c.Publish(p.opt.StatusTopic, 1, true, "online")
@@ -283,6 +287,7 @@ func (p *Publisher) Stats() Stats {
 
 // Close publishes a retained "offline" (when connected) and disconnects.
 func (p *Publisher) Close() {
+	p.closing.Store(true)
 	if p.opt.StatusTopic != "" && p.Connected() {
 		_ = p.PublishNow(p.opt.StatusTopic, 1, true, []byte("offline"))
 	}
