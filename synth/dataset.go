@@ -41,6 +41,13 @@ type Options struct {
 	Square bool
 	// Quality is the JPEG quality (1-100).
 	Quality int
+	// Overwrite allows writing into a Dir that holds synth's dataset
+	// output of an earlier run: its metadata CSV, synth_info.json and the
+	// .jpg files under images/cropped_256/<split>/ are removed first
+	// (nothing else is touched), and only when synth_info.json shows synth
+	// wrote them. Without Overwrite, Generate refuses such a directory,
+	// since the earlier run's images would remain next to the new ones.
+	Overwrite bool
 	// Workers is the number of drawing goroutines (0: GOMAXPROCS).
 	Workers int
 	// Progress, when set, is called from one goroutine after every image.
@@ -86,15 +93,24 @@ func (o *Options) check() error {
 	return nil
 }
 
+// Validate reports what Generate would reject before it draws anything:
+// an invalid option, or an earlier dataset in Dir without Overwrite (or
+// one that synth did not write).
+func (o Options) Validate() error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	return prepareDatasetDir(o.Dir, o.Overwrite, true)
+}
+
 // Generate writes a synthetic dataset in the BIOSCAN-5M layout to o.Dir:
-// the metadata CSV, images/cropped_256/<split>/[<chunk>/]<processid>.jpg
-// and synth_info.json. Output bytes depend only on the options other than
-// Workers and Progress. Existing files of the same names are overwritten;
-// images of an earlier run into the same directory are not removed (the
-// CSV only lists the new ones).
+// synth_info.json, images/cropped_256/<split>/[<chunk>/]<processid>.jpg
+// and, last, the metadata CSV. Output bytes depend only on the options
+// other than Workers and Progress. A Dir holding an earlier dataset is an
+// error unless o.Overwrite, which removes synth's earlier output first.
 func Generate(ctx context.Context, o Options) (Summary, error) {
 	start := time.Now()
-	if err := o.check(); err != nil {
+	if err := o.Validate(); err != nil {
 		return Summary{}, err
 	}
 	if o.Unseen < 0 {
@@ -116,6 +132,18 @@ func Generate(ctx context.Context, o Options) (Summary, error) {
 		rows[i].plan(cat, &o)
 		dirs[filepath.Dir(ImagePath(rows[i].processid, rows[i].split, rows[i].chunk))] = true
 	}
+	if err := prepareDatasetDir(o.Dir, o.Overwrite, false); err != nil {
+		return Summary{}, err
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("synth: %w", err)
+	}
+	// synth_info.json first: it marks the directory as synth's, so that
+	// the images of an interrupted run can be replaced with Overwrite.
+	sum := summarize(cat, rows, &o)
+	if err := writeInfo(filepath.Join(o.Dir, InfoFile), cat, &o, sum); err != nil {
+		return Summary{}, err
+	}
 	for d := range dirs {
 		if err := os.MkdirAll(filepath.Join(o.Dir, d), 0o755); err != nil {
 			return Summary{}, fmt.Errorf("synth: %w", err)
@@ -125,10 +153,6 @@ func Generate(ctx context.Context, o Options) (Summary, error) {
 		return Summary{}, err
 	}
 	if err := writeCSV(filepath.Join(o.Dir, MetadataFile), cat, rows); err != nil {
-		return Summary{}, err
-	}
-	sum := summarize(cat, rows, &o)
-	if err := writeInfo(filepath.Join(o.Dir, InfoFile), cat, &o, sum); err != nil {
 		return Summary{}, err
 	}
 	sum.Duration = time.Since(start)

@@ -86,7 +86,30 @@
 // GenerateFrames draws non-overlapping specimens of catalog species at
 // known boxes on a white sheet or a yellow sticky card with uneven light,
 // debris, blur and noise; specimen length in pixels is length_mm times
-// FrameOptions.PixelsPerMM. Each frame takes its location from one region
-// and prefers that region's species (70 %), consistent with the dataset's
+// FrameOptions.PixelsPerMM. By default the frames are one trap session,
+// what a trap camera sees: one site of one region (FrameOptions.Region,
+// or by default a Seed-chosen region home to several seen species), one
+// background and camera, a frame every FrameInterval from dusk on a night
+// of the region's flight season, and specimens that accumulate: each
+// frame shows every specimen of the previous one at the same pixels (the
+// sheet is drawn once; exposure changes by at most 1.5 % and noise is
+// drawn anew per frame) plus NewMin..NewMax new ones, fewer once the sheet
+// is full. Ground truth gives every specimen a run-wide ID ("s0001") and
+// the frame where it first appeared, and every frame the number of new
+// specimens, so a tracker can be checked to publish each specimen once.
+// With FrameOptions.Independent every frame is an independent capture at
+// a random region (the behaviour before synth/7). Either way specimens
+// prefer the region's species (70 %), consistent with the dataset's
 // metadata.
+//
+// # Re-running into a directory
+//
+// Generate and GenerateFrames refuse to write over the output of an
+// earlier run (its files would otherwise mix with the new ones) unless
+// Options.Overwrite or FrameOptions.Overwrite is set (trainer synth
+// --force). They then delete only what synth writes: the metadata CSV,
+// synth_info.json and the .jpg files under images/cropped_256/<split>/,
+// or frames/frame_NNNN.jpg and frames/ground_truth.json; and only when
+// synth_info.json or ground_truth.json shows synth wrote them, so a real
+// dataset is never deleted. Other files are left alone.
 package synth

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 )
 
 // InfoFile is the name of the ground-truth description in a dataset dir.
@@ -11,7 +12,12 @@ const InfoFile = "synth_info.json"
 
 // Version identifies the generator; it changes whenever output bytes for
 // the same options change.
-const Version = "synth/6"
+const Version = "synth/7"
+
+// infoCompatible lists earlier versions whose datasets (catalog, CSV,
+// images) are byte-identical to this one's, so LoadInfo accepts them:
+// synth/7 changed only the trap frames.
+var infoCompatible = []string{"synth/6"}
 
 // Info is the content of synth_info.json: how the set was made and the
 // ground truth behind it (taxonomy, look-alike groups, regions, sizes).
@@ -67,7 +73,7 @@ func LoadInfo(path string) (*Info, *Catalog, error) {
 	if err := json.Unmarshal(b, &info); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if info.Version != Version {
+	if info.Version != Version && !slices.Contains(infoCompatible, info.Version) {
 		return nil, nil, fmt.Errorf("%s: generator version %q, this build writes %q", path, info.Version, Version)
 	}
 	cat, err := NewCatalog(info.Seed, info.Species, info.Unseen)

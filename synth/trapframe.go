@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -9,14 +8,17 @@ import (
 	"time"
 )
 
-// renderFrame draws frame i and fills ft.
+// renderFrame draws independent frame i and fills ft.
 func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), 0xf4a3e))
 	cat := o.Catalog
 	regIdx := r.IntN(len(cat.Regions))
+	if o.Region >= 0 {
+		regIdx = o.Region
+	}
 	reg := cat.Regions[regIdx]
 	*ft = FrameTruth{
-		File:        fmt.Sprintf("frame_%04d.jpg", i+1),
+		File:        frameName(i),
 		Time:        o.Start.Add(time.Duration(i)*15*time.Minute + time.Duration(r.IntN(60))*time.Second).Format(time.RFC3339),
 		Lat:         math.Round((reg.Lat+r.NormFloat64()*0.05)*1e4) / 1e4,
 		Lon:         math.Round((reg.Lon+r.NormFloat64()*0.05)*1e4) / 1e4,
@@ -35,40 +37,51 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
 	var placed []image.Rectangle
 	for k := 0; k < n; k++ {
-		pool := all
-		if len(local) > 0 && r.Float64() < 0.7 {
-			pool = local
+		if s, box, ok := placeSpecimen(r, img, o, local, all, placed); ok {
+			placed = append(placed, box)
+			ft.Specimens = append(ft.Specimens, s)
 		}
-		sp := &cat.Species[pool[r.IntN(len(pool))]]
-		length := sp.LengthMM * math.Exp(r.NormFloat64()*0.07)
-		p := RandomPose(r)
-		lpx := length * o.PixelsPerMM
-		x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
-		bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
-		margin := math.Max(6, 0.08*math.Max(bw, bh))
-		pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
-		if !ok {
-			continue
-		}
-		pl.CX -= (x0 + x1) / 2 * lpx
-		pl.CY -= (y0 + y1) / 2 * lpx
-		pl.LengthPx = lpx
-		got := DrawSpecimen(img, &sp.Appearance, p, pl)
-		placed = append(placed, box.Inset(-int(margin)))
-		ang := p.Angle * 180 / math.Pi
-		ft.Specimens = append(ft.Specimens, FrameSpecimen{
-			Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
-			Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
-			Group: sp.Group, Seen: sp.Seen,
-			LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
-			AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
-		})
 	}
 	if r.IntN(2) == 0 {
 		boxBlur3(img)
 	}
 	addNoise(img, r, uni(r, 1.5, 3.5))
 	return img
+}
+
+// placeSpecimen draws a species (from local with probability 0.7, else
+// from all), a size and a pose, and draws the specimen on img at a free
+// spot. It returns its truth (without ID and FirstFrame) and the box,
+// plus margin, that later specimens must not overlap; ok is false when no
+// free spot was found.
+func placeSpecimen(r *rand.Rand, img *image.RGBA, o *FrameOptions, local, all []int, placed []image.Rectangle) (s FrameSpecimen, keepOut image.Rectangle, ok bool) {
+	pool := all
+	if len(local) > 0 && r.Float64() < 0.7 {
+		pool = local
+	}
+	sp := &o.Catalog.Species[pool[r.IntN(len(pool))]]
+	length := sp.LengthMM * math.Exp(r.NormFloat64()*0.07)
+	p := RandomPose(r)
+	lpx := length * o.PixelsPerMM
+	x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
+	bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
+	margin := math.Max(6, 0.08*math.Max(bw, bh))
+	pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
+	if !ok {
+		return FrameSpecimen{}, image.Rectangle{}, false
+	}
+	pl.CX -= (x0 + x1) / 2 * lpx
+	pl.CY -= (y0 + y1) / 2 * lpx
+	pl.LengthPx = lpx
+	got := DrawSpecimen(img, &sp.Appearance, p, pl)
+	ang := p.Angle * 180 / math.Pi
+	return FrameSpecimen{
+		Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
+		Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
+		Group: sp.Group, Seen: sp.Seen,
+		LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
+		AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
+	}, box.Inset(-int(margin)), true
 }
 
 // speciesPools returns the species living in region reg and all eligible

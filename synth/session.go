@@ -1,0 +1,158 @@
+package synth
+
+import (
+	"image"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// trapSession is the state of one trap between frames: where it stands,
+// its background, camera and the specimens caught so far.
+type trapSession struct {
+	o          *FrameOptions
+	region     int
+	lat, lon   float64
+	background string
+	blur       bool    // the camera is slightly out of focus
+	noise      float64 // sensor noise (levels)
+	start      time.Time
+	local, all []int // species pools
+	sheet      *image.RGBA
+	keepOut    []image.Rectangle // boxes plus margins of the specimens so far
+	specimens  []FrameSpecimen
+}
+
+// Random stream keys of a session (the second PCG word).
+const (
+	sessionStream   = 0x5e55_10c8
+	sessionArrivals = 0x5e55_a441
+	sessionCamera   = 0x5e55_ca3e
+)
+
+// newTrapSession chooses the trap's region, site, background, camera and
+// start time from o.Seed and paints the empty sheet.
+func newTrapSession(o *FrameOptions) *trapSession {
+	r := rand.New(rand.NewPCG(splitmix(o.Seed, 0), sessionStream))
+	s := &trapSession{o: o, region: o.Region}
+	if s.region < 0 {
+		s.region = sessionRegion(r, o.Catalog)
+	}
+	reg := o.Catalog.Regions[s.region]
+	// One site near the region centre (the dataset's coordinates cluster
+	// the same way); it does not move between frames.
+	s.lat = math.Round((reg.Lat+r.NormFloat64()*0.05)*1e4) / 1e4
+	s.lon = math.Round((reg.Lon+r.NormFloat64()*0.05)*1e4) / 1e4
+	s.background = o.Background
+	if s.background == BackgroundMixed {
+		s.background = []string{BackgroundSheet, BackgroundSticky}[r.IntN(2)]
+	}
+	s.blur = r.IntN(2) == 0
+	s.noise = uni(r, 1.5, 3.5)
+	s.start = o.Start
+	if s.start.IsZero() {
+		s.start = seasonStart(r, reg)
+	}
+	s.local, s.all = speciesPools(o.Catalog, s.region, o.SeenOnly)
+	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
+	drawTrapBackground(s.sheet, r, s.background, o.PixelsPerMM)
+	return s
+}
+
+// sessionRegion picks, by r, one of the regions that are home to at least
+// three seen species (else those with the most seen species).
+func sessionRegion(r *rand.Rand, cat *Catalog) int {
+	seen := make([]int, len(cat.Regions))
+	for i := range cat.Species {
+		if cat.Species[i].Seen {
+			seen[cat.Species[i].Region]++
+		}
+	}
+	most := 0
+	for _, n := range seen {
+		most = max(most, n)
+	}
+	var cand []int
+	for k, n := range seen {
+		if n >= min(3, most) {
+			cand = append(cand, k)
+		}
+	}
+	return cand[r.IntN(len(cand))]
+}
+
+// seasonStart returns 21:00 local mean solar time (in UTC) on a night of
+// the flight season at reg: June-July north of the tropics,
+// December-January south of them, March-October in the tropics.
+func seasonStart(r *rand.Rand, reg Region) time.Time {
+	first, days := time.Date(2024, 3, 1, 21, 0, 0, 0, time.UTC), 245
+	switch {
+	case reg.Lat > 23.5:
+		first, days = time.Date(2024, 6, 1, 21, 0, 0, 0, time.UTC), 61
+	case reg.Lat < -23.5:
+		first, days = time.Date(2024, 12, 1, 21, 0, 0, 0, time.UTC), 62
+	}
+	offset := time.Duration(math.Round(reg.Lon/15*60)) * time.Minute // local solar time - UTC
+	return first.AddDate(0, 0, r.IntN(days)).Add(-offset)
+}
+
+// next adds the specimens arriving on frame i (all of frame 0's), fills
+// ft and returns a copy of the sheet as it now is, before camera effects.
+// It must be called for i = 0, 1, ... in order.
+func (s *trapSession) next(i int, ft *FrameTruth) *image.RGBA {
+	o := s.o
+	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), sessionArrivals))
+	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
+	if i > 0 {
+		n = o.NewMin + r.IntN(o.NewMax-o.NewMin+1)
+	}
+	file := frameName(i)
+	added := 0
+	for k := 0; k < n; k++ {
+		sp, box, ok := placeSpecimen(r, s.sheet, o, s.local, s.all, s.keepOut)
+		if !ok {
+			continue // the trap is full around here
+		}
+		sp.ID, sp.FirstFrame = specimenID(len(s.specimens)+1), file
+		s.keepOut = append(s.keepOut, box)
+		s.specimens = append(s.specimens, sp)
+		added++
+	}
+	*ft = FrameTruth{
+		File:        file,
+		Time:        s.start.Add(time.Duration(i) * FrameInterval).UTC().Format(time.RFC3339),
+		Lat:         s.lat,
+		Lon:         s.lon,
+		Country:     o.Catalog.Regions[s.region].Country,
+		Province:    o.Catalog.Regions[s.region].Province,
+		PixelsPerMM: o.PixelsPerMM,
+		Background:  s.background,
+		New:         added,
+		Specimens:   append([]FrameSpecimen{}, s.specimens...),
+	}
+	img := image.NewRGBA(s.sheet.Rect)
+	copy(img.Pix, s.sheet.Pix)
+	return img
+}
+
+// camera applies frame i's exposure change (within ±1.5 %), the session's
+// blur and fresh sensor noise to img.
+func (s *trapSession) camera(i int, img *image.RGBA) {
+	r := rand.New(rand.NewPCG(splitmix(s.o.Seed, uint64(i)), sessionCamera))
+	scaleLevels(img, uni(r, 0.985, 1.015))
+	if s.blur {
+		boxBlur3(img)
+	}
+	addNoise(img, r, s.noise*uni(r, 0.9, 1.1))
+}
+
+// scaleLevels multiplies the RGB levels of img by f (saturating).
+func scaleLevels(img *image.RGBA, f float64) {
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = sat8(float64(v)*f + 0.5)
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = lut[img.Pix[i]], lut[img.Pix[i+1]], lut[img.Pix[i+2]]
+	}
+}
