@@ -70,6 +70,11 @@ type Model struct {
 	PublicKey string `yaml:"public_key"`
 	// MaxUpdateBytes caps a downloaded model.
 	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
+	// OmitColumns are metadata columns never given to the model (encoded as
+	// missing), e.g. [date] for a model trained on BIOSCAN-5M, which has no
+	// collection date. Columns the model's fitted schema shows were never
+	// present in training are omitted automatically.
+	OmitColumns []string `yaml:"omit_columns"`
 	// Threads is how many crops are classified in parallel (one interpreter,
 	// with its own activation memory, per thread).
 	Threads int `yaml:"threads"`

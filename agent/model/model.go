@@ -12,6 +12,7 @@ import (
 	"image"
 	"math"
 	"os"
+	"sort"
 	"sync/atomic"
 
 	"github.com/trapnet/trapnet/agent"
@@ -30,6 +31,7 @@ type Model struct {
 	version string
 	in, out []tflite.Tensor
 	pool    chan *instance
+	omit    map[string]bool // metadata columns not given to the model
 
 	// EncodeWarnings counts metadata values that were present but unusable
 	// (encoded as missing).
@@ -150,6 +152,10 @@ func (m *Model) checkIO(tm *tflite.Model, it *tflite.Interpreter) error {
 			return fmt.Errorf("input 1 has %d values (shape %v) but the metadata schema encodes %d", d, m.in[1].Shape, sc.Dim())
 		}
 		m.schema = sc
+		m.omit = map[string]bool{}
+		for _, c := range unseenColumns(sc) {
+			m.omit[c] = true
+		}
 	}
 	for i, t := range append(append([]tflite.Tensor(nil), m.in...), out) {
 		if t.Type != tflite.Float32 && t.Type != tflite.Int8 {
@@ -160,6 +166,48 @@ func (m *Model) checkIO(tm *tflite.Model, it *tflite.Interpreter) error {
 		}
 	}
 	return nil
+}
+
+// unseenColumns returns the columns of fields the fitted schema shows were
+// never present in training: a categorical field with an empty vocabulary,
+// a numeric field with the fitter's no-data statistics (mean 0, std 1).
+// The trainer encoded them as missing for every sample, so the agent must
+// too: a value there would be outside anything the model has seen.
+func unseenColumns(s *metadata.Schema) []string {
+	var out []string
+	for _, f := range s.Fields {
+		if f.Kind == metadata.Categorical && len(f.Vocab) == 0 || f.Kind == metadata.Numeric && f.Mean == 0 && f.Std == 1 {
+			if len(f.Columns) > 0 {
+				out = append(out, f.Columns...)
+			} else {
+				out = append(out, f.Name)
+			}
+		}
+	}
+	return out
+}
+
+// Omit stops giving the metadata columns cols to the model (they are then
+// encoded as missing), e.g. a capture date for a model trained on data
+// without dates (config model.omit_columns). Call it before classifying.
+func (m *Model) Omit(cols ...string) {
+	if m.omit == nil {
+		m.omit = map[string]bool{}
+	}
+	for _, c := range cols {
+		m.omit[c] = true
+	}
+}
+
+// Omitted returns the metadata columns not given to the model: those the
+// schema shows were never present in training, plus those passed to Omit.
+func (m *Model) Omitted() []string {
+	out := make([]string, 0, len(m.omit))
+	for c := range m.omit {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Labels returns the class labels (index = class id).
@@ -189,6 +237,15 @@ func (m *Model) Classify(crop image.Image, row metadata.Row) ([]agent.Prediction
 	}
 	if m.schema != nil {
 		var errs []error
+		if len(m.omit) > 0 {
+			kept := make(metadata.Row, len(row))
+			for k, v := range row {
+				if !m.omit[k] {
+					kept[k] = v
+				}
+			}
+			row = kept
+		}
 		inst.meta, errs = m.schema.Encode(inst.meta[:0], row)
 		m.EncodeWarnings.Add(uint64(len(errs)))
 		if err := m.setInput(inst, 1, inst.meta); err != nil {

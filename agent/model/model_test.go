@@ -151,3 +151,34 @@ func TestConcurrentClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestOmitColumns(t *testing.T) {
+	m, err := Parse(testmodel.Build(testmodel.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Omitted(); len(got) != 0 {
+		t.Fatalf("test model: omitted %v, want none (every field was present in its fitting rows)", got)
+	}
+	crop := solid(color.RGBA{200, 100, 50, 255}, 8)
+	without, _ := m.Classify(crop, metadata.Row{"country": "Canada"})
+	with, _ := m.Classify(crop, metadata.Row{"country": "Canada", "date": "2026-03-01"})
+	if with[0] == without[0] {
+		t.Fatal("the date should change the test model's output")
+	}
+	m.Omit("date")
+	omitted, _ := m.Classify(crop, metadata.Row{"country": "Canada", "date": "2026-03-01"})
+	for i := range omitted {
+		if omitted[i] != without[i] {
+			t.Fatalf("omitted date still used: %v vs %v", omitted, without)
+		}
+	}
+
+	s := metadata.DefaultBIOSCAN()
+	ft, _ := metadata.NewFitter(s)
+	ft.Add(metadata.Row{"province_state": "Ontario", "image_measurement_value": "10", "scale_factor": "2"})
+	ft.Add(metadata.Row{"province_state": "Quebec", "image_measurement_value": "30", "scale_factor": "1"})
+	if got := fmt.Sprint(unseenColumns(ft.Finish())); got != "[country area_fraction]" {
+		t.Fatalf("unseen columns %s, want [country area_fraction]", got)
+	}
+}

@@ -79,7 +79,14 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 			return nil, err
 		}
 	}
-	load := func(path string) (*model.Model, error) { return model.LoadN(path, cfg.Model.Threads) }
+	load := func(path string) (*model.Model, error) {
+		m, err := model.LoadN(path, cfg.Model.Threads)
+		if err == nil {
+			m.Omit(cfg.Model.OmitColumns...)
+			r.log.Info("model loaded", "path", path, "version", m.Version(), "labels", len(m.Labels()), "metadata_columns_omitted", m.Omitted())
+		}
+		return m, err
+	}
 	m, err := modelupdate.LoadActive(cfg.Model.Path, load)
 	if err != nil {
 		return nil, fmt.Errorf("model.path: %w", err)
