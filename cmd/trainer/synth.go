@@ -17,6 +17,7 @@ import (
 func init() {
 	o := synth.DefaultOptions()
 	var images int
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "synth --out DIR",
 		Short: "write a synthetic dataset in the BIOSCAN-5M layout (and/or synthetic trap frames)",
@@ -27,7 +28,21 @@ DIR/images/cropped_256/<split>/[<chunk>/]<processid>.jpg and DIR/synth_info.json
 
 With --frames N, it also (or, without --images, only) writes N trap frames to
 DIR/frames/frame_0001.jpg ... and DIR/frames/ground_truth.json, drawing the
-species of the dataset in DIR (its synth_info.json) when one is there.
+species of the dataset in DIR (its synth_info.json) when one is there. The
+frames are one trap session: one trap (--frame-region, default a region with
+several seen species chosen by --seed) photographed every 15 minutes, where
+specimens accumulate: every frame shows all specimens of the previous one at
+the same place plus --frame-new-min..--frame-new-max new ones (the first frame
+has --frame-min..--frame-max). Ground truth gives each specimen a stable id
+and first_frame and each frame its count of new specimens.
+--frame-independent writes independent frames at random regions instead.
+
+synth refuses to write over the output of an earlier run in DIR (a dataset, or
+frames), whose files would otherwise mix with the new ones. --force replaces
+it: synth then deletes only what it writes itself (the metadata CSV,
+synth_info.json and the .jpg files under images/cropped_256/<split>/, or
+frames/frame_NNNN.jpg and frames/ground_truth.json), and only where
+synth_info.json or ground_truth.json shows synth wrote them; other files stay.
 
 Look-alike species share appearance but differ in region or size, so only
 image+metadata fusion separates them. Output is identical for identical flags,
@@ -36,18 +51,17 @@ whatever the number of workers.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			if o.Dir == "" {
-				return fmt.Errorf("--out is required")
-			}
+			o := o // flags stay as parsed
+			o.Images, o.Overwrite = images, force
 			if frameFlags.Frames > 0 && !cmd.Flags().Changed("images") {
-				images = 0 // --frames alone: frames only
+				o.Images = 0 // --frames alone: frames only
 			}
-			if images == 0 && frameFlags.Frames == 0 {
-				return fmt.Errorf("nothing to do: --images is 0 and no --frames")
+			fo, err := prepareSynth(cmd, &o)
+			if err != nil {
+				return err
 			}
-			o.Images = images
-			if images > 0 {
-				bar := progressbar.NewOptions(images, progressbar.OptionSetWriter(os.Stderr),
+			if o.Images > 0 {
+				bar := progressbar.NewOptions(o.Images, progressbar.OptionSetWriter(os.Stderr),
 					progressbar.OptionSetDescription("synth images"), progressbar.OptionShowCount(),
 					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
 				o.Progress = func(done, total int) { _ = bar.Set(done) }
@@ -58,12 +72,15 @@ whatever the number of workers.`,
 				}
 				fmt.Fprintln(os.Stderr, sum)
 			}
-			return runFrames(ctx, cmd, &o)
+			if fo != nil {
+				return runFrames(ctx, fo)
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "out", "", "output directory")
-	f.IntVar(&o.Species, "species", o.Species, "number of labelled species")
+	f.IntVar(&o.Species, "species", o.Species, "number of labelled species (>= 2)")
 	f.IntVar(&o.Unseen, "unseen", o.Unseen, "number of species only in the unseen splits (-1: species/10, at least 1)")
 	f.IntVar(&images, "images", o.Images, "number of rows/images (not written when --frames is given without --images)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
@@ -72,6 +89,7 @@ whatever the number of workers.`,
 	f.BoolVar(&o.Square, "square", false, "square images instead of the published short-side-256 convention")
 	f.IntVar(&o.Quality, "quality", o.Quality, "JPEG quality")
 	f.IntVar(&o.Workers, "workers", 0, "drawing goroutines (0: all CPUs); does not change the output")
+	f.BoolVar(&force, "force", false, "replace the output of an earlier synth run in --out (only synth's own files are deleted)")
 	addFrameFlags(cmd)
 	rootCmd.AddCommand(cmd)
 }
@@ -85,22 +103,49 @@ func addFrameFlags(cmd *cobra.Command) {
 	f.IntVar(&fo.Frames, "frames", 0, "number of synthetic trap frames to write to OUT/frames (with ground_truth.json)")
 	f.IntVar(&fo.Width, "frame-width", fo.Width, "frame width in pixels")
 	f.IntVar(&fo.Height, "frame-height", fo.Height, "frame height in pixels")
-	f.IntVar(&fo.MinSpecimens, "frame-min", fo.MinSpecimens, "fewest specimens per frame")
-	f.IntVar(&fo.MaxSpecimens, "frame-max", fo.MaxSpecimens, "most specimens per frame")
+	f.IntVar(&fo.MinSpecimens, "frame-min", fo.MinSpecimens, "fewest specimens on the first frame (on every frame with --frame-independent)")
+	f.IntVar(&fo.MaxSpecimens, "frame-max", fo.MaxSpecimens, "most specimens on the first frame (on every frame with --frame-independent)")
+	f.IntVar(&fo.NewMin, "frame-new-min", fo.NewMin, "fewest new specimens per frame after the first")
+	f.IntVar(&fo.NewMax, "frame-new-max", fo.NewMax, "most new specimens per frame after the first")
+	f.IntVar(&fo.Region, "frame-region", fo.Region, "index of the trap's region in the catalog (synth_info.json regions; -1: chosen by --seed)")
+	f.BoolVar(&fo.Independent, "frame-independent", false, "independent frames at random regions instead of one trap session")
 	f.Float64Var(&fo.PixelsPerMM, "frame-ppm", fo.PixelsPerMM, "frame scale in pixels per millimetre")
 	f.StringVar(&fo.Background, "frame-background", fo.Background, "trap background: sheet, sticky or mixed")
 	f.BoolVar(&fo.SeenOnly, "frame-seen-only", false, "draw only labelled (seen) species on frames")
 }
 
-// runFrames writes --frames trap frames using the species of the dataset in
-// --out: the one just generated, else OUT/synth_info.json, else a catalog
-// built from --seed/--species/--unseen.
-func runFrames(ctx context.Context, cmd *cobra.Command, o *synth.Options) error {
-	fo := frameFlags
-	if fo.Frames == 0 {
-		return nil
+// prepareSynth checks all flags before anything is written and returns
+// the frame options (nil without --frames). Frames draw the species of
+// the dataset in --out: the one about to be generated, else
+// OUT/synth_info.json, else a catalog built from --seed/--species/--unseen.
+func prepareSynth(cmd *cobra.Command, o *synth.Options) (*synth.FrameOptions, error) {
+	fl := cmd.Flags()
+	switch {
+	case o.Dir == "":
+		return nil, fmt.Errorf("--out is required")
+	case o.Images < 0:
+		return nil, fmt.Errorf("--images must be >= 0, got %d", o.Images)
+	case frameFlags.Frames < 0:
+		return nil, fmt.Errorf("--frames must be >= 0, got %d", frameFlags.Frames)
+	case o.Images == 0 && frameFlags.Frames == 0:
+		return nil, fmt.Errorf("nothing to do: --images is 0 and no --frames")
+	case o.Species < 2:
+		return nil, fmt.Errorf("--species must be >= 2, got %d", o.Species)
+	case frameFlags.Frames == 0 && (fl.Changed("frame-region") || fl.Changed("frame-independent") || fl.Changed("frame-new-min") || fl.Changed("frame-new-max")):
+		return nil, fmt.Errorf("--frame-* flags need --frames N")
+	case frameFlags.Independent && (fl.Changed("frame-new-min") || fl.Changed("frame-new-max")):
+		return nil, fmt.Errorf("--frame-new-min/--frame-new-max apply to trap sessions, not to --frame-independent frames")
 	}
-	fo.Dir, fo.Seed, fo.Workers = o.Dir, o.Seed, o.Workers
+	if o.Images > 0 {
+		if err := o.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	if frameFlags.Frames == 0 {
+		return nil, nil
+	}
+	fo := frameFlags
+	fo.Dir, fo.Seed, fo.Workers, fo.Overwrite = o.Dir, o.Seed, o.Workers, o.Overwrite
 	unseen := o.Unseen
 	if unseen < 0 {
 		unseen = max(1, o.Species/10)
@@ -109,30 +154,43 @@ func runFrames(ctx context.Context, cmd *cobra.Command, o *synth.Options) error 
 	if _, err := os.Stat(infoPath); err == nil && o.Images == 0 {
 		_, cat, err := synth.LoadInfo(infoPath)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fo.Catalog = cat
 	} else {
 		cat, err := synth.NewCatalog(o.Seed, o.Species, unseen)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fo.Catalog = cat
 	}
+	if err := fo.Validate(); err != nil {
+		return nil, err
+	}
+	return &fo, nil
+}
+
+// runFrames writes the trap frames.
+func runFrames(ctx context.Context, fo *synth.FrameOptions) error {
 	bar := progressbar.NewOptions(fo.Frames, progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	fo.Progress = func(done, total int) { _ = bar.Set(done) }
 	start := time.Now()
-	gt, err := synth.GenerateFrames(ctx, fo)
+	gt, err := synth.GenerateFrames(ctx, *fo)
 	_ = bar.Finish()
 	if err != nil {
 		return err
 	}
 	n := 0
 	for _, f := range gt.Frames {
-		n += len(f.Specimens)
+		n += f.New
 	}
-	fmt.Fprintf(os.Stderr, "synth: %d frames %dx%d, %d specimens in %s -> %s\n", len(gt.Frames), gt.Width, gt.Height, n,
-		time.Since(start).Round(time.Millisecond), filepath.Join(o.Dir, synth.FramesDir))
+	where := "random regions"
+	if len(gt.Frames) > 0 && gt.Mode == synth.ModeSession {
+		f := gt.Frames[0]
+		where = fmt.Sprintf("one trap in %s, %s (%.4f, %.4f) from %s", f.Province, f.Country, f.Lat, f.Lon, f.Time)
+	}
+	fmt.Fprintf(os.Stderr, "synth: %d frames %dx%d (%s), %d specimens in %s -> %s\n", len(gt.Frames), gt.Width, gt.Height, where, n,
+		time.Since(start).Round(time.Millisecond), filepath.Join(fo.Dir, synth.FramesDir))
 	return nil
 }
