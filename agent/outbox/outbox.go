@@ -146,6 +146,8 @@ func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 	return seqs, nil
 }
 
+// over reports whether n entries of size bytes exceed the bounds. The newest
+// entry is always kept, even if it alone is larger than MaxBytes.
 func (o *Outbox) over(n int, size int64) bool {
 	return n > 1 && (o.opt.MaxMessages > 0 && n > o.opt.MaxMessages || o.opt.MaxBytes > 0 && size > o.opt.MaxBytes)
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -155,7 +156,7 @@ func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
 
 func isTLS(broker string) bool {
 	for _, p := range []string{"ssl://", "tls://", "mqtts://"} {
-		if len(broker) >= len(p) && broker[:len(p)] == p {
+		if strings.HasPrefix(broker, p) {
 			return true
 		}
 	}

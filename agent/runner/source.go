@@ -12,6 +12,9 @@ import (
 	"github.com/trapnet/trapnet/camera"
 )
 
+// maxFramePixels rejects snapshots larger than 100 megapixels (camera's default).
+const maxFramePixels = 100 << 20
+
 // Snapshot is a camera.Source for the interval trigger: each Next re-reads
 // an image file that a camera program keeps overwriting. A snapshot whose
 // modification time did not change since the last read is an error (the
@@ -58,7 +61,7 @@ func NewSource(cfg *config.Config, onReject func(camera.Rejection)) (camera.Sour
 		return src, nil, func() {}, nil
 	default:
 		tick, stop := immediateTicker(cfg.Capture.Interval)
-		return &Snapshot{Path: cfg.Capture.Snapshot}, tick, stop, nil
+		return &Snapshot{Path: cfg.Capture.Snapshot, MaxPixels: maxFramePixels}, tick, stop, nil
 	}
 }
 
