@@ -77,6 +77,16 @@ func TestMosquittoTLSPassword(t *testing.T) {
 		t.Fatalf("client certificate refused: %v\n%s", tok.Error(), m.Log)
 	}
 	withCert.Disconnect(50)
+
+	// A publisher with a wrong password keeps retrying and reports why.
+	r2 := start(t, Options{Broker: m.URL, ClientID: "trapnet-t2", Username: m.Username, Password: "wrong", TLS: tlsCfg})
+	deadline = time.Now().Add(5 * time.Second)
+	for r2.pub.Stats().LastConnectError == "" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := r2.pub.Stats(); st.Connected || !strings.Contains(strings.ToLower(st.LastConnectError), "password") && !strings.Contains(strings.ToLower(st.LastConnectError), "authori") {
+		t.Fatalf("wrong password: stats %+v", st)
+	}
 }
 
 func TestCredentialErrors(t *testing.T) {

@@ -62,6 +62,11 @@ type Publisher struct {
 
 	published, acked, retries atomic.Uint64
 	closing                   atomic.Bool
+
+	errMu      sync.Mutex
+	lastErr    string
+	lastErrLog time.Time
+	suppressed int
 }
 
 // New prepares a Publisher; Run connects and drains.
@@ -96,9 +101,10 @@ func New(opt Options, box *outbox.Outbox) (*Publisher, error) {
 		SetWriteTimeout(opt.AckTimeout).
 		SetAutoReconnect(true).
 		SetConnectRetry(true).
-		SetConnectRetryInterval(time.Second).
+		SetConnectRetryInterval(min(5*time.Second, opt.MaxReconnectInterval)).
 		SetMaxReconnectInterval(opt.MaxReconnectInterval).
 		SetOnConnectHandler(p.onConnect).
+		SetConnectionNotificationHandler(p.onNotification).
 		SetConnectionLostHandler(p.onLost)
 	if opt.Username != "" {
 		co.SetUsername(opt.Username)
@@ -112,70 +118,6 @@ func New(opt Options, box *outbox.Outbox) (*Publisher, error) {
 	}
 	p.client = paho.NewClient(co)
 	return p, nil
-}
-
-func (p *Publisher) onConnect(c paho.Client) {
-	if p.closing.Load() {
-		return // a late reconnect must not overwrite the final "offline"
-	}
-	p.log.Info("mqtt connected", "broker", p.opt.Broker)
-	if p.opt.StatusTopic != "" {
-		t := c.Publish(p.opt.StatusTopic, 1, true, "online")
-		if !t.WaitTimeout(p.opt.AckTimeout) || t.Error() != nil {
-			p.log.Warn("mqtt status online not acknowledged", "err", t.Error())
-		}
-	}
-	for topic, h := range p.opt.Subscriptions {
-		h := h
-		t := c.Subscribe(topic, 1, func(_ paho.Client, m paho.Message) { h(m.Topic(), m.Payload()) })
-		if !t.WaitTimeout(p.opt.AckTimeout) || t.Error() != nil {
-			p.log.Warn("mqtt subscribe failed", "topic", topic, "err", t.Error())
-		}
-	}
-	p.mu.Lock()
-	select {
-	case <-p.up:
-	default:
-		p.down = make(chan struct{})
-		close(p.up)
-	}
-	p.mu.Unlock()
-	if p.opt.OnConnect != nil {
-		p.opt.OnConnect(p)
-	}
-}
-
-func (p *Publisher) onLost(_ paho.Client, err error) {
-	p.log.Warn("mqtt connection lost", "err", err)
-	p.markDown()
-}
-
-func (p *Publisher) markDown() {
-	p.mu.Lock()
-	select {
-	case <-p.up:
-		close(p.down)
-		p.up = make(chan struct{})
-	default:
-	}
-	p.mu.Unlock()
-}
-
-func (p *Publisher) state() (up, down chan struct{}) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.up, p.down
-}
-
-// Connected says whether the broker connection is up.
-func (p *Publisher) Connected() bool {
-	up, _ := p.state()
-	select {
-	case <-up:
-		return true
-	default:
-		return false
-	}
 }
 
 // Run connects (retrying forever) and drains the outbox until ctx ends.
@@ -278,11 +220,16 @@ type Stats struct {
 	Published uint64 `json:"published"`
 	Acked     uint64 `json:"acked"`
 	Retries   uint64 `json:"retries"`
+	// LastConnectError is the reason of the latest failed connection attempt.
+	LastConnectError string `json:"last_connect_error,omitempty"`
 }
 
 // Stats returns the publisher's counters.
 func (p *Publisher) Stats() Stats {
-	return Stats{Connected: p.Connected(), Published: p.published.Load(), Acked: p.acked.Load(), Retries: p.retries.Load()}
+	p.errMu.Lock()
+	last := p.lastErr
+	p.errMu.Unlock()
+	return Stats{Connected: p.Connected(), Published: p.published.Load(), Acked: p.acked.Load(), Retries: p.retries.Load(), LastConnectError: last}
 }
 
 // Close publishes a retained "offline" (when connected) and disconnects.
