@@ -166,12 +166,16 @@ func TestSessionFull(t *testing.T) {
 	o, gt := sessionFrames(t, func(o *FrameOptions) {
 		o.Width, o.Height, o.Frames, o.MinSpecimens, o.MaxSpecimens, o.NewMin, o.NewMax = 128, 96, 3, 30, 30, 20, 20
 	})
-	last := gt.Frames[len(gt.Frames)-1]
-	if len(last.Specimens) >= 30+2*20 {
-		t.Fatalf("%d specimens on a %dx%d frame", len(last.Specimens), o.Width, o.Height)
-	}
-	for _, f := range gt.Frames {
+	placed := 0
+	for k, f := range gt.Frames {
 		checkFrame(t, o, f)
+		placed += f.New
+		if len(f.Specimens) != placed {
+			t.Errorf("%s: %d specimens, %d placed so far", f.File, len(f.Specimens), placed)
+		}
+		if want := []int{30, 20, 20}[k]; f.New >= want {
+			t.Errorf("%s: all %d requested specimens fit on a %dx%d frame", f.File, want, o.Width, o.Height)
+		}
 	}
 }
 
