@@ -84,7 +84,13 @@ func (s *Store) Save(id string, crop image.Image, predLabel string, predScore fl
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rel := "images/" + id + ".png"
-	if err := os.WriteFile(filepath.Join(s.dir, rel), buf.Bytes(), 0o644); err != nil {
+	full := filepath.Join(s.dir, rel)
+	if _, err := os.Stat(full); err == nil {
+		// Saved before (the frame is re-processed after a crash): keep
+		// the existing crop and row.
+		return nil
+	}
+	if err := os.WriteFile(full, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("uncertain: %w", err)
 	}
 	s.size += int64(buf.Len())

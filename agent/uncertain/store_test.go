@@ -45,6 +45,10 @@ func TestLayout(t *testing.T) {
 	if err := s.Save("t1-20260601T120000.000Z-000", noisy(1), "Musca domestica", 0.31, "v1", meta); err != nil {
 		t.Fatal(err)
 	}
+	// Saving the same id again (re-processed frame) adds no second row.
+	if err := s.Save("t1-20260601T120000.000Z-000", noisy(1), "Musca domestica", 0.31, "v1", meta); err != nil {
+		t.Fatal(err)
+	}
 	rows := readCSV(t, filepath.Join(dir, "labels.csv"))
 	want := []string{"image", "label", "id", "pred_label", "pred_score", "model_version", "country", "date", "image_measurement_value"}
 	if fmt.Sprint(rows[0]) != fmt.Sprint(want) {
