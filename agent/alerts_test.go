@@ -2,6 +2,8 @@ package agent
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -61,5 +63,30 @@ func TestAlertWindow(t *testing.T) {
 				t.Fatalf("fired at %v, want %v", fired, c.fires)
 			}
 		})
+	}
+}
+
+func TestAlertStateSurvivesRestart(t *testing.T) {
+	rule := config.Alert{Name: "flies", Labels: []string{"Drosophila"}, MinCount: 2, Window: time.Hour, MinConfidence: 0.5}
+	path := filepath.Join(t.TempDir(), "alerts.json")
+	t0 := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	a := NewAlerts("t1", []config.Alert{rule})
+	a.Observe(Detection{ID: "d1", Label: "Drosophila a", Score: .9, CaptureTime: t0})
+	if err := a.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	b := NewAlerts("t1", []config.Alert{rule}) // the agent restarted
+	if err := b.Load(path); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Observe(Detection{ID: "d2", Label: "Drosophila a", Score: .9, CaptureTime: t0.Add(time.Minute)}); len(got) != 1 || got[0].DetectionIDs[0] != "d1" {
+		t.Fatalf("after restart: %+v", got)
+	}
+	if err := NewAlerts("t1", nil).Load(filepath.Join(t.TempDir(), "none.json")); err != nil {
+		t.Fatalf("missing state file: %v", err)
+	}
+	os.WriteFile(path, []byte("{broken"), 0o644)
+	if err := b.Load(path); err == nil {
+		t.Fatal("corrupt state file not reported")
 	}
 }

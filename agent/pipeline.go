@@ -31,6 +31,9 @@ type Pipeline struct {
 	// Uncertain may be nil (uncertain crops are then not kept).
 	Uncertain *uncertain.Store
 	Alerts    *Alerts
+	// AlertState, if set, is the file the alert windows are saved to after
+	// each frame with detections (see Alerts.Save).
+	AlertState string
 	// Workers classifies up to this many crops of a frame in parallel (the
 	// Classifier must then be safe for concurrent use); <= 1: one by one.
 	Workers int
@@ -135,6 +138,11 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 				p.Log.Info("alert", "rule", a.Rule, "count", a.Count)
 				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a))
 			}
+		}
+	}
+	if p.Alerts != nil && p.AlertState != "" && len(msgs) > 0 && len(p.Cfg.Alerts) > 0 {
+		if err := p.Alerts.Save(p.AlertState); err != nil {
+			p.Log.Warn("saving alert windows failed", "err", err)
 		}
 	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000

@@ -110,8 +110,13 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	if finder == nil {
 		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 	}
+	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)
+	alertState := filepath.Join(filepath.Dir(cfg.Outbox.Path), "alerts.json")
+	if err := alerts.Load(alertState); err != nil {
+		r.log.Warn("alert windows not restored", "err", err)
+	}
 	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,
-		Alerts: agent.NewAlerts(cfg.Trap.ID, cfg.Alerts), Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
+		Alerts: alerts, AlertState: alertState, Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
 	if r.pub, err = newPublisher(cfg, r); err != nil {
 		return nil, err
 	}

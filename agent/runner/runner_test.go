@@ -169,6 +169,9 @@ func TestRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	done <- nil
+	if _, err := os.Stat(filepath.Join(e.dir, "state", "alerts.json")); err != nil {
+		t.Fatalf("alert windows not saved: %v", err)
+	}
 	st, _ := b.WaitUntil("trapnet/t1/status", func(ms []brokertest.Msg) bool {
 		return len(ms) > 0 && string(ms[len(ms)-1].Payload) == "offline"
 	}, 5*time.Second)
