@@ -270,6 +270,7 @@ type timedSource struct {
 	r *Runner
 }
 
+// Next implements camera.Source.
 func (t *timedSource) Next(ctx context.Context) (camera.Frame, error) {
 	t.r.busy.Store(0)
 	f, err := t.Source.Next(ctx)
