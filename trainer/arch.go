@@ -200,3 +200,17 @@ func (a *Arch) isReduction(i int) bool {
 	}
 	return i == a.Layers/3 || i == 2*a.Layers/3
 }
+
+// LoadCells reads a genotype file and converts it into derived cells; errors
+// name the file and the bad op or edge.
+func LoadCells(path string) (Cells, *search.Genotype, error) {
+	g, err := search.LoadGenotype(path)
+	if err != nil {
+		return Cells{}, nil, fmt.Errorf("genotype: %w", err)
+	}
+	c, err := CellsFromGenotype(g)
+	if err != nil {
+		return Cells{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, g, nil
+}

@@ -207,3 +207,29 @@ func TestEvalLabelMismatch(t *testing.T) {
 		t.Fatalf("error %v, want a label-map mismatch", err)
 	}
 }
+
+func TestLoadCellsFiles(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ name, content, want string }{
+		{"unknown op", `{"normal":[{"op":"warp_drive","input":0,"node":0}],"normal_concat":[2],"reduce":[{"op":"max_pool_3x3","input":0,"node":0}],"reduce_concat":[2],"nodes":1}`, `unknown op "warp_drive"`},
+		{"bad edge", `{"normal":[{"op":"sep_conv_3x3","input":4,"node":0}],"normal_concat":[2],"reduce":[{"op":"max_pool_3x3","input":0,"node":0}],"reduce_concat":[2],"nodes":1}`, "input 4"},
+		{"not json", `{"normal": [`, "genotype"},
+		{"darts list form ok", `{"normal":[["sep_conv_3x3",0],["skip_connect",1]],"normal_concat":[2],"reduce":[["max_pool_3x3",0],["max_pool_3x3",1]],"reduce_concat":[2],"nodes":1}`, ""},
+	}
+	for _, tc := range tests {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".json")
+		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := LoadCells(path)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path)):
+			t.Errorf("%s: error %v, want one naming %s and containing %q", tc.name, err, path, tc.want)
+		}
+	}
+	if _, _, err := LoadCells(filepath.Join(dir, "absent.json")); err == nil {
+		t.Error("missing file: no error")
+	}
+}

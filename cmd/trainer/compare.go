@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
@@ -40,12 +39,9 @@ epoch). Images are decoded once and kept in memory.`,
 			if cfg.Balance == "sampler" {
 				return fmt.Errorf("--balance sampler is not supported by compare (use weights or none)")
 			}
-			g, err := search.LoadGenotype(genoPath)
-			if err != nil {
+			var err error
+			if arch.Cells, _, err = trainer.LoadCells(genoPath); err != nil {
 				return fmt.Errorf("--genotype: %w", err)
-			}
-			if arch.Cells, err = trainer.CellsFromGenotype(g); err != nil {
-				return fmt.Errorf("--genotype %s: %w", genoPath, err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()

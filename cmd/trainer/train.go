@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
@@ -45,13 +44,9 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 			if err != nil {
 				return err
 			}
-			g, err := search.LoadGenotype(genoPath)
+			cells, g, err := trainer.LoadCells(genoPath)
 			if err != nil {
 				return fmt.Errorf("--genotype: %w", err)
-			}
-			cells, err := trainer.CellsFromGenotype(g)
-			if err != nil {
-				return fmt.Errorf("--genotype %s: %w", genoPath, err)
 			}
 			arch.Cells, arch.Modality = cells, m
 			cfg.Arch, cfg.Data, cfg.Genotype = arch, data, genoPath
