@@ -180,7 +180,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		for {
 			if ctx.Err() != nil {
 				res.Interrupted = true
-				return res, saveState() // the partial epoch is redone on resume
+				return res, saveState() // resume skips the EpochStep batches done
 			}
 			b, err := o.Train.Next(ctx)
 			if errors.Is(err, io.EOF) {
