@@ -4,8 +4,9 @@
 //
 //   - per frame: decode, detect (segmentation + crops + sizes + tracking),
 //     classify (preprocess + metadata + interpreter) per crop, total;
-//   - the full `agent run` pipeline (runner) with an in-process mochi-mqtt
-//     broker: frames/s and capture-to-PUBACK latency;
+//   - the agent binary (`agent run`, a separate process watching a folder)
+//     with an in-process mochi-mqtt broker: per-frame latency,
+//     capture-to-PUBACK latency (from its health message) and peak RSS;
 //   - outbox durable commits/s;
 //   - the size of the linux/arm64 agent binary (CGO_ENABLED=0, stripped).
 //
@@ -17,25 +18,17 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"time"
 
-	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/hooks/auth"
-	"github.com/mochi-mqtt/server/v2/listeners"
-
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
 	"github.com/trapnet/trapnet/agent/outbox"
-	"github.com/trapnet/trapnet/agent/runner"
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/metadata"
 	"github.com/trapnet/trapnet/preprocess"
@@ -138,13 +131,14 @@ func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, threads
 	add("classify, ms/crop (median)", "%.2f", median(cls))
 	add("decode + detect + classify, ms/frame (median)", "%.1f", median(tot))
 
-	// The whole agent with an embedded broker.
-	fps, lat, err := runAgent(dir, modelPath, paths, ppm, threads)
+	// The agent binary as a process, with an embedded broker.
+	ar, err := runAgentProcess(dir, modelPath, paths, ppm, threads)
 	if err != nil {
 		return nil, err
 	}
-	add(fmt.Sprintf("agent run (embedded broker, %d threads): frames/s", threads), "%.2f", fps)
-	add("capture-to-PUBACK ms, p50 / p95", "%.1f / %.1f", lat.P50, lat.P95)
+	add(fmt.Sprintf("agent run process (%d threads): frame latency ms, median", threads), "%.1f", ar.frameMS)
+	add("agent run process: capture-to-PUBACK ms, p50 / p95", "%.1f / %.1f", ar.puback.P50, ar.puback.P95)
+	add("agent run process: peak RSS, MB", "%.1f", ar.rssMB)
 
 	// Outbox.
 	box, err := outbox.Open(filepath.Join(dir, "bench.db"), outbox.Options{})
@@ -173,42 +167,6 @@ func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, threads
 		add("agent binary linux/arm64, stripped, MB", "%.2f", float64(st.Size())/1e6)
 	}
 	return res, nil
-}
-
-func runAgent(dir, modelPath string, paths []string, ppm float64, threads int) (float64, agent.LatencySummary, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, agent.LatencySummary{}, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv.AddHook(new(auth.AllowHook), nil)
-	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "t", Address: addr})); err != nil {
-		return 0, agent.LatencySummary{}, err
-	}
-	go srv.Serve()
-	defer srv.Close()
-	cfg := config.Default()
-	cfg.Trap.ID = "bench"
-	cfg.Capture.PixelsPerMM = ppm
-	cfg.Model.Path = modelPath
-	cfg.Model.Threads = threads
-	cfg.Uncertain.Dir = filepath.Join(dir, "uncertain")
-	cfg.Outbox.Path = filepath.Join(dir, "state", "outbox.db")
-	cfg.MQTT.Broker = "tcp://" + addr
-	if err := cfg.Validate(); err != nil {
-		return 0, agent.LatencySummary{}, err
-	}
-	r, err := runner.New(&cfg, runner.Options{Source: camera.NewFiles(paths, camera.Options{}), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		return 0, agent.LatencySummary{}, err
-	}
-	t0 := time.Now()
-	if err := r.Run(context.Background(), 30*time.Second); err != nil {
-		return 0, agent.LatencySummary{}, err
-	}
-	return float64(len(paths)) / time.Since(t0).Seconds(), r.Health().CaptureToPubackMS, nil
 }
 
 // writeModel writes an int8 DARTS-like model with trapnet metadata buffers.
