@@ -28,6 +28,15 @@ type hit struct {
 	id string
 }
 
+func (r *ruleState) has(id string) bool {
+	for _, h := range r.hits {
+		if h.id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // NewAlerts prepares the rules of trap.
 func NewAlerts(trap string, rules []config.Alert) *Alerts {
 	a := &Alerts{trap: trap}
@@ -65,8 +74,8 @@ func (a *Alerts) Observe(d Detection) []Alert {
 			}
 		}
 		r.hits = r.hits[:k]
-		if d.Score < r.MinConfidence || !Matches(d.Label, r.Labels) {
-			continue
+		if d.Score < r.MinConfidence || !Matches(d.Label, r.Labels) || r.has(d.ID) {
+			continue // an id seen before: a frame re-processed after a crash
 		}
 		r.hits = append(r.hits, hit{at: at, id: d.ID})
 		if len(r.hits) < r.MinCount || (!r.lastFired.IsZero() && at.Sub(r.lastFired) < r.Window) {

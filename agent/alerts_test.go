@@ -44,6 +44,7 @@ func TestAlertWindow(t *testing.T) {
 		{"three within the window", []Detection{det(0, "Drosophila a", .9), det(10, "Drosophila b", .9), det(20, "Drosophila a", .9)}, []int{2}},
 		{"spread beyond the window", []Detection{det(0, "Drosophila a", .9), det(40, "Drosophila a", .9), det(70, "Drosophila a", .9)}, nil},
 		{"low confidence ignored", []Detection{det(0, "Drosophila a", .9), det(1, "Drosophila a", .5), det(2, "Drosophila a", .9)}, nil},
+		{"same id twice counts once", []Detection{det(0, "Drosophila a", .9), det(1, "Drosophila a", .9), {ID: "1", Label: "Drosophila a", Score: .9, CaptureTime: t0.Add(2 * time.Minute)}}, nil},
 		{"other species ignored", []Detection{det(0, "Drosophila a", .9), det(1, "Musca domestica", .99), det(2, "Drosophila a", .9)}, nil},
 		{"quiet for one window, then again", []Detection{det(0, "Drosophila a", .9), det(1, "Drosophila a", .9), det(2, "Drosophila a", .9), det(3, "Drosophila a", .9), det(63, "Drosophila a", .9), det(64, "Drosophila a", .9), det(65, "Drosophila a", .9)}, []int{2, 6}},
 	}

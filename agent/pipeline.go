@@ -140,11 +140,6 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 			}
 		}
 	}
-	if p.Alerts != nil && p.AlertState != "" && len(msgs) > 0 && len(p.Cfg.Alerts) > 0 {
-		if err := p.Alerts.Save(p.AlertState); err != nil {
-			p.Log.Warn("saving alert windows failed", "err", err)
-		}
-	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum))
 	seqs, err := p.Outbox.Put(msgs...)
@@ -153,6 +148,11 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		return sum, fmt.Errorf("frame %s: outbox: %w", f.ID, err)
 	}
 	p.counters.Detections.Add(uint64(sum.New))
+	if p.Alerts != nil && p.AlertState != "" && sum.New > 0 && len(p.Cfg.Alerts) > 0 {
+		if err := p.Alerts.Save(p.AlertState); err != nil {
+			p.Log.Warn("saving alert windows failed", "err", err)
+		}
+	}
 	if p.OnCommit != nil {
 		p.OnCommit(seqs, start)
 	}

@@ -182,14 +182,15 @@ func TestMetadataEncodesWithSchema(t *testing.T) {
 func TestRunSkipsBadFrames(t *testing.T) {
 	p, box, _ := newPipeline(t, fakeFinder{reds: []uint8{200}}, &fakeClassifier{})
 	dir := t.TempDir()
-	good := filepath.Join(dir, "good.png")
+	good, good2 := filepath.Join(dir, "good.png"), filepath.Join(dir, "good2.png")
 	writePNG(t, good)
+	writePNG(t, good2)
 	bad := filepath.Join(dir, "bad.png")
 	writeFile(t, bad, []byte("\x89PNG\r\n\x1a\nnot really"))
 	empty := filepath.Join(dir, "empty.jpg")
 	writeFile(t, empty, nil)
 	var rejected int
-	src := camera.NewFiles([]string{bad, good, empty, good}, camera.Options{OnReject: func(camera.Rejection) { rejected++ }})
+	src := camera.NewFiles([]string{bad, good, empty, good2}, camera.Options{OnReject: func(camera.Rejection) { rejected++ }})
 	if err := p.Run(t.Context(), src, nil, nil); err != nil {
 		t.Fatal(err)
 	}
