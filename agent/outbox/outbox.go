@@ -52,7 +52,9 @@ type Outbox struct {
 	n    int
 	size int64
 	drop uint64
-	wake chan struct{}
+	// corrupt counts undecodable records dropped since Open.
+	corrupt uint64
+	wake    chan struct{}
 }
 
 // Open opens (or creates) the outbox file at path.
@@ -152,21 +154,53 @@ func (o *Outbox) over(n int, size int64) bool {
 	return n > 1 && (o.opt.MaxMessages > 0 && n > o.opt.MaxMessages || o.opt.MaxBytes > 0 && size > o.opt.MaxBytes)
 }
 
-// Peek returns up to max of the oldest entries, oldest first.
+// Peek returns up to max of the oldest entries, oldest first. Entries that
+// cannot be decoded (a damaged file) are deleted and counted as dropped, so
+// one bad record never blocks the queue.
 func (o *Outbox) Peek(max int) ([]Entry, error) {
 	var out []Entry
+	var bad [][]byte
 	err := o.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(msgBucket).Cursor()
 		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
 			m, err := decode(v)
 			if err != nil {
-				return fmt.Errorf("outbox entry %d: %w", binary.BigEndian.Uint64(k), err)
+				bad = append(bad, append([]byte(nil), k...))
+				continue
 			}
 			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Message: m})
 		}
 		return nil
 	})
-	return out, err
+	if err != nil || len(bad) == 0 {
+		return out, err
+	}
+	return out, o.dropCorrupt(bad)
+}
+
+func (o *Outbox) dropCorrupt(keys [][]byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n, size, drop := o.n, o.size, o.drop
+	err := o.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(msgBucket)
+		for _, k := range keys {
+			if v := b.Get(k); v != nil {
+				n--
+				size -= int64(len(v))
+				drop++
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(metaBucket).Put(droppedKey, key(drop))
+	})
+	if err != nil {
+		return err
+	}
+	o.n, o.size, o.drop, o.corrupt = n, size, drop, o.corrupt+uint64(len(keys))
+	return nil
 }
 
 // Ack removes the acknowledged entries (missing ones, e.g. already dropped,
@@ -204,15 +238,17 @@ type Stats struct {
 	// Depth is the number of queued messages, Bytes their encoded size.
 	Depth int   `json:"depth"`
 	Bytes int64 `json:"bytes"`
-	// Dropped counts messages dropped by the bounds, ever.
+	// Dropped counts messages dropped by the bounds (or unreadable), ever.
 	Dropped uint64 `json:"dropped"`
+	// Corrupt counts unreadable records dropped since the agent started.
+	Corrupt uint64 `json:"corrupt,omitempty"`
 }
 
 // Stats returns the queue's depth, size and drop count.
 func (o *Outbox) Stats() Stats {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return Stats{Depth: o.n, Bytes: o.size, Dropped: o.drop}
+	return Stats{Depth: o.n, Bytes: o.size, Dropped: o.drop, Corrupt: o.corrupt}
 }
 
 // Wake is signalled (without blocking) after each Put.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func msg(i int) Message {
@@ -104,6 +106,29 @@ func TestAckOfDroppedIsIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s := o.Stats(); s.Depth != 2 || s.Dropped != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+func TestCorruptRecordIsSkipped(t *testing.T) {
+	o := open(t, filepath.Join(t.TempDir(), "o.db"), Options{})
+	o.Put(msg(0))
+	// A damaged record (written behind the API) between two good ones.
+	o.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(msgBucket)
+		b.SetSequence(5)
+		return b.Put(key(3), []byte{0, 9, 0xff, 0xff, 'x'})
+	})
+	o.n, o.size = o.n+1, o.size+5
+	o.Put(msg(3))
+	es, err := o.Peek(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || string(es[1].Payload) != `{"id":"000003"}` {
+		t.Fatalf("entries %+v", es)
+	}
+	if s := o.Stats(); s.Depth != 2 || s.Dropped != 1 || s.Corrupt != 1 {
 		t.Fatalf("stats %+v", s)
 	}
 }
