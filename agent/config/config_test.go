@@ -1,9 +1,13 @@
 package config
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestExampleConfigLoads(t *testing.T) {
@@ -26,6 +30,37 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Model.TopK != 5 || c.Health.Interval != time.Minute || c.Outbox.MaxMessages != 100000 || c.Location() != time.UTC {
 		t.Fatalf("defaults not applied: %+v", c)
+	}
+}
+
+func TestOmitColumnsDefaultAndOverride(t *testing.T) {
+	c, _ := Parse([]byte("trap: {id: t1}\n"), "a.yaml")
+	if fmt.Sprint(c.Model.OmitColumns) != "[date]" {
+		t.Fatalf("default omit_columns %v", c.Model.OmitColumns)
+	}
+	c, _ = Parse([]byte("trap: {id: t1}\nmodel: {omit_columns: []}\n"), "a.yaml")
+	if len(c.Model.OmitColumns) != 0 {
+		t.Fatalf("explicit empty omit_columns gave %v", c.Model.OmitColumns)
+	}
+}
+
+// TestMarshalRoundTrip: a Config written with yaml.Marshal (as the demo
+// harness does) parses back strictly to the same value.
+func TestMarshalRoundTrip(t *testing.T) {
+	c, err := Load("../../deploy/agent.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := yaml.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(b, "marshalled.yaml")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(c, back) {
+		t.Fatalf("round trip differs:\n%+v\n%+v", c, back)
 	}
 }
 
