@@ -164,6 +164,7 @@ func TestInt8ModelStructure(t *testing.T) {
 		return p
 	}
 	counts := map[tflite.BuiltinOperator]int{}
+	noBias := 0
 	for _, op := range m.Operators {
 		counts[op.Op]++
 		switch op.Op {
@@ -178,24 +179,34 @@ func TestInt8ModelStructure(t *testing.T) {
 				t.Errorf("%v output %+v, want scale 1/256 zero point -128", op.Op, p)
 			}
 		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
-			in, w, b := m.Tensors[op.Inputs[0]], m.Tensors[op.Inputs[1]], m.Tensors[op.Inputs[2]]
+			in, w := m.Tensors[op.Inputs[0]], m.Tensors[op.Inputs[1]]
 			wantDim := int32(0)
 			if op.Op == tflite.OpDepthwiseConv2D {
 				wantDim = 3
 			}
-			if w.Type != tflite.Int8 || b.Type != tflite.Int32 || w.Quant.QuantizedDimension != wantDim {
-				t.Errorf("%v %q: weights %v dim %d, bias %v", op.Op, w.Name, w.Type, w.Quant.QuantizedDimension, b.Type)
+			if w.Type != tflite.Int8 || w.Quant.QuantizedDimension != wantDim {
+				t.Errorf("%v %q: weights %v dim %d", op.Op, w.Name, w.Type, w.Quant.QuantizedDimension)
+			}
+			for _, z := range w.Quant.ZeroPoint {
+				if z != 0 {
+					t.Errorf("%v %q: weight zero point %d", op.Op, w.Name, z)
+				}
 			}
 			if op.Op == tflite.OpFullyConnected && len(w.Quant.Scale) != 1 {
 				t.Errorf("FC %q: %d weight scales, want per-tensor", w.Name, len(w.Quant.Scale))
+			}
+			if len(op.Inputs) == 2 {
+				noBias++
+				continue
+			}
+			b := m.Tensors[op.Inputs[2]]
+			if b.Type != tflite.Int32 {
+				t.Errorf("%v %q: bias %v", op.Op, b.Name, b.Type)
 			}
 			for c, bs := range b.Quant.Scale {
 				ws := w.Quant.Scale[min(c, len(w.Quant.Scale)-1)]
 				if want := in.Quant.Scale[0] * ws; math.Abs(float64(bs-want)) > 1e-6*float64(want) {
 					t.Errorf("%v %q channel %d: bias scale %v, want input*weight %v", op.Op, b.Name, c, bs, want)
-				}
-				if w.Quant.ZeroPoint[min(c, len(w.Quant.ZeroPoint)-1)] != 0 {
-					t.Errorf("%v %q: weight zero point not 0", op.Op, w.Name)
 				}
 			}
 		}
@@ -212,6 +223,11 @@ func TestInt8ModelStructure(t *testing.T) {
 		if counts[op] != n {
 			t.Errorf("%v: %d operators, want %d (all: %v)", op, counts[op], n, counts)
 		}
+	}
+	// Only the depthwise half of the separable edge has no bias (its batch
+	// norm follows the pointwise conv).
+	if noBias != 1 {
+		t.Errorf("%d linear ops without bias, want 1", noBias)
 	}
 	if v, _ := m.MetadataString(tflite.MetaVersion); v != "v1" {
 		t.Errorf("metadata version %q", v)

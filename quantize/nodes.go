@@ -53,7 +53,10 @@ func (e *emitter) node(n *ir.Node) error {
 		if err != nil {
 			return err
 		}
-		ins = append(ins, w, b)
+		ins = append(ins, w)
+		if b >= 0 {
+			ins = append(ins, b)
+		}
 		switch n.Op {
 		case ir.Conv2D:
 			code = tflite.OpConv2D
@@ -117,6 +120,10 @@ func (e *emitter) node(n *ir.Node) error {
 // connected node: float32, or int8 symmetric (per output channel along
 // dimension 0 for CONV_2D, 3 for DEPTHWISE_CONV_2D; per tensor for
 // FULLY_CONNECTED) with an int32 bias of scale input_scale*weight_scale.
+// A node without bias (e.g. the depthwise half of a separable conv, whose
+// batch norm follows the pointwise conv) gets none: b is -1 and the operator
+// has two inputs, which TFLite accepts for all three ops. This saves the
+// bias data and its per-channel quantisation parameters.
 func (e *emitter) weights(n *ir.Node) (w, b int32, err error) {
 	wt := e.g.Consts[n.Inputs[1]]
 	cout := wt.Shape[0]
@@ -124,13 +131,17 @@ func (e *emitter) weights(n *ir.Node) (w, b int32, err error) {
 	if n.Op == ir.DepthwiseConv2D {
 		cout, axis = wt.Shape[3], 3
 	}
-	bias := make([]float32, cout)
+	var bias []float32
 	if len(n.Inputs) == 3 {
-		copy(bias, e.g.Consts[n.Inputs[2]].Data)
+		bias = e.g.Consts[n.Inputs[2]].Data
 	}
 	wName, bName := n.Output+"/weights", n.Output+"/bias"
 	if !e.quant {
-		return e.constF32(wName, wt.Shape, wt.Data), e.constF32(bName, []int{cout}, bias), nil
+		w = e.constF32(wName, wt.Shape, wt.Data)
+		if bias == nil {
+			return w, -1, nil
+		}
+		return w, e.constF32(bName, []int{cout}, bias), nil
 	}
 	var (
 		q      []int8
@@ -150,11 +161,15 @@ func (e *emitter) weights(n *ir.Node) (w, b int32, err error) {
 		}
 		wq = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, len(scales)), QuantizedDimension: int32(axis)}
 	}
+	w = e.constI8(wName, wt.Shape, q, wq)
+	if bias == nil {
+		return w, -1, nil
+	}
 	inScale := e.p.params[n.Inputs[0]].Scale
 	bq, bScales := QuantizeBias(bias, inScale, scales)
 	bQuant := &tflite.Quantization{Scale: bScales, ZeroPoint: make([]int64, len(bScales))}
 	if n.Op == ir.FullyConnected {
 		bQuant = &tflite.Quantization{Scale: bScales[:1], ZeroPoint: []int64{0}}
 	}
-	return e.constI8(wName, wt.Shape, q, wq), e.constI32(bName, []int{cout}, bq, bQuant), nil
+	return w, e.constI32(bName, []int{cout}, bq, bQuant), nil
 }
