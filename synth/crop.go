@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // The imaging model behind the size columns. BIOSCAN-5M describes
@@ -78,28 +80,28 @@ func renderCrop(r *rand.Rand, sp *Species, p Pose, g cropGeom) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, g.W, g.H))
 	lvl := uni(r, 196, 224)
 	tint := [3]float64{lvl + uni(r, -4, 4), lvl + uni(r, -4, 4), lvl + uni(r, -5, 3)}
-	fillBackground(img, tint, uni(r, 0, 0.08), uni(r, 0, 2*math.Pi), uni(r, 0, 0.12))
-	c := newCanvas(img)
+	raster.FillBackground(img, tint, uni(r, 0, 0.08), uni(r, 0, 2*math.Pi), uni(r, 0, 0.12))
+	c := raster.NewCanvas(img)
 	short := float64(min(g.W, g.H))
 	if r.IntN(3) == 0 { // the rim of the plate well, a large faint ring
 		rad := short * uni(r, 0.9, 1.4)
 		ang := uni(r, 0, 2*math.Pi)
 		cx, cy := float64(g.W)/2+math.Cos(ang)*rad*uni(r, 0.6, 0.9), float64(g.H)/2+math.Sin(ang)*rad*uni(r, 0.6, 0.9)
-		ring := ellipse(nil, cx, cy, rad, rad, 96)
-		inner := ellipse(nil, cx, cy, rad*0.97, rad*0.97, 96)
+		ring := raster.Ellipse(nil, cx, cy, rad, rad, 96)
+		inner := raster.Ellipse(nil, cx, cy, rad*0.97, rad*0.97, 96)
 		// Draw the annulus as a ring of quads so the winding is simple.
 		for i := range ring {
 			k := (i + 1) % len(ring)
-			q := []pt{ring[i], ring[k], inner[k], inner[i]}
-			c.fill(q, color.NRGBA{120, 120, 120, 50})
+			q := []raster.Pt{ring[i], ring[k], inner[k], inner[i]}
+			c.Fill(q, color.NRGBA{120, 120, 120, 50})
 		}
 	}
-	scatterDebris(c, r, r.IntN(5), short/100)
+	raster.ScatterDebris(c, r, r.IntN(5), short/100)
 	DrawSpecimen(img, &sp.Appearance, p, Placement{CX: g.CX, CY: g.CY, LengthPx: g.Length})
 	if r.IntN(2) == 0 {
-		boxBlur3(img)
+		raster.BoxBlur3(img)
 	}
-	addNoise(img, r, uni(r, 1.5, 4))
+	raster.AddNoise(img, r, uni(r, 1.5, 4))
 	return img
 }
 

@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // Pose is the per-image variation of one specimen: orientation, limb
@@ -58,10 +60,10 @@ type Placement struct {
 // (composited over what is there) and returns the pixel bounding box of
 // what it drew, clipped to dst.
 func DrawSpecimen(dst *image.RGBA, a *Appearance, p Pose, pl Placement) image.Rectangle {
-	c := newCanvas(dst)
-	c.track = true
-	drawSpecimen(c, a, p, newAffine(pl.CX, pl.CY, p.Angle, pl.LengthPx, p.Flip))
-	return c.extent().Intersect(dst.Bounds())
+	c := raster.NewCanvas(dst)
+	c.TrackExtent()
+	drawSpecimen(c, a, p, raster.NewAffine(pl.CX, pl.CY, p.Angle, pl.LengthPx, p.Flip))
+	return c.PixelExtent().Intersect(dst.Bounds())
 }
 
 // layout holds the derived body geometry in local units.
@@ -82,15 +84,15 @@ func (a *Appearance) layout(p Pose) layout {
 }
 
 // abdomen returns the abdomen outline.
-func (a *Appearance) abdomen(dst []pt, l layout) []pt {
+func (a *Appearance) abdomen(dst []raster.Pt, l layout) []raster.Pt {
 	const n = 28
 	for i := 0; i <= n; i++ { // upper edge, tip to base
 		u := -1 + 2*float64(i)/n
-		dst = append(dst, pt{l.ac + l.al*u, a.abdHalfWidth(l, u)})
+		dst = append(dst, raster.Pt{X: l.ac + l.al*u, Y: a.abdHalfWidth(l, u)})
 	}
 	for i := n - 1; i > 0; i-- {
 		u := -1 + 2*float64(i)/n
-		dst = append(dst, pt{l.ac + l.al*u, -a.abdHalfWidth(l, u)})
+		dst = append(dst, raster.Pt{X: l.ac + l.al*u, Y: -a.abdHalfWidth(l, u)})
 	}
 	return dst
 }
@@ -104,7 +106,7 @@ func (a *Appearance) abdHalfWidth(l layout, u float64) float64 {
 }
 
 // drawSpecimen renders everything in draw order through the map m.
-func drawSpecimen(c *canvas, orig *Appearance, p Pose, m affine) {
+func drawSpecimen(c *raster.Canvas, orig *Appearance, p Pose, m raster.Affine) {
 	a := orig
 	if p.HeadScale != 0 || p.ThoraxScale != 0 {
 		v := *orig
@@ -112,7 +114,7 @@ func drawSpecimen(c *canvas, orig *Appearance, p Pose, m affine) {
 		v.ThoraxWid *= nonZero(p.ThoraxScale)
 		a = &v
 	}
-	pn := &pen{c: c, m: m}
+	pn := raster.NewPen(c, m)
 	g := p.Gain
 	if g == 0 {
 		g = 1
@@ -130,32 +132,32 @@ func drawSpecimen(c *canvas, orig *Appearance, p Pose, m affine) {
 	if a.Hairy {
 		drawSetae(pn, a, l, a.Body.with(0.7, g*0.7))
 	}
-	pn.poly(a.abdomen(nil, layout{ac: l.ac, al: l.al + rim, aw: l.aw + rim}), edge)
+	pn.Poly(a.abdomen(nil, layout{ac: l.ac, al: l.al + rim, aw: l.aw + rim}), edge)
 	abd := a.abdomen(nil, l)
-	pn.poly(abd, body)
+	pn.Poly(abd, body)
 	if a.Plan != PlanBeetle && a.Plan != PlanMoth {
 		drawPattern(pn, a, abd, l, a.Marking.with(0.9, g))
 	}
 	drawSpeckle(pn, a, l, g)
 	if a.Waist > 0 {
-		pn.line(pt{l.tc - a.ThoraxLen/2, 0}, pt{l.ac + l.al, 0}, a.ThoraxWid*0.25, a.ThoraxWid*0.25, body)
+		pn.Line(raster.Pt{X: l.tc - a.ThoraxLen/2, Y: 0}, raster.Pt{X: l.ac + l.al, Y: 0}, a.ThoraxWid*0.25, a.ThoraxWid*0.25, body)
 	}
-	pn.ellipse(l.tc, 0, a.ThoraxLen/2+rim, a.ThoraxWid/2+rim, edge)
-	pn.ellipse(l.tc, 0, a.ThoraxLen/2, a.ThoraxWid/2, body)
+	pn.Ellipse(l.tc, 0, a.ThoraxLen/2+rim, a.ThoraxWid/2+rim, edge)
+	pn.Ellipse(l.tc, 0, a.ThoraxLen/2, a.ThoraxWid/2, body)
 	if a.Plan == PlanBug {
-		tri := []pt{{l.tc - a.ThoraxLen*0.2, a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.2, -a.ThoraxWid * 0.25}, {l.tc - a.ThoraxLen*0.9, 0}}
-		pn.poly(tri, a.Marking.with(0.8, g*0.8))
+		tri := []raster.Pt{{X: l.tc - a.ThoraxLen*0.2, Y: a.ThoraxWid * 0.25}, {X: l.tc - a.ThoraxLen*0.2, Y: -a.ThoraxWid * 0.25}, {X: l.tc - a.ThoraxLen*0.9, Y: 0}}
+		pn.Poly(tri, a.Marking.with(0.8, g*0.8))
 	}
 	if a.Pattern == PatternStripe || a.Pattern == PatternStriped {
-		pn.ellipse(l.tc, 0, a.ThoraxLen*0.4, a.ThoraxWid*0.08, a.Marking.with(0.8, g))
+		pn.Ellipse(l.tc, 0, a.ThoraxLen*0.4, a.ThoraxWid*0.08, a.Marking.with(0.8, g))
 	}
 	// A soft highlight gives the thorax some relief.
-	pn.ellipse(l.tc+a.ThoraxLen*0.1, a.ThoraxWid*0.12, a.ThoraxLen*0.18, a.ThoraxWid*0.12, color.NRGBA{255, 255, 255, 40})
-	pn.ellipse(l.hc, 0, a.HeadLen/2+rim, a.HeadWid/2+rim, a.Head.with(1, g*0.55))
-	pn.ellipse(l.hc, 0, a.HeadLen/2, a.HeadWid/2, a.Head.with(1, g))
+	pn.Ellipse(l.tc+a.ThoraxLen*0.1, a.ThoraxWid*0.12, a.ThoraxLen*0.18, a.ThoraxWid*0.12, color.NRGBA{255, 255, 255, 40})
+	pn.Ellipse(l.hc, 0, a.HeadLen/2+rim, a.HeadWid/2+rim, a.Head.with(1, g*0.55))
+	pn.Ellipse(l.hc, 0, a.HeadLen/2, a.HeadWid/2, a.Head.with(1, g))
 	er := a.EyeSize * a.HeadWid / 2
 	for _, s := range []float64{1, -1} {
-		pn.ellipse(l.hc+a.HeadLen*0.1, s*(a.HeadWid/2-er*0.7), er*0.9, er, a.Eye.with(1, g))
+		pn.Ellipse(l.hc+a.HeadLen*0.1, s*(a.HeadWid/2-er*0.7), er*0.9, er, a.Eye.with(1, g))
 	}
 	if a.Plan == PlanBeetle {
 		drawElytra(pn, a, l, g)
@@ -165,10 +167,10 @@ func drawSpecimen(c *canvas, orig *Appearance, p Pose, m affine) {
 }
 
 // drawPattern draws the colour pattern clipped to the outline poly.
-func drawPattern(pn *pen, a *Appearance, poly []pt, l layout, col color.NRGBA) {
-	var buf []pt
-	clip := func(nx, ny, k float64, in []pt) []pt {
-		return clipHalf(in, &buf, nx, ny, k)
+func drawPattern(pn *raster.Pen, a *Appearance, poly []raster.Pt, l layout, col color.NRGBA) {
+	var buf []raster.Pt
+	clip := func(nx, ny, k float64, in []raster.Pt) []raster.Pt {
+		return raster.ClipHalf(in, &buf, nx, ny, k)
 	}
 	x0, x1 := l.ac-l.al, l.ac+l.al
 	switch a.Pattern {
@@ -177,26 +179,26 @@ func drawPattern(pn *pen, a *Appearance, poly []pt, l layout, col color.NRGBA) {
 		for k := 1; k <= a.PatternCount; k++ {
 			xc := x0 + pitch*float64(k)
 			w := pitch * a.PatternWidth / 2
-			band := append([]pt(nil), poly...)
+			band := append([]raster.Pt(nil), poly...)
 			band = clip(1, 0, -(xc - w), band)
 			band = clip(-1, 0, xc+w, band)
-			pn.poly(band, col)
+			pn.Poly(band, col)
 		}
 	case PatternStripe:
 		w := l.aw * a.PatternWidth * 0.4
-		s := append([]pt(nil), poly...)
+		s := append([]raster.Pt(nil), poly...)
 		s = clip(0, 1, w, s)
 		s = clip(0, -1, w, s)
-		pn.poly(s, col)
+		pn.Poly(s, col)
 	case PatternStriped:
 		n := float64(a.PatternCount + 1)
 		for k := 1; k <= a.PatternCount; k++ {
 			yc := -l.aw + 2*l.aw*float64(k)/n
 			w := l.aw / n * a.PatternWidth
-			s := append([]pt(nil), poly...)
+			s := append([]raster.Pt(nil), poly...)
 			s = clip(0, 1, -(yc - w), s)
 			s = clip(0, -1, yc+w, s)
-			pn.poly(s, col)
+			pn.Poly(s, col)
 		}
 	case PatternSpots:
 		pitch := (x1 - x0) / float64(a.PatternCount+1)
@@ -205,25 +207,25 @@ func drawPattern(pn *pen, a *Appearance, poly []pt, l layout, col color.NRGBA) {
 			xc := x0 + pitch*float64(k)
 			u := (xc - l.ac) / l.al
 			yo := a.abdHalfWidth(l, u) * 0.45
-			pn.ellipse(xc, yo, r, r*0.8, col)
-			pn.ellipse(xc, -yo, r, r*0.8, col)
+			pn.Ellipse(xc, yo, r, r*0.8, col)
+			pn.Ellipse(xc, -yo, r, r*0.8, col)
 		}
 	}
 }
 
 // drawElytra draws a beetle's wing cases over the abdomen.
-func drawElytra(pn *pen, a *Appearance, l layout, g float64) {
+func drawElytra(pn *raster.Pen, a *Appearance, l layout, g float64) {
 	el := layout{ac: l.ac - 0.01, al: l.al * 0.97, aw: l.aw * 1.02}
 	poly := a.abdomen(nil, el)
-	pn.poly(poly, a.WingTint.with(1, g))
+	pn.Poly(poly, a.WingTint.with(1, g))
 	drawPattern(pn, a, poly, el, a.Marking.with(0.95, g))
-	pn.line(pt{el.ac + el.al, 0}, pt{el.ac - el.al*0.95, 0}, 0.012, 0.008, color.NRGBA{10, 10, 10, 160})
-	pn.ellipse(el.ac+el.al*0.3, el.aw*0.4, el.al*0.35, el.aw*0.15, color.NRGBA{255, 255, 255, 35})
+	pn.Line(raster.Pt{X: el.ac + el.al, Y: 0}, raster.Pt{X: el.ac - el.al*0.95, Y: 0}, 0.012, 0.008, color.NRGBA{10, 10, 10, 160})
+	pn.Ellipse(el.ac+el.al*0.3, el.aw*0.4, el.al*0.35, el.aw*0.15, color.NRGBA{255, 255, 255, 35})
 }
 
 // drawSpeckle draws the species' fixed dot texture on the abdomen and the
 // thorax.
-func drawSpeckle(pn *pen, a *Appearance, l layout, g float64) {
+func drawSpeckle(pn *raster.Pen, a *Appearance, l layout, g float64) {
 	if a.Speckle <= 0 {
 		return
 	}
@@ -237,22 +239,22 @@ func drawSpeckle(pn *pen, a *Appearance, l layout, g float64) {
 		u, v := uni(r, -0.85, 0.85), uni(r, -0.8, 0.8)
 		rad := uni(r, 0.006, 0.013)
 		if i%3 == 2 { // thorax
-			pn.ellipse(l.tc+u*a.ThoraxLen/2, v*a.ThoraxWid/2*math.Sqrt(1-u*u), rad, rad, col)
+			pn.Ellipse(l.tc+u*a.ThoraxLen/2, v*a.ThoraxWid/2*math.Sqrt(1-u*u), rad, rad, col)
 			continue
 		}
-		pn.ellipse(l.ac+l.al*u, v*a.abdHalfWidth(l, u), rad, rad, col)
+		pn.Ellipse(l.ac+l.al*u, v*a.abdHalfWidth(l, u), rad, rad, col)
 	}
 }
 
 // drawSetae draws short bristles along the abdomen's outline.
-func drawSetae(pn *pen, a *Appearance, l layout, col color.NRGBA) {
+func drawSetae(pn *raster.Pen, a *Appearance, l layout, col color.NRGBA) {
 	const n = 14
 	for i := 1; i < n; i++ {
 		u := -1 + 2*float64(i)/n
 		x := l.ac + l.al*u
 		w := a.abdHalfWidth(l, u)
 		for _, s := range []float64{1, -1} {
-			pn.line(pt{x, s * w * 0.9}, pt{x - 0.012, s * (w + 0.03)}, 0.006, 0.003, col)
+			pn.Line(raster.Pt{X: x, Y: s * w * 0.9}, raster.Pt{X: x - 0.012, Y: s * (w + 0.03)}, 0.006, 0.003, col)
 		}
 	}
 }

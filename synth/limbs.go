@@ -3,10 +3,12 @@ package synth
 import (
 	"image/color"
 	"math"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // drawLegs draws three pairs of jointed legs attached to the thorax.
-func drawLegs(pn *pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
+func drawLegs(pn *raster.Pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
 	// Femur angle from the +x (head) axis, and knee bend, per leg pair.
 	base := [3][2]float64{{0.9, 0.7}, {1.6, 0.2}, {2.2, -0.45}}
 	seg := [3]float64{0.4, 0.42, 0.22}
@@ -17,22 +19,22 @@ func drawLegs(pn *pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
 			f := base[i][0] + j[0]
 			knee := base[i][1] + j[1]
 			ll := a.LegLen * (1 + 0.15*float64(i))
-			p0 := pt{ax, s * a.ThoraxWid * 0.3}
-			p1 := pt{p0.X + math.Cos(f)*ll*seg[0], p0.Y + s*math.Sin(f)*ll*seg[0]}
+			p0 := raster.Pt{X: ax, Y: s * a.ThoraxWid * 0.3}
+			p1 := raster.Pt{X: p0.X + math.Cos(f)*ll*seg[0], Y: p0.Y + s*math.Sin(f)*ll*seg[0]}
 			t := f - knee*1.6
 			if i == 2 {
 				t = f + 0.5 + j[1]
 			}
-			p2 := pt{p1.X + math.Cos(t)*ll*seg[1], p1.Y + s*math.Sin(t)*ll*seg[1]}
+			p2 := raster.Pt{X: p1.X + math.Cos(t)*ll*seg[1], Y: p1.Y + s*math.Sin(t)*ll*seg[1]}
 			t2 := t - 0.3*(1-float64(i))
-			p3 := pt{p2.X + math.Cos(t2)*ll*seg[2], p2.Y + s*math.Sin(t2)*ll*seg[2]}
-			pn.polyline([]pt{p0, p1, p2, p3}, a.LegWid*1.4, a.LegWid*0.6, col)
+			p3 := raster.Pt{X: p2.X + math.Cos(t2)*ll*seg[2], Y: p2.Y + s*math.Sin(t2)*ll*seg[2]}
+			pn.Polyline([]raster.Pt{p0, p1, p2, p3}, a.LegWid*1.4, a.LegWid*0.6, col)
 		}
 	}
 }
 
 // drawAntennae draws two curved antennae from the front of the head.
-func drawAntennae(pn *pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
+func drawAntennae(pn *raster.Pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
 	if a.AntLen <= 0 {
 		return
 	}
@@ -40,24 +42,24 @@ func drawAntennae(pn *pen, a *Appearance, p Pose, l layout, col color.NRGBA) {
 	const n = 5
 	for _, s := range []float64{1, -1} {
 		ang := 0.45 + p.AntSpread
-		pts := []pt{{front, s * a.HeadWid * 0.15}}
+		pts := []raster.Pt{{X: front, Y: s * a.HeadWid * 0.15}}
 		step := a.AntLen / n
 		for k := 0; k < n; k++ {
 			ang += 0.12
 			q := pts[len(pts)-1]
-			pts = append(pts, pt{q.X + math.Cos(ang)*step, q.Y + s*math.Sin(ang)*step})
+			pts = append(pts, raster.Pt{X: q.X + math.Cos(ang)*step, Y: q.Y + s*math.Sin(ang)*step})
 		}
-		pn.polyline(pts, a.AntWid*1.3, a.AntWid*0.8, col)
+		pn.Polyline(pts, a.AntWid*1.3, a.AntWid*0.8, col)
 		if a.AntClub {
 			e := pts[len(pts)-1]
-			pn.ellipse(e.X, e.Y, a.AntWid*2.5, a.AntWid*2, col)
+			pn.Ellipse(e.X, e.Y, a.AntWid*2.5, a.AntWid*2, col)
 		}
 	}
 }
 
 // wingOutline returns a wing in its own frame: base at the origin, the
 // wing's axis along +x to length wl, half-width profile depending on plan.
-func wingOutline(a *Appearance, wl, ww float64) []pt {
+func wingOutline(a *Appearance, wl, ww float64) []raster.Pt {
 	const n = 18
 	hw := func(s float64) float64 {
 		if a.Plan == PlanMoth {
@@ -65,20 +67,20 @@ func wingOutline(a *Appearance, wl, ww float64) []pt {
 		}
 		return ww / 2 * math.Sin(math.Pi*math.Pow(s, 0.75))
 	}
-	var out []pt
+	var out []raster.Pt
 	for i := 0; i <= n; i++ {
 		s := float64(i) / n
-		out = append(out, pt{wl * s, hw(s) * 1.1}) // leading edge (outer side)
+		out = append(out, raster.Pt{X: wl * s, Y: hw(s) * 1.1}) // leading edge (outer side)
 	}
 	for i := n - 1; i > 0; i-- {
 		s := float64(i) / n
-		out = append(out, pt{wl * s, -hw(s) * 0.9})
+		out = append(out, raster.Pt{X: wl * s, Y: -hw(s) * 0.9})
 	}
 	return out
 }
 
 // drawWings draws wing pairs (hind pair first) with venation and markings.
-func drawWings(pn *pen, a *Appearance, p Pose, l layout, g float64) {
+func drawWings(pn *raster.Pen, a *Appearance, p Pose, l layout, g float64) {
 	if a.WingPairs == 0 {
 		return
 	}
@@ -93,12 +95,12 @@ func drawWings(pn *pen, a *Appearance, p Pose, l layout, g float64) {
 			theta := math.Pi - ang
 			cs, sn := math.Cos(theta), s*math.Sin(theta)
 			bx, by := l.tc+a.ThoraxLen*0.15, s*a.ThoraxWid*0.25
-			tr := func(q pt) pt {
+			tr := func(q raster.Pt) raster.Pt {
 				y := q.Y * s // leading edge to the outside
-				return pt{bx + q.X*cs - y*sn, by + q.X*sn + y*cs}
+				return raster.Pt{X: bx + q.X*cs - y*sn, Y: by + q.X*sn + y*cs}
 			}
 			outline := wingOutline(a, wl, ww)
-			local := make([]pt, len(outline))
+			local := make([]raster.Pt, len(outline))
 			for i, q := range outline {
 				local[i] = tr(q)
 			}
@@ -106,44 +108,44 @@ func drawWings(pn *pen, a *Appearance, p Pose, l layout, g float64) {
 			if a.Plan == PlanBug {
 				tint = a.WingTint.with(0.3, g)
 			}
-			pn.poly(local, tint)
+			pn.Poly(local, tint)
 			if a.Plan == PlanBug { // leathery base, membranous tip
-				var buf []pt
-				base := clipHalf(append([]pt(nil), outline...), &buf, -1, 0, wl*0.62)
+				var buf []raster.Pt
+				base := raster.ClipHalf(append([]raster.Pt(nil), outline...), &buf, -1, 0, wl*0.62)
 				for i := range base {
 					base[i] = tr(base[i])
 				}
-				pn.poly(base, a.WingTint.with(a.WingAlpha, g))
+				pn.Poly(base, a.WingTint.with(a.WingAlpha, g))
 			}
 			if a.Plan == PlanMoth && a.Pattern == PatternBands && pair == 0 {
-				var buf []pt
+				var buf []raster.Pt
 				for k := 1; k <= a.PatternCount; k++ {
 					xc := wl * float64(k) / float64(a.PatternCount+1)
 					w := wl / float64(a.PatternCount+1) * a.PatternWidth / 2
-					band := clipHalf(append([]pt(nil), outline...), &buf, 1, 0, -(xc - w))
-					band = clipHalf(band, &buf, -1, 0, xc+w)
+					band := raster.ClipHalf(append([]raster.Pt(nil), outline...), &buf, 1, 0, -(xc - w))
+					band = raster.ClipHalf(band, &buf, -1, 0, xc+w)
 					for i := range band {
 						band[i] = tr(band[i])
 					}
-					pn.poly(band, a.Marking.with(0.6, g))
+					pn.Poly(band, a.Marking.with(0.6, g))
 				}
 			}
 			vein := color.NRGBA{40, 30, 20, uint8(90 + 100*math.Min(1, a.WingAlpha))}
 			if a.Plan != PlanMoth {
 				for v := 0; v < a.Veins; v++ {
 					f := -0.6 + 1.3*float64(v)/float64(max(1, a.Veins-1))
-					end := pt{wl * (0.88 - 0.25*math.Abs(f)), f * ww * 0.4}
-					mid := pt{end.X * 0.5, end.Y * 0.35}
-					pn.polyline([]pt{tr(pt{wl * 0.04, 0}), tr(mid), tr(end)}, 0.006, 0.004, vein)
+					end := raster.Pt{X: wl * (0.88 - 0.25*math.Abs(f)), Y: f * ww * 0.4}
+					mid := raster.Pt{X: end.X * 0.5, Y: end.Y * 0.35}
+					pn.Polyline([]raster.Pt{tr(raster.Pt{X: wl * 0.04, Y: 0}), tr(mid), tr(end)}, 0.006, 0.004, vein)
 				}
 			}
 			if a.WingSpot && pair == 0 {
-				c := tr(pt{wl * 0.62, ww * 0.28})
+				c := tr(raster.Pt{X: wl * 0.62, Y: ww * 0.28})
 				r := ww * 0.12
 				if a.Plan == PlanMoth {
 					r = ww * 0.16
 				}
-				pn.ellipse(c.X, c.Y, r, r, color.NRGBA{25, 20, 15, 200})
+				pn.Ellipse(c.X, c.Y, r, r, color.NRGBA{25, 20, 15, 200})
 			}
 		}
 	}

@@ -2,7 +2,8 @@ package synth
 
 import (
 	"image"
-	"math"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // MeasureSpecimen returns the bounding box of a specimen drawn with body
@@ -11,17 +12,11 @@ func MeasureSpecimen(a *Appearance, p Pose) (minX, minY, maxX, maxY float64) {
 	// Measure at a large scale so that the minimum stroke width (in
 	// pixels) does not inflate the extent.
 	const s = 1000.0
-	c := &canvas{dry: true, track: true}
-	drawSpecimen(c, a, p, newAffine(0, 0, p.Angle, s, p.Flip))
-	return c.extMinX / s, c.extMinY / s, c.extMaxX / s, c.extMaxY / s
-}
-
-// extent is the tracked bounding box rounded outwards.
-func (c *canvas) extent() image.Rectangle {
-	if !c.extAny {
-		return image.Rectangle{}
-	}
-	return image.Rect(int(math.Floor(c.extMinX)), int(math.Floor(c.extMinY)), int(math.Ceil(c.extMaxX)), int(math.Ceil(c.extMaxY)))
+	c := raster.NewCanvas(nil)
+	c.TrackExtent()
+	drawSpecimen(c, a, p, raster.NewAffine(0, 0, p.Angle, s, p.Flip))
+	minX, minY, maxX, maxY = c.Extent()
+	return minX / s, minY / s, maxX / s, maxY / s
 }
 
 // silhouetteArea renders a at a neutral pose and returns the covered area
@@ -30,8 +25,8 @@ func silhouetteArea(a *Appearance) float64 {
 	const s = 160.0
 	img := image.NewRGBA(image.Rect(0, 0, int(3*s), int(3*s)))
 	p := Pose{Gain: 1, AbdScale: 1}
-	c := newCanvas(img)
-	drawSpecimen(c, a, p, newAffine(1.5*s, 1.5*s, 0, s, false))
+	c := raster.NewCanvas(img)
+	drawSpecimen(c, a, p, raster.NewAffine(1.5*s, 1.5*s, 0, s, false))
 	n := 0
 	for i := 3; i < len(img.Pix); i += 4 {
 		if img.Pix[i] >= 128 {

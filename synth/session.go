@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // trapSession is the state of one trap between frames: where it stands,
@@ -139,20 +141,9 @@ func (s *trapSession) next(i int, ft *FrameTruth) *image.RGBA {
 // blur and fresh sensor noise to img.
 func (s *trapSession) camera(i int, img *image.RGBA) {
 	r := rand.New(rand.NewPCG(splitmix(s.o.Seed, uint64(i)), sessionCamera))
-	scaleLevels(img, uni(r, 0.985, 1.015))
+	raster.ScaleLevels(img, uni(r, 0.985, 1.015))
 	if s.blur {
-		boxBlur3(img)
+		raster.BoxBlur3(img)
 	}
-	addNoise(img, r, s.noise*uni(r, 0.9, 1.1))
-}
-
-// scaleLevels multiplies the RGB levels of img by f (saturating).
-func scaleLevels(img *image.RGBA, f float64) {
-	var lut [256]uint8
-	for v := range lut {
-		lut[v] = sat8(float64(v)*f + 0.5)
-	}
-	for i := 0; i < len(img.Pix); i += 4 {
-		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = lut[img.Pix[i]], lut[img.Pix[i+1]], lut[img.Pix[i+2]]
-	}
+	raster.AddNoise(img, r, s.noise*uni(r, 0.9, 1.1))
 }

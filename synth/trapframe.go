@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // renderFrame draws independent frame i and fills ft.
@@ -43,9 +45,9 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 		}
 	}
 	if r.IntN(2) == 0 {
-		boxBlur3(img)
+		raster.BoxBlur3(img)
 	}
-	addNoise(img, r, uni(r, 1.5, 3.5))
+	raster.AddNoise(img, r, uni(r, 1.5, 3.5))
 	return img
 }
 
@@ -131,19 +133,19 @@ func drawTrapBackground(img *image.RGBA, r *rand.Rand, bg string, ppm float64) {
 	if bg == BackgroundSticky {
 		base = [3]float64{uni(r, 230, 245), uni(r, 205, 225), uni(r, 40, 80)}
 	}
-	fillBackground(img, base, uni(r, 0.08, 0.2), uni(r, 0, 2*math.Pi), uni(r, 0.12, 0.3))
-	c := newCanvas(img)
+	raster.FillBackground(img, base, uni(r, 0.08, 0.2), uni(r, 0, 2*math.Pi), uni(r, 0.12, 0.3))
+	c := raster.NewCanvas(img)
 	b := img.Bounds()
 	if bg == BackgroundSticky {
 		step := 25 * ppm
 		col := color.NRGBA{150, 140, 40, 45}
 		for x := step; x < float64(b.Dx()); x += step {
-			c.fill([]pt{{x - 1, 0}, {x + 1, 0}, {x + 1, float64(b.Dy())}, {x - 1, float64(b.Dy())}}, col)
+			c.Fill([]raster.Pt{{X: x - 1, Y: 0}, {X: x + 1, Y: 0}, {X: x + 1, Y: float64(b.Dy())}, {X: x - 1, Y: float64(b.Dy())}}, col)
 		}
 		for y := step; y < float64(b.Dy()); y += step {
-			c.fill([]pt{{0, y - 1}, {float64(b.Dx()), y - 1}, {float64(b.Dx()), y + 1}, {0, y + 1}}, col)
+			c.Fill([]raster.Pt{{X: 0, Y: y - 1}, {X: float64(b.Dx()), Y: y - 1}, {X: float64(b.Dx()), Y: y + 1}, {X: 0, Y: y + 1}}, col)
 		}
 	}
 	area := float64(b.Dx()*b.Dy()) / (ppm * ppm) // mm²
-	scatterDebris(c, r, int(area/400)+r.IntN(20), ppm*0.3)
+	raster.ScatterDebris(c, r, int(area/400)+r.IntN(20), ppm*0.3)
 }

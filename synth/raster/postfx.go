@@ -1,16 +1,16 @@
-package synth
+package raster
 
 import (
 	"image"
-	"image/color"
 	"math"
 	"math/rand/v2"
 )
 
-// fillBackground paints an evenly lit colour with a linear gradient of
-// amplitude grad (fraction of the level) at angle ang and a radial
-// vignette of strength vig (fraction darker in the corners).
-func fillBackground(img *image.RGBA, base [3]float64, grad, ang, vig float64) {
+// FillBackground paints all of img in the colour base (RGB levels) with a
+// linear gradient of amplitude grad (fraction of the level) at angle ang
+// (radians) and a radial vignette of strength vig (fraction darker in
+// the corners).
+func FillBackground(img *image.RGBA, base [3]float64, grad, ang, vig float64) {
 	b := img.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
 	cx, cy := w/2, h/2
@@ -50,8 +50,10 @@ func sat8(v float64) uint8 {
 	return uint8(v)
 }
 
-// boxBlur3 applies one separable 3x3 box blur in place.
-func boxBlur3(img *image.RGBA) {
+// BoxBlur3 applies one separable 3x3 box blur to the RGB channels of img
+// in place (the outermost rows and columns are blurred in one direction
+// only); images smaller than 3x3 are left alone.
+func BoxBlur3(img *image.RGBA) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w < 3 || h < 3 {
@@ -84,9 +86,10 @@ func boxBlur3(img *image.RGBA) {
 	}
 }
 
-// addNoise adds zero-mean, roughly Gaussian noise of standard deviation
-// sigma (levels) to every channel: the sum of two uniform bytes, scaled.
-func addNoise(img *image.RGBA, r *rand.Rand, sigma float64) {
+// AddNoise adds zero-mean, roughly Gaussian noise of standard deviation
+// sigma (levels) to every RGB channel of img, drawn from r: the sum of
+// two uniform bytes, scaled. sigma <= 0 adds nothing and draws nothing.
+func AddNoise(img *image.RGBA, r *rand.Rand, sigma float64) {
 	if sigma <= 0 {
 		return
 	}
@@ -107,28 +110,14 @@ func addNoise(img *image.RGBA, r *rand.Rand, sigma float64) {
 	}
 }
 
-// scatterDebris draws n small specks and fibres, scaled to size s pixels.
-func scatterDebris(c *canvas, r *rand.Rand, n int, s float64) {
-	b := c.img.Bounds()
-	pn := &pen{c: c, m: affine{a: 1, d: 1}}
-	for i := 0; i < n; i++ {
-		x, y := uni(r, 0, float64(b.Dx())), uni(r, 0, float64(b.Dy()))
-		shade := uint8(uni(r, 60, 150))
-		col := color.NRGBA{shade, uint8(float64(shade) * 0.9), uint8(float64(shade) * 0.8), uint8(uni(r, 60, 200))}
-		if r.IntN(3) == 0 { // fibre
-			ang := uni(r, 0, 2*math.Pi)
-			l := s * uni(r, 2, 8)
-			pts := []pt{{x, y}}
-			for k := 0; k < 4; k++ {
-				ang += uni(r, -0.5, 0.5)
-				q := pts[len(pts)-1]
-				pts = append(pts, pt{q.X + math.Cos(ang)*l/4, q.Y + math.Sin(ang)*l/4})
-			}
-			col.A /= 2
-			pn.polyline(pts, s*0.25, s*0.2, col)
-			continue
-		}
-		rad := s * uni(r, 0.2, 0.8)
-		pn.ellipse(x, y, rad, rad*uni(r, 0.5, 1), col)
+// ScaleLevels multiplies the RGB levels of img by f (rounded, saturating):
+// an exposure change.
+func ScaleLevels(img *image.RGBA, f float64) {
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = sat8(float64(v)*f + 0.5)
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = lut[img.Pix[i]], lut[img.Pix[i+1]], lut[img.Pix[i+2]]
 	}
 }
