@@ -6,6 +6,8 @@ import (
 	"image/jpeg"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/trapnet/trapnet/synth/insect"
 )
 
 // BenchmarkDatasetImage measures drawing and encoding one 256-short-side
@@ -19,7 +21,7 @@ func BenchmarkDatasetImage(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		r := rand.New(rand.NewPCG(uint64(i), 1))
 		sp := &cat.Species[i%len(cat.Species)]
-		p := RandomPose(r)
+		p := insect.RandomPose(r)
 		g := planCrop(r, sp, p, sp.LengthMM, CropShortSide, false)
 		img := renderCrop(r, sp, p, g)
 		buf.Reset()

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/trapnet/trapnet/synth/insect"
 )
 
 // Region is a collection area shared by many species: a country and
@@ -72,7 +74,7 @@ type Species struct {
 	// Seen is false for species that only occur in the unseen splits.
 	Seen bool `json:"seen"`
 	// Appearance is what the drawer uses.
-	Appearance Appearance `json:"appearance"`
+	Appearance insect.Appearance `json:"appearance"`
 
 	areaUnit float64 // silhouette area for body length 1
 	barcode  []byte
@@ -121,15 +123,15 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 	cat := &Catalog{Seed: seed}
 	nReg := max(3, min(len(regionPool), (nSeen+nUnseen)/6))
 	cat.Regions = append(cat.Regions, regionPool[:nReg]...)
-	nOrders := max(1, min(len(plans), (nSeen+5)/6))
+	nOrders := max(1, min(len(insect.Plans), (nSeen+5)/6))
 
 	type genusInfo struct {
 		name, family, subfamily, order string
-		template                       Appearance
+		template                       insect.Appearance
 	}
-	lastGenus := map[BodyPlan]*genusInfo{}
-	lastFamily := map[BodyPlan][2]string{}
-	newGenus := func(plan BodyPlan) *genusInfo {
+	lastGenus := map[insect.BodyPlan]*genusInfo{}
+	lastFamily := map[insect.BodyPlan][2]string{}
+	newGenus := func(plan insect.BodyPlan) *genusInfo {
 		fam, ok := lastFamily[plan]
 		if !ok || r.IntN(2) == 0 {
 			fam = [2]string{nm.family(), ""}
@@ -138,21 +140,21 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 			}
 			lastFamily[plan] = fam
 		}
-		g := &genusInfo{name: nm.genus(), family: fam[0], subfamily: fam[1], order: orderNames[plan], template: randomAppearance(r, plan)}
+		g := &genusInfo{name: nm.genus(), family: fam[0], subfamily: fam[1], order: orderNames[plan], template: insect.RandomAppearance(r, plan)}
 		lastGenus[plan] = g
 		return g
 	}
 
 	addGroup := func(size int, seen bool, gi int) {
-		plan := plans[gi%nOrders]
+		plan := insect.Plans[gi%nOrders]
 		if gi >= nOrders {
-			plan = plans[pickWeighted(r, planWeights[:nOrders])]
+			plan = insect.Plans[pickWeighted(r, planWeights[:nOrders])]
 		}
 		g := lastGenus[plan]
 		if g == nil || r.IntN(5) < 2 {
 			g = newGenus(plan)
 		}
-		base := g.template.variant(r)
+		base := g.template.Variant(r)
 		mode := ModeSingle
 		switch size {
 		case 2:
@@ -189,7 +191,7 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 		for k := 0; k < size; k++ {
 			sp := Species{ID: len(cat.Species), Order: g.order, Family: g.family, Subfamily: g.subfamily, Genus: g.name, Seen: seen, Group: grp.ID}
 			sp.Name = nm.species(g.name)
-			sp.Appearance = base.lookalike(r)
+			sp.Appearance = base.Lookalike(r)
 			sp.Region, sp.SizeClass = home, baseIdx
 			switch mode {
 			case ModeRegion:
@@ -210,7 +212,7 @@ func NewCatalog(seed uint64, nSeen, nUnseen int) (*Catalog, error) {
 			// image_measurement_value measures), not the length, so that
 			// species of one class have the same measured size whatever
 			// their shape.
-			sp.areaUnit = silhouetteArea(&sp.Appearance)
+			sp.areaUnit = insect.SilhouetteArea(&sp.Appearance)
 			sp.AreaMM2 = areaLadder[sp.SizeClass] * uni(r, 0.94, 1.06)
 			sp.LengthMM = math.Sqrt(sp.AreaMM2 / sp.areaUnit)
 			sp.BIN = nm.unique(func() string {
@@ -264,3 +266,6 @@ func pickWeighted(r *rand.Rand, w []float64) int {
 	}
 	return len(w) - 1
 }
+
+// uni returns a uniform random number in [lo, hi).
+func uni(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/trapnet/trapnet/synth/insect"
 	"github.com/trapnet/trapnet/synth/raster"
 )
 
@@ -38,8 +39,8 @@ type cropGeom struct {
 
 // planCrop decides the crop of a specimen of body length lengthMM in pose p.
 // shortSide is the output's short side (256 for the published layout).
-func planCrop(r *rand.Rand, sp *Species, p Pose, lengthMM float64, shortSide int, square bool) cropGeom {
-	x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
+func planCrop(r *rand.Rand, sp *Species, p insect.Pose, lengthMM float64, shortSide int, square bool) cropGeom {
+	x0, y0, x1, y1 := insect.MeasureSpecimen(&sp.Appearance, p)
 	lo := lengthMM * OrigPixelsPerMM // body length in original pixels
 	ew, eh := (x1-x0)*lo, (y1-y0)*lo
 	m := uni(r, 1.08, 1.3)
@@ -76,7 +77,7 @@ func planCrop(r *rand.Rand, sp *Species, p Pose, lengthMM float64, shortSide int
 // renderCrop draws a BIOSCAN-like cropped specimen image: light grey well
 // background with gradient, an occasional well edge, debris, the
 // specimen, blur and sensor noise.
-func renderCrop(r *rand.Rand, sp *Species, p Pose, g cropGeom) *image.RGBA {
+func renderCrop(r *rand.Rand, sp *Species, p insect.Pose, g cropGeom) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, g.W, g.H))
 	lvl := uni(r, 196, 224)
 	tint := [3]float64{lvl + uni(r, -4, 4), lvl + uni(r, -4, 4), lvl + uni(r, -5, 3)}
@@ -97,7 +98,7 @@ func renderCrop(r *rand.Rand, sp *Species, p Pose, g cropGeom) *image.RGBA {
 		}
 	}
 	raster.ScatterDebris(c, r, r.IntN(5), short/100)
-	DrawSpecimen(img, &sp.Appearance, p, Placement{CX: g.CX, CY: g.CY, LengthPx: g.Length})
+	insect.DrawSpecimen(img, &sp.Appearance, p, insect.Placement{CX: g.CX, CY: g.CY, LengthPx: g.Length})
 	if r.IntN(2) == 0 {
 		raster.BoxBlur3(img)
 	}
@@ -108,9 +109,9 @@ func renderCrop(r *rand.Rand, sp *Species, p Pose, g cropGeom) *image.RGBA {
 // RenderSpecimen draws one specimen of appearance a, in a random pose,
 // filling most of a w x h light-grey image with BIOSCAN-like background,
 // blur and noise. Other packages use it for quick test images.
-func RenderSpecimen(a *Appearance, r *rand.Rand, w, h int) *image.RGBA {
-	p := RandomPose(r)
-	x0, y0, x1, y1 := MeasureSpecimen(a, p)
+func RenderSpecimen(a *insect.Appearance, r *rand.Rand, w, h int) *image.RGBA {
+	p := insect.RandomPose(r)
+	x0, y0, x1, y1 := insect.MeasureSpecimen(a, p)
 	s := 0.85 * math.Min(float64(w)/(x1-x0), float64(h)/(y1-y0))
 	sp := &Species{Appearance: *a}
 	g := cropGeom{W: w, H: h, Length: s}

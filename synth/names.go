@@ -3,13 +3,15 @@ package synth
 import (
 	"math/rand/v2"
 	"strings"
+
+	"github.com/trapnet/trapnet/synth/insect"
 )
 
 // Latin-like name pieces. Orders are the real insect orders whose body plans
 // the drawer imitates; everything below order is invented.
 var (
-	orderNames = map[BodyPlan]string{
-		PlanFly: "Diptera", PlanWasp: "Hymenoptera", PlanBeetle: "Coleoptera", PlanBug: "Hemiptera", PlanMoth: "Lepidoptera",
+	orderNames = map[insect.BodyPlan]string{
+		insect.PlanFly: "Diptera", insect.PlanWasp: "Hymenoptera", insect.PlanBeetle: "Coleoptera", insect.PlanBug: "Hemiptera", insect.PlanMoth: "Lepidoptera",
 	}
 	syllables    = []string{"ca", "lo", "mi", "ther", "phy", "dro", "ne", "ma", "so", "pter", "chi", "ro", "ly", "ta", "cen", "gra", "bo", "xe", "pa", "tri", "cor", "ny", "ste", "lu", "ze", "mor", "phe", "di", "scu", "vel"}
 	genusEnds    = []string{"ia", "us", "omyia", "ella", "ops", "era", "ocera", "ion", "aspis", "ix"}

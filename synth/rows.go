@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/trapnet/trapnet/synth/insect"
 )
 
 // Columns are the 23 columns of BIOSCAN_5M_Insect_Dataset_metadata.csv, in
@@ -80,7 +82,7 @@ type row struct {
 	index1M  int // 0 = empty
 	chunk    string
 	geom     cropGeom
-	pose     Pose
+	pose     insect.Pose
 	seed     uint64
 }
 
@@ -147,7 +149,7 @@ func (r *row) plan(cat *Catalog, o *Options) {
 	r.processid = fmt.Sprintf("%s%d-%02d", projectCode(reg), 1000+r.index, 19+rng.IntN(5))
 	r.sampleid = fmt.Sprintf("BIOUG%05d-%c%02d", 10000+r.index/96, 'A'+rune(r.index%96/12), 1+r.index%12)
 	r.chunk = Chunk(r.processid, r.split)
-	r.pose = RandomPose(rng)
+	r.pose = insect.RandomPose(rng)
 	r.geom = planCrop(rng, sp, r.pose, r.length, o.Size, o.Square)
 }
 

@@ -5,11 +5,13 @@ import (
 	"math"
 	"strconv"
 	"testing"
+
+	"github.com/trapnet/trapnet/synth/insect"
 )
 
 // relDiff is the largest relative difference between the shape parameters
 // of two appearances.
-func relDiff(a, b *Appearance) float64 {
+func relDiff(a, b *insect.Appearance) float64 {
 	pa := []float64{a.HeadLen, a.HeadWid, a.ThoraxLen, a.ThoraxWid, a.AbdWid, a.WingLen, a.WingWid, a.LegLen, a.AntLen}
 	pb := []float64{b.HeadLen, b.HeadWid, b.ThoraxLen, b.ThoraxWid, b.AbdWid, b.WingLen, b.WingWid, b.LegLen, b.AntLen}
 	d := 0.0

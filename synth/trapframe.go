@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/trapnet/trapnet/synth/insect"
 	"github.com/trapnet/trapnet/synth/raster"
 )
 
@@ -63,9 +64,9 @@ func placeSpecimen(r *rand.Rand, img *image.RGBA, o *FrameOptions, local, all []
 	}
 	sp := &o.Catalog.Species[pool[r.IntN(len(pool))]]
 	length := sp.LengthMM * math.Exp(r.NormFloat64()*0.07)
-	p := RandomPose(r)
+	p := insect.RandomPose(r)
 	lpx := length * o.PixelsPerMM
-	x0, y0, x1, y1 := MeasureSpecimen(&sp.Appearance, p)
+	x0, y0, x1, y1 := insect.MeasureSpecimen(&sp.Appearance, p)
 	bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
 	margin := math.Max(6, 0.08*math.Max(bw, bh))
 	pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
@@ -75,7 +76,7 @@ func placeSpecimen(r *rand.Rand, img *image.RGBA, o *FrameOptions, local, all []
 	pl.CX -= (x0 + x1) / 2 * lpx
 	pl.CY -= (y0 + y1) / 2 * lpx
 	pl.LengthPx = lpx
-	got := DrawSpecimen(img, &sp.Appearance, p, pl)
+	got := insect.DrawSpecimen(img, &sp.Appearance, p, pl)
 	ang := p.Angle * 180 / math.Pi
 	return FrameSpecimen{
 		Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
@@ -103,12 +104,12 @@ func speciesPools(cat *Catalog, reg int, seenOnly bool) (local, all []int) {
 
 // findSpot looks for a free position for a w x h box (plus margin) inside
 // the frame that overlaps none of placed. It returns the box centre.
-func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rectangle) (Placement, image.Rectangle, bool) {
+func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rectangle) (insect.Placement, image.Rectangle, bool) {
 	for try := 0; try < 60; try++ {
 		lo, hiX, hiY := margin+w/2, float64(fw)-margin-w/2, float64(fh)-margin-h/2
 		loY := margin + h/2
 		if hiX <= lo || hiY <= loY {
-			return Placement{}, image.Rectangle{}, false
+			return insect.Placement{}, image.Rectangle{}, false
 		}
 		cx, cy := uni(r, lo, hiX), uni(r, loY, hiY)
 		box := image.Rect(int(math.Floor(cx-w/2))-1, int(math.Floor(cy-h/2))-1, int(math.Ceil(cx+w/2))+1, int(math.Ceil(cy+h/2))+1)
@@ -120,10 +121,10 @@ func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rec
 			}
 		}
 		if free {
-			return Placement{CX: cx, CY: cy}, box, true
+			return insect.Placement{CX: cx, CY: cy}, box, true
 		}
 	}
-	return Placement{}, image.Rectangle{}, false
+	return insect.Placement{}, image.Rectangle{}, false
 }
 
 // drawTrapBackground paints a sheet or sticky card with uneven lighting,

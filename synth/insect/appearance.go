@@ -1,4 +1,14 @@
-package synth
+// Package insect draws procedural insect specimens: a species' look
+// (Appearance: body plan, proportions, colours, pattern, wings, legs,
+// antennae, texture), random looks per body plan and their look-alike and
+// congeneric variants, per-image variation (Pose), and drawing or
+// measuring a specimen with the raster package.
+//
+// Lengths in an Appearance are fractions of the body length (head front
+// to abdomen tip = 1); a Placement says where and how large to draw it.
+// Everything is deterministic: the same random streams give the same
+// looks and pixels.
+package insect
 
 import (
 	"image/color"
@@ -23,7 +33,7 @@ type Pattern string
 
 // The patterns.
 const (
-	PatternNone    Pattern = "none"
+	PatternNone    Pattern = "none"    // plain
 	PatternBands   Pattern = "bands"   // transverse bands
 	PatternStripe  Pattern = "stripe"  // one longitudinal median stripe
 	PatternSpots   Pattern = "spots"   // paired round spots
@@ -33,6 +43,7 @@ const (
 // RGB is an opaque colour that marshals as a JSON array.
 type RGB [3]uint8
 
+// with returns c scaled by gain (saturating) with opacity alpha (0-1).
 func (c RGB) with(alpha float64, gain float64) color.NRGBA {
 	f := func(v uint8) uint8 { return uint8(math.Max(0, math.Min(255, float64(v)*gain))) }
 	return color.NRGBA{f(c[0]), f(c[1]), f(c[2]), uint8(math.Max(0, math.Min(255, alpha*255)))}
@@ -42,6 +53,7 @@ func (c RGB) with(alpha float64, gain float64) color.NRGBA {
 // of the body length (head front to abdomen tip = 1). Look-alike species
 // share an Appearance up to tiny perturbations.
 type Appearance struct {
+	// Plan is the body plan; HeadLen to AbdTaper the body proportions.
 	Plan      BodyPlan `json:"plan"`
 	HeadLen   float64  `json:"head_len"`
 	HeadWid   float64  `json:"head_wid"`
@@ -52,16 +64,21 @@ type Appearance struct {
 	AbdWid    float64  `json:"abd_wid"`
 	AbdTaper  float64  `json:"abd_taper"` // 0 oval, 1 pointed tip
 
+	// Body, Head, Eye, Legs and Marking are the colours of the body parts
+	// and of the pattern.
 	Body    RGB `json:"body"`
 	Head    RGB `json:"head"`
 	Eye     RGB `json:"eye"`
 	Legs    RGB `json:"legs"`
 	Marking RGB `json:"marking"`
 
+	// Pattern is drawn PatternCount times (bands, spots, stripes) in Marking.
 	Pattern      Pattern `json:"pattern"`
 	PatternCount int     `json:"pattern_count"`
 	PatternWidth float64 `json:"pattern_width"` // fraction of the band pitch / spot size
 
+	// WingPairs to WingSpot describe the wings (for beetles: the elytra,
+	// WingTint their colour); Veins counts the drawn veins.
 	WingPairs int     `json:"wing_pairs"`
 	WingLen   float64 `json:"wing_len"`
 	WingWid   float64 `json:"wing_wid"`
@@ -71,6 +88,8 @@ type Appearance struct {
 	Veins     int     `json:"veins"`
 	WingSpot  bool    `json:"wing_spot"` // a dark stigma / eye-spot on the forewing
 
+	// LegLen to AntClub describe the legs and antennae (AntClub: clubbed
+	// antenna tips).
 	LegLen  float64 `json:"leg_len"`
 	LegWid  float64 `json:"leg_wid"`
 	AntLen  float64 `json:"ant_len"`
@@ -85,9 +104,11 @@ type Appearance struct {
 	Hairy bool `json:"hairy"`
 }
 
-// plans in the order their insect orders are handed out.
-var plans = []BodyPlan{PlanFly, PlanWasp, PlanBeetle, PlanBug, PlanMoth}
+// Plans lists the body plans in the order their insect orders are handed
+// out to a catalog (flies first).
+var Plans = []BodyPlan{PlanFly, PlanWasp, PlanBeetle, PlanBug, PlanMoth}
 
+// uni returns a uniform random number in [lo, hi).
 func uni(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
 
 // earthy returns a random brown/black/ochre/green insect colour.
@@ -105,10 +126,11 @@ func bright(r *rand.Rand) RGB {
 	return RGB{clamp8(b[0] + uni(r, -15, 15)), clamp8(b[1] + uni(r, -15, 15)), clamp8(b[2] + uni(r, -15, 15))}
 }
 
+// clamp8 rounds v to a colour level in [0, 255].
 func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, math.Round(v)))) }
 
-// randomAppearance draws a fresh species look for a body plan.
-func randomAppearance(r *rand.Rand, plan BodyPlan) Appearance {
+// RandomAppearance draws a fresh species look for a body plan from r.
+func RandomAppearance(r *rand.Rand, plan BodyPlan) Appearance {
 	a := Appearance{Plan: plan}
 	a.Body = earthy(r)
 	a.Head = a.Body
@@ -197,11 +219,11 @@ func randomAppearance(r *rand.Rand, plan BodyPlan) Appearance {
 	return a
 }
 
-// lookalike returns a copy of a perturbed so slightly that a small network
+// Lookalike returns a copy of a perturbed so slightly that a small network
 // cannot separate the two from images: proportions within 0.6 % (the pose
 // varies them by 5-8 % per image), colours within 2 levels (lighting
 // varies them by 12 %).
-func (a Appearance) lookalike(r *rand.Rand) Appearance {
+func (a Appearance) Lookalike(r *rand.Rand) Appearance {
 	j := func(v float64) float64 { return v * uni(r, 0.994, 1.006) }
 	b := a
 	b.HeadLen, b.HeadWid, b.ThoraxLen, b.ThoraxWid = j(a.HeadLen), j(a.HeadWid), j(a.ThoraxLen), j(a.ThoraxWid)
@@ -213,10 +235,10 @@ func (a Appearance) lookalike(r *rand.Rand) Appearance {
 	return b
 }
 
-// variant derives a species-group look from a genus template: same body
+// Variant derives a species-group look from a genus template a: same body
 // plan and similar proportions, new pattern and usually new colours.
-func (a Appearance) variant(r *rand.Rand) Appearance {
-	fresh := randomAppearance(r, a.Plan)
+func (a Appearance) Variant(r *rand.Rand) Appearance {
+	fresh := RandomAppearance(r, a.Plan)
 	mix := func(x, y float64) float64 { return 0.6*x + 0.4*y }
 	b := fresh
 	b.HeadLen, b.HeadWid = mix(a.HeadLen, fresh.HeadLen), mix(a.HeadWid, fresh.HeadWid)

@@ -1,4 +1,4 @@
-package synth
+package insect
 
 import (
 	"image"
@@ -19,9 +19,9 @@ func MeasureSpecimen(a *Appearance, p Pose) (minX, minY, maxX, maxY float64) {
 	return minX / s, minY / s, maxX / s, maxY / s
 }
 
-// silhouetteArea renders a at a neutral pose and returns the covered area
+// SilhouetteArea renders a at a neutral pose and returns the covered area
 // for body length 1 (pixels with at least half coverage).
-func silhouetteArea(a *Appearance) float64 {
+func SilhouetteArea(a *Appearance) float64 {
 	const s = 160.0
 	img := image.NewRGBA(image.Rect(0, 0, int(3*s), int(3*s)))
 	p := Pose{Gain: 1, AbdScale: 1}
