@@ -34,8 +34,8 @@ func pipeline(t *testing.T, seed uint64, k int, m Method) (*ir.Graph, map[string
 	return f, ranges
 }
 
-// roundTrip writes and reads the model back and returns an interpreter.
-func roundTrip(t *testing.T, m *tflite.Model) *tflite.Interpreter {
+// roundTripModel writes the model and reads it back.
+func roundTripModel(t *testing.T, m *tflite.Model) *tflite.Model {
 	t.Helper()
 	data, err := tflite.Write(m)
 	if err != nil {
@@ -45,7 +45,13 @@ func roundTrip(t *testing.T, m *tflite.Model) *tflite.Interpreter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, err := tflite.NewInterpreter(back, tflite.InterpreterOptions{})
+	return back
+}
+
+// roundTrip writes and reads the model back and returns an interpreter.
+func roundTrip(t *testing.T, m *tflite.Model) *tflite.Interpreter {
+	t.Helper()
+	it, err := tflite.NewInterpreter(roundTripModel(t, m), tflite.InterpreterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,8 @@ type ModelDir struct {
 	Schema *metadata.Schema
 	// Metadata holds the trapnet.* buffers for the .tflite file.
 	Metadata map[string][]byte
+
+	trainRank string // train_config.json's rank, a fallback for Rank
 }
 
 // ReadModelDir loads and cross-checks a model directory: graph and weights,
@@ -58,7 +60,7 @@ func ReadModelDir(dir string) (*ModelDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	md := &ModelDir{Graph: g, Metadata: map[string][]byte{}}
+	md := &ModelDir{Graph: g, Metadata: map[string][]byte{}, trainRank: readTrainRank(dir)}
 	read := func(name string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

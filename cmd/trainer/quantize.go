@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/ir"
 	"github.com/trapnet/trapnet/quantize"
 	"github.com/trapnet/trapnet/tflite"
@@ -111,7 +108,11 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 	if err != nil {
 		return err
 	}
-	train, test, summary, err := quantizeData(q, md)
+	rank := q.rank
+	if rank == "" {
+		rank = md.Rank
+	}
+	train, test, summary, err := quantize.OpenSplits(q.data, md, rank, q.seed)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 	}
 	cal.Percentile = q.percentile
 	calibN := 0
-	err = eachBatch(ctx, md, train, q, q.calibBatches*q.batch, func(inputs []*ir.Tensor, labels []int32) error {
+	err = quantize.EachBatch(ctx, md, train, q.batch, q.calibBatches*q.batch, func(inputs []*ir.Tensor, labels []int32) error {
 		calibN += len(labels)
 		_, err := cal.Observe(inputs...)
 		return err
@@ -179,7 +180,7 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 		return fmt.Errorf("quantize: %s: %w", q.out, err)
 	}
 	cmp := quantize.Comparison{K: len(md.Labels)}
-	err = eachBatch(ctx, md, test, q, q.evalLimit, func(inputs []*ir.Tensor, labels []int32) error {
+	err = quantize.EachBatch(ctx, md, test, q.batch, q.evalLimit, func(inputs []*ir.Tensor, labels []int32) error {
 		fp, err := quantize.FloatProbs(md.Graph, inputs...)
 		if err != nil {
 			return err
@@ -247,97 +248,4 @@ func writeReport(rep *quantizeReport, out string) error {
 	fmt.Printf("size: %s %d bytes = %.1f%% of float weights (%d bytes); report %s\n",
 		rep.Output, rep.FileBytes, 100*rep.SizeRatio, rep.FloatWeights, path)
 	return nil
-}
-
-// eachBatch streams up to limit samples (0: all) of samples through fn as
-// ir tensors in the graph's input order.
-func eachBatch(ctx context.Context, md *quantize.ModelDir, samples []dataset.Sample, q quantizeFlags, limit int,
-	fn func(inputs []*ir.Tensor, labels []int32) error) error {
-	if limit > 0 && limit < len(samples) {
-		samples = samples[:limit]
-	}
-	l, err := dataset.NewLoader(samples, md.Schema, md.Preprocess, dataset.LoaderOptions{BatchSize: q.batch})
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	for {
-		b, err := l.Next(ctx)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		inputs := []*ir.Tensor{{Shape: []int{b.N, b.Size, b.Size, 3}, Data: b.Images[:b.N*b.Size*b.Size*3]}}
-		if len(md.Graph.Inputs) == 2 {
-			inputs = append(inputs, &ir.Tensor{Shape: []int{b.N, b.MetaDim}, Data: b.Meta[:b.N*b.MetaDim]})
-		}
-		if err := fn(inputs, b.Labels); err != nil {
-			return err
-		}
-	}
-}
-
-// quantizeData opens the dataset at the model's label rank and returns the
-// labelled training samples in a seeded random order (for calibration) and
-// the labelled test samples, both with class ids mapped to the model's labels
-// by name (samples with other labels are left out and logged), plus the
-// trapnet.data_summary JSON for models whose directory has none.
-func quantizeData(q quantizeFlags, md *quantize.ModelDir) (train, test []dataset.Sample, summary []byte, err error) {
-	rank := q.rank
-	if rank == "" {
-		rank = md.Rank
-	}
-	if rank == "" {
-		var cfg struct {
-			Rank string `json:"rank"`
-		}
-		if b, err := os.ReadFile(filepath.Join(q.model, "train_config.json")); err == nil {
-			_ = json.Unmarshal(b, &cfg) // optional: only a default
-		}
-		rank = cfg.Rank
-	}
-	d, err := dataset.OpenBIOSCAN(q.data, dataset.Options{Rank: rank, Splits: []string{dataset.SplitTrain, dataset.SplitTest}})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ids := map[string]int{}
-	for i, l := range md.Labels {
-		ids[l] = i
-	}
-	remap := func(split string) []dataset.Sample {
-		var out []dataset.Sample
-		unknown := 0
-		for _, s := range d.Split(split) {
-			if s.Label == "" {
-				continue
-			}
-			id, ok := ids[s.Label]
-			if !ok {
-				unknown++
-				continue
-			}
-			s.Class = id
-			out = append(out, s)
-		}
-		if unknown > 0 {
-			slog.Warn("samples with labels the model does not know are left out", "split", split, "count", unknown)
-		}
-		return out
-	}
-	train, test = remap(dataset.SplitTrain), remap(dataset.SplitTest)
-	if len(train) == 0 {
-		return nil, nil, nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", q.data, d.Rank)
-	}
-	slog.Info("dataset", "root", q.data, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(md.Labels))
-	r := rand.New(rand.NewPCG(q.seed, 0x9a17))
-	r.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-	counts := make([]int, len(md.Labels))
-	for _, s := range train {
-		counts[s.Class]++
-	}
-	summary, err = json.Marshal(map[string]any{"dataset": q.data, "rank": d.Rank, "class_counts": counts,
-		"split_sizes": map[string]int{"train": len(train), "test": len(test)}})
-	return train, test, summary, err
 }
