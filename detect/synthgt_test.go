@@ -11,21 +11,21 @@ import (
 	"time"
 
 	"github.com/trapnet/trapnet/detect"
-	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 // synthFrames renders n synthetic trap frames with synth's generator and
 // returns the decoded JPEGs (what a camera delivers) with their truth.
-func synthFrames(tb testing.TB, o synth.FrameOptions) ([]image.Image, *synth.GroundTruth) {
+func synthFrames(tb testing.TB, o trap.Options) ([]image.Image, *trap.GroundTruth) {
 	tb.Helper()
 	o.Dir = tb.TempDir()
-	gt, err := synth.GenerateFrames(context.Background(), o)
+	gt, err := trap.Generate(context.Background(), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	imgs := make([]image.Image, len(gt.Frames))
 	for i, ft := range gt.Frames {
-		fh, err := os.Open(filepath.Join(o.Dir, synth.FramesDir, ft.File))
+		fh, err := os.Open(filepath.Join(o.Dir, trap.FramesDir, ft.File))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func synthFrames(tb testing.TB, o synth.FrameOptions) ([]image.Image, *synth.Gro
 
 // score matches detections to truth greedily by IoU >= 0.5 and returns the
 // counts of true positives, truths and detections.
-func score(truth []synth.FrameSpecimen, got []detect.Specimen) (tp, nTruth, nDet int) {
+func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nDet int) {
 	used := make([]bool, len(got))
 	for _, s := range truth {
 		g := image.Rect(s.Box[0], s.Box[1], s.Box[2], s.Box[3])
@@ -68,12 +68,12 @@ func TestDetectSynthGroundTruth(t *testing.T) {
 		bg   string
 		seed uint64
 	}{
-		{"sheet", synth.BackgroundSheet, 11},
-		{"sticky card", synth.BackgroundSticky, 12},
+		{"sheet", trap.BackgroundSheet, 11},
+		{"sticky card", trap.BackgroundSticky, 12},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			o := synth.DefaultFrameOptions()
+			o := trap.DefaultOptions()
 			o.Frames, o.Width, o.Height, o.PixelsPerMM = 3, 2048, 1080, 10
 			o.Background, o.Seed = tc.bg, tc.seed
 			imgs, gt := synthFrames(t, o)
@@ -102,7 +102,7 @@ func TestDetectSynthGroundTruth(t *testing.T) {
 // synth frames decoded from JPEG and reports wall and CPU time per frame
 // and recall/precision over the frames.
 func BenchmarkDetectSynth(b *testing.B) {
-	o := synth.DefaultFrameOptions()
+	o := trap.DefaultOptions()
 	o.Frames, o.Seed = 4, 21
 	imgs, gt := synthFrames(b, o)
 	var times []time.Duration

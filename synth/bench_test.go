@@ -2,7 +2,6 @@ package synth
 
 import (
 	"bytes"
-	"context"
 	"image/jpeg"
 	"math/rand/v2"
 	"testing"
@@ -26,17 +25,6 @@ func BenchmarkDatasetImage(b *testing.B) {
 		img := renderCrop(r, sp, p, g)
 		buf.Reset()
 		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkFrame measures one full-size 4096x2160 trap frame, written.
-func BenchmarkFrame(b *testing.B) {
-	o := DefaultFrameOptions()
-	o.Dir, o.Frames, o.Workers = b.TempDir(), 1, 1
-	for b.Loop() {
-		if _, err := GenerateFrames(context.Background(), o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -80,6 +80,12 @@ type Species struct {
 	barcode  []byte
 }
 
+// SpecimenAreaMM2 returns the silhouette area in mm² (body, wings, legs)
+// of a specimen of sp with body length lengthMM.
+func (sp *Species) SpecimenAreaMM2(lengthMM float64) float64 {
+	return sp.areaUnit * lengthMM * lengthMM
+}
+
 // Group is a set of look-alike species (drawn from nearly identical
 // appearance parameters) plus how metadata separates them.
 type Group struct {

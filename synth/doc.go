@@ -1,7 +1,10 @@
 // Package synth makes synthetic insect data for tests and demos, since
-// BIOSCAN-5M itself cannot be downloaded here: procedurally drawn insects, a
-// dataset in the exact BIOSCAN-5M layout (Generate) and full trap frames
-// with ground truth (GenerateFrames).
+// BIOSCAN-5M itself cannot be downloaded here: the synthetic world
+// (NewCatalog: taxonomy, look-alike groups, regions, sizes) and a dataset
+// of procedurally drawn insects in the exact BIOSCAN-5M layout (Generate).
+// Its subpackages draw the rest: synth/trap full trap frames with ground
+// truth from a Catalog, synth/insect the specimens themselves and
+// synth/raster the generic anti-aliased drawing under both.
 //
 // # Dataset layout
 //
@@ -39,7 +42,7 @@
 // # Species, look-alikes and metadata signal
 //
 // NewCatalog builds a taxonomy (phylum Arthropoda, class Insecta, real order
-// names whose body plans the drawer imitates: flies, wasps, beetles, bugs,
+// names whose body plans synth/insect imitates: flies, wasps, beetles, bugs,
 // moths; invented Latin-like families, subfamilies, genera and species).
 // Species come in look-alike groups of one to three congeneric species
 // whose appearance parameters differ by at most 0.6 % in proportions and
@@ -76,40 +79,18 @@
 //
 // # Determinism
 //
-// Every row and frame draws from its own random stream derived from the seed
+// Every row draws from its own random stream derived from the seed
 // and its index, so the output bytes depend only on the options, not on the
 // number of workers. Bytes may differ across Go versions or CPU
 // architectures (floating point fusing, JPEG encoder changes).
 //
-// # Trap frames
-//
-// GenerateFrames draws non-overlapping specimens of catalog species at
-// known boxes on a white sheet or a yellow sticky card with uneven light,
-// debris, blur and noise; specimen length in pixels is length_mm times
-// FrameOptions.PixelsPerMM. By default the frames are one trap session,
-// what a trap camera sees: one site of one region (FrameOptions.Region,
-// or by default a Seed-chosen region home to several seen species), one
-// background and camera, a frame every FrameInterval from dusk on a night
-// of the region's flight season, and specimens that accumulate: each
-// frame shows every specimen of the previous one at the same pixels (the
-// sheet is drawn once; exposure changes by at most 1.5 % and noise is
-// drawn anew per frame) plus NewMin..NewMax new ones, fewer once the sheet
-// is full. Ground truth gives every specimen a run-wide ID ("s0001") and
-// the frame where it first appeared, and every frame the number of new
-// specimens, so a tracker can be checked to publish each specimen once.
-// With FrameOptions.Independent every frame is an independent capture at
-// a random region (the behaviour before synth/7). Either way specimens
-// prefer the region's species (70 %), consistent with the dataset's
-// metadata.
-//
 // # Re-running into a directory
 //
-// Generate and GenerateFrames refuse to write over the output of an
-// earlier run (its files would otherwise mix with the new ones) unless
-// Options.Overwrite or FrameOptions.Overwrite is set (trainer synth
-// --force). They then delete only what synth writes: the metadata CSV,
-// synth_info.json and the .jpg files under images/cropped_256/<split>/,
-// or frames/frame_NNNN.jpg and frames/ground_truth.json; and only when
-// synth_info.json or ground_truth.json shows synth wrote them, so a real
-// dataset is never deleted. Other files are left alone.
+// Generate refuses to write over the output of an earlier run (its files
+// would otherwise mix with the new ones) unless Options.Overwrite is set
+// (trainer synth --force). It then deletes only what synth writes: the
+// metadata CSV, synth_info.json and the .jpg files under
+// images/cropped_256/<split>/; and only when synth_info.json shows synth
+// wrote them, so a real dataset is never deleted. Other files are left
+// alone. Package trap does the same for its frames (WrittenBySynth).
 package synth

@@ -39,7 +39,4 @@ func TestCancelled(t *testing.T) {
 	if _, err := Generate(ctx, tiny(t.TempDir())); !errors.Is(err, context.Canceled) {
 		t.Errorf("Generate with a cancelled context: %v", err)
 	}
-	if _, err := GenerateFrames(ctx, tinyFrames(t.TempDir())); !errors.Is(err, context.Canceled) {
-		t.Errorf("GenerateFrames with a cancelled context: %v", err)
-	}
 }

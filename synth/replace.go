@@ -7,24 +7,24 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
 
 // Re-running the generator into a directory it wrote before would leave
 // the earlier run's files next to the new ones (images of rows the new CSV
-// does not list, frames beyond the new count). Generate and GenerateFrames
-// therefore refuse such a directory unless told to overwrite, and then
-// remove only what synth writes, and only when synth's own ground truth
+// does not list; frames beyond the new count, for package trap). Generate
+// therefore refuses such a directory unless told to overwrite, and then
+// removes only what synth writes, and only when synth's own ground truth
 // file shows that synth wrote it.
 
 // imagesRoot is the image tree of a dataset, relative to its directory.
 const imagesRoot = "images/cropped_256"
 
-// writtenBySynth reports whether the JSON file at path carries a synth
-// generator_version.
-func writtenBySynth(path string) bool {
+// WrittenBySynth reports whether the JSON file at path (synth_info.json,
+// or a ground_truth.json of trap frames) carries a synth
+// generator_version, that is whether synth wrote the output it describes.
+func WrittenBySynth(path string) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
@@ -59,7 +59,7 @@ func prepareDatasetDir(dir string, overwrite bool, dryRun bool) error {
 	if !overwrite {
 		return fmt.Errorf("synth: %s already holds a dataset (%s); the new images would mix with the old ones: use an empty directory, or --force (Options.Overwrite) to replace synth's earlier output", dir, strings.Join(found, ", "))
 	}
-	if !writtenBySynth(filepath.Join(dir, InfoFile)) {
+	if !WrittenBySynth(filepath.Join(dir, InfoFile)) {
 		return fmt.Errorf("synth: %s holds %s but no synth %s, so it is not synth's output: not replacing it, even with --force; use another directory", dir, strings.Join(found, ", "), InfoFile)
 	}
 	if dryRun {
@@ -106,43 +106,4 @@ func removeJPEGs(root string) error {
 		_ = os.Remove(d) // fails, harmlessly, on directories that are not empty
 	}
 	return nil
-}
-
-// frameFile matches the names GenerateFrames gives its frames.
-var frameFile = regexp.MustCompile(`^frame_[0-9]{4,}\.jpg$`)
-
-// framesToReplace lists the outputs of an earlier GenerateFrames in dir
-// (frame_NNNN.jpg files and ground_truth.json). It is an error to find
-// any without overwrite, or with overwrite when ground_truth.json is not
-// synth's.
-func framesToReplace(dir string, overwrite bool) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("synth frames: %w", err)
-	}
-	var old []string
-	gt := false
-	for _, e := range ents {
-		if e.Name() == GroundTruthFile || frameFile.MatchString(e.Name()) && e.Type().IsRegular() {
-			old = append(old, filepath.Join(dir, e.Name()))
-			gt = gt || e.Name() == GroundTruthFile
-		}
-	}
-	if len(old) == 0 {
-		return nil, nil
-	}
-	what := fmt.Sprintf("%d frames", len(old))
-	if gt {
-		what = fmt.Sprintf("%d frames and %s", len(old)-1, GroundTruthFile)
-	}
-	if !overwrite {
-		return nil, fmt.Errorf("synth frames: %s already holds %s from an earlier run; stale frames would remain next to the new ones: use another --out, or --force (FrameOptions.Overwrite) to replace them", dir, what)
-	}
-	if !gt || !writtenBySynth(filepath.Join(dir, GroundTruthFile)) {
-		return nil, fmt.Errorf("synth frames: %s holds %s but no synth %s, so they are not synth's output: not replacing them, even with --force; remove them or use another --out", dir, what, GroundTruthFile)
-	}
-	return old, nil
 }

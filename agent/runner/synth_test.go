@@ -10,7 +10,7 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/camera"
-	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 // TestSyntheticFrames runs the real detector and the test model on
@@ -18,9 +18,9 @@ import (
 // ground truth.
 func TestSyntheticFrames(t *testing.T) {
 	dir := t.TempDir()
-	o := synth.DefaultFrameOptions()
+	o := trap.DefaultOptions()
 	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, 3, 1024, 576, 4, 8, 12, 1
-	gt, err := synth.GenerateFrames(context.Background(), o)
+	gt, err := trap.Generate(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestSyntheticFrames(t *testing.T) {
 	var paths []string
 	want := 0
 	for _, f := range gt.Frames {
-		paths = append(paths, filepath.Join(dir, synth.FramesDir, f.File))
+		paths = append(paths, filepath.Join(dir, trap.FramesDir, f.File))
 		want += len(f.Specimens)
 	}
 	r, err := New(e.cfg, Options{Source: camera.NewFiles(paths, camera.Options{}), Log: quiet()})

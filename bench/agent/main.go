@@ -32,7 +32,7 @@ import (
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/metadata"
 	"github.com/trapnet/trapnet/preprocess"
-	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 	"github.com/trapnet/trapnet/tflite"
 	"github.com/trapnet/trapnet/tflite/testmodel"
 )
@@ -82,15 +82,15 @@ func run(nFrames, w, h int, ppm float64, size, ch int, modelPath string, threads
 	if err != nil {
 		return nil, err
 	}
-	o := synth.DefaultFrameOptions()
+	o := trap.DefaultOptions()
 	o.Dir, o.Frames, o.Width, o.Height, o.PixelsPerMM = dir, nFrames, w, h, ppm
-	gt, err := synth.GenerateFrames(context.Background(), o)
+	gt, err := trap.Generate(context.Background(), o)
 	if err != nil {
 		return nil, err
 	}
 	var paths []string
 	for _, f := range gt.Frames {
-		paths = append(paths, filepath.Join(dir, synth.FramesDir, f.File))
+		paths = append(paths, filepath.Join(dir, trap.FramesDir, f.File))
 	}
 	var res []result
 	add := func(name, format string, a ...any) { res = append(res, result{name, fmt.Sprintf(format, a...)}) }

@@ -27,7 +27,7 @@ import (
 
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect"
-	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 func main() {
@@ -37,12 +37,12 @@ func main() {
 }
 
 func mainErr() error {
-	frames := flag.String("frames", "", "folder with the frames and "+synth.GroundTruthFile)
+	frames := flag.String("frames", "", "folder with the frames and "+trap.GroundTruthFile)
 	annotate := flag.String("annotate", "", "write annotated frames (JPEG) to this folder")
 	minIoU := flag.Float64("iou", 0.5, "IoU needed for a detection to match a true box")
 	flag.BoolVar(&verbose, "v", false, "list misses and false positives")
 	nSynth := flag.Int("synth", 0, "generate this many synth frames (in a temporary folder) instead of -frames")
-	so := synth.DefaultFrameOptions()
+	so := trap.DefaultOptions()
 	flag.Float64Var(&so.PixelsPerMM, "ppm", so.PixelsPerMM, "with -synth: pixels per mm")
 	flag.StringVar(&so.Background, "bg", so.Background, "with -synth: sheet, sticky or mixed")
 	flag.Uint64Var(&so.Seed, "seed", so.Seed, "with -synth: seed")
@@ -56,10 +56,10 @@ func mainErr() error {
 		}
 		defer os.RemoveAll(dir)
 		so.Dir, so.Frames = dir, *nSynth
-		if _, err := synth.GenerateFrames(context.Background(), so); err != nil {
+		if _, err := trap.Generate(context.Background(), so); err != nil {
 			return err
 		}
-		*frames = filepath.Join(dir, synth.FramesDir)
+		*frames = filepath.Join(dir, trap.FramesDir)
 	}
 	if *frames == "" {
 		return fmt.Errorf("-frames or -synth is required")
@@ -70,13 +70,13 @@ func mainErr() error {
 var verbose bool
 
 func run(dir, annotate string, minIoU float64) error {
-	raw, err := os.ReadFile(filepath.Join(dir, synth.GroundTruthFile))
+	raw, err := os.ReadFile(filepath.Join(dir, trap.GroundTruthFile))
 	if err != nil {
 		return err
 	}
-	var gt synth.GroundTruth
+	var gt trap.GroundTruth
 	if err := json.Unmarshal(raw, &gt); err != nil {
-		return fmt.Errorf("%s: %w", synth.GroundTruthFile, err)
+		return fmt.Errorf("%s: %w", trap.GroundTruthFile, err)
 	}
 	if annotate != "" {
 		if err := os.MkdirAll(annotate, 0o755); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 func init() {
@@ -95,7 +96,7 @@ whatever the number of workers.`,
 }
 
 // frameFlags holds the --frames options of `trainer synth`.
-var frameFlags = synth.DefaultFrameOptions()
+var frameFlags = trap.DefaultOptions()
 
 func addFrameFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
@@ -118,7 +119,7 @@ func addFrameFlags(cmd *cobra.Command) {
 // the frame options (nil without --frames). Frames draw the species of
 // the dataset in --out: the one about to be generated, else
 // OUT/synth_info.json, else a catalog built from --seed/--species/--unseen.
-func prepareSynth(cmd *cobra.Command, o *synth.Options) (*synth.FrameOptions, error) {
+func prepareSynth(cmd *cobra.Command, o *synth.Options) (*trap.Options, error) {
 	fl := cmd.Flags()
 	switch {
 	case o.Dir == "":
@@ -171,12 +172,12 @@ func prepareSynth(cmd *cobra.Command, o *synth.Options) (*synth.FrameOptions, er
 }
 
 // runFrames writes the trap frames.
-func runFrames(ctx context.Context, fo *synth.FrameOptions) error {
+func runFrames(ctx context.Context, fo *trap.Options) error {
 	bar := progressbar.NewOptions(fo.Frames, progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	fo.Progress = func(done, total int) { _ = bar.Set(done) }
 	start := time.Now()
-	gt, err := synth.GenerateFrames(ctx, *fo)
+	gt, err := trap.Generate(ctx, *fo)
 	_ = bar.Finish()
 	if err != nil {
 		return err
@@ -186,11 +187,11 @@ func runFrames(ctx context.Context, fo *synth.FrameOptions) error {
 		n += f.New
 	}
 	where := "random regions"
-	if len(gt.Frames) > 0 && gt.Mode == synth.ModeSession {
+	if len(gt.Frames) > 0 && gt.Mode == trap.ModeSession {
 		f := gt.Frames[0]
 		where = fmt.Sprintf("one trap in %s, %s (%.4f, %.4f) from %s", f.Province, f.Country, f.Lat, f.Lon, f.Time)
 	}
 	fmt.Fprintf(os.Stderr, "synth: %d frames %dx%d (%s), %d specimens in %s -> %s\n", len(gt.Frames), gt.Width, gt.Height, where, n,
-		time.Since(start).Round(time.Millisecond), filepath.Join(fo.Dir, synth.FramesDir))
+		time.Since(start).Round(time.Millisecond), filepath.Join(fo.Dir, trap.FramesDir))
 	return nil
 }

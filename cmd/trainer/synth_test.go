@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 // runSynth runs `trainer synth args...` in-process, with every synth flag
@@ -35,13 +36,13 @@ func runSynth(t *testing.T, args ...string) error {
 var tinySynth = []string{"--species", "4", "--images", "60", "--size", "24", "--imbalance", "2", "--workers", "2",
 	"--frames", "2", "--frame-width", "256", "--frame-height", "192", "--frame-ppm", "8", "--frame-min", "2", "--frame-max", "4"}
 
-func readTruth(t *testing.T, dir string) synth.GroundTruth {
+func readTruth(t *testing.T, dir string) trap.GroundTruth {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, synth.FramesDir, synth.GroundTruthFile))
+	b, err := os.ReadFile(filepath.Join(dir, trap.FramesDir, trap.GroundTruthFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gt synth.GroundTruth
+	var gt trap.GroundTruth
 	if err := json.Unmarshal(b, &gt); err != nil {
 		t.Fatal(err)
 	}
@@ -54,13 +55,13 @@ func TestSynthCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{synth.MetadataFile, synth.InfoFile, "images/cropped_256",
-		"frames/frame_0001.jpg", "frames/frame_0002.jpg", "frames/" + synth.GroundTruthFile} {
+		"frames/frame_0001.jpg", "frames/frame_0002.jpg", "frames/" + trap.GroundTruthFile} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
 	}
 	gt := readTruth(t, dir)
-	if gt.Mode != synth.ModeSession || len(gt.Frames) != 2 || gt.Width != 256 {
+	if gt.Mode != trap.ModeSession || len(gt.Frames) != 2 || gt.Width != 256 {
 		t.Fatalf("ground truth: mode %q, %d frames, width %d", gt.Mode, len(gt.Frames), gt.Width)
 	}
 	if f := gt.Frames; f[1].Lat != f[0].Lat || len(f[1].Specimens) != len(f[0].Specimens)+f[1].New {
@@ -97,7 +98,7 @@ func TestSynthCommand(t *testing.T) {
 		"--frame-ppm", "6", "--frame-independent"); err != nil {
 		t.Fatal(err)
 	}
-	if gt = readTruth(t, dir); gt.Mode != synth.ModeIndependent || len(gt.Frames) != 2 {
+	if gt = readTruth(t, dir); gt.Mode != trap.ModeIndependent || len(gt.Frames) != 2 {
 		t.Errorf("--frame-independent: mode %q, %d frames", gt.Mode, len(gt.Frames))
 	}
 	if _, err := os.Stat(filepath.Join(dir, "frames/frame_0003.jpg")); err == nil {

@@ -1,4 +1,4 @@
-package synth
+package trap
 
 import (
 	"context"
@@ -11,10 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trapnet/trapnet/synth"
 )
 
 // sessionFrames generates a small trap session.
-func sessionFrames(t *testing.T, edit func(*FrameOptions)) (FrameOptions, *GroundTruth) {
+func sessionFrames(t *testing.T, edit func(*Options)) (Options, *GroundTruth) {
 	t.Helper()
 	o := tinyFrames(t.TempDir())
 	o.Frames, o.MinSpecimens, o.MaxSpecimens, o.NewMin, o.NewMax = 4, 3, 6, 2, 4
@@ -22,7 +24,7 @@ func sessionFrames(t *testing.T, edit func(*FrameOptions)) (FrameOptions, *Groun
 	if edit != nil {
 		edit(&o)
 	}
-	gt, err := GenerateFrames(context.Background(), o)
+	gt, err := Generate(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func sessionFrames(t *testing.T, edit func(*FrameOptions)) (FrameOptions, *Groun
 }
 
 func TestSessionOneTrap(t *testing.T) {
-	o, gt := sessionFrames(t, func(o *FrameOptions) { o.Background = BackgroundMixed; o.Frames = 3 })
+	o, gt := sessionFrames(t, func(o *Options) { o.Background = BackgroundMixed; o.Frames = 3 })
 	if gt.Mode != ModeSession || len(gt.Frames) != o.Frames {
 		t.Fatalf("mode %q, %d frames", gt.Mode, len(gt.Frames))
 	}
@@ -55,7 +57,7 @@ func TestSessionOneTrap(t *testing.T) {
 	// The location is the region's, and the region hosts several seen species.
 	reg := o.Catalog
 	if reg == nil {
-		reg, _ = NewCatalog(o.Seed, 20, 2)
+		reg, _ = synth.NewCatalog(o.Seed, 20, 2)
 	}
 	k := regionIndex(t, reg, f0.Country, f0.Province)
 	if r := reg.Regions[k]; math.Abs(f0.Lat-r.Lat) > 0.3 || math.Abs(f0.Lon-r.Lon) > 0.3 {
@@ -72,7 +74,7 @@ func TestSessionOneTrap(t *testing.T) {
 	}
 }
 
-func regionIndex(t *testing.T, cat *Catalog, country, province string) int {
+func regionIndex(t *testing.T, cat *synth.Catalog, country, province string) int {
 	t.Helper()
 	for k, r := range cat.Regions {
 		if r.Country == country && r.Province == province {
@@ -89,11 +91,11 @@ func regionIndex(t *testing.T, cat *Catalog, country, province string) int {
 // pixels, that old specimens look the same from frame to frame.
 func TestSessionAccumulates(t *testing.T) {
 	o, gt := sessionFrames(t, nil)
-	ids := map[string]FrameSpecimen{}
+	ids := map[string]Specimen{}
 	var prevImg image.Image
 	for k, f := range gt.Frames {
 		checkFrame(t, o, f)
-		byID := map[string]FrameSpecimen{}
+		byID := map[string]Specimen{}
 		newHere := 0
 		for _, s := range f.Specimens {
 			if _, dup := byID[s.ID]; dup || !strings.HasPrefix(s.ID, "s") {
@@ -163,7 +165,7 @@ func TestSessionAccumulates(t *testing.T) {
 // TestSessionFull checks that a full trap stops taking specimens instead
 // of overlapping them.
 func TestSessionFull(t *testing.T) {
-	o, gt := sessionFrames(t, func(o *FrameOptions) {
+	o, gt := sessionFrames(t, func(o *Options) {
 		o.Width, o.Height, o.Frames, o.MinSpecimens, o.MaxSpecimens, o.NewMin, o.NewMax = 128, 96, 3, 30, 30, 20, 20
 	})
 	placed := 0
@@ -180,13 +182,13 @@ func TestSessionFull(t *testing.T) {
 }
 
 func TestSessionRegionAndStart(t *testing.T) {
-	cat, err := NewCatalog(3, 20, 2)
+	cat, err := synth.NewCatalog(3, 20, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2025, 7, 3, 22, 30, 0, 0, time.UTC)
 	for k := range cat.Regions {
-		_, gt := sessionFrames(t, func(o *FrameOptions) { o.Catalog, o.Region, o.Frames, o.Start = cat, k, 2, start })
+		_, gt := sessionFrames(t, func(o *Options) { o.Catalog, o.Region, o.Frames, o.Start = cat, k, 2, start })
 		local := 0
 		n := 0
 		for _, f := range gt.Frames {
@@ -209,12 +211,12 @@ func TestSessionRegionAndStart(t *testing.T) {
 	}
 	o := tinyFrames(t.TempDir())
 	o.Catalog, o.Region = cat, len(cat.Regions)
-	if _, err := GenerateFrames(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--frame-region") {
+	if _, err := Generate(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--frame-region") {
 		t.Fatalf("region out of range: err = %v", err)
 	}
 }
 
-func speciesOf(cat *Catalog, region int) []int {
+func speciesOf(cat *synth.Catalog, region int) []int {
 	var out []int
 	for i, sp := range cat.Species {
 		if sp.Region == region {
@@ -227,7 +229,7 @@ func speciesOf(cat *Catalog, region int) []int {
 // TestSessionDefaultStart: without Start, sessions begin at dusk (21:00
 // local solar time) in the region's flight season.
 func TestSessionDefaultStart(t *testing.T) {
-	cat, err := NewCatalog(1, 30, 3)
+	cat, err := synth.NewCatalog(1, 30, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +255,7 @@ func TestSessionDefaultStart(t *testing.T) {
 func TestSessionNewRangeError(t *testing.T) {
 	o := tinyFrames(t.TempDir())
 	o.NewMin, o.NewMax = 5, 2
-	if _, err := GenerateFrames(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--frame-new-min") {
+	if _, err := Generate(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--frame-new-min") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -261,7 +263,7 @@ func TestSessionNewRangeError(t *testing.T) {
 func TestFramesIndependent(t *testing.T) {
 	o := tinyFrames(t.TempDir())
 	o.Independent, o.Frames = true, 6
-	gt, err := GenerateFrames(context.Background(), o)
+	gt, err := Generate(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +289,7 @@ func TestFramesIndependent(t *testing.T) {
 	}
 }
 
-func decodeFrame(t *testing.T, o FrameOptions, name string) image.Image {
+func decodeFrame(t *testing.T, o Options, name string) image.Image {
 	t.Helper()
 	fh, err := os.Open(filepath.Join(o.Dir, FramesDir, name))
 	if err != nil {

@@ -1,4 +1,4 @@
-package synth
+package trap
 
 import (
 	"image"
@@ -6,13 +6,14 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/trapnet/trapnet/synth"
 	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // trapSession is the state of one trap between frames: where it stands,
 // its background, camera and the specimens caught so far.
 type trapSession struct {
-	o          *FrameOptions
+	o          *Options
 	region     int
 	lat, lon   float64
 	background string
@@ -22,7 +23,7 @@ type trapSession struct {
 	local, all []int // species pools
 	sheet      *image.RGBA
 	keepOut    []image.Rectangle // boxes plus margins of the specimens so far
-	specimens  []FrameSpecimen
+	specimens  []Specimen
 }
 
 // Random stream keys of a session (the second PCG word).
@@ -34,7 +35,7 @@ const (
 
 // newTrapSession chooses the trap's region, site, background, camera and
 // start time from o.Seed and paints the empty sheet.
-func newTrapSession(o *FrameOptions) *trapSession {
+func newTrapSession(o *Options) *trapSession {
 	r := rand.New(rand.NewPCG(splitmix(o.Seed, 0), sessionStream))
 	s := &trapSession{o: o, region: o.Region}
 	if s.region < 0 {
@@ -63,7 +64,7 @@ func newTrapSession(o *FrameOptions) *trapSession {
 
 // sessionRegion picks, by r, one of the regions that are home to at least
 // three seen species (else those with the most seen species).
-func sessionRegion(r *rand.Rand, cat *Catalog) int {
+func sessionRegion(r *rand.Rand, cat *synth.Catalog) int {
 	seen := make([]int, len(cat.Regions))
 	for i := range cat.Species {
 		if cat.Species[i].Seen {
@@ -86,7 +87,7 @@ func sessionRegion(r *rand.Rand, cat *Catalog) int {
 // seasonStart returns 21:00 local mean solar time (in UTC) on a night of
 // the flight season at reg: June-July north of the tropics,
 // December-January south of them, March-October in the tropics.
-func seasonStart(r *rand.Rand, reg Region) time.Time {
+func seasonStart(r *rand.Rand, reg synth.Region) time.Time {
 	first, days := time.Date(2024, 3, 1, 21, 0, 0, 0, time.UTC), 245
 	switch {
 	case reg.Lat > 23.5:
@@ -101,7 +102,7 @@ func seasonStart(r *rand.Rand, reg Region) time.Time {
 // next adds the specimens arriving on frame i (all of frame 0's), fills
 // ft and returns a copy of the sheet as it now is, before camera effects.
 // It must be called for i = 0, 1, ... in order.
-func (s *trapSession) next(i int, ft *FrameTruth) *image.RGBA {
+func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 	o := s.o
 	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), sessionArrivals))
 	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
@@ -120,7 +121,7 @@ func (s *trapSession) next(i int, ft *FrameTruth) *image.RGBA {
 		s.specimens = append(s.specimens, sp)
 		added++
 	}
-	*ft = FrameTruth{
+	*ft = Frame{
 		File:        file,
 		Time:        s.start.Add(time.Duration(i) * FrameInterval).UTC().Format(time.RFC3339),
 		Lat:         s.lat,
@@ -130,7 +131,7 @@ func (s *trapSession) next(i int, ft *FrameTruth) *image.RGBA {
 		PixelsPerMM: o.PixelsPerMM,
 		Background:  s.background,
 		New:         added,
-		Specimens:   append([]FrameSpecimen{}, s.specimens...),
+		Specimens:   append([]Specimen{}, s.specimens...),
 	}
 	img := image.NewRGBA(s.sheet.Rect)
 	copy(img.Pix, s.sheet.Pix)

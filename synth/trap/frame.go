@@ -1,4 +1,4 @@
-package synth
+package trap
 
 import (
 	"image"
@@ -7,12 +7,13 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/trapnet/trapnet/synth"
 	"github.com/trapnet/trapnet/synth/insect"
 	"github.com/trapnet/trapnet/synth/raster"
 )
 
 // renderFrame draws independent frame i and fills ft.
-func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
+func renderFrame(o *Options, i int, ft *Frame) *image.RGBA {
 	r := rand.New(rand.NewPCG(splitmix(o.Seed, uint64(i)), 0xf4a3e))
 	cat := o.Catalog
 	regIdx := r.IntN(len(cat.Regions))
@@ -20,7 +21,7 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 		regIdx = o.Region
 	}
 	reg := cat.Regions[regIdx]
-	*ft = FrameTruth{
+	*ft = Frame{
 		File:        frameName(i),
 		Time:        o.Start.Add(time.Duration(i)*15*time.Minute + time.Duration(r.IntN(60))*time.Second).Format(time.RFC3339),
 		Lat:         math.Round((reg.Lat+r.NormFloat64()*0.05)*1e4) / 1e4,
@@ -29,7 +30,7 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 		Province:    reg.Province,
 		PixelsPerMM: o.PixelsPerMM,
 		Background:  o.Background,
-		Specimens:   []FrameSpecimen{},
+		Specimens:   []Specimen{},
 	}
 	if ft.Background == BackgroundMixed {
 		ft.Background = []string{BackgroundSheet, BackgroundSticky}[r.IntN(2)]
@@ -57,7 +58,7 @@ func renderFrame(o *FrameOptions, i int, ft *FrameTruth) *image.RGBA {
 // spot. It returns its truth (without ID and FirstFrame) and the box,
 // plus margin, that later specimens must not overlap; ok is false when no
 // free spot was found.
-func placeSpecimen(r *rand.Rand, img *image.RGBA, o *FrameOptions, local, all []int, placed []image.Rectangle) (s FrameSpecimen, keepOut image.Rectangle, ok bool) {
+func placeSpecimen(r *rand.Rand, img *image.RGBA, o *Options, local, all []int, placed []image.Rectangle) (s Specimen, keepOut image.Rectangle, ok bool) {
 	pool := all
 	if len(local) > 0 && r.Float64() < 0.7 {
 		pool = local
@@ -71,25 +72,25 @@ func placeSpecimen(r *rand.Rand, img *image.RGBA, o *FrameOptions, local, all []
 	margin := math.Max(6, 0.08*math.Max(bw, bh))
 	pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
 	if !ok {
-		return FrameSpecimen{}, image.Rectangle{}, false
+		return Specimen{}, image.Rectangle{}, false
 	}
 	pl.CX -= (x0 + x1) / 2 * lpx
 	pl.CY -= (y0 + y1) / 2 * lpx
 	pl.LengthPx = lpx
 	got := insect.DrawSpecimen(img, &sp.Appearance, p, pl)
 	ang := p.Angle * 180 / math.Pi
-	return FrameSpecimen{
+	return Specimen{
 		Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
 		Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
 		Group: sp.Group, Seen: sp.Seen,
-		LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.areaUnit*length*length*1000) / 1000,
+		LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.SpecimenAreaMM2(length)*1000) / 1000,
 		AngleDeg: math.Round(math.Mod(ang, 360)*10) / 10, Center: [2]float64{math.Round(pl.CX*10) / 10, math.Round(pl.CY*10) / 10},
 	}, box.Inset(-int(margin)), true
 }
 
 // speciesPools returns the species living in region reg and all eligible
 // species.
-func speciesPools(cat *Catalog, reg int, seenOnly bool) (local, all []int) {
+func speciesPools(cat *synth.Catalog, reg int, seenOnly bool) (local, all []int) {
 	for i := range cat.Species {
 		if seenOnly && !cat.Species[i].Seen {
 			continue

@@ -1,4 +1,4 @@
-package synth
+package trap
 
 import (
 	"bytes"
@@ -13,10 +13,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trapnet/trapnet/synth"
 )
 
-func tinyFrames(dir string) FrameOptions {
-	o := DefaultFrameOptions()
+func tinyFrames(dir string) Options {
+	o := DefaultOptions()
 	o.Dir, o.Frames, o.Width, o.Height, o.PixelsPerMM = dir, 3, 640, 400, 12
 	o.MinSpecimens, o.MaxSpecimens = 4, 12
 	return o
@@ -27,7 +29,7 @@ func TestFramesGroundTruth(t *testing.T) {
 		t.Run(bg, func(t *testing.T) {
 			o := tinyFrames(t.TempDir())
 			o.Background = bg
-			gt, err := GenerateFrames(context.Background(), o)
+			gt, err := Generate(context.Background(), o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +57,7 @@ func TestFramesGroundTruth(t *testing.T) {
 }
 
 // checkFrame checks one frame's truth against its image.
-func checkFrame(t *testing.T, o FrameOptions, f FrameTruth) {
+func checkFrame(t *testing.T, o Options, f Frame) {
 	t.Helper()
 	if _, err := time.Parse(time.RFC3339, f.Time); err != nil {
 		t.Errorf("%s: time %q: %v", f.File, f.Time, err)
@@ -124,7 +126,7 @@ func TestFramesDeterministic(t *testing.T) {
 	for _, w := range []int{1, 2} {
 		o := tinyFrames(t.TempDir())
 		o.Workers = w
-		if _, err := GenerateFrames(context.Background(), o); err != nil {
+		if _, err := Generate(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, snapshot(t, o.Dir))
@@ -142,21 +144,21 @@ func TestFramesDeterministic(t *testing.T) {
 func TestFrameOptionErrors(t *testing.T) {
 	cases := []struct {
 		name string
-		edit func(*FrameOptions)
+		edit func(*Options)
 		want string
 	}{
-		{"no dir", func(o *FrameOptions) { o.Dir = "" }, "directory"},
-		{"no frames", func(o *FrameOptions) { o.Frames = 0 }, "--frames"},
-		{"tiny frame", func(o *FrameOptions) { o.Width = 10 }, "frame size"},
-		{"range", func(o *FrameOptions) { o.MinSpecimens = 9; o.MaxSpecimens = 3 }, "range"},
-		{"ppm", func(o *FrameOptions) { o.PixelsPerMM = 0 }, "pixels per mm"},
-		{"background", func(o *FrameOptions) { o.Background = "grass" }, "background"},
+		{"no dir", func(o *Options) { o.Dir = "" }, "directory"},
+		{"no frames", func(o *Options) { o.Frames = 0 }, "--frames"},
+		{"tiny frame", func(o *Options) { o.Width = 10 }, "frame size"},
+		{"range", func(o *Options) { o.MinSpecimens = 9; o.MaxSpecimens = 3 }, "range"},
+		{"ppm", func(o *Options) { o.PixelsPerMM = 0 }, "pixels per mm"},
+		{"background", func(o *Options) { o.Background = "grass" }, "background"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := tinyFrames(t.TempDir())
 			c.edit(&o)
-			if _, err := GenerateFrames(context.Background(), o); err == nil || !strings.Contains(err.Error(), c.want) {
+			if _, err := Generate(context.Background(), o); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, c.want)
 			}
 		})
@@ -164,14 +166,14 @@ func TestFrameOptionErrors(t *testing.T) {
 }
 
 func TestFramesSeenOnly(t *testing.T) {
-	cat, err := NewCatalog(4, 4, 8) // mostly unseen species
+	cat, err := synth.NewCatalog(4, 4, 8) // mostly unseen species
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, seenOnly := range []bool{true, false} {
 		o := tinyFrames(t.TempDir())
 		o.Catalog, o.SeenOnly, o.Frames = cat, seenOnly, 2
-		gt, err := GenerateFrames(context.Background(), o)
+		gt, err := Generate(context.Background(), o)
 		if err != nil {
 			t.Fatal(err)
 		}

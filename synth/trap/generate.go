@@ -1,4 +1,4 @@
-package synth
+package trap
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/trapnet/trapnet/synth"
 )
 
 // Trap backgrounds.
@@ -34,13 +36,13 @@ const (
 
 // Frame modes (GroundTruth.Mode).
 const (
-	// ModeSession: all frames come from one trap session (see FrameOptions).
+	// ModeSession: all frames come from one trap session (see Options).
 	ModeSession = "session"
 	// ModeIndependent: every frame is an independent capture at a random region.
 	ModeIndependent = "independent"
 )
 
-// FrameOptions configures GenerateFrames.
+// Options configures Generate.
 //
 // By default the frames are one trap session: one trap (one region, one
 // site, one background, one camera) photographed every FrameInterval.
@@ -48,7 +50,7 @@ const (
 // frame at the same pixels plus NewMin..NewMax new ones (fewer when the
 // trap is full). With Independent, every frame is an independent capture
 // at a random region with its own specimens, as before synth/7.
-type FrameOptions struct {
+type Options struct {
 	// Dir is the dataset directory; frames go to Dir/frames.
 	Dir string
 	// Frames is the number of frames to write.
@@ -80,8 +82,8 @@ type FrameOptions struct {
 	Background string
 	// Seed makes the frames reproducible.
 	Seed uint64
-	// Catalog supplies the species; nil means NewCatalog(Seed, 20, 2).
-	Catalog *Catalog
+	// Catalog supplies the species; nil means synth.NewCatalog(Seed, 20, 2).
+	Catalog *synth.Catalog
 	// SeenOnly draws only labelled (seen) species.
 	SeenOnly bool
 	// Start is the capture time of the first frame. Zero: for a session,
@@ -96,7 +98,7 @@ type FrameOptions struct {
 	// an earlier run: its frame_NNNN.jpg files and ground_truth.json are
 	// removed first (nothing else is touched), and only when that
 	// ground_truth.json was written by synth. Without Overwrite,
-	// GenerateFrames refuses such a directory, since stale frames of a
+	// Generate refuses such a directory, since stale frames of a
 	// longer earlier run would remain next to the new ones.
 	Overwrite bool
 	// Workers is the number of goroutines (0: GOMAXPROCS).
@@ -108,15 +110,15 @@ type FrameOptions struct {
 // FrameInterval is the time between two frames of a trap session.
 const FrameInterval = 15 * time.Minute
 
-// DefaultFrameOptions returns the defaults of `trainer synth --frames`: a
+// DefaultOptions returns the defaults of `trainer synth --frames`: a
 // trap session at a Seed-chosen region.
-func DefaultFrameOptions() FrameOptions {
-	return FrameOptions{Width: 4096, Height: 2160, MinSpecimens: 5, MaxSpecimens: 40, NewMin: 2, NewMax: 6, Region: -1,
+func DefaultOptions() Options {
+	return Options{Width: 4096, Height: 2160, MinSpecimens: 5, MaxSpecimens: 40, NewMin: 2, NewMax: 6, Region: -1,
 		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
 }
 
-// FrameSpecimen is the ground truth of one specimen on a frame.
-type FrameSpecimen struct {
+// Specimen is the ground truth of one specimen on a frame.
+type Specimen struct {
 	// ID names the specimen, unique within the run ("s0001", ...); in a
 	// session a specimen keeps its ID on every frame. FirstFrame is the
 	// File of the frame where it appeared.
@@ -151,38 +153,38 @@ type FrameSpecimen struct {
 	Center [2]float64 `json:"center"`
 }
 
-// FrameTruth is the ground truth of one frame.
-type FrameTruth struct {
+// Frame is the ground truth of one frame.
+type Frame struct {
 	// File is the frame's name inside the frames directory; Time its
 	// capture time (RFC 3339); Lat, Lon, Country, Province where the trap
 	// stands (one of the catalog's regions). New counts the specimens
 	// that appear on this frame for the first time (FirstFrame == File),
 	// the others were on the previous frame at the same box.
-	File        string          `json:"file"`
-	Time        string          `json:"time"`
-	Lat         float64         `json:"lat"`
-	Lon         float64         `json:"lon"`
-	Country     string          `json:"country"`
-	Province    string          `json:"province_state"`
-	PixelsPerMM float64         `json:"pixels_per_mm"`
-	Background  string          `json:"background"`
-	New         int             `json:"new"`
-	Specimens   []FrameSpecimen `json:"specimens"`
+	File        string     `json:"file"`
+	Time        string     `json:"time"`
+	Lat         float64    `json:"lat"`
+	Lon         float64    `json:"lon"`
+	Country     string     `json:"country"`
+	Province    string     `json:"province_state"`
+	PixelsPerMM float64    `json:"pixels_per_mm"`
+	Background  string     `json:"background"`
+	New         int        `json:"new"`
+	Specimens   []Specimen `json:"specimens"`
 }
 
 // GroundTruth is the content of frames/ground_truth.json.
 type GroundTruth struct {
 	// Version is the generator version; Mode is ModeSession or
 	// ModeIndependent.
-	Version string       `json:"generator_version"`
-	Mode    string       `json:"mode"`
-	Seed    uint64       `json:"seed"`
-	Width   int          `json:"width"`
-	Height  int          `json:"height"`
-	Frames  []FrameTruth `json:"frames"`
+	Version string  `json:"generator_version"`
+	Mode    string  `json:"mode"`
+	Seed    uint64  `json:"seed"`
+	Width   int     `json:"width"`
+	Height  int     `json:"height"`
+	Frames  []Frame `json:"frames"`
 }
 
-func (o *FrameOptions) check() error {
+func (o *Options) check() error {
 	switch {
 	case o.Dir == "":
 		return fmt.Errorf("synth frames: output directory is empty")
@@ -204,22 +206,22 @@ func (o *FrameOptions) check() error {
 	return nil
 }
 
-// Validate reports what GenerateFrames would reject before it draws
+// Validate reports what Generate would reject before it draws
 // anything: an invalid option, a Region outside the catalog, or frames of
 // an earlier run in Dir/frames without Overwrite. It builds the default
 // catalog when Catalog is nil.
-func (o FrameOptions) Validate() error {
+func (o Options) Validate() error {
 	_, err := o.prepare()
 	return err
 }
 
 // prepare checks o and fills in the defaults.
-func (o FrameOptions) prepare() (FrameOptions, error) {
+func (o Options) prepare() (Options, error) {
 	if err := o.check(); err != nil {
 		return o, err
 	}
 	if o.Catalog == nil {
-		cat, err := NewCatalog(o.Seed, 20, 2)
+		cat, err := synth.NewCatalog(o.Seed, 20, 2)
 		if err != nil {
 			return o, err
 		}
@@ -240,13 +242,13 @@ func (o FrameOptions) prepare() (FrameOptions, error) {
 	return o, nil
 }
 
-// GenerateFrames writes o.Frames synthetic trap frames to Dir/frames/
+// Generate writes o.Frames synthetic trap frames to Dir/frames/
 // (frame_0001.jpg, ...) and their ground truth to
 // Dir/frames/ground_truth.json, and returns the ground truth. Output bytes
 // depend only on the options other than Workers and Progress. Frames of
 // an earlier run in Dir/frames are an error unless o.Overwrite; if
-// GenerateFrames fails or is cancelled, it removes the frames it wrote.
-func GenerateFrames(ctx context.Context, o FrameOptions) (*GroundTruth, error) {
+// Generate fails or is cancelled, it removes the frames it wrote.
+func Generate(ctx context.Context, o Options) (*GroundTruth, error) {
 	o, err := o.prepare()
 	if err != nil {
 		return nil, err
@@ -264,7 +266,7 @@ func GenerateFrames(ctx context.Context, o FrameOptions) (*GroundTruth, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("synth frames: %w", err)
 	}
-	gt := &GroundTruth{Version: Version, Mode: ModeSession, Seed: o.Seed, Width: o.Width, Height: o.Height, Frames: make([]FrameTruth, o.Frames)}
+	gt := &GroundTruth{Version: synth.Version, Mode: ModeSession, Seed: o.Seed, Width: o.Width, Height: o.Height, Frames: make([]Frame, o.Frames)}
 	var sess *trapSession
 	if o.Independent {
 		gt.Mode = ModeIndependent
@@ -373,7 +375,7 @@ func writeGroundTruth(dir string, gt *GroundTruth) error {
 func specimenID(n int) string { return fmt.Sprintf("s%04d", n) }
 
 // writeFrame encodes img and writes it as ft.File.
-func writeFrame(buf *bytes.Buffer, o *FrameOptions, img *image.RGBA, ft *FrameTruth, dir string) error {
+func writeFrame(buf *bytes.Buffer, o *Options, img *image.RGBA, ft *Frame, dir string) error {
 	buf.Reset()
 	if err := jpeg.Encode(buf, img, &jpeg.Options{Quality: o.Quality}); err != nil {
 		return fmt.Errorf("synth frames: %s: %w", ft.File, err)
