@@ -73,7 +73,7 @@ type Species struct {
 	Group int `json:"group"`
 	// Seen is false for species that only occur in the unseen splits.
 	Seen bool `json:"seen"`
-	// Appearance is what the drawer uses.
+	// Appearance is the species' look, as synth/insect draws it.
 	Appearance insect.Appearance `json:"appearance"`
 
 	areaUnit float64 // silhouette area for body length 1
