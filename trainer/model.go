@@ -152,9 +152,16 @@ func (p *Plan) eval(ctx *context.Context, g *Graph, n *ir.Node, vals map[string]
 		w := p.weight(ctx, g, n.Inputs[1]) // [Cout, K, K, Cin]
 		wd := w.Shape().Dimensions
 		cout, kk := wd[0], wd[1]
-		patches, ho, wo := in.f.Patches(false, kk, d, s, 0) // [Ho*Wo, K*K, N, Cin]
 		nb := in.f.N()
-		a := Reshape(TransposeAllAxes(patches, 0, 2, 1, 3), ho*wo*nb, kk*kk*in.f.C())
+		ho, wo := in.f.H, in.f.W
+		var a *Node
+		if kk == 1 && s == 1 { // pointwise: no gather needed
+			a = Reshape(x, ho*wo*nb, in.f.C())
+		} else {
+			var patches *Node
+			patches, ho, wo = in.f.Patches(false, kk, d, s, 0) // [Ho*Wo, K*K, N, Cin]
+			a = Reshape(TransposeAllAxes(patches, 0, 2, 1, 3), ho*wo*nb, kk*kk*in.f.C())
+		}
 		y := search.MatMulFast(a, Transpose(Reshape(w, cout, kk*kk*in.f.C()), 0, 1))
 		return value{f: search.NewFeature(Reshape(y, ho*wo, nb, cout), ho, wo), is4: true}
 	case ir.DepthwiseConv2D:
