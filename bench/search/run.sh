@@ -30,7 +30,7 @@ else
   configs="32:8:2 32:16:2 32:8:4 32:16:4 64:8:2 64:16:2 64:8:4 64:16:4"
 fi
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-5s %-3s %-5s %12s %9s %12s %9s %7s\n" size C nodes gomlx_s/pair go_MB torch_s/pair torch_MB ratio
+printf "%-5s %-3s %-5s %10s %10s %7s %10s %10s %7s %7s %7s\n" size C nodes go_s/pair go_cpu_s go_MB torch_s torch_cpu_s torch_MB ratio cpu_rat
 for c in $configs; do
   IFS=: read -r size ch nodes <<<"$c"
   args=(--size "$size" --channels "$ch" --nodes "$nodes" --cells 3 --batch 32 --steps "$steps" --warmup 1)
@@ -41,8 +41,9 @@ for c in $configs; do
   $py - "$g" "$t" "$size" "$ch" "$nodes" <<'PY'
 import json, sys
 g, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print("%-5s %-3s %-5s %12.2f %9.0f %12.2f %9.0f %7.2f" % (sys.argv[3], sys.argv[4], sys.argv[5],
-      g["s_per_pair"], g["peak_rss_mb"], t["s_per_pair"], t["peak_rss_mb"], g["s_per_pair"] / t["s_per_pair"]))
+print("%-5s %-3s %-5s %10.2f %10.2f %7.0f %10.2f %10.2f %7.0f %7.2f %7.2f" % (sys.argv[3], sys.argv[4], sys.argv[5],
+      g["s_per_pair"], g["cpu_s_per_pair"], g["peak_rss_mb"], t["s_per_pair"], t["cpu_s_per_pair"], t["peak_rss_mb"],
+      g["s_per_pair"] / t["s_per_pair"], g["cpu_s_per_pair"] / t["cpu_s_per_pair"]))
 PY
 done
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); ratio = gomlx / pytorch (lower is better)"
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); ratio = gomlx / pytorch wall time, cpu_rat = same for CPU time (lower is better)"
