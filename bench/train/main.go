@@ -13,12 +13,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/trapnet/trapnet/ir"
 	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
+
+var cpuProfile string
 
 func main() {
 	size := flag.Int("size", 32, "image side")
@@ -32,6 +35,7 @@ func main() {
 	backend := flag.String("backend", "go", "auto, go or xla")
 	genotype := flag.String("genotype", "", "genotype.json (default: a DARTS-like built-in)")
 	dump := flag.String("dump", "", "write the network's ir graph to this directory")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the timed steps")
 	flag.Parse()
 	if err := run(*size, *channels, *cells, *batch, *classes, *metaDim, *steps, *warmup, *backend, *genotype, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -103,6 +107,16 @@ func run(size, c, cells, batch, k, d, steps, warmup int, kind, genoPath, dump st
 		}
 	}
 	compile := time.Since(t0).Seconds()
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	t1 := time.Now()
 	for range steps {
 		if err := step(); err != nil {
@@ -110,6 +124,7 @@ func run(size, c, cells, batch, k, d, steps, warmup int, kind, genoPath, dump st
 		}
 	}
 	sec := time.Since(t1).Seconds() / float64(steps)
+	pprof.StopCPUProfile()
 	if dump != "" {
 		graph, err := p.Export(r.Ctx)
 		if err != nil {
