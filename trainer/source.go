@@ -119,17 +119,3 @@ func (m *MemorySource) Next(ctx context.Context) (*Batch, error) {
 	m.pos += n
 	return b, nil
 }
-
-// Subset returns a MemorySource sharing no state with m that holds the
-// examples at idx.
-func (m *MemorySource) Subset(idx []int) *MemorySource {
-	img := m.Size * m.Size * 3
-	s := *m
-	s.Images, s.Meta, s.Labels, s.order = nil, nil, nil, nil
-	for _, j := range idx {
-		s.Images = append(s.Images, m.Images[j*img:(j+1)*img]...)
-		s.Meta = append(s.Meta, m.Meta[j*m.MetaDim:(j+1)*m.MetaDim]...)
-		s.Labels = append(s.Labels, m.Labels[j])
-	}
-	return &s
-}
