@@ -149,9 +149,12 @@ type Arch struct {
 	MetaHidden int `json:"meta_hidden"`
 	// FusionHidden is the width of the fusion MLP's hidden layer (0: the
 	// joined embedding feeds the classifier directly).
-	FusionHidden int      `json:"fusion_hidden,omitempty"`
-	Classes      int      `json:"classes"`
-	Modality     Modality `json:"modality"`
+	FusionHidden int `json:"fusion_hidden,omitempty"`
+	// Fusion is search.FusionConcat (default when empty) or
+	// search.FusionGated.
+	Fusion   string   `json:"fusion,omitempty"`
+	Classes  int      `json:"classes"`
+	Modality Modality `json:"modality"`
 	// Baseline replaces the cells by a fixed hand-designed CNN of the same
 	// depth and widths (conv3x3-BN-ReLU per layer, stride 2 at reductions).
 	Baseline bool `json:"baseline,omitempty"`
@@ -165,6 +168,9 @@ type Arch struct {
 func (a *Arch) Validate() error {
 	if _, err := ParseModality(string(a.Modality)); err != nil {
 		return err
+	}
+	if a.Fusion != "" && a.Fusion != search.FusionConcat && a.Fusion != search.FusionGated {
+		return fmt.Errorf("arch: unknown fusion %q (want %s or %s)", a.Fusion, search.FusionConcat, search.FusionGated)
 	}
 	if a.Classes < 2 {
 		return fmt.Errorf("arch: %d classes (need at least 2)", a.Classes)

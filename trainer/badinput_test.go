@@ -66,6 +66,7 @@ func TestArchErrors(t *testing.T) {
 		{"one class", func(a *Arch) { a.Classes = 1 }, "1 classes"},
 		{"modality", func(a *Arch) { a.Modality = "audio" }, `unknown modality "audio"`},
 		{"no metadata", func(a *Arch) { a.MetaDim = 0 }, "meta_dim"},
+		{"fusion kind", func(a *Arch) { a.Fusion = "attention" }, `unknown fusion "attention"`},
 	}
 	for _, tc := range tests {
 		a := tinyArch(Fusion)

@@ -57,6 +57,9 @@ func (p *Plan) withConsts(fetch func(name string, shape []int) ([]float32, error
 		}
 		g.Consts[name] = &ir.Tensor{Shape: slices.Clone(shape), Data: data}
 	}
+	for name, t := range p.fixed {
+		g.Consts[name] = t.Clone()
+	}
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}

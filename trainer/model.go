@@ -178,7 +178,14 @@ func (p *Plan) eval(ctx *context.Context, g *Graph, n *ir.Node, vals map[string]
 		return value{m: Sigmoid(in.m)}
 	case ir.Reshape: // only [N, C] -> [N, 1, 1, C] (a per-channel scale)
 		return value{m: in.m, bcast: true}
-	case ir.Mul: // feature map times a per-channel scale
+	case ir.Mul:
+		if t, ok := p.fixed[n.Inputs[1]]; ok && len(t.Data) == 1 { // matrix times a constant
+			return value{m: MulScalar(in.m, float64(t.Data[0]))}
+		}
+		if !in.is4 { // elementwise [N, C] product
+			return value{m: Mul(in.m, vals[n.Inputs[1]].m)}
+		}
+		// feature map times a per-channel scale
 		return value{f: in.f.With(Mul(x, InsertAxes(vals[n.Inputs[1]].m, 0))), is4: true}
 	case ir.GlobalMean:
 		return value{m: ReduceMean(x, 0)}

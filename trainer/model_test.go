@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/trapnet/trapnet/ir"
+	"github.com/trapnet/trapnet/search"
 )
 
 // allOpsCells uses every known op in both cell types.
@@ -46,9 +47,12 @@ func TestExportMatchesGoMLX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []Modality{Fusion, ImageOnly, MetadataOnly} {
+	for _, m := range []Modality{Fusion, ImageOnly, MetadataOnly, "gated"} {
 		t.Run(string(m), func(t *testing.T) {
 			a := tinyArch(m)
+			if m == "gated" {
+				a.Modality, a.Fusion = Fusion, search.FusionGated
+			}
 			p, err := NewPlan(a)
 			if err != nil {
 				t.Fatal(err)

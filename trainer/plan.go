@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/trapnet/trapnet/ir"
+	"github.com/trapnet/trapnet/search"
 )
 
 // Input tensor names of the exported graph.
@@ -37,6 +38,8 @@ type Plan struct {
 	dropPath map[string]bool
 	shapes   map[string][]int
 	seq      int
+	// fixed are constant (untrained) operands, e.g. -1 for a subtraction.
+	fixed map[string]*ir.Tensor
 	// auxNodes compute the training-only auxiliary logits aux.
 	auxNodes []*ir.Node
 	aux      string
@@ -48,7 +51,7 @@ func NewPlan(a Arch) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Arch: a, Graph: &ir.Graph{OutputKind: ir.Logits}, params: map[string]*param{},
-		dropPath: map[string]bool{}, shapes: map[string][]int{}}
+		dropPath: map[string]bool{}, shapes: map[string][]int{}, fixed: map[string]*ir.Tensor{}}
 	var feats []string
 	// The image input is always declared (ir models take the image first);
 	// the metadata-only ablation simply does not read it.
@@ -65,6 +68,9 @@ func NewPlan(a Arch) (*Plan, error) {
 	x := feats[0]
 	if len(feats) > 1 {
 		x = p.node("fusion/concat", ir.Concat, feats, ir.Attrs{Axis: -1})
+		if a.Fusion == search.FusionGated {
+			x = p.gate(feats[0], feats[1], x)
+		}
 	}
 	if a.FusionHidden > 0 {
 		x = p.relu("fusion/fc1/relu", p.fc("fusion/fc1", x, a.FusionHidden, ""))
@@ -81,6 +87,20 @@ func NewPlan(a Arch) (*Plan, error) {
 		return nil, fmt.Errorf("derived network: %w", err)
 	}
 	return p, nil
+}
+
+// gate is search's gated fusion: g = sigmoid(Dense(concat)) over the image
+// width, h = g*img + (1-g)*Dense(meta), written as proj + g*(img - proj).
+func (p *Plan) gate(img, meta, both string) string {
+	ci := channels(p.shapes[img])
+	g := p.node("fusion/gate/sigmoid", ir.Sigmoid, []string{p.fc("fusion/gate", both, ci, "")}, ir.Attrs{})
+	proj := p.fc("fusion/proj", meta, ci, "")
+	minusOne := "fusion/minus_one"
+	p.fixed[minusOne] = &ir.Tensor{Shape: []int{1}, Data: []float32{-1}}
+	p.shapes[minusOne] = []int{1}
+	neg := p.node("fusion/neg_proj", ir.Mul, []string{proj, minusOne}, ir.Attrs{})
+	diff := p.node("fusion/diff", ir.Add, []string{img, neg}, ir.Attrs{})
+	return p.node("fusion/gated", ir.Add, []string{proj, p.node("fusion/gate_diff", ir.Mul, []string{g, diff}, ir.Attrs{})}, ir.Attrs{})
 }
 
 func (p *Plan) input(name string, shape ...int) {

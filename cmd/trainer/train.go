@@ -102,6 +102,7 @@ func addArchFlags(cmd *cobra.Command, a *trainer.Arch) {
 	f.IntVar(&a.StemMult, "stem-mult", a.StemMult, "stem channels = stem-mult x channels")
 	f.IntVar(&a.MetaHidden, "meta-hidden", a.MetaHidden, "width of the metadata branch (as in search: 32)")
 	f.IntVar(&a.FusionHidden, "fusion-hidden", a.FusionHidden, "width of the fusion MLP's hidden layer (0: none)")
+	f.StringVar(&a.Fusion, "fusion", "concat", "fusion module as in search: concat or gated")
 	f.Float64Var(&a.AuxWeight, "aux-weight", a.AuxWeight, "loss weight of the auxiliary head after the cell at 2/3 depth (0: none)")
 }
 
