@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -46,10 +47,29 @@ func (t classTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
+// indexTicks marks every step-th class id; reversed maps row r to class
+// k-1-r.
+type indexTicks struct {
+	k, step  int
+	reversed bool
+}
+
+func (t indexTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for c := 0; c < t.k; c += t.step {
+		v := float64(c)
+		if t.reversed {
+			v = float64(t.k - 1 - c)
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprint(c)})
+	}
+	return ts
+}
+
 // PlotConfusion writes the row-normalised confusion matrix of m as a heatmap
 // PNG (true class down, predicted class across). Class names appear on the
-// axes only when there are at most 30 classes; the image grows with K so
-// that 200 classes stay legible as a pattern.
+// axes when there are at most 30 classes, else every K/10-th class id; the
+// image grows with K so that 200 classes stay legible as a pattern.
 func PlotConfusion(m *Metrics, path string) error {
 	k := m.Classes
 	if k == 0 || len(m.Confusion) != k {
@@ -63,18 +83,18 @@ func PlotConfusion(m *Metrics, path string) error {
 			sum += v
 		}
 		for p := range k {
-			if sum > 0 {
-				z[t][p] = float64(m.Confusion[t][p]) / float64(sum)
+			if sum > 0 { // sqrt colour scale: rare confusions stay visible
+				z[t][p] = math.Sqrt(float64(m.Confusion[t][p]) / float64(sum))
 			}
 		}
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Confusion matrix (rows normalised), accuracy %.3f, macro-F1 %.3f", m.Accuracy, m.MacroF1)
+	p.Title.Text = fmt.Sprintf("Confusion (rows normalised, sqrt colour scale); accuracy %.3f, macro-F1 %.3f", m.Accuracy, m.MacroF1)
 	p.X.Label.Text = "predicted class"
 	p.Y.Label.Text = "true class"
 	hm := plotter.NewHeatMap(confGrid{z}, moreland.ExtendedBlackBody().Palette(256))
-	hm.Rasterized = k > 60
 	p.Add(hm)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5, -0.5, float64(k)-0.5
 	size := vg.Length(6) * vg.Inch
 	if k <= maxLabelledClasses {
 		names := make([]string, k)
@@ -89,9 +109,10 @@ func PlotConfusion(m *Metrics, path string) error {
 		p.X.Tick.Label.Rotation = 1.2
 		p.X.Tick.Label.XAlign = -1
 		p.X.Tick.Label.YAlign = -0.5
-	} else {
-		p.X.Tick.Label.Color = color.Transparent
-		p.Y.Tick.Label.Color = color.Transparent
+	} else { // class ids every step classes
+		step := max(k/10, 1)
+		p.X.Tick.Marker = indexTicks{k: k, step: step}
+		p.Y.Tick.Marker = indexTicks{k: k, step: step, reversed: true}
 		if k > 100 {
 			size = 9 * vg.Inch
 		}
