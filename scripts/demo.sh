@@ -25,7 +25,7 @@ if ! done_file "$OUT/data/.done"; then
 		--frames 6 --frame-min 8 --frame-max 14 --frame-seen-only
 	touch "$OUT/data/.done"
 fi
-"$BIN/trainer" data check --data "$OUT/data" --rank species | head -40
+"$BIN/trainer" data check --data "$OUT/data" --rank species
 
 stage 2/6 "architecture search (DARTS, bi-level, pure-Go backend; tiny on purpose: 16x16 images, C=4, 3 cells, 2 nodes)"
 echo "A real search runs on a GPU with --backend xla (see README): this one is sized to finish in a few minutes on 2 cores."

@@ -222,8 +222,10 @@ type truth struct {
 		Province    string    `json:"province_state"`
 		PixelsPerMM float64   `json:"pixels_per_mm"`
 		Specimens   []struct {
-			Box     [4]int `json:"box"`
-			Species string `json:"species"`
+			ID         string `json:"id"`
+			FirstFrame string `json:"first_frame"`
+			Box        [4]int `json:"box"`
+			Species    string `json:"species"`
 		} `json:"specimens"`
 	} `json:"frames"`
 }

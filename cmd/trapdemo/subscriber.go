@@ -84,7 +84,9 @@ func counts(c map[string]int) string {
 }
 
 // summary compares the published detections with the ground truth: a
-// detection matches a specimen when their boxes overlap with IoU >= 0.5.
+// detection matches a specimen when their boxes overlap with IoU >= 0.5. A
+// specimen that stays on the sheet must be published once, in the frame where
+// it first appeared (first_frame in the ground truth).
 func (s *subscriber) summary(gt *truth) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -97,6 +99,9 @@ func (s *subscriber) summary(gt *truth) {
 		ds := byFrame[f.File]
 		used := make([]bool, len(ds))
 		for _, sp := range f.Specimens {
+			if sp.FirstFrame != "" && sp.FirstFrame != f.File {
+				continue // already on the sheet: the agent must not publish it again
+			}
 			nTruth++
 			best, bestIoU := -1, 0.5
 			for j, d := range ds {
@@ -116,6 +121,7 @@ func (s *subscriber) summary(gt *truth) {
 	fmt.Println("---- demo summary ----")
 	fmt.Printf("frames published: %d of %d; detections: %d; alerts: %d; health messages: %d; unreadable: %d\n",
 		len(s.frames), len(gt.Frames), len(s.detections), len(s.alerts), s.health, s.bad)
+	fmt.Printf("repeats: %d detections did not match a specimen new in that frame\n", len(s.detections)-found)
 	if nTruth > 0 {
 		fmt.Printf("specimens in the ground truth: %d; found (IoU >= 0.5): %d (%.0f%%); species correct among found: %d (%.0f%%)\n",
 			nTruth, found, 100*float64(found)/float64(nTruth), correct, 100*float64(correct)/float64(max(found, 1)))
