@@ -60,6 +60,9 @@ var Ops = map[string]OpBuilder{
 	OpDilConv3: dilConv(3),
 	OpDilConv5: dilConv(5),
 	OpConv1x1: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
+		if stride == 1 { // no gather needed
+			return ReLUConvBN(ctx, x, c, affine)
+		}
 		p, ho, wo := x.Patches(true, 1, 1, stride, 0)
 		y := Pointwise(ctx.In("pw"), Reshape(p, ho*wo, x.N(), x.C()), c)
 		return NewFeature(BatchNorm(ctx, y, affine), ho, wo)
