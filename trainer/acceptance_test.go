@@ -69,7 +69,7 @@ func acceptanceData(t *testing.T) *accSplits {
 }
 
 func (s *accSplits) arch(m Modality, cells Cells) Arch {
-	return Arch{Cells: cells, Layers: 3, Channels: 4, StemMult: 2, Size: 16, MetaDim: s.dim, MetaHidden: 16, Classes: s.classes, Modality: m}
+	return Arch{Cells: cells, Layers: 3, Channels: 4, StemMult: 2, Size: 16, MetaDim: s.dim, MetaHidden: 32, FusionHidden: 32, Classes: s.classes, Modality: m}
 }
 
 // The acceptance dataset: enough species that region and size alone cannot
@@ -107,7 +107,7 @@ func testF1(t *testing.T, s *accSplits, a Arch, train *MemorySource) float64 {
 
 // TestAcceptance trains a DARTS-like genotype with fusion, image only and
 // metadata only, checks the criteria and checks that shuffled training
-// labels fail them (4 short trainings, about 80 s of CPU). With
+// labels fail them (4 short trainings, about 90 s of CPU). With
 // TRAINER_ACCEPTANCE=full it also checks that the genotype search found on
 // this data (testdata/genotype_synth12.json) is not worse than the mean of 3
 // random genotypes of the same shape (4 more trainings).
