@@ -2,6 +2,7 @@ package agent
 
 import (
 	"image"
+	"image/color"
 
 	"github.com/trapnet/trapnet/detect"
 )
@@ -22,12 +23,16 @@ type Finder interface {
 	Find(img image.Image) ([]Specimen, error)
 }
 
-// DetectFinder finds specimens with package detect, crops them square with
-// a margin, measures their BIOSCAN-style size fields and tracks them across
-// frames. The size fields are detect.ReferenceSizeFields: the specimen as
-// BIOSCAN-5M's imaging would have recorded it (given the frame's pixels per
-// mm), so they match the distribution the model's metadata schema was
-// fitted on. Not safe for concurrent use.
+// DetectFinder finds specimens with package detect, crops them the way
+// BIOSCAN-5M's images are cropped (detect.BIOSCANCropRect: extent plus
+// margin per axis, at most 4:3) with the trap's sheet or card repainted in
+// BIOSCAN's plate grey (detect.ReplaceBackground), measures their
+// BIOSCAN-style size fields and tracks them across frames. The size fields
+// are detect.ReferenceSizeFields of that same crop rectangle: the specimen
+// as BIOSCAN-5M's imaging would have recorded it (given the frame's pixels
+// per mm), so crop and metadata match the distribution the model was
+// trained on (see detect's "Crops for the model"). Not safe for concurrent
+// use.
 type DetectFinder struct {
 	Options detect.Options
 	// Margin is the crop margin as a fraction of the longest box side.
@@ -35,11 +40,16 @@ type DetectFinder struct {
 	Tracker *detect.Tracker
 	// Reference is the training images' imaging (detect.BIOSCANReference).
 	Reference detect.Reference
+	// Background, if set, replaces the trap's background in the crops
+	// (detect.BIOSCANBackground); nil keeps the frame's pixels.
+	Background *color.RGBA
 }
 
 // NewDetectFinder uses detect's defaults for the given scale.
 func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
-	return &DetectFinder{Options: detect.DefaultOptions(pixelsPerMM), Margin: detect.DefaultMargin, Tracker: detect.NewTracker(0.3, 10), Reference: detect.BIOSCANReference}
+	bg := detect.BIOSCANBackground
+	return &DetectFinder{Options: detect.DefaultOptions(pixelsPerMM), Margin: detect.DefaultMargin, Tracker: detect.NewTracker(0.3, 10),
+		Reference: detect.BIOSCANReference, Background: &bg}
 }
 
 // Find implements Finder.
@@ -58,11 +68,15 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	}
 	out := make([]Specimen, len(found))
 	for i, s := range found {
-		rect := detect.CropRect(s.Box, d.Margin)
+		rect := detect.BIOSCANCropRect(s.Box, d.Margin)
 		sf := detect.ReferenceSizeFields(s, rect, d.Options.PixelsPerMM, d.Reference)
+		crop := detect.CropTo(img, rect, s.Box)
+		if d.Background != nil {
+			detect.ReplaceBackground(crop, detect.SheetColor(img, rect, s.Box), *d.Background)
+		}
 		out[i] = Specimen{
 			Box:  s.Box,
-			Crop: detect.Crop(img, s.Box, d.Margin),
+			Crop: crop,
 			Size: Size{
 				AreaMM2: s.AreaMM2, LengthMM: s.LengthMM, WidthMM: s.WidthMM, AreaPx: s.AreaPx,
 				ImageMeasurementValue: sf.ImageMeasurementValue, AreaFraction: sf.AreaFraction, ScaleFactor: sf.ScaleFactor,
