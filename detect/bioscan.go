@@ -125,7 +125,7 @@ func ReplaceBackground(crop *image.RGBA, from, to color.RGBA) {
 	f := [3]float64{float64(from.R), float64(from.G), float64(from.B)}
 	shift := [3]float64{float64(to.R) - f[0], float64(to.G) - f[1], float64(to.B) - f[2]}
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		row := crop.Pix[crop.PixOffset(b.Min.X, y):crop.PixOffset(b.Min.X, y)+4*b.Dx()]
+		row := crop.Pix[crop.PixOffset(b.Min.X, y) : crop.PixOffset(b.Min.X, y)+4*b.Dx()]
 		for i := 0; i < len(row); i += 4 {
 			var d2 float64
 			for c := 0; c < 3; c++ {
