@@ -11,6 +11,7 @@ type piece struct {
 	box      image.Rectangle // frame coordinates
 	m        moments
 	sumRatio float64 // sum of Y/background over the pixels
+	cover    float64 // coverage-weighted area (coverArea)
 	spans    []span  // row extents in frame coordinates (several per row after merges)
 	thick    float64
 }
@@ -59,13 +60,14 @@ func (p *piece) absorb(q *piece) {
 	p.m.syy += q.m.syy
 	p.m.sxy += q.m.sxy
 	p.sumRatio += q.sumRatio
+	p.cover += q.cover
 	p.spans = append(p.spans, q.spans...)
 	p.thick = max(p.thick, q.thick)
 }
 
 // specimen measures the piece.
 func (p *piece) specimen() Specimen {
-	s := Specimen{Box: p.box, AreaPx: p.m.n, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
+	s := Specimen{Box: p.box, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
 	if ha := hullArea(p.spans); ha > 0 {
 		s.Solidity = math.Min(1, p.m.n/ha)
 	}
@@ -73,4 +75,32 @@ func (p *piece) specimen() Specimen {
 	s.CenterX, s.CenterY = cx+0.5, cy+0.5 // pixel centres
 	s.LengthPx, s.WidthPx, s.Orientation = major, minor, angle
 	return s
+}
+
+// coverFullQuantile is the quantile of a piece's pixel deviations taken as
+// the deviation of a fully covered pixel.
+const coverFullQuantile = 0.6
+
+// coverArea estimates the area a specimen covers from the deviations of its
+// pixels: each pixel counts min(1, deviation/full), full being the
+// deviation of the specimen's opaque parts (a high quantile of devs). A
+// pixel half covered by a dark leg deviates about half as much as the
+// body, so it counts a half: the sum estimates the silhouette area at any
+// resolution, where a pixel count overstates it the more, the coarser the
+// pixels.
+func coverArea(devs []float32) float64 {
+	if len(devs) == 0 {
+		return 0
+	}
+	s := append([]float32(nil), devs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	full := s[min(len(s)-1, int(coverFullQuantile*float64(len(s))))]
+	if !(full > 0) {
+		return float64(len(devs))
+	}
+	var a float64
+	for _, d := range devs {
+		a += float64(min(1, d/full))
+	}
+	return a
 }

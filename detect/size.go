@@ -72,9 +72,14 @@ var BIOSCANReference = Reference{Width: 2880, Height: 2160, PixelsPerMM: 140, Cr
 const DefaultMargin = 0.1
 
 // ReferenceSizeFields returns the size fields s and its crop (normally
-// CropRect(s.Box, DefaultMargin)) would have had if photographed with ref,
+// BIOSCANCropRect(s.Box, DefaultMargin), the framing of the training
+// images, so that area_fraction and scale_factor mean what they mean in the
+// training rows) would have had if photographed with ref,
 // given the frame's pixelsPerMM: image_measurement_value is the specimen's
-// area in reference pixels, area_fraction the crop's share of a reference
+// area in reference pixels (from CoverAreaPx when set, else AreaPx:
+// counting whole frame pixels would overstate the area the more, the lower
+// the frame's resolution, by about 1.4x at 20 px/mm against the training
+// rows of the same species), area_fraction the crop's share of a reference
 // original (at most 1) and scale_factor the crop's short side in reference
 // pixels over ref.CropShortSide. Non-positive scales give zero fields.
 func ReferenceSizeFields(s Specimen, crop image.Rectangle, pixelsPerMM float64, ref Reference) SizeFields {
@@ -87,7 +92,11 @@ func ReferenceSizeFields(s Specimen, crop image.Rectangle, pixelsPerMM float64, 
 		return f
 	}
 	k := ref.PixelsPerMM / pixelsPerMM // reference pixels per frame pixel
-	f.ImageMeasurementValue = math.Round(s.AreaPx * k * k)
+	area := s.AreaPx
+	if s.CoverAreaPx > 0 {
+		area = s.CoverAreaPx
+	}
+	f.ImageMeasurementValue = math.Round(area * k * k)
 	cw, ch := float64(crop.Dx())*k, float64(crop.Dy())*k
 	if ref.Width > 0 && ref.Height > 0 {
 		f.AreaFraction = math.Min(1, cw*ch/(float64(ref.Width)*float64(ref.Height)))
