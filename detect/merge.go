@@ -78,23 +78,62 @@ func (p *piece) specimen() Specimen {
 }
 
 // coverFullQuantile is the quantile of a piece's pixel deviations taken as
-// the deviation of a fully covered pixel.
+// the deviation of a fully covered pixel when the piece has too few
+// interior pixels (see interiorDevs).
 const coverFullQuantile = 0.6
+
+// interiorRadius: a pixel is interior when every pixel within this
+// (Chebyshev) distance belongs to the specimen; blur and anti-aliasing
+// reach about this far, so interior pixels are fully covered.
+const interiorRadius = 2
+
+// interiorDevs returns the deviations of the fill's interior pixels: those
+// whose neighbours within interiorRadius were all reached (state 2). at and
+// devs are the reached pixels' indices in the rw x rh region and their
+// deviations.
+func interiorDevs(state []uint8, rw, rh int, at []int32, devs []float32) []float32 {
+	var out []float32
+	for i, p := range at {
+		x, y := int(p)%rw, int(p)/rw
+		if x < interiorRadius || y < interiorRadius || x >= rw-interiorRadius || y >= rh-interiorRadius {
+			continue
+		}
+		in := true
+		for dy := -interiorRadius; dy <= interiorRadius && in; dy++ {
+			row := state[(y+dy)*rw+x-interiorRadius : (y+dy)*rw+x+interiorRadius+1]
+			for _, v := range row {
+				if v != 2 {
+					in = false
+					break
+				}
+			}
+		}
+		if in {
+			out = append(out, devs[i])
+		}
+	}
+	return out
+}
 
 // coverArea estimates the area a specimen covers from the deviations of its
 // pixels: each pixel counts min(1, deviation/full), full being the
-// deviation of the specimen's opaque parts (a high quantile of devs). A
+// deviation of a fully covered pixel: the median over the interior pixels
+// (interior, at least 9 of them), else the coverFullQuantile of devs. A
 // pixel half covered by a dark leg deviates about half as much as the
 // body, so it counts a half: the sum estimates the silhouette area at any
-// resolution, where a pixel count overstates it the more, the coarser the
-// pixels.
-func coverArea(devs []float32) float64 {
+// resolution and blur, where a pixel count overstates it the more, the
+// coarser the pixels.
+func coverArea(devs, interior []float32) float64 {
 	if len(devs) == 0 {
 		return 0
 	}
-	s := append([]float32(nil), devs...)
+	q, src := 0.5, interior
+	if len(interior) < 9 {
+		q, src = coverFullQuantile, devs
+	}
+	s := append([]float32(nil), src...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	full := s[min(len(s)-1, int(coverFullQuantile*float64(len(s))))]
+	full := s[min(len(s)-1, int(q*float64(len(s))))]
 	if !(full > 0) {
 		return float64(len(devs))
 	}

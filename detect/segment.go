@@ -187,6 +187,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	var m moments
 	var sumRatio float64
 	var devs []float32
+	var at []int32
 	spans := make([]span, rh)
 	for i := range spans {
 		spans[i] = span{y: i, lo: math.MaxInt, hi: -1}
@@ -199,6 +200,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		m.add(float64(fx), float64(fy))
 		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
 		r.claimed[cy*r.w+cx] = true
+		at = append(at, int32(p))
 		devs = append(devs, deviation(float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx], r.kb, r.kr))
 		sumRatio += float64(px.y[p]) / float64(r.bg.v[cy*r.w+cx])
 		sp := &spans[y]
@@ -216,7 +218,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 			}
 		}
 	}
-	p := &piece{m: m, sumRatio: sumRatio, cover: coverArea(devs)}
+	p := &piece{m: m, sumRatio: sumRatio, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
 	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
 	for _, sp := range spans {
 		if sp.hi >= 0 {
