@@ -1,7 +1,15 @@
 // Package detect finds insect specimens on full trap frames (a white
 // light-trap sheet or a yellow sticky card photographed at e.g. 4096x2160),
-// measures them, cuts BIOSCAN-5M-like square crops and tracks them across
-// frames so each specimen is counted once.
+// measures them, cuts BIOSCAN-5M-like crops and tracks them across frames
+// so each specimen is counted once.
+//
+// Crops for the classifier follow the training images' framing
+// (BIOSCANCropRect) and get the trap's sheet or card repainted in
+// BIOSCAN's plate grey (ReplaceBackground); their size fields
+// (ReferenceSizeFields) use the same crop and a coverage-weighted area
+// (Specimen.CoverAreaPx) so they mean what the training rows' do. See
+// bioscan.go for the measurements behind this. Crop and CropRect (square)
+// remain for display and for models trained on square crops.
 //
 // The default build is pure Go. Detection first works on a reduced image
 // (longest side Options.WorkSize, box-averaged Y, Cb, Cr): a coarse

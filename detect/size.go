@@ -67,8 +67,9 @@ type Reference struct {
 var BIOSCANReference = Reference{Width: 2880, Height: 2160, PixelsPerMM: 140, CropShortSide: 256}
 
 // DefaultMargin is the crop margin (per side, as a fraction of the box's
-// longest side) that gives crops like BIOSCAN-5M's: the specimen's extent
-// times about 1.2.
+// side: per axis with BIOSCANCropRect, of the longest side with CropRect)
+// that gives crops like BIOSCAN-5M's: the specimen's extent times about
+// 1.2 (synth draws 1.08-1.3).
 const DefaultMargin = 0.1
 
 // ReferenceSizeFields returns the size fields s and its crop (normally
