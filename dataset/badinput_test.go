@@ -37,6 +37,7 @@ func TestOpenBIOSCANBadRows(t *testing.T) {
 		bioscanRow(map[string]string{"processid": "AF", "split": "train", "species": "Aedes aegypti", "area_fraction": "lots"}),                  // line 15
 		`"QUOTE"x,`+strings.Repeat(",", len(BIOSCANColumns)-2),                                                                                   // line 16: CSV syntax error
 		bioscanRow(map[string]string{"processid": "LAST", "split": "train", "species": "Bombus terrestris", "coord-lat": "1", "coord-lon": "2"}), // line 17
+		bioscanRow(map[string]string{"processid": "KU", "split": "key_unseen", "species": "Novia unseenensis"}),                                  // line 18: unseen by design
 	)
 	file := filepath.Join(root, BIOSCANMetadataFile)
 	d, err := OpenBIOSCAN(root, Options{})
@@ -65,6 +66,9 @@ func TestOpenBIOSCANBadRows(t *testing.T) {
 		if !issueAt(rep, tc.kind, tc.subs...) {
 			t.Errorf("no %s issue containing %q in %v", tc.kind, tc.subs, rep.Issues(tc.kind))
 		}
+	}
+	if rep.UnknownLabels["key_unseen"] != 1 || issueAt(rep, UnknownLabel, "Novia unseenensis") {
+		t.Errorf("a key_unseen species must be counted (got %d) but not reported as a problem", rep.UnknownLabels["key_unseen"])
 	}
 	if rep.Unlabelled["train"] != 1 {
 		t.Errorf("unlabelled train = %d, want 1", rep.Unlabelled["train"])

@@ -40,6 +40,16 @@ const (
 // Splits lists the known split names in their canonical order.
 var Splits = []string{SplitPretrain, SplitTrain, SplitVal, SplitTest, SplitKeyUnseen, SplitValUnseen, SplitTestUnseen, SplitOtherHeldout}
 
+// openWorld reports whether a split holds, by design, labels absent from
+// train (BIOSCAN-5M's open-world splits and pretrain).
+func openWorld(split string) bool {
+	switch split {
+	case SplitKeyUnseen, SplitValUnseen, SplitTestUnseen, SplitOtherHeldout, SplitPretrain:
+		return true
+	}
+	return false
+}
+
 // OtherClass is the name of the class rare classes are folded into
 // (Options.RareMode == RareOther).
 const OtherClass = "other"
