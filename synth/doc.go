@@ -39,6 +39,18 @@
 // pixels, so it always fills the crop similarly: as in the real data, the
 // image alone does not reveal absolute size, the metadata do.
 //
+// # Backgrounds: dataset crops versus trap frames
+//
+// Dataset images keep BIOSCAN-5M's light-grey plate background, because
+// real BIOSCAN-5M crops have it and a model trained on the real data sees
+// nothing else; drawing sheets or sticky cards into the dataset would make
+// the synthetic data easier than the real problem. Trap frames
+// (synth/trap) show white sheets and yellow sticky cards as real traps do.
+// Closing that gap is the trap's job: package detect frames crops like
+// BIOSCAN-5M's and repaints the trap background grey before the model sees
+// them (measurements in detect). A trainer that augments backgrounds would
+// make models more robust still.
+//
 // # Species, look-alikes and metadata signal
 //
 // NewCatalog builds a taxonomy (phylum Arthropoda, class Insecta, real order
