@@ -12,7 +12,13 @@ export GOMLX_NO_AUTO_INSTALL=1
 mkdir -p "$OUT"
 start=$(date +%s)
 
-stage() { printf '\n\033[1m==== [%s] %s ====\033[0m\n' "$1" "$2"; }
+last=$start
+stage() { # prints the time the previous stage took, then the new header
+	local now; now=$(date +%s)
+	[ "$1" != 0/6 ] && printf '(stage took %d s; %d s so far)\n' $((now - last)) $((now - start))
+	last=$now
+	printf '\n\033[1m==== [%s] %s ====\033[0m\n' "$1" "$2"
+}
 done_file() { [ -e "$1" ] && echo "(reusing $1; make demo FRESH=1 to redo)"; }
 
 stage 0/6 "build trainer, agent and the demo harness"
