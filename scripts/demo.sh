@@ -37,7 +37,7 @@ stage 2/6 "architecture search (DARTS, bi-level, pure-Go backend; tiny on purpos
 echo "A real search runs on a GPU with --backend xla (see README): this one is sized to finish in a few minutes on 2 cores."
 if ! done_file "$OUT/search/genotype.json"; then
 	"$BIN/trainer" search --data "$OUT/data" --out "$OUT/search" --size 16 --channels 4 --cells 3 --nodes 2 \
-		--batch 16 --epochs 1 --max-steps 30 --seed 7
+		--batch 16 --epochs 3 --seed 7
 fi
 python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); print(json.dumps({k: g[k] for k in ("normal","reduce") if k in g}, indent=1))' "$OUT/search/genotype.json" 2>/dev/null || cat "$OUT/search/genotype.json" | head -30
 
