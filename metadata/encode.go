@@ -190,6 +190,7 @@ func geo(r Row, latCol, lonCol, name string) (lat, lon float64, present bool, er
 // only counts and sums, so it can stream over millions of rows.
 type Fitter struct {
 	s      *Schema
+	seen   []int64
 	counts []map[string]int
 	n      []float64
 	sum    []float64
@@ -202,7 +203,7 @@ func NewFitter(s *Schema) (*Fitter, error) {
 		return nil, err
 	}
 	k := len(s.Fields)
-	ft := &Fitter{s: s, counts: make([]map[string]int, k), n: make([]float64, k), sum: make([]float64, k), sumSq: make([]float64, k)}
+	ft := &Fitter{s: s, seen: make([]int64, k), counts: make([]map[string]int, k), n: make([]float64, k), sum: make([]float64, k), sumSq: make([]float64, k)}
 	for i := range ft.counts {
 		ft.counts[i] = map[string]int{}
 	}
@@ -217,12 +218,22 @@ func (ft *Fitter) Add(r Row) {
 		case Categorical:
 			if v, ok := value(r, f.columns()[0]); ok {
 				ft.counts[i][v]++
+				ft.seen[i]++
 			}
 		case Numeric:
 			if x, ok, _ := f.numeric(r, f.columns()[0]); ok {
 				ft.n[i]++
 				ft.sum[i] += x
 				ft.sumSq[i] += x * x
+				ft.seen[i]++
+			}
+		case Cyclic:
+			if _, ok, _ := f.phase(r, f.columns()[0]); ok {
+				ft.seen[i]++
+			}
+		case Geo:
+			if _, _, ok, _ := geo(r, f.columns()[0], f.columns()[1], f.Name); ok {
+				ft.seen[i]++
 			}
 		}
 	}
@@ -232,6 +243,7 @@ func (ft *Fitter) Add(r Row) {
 func (ft *Fitter) Finish() *Schema {
 	for i := range ft.s.Fields {
 		f := &ft.s.Fields[i]
+		f.Seen = ft.seen[i]
 		switch f.Kind {
 		case Categorical:
 			maxV, minC := f.MaxVocab, f.MinCount
@@ -269,6 +281,6 @@ func (ft *Fitter) Finish() *Schema {
 			}
 		}
 	}
-	ft.s.Fitted = true
+	ft.s.Fitted, ft.s.Counted = true, true
 	return ft.s
 }

@@ -140,3 +140,18 @@ func FuzzEncode(f *testing.F) {
 		}
 	})
 }
+
+func TestUnseenFields(t *testing.T) {
+	s := fitted(t) // three rows, none with a date
+	if got := s.Unseen(); len(got) != 1 || got[0] != "date" {
+		t.Fatalf("Unseen = %v, want [date]", got)
+	}
+	if s.Fields[1].Seen != 2 || s.Fields[2].Seen != 3 {
+		t.Fatalf("seen counts: province %d, coord %d", s.Fields[1].Seen, s.Fields[2].Seen)
+	}
+	old := *s
+	old.Counted = false // a schema fitted before counts existed
+	if got := old.Unseen(); got != nil {
+		t.Fatalf("uncounted schema: Unseen = %v, want nil", got)
+	}
+}

@@ -64,6 +64,10 @@ type Field struct {
 	// Mean and Std of a Numeric field (after Log when set).
 	Mean float64 `json:"mean,omitempty"`
 	Std  float64 `json:"std,omitempty"`
+	// Seen counts the training rows that had a usable value for this field
+	// (set by Fit when Schema.Counted). A field with Seen == 0 was encoded
+	// as missing for every training sample, so inference must do the same.
+	Seen int64 `json:"seen,omitempty"`
 }
 
 // Schema is an ordered list of fields. Its encoding is the concatenation of
@@ -75,6 +79,25 @@ type Schema struct {
 	Fields []Field `json:"fields"`
 	// Fitted is true once Fit has set the statistics.
 	Fitted bool `json:"fitted"`
+	// Counted is true when the fitted fields carry Seen counts (schemas
+	// fitted by older code do not).
+	Counted bool `json:"counted,omitempty"`
+}
+
+// Unseen returns the source columns of fields that no training row had a
+// value for, when the schema carries counts (Counted); otherwise nil. The
+// model saw them as missing only, so a caller should leave them missing.
+func (s *Schema) Unseen() []string {
+	if !s.Counted {
+		return nil
+	}
+	var cols []string
+	for i := range s.Fields {
+		if s.Fields[i].Seen == 0 {
+			cols = append(cols, s.Fields[i].columns()...)
+		}
+	}
+	return cols
 }
 
 // SchemaVersion is the version written by this code.

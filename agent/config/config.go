@@ -71,10 +71,10 @@ type Model struct {
 	// MaxUpdateBytes caps a downloaded model.
 	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
 	// OmitColumns are metadata columns never given to the model (encoded as
-	// missing). Default [date]: BIOSCAN-5M (and synth's BIOSCAN layout) has
-	// no collection date, so a model trained on it never saw one; set [] for
-	// a model trained on data with dates. Columns the model's fitted schema
-	// shows were never present in training are omitted automatically.
+	// missing), on top of those the model's fitted schema shows were never
+	// present in training (omitted automatically: a BIOSCAN-5M model never
+	// saw a collection date, so the agent's date stays missing for it).
+	// Default empty.
 	OmitColumns []string `yaml:"omit_columns"`
 	// Threads is how many crops are classified in parallel (one interpreter,
 	// with its own activation memory, per thread).
@@ -153,7 +153,7 @@ type Alert struct {
 func Default() Config {
 	return Config{
 		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
-		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2, OmitColumns: []string{"date"}},
+		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},

@@ -168,12 +168,16 @@ func (m *Model) checkIO(tm *tflite.Model, it *tflite.Interpreter) error {
 	return nil
 }
 
-// unseenColumns returns the columns of fields the fitted schema shows were
-// never present in training: a categorical field with an empty vocabulary,
-// a numeric field with the fitter's no-data statistics (mean 0, std 1).
-// The trainer encoded them as missing for every sample, so the agent must
-// too: a value there would be outside anything the model has seen.
+// unseenColumns returns the columns of fields that were never present in
+// training. A schema fitted with counts says so exactly (Schema.Unseen);
+// for an older schema: a categorical field with an empty vocabulary, a
+// numeric field with the fitter's no-data statistics (mean 0, std 1). The
+// trainer encoded them as missing for every sample, so the agent must too:
+// a value there would be outside anything the model has seen.
 func unseenColumns(s *metadata.Schema) []string {
+	if s.Counted {
+		return s.Unseen()
+	}
 	var out []string
 	for _, f := range s.Fields {
 		if f.Kind == metadata.Categorical && len(f.Vocab) == 0 || f.Kind == metadata.Numeric && f.Mean == 0 && f.Std == 1 {

@@ -31,7 +31,7 @@ type Options struct {
 func Schema() *metadata.Schema {
 	s := metadata.DefaultBIOSCAN()
 	ft, _ := metadata.NewFitter(s)
-	ft.Add(metadata.Row{"country": "Canada", "province_state": "Quebec", "image_measurement_value": "4000", "area_fraction": "0.02", "scale_factor": "1"})
+	ft.Add(metadata.Row{"country": "Canada", "province_state": "Quebec", "coord-lat": "45.5", "coord-lon": "-73.6", "date": "2026-06-01", "image_measurement_value": "4000", "area_fraction": "0.02", "scale_factor": "1"})
 	ft.Add(metadata.Row{"country": "Costa Rica", "image_measurement_value": "9000", "area_fraction": "0.05", "scale_factor": "2"})
 	return ft.Finish()
 }
