@@ -136,10 +136,11 @@ func BatchNorm(ctx *context.Context, x *Node, affine bool) *Node {
 		bshape[i] = 1
 	}
 	bshape[len(d)-1] = c
-	var mean, variance *Node
+	var mean, variance, xc *Node
 	if ctx.IsTraining(g) {
 		mean = ReduceAndKeep(x, ReduceMean, axes...)
-		variance = ReduceAndKeep(Square(bin(Sub, x, mean)), ReduceMean, axes...)
+		xc = bin(Sub, x, mean) // shared by the variance and the output
+		variance = ReduceAndKeep(Square(xc), ReduceMean, axes...)
 		if context.GetGraphParamOr(ctx, g, ParamBNUpdate, true) {
 			n := float64(x.Shape().Size() / c)
 			m := Reshape(StopGradient(mean), c)
@@ -150,9 +151,10 @@ func BatchNorm(ctx *context.Context, x *Node, affine bool) *Node {
 	} else {
 		mean = Reshape(rMean.ValueGraph(g), bshape...)
 		variance = Reshape(rVar.ValueGraph(g), bshape...)
+		xc = bin(Sub, x, mean)
 	}
 	// One scale per channel, then a single broadcast multiply.
-	y := bin(Mul, bin(Sub, x, mean), Inverse(Sqrt(AddScalar(variance, BNEpsilon))))
+	y := bin(Mul, xc, Inverse(Sqrt(AddScalar(variance, BNEpsilon))))
 	if affine {
 		gamma := constVar(ctx, "gamma", 1, true, c).ValueGraph(g)
 		beta := constVar(ctx, "beta", 0, true, c).ValueGraph(g)
