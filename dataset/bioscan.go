@@ -15,7 +15,7 @@ import (
 const BIOSCANMetadataFile = "BIOSCAN_5M_Insect_Dataset_metadata.csv"
 
 // BIOSCANColumns are the 23 published columns of the metadata CSV.
-var BIOSCANColumns = []string{"processid", "sampleid", "taxon", "phylum", "class", "order", "family", "subfamily", "genus", "species", "dna_bin", "dna_barcode", "country", "province_state", "coord-lat", "coord-lon", "image_measurement_value", "area_fraction", "scale_factor", "inferred_ranks", "split", "index_bioscan_1m_insect", "chunk"}
+var BIOSCANColumns = []string{"processid", "sampleid", "taxon", "phylum", "class", "order", "family", "subfamily", "genus", "species", "dna_bin", "dna_barcode", "country", "province_state", "coord-lat", "coord-lon", "image_measurement_value", "area_fraction", "scale_factor", "inferred_ranks", "split", "index_bioscan_1M_insect", "chunk"}
 
 // bioscanNonMeta are the BIOSCAN columns that are identifiers, labels or
 // layout, not model inputs. Every other column (including extra ones, e.g.

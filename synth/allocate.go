@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/trapnet/trapnet/dataset"
 )
 
 // splitmix mixes a seed and an index into a well-spread 64-bit value.
@@ -92,11 +94,11 @@ func allocate(cat *Catalog, o *Options) ([]row, error) {
 		for i := 0; i < n; i++ {
 			switch {
 			case i < nv:
-				add(sp, SplitVal, 0)
+				add(sp, dataset.SplitVal, 0)
 			case i < nv+nt:
-				add(sp, SplitTest, 0)
+				add(sp, dataset.SplitTest, 0)
 			default:
-				add(sp, SplitTrain, 0)
+				add(sp, dataset.SplitTrain, 0)
 			}
 		}
 		total += n
@@ -105,15 +107,15 @@ func allocate(cat *Catalog, o *Options) ([]row, error) {
 		sp := unseen[i%len(unseen)]
 		switch j := i / len(unseen); {
 		case j%4 < 2:
-			add(sp, SplitKeyUnseen, 0)
+			add(sp, dataset.SplitKeyUnseen, 0)
 		case j%4 == 2:
-			add(sp, SplitValUnseen, 0)
+			add(sp, dataset.SplitValUnseen, 0)
 		default:
-			add(sp, SplitTestUnseen, 0)
+			add(sp, dataset.SplitTestUnseen, 0)
 		}
 	}
 	for i := 0; i < nHeld; i++ {
-		add(unseen[r.IntN(len(unseen))], SplitOtherHeldout, 1)
+		add(unseen[r.IntN(len(unseen))], dataset.SplitOtherHeldout, 1)
 	}
 	// Pretrain absorbs rounding: rows of seen species without a species
 	// label; some also lack genus (and subfamily, family).
@@ -125,7 +127,7 @@ func allocate(cat *Catalog, o *Options) ([]row, error) {
 		} else if u < 0.4 {
 			blank = 4
 		}
-		add(seen[r.IntN(len(seen))], SplitPretrain, blank)
+		add(seen[r.IntN(len(seen))], dataset.SplitPretrain, blank)
 	}
 	r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 	for i := range rows {

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/trapnet/trapnet/dataset"
 )
 
 // MetadataFile is the name of the metadata CSV inside a dataset directory.
@@ -227,7 +229,7 @@ func writeCSV(path string, cat *Catalog, rows []row) error {
 		return fmt.Errorf("synth: %w", err)
 	}
 	w := csv.NewWriter(f)
-	werr := w.Write(Columns)
+	werr := w.Write(dataset.BIOSCANColumns)
 	for i := range rows {
 		if werr != nil {
 			break
@@ -254,7 +256,7 @@ func summarize(cat *Catalog, rows []row, o *Options) Summary {
 	for i := range rows {
 		s.Splits[rows[i].split]++
 		switch rows[i].split {
-		case SplitTrain, SplitVal, SplitTest:
+		case dataset.SplitTrain, dataset.SplitVal, dataset.SplitTest:
 			s.SpeciesCounts[cat.Species[rows[i].species].Name]++
 		}
 	}
@@ -272,7 +274,7 @@ func summarize(cat *Catalog, rows []row, o *Options) Summary {
 // String is the one-line summary printed by `trainer synth`.
 func (s Summary) String() string {
 	out := fmt.Sprintf("synth: %d rows, %d species (+%d unseen) in %s;", s.Rows, s.Species, s.UnseenSpecies, s.Duration.Round(time.Millisecond))
-	for _, sp := range Splits {
+	for _, sp := range dataset.Splits {
 		if n := s.Splits[sp]; n > 0 {
 			out += fmt.Sprintf(" %s=%d", sp, n)
 		}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trapnet/trapnet/dataset"
 )
 
 // tiny returns options for a fast test set in dir.
@@ -92,11 +94,11 @@ func TestLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, o.Dir)
-	if !slices.Equal(recs[0], Columns) || len(Columns) != 23 {
+	if !slices.Equal(recs[0], dataset.BIOSCANColumns) || len(dataset.BIOSCANColumns) != 23 {
 		t.Fatalf("header = %v", recs[0])
 	}
 	col := map[string]int{}
-	for i, c := range Columns {
+	for i, c := range dataset.BIOSCANColumns {
 		col[c] = i
 	}
 	if len(recs)-1 != o.Images || sum.Rows != o.Images {
@@ -110,7 +112,7 @@ func TestLayout(t *testing.T) {
 			t.Fatalf("row %d: duplicate processid %q", i+1, pid)
 		}
 		pids[pid] = true
-		if !slices.Contains(Splits, split) {
+		if !slices.Contains(dataset.Splits, split) {
 			t.Fatalf("row %d: split %q", i+1, split)
 		}
 		if chunk != Chunk(pid, split) {
@@ -126,10 +128,10 @@ func TestLayout(t *testing.T) {
 			t.Fatalf("row %d: image %dx%d (%v), want short side %d", i+1, cfg.Width, cfg.Height, err, o.Size)
 		}
 		sp := r[col["species"]]
-		if split == SplitPretrain && sp != "" {
+		if split == dataset.SplitPretrain && sp != "" {
 			t.Fatalf("row %d: pretrain row has species %q", i+1, sp)
 		}
-		if (split == SplitTrain || split == SplitVal || split == SplitTest) && sp == "" {
+		if (split == dataset.SplitTrain || split == dataset.SplitVal || split == dataset.SplitTest) && sp == "" {
 			t.Fatalf("row %d: %s row without species", i+1, split)
 		}
 		if r[col["taxon"]] == "" || r[col["phylum"]] != "Arthropoda" || r[col["class"]] != "Insecta" {
@@ -146,12 +148,12 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	for sp, splits := range seenIn {
-		seen := splits[SplitTrain] || splits[SplitVal] || splits[SplitTest]
-		unseen := splits[SplitKeyUnseen] || splits[SplitValUnseen] || splits[SplitTestUnseen]
+		seen := splits[dataset.SplitTrain] || splits[dataset.SplitVal] || splits[dataset.SplitTest]
+		unseen := splits[dataset.SplitKeyUnseen] || splits[dataset.SplitValUnseen] || splits[dataset.SplitTestUnseen]
 		if seen && unseen {
 			t.Errorf("species %s is in both seen and unseen splits", sp)
 		}
-		if seen && !(splits[SplitTrain] && splits[SplitVal] && splits[SplitTest]) {
+		if seen && !(splits[dataset.SplitTrain] && splits[dataset.SplitVal] && splits[dataset.SplitTest]) {
 			t.Errorf("species %s lacks one of train/val/test: %v", sp, splits)
 		}
 	}
@@ -185,28 +187,28 @@ func TestSquareOption(t *testing.T) {
 func TestChunk(t *testing.T) {
 	// File names listed by the bioscan-dataset package for cropped_256.
 	cases := []struct{ pid, split, want string }{
-		{"AACTA1040-20", SplitPretrain, "00"},
-		{"YGEN686-22", SplitPretrain, "ff"},
-		{"YGEN2059-22", SplitPretrain, "fe"},
-		{"AACTA1026-20", SplitTrain, "0"},
-		{"YGEN986-22", SplitTrain, "f"},
-		{"ABSSI1639-22", SplitOtherHeldout, "0"},
-		{"YDBB6502-21", SplitOtherHeldout, "f"},
-		{"AACTA161-20", SplitVal, ""},
-		{"AACTA1436-20", SplitTest, ""},
-		{"AACTA5263-20", SplitKeyUnseen, ""},
-		{"ABOTH8801-22", SplitValUnseen, ""},
-		{"BCMIN4148-23", SplitTestUnseen, ""},
+		{"AACTA1040-20", dataset.SplitPretrain, "00"},
+		{"YGEN686-22", dataset.SplitPretrain, "ff"},
+		{"YGEN2059-22", dataset.SplitPretrain, "fe"},
+		{"AACTA1026-20", dataset.SplitTrain, "0"},
+		{"YGEN986-22", dataset.SplitTrain, "f"},
+		{"ABSSI1639-22", dataset.SplitOtherHeldout, "0"},
+		{"YDBB6502-21", dataset.SplitOtherHeldout, "f"},
+		{"AACTA161-20", dataset.SplitVal, ""},
+		{"AACTA1436-20", dataset.SplitTest, ""},
+		{"AACTA5263-20", dataset.SplitKeyUnseen, ""},
+		{"ABOTH8801-22", dataset.SplitValUnseen, ""},
+		{"BCMIN4148-23", dataset.SplitTestUnseen, ""},
 	}
 	for _, c := range cases {
 		if got := Chunk(c.pid, c.split); got != c.want {
 			t.Errorf("Chunk(%q, %q) = %q, want %q", c.pid, c.split, got, c.want)
 		}
 	}
-	if got := ImagePath("X1-20", SplitTrain, "a"); got != "images/cropped_256/train/a/X1-20.jpg" {
+	if got := ImagePath("X1-20", dataset.SplitTrain, "a"); got != "images/cropped_256/train/a/X1-20.jpg" {
 		t.Errorf("ImagePath = %q", got)
 	}
-	if got := ImagePath("X1-20", SplitVal, ""); got != "images/cropped_256/val/X1-20.jpg" {
+	if got := ImagePath("X1-20", dataset.SplitVal, ""); got != "images/cropped_256/val/X1-20.jpg" {
 		t.Errorf("ImagePath = %q", got)
 	}
 }
@@ -254,7 +256,7 @@ func TestImbalanceInCSV(t *testing.T) {
 	}
 	counts := map[string]int{}
 	for _, r := range readCSV(t, o.Dir)[1:] {
-		if s := r[20]; s == SplitTrain || s == SplitVal || s == SplitTest {
+		if s := r[20]; s == dataset.SplitTrain || s == dataset.SplitVal || s == dataset.SplitTest {
 			counts[r[9]]++
 		}
 	}

@@ -10,13 +10,13 @@
 //
 // Generate writes, under Options.Dir:
 //
-//	BIOSCAN_5M_Insect_Dataset_metadata.csv   the 23 published columns (Columns)
+//	BIOSCAN_5M_Insect_Dataset_metadata.csv   the 23 published columns (dataset.BIOSCANColumns)
 //	images/cropped_256/<split>/[<chunk>/]<processid>.jpg
 //	synth_info.json                          ground truth (Info)
 //
 // Conventions checked against the bioscan-dataset Python package
 // (bioscan-ml/dataset, bioscan5m.py): the column names and order, the split
-// names (Splits), the image path rule (chunk folder only when chunk is not
+// names (dataset.Splits), the image path rule (chunk folder only when chunk is not
 // empty), and the chunk rule: the first two hex digits of md5(processid)
 // for pretrain, the first one for train and other_heldout, none for val,
 // test and the unseen splits (Chunk; verified on the file names that

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 
+	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/synth"
 )
 
@@ -23,7 +24,7 @@ func ExampleGenerate() {
 		panic(err)
 	}
 	fmt.Println(sum.Rows, "rows,", sum.Species, "species, imbalance", sum.ImbalanceRatio)
-	for _, s := range synth.Splits {
+	for _, s := range dataset.Splits {
 		fmt.Printf("%s=%d ", s, sum.Splits[s])
 	}
 	fmt.Println()

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/trapnet/trapnet/dataset"
 )
 
 // Re-running the generator into a directory it wrote before would leave
@@ -65,7 +67,7 @@ func prepareDatasetDir(dir string, overwrite bool, dryRun bool) error {
 	if dryRun {
 		return nil
 	}
-	for _, split := range Splits {
+	for _, split := range dataset.Splits {
 		if err := removeJPEGs(filepath.Join(dir, imagesRoot, split)); err != nil {
 			return fmt.Errorf("synth: removing the earlier run: %w", err)
 		}

@@ -8,32 +8,9 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/synth/insect"
 )
-
-// Columns are the 23 columns of BIOSCAN_5M_Insect_Dataset_metadata.csv, in
-// the published order.
-var Columns = []string{
-	"processid", "sampleid", "taxon", "phylum", "class", "order", "family", "subfamily", "genus", "species",
-	"dna_bin", "dna_barcode", "country", "province_state", "coord-lat", "coord-lon",
-	"image_measurement_value", "area_fraction", "scale_factor", "inferred_ranks", "split",
-	"index_bioscan_1M_insect", "chunk",
-}
-
-// The BIOSCAN-5M splits.
-const (
-	SplitPretrain     = "pretrain"
-	SplitTrain        = "train"
-	SplitVal          = "val"
-	SplitTest         = "test"
-	SplitKeyUnseen    = "key_unseen"
-	SplitValUnseen    = "val_unseen"
-	SplitTestUnseen   = "test_unseen"
-	SplitOtherHeldout = "other_heldout"
-)
-
-// Splits lists the BIOSCAN-5M splits in their canonical order.
-var Splits = []string{SplitPretrain, SplitTrain, SplitVal, SplitTest, SplitKeyUnseen, SplitValUnseen, SplitTestUnseen, SplitOtherHeldout}
 
 // Chunk returns the image sub-directory of processid in split, as in the
 // published BIOSCAN-5M cropped_256 package: the first two hex digits of
@@ -45,9 +22,9 @@ func Chunk(processid, split string) string {
 	sum := md5.Sum([]byte(processid))
 	h := hex.EncodeToString(sum[:1])
 	switch split {
-	case SplitPretrain:
+	case dataset.SplitPretrain:
 		return h
-	case SplitTrain, SplitOtherHeldout:
+	case dataset.SplitTrain, dataset.SplitOtherHeldout:
 		return h[:1]
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math/rand/v2"
 
+	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/metadata"
 )
 
@@ -20,12 +21,12 @@ func (c *Catalog) Sample(id int, r *rand.Rand, shortSide int) (*image.RGBA, meta
 	if shortSide < 16 || shortSide > 4096 {
 		return nil, nil, fmt.Errorf("synth: short side %d out of range [16, 4096]", shortSide)
 	}
-	rw := row{species: id, split: SplitTrain, seed: r.Uint64(), index: r.IntN(1 << 20)}
+	rw := row{species: id, split: dataset.SplitTrain, seed: r.Uint64(), index: r.IntN(1 << 20)}
 	rw.plan(c, &Options{Size: shortSide})
 	img := renderCrop(rand.New(rand.NewPCG(rw.seed, 0x1a9e)), &c.Species[id], rw.pose, rw.geom)
 	rec := rw.record(c, rw.barcode(c))
 	md := metadata.Row{}
-	for i, col := range Columns {
+	for i, col := range dataset.BIOSCANColumns {
 		md[col] = rec[i]
 	}
 	return img, md, nil

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/metadata"
 )
 
@@ -29,7 +30,7 @@ func TestCatalogSample(t *testing.T) {
 			t.Fatalf("species %d: image %v, want short side 64", id, b)
 		}
 		sp := cat.Species[id]
-		if row["species"] != sp.Name || row["genus"] != sp.Genus || row["split"] != SplitTrain || len(row) != len(Columns) {
+		if row["species"] != sp.Name || row["genus"] != sp.Genus || row["split"] != dataset.SplitTrain || len(row) != len(dataset.BIOSCANColumns) {
 			t.Fatalf("species %d: row %v", id, row)
 		}
 		if _, err := strconv.ParseFloat(row["image_measurement_value"], 64); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/synth/insect"
 )
 
@@ -180,9 +181,9 @@ func fusionCheck(t *testing.T, seed uint64) {
 		}
 		x := obs{rows[i].species, r[12] + "/" + r[13], math.Log(measure(t, r))}
 		switch r[20] {
-		case SplitTrain:
+		case dataset.SplitTrain:
 			train = append(train, x)
-		case SplitTest:
+		case dataset.SplitTest:
 			test = append(test, x)
 		}
 	}
