@@ -18,7 +18,12 @@ opencv_dev="libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev lib
 case "$what" in
 demo) pkgs="" ;;
 test) pkgs="mosquitto python3-pyarmnn pkg-config $opencv_dev" ;;
-bench) pkgs="mosquitto python3-pyarmnn python3-torch nodejs npm" ;;
+bench)
+	pkgs="mosquitto python3-pyarmnn python3-torch"
+	# LiteRT.js runs in Node: use the machine's Node/npm if there is one
+	# (a Node installed outside apt conflicts with Debian's npm package).
+	command -v npm >/dev/null || pkgs="$pkgs nodejs npm"
+	;;
 *) echo "usage: $0 test|demo|bench" >&2; exit 2 ;;
 esac
 
