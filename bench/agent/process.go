@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -115,12 +117,12 @@ health: {interval: 500ms}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The child's own high-water mark. (rusage's Maxrss of an exec'd child
+	// can report the parent's RSS at fork time, which is this benchmark's.)
+	res.rssMB = vmHWM(cmd.Process.Pid)
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		return res, fmt.Errorf("agent run: %v", err)
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.rssMB = float64(ru.Maxrss) / 1024 // KiB on Linux
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -130,4 +132,19 @@ health: {interval: 500ms}
 	}
 	res.frameMS, res.puback = median(ms), health.CaptureToPubackMS
 	return res, nil
+}
+
+// vmHWM reads a process's peak resident set size (VmHWM) in MB from /proc.
+func vmHWM(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
