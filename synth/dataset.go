@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/trapnet/trapnet/dataset"
+	"github.com/trapnet/trapnet/synth/internal/pool"
 )
 
 // MetadataFile is the name of the metadata CSV inside a dataset directory.
@@ -163,48 +163,10 @@ func Generate(ctx context.Context, o Options) (Summary, error) {
 
 // writeImages draws and encodes every row's image with a worker pool.
 func writeImages(ctx context.Context, cat *Catalog, rows []row, o *Options) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan int)
-	done := make(chan error, o.Workers)
-	var wg sync.WaitGroup
-	for w := 0; w < o.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for i := range jobs {
-				done <- writeImage(&buf, cat, &rows[i], o)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for i := range rows {
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(done) }()
-	n := 0
-	var firstErr error
-	for err := range done {
-		if err != nil && firstErr == nil {
-			firstErr = err
-			cancel()
-		}
-		n++
-		if o.Progress != nil {
-			o.Progress(n, len(rows))
-		}
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
+	return pool.Run(ctx, len(rows), o.Workers,
+		func(i int) int { return i },
+		func(buf *bytes.Buffer, i int) error { return writeImage(buf, cat, &rows[i], o) },
+		o.Progress)
 }
 
 func writeImage(buf *bytes.Buffer, cat *Catalog, r *row, o *Options) error {

@@ -12,10 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/internal/pool"
 )
 
 // Trap backgrounds.
@@ -280,58 +280,25 @@ func Generate(ctx context.Context, o Options) (*GroundTruth, error) {
 		i   int
 		img *image.RGBA // a session frame before camera effects; nil: render an independent frame
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan job)
-	results := make(chan error, o.Workers)
-	var wg sync.WaitGroup
-	for w := 0; w < o.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for j := range jobs {
-				img := j.img
-				if img == nil {
-					img = renderFrame(&o, j.i, &gt.Frames[j.i])
-				} else {
-					sess.camera(j.i, img)
-				}
-				results <- writeFrame(&buf, &o, img, &gt.Frames[j.i], dir)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for i := 0; i < o.Frames; i++ {
+	firstErr := pool.Run(ctx, o.Frames, o.Workers,
+		func(i int) job {
 			j := job{i: i}
 			if sess != nil {
 				// Sessions are sequential: frame i adds to frame i-1.
 				j.img = sess.next(i, &gt.Frames[i])
 			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				return
+			return j
+		},
+		func(buf *bytes.Buffer, j job) error {
+			img := j.img
+			if img == nil {
+				img = renderFrame(&o, j.i, &gt.Frames[j.i])
+			} else {
+				sess.camera(j.i, img)
 			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-	n := 0
-	var firstErr error
-	for err := range results {
-		if err != nil && firstErr == nil {
-			firstErr = err
-			cancel()
-		}
-		n++
-		if o.Progress != nil {
-			o.Progress(n, o.Frames)
-		}
-	}
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
+			return writeFrame(buf, &o, img, &gt.Frames[j.i], dir)
+		},
+		o.Progress)
 	if firstErr == nil {
 		firstErr = writeGroundTruth(dir, gt)
 	}
