@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"image/jpeg"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/trapnet/trapnet/dataset"
+	"github.com/trapnet/trapnet/synth/internal/dirtest"
 )
 
 // tiny returns options for a fast test set in dir.
@@ -38,25 +38,6 @@ func readCSV(t *testing.T, dir string) [][]string {
 	return recs
 }
 
-// snapshot returns every file under dir (relative path -> bytes).
-func snapshot(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[rel] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestGenerateDeterministic(t *testing.T) {
 	var snaps []map[string][]byte
 	for _, workers := range []int{1, 3} {
@@ -65,7 +46,7 @@ func TestGenerateDeterministic(t *testing.T) {
 		if _, err := Generate(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
-		snaps = append(snaps, snapshot(t, o.Dir))
+		snaps = append(snaps, dirtest.Snapshot(t, o.Dir))
 	}
 	a, b := snaps[0], snaps[1]
 	if len(a) != len(b) || len(a) < 90 {
@@ -82,7 +63,7 @@ func TestGenerateDeterministic(t *testing.T) {
 	if _, err := Generate(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
-	if c := snapshot(t, o.Dir); bytes.Equal(c[MetadataFile], a[MetadataFile]) {
+	if c := dirtest.Snapshot(t, o.Dir); bytes.Equal(c[MetadataFile], a[MetadataFile]) {
 		t.Fatal("seed 7 and 8 wrote the same CSV")
 	}
 }

@@ -2,42 +2,13 @@ package synth
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trapnet/trapnet/synth/internal/dirtest"
 )
-
-// jpegsUnder lists the .jpg files under dir, relative to dir.
-func jpegsUnder(t *testing.T, dir string) map[string]bool {
-	t.Helper()
-	out := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".jpg") {
-			rel, _ := filepath.Rel(dir, p)
-			out[filepath.ToSlash(rel)] = true
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func writeFile(t *testing.T, path, s string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestGenerateReplacesEarlierRun(t *testing.T) {
 	o := tiny(t.TempDir())
@@ -48,7 +19,7 @@ func TestGenerateReplacesEarlierRun(t *testing.T) {
 	// Files that are not synth's must survive a replacement.
 	keep := []string{"notes.txt", "images/README", "images/cropped_256/train/labels.txt", "images/other/x.jpg"}
 	for _, p := range keep {
-		writeFile(t, filepath.Join(o.Dir, p), "user")
+		dirtest.WriteFile(t, filepath.Join(o.Dir, p), "user")
 	}
 	o.Images, o.Seed = 90, 8
 	_, err := Generate(context.Background(), o)
@@ -66,7 +37,7 @@ func TestGenerateReplacesEarlierRun(t *testing.T) {
 	for _, rec := range readCSV(t, o.Dir)[1:] {
 		listed[ImagePath(rec[0], rec[20], rec[22])] = true // processid, split, chunk
 	}
-	got := jpegsUnder(t, o.Dir)
+	got := dirtest.JPEGsUnder(t, o.Dir)
 	for p := range got {
 		if !listed[p] {
 			t.Errorf("stale image %s", p)
@@ -85,8 +56,8 @@ func TestGenerateReplacesEarlierRun(t *testing.T) {
 func TestGenerateRefusesForeignDataset(t *testing.T) {
 	o := tiny(t.TempDir())
 	o.Overwrite = true
-	writeFile(t, filepath.Join(o.Dir, MetadataFile), "processid\n")
-	writeFile(t, filepath.Join(o.Dir, "images/cropped_256/train/0/A.jpg"), "real")
+	dirtest.WriteFile(t, filepath.Join(o.Dir, MetadataFile), "processid\n")
+	dirtest.WriteFile(t, filepath.Join(o.Dir, "images/cropped_256/train/0/A.jpg"), "real")
 	_, err := Generate(context.Background(), o)
 	if err == nil || !strings.Contains(err.Error(), "not synth's") {
 		t.Fatalf("err = %v, want a refusal", err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/trapnet/trapnet/synth"
+	"github.com/trapnet/trapnet/synth/internal/dirtest"
 )
 
 func tinyFrames(dir string) Options {
@@ -129,7 +130,7 @@ func TestFramesDeterministic(t *testing.T) {
 		if _, err := Generate(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, snapshot(t, o.Dir))
+		files = append(files, dirtest.Snapshot(t, o.Dir))
 	}
 	if len(files[0]) != 4 {
 		t.Fatalf("%d files, want 3 frames + ground truth", len(files[0]))
