@@ -37,35 +37,10 @@ func (g *Geom) Taps(oy, ox int) (ky0, ky1, kx0, kx1 int) {
 	return
 }
 
-// patchF32 returns the input patch of output pixel (n, oy, ox) as KH*KW*Cin
+// gatherPatch returns the input patch of output pixel (n, oy, ox) as KH*KW*Cin
 // values in filter order, with pad for cells outside the input. Without padding
 // or dilation gaps in a 1x1 filter it returns the input slice itself.
-func patchF32(g *Geom, in []float32, n, oy, ox int, pad float32, buf []float32) []float32 {
-	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
-	if g.KH == 1 && g.KW == 1 && iy0 >= 0 && ix0 >= 0 && iy0 < g.H && ix0 < g.W {
-		return in[((n*g.H+iy0)*g.W+ix0)*g.Cin:][:g.Cin]
-	}
-	p := 0
-	for ky := 0; ky < g.KH; ky++ {
-		iy := iy0 + ky*g.DH
-		for kx := 0; kx < g.KW; kx++ {
-			ix := ix0 + kx*g.DW
-			dst := buf[p : p+g.Cin]
-			if iy < 0 || iy >= g.H || ix < 0 || ix >= g.W {
-				for c := range dst {
-					dst[c] = pad
-				}
-			} else {
-				copy(dst, in[((n*g.H+iy)*g.W+ix)*g.Cin:])
-			}
-			p += g.Cin
-		}
-	}
-	return buf[:p]
-}
-
-// patchI8 is patchF32 for int8 data.
-func patchI8(g *Geom, in []int8, n, oy, ox int, pad int8, buf []int8) []int8 {
+func gatherPatch[T float32 | int8](g *Geom, in []T, n, oy, ox int, pad T, buf []T) []T {
 	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
 	if g.KH == 1 && g.KW == 1 && iy0 >= 0 && ix0 >= 0 && iy0 < g.H && ix0 < g.W {
 		return in[((n*g.H+iy0)*g.W+ix0)*g.Cin:][:g.Cin]
@@ -96,7 +71,7 @@ func ConvFloat(g *Geom, in, f, out, patch []float32, oy0, oy1 int) {
 	for n := 0; n < g.N; n++ {
 		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
-				x := patchF32(g, in, n, oy, ox, 0, patch)
+				x := gatherPatch(g, in, n, oy, ox, 0, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
 				for oc := range o {
 					o[oc] = ClampF32(g.BiasF[oc]+DotF32(f[oc*k:(oc+1)*k], x), g.LoF, g.HiF)
@@ -115,7 +90,7 @@ func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8, oy0, oy1 i
 	for n := 0; n < g.N; n++ {
 		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
-				x := patchI8(g, in, n, oy, ox, pad, patch)
+				x := gatherPatch(g, in, n, oy, ox, pad, patch)
 				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
 				oc := 0
 				for ; oc+4 <= len(o); oc += 4 {
