@@ -4,7 +4,6 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -163,26 +162,9 @@ func BatchNorm(ctx *context.Context, x *Node, affine bool) *Node {
 	return y
 }
 
-// bin applies a binary op after broadcasting both operands explicitly to
-// the common shape: the pure-Go engine's implicit broadcasting in binary ops
-// walks two index iterators per element and is about 2x slower than
-// BroadcastInDim followed by a same-shape op (scalars stay as they are: they
-// have a fast path when on the right).
-func bin(op func(a, b *Node) *Node, a, b *Node) *Node {
-	da, db := a.Shape().Dimensions, b.Shape().Dimensions
-	if len(da) != len(db) || b.Shape().Size() == 1 {
-		return op(a, b)
-	}
-	out := make([]int, len(da))
-	for i := range da {
-		out[i] = max(da[i], db[i])
-	}
-	return op(expandTo(a, out), expandTo(b, out))
-}
-
-func expandTo(x *Node, dims []int) *Node {
-	if slices.Equal(x.Shape().Dimensions, dims) {
-		return x
-	}
-	return BroadcastToDims(x, dims...)
-}
+// bin applies a binary op whose operands have equal rank and broadcast along
+// their size-1 axes. The engine (the forked simplego, see
+// third_party/gomlx/TRAPNET.md) walks such ops in runs, so no broadcast copy
+// is materialised: an explicit BroadcastInDim would also be kept alive until
+// the backward pass of a Mul.
+func bin(op func(a, b *Node) *Node, a, b *Node) *Node { return op(a, b) }
