@@ -25,7 +25,13 @@ type Feature struct {
 // the edges leaving one state share them (the gradient sums naturally).
 type featMemo struct {
 	relu    *Node
+	sources map[srcKey]*Node
 	patches map[patchKey]*Node
+}
+
+type srcKey struct {
+	relu bool
+	pad  float32
 }
 
 type patchKey struct {
@@ -39,7 +45,7 @@ func NewFeature(x *Node, h, w int) Feature {
 	if x.Rank() != 3 || x.Shape().Dimensions[0] != h*w {
 		panic(fmt.Sprintf("search: feature shape %s does not match H=%d W=%d", x.Shape(), h, w))
 	}
-	return Feature{X: x, H: h, W: w, memo: &featMemo{patches: map[patchKey]*Node{}}}
+	return Feature{X: x, H: h, W: w, memo: &featMemo{sources: map[srcKey]*Node{}, patches: map[patchKey]*Node{}}}
 }
 
 // FromNHWC converts an NHWC image batch to a Feature.
@@ -129,20 +135,40 @@ func (f Feature) Patches(useRelu bool, k, dil, stride int, pad float32) (*Node, 
 			return p, ho, wo
 		}
 	}
-	x := f.X
-	if useRelu {
-		x = f.Relu()
-	}
-	g := x.Graph()
-	padRow := Add(zeroRow(x), Scalar(g, x.DType(), pad))
-	src := Concatenate([]*Node{x, padRow}, 0)
-	idx, _, _, _ := PatchIndex(f.H, f.W, k, dil, stride)
-	t := tensors.FromFlatDataAndDimensions(idx, ho*wo, k*k, 1)
-	p := Gather(src, ConstCachedTensor(g, t))
+	p := Gather(f.PatchSource(useRelu, pad), f.PatchTable(k, dil, stride))
 	if f.memo != nil {
 		f.memo.patches[key] = p
 	}
 	return p, ho, wo
+}
+
+// PatchSource returns the rows that Patches gathers from: X (or ReLU(X) when
+// useRelu) followed by one padding row of value pad, shape [H*W+1, N, C].
+// It is cached per feature map.
+func (f Feature) PatchSource(useRelu bool, pad float32) *Node {
+	key := srcKey{useRelu, pad}
+	if f.memo != nil {
+		if s, ok := f.memo.sources[key]; ok {
+			return s
+		}
+	}
+	x := f.X
+	if useRelu {
+		x = f.Relu()
+	}
+	padRow := Add(zeroRow(x), Scalar(x.Graph(), x.DType(), pad))
+	src := Concatenate([]*Node{x, padRow}, 0)
+	if f.memo != nil {
+		f.memo.sources[key] = src
+	}
+	return src
+}
+
+// PatchTable is the constant gather table of PatchIndex for this map,
+// shape [Ho*Wo, k*k, 1].
+func (f Feature) PatchTable(k, dil, stride int) *Node {
+	idx, _, ho, wo := PatchIndex(f.H, f.W, k, dil, stride)
+	return ConstCachedTensor(f.X.Graph(), tensors.FromFlatDataAndDimensions(idx, ho*wo, k*k, 1))
 }
 
 // zeroRow returns a [1, N, C] zero node shaped like one row of x, built

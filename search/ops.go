@@ -82,9 +82,38 @@ func IsPool(name string) bool { return name == OpAvgPool3 || name == OpMaxPool3 
 // Depthwise applies a k x k depthwise convolution (dilation dil, stride) to
 // ReLU(x) when useRelu, else to x. Weight "dw" has shape [k*k, C].
 func Depthwise(ctx *context.Context, x Feature, useRelu bool, k, dil, stride int) Feature {
-	p, ho, wo := x.Patches(useRelu, k, dil, stride, 0) // [O, KK, N, C]
 	w := weightVar(ctx, "dw", heBound(k*k), k*k, x.C()).ValueGraph(x.X.Graph())
-	y := ReduceSum(bin(Mul, p, Reshape(w, 1, k*k, 1, x.C())), 1)
+	return DepthwiseWith(x, useRelu, w, k, dil, stride)
+}
+
+// DepthwiseWith is Depthwise with the weights given as a [k*k, C] node.
+//
+// The forward pass is a multiply-and-sum over gathered patches. Its gradient
+// is written by hand so that the patches ([Ho*Wo, k*k, N, C], k*k times the
+// input) are not kept alive until the backward pass: dX scatters dY·w back
+// onto the source rows, and dW re-gathers the patches once dY exists.
+func DepthwiseWith(x Feature, useRelu bool, w *Node, k, dil, stride int) Feature {
+	p, ho, wo := x.Patches(useRelu, k, dil, stride, 0) // [O, KK, N, C]
+	src := x.PatchSource(useRelu, 0)
+	idx := x.PatchTable(k, dil, stride)
+	kk, c := k*k, x.C()
+	var dy *Node // adjoint of the output [O, N, C], captured during back-propagation
+	srcA := IdentityWithCustomGradient(src, func(_, _ *Node) *Node {
+		dp := Mul(InsertAxes(dy, 1), Reshape(w, 1, kk, 1, c))
+		return ScatterSum(ZerosLike(src), idx, dp, false, false)
+	})
+	wA := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
+		// A zero that depends on dY: the engine runs the re-gather only
+		// after dY is ready instead of during the forward pass.
+		late := Add(src, MulScalar(ReduceAllSum(dy), 0))
+		return ReduceSum(Mul(Gather(late, idx), InsertAxes(dy, 1)), 0, 2)
+	})
+	y0 := ReduceSum(Mul(StopGradient(p), Reshape(StopGradient(w), 1, kk, 1, c)), 1)
+	tie := MulScalar(Add(ReduceAllSum(srcA), ReduceAllSum(wA)), 0)
+	y := IdentityWithCustomGradient(Add(y0, tie), func(_, v *Node) *Node {
+		dy = v
+		return v
+	})
 	return NewFeature(y, ho, wo)
 }
 
@@ -96,10 +125,29 @@ func AvgPoolSame(x Feature, k, stride int) Feature {
 	return NewFeature(y, ho, wo)
 }
 
-// MaxPoolSame is k x k max pooling with SAME padding (padding ignored).
+// MaxPoolSame is k x k max pooling with SAME padding (padding ignored). As in
+// DepthwiseWith, the gradient is written by hand so that the patches are not
+// kept for the backward pass: they are gathered again once dY exists, and dY
+// flows to every window position equal to the maximum (GoMLX's rule).
 func MaxPoolSame(x Feature, k, stride int) Feature {
-	p, ho, wo := x.Patches(false, k, 1, stride, float32(math.Inf(-1)))
-	return NewFeature(ReduceMax(p, 1), ho, wo)
+	pad := float32(math.Inf(-1))
+	p, ho, wo := x.Patches(false, k, 1, stride, pad)
+	src := x.PatchSource(false, pad)
+	idx := x.PatchTable(k, 1, stride)
+	y0 := ReduceMax(StopGradient(p), 1) // [O, N, C]
+	var dy *Node
+	srcA := IdentityWithCustomGradient(src, func(_, _ *Node) *Node {
+		late := Add(src, MulScalar(ReduceAllSum(dy), 0))
+		atMax := NonNegativeIndicator(Sub(Gather(late, idx), InsertAxes(y0, 1)))
+		return ScatterSum(ZerosLike(src), idx, Mul(atMax, InsertAxes(dy, 1)), false, false)
+	})
+	// The tie reads one real row: the padding row is -Inf, and -Inf*0 is NaN.
+	tie := MulScalar(ReduceAllSum(Gather(srcA, Const(src.Graph(), [][]int32{{0}}))), 0)
+	y := IdentityWithCustomGradient(Add(y0, tie), func(_, v *Node) *Node {
+		dy = v
+		return v
+	})
+	return NewFeature(y, ho, wo)
 }
 
 func sepConv(k int) OpBuilder {

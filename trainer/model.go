@@ -167,9 +167,7 @@ func (p *Plan) eval(ctx *context.Context, g *Graph, n *ir.Node, vals map[string]
 	case ir.DepthwiseConv2D:
 		w := p.weight(ctx, g, n.Inputs[1]) // [1, K, K, C]
 		kk := w.Shape().Dimensions[1]
-		patches, ho, wo := in.f.Patches(false, kk, d, s, 0)
-		y := ReduceSum(Mul(patches, Reshape(w, 1, kk*kk, 1, in.f.C())), 1)
-		return value{f: search.NewFeature(y, ho, wo), is4: true}
+		return value{f: search.DepthwiseWith(in.f, false, Reshape(w, kk*kk, in.f.C()), kk, d, s), is4: true}
 	case ir.MaxPool:
 		return value{f: search.MaxPoolSame(in.f, k, s), is4: true}
 	case ir.AvgPool:
