@@ -539,104 +539,109 @@ func (e *Executable) executeParallel(execBuf *executionBuffers) error {
 
 	// Execute nodes as they become available
 	// Loop over nodes that are ready to execute:
-	for nodeIdx := range readyToExecute {
-		nodeExecFn := func() {
+	runNode := func(nodeIdx int) {
+		// Check if the Executable has been finalized during shutdown.
+		// This can happen during concurrent shutdowns when Finalize() is called
+		// while worker pool goroutines are still executing.
+		if e.builder == nil {
+			stopExecutionFn()
+			return
+		}
+		node := e.builder.nodes[nodeIdx]
+
+		// On return, it updates the dependencies and checks that all outputs are complete.
+		defer func(nodeIdx int) {
+			execMu.Lock()
+			defer execMu.Unlock()
 			// Check if the Executable has been finalized during shutdown.
-			// This can happen during concurrent shutdowns when Finalize() is called
-			// while worker pool goroutines are still executing.
 			if e.builder == nil {
 				stopExecutionFn()
 				return
 			}
-			node := e.builder.nodes[nodeIdx]
+			if len(collectErrors) > 0 {
+				// Interrupted anyway.
+				return
+			}
+			// Update dependencies and schedule ready nodes
+			completed++
+			if completed == expected {
+				// fmt.Printf("\t- node #%d: all nodes completed, closing channel\n", nodeIdx)
+				stopExecutionFn()
+				return
+			}
+			// if completed > expected {
+			//	fmt.Printf("\t- node #%d: more nodes than expected (%d > %d), stopping execution\n", nodeIdx, completed, expected)
+			// }
 
-			// On return, it updates the dependencies and checks that all outputs are complete.
-			defer func(nodeIdx int) {
-				execMu.Lock()
-				defer execMu.Unlock()
-				// Check if the Executable has been finalized during shutdown.
-				if e.builder == nil {
-					stopExecutionFn()
-					return
-				}
-				if len(collectErrors) > 0 {
-					// Interrupted anyway.
-					return
-				}
-				// Update dependencies and schedule ready nodes
-				completed++
-				if completed == expected {
-					// fmt.Printf("\t- node #%d: all nodes completed, closing channel\n", nodeIdx)
-					stopExecutionFn()
-					return
-				}
-				// if completed > expected {
-				//	fmt.Printf("\t- node #%d: more nodes than expected (%d > %d), stopping execution\n", nodeIdx, completed, expected)
-				// }
-
-				// Check dependent nodes: for current node and for multi-output nodes.
-				if node.IsMultiOutputs() {
-					// Multi-output node: process each output, mark them as completed and enqueue their dependencies.
-					for _, outputNode := range node.multiOutputsNodes {
-						outputIdx := outputNode.builderIdx
-						if outputIdx >= e.numNodesToProcess || e.numUses[outputIdx] == 0 {
-							// Ignore, this is a node that is not part of the computation.
-							continue
-						}
-
-						// Mark this output as completed as well.
-						completed++
-						if completed == expected {
-							// fmt.Printf("\t- node #%d: all nodes completed, closing channel\n", nodeIdx)
-							stopExecutionFn()
-							return
-						}
-
-						// Enqueue read dependencies:
-						for _, depIdx := range e.dependents[outputIdx] {
-							execBuf.remainingDeps[depIdx]--
-							if execBuf.remainingDeps[depIdx] == 0 {
-								// fmt.Printf("\t- node #%d: enqueueing #%d (%s) -- a dependency from it's multi-output node #%d\n", nodeIdx, depIdx, e.builder.nodes[depIdx].opType, outputIdx)
-								readyToExecute <- depIdx
-							}
-						}
+			// Check dependent nodes: for current node and for multi-output nodes.
+			if node.IsMultiOutputs() {
+				// Multi-output node: process each output, mark them as completed and enqueue their dependencies.
+				for _, outputNode := range node.multiOutputsNodes {
+					outputIdx := outputNode.builderIdx
+					if outputIdx >= e.numNodesToProcess || e.numUses[outputIdx] == 0 {
+						// Ignore, this is a node that is not part of the computation.
+						continue
 					}
 
-				} else {
-					// Single output node: enqueue all dependent nodes that are ready to execute.
-					for _, depIdx := range e.dependents[nodeIdx] {
+					// Mark this output as completed as well.
+					completed++
+					if completed == expected {
+						// fmt.Printf("\t- node #%d: all nodes completed, closing channel\n", nodeIdx)
+						stopExecutionFn()
+						return
+					}
+
+					// Enqueue read dependencies:
+					for _, depIdx := range e.dependents[outputIdx] {
 						execBuf.remainingDeps[depIdx]--
 						if execBuf.remainingDeps[depIdx] == 0 {
-							// fmt.Printf("\t- node #%d: enqueueing #%d (%s), since it has no more dependencies and %d uses\n", nodeIdx, depIdx, e.builder.nodes[depIdx].opType, e.numUses[depIdx])
+							// fmt.Printf("\t- node #%d: enqueueing #%d (%s) -- a dependency from it's multi-output node #%d\n", nodeIdx, depIdx, e.builder.nodes[depIdx].opType, outputIdx)
 							readyToExecute <- depIdx
 						}
 					}
 				}
-			}(nodeIdx)
 
-			// fmt.Printf("Execute: starting to process node #%d (%s): inputs=%v\n", nodeIdx, node.opType,
-			//	xslices.Map(node.inputs, func(input *Node) int { return input.builderIdx }))
-			if execBuf.results[nodeIdx] != nil {
-				// Parameters and multi-output nodes will have their results pre-filled.
-				// fmt.Printf("\t- node #%d (%s) already calculated, skipping\n", nodeIdx, node.opType)
-				return
+			} else {
+				// Single output node: enqueue all dependent nodes that are ready to execute.
+				for _, depIdx := range e.dependents[nodeIdx] {
+					execBuf.remainingDeps[depIdx]--
+					if execBuf.remainingDeps[depIdx] == 0 {
+						// fmt.Printf("\t- node #%d: enqueueing #%d (%s), since it has no more dependencies and %d uses\n", nodeIdx, depIdx, e.builder.nodes[depIdx].opType, e.numUses[depIdx])
+						readyToExecute <- depIdx
+					}
+				}
 			}
-			if e.numUses[nodeIdx] == 0 {
-				// This node is not used by any of the outputs of this executable.
-				// TODO: these nodes can simply be removed in Builder.Compile().
-				return
-			}
+		}(nodeIdx)
 
-			err := e.executeNode(node, execBuf)
-			if err != nil {
-				appendErrorFn(err)
-				return
-			}
-			// fmt.Printf("\tnode #%d: executed successfully\n", nodeIdx)
+		// fmt.Printf("Execute: starting to process node #%d (%s): inputs=%v\n", nodeIdx, node.opType,
+		//	xslices.Map(node.inputs, func(input *Node) int { return input.builderIdx }))
+		if execBuf.results[nodeIdx] != nil {
+			// Parameters and multi-output nodes will have their results pre-filled.
+			// fmt.Printf("\t- node #%d (%s) already calculated, skipping\n", nodeIdx, node.opType)
+			return
+		}
+		if e.numUses[nodeIdx] == 0 {
+			// This node is not used by any of the outputs of this executable.
+			// TODO: these nodes can simply be removed in Builder.Compile().
+			return
 		}
 
-		// Schedule this op (nodeIdx) for execution.
-		e.backend.workers.WaitToStart(nodeExecFn)
+		err := e.executeNode(node, execBuf)
+		if err != nil {
+			appendErrorFn(err)
+			return
+		}
+		// fmt.Printf("\tnode #%d: executed successfully\n", nodeIdx)
+	}
+
+	if e.backend.workers.IsUnlimited() {
+		// trapnet fork: see dispatchBounded (trapnet_sched.go).
+		dispatchBounded(readyToExecute, runNode)
+	} else {
+		for nodeIdx := range readyToExecute {
+			// Schedule this op (nodeIdx) for execution.
+			e.backend.workers.WaitToStart(func() { runNode(nodeIdx) })
+		}
 	}
 
 	// If there were errors, return the first.
