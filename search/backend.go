@@ -57,7 +57,13 @@ func NewBackend(kind, pluginPath string) (backends.Backend, string, error) {
 	return b, xlaConfig, nil
 }
 
+// goBackend returns the pure-Go engine: GOMLX_BACKEND when it names one
+// ("go:..."), else GoBackendConfig.
 func goBackend() (backends.Backend, string, error) {
-	b, err := backends.NewWithConfig(GoBackendConfig)
-	return b, GoBackendConfig, err
+	config := GoBackendConfig
+	if env := os.Getenv("GOMLX_BACKEND"); strings.HasPrefix(env, "go") {
+		config = env
+	}
+	b, err := backends.NewWithConfig(config)
+	return b, config, err
 }

@@ -34,8 +34,12 @@ printf "%-5s %-3s %-5s %10s %10s %7s %10s %10s %7s %7s %7s\n" size C nodes go_s/
 for c in $configs; do
   IFS=: read -r size ch nodes <<<"$c"
   args=(--size "$size" --channels "$ch" --nodes "$nodes" --cells 3 --batch 32 --steps "$steps" --warmup 1)
-  g=$(bench/search/out/bench-search "${args[@]}" --backend "$backend" 2>/dev/null | tail -1)
-  t=$($py bench/search/torch_supernet.py "${args[@]}" --threads 2 | tail -1)
+  g=$(bench/search/out/bench-search "${args[@]}" --backend "$backend" 2>/dev/null | tail -1 || true)
+  t=$($py bench/search/torch_supernet.py "${args[@]}" --threads 2 | tail -1 || true)
+  if [ -z "$g" ] || [ -z "$t" ]; then # e.g. killed for memory: report it and go on
+    printf "%-5s %-3s %-5s failed: go=%s torch=%s\n" "$size" "$ch" "$nodes" "${g:+ok}" "${t:+ok}"
+    continue
+  fi
   echo "$g" >>bench/search/out/results.jsonl
   echo "$t" >>bench/search/out/results.jsonl
   $py - "$g" "$t" "$size" "$ch" "$nodes" <<'PY'
