@@ -241,6 +241,10 @@ func fastReduce(backend *Backend, node *Node, inputs []*Buffer, inputsOwned []bo
 		return output, nil
 	}
 	newWalk(dims, outStrides, rowMajorStrides(dims)).run(func(t tile) {
+		if op == backends.OpTypeReduceSum && t.step1[0] == 1 && t.step1[1] == 1 {
+			sumRowsInto(out, t.off[0], t.step0[0], in, t.off[1], t.step0[1], t.n0, t.n1)
+			return
+		}
 		for i := range t.n0 {
 			reduceRow(op, out, t.off[0]+i*t.step0[0], t.step1[0], in, t.off[1]+i*t.step0[1], t.step1[1], t.n1)
 		}
@@ -311,6 +315,20 @@ func reduceRow(op backends.OpType, out []float32, oo, os int, in []float32, io, 
 	}
 }
 
+// sumRowsInto adds n0 contiguous rows of n1 inputs (row i at io + i*is0)
+// into output rows (row i at oo + i*os0; os0 = 0 accumulates every row
+// into one): the common ReduceSum tiles (batch-norm statistics, the
+// depthwise weight gradient) without a call per row.
+func sumRowsInto(out []float32, oo, os0 int, in []float32, io, is0, n0, n1 int) {
+	for i := range n0 {
+		o := out[oo+i*os0:][:n1]
+		x := in[io+i*is0:][:n1]
+		for k := range o {
+			o[k] += x[k]
+		}
+	}
+}
+
 // sumStrided sums x[0], x[step], ..., x[(n-1)*step] (four accumulators when
 // contiguous).
 func sumStrided(x []float32, n, step int) float32 {
@@ -363,6 +381,9 @@ func fastBinary(op backends.OpType, generic nodeExecutor) nodeExecutor {
 		_, _, output, _, _ := binaryOperandsAndOutput(backend, inputs, inputsOwned, node.shape)
 		out := output.flat.([]float32)
 		newWalk(outDims, rowMajorStrides(outDims), ls, rs).run(func(t tile) {
+			if binaryTile(op, out, a, b, t) {
+				return
+			}
 			for i := range t.n0 {
 				binaryRun(op, out[t.off[0]+i*t.step0[0]:][:t.n1],
 					a, t.off[1]+i*t.step0[1], t.step1[1], b, t.off[2]+i*t.step0[2], t.step1[2])
@@ -370,6 +391,101 @@ func fastBinary(op backends.OpType, generic nodeExecutor) nodeExecutor {
 		})
 		return output, nil
 	}
+}
+
+// binaryTile computes a whole tile of Add, Sub or Mul whose rows are
+// contiguous in the output and in both operands, or contiguous in one and
+// constant along the row in the other; it reports false for any other tile.
+func binaryTile(op backends.OpType, out, a, b []float32, t tile) bool {
+	n1 := t.n1
+	oo, ao, bo := t.off[0], t.off[1], t.off[2]
+	os, as, bs := t.step0[0], t.step0[1], t.step0[2]
+	if t.step1[0] != 1 {
+		return false
+	}
+	switch {
+	case t.step1[1] == 1 && t.step1[2] == 1:
+		switch op {
+		case backends.OpTypeAdd:
+			for i := range t.n0 {
+				o, x, y := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = x[k] + y[k]
+				}
+			}
+		case backends.OpTypeSub:
+			for i := range t.n0 {
+				o, x, y := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = x[k] - y[k]
+				}
+			}
+		case backends.OpTypeMul:
+			for i := range t.n0 {
+				o, x, y := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = x[k] * y[k]
+				}
+			}
+		default:
+			return false
+		}
+	case t.step1[1] == 1 && t.step1[2] == 0:
+		switch op {
+		case backends.OpTypeAdd:
+			for i := range t.n0 {
+				o, x, c := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs]
+				for k := range o {
+					o[k] = x[k] + c
+				}
+			}
+		case backends.OpTypeSub:
+			for i := range t.n0 {
+				o, x, c := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs]
+				for k := range o {
+					o[k] = x[k] - c
+				}
+			}
+		case backends.OpTypeMul:
+			for i := range t.n0 {
+				o, x, c := out[oo+i*os:][:n1], a[ao+i*as:][:n1], b[bo+i*bs]
+				for k := range o {
+					o[k] = x[k] * c
+				}
+			}
+		default:
+			return false
+		}
+	case t.step1[1] == 0 && t.step1[2] == 1:
+		switch op {
+		case backends.OpTypeAdd:
+			for i := range t.n0 {
+				o, c, y := out[oo+i*os:][:n1], a[ao+i*as], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = c + y[k]
+				}
+			}
+		case backends.OpTypeSub:
+			for i := range t.n0 {
+				o, c, y := out[oo+i*os:][:n1], a[ao+i*as], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = c - y[k]
+				}
+			}
+		case backends.OpTypeMul:
+			for i := range t.n0 {
+				o, c, y := out[oo+i*os:][:n1], a[ao+i*as], b[bo+i*bs:][:n1]
+				for k := range o {
+					o[k] = c * y[k]
+				}
+			}
+		default:
+			return false
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // binaryRun computes o[k] = a[ia + k*sa] op b[ib + k*sb].
