@@ -13,6 +13,13 @@
 // inference (ctx.IsTraining selects batch statistics). This is the form the
 // pure-Go backend can differentiate and that runs fast on XLA.
 //
+// Depthwise convolutions (DepthwiseWith) and max pooling carry hand-written
+// gradients that gather the patches again in the backward pass, so the
+// k*k-times patch tensors are not held from the forward pass to the
+// backward one. Binary ops broadcast implicitly. Both suit the pure-Go
+// engine in third_party/gomlx (GoMLX v0.26 with trapnet's kernels; see
+// TRAPNET.md there and bench/search/README.md for the measurements).
+//
 // # Reusable builders (for derived nets)
 //
 //   - Ops map[string]OpBuilder: zero, skip_connect, avg_pool_3x3,
