@@ -24,10 +24,8 @@ FORK_PKGS := github.com/gomlx/gomlx/backends/simplego
 vet:
 	$(GO) vet ./... $(FORK_PKGS)
 
-# Upstream GoMLX files in third_party keep upstream's formatting; our own
-# files there (trapnet_*.go) are checked.
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go' ':(exclude)third_party/**') $$(git ls-files 'third_party/**/trapnet_*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 test: deps-test fmt-check vet
 	$(GO) test -count=1 -timeout 20m ./... $(FORK_PKGS)
