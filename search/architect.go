@@ -188,13 +188,7 @@ func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node
 	weights, _ := splitVars(ctx)
 	w := nodesOf(g, weights)
 	dw := Gradient(l0, w...)
-	unrolled := make([]*Node, len(w))
-	for i, v := range weights {
-		buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
-		step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
-		// A leaf, as DARTS copies w' into a new model.
-		unrolled[i] = Identity(StopGradient(Sub(w[i], Mul(step, lr))))
-	}
+	unrolled := a.unrolledWeights(ctx, weights, w, dw, lr)
 	setAll(weights, unrolled)
 	valLoss, valAcc = a.lossAcc(ctx, vi, vm, vl, cw)
 	all := Gradient(valLoss, append(nodesOf(g, arch), unrolled...)...)
@@ -218,6 +212,20 @@ func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node
 		grads[i] = Sub(dAlpha[i], Mul(hvp, lr))
 	}
 	return valLoss, valAcc, grads
+}
+
+// unrolledWeights is DARTS's one-step look-ahead w' = w − ξ·(μ·m + ∇w +
+// λ·w) (ξ = lr, m the momentum buffer), each a leaf as DARTS copies w' into a
+// new model.
+func (a *Architect) unrolledWeights(ctx *context.Context, weights []*context.Variable, w, dw []*Node, lr *Node) []*Node {
+	g := lr.Graph()
+	unrolled := make([]*Node, len(w))
+	for i, v := range weights {
+		buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
+		step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
+		unrolled[i] = Identity(StopGradient(Sub(w[i], Mul(step, lr))))
+	}
+	return unrolled
 }
 
 // Step runs one pair step with weight learning rate lr.

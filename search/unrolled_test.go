@@ -68,13 +68,7 @@ func TestSecondOrderMatchesUnrolledObjective(t *testing.T) {
 		weights, _ := splitVars(ctx)
 		w := nodesOf(g, weights)
 		dw := Gradient(l0, w...)
-		unrolled := make([]*Node, len(w))
-		for i, v := range weights {
-			buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
-			step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
-			unrolled[i] = StopGradient(Sub(w[i], Mul(step, lr)))
-		}
-		setAll(weights, unrolled)
+		setAll(weights, a.unrolledWeights(ctx, weights, w, dw, lr))
 		lv, _ := a.lossAcc(ctx, vi, vm, vl, cw)
 		shortcut := Gradient(lv, nodesOf(g, a.alpha[:])...)
 		setAll(weights, w) // leave the weights as they were
