@@ -110,7 +110,7 @@ func Dense(ctx *context.Context, x *Node, out int) *Node {
 	g := x.Graph()
 	w := weightVar(ctx, "w", heBound(in), in, out).ValueGraph(g)
 	b := weightVar(ctx, "b", heBound(in), out).ValueGraph(g)
-	return bin(Add, MatMulFast(x, w), InsertAxes(b, 0))
+	return Add(MatMulFast(x, w), InsertAxes(b, 0))
 }
 
 // BatchNorm normalises x over all axes but the last (channels), written from
@@ -138,7 +138,7 @@ func BatchNorm(ctx *context.Context, x *Node, affine bool) *Node {
 	var mean, variance, xc *Node
 	if ctx.IsTraining(g) {
 		mean = ReduceAndKeep(x, ReduceMean, axes...)
-		xc = bin(Sub, x, mean) // shared by the variance and the output
+		xc = Sub(x, mean) // shared by the variance and the output
 		variance = ReduceAndKeep(Square(xc), ReduceMean, axes...)
 		if context.GetGraphParamOr(ctx, g, ParamBNUpdate, true) {
 			n := float64(x.Shape().Size() / c)
@@ -150,21 +150,14 @@ func BatchNorm(ctx *context.Context, x *Node, affine bool) *Node {
 	} else {
 		mean = Reshape(rMean.ValueGraph(g), bshape...)
 		variance = Reshape(rVar.ValueGraph(g), bshape...)
-		xc = bin(Sub, x, mean)
+		xc = Sub(x, mean)
 	}
 	// One scale per channel, then a single broadcast multiply.
-	y := bin(Mul, xc, Inverse(Sqrt(AddScalar(variance, BNEpsilon))))
+	y := Mul(xc, Inverse(Sqrt(AddScalar(variance, BNEpsilon))))
 	if affine {
 		gamma := constVar(ctx, "gamma", 1, true, c).ValueGraph(g)
 		beta := constVar(ctx, "beta", 0, true, c).ValueGraph(g)
-		y = bin(Add, bin(Mul, y, Reshape(gamma, bshape...)), Reshape(beta, bshape...))
+		y = Add(Mul(y, Reshape(gamma, bshape...)), Reshape(beta, bshape...))
 	}
 	return y
 }
-
-// bin applies a binary op whose operands have equal rank and broadcast along
-// their size-1 axes. The engine (the forked simplego, see
-// third_party/gomlx/TRAPNET.md) walks such ops in runs, so no broadcast copy
-// is materialised: an explicit BroadcastInDim would also be kept alive until
-// the backward pass of a Mul.
-func bin(op func(a, b *Node) *Node, a, b *Node) *Node { return op(a, b) }

@@ -121,7 +121,7 @@ func DepthwiseWith(x Feature, useRelu bool, w *Node, k, dil, stride int) Feature
 // of valid cells.
 func AvgPoolSame(x Feature, k, stride int) Feature {
 	p, ho, wo := x.Patches(false, k, 1, stride, 0)
-	y := bin(Mul, ReduceSum(p, 1), validCounts(x.X.Graph(), x.H, x.W, k, stride))
+	y := Mul(ReduceSum(p, 1), validCounts(x.X.Graph(), x.H, x.W, k, stride))
 	return NewFeature(y, ho, wo)
 }
 
@@ -213,5 +213,5 @@ func SqueezeExcite(ctx *context.Context, x Feature, ratio int) Feature {
 	s := ReduceMean(x.X, 0) // [N, C]
 	s = relu(Dense(ctx.In("fc1"), s, hidden))
 	s = Sigmoid(Dense(ctx.In("fc2"), s, x.C()))
-	return x.With(bin(Mul, x.X, InsertAxes(s, 0)))
+	return x.With(Mul(x.X, InsertAxes(s, 0)))
 }
