@@ -103,10 +103,7 @@ func DepthwiseWith(x Feature, useRelu bool, w *Node, k, dil, stride int) Feature
 		return ScatterSum(ZerosLike(src), idx, dp, false, false)
 	})
 	wA := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
-		// A zero that depends on dY: the engine runs the re-gather only
-		// after dY is ready instead of during the forward pass.
-		late := Add(src, MulScalar(ReduceAllSum(dy), 0))
-		return ReduceSum(Mul(Gather(late, idx), InsertAxes(dy, 1)), 0, 2)
+		return ReduceSum(Mul(Gather(after(src, dy), idx), InsertAxes(dy, 1)), 0, 2)
 	})
 	y0 := ReduceSum(Mul(StopGradient(p), Reshape(StopGradient(w), 1, kk, 1, c)), 1)
 	tie := MulScalar(Add(ReduceAllSum(srcA), ReduceAllSum(wA)), 0)
@@ -116,6 +113,12 @@ func DepthwiseWith(x Feature, useRelu bool, w *Node, k, dil, stride int) Feature
 	})
 	return NewFeature(y, ho, wo)
 }
+
+// after returns x plus a zero computed from dep, so that whatever reads it
+// runs only once dep exists: a patch re-gather in a backward pass otherwise
+// has all its inputs during the forward pass, and the engine would run it
+// (and hold its k*k-times output) early.
+func after(x, dep *Node) *Node { return Add(x, MulScalar(ReduceAllSum(dep), 0)) }
 
 // AvgPoolSame is k x k average pooling with SAME padding, dividing by the number
 // of valid cells.
@@ -137,8 +140,7 @@ func MaxPoolSame(x Feature, k, stride int) Feature {
 	y0 := ReduceMax(StopGradient(p), 1) // [O, N, C]
 	var dy *Node
 	srcA := IdentityWithCustomGradient(src, func(_, _ *Node) *Node {
-		late := Add(src, MulScalar(ReduceAllSum(dy), 0))
-		atMax := NonNegativeIndicator(Sub(Gather(late, idx), InsertAxes(y0, 1)))
+		atMax := NonNegativeIndicator(Sub(Gather(after(src, dy), idx), InsertAxes(y0, 1)))
 		return ScatterSum(ZerosLike(src), idx, Mul(atMax, InsertAxes(dy, 1)), false, false)
 	})
 	// The tie reads one real row: the padding row is -Inf, and -Inf*0 is NaN.
