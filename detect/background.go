@@ -49,20 +49,26 @@ func estimateBackground(p plane, block int) plane {
 	}
 	grid = filterGrid(grid, gw, gh, 1, meanOf)
 
-	out := newPlane(p.w, p.h)
+	return upsampleGrid(grid, gw, gh, block, p.w, p.h)
+}
+
+// upsampleGrid interpolates a gw x gh grid of block x block cell values
+// bilinearly between cell centres to a w x h plane.
+func upsampleGrid(grid []float32, gw, gh, block, w, h int) plane {
+	out := newPlane(w, h)
 	bs := float32(block)
 	// Horizontal weights are the same for every row: precompute them.
-	xi := make([]int, p.w)
-	xf := make([]float32, p.w)
-	for x := range p.w {
+	xi := make([]int, w)
+	xf := make([]float32, w)
+	for x := range w {
 		xi[x], xf[x] = cellPos(x, bs, gw)
 	}
-	for y := range p.h {
+	for y := range h {
 		j, ty := cellPos(y, bs, gh)
 		j1 := min(j+1, gh-1)
 		r0 := grid[j*gw : j*gw+gw]
 		r1 := grid[j1*gw : j1*gw+gw]
-		o := out.v[y*p.w : y*p.w+p.w]
+		o := out.v[y*w : y*w+w]
 		for x := range o {
 			i, tx := xi[x], xf[x]
 			i1 := min(i+1, gw-1)

@@ -84,6 +84,16 @@ type Options struct {
 	// background's colour separates, such as a wasp's yellow bands on a
 	// yellow card. 0 disables merging.
 	MergeGapMM float64
+	// NoiseSigmas scales the thresholds to the sheet's local texture and
+	// noise: a working cell is foreground only when its deviation exceeds
+	// the bare sheet's local level by NoiseSigmas local sigmas (and by
+	// WeakThreshold), a seed by twice that (and by StrongThreshold).
+	// 0 means 4.
+	NoiseSigmas float64
+	// ReachMM is how far (mm) the full-resolution fill may reach beyond a
+	// working-resolution component: thin wing edges, not legs or antennae
+	// (boxes are body and wings). 0 means 1.
+	ReachMM float64
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
@@ -95,7 +105,7 @@ func DefaultOptions(pixelsPerMM float64) Options {
 	return Options{
 		PixelsPerMM:     pixelsPerMM,
 		MinAreaMM2:      0.3,
-		MaxAreaMM2:      3000,
+		MaxAreaMM2:      12000,
 		WorkSize:        1024,
 		WeakThreshold:   0.15,
 		StrongThreshold: 0.30,
@@ -181,6 +191,15 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MaxAreaMM2 > 0 && o.MaxAreaMM2 < o.MinAreaMM2 {
 		return o, fmt.Errorf("%w: MaxAreaMM2 %v < MinAreaMM2 %v", ErrBadOptions, o.MaxAreaMM2, o.MinAreaMM2)
+	}
+	if o.NoiseSigmas == 0 {
+		o.NoiseSigmas = 4
+	}
+	if o.ReachMM == 0 {
+		o.ReachMM = 1
+	}
+	if o.NoiseSigmas < 0 || o.ReachMM < 0 {
+		return o, fmt.Errorf("%w: NoiseSigmas and ReachMM must be >= 0, got %v and %v", ErrBadOptions, o.NoiseSigmas, o.ReachMM)
 	}
 	if o.BackgroundBlock < 0 {
 		return o, fmt.Errorf("%w: BackgroundBlock must be >= 0, got %d", ErrBadOptions, o.BackgroundBlock)

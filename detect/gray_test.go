@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math"
 	"testing"
 )
 
@@ -76,7 +75,6 @@ func TestDownscaleYCCAgrees(t *testing.T) {
 // generic hides the concrete type so downscaleYCC takes the At path.
 type generic struct{ image.Image }
 
-func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
 // TestDownscaleYCbCrExact compares the YCbCr fast path with averages of
 // YCbCrAt on random planes (no RGB round trip, so exact).

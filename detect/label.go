@@ -8,6 +8,9 @@ type component struct {
 	x0, y0, x1, y1 int // bounding box, Max exclusive
 	maxDark        float32
 	m              moments
+	// group is the label of the component this one was split from
+	// (splitComponents), 0 if it was not split.
+	group int32
 }
 
 // labelComponents labels the 8-connected components of mask (w x h, 1 =

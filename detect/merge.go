@@ -14,6 +14,7 @@ type piece struct {
 	cover    float64 // coverage-weighted area (coverArea)
 	spans    []span  // row extents in frame coordinates (several per row after merges)
 	thick    float64
+	group    int32 // component this piece was split from (0: none); siblings are not merged back
 }
 
 // mergePieces joins fragments of one specimen that the background colour
@@ -34,7 +35,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for j := i + 1; j < len(ps); j++ {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || (big.group != 0 && big.group == small.group) {
 					continue
 				}
 				big.absorb(small)

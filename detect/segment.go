@@ -13,9 +13,6 @@ const (
 	// minThicknessPx is the least thickness, in frame pixels, of a
 	// specimen: 1-2 pixel lines are fibres or hairs.
 	minThicknessPx = 3
-	// maxReachMM caps how far legs and antennae are followed beyond the
-	// working-resolution component.
-	maxReachMM = 20
 )
 
 // Detect finds specimens on img (any image.Image; *image.RGBA, *image.NRGBA,
@@ -51,16 +48,31 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 	kb, kr := chromaticity(py, pcb, pcr, bg)
 
 	w, h := py.w, py.h
+	raw := newPlane(w, h)
+	for i, v := range py.v {
+		raw.v[i] = deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
+	}
+	smooth := boxBlur3(raw)
+	level, scale := sheetStats(smooth, o.BackgroundBlock)
+	// A cell is foreground when its smoothed deviation exceeds the bare
+	// sheet's local level by WeakThreshold and by NoiseSigmas local
+	// sigmas; dark holds the excess rescaled so that StrongThreshold
+	// means "StrongThreshold and 2*NoiseSigmas sigmas above the level".
 	mask := make([]uint8, w*h)
 	dark := make([]float32, w*h)
-	for i, v := range py.v {
-		d := deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
-		dark[i] = d
-		if d > float32(o.WeakThreshold) {
+	norm := make([]float32, w*h)
+	ks := float32(o.NoiseSigmas)
+	for i, v := range smooth.v {
+		e := v - level.v[i]
+		thr := max(float32(o.WeakThreshold), ks*scale.v[i])
+		if e > thr {
 			mask[i] = 1
 		}
+		norm[i] = e / thr
+		dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*scale.v[i])
 	}
 	labels, comps := labelComponents(mask, dark, w, h)
+	comps = splitComponents(labels, comps, norm, dark, w)
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.
 	sort.Slice(comps, func(i, j int) bool { return comps[i].n > comps[j].n })
@@ -68,7 +80,8 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
 	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
-		maxGrow: int(math.Ceil(maxReachMM * o.PixelsPerMM / float64(f)))}
+		level: level, scale: scale, sigmas: float32(o.NoiseSigmas),
+		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f))))}
 	var pieces []*piece
 	for _, c := range comps {
 		if float64(c.maxDark) < o.StrongThreshold {
@@ -82,6 +95,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 			continue // a fragment of a specimen already found
 		}
 		if p, ok := r.refine(c); ok {
+			p.group = c.group
 			pieces = append(pieces, p)
 		}
 	}
@@ -132,7 +146,12 @@ type refiner struct {
 	kb, kr  float32 // background chromaticity
 	weak    float32 // a frame pixel is foreground when its deviation exceeds weak (GrowThreshold)
 	claimed []bool  // working cells covered by specimens already found
-	maxGrow int     // cap on the search margin around a component, in cells
+	// level and scale are the bare sheet's local deviation level and
+	// sigma (sheetStats); a frame pixel must exceed level by weak and by
+	// sigmas*scale.
+	level, scale plane
+	sigmas       float32
+	reach        int // how far, in cells, the fill may go beyond the component
 }
 
 // mostlyClaimed reports whether most of c's cells belong to a specimen
@@ -156,8 +175,10 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // exceeds GrowThreshold. It returns false when no frame pixel of c is foreground.
 func (r *refiner) refine(c component) (*piece, bool) {
 	b, f := r.img.Bounds(), r.f
-	grow := max(3, min(max(c.x1-c.x0, c.y1-c.y0)*3/4, r.maxGrow))
+	grow := r.reach
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
+	near := r.near(c, grow)
+	nw := c.x1 - c.x0 + 2*grow
 	rw, rh := reg.Dx(), reg.Dy()
 	// state: 0 background, 1 foreground, 2 reached.
 	state := make([]uint8, rw*rh)
@@ -166,13 +187,20 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	for y := reg.Min.Y; y < reg.Max.Y; y++ {
 		cy := (y - b.Min.Y) / f
 		bgRow := r.bg.v[cy*r.w : cy*r.w+r.w]
+		lvRow := r.level.v[cy*r.w : cy*r.w+r.w]
+		scRow := r.scale.v[cy*r.w : cy*r.w+r.w]
 		lab := r.labels[cy*r.w : cy*r.w+r.w]
+		nearRow := near[(cy-c.y0+grow)*nw : (cy-c.y0+grow+1)*nw]
 		row := px.slice((y-reg.Min.Y)*rw, (y-reg.Min.Y+1)*rw)
 		rowYCC(r.img, y, reg.Min.X, reg.Max.X, row)
 		st := state[(y-reg.Min.Y)*rw : (y-reg.Min.Y+1)*rw]
 		for i, v := range row.y {
 			cx := (reg.Min.X + i - b.Min.X) / f
-			if deviation(float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx], r.kb, r.kr) > r.weak {
+			if !nearRow[cx-c.x0+grow] || (lab[cx] != 0 && lab[cx] != c.label) {
+				continue
+			}
+			e := deviation(float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx], r.kb, r.kr) - lvRow[cx]
+			if e > max(r.weak, r.sigmas*scRow[cx]) {
 				st[i] = 1
 				if lab[cx] == c.label {
 					st[i] = 2
@@ -230,4 +258,27 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	p.thick = thickness(state, rw, box)
 	p.box = box.Add(reg.Min)
 	return p, true
+}
+
+// near returns, for the working cells of c's box grown by grow on every
+// side (row-major, (x1-x0+2*grow) wide), whether the cell is within grow
+// cells (chessboard distance) of one of c's cells.
+func (r *refiner) near(c component, grow int) []bool {
+	nw, nh := c.x1-c.x0+2*grow, c.y1-c.y0+2*grow
+	out := make([]bool, nw*nh)
+	for y := c.y0; y < c.y1; y++ {
+		for x := c.x0; x < c.x1; x++ {
+			if r.labels[y*r.w+x] != c.label {
+				continue
+			}
+			lx, ly := x-c.x0, y-c.y0
+			for yy := ly; yy <= ly+2*grow; yy++ {
+				row := out[yy*nw : yy*nw+nw]
+				for xx := lx; xx <= lx+2*grow; xx++ {
+					row[xx] = true
+				}
+			}
+		}
+	}
+	return out
 }

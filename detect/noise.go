@@ -1,0 +1,156 @@
+package detect
+
+import "slices"
+
+// Local noise: real sheets are not evenly lit or evenly smooth. Fabric
+// texture, speckle, JPEG noise and over-exposure make the deviation of a
+// bare sheet vary from about 0 in a well-lit centre to 0.2 or more near
+// the frame's edges (measured on ../shared/realframes: panama's speckled
+// sheet has a median deviation of 0.05 and 0.15-0.25 along its borders).
+// A fixed threshold either merges that texture into frame-sized blobs or
+// misses pale moths in the clean centre. So each working cell gets a local
+// level and scale of the bare sheet's deviation, and thresholds are
+// expressed above that level in units of that scale.
+
+const (
+	// objectLevel: working cells whose smoothed deviation exceeds it (and
+	// their neighbours within objectGuard cells) are left out of the local
+	// statistics, so specimens do not raise their own threshold.
+	objectLevel = 0.3
+	objectGuard = 2
+	// minSheetFraction: a block with less bare sheet than this takes its
+	// statistics from its neighbours.
+	minSheetFraction = 0.25
+	// madToSigma converts a median absolute deviation to a Gaussian sigma.
+	madToSigma = 1.4826
+)
+
+// boxBlur3 returns p averaged over 3x3 neighbourhoods (clipped at the
+// borders): single-cell speckle drops to a third of its height, while a
+// specimen (at least a few working cells across) keeps its core.
+func boxBlur3(p plane) plane {
+	tmp, out := newPlane(p.w, p.h), newPlane(p.w, p.h)
+	for y := range p.h {
+		r, o := p.v[y*p.w:(y+1)*p.w], tmp.v[y*p.w:(y+1)*p.w]
+		for x := range p.w {
+			s, n := r[x], float32(1)
+			if x > 0 {
+				s, n = s+r[x-1], n+1
+			}
+			if x+1 < p.w {
+				s, n = s+r[x+1], n+1
+			}
+			o[x] = s / n
+		}
+	}
+	for y := range p.h {
+		for x := range p.w {
+			s, n := tmp.v[y*p.w+x], float32(1)
+			if y > 0 {
+				s, n = s+tmp.v[(y-1)*p.w+x], n+1
+			}
+			if y+1 < p.h {
+				s, n = s+tmp.v[(y+1)*p.w+x], n+1
+			}
+			out.v[y*p.w+x] = s / n
+		}
+	}
+	return out
+}
+
+// sheetStats returns, for every cell of d, the local median (level) and
+// robust scale (MAD as sigma) of the bare sheet's deviation, estimated per
+// block x block cell block over cells away from objects, filled in from
+// neighbours where a block is mostly covered, smoothed over 3x3 blocks
+// and interpolated bilinearly between block centres.
+func sheetStats(d plane, block int) (level, scale plane) {
+	obj := make([]bool, len(d.v))
+	for y := range d.h {
+		for x := range d.w {
+			if d.v[y*d.w+x] <= objectLevel {
+				continue
+			}
+			for yy := max(0, y-objectGuard); yy <= min(d.h-1, y+objectGuard); yy++ {
+				for xx := max(0, x-objectGuard); xx <= min(d.w-1, x+objectGuard); xx++ {
+					obj[yy*d.w+xx] = true
+				}
+			}
+		}
+	}
+	gw, gh := (d.w+block-1)/block, (d.h+block-1)/block
+	lv, sc := make([]float32, gw*gh), make([]float32, gw*gh)
+	known := make([]bool, gw*gh)
+	vals := make([]float32, 0, block*block)
+	for gy := range gh {
+		for gx := range gw {
+			vals = vals[:0]
+			n := 0
+			for y := gy * block; y < min((gy+1)*block, d.h); y++ {
+				for x := gx * block; x < min((gx+1)*block, d.w); x++ {
+					n++
+					if i := y*d.w + x; !obj[i] {
+						vals = append(vals, d.v[i])
+					}
+				}
+			}
+			if float64(len(vals)) < minSheetFraction*float64(n) {
+				continue
+			}
+			slices.Sort(vals)
+			med := vals[len(vals)/2]
+			for i, v := range vals {
+				vals[i] = abs32(v - med)
+			}
+			slices.Sort(vals)
+			g := gy*gw + gx
+			lv[g], sc[g], known[g] = med, madToSigma*vals[len(vals)/2], true
+		}
+	}
+	fillUnknown(lv, sc, known, gw, gh)
+	lv = filterGrid(lv, gw, gh, 1, meanOf)
+	sc = filterGrid(sc, gw, gh, 1, meanOf)
+	return upsampleGrid(lv, gw, gh, block, d.w, d.h), upsampleGrid(sc, gw, gh, block, d.w, d.h)
+}
+
+// fillUnknown gives every unknown grid cell the mean of its known
+// 8-neighbours, repeatedly, until all are known (a grid with no known
+// cell gets zeros).
+func fillUnknown(a, b []float32, known []bool, w, h int) {
+	for {
+		var next []int
+		var na, nb []float32
+		for y := range h {
+			for x := range w {
+				i := y*w + x
+				if known[i] {
+					continue
+				}
+				var sa, sb float32
+				n := 0
+				for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
+					for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+						if j := yy*w + xx; known[j] {
+							sa, sb, n = sa+a[j], sb+b[j], n+1
+						}
+					}
+				}
+				if n > 0 {
+					next, na, nb = append(next, i), append(na, sa/float32(n)), append(nb, sb/float32(n))
+				}
+			}
+		}
+		if len(next) == 0 {
+			return
+		}
+		for k, i := range next {
+			a[i], b[i], known[i] = na[k], nb[k], true
+		}
+	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,248 @@
+package detect
+
+import "math"
+
+// Touching specimens. On a busy sheet moths settle wing to wing, and one
+// working-resolution component then holds several of them (panama's frame
+// has a cluster of five). splitComponents looks inside each component for
+// separate cores: the cells whose deviation is well above the component's
+// own threshold (a moth's body and darker wing areas) form separate blobs
+// at some level while the wing margins where two moths touch do not. The
+// lowest level at which two or more cores of at least minCoreCells appear
+// gives the markers; every cell of the component then goes to the nearest
+// core (breadth-first, inside the component), and each part is tried
+// again, so clusters of three or more come apart one level at a time.
+
+const (
+	// minCoreCells is the least size, in working cells, of a core that
+	// counts as a separate specimen (about 24x24 frame pixels at the
+	// default working size of a 4K frame).
+	minCoreCells = 36
+	// splitDepth bounds how often a part is split again.
+	splitDepth = 3
+)
+
+// splitLevels are the thresholds, in units of a cell's own foreground
+// threshold, at which cores are looked for.
+var splitLevels = []float32{1.6, 2.4, 3.6, 5.4, 8}
+
+// splitComponents replaces components that hold several cores by one
+// component per core. norm is each cell's deviation above the sheet over
+// its foreground threshold (> 1 in the mask). labels is updated in place;
+// the returned components carry the label of the component they came from
+// in group (0 for components that were not split).
+func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int) []component {
+	next := int32(len(comps))
+	var out []component
+	var work []component
+	for _, c := range comps {
+		work = append(work[:0], c)
+		for depth := 0; depth <= splitDepth && len(work) > 0; depth++ {
+			var again []component
+			for _, p := range work {
+				parts := splitOne(labels, p, norm, dark, w, &next)
+				if len(parts) < 2 || depth == splitDepth {
+					if len(parts) >= 2 {
+						again = append(again, parts...)
+						continue
+					}
+					if p.group == 0 && p.label != c.label {
+						p.group = c.label
+					}
+					out = append(out, p)
+					continue
+				}
+				for i := range parts {
+					parts[i].group = c.label
+				}
+				again = append(again, parts...)
+			}
+			if depth == splitDepth {
+				out = append(out, again...)
+				break
+			}
+			work = again
+		}
+	}
+	return out
+}
+
+// splitOne splits component c at the lowest level that gives two or more
+// cores, relabelling its cells; it returns nil when c has a single core.
+func splitOne(labels []int32, c component, norm, dark []float32, w int, next *int32) []component {
+	if c.n < 2*minCoreCells {
+		return nil
+	}
+	bw, bh := c.x1-c.x0, c.y1-c.y0
+	core := make([]int32, bw*bh)
+	for _, lv := range splitLevels {
+		clear(core)
+		var sizes []int
+		var stack []int
+		for y := c.y0; y < c.y1; y++ {
+			for x := c.x0; x < c.x1; x++ {
+				i, j := y*w+x, (y-c.y0)*bw+x-c.x0
+				if labels[i] != c.label || norm[i] <= lv || core[j] != 0 {
+					continue
+				}
+				id := int32(len(sizes) + 1)
+				core[j] = id
+				stack = append(stack[:0], j)
+				n := 0
+				for len(stack) > 0 {
+					k := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					n++
+					kx, ky := k%bw, k/bw
+					for dy := -1; dy <= 1; dy++ {
+						for dx := -1; dx <= 1; dx++ {
+							nx, ny := kx+dx, ky+dy
+							if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
+								continue
+							}
+							q := ny*bw + nx
+							if core[q] == 0 && labels[(ny+c.y0)*w+nx+c.x0] == c.label && norm[(ny+c.y0)*w+nx+c.x0] > lv {
+								core[q] = id
+								stack = append(stack, q)
+							}
+						}
+					}
+				}
+				sizes = append(sizes, n)
+			}
+		}
+		big := 0
+		for _, n := range sizes {
+			if n >= minCoreCells {
+				big++
+			}
+		}
+		if big >= 2 {
+			owner := growCores(labels, c, core, sizes, w)
+			if narrowNecks(owner, bw, bh) {
+				return relabel(labels, c, owner, dark, w, next)
+			}
+		}
+		if len(sizes) == 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// growCores gives every cell of c the id of the nearest large core
+// (breadth-first through c's cells); 0 = not reached.
+func growCores(labels []int32, c component, core []int32, sizes []int, w int) []int32 {
+	bw, bh := c.x1-c.x0, c.y1-c.y0
+	owner := make([]int32, bw*bh)
+	var queue []int
+	for j, id := range core {
+		if id == 0 || sizes[id-1] < minCoreCells {
+			continue
+		}
+		owner[j] = id
+		queue = append(queue, j)
+	}
+	for h := 0; h < len(queue); h++ {
+		k := queue[h]
+		kx, ky := k%bw, k/bw
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				nx, ny := kx+dx, ky+dy
+				if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
+					continue
+				}
+				q := ny*bw + nx
+				if owner[q] == 0 && labels[(ny+c.y0)*w+nx+c.x0] == c.label {
+					owner[q] = owner[k]
+					queue = append(queue, q)
+				}
+			}
+		}
+	}
+	return owner
+}
+
+// maxNeck is the longest contact allowed between two parts of a split, in
+// units of the square root of the smaller part's area: specimens that
+// touch share a short stretch of outline, while the halves of one
+// patterned moth would share its whole body length.
+const maxNeck = 0.6
+
+// narrowNecks reports whether every part of owner (bw x bh, part ids, 0 =
+// none) touches the other parts along at most maxNeck*sqrt(its area)
+// cells.
+func narrowNecks(owner []int32, bw, bh int) bool {
+	area := map[int32]int{}
+	contact := map[int32]int{}
+	for y := range bh {
+		for x := range bw {
+			id := owner[y*bw+x]
+			if id == 0 {
+				continue
+			}
+			area[id]++
+			touch := false
+			for dy := -1; dy <= 1 && !touch; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx >= 0 && ny >= 0 && nx < bw && ny < bh {
+						if o := owner[ny*bw+nx]; o != 0 && o != id {
+							touch = true
+							break
+						}
+					}
+				}
+			}
+			if touch {
+				contact[id]++
+			}
+		}
+	}
+	for id, n := range contact {
+		if float64(n) > maxNeck*math.Sqrt(float64(area[id])) {
+			return false
+		}
+	}
+	return true
+}
+
+// relabel writes owner's parts into labels as new components.
+func relabel(labels []int32, c component, owner []int32, dark []float32, w int, next *int32) []component {
+	bw := c.x1 - c.x0
+	newLabel := map[int32]int32{}
+	for _, id := range owner {
+		if id != 0 && newLabel[id] == 0 {
+			*next++
+			newLabel[id] = *next
+		}
+	}
+	byLabel := map[int32]*component{}
+	var order []int32
+	for y := c.y0; y < c.y1; y++ {
+		for x := c.x0; x < c.x1; x++ {
+			i, j := y*w+x, (y-c.y0)*bw+x-c.x0
+			if labels[i] != c.label || owner[j] == 0 {
+				continue
+			}
+			l := newLabel[owner[j]]
+			labels[i] = l
+			p := byLabel[l]
+			if p == nil {
+				p = &component{label: l, x0: x, y0: y, x1: x + 1, y1: y + 1}
+				byLabel[l] = p
+				order = append(order, l)
+			}
+			p.n++
+			p.x0, p.x1 = min(p.x0, x), max(p.x1, x+1)
+			p.y0, p.y1 = min(p.y0, y), max(p.y1, y+1)
+			p.maxDark = max(p.maxDark, dark[i])
+			p.m.add(float64(x), float64(y))
+		}
+	}
+	out := make([]component, 0, len(order))
+	for _, l := range order {
+		out = append(out, *byLabel[l])
+	}
+	return out
+}
