@@ -75,7 +75,6 @@ func TestDownscaleYCCAgrees(t *testing.T) {
 // generic hides the concrete type so downscaleYCC takes the At path.
 type generic struct{ image.Image }
 
-
 // TestDownscaleYCbCrExact compares the YCbCr fast path with averages of
 // YCbCrAt on random planes (no RGB round trip, so exact).
 func TestDownscaleYCbCrExact(t *testing.T) {
