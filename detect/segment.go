@@ -12,7 +12,7 @@ const (
 	minFrameSide = 16
 	// minThicknessPx is the least thickness, in frame pixels, of a
 	// specimen: 1-2 pixel lines are fibres or hairs.
-	minThicknessPx = 3
+	minThicknessPx = 4
 )
 
 // Detect finds specimens on img (any image.Image; *image.RGBA, *image.NRGBA,
@@ -40,20 +40,35 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		return nil, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
 	}
 	f := max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize)
-	py, pcb, pcr, err := downscaleYCC(img, f)
+	block := o.BackgroundBlock
+	py, pcb, pcr, bg, kb, kr, err := reduce(img, f, block)
 	if err != nil {
-		return nil, fmt.Errorf("detect: %w", err)
+		return nil, err
 	}
-	bg := estimateBackground(py, o.BackgroundBlock)
-	kb, kr := chromaticity(py, pcb, pcr, bg)
-
+	card := cardMask(py, pcb, pcr, kb, kr)
+	if card != nil && f > 1 {
+		// Insects on sticky cards are small (whiteflies: 10-20 px): work
+		// at twice the resolution, with the same blocks in frame pixels.
+		f, block = f/2, block*f/(f/2)
+		if py, pcb, pcr, bg, kb, kr, err = reduce(img, f, block); err != nil {
+			return nil, err
+		}
+		card = cardMask(py, pcb, pcr, kb, kr)
+	}
 	w, h := py.w, py.h
 	raw := newPlane(w, h)
 	for i, v := range py.v {
 		raw.v[i] = deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
 	}
+	if card != nil {
+		for i, on := range card {
+			if !on {
+				raw.v[i] = 0
+			}
+		}
+	}
 	smooth := boxBlur3(raw)
-	level, scale := sheetStats(smooth, o.BackgroundBlock)
+	level, scale := sheetStats(smooth, block)
 	// A cell is foreground when its smoothed deviation exceeds the bare
 	// sheet's local level by WeakThreshold and by NoiseSigmas local
 	// sigmas; dark holds the excess rescaled so that StrongThreshold
@@ -109,6 +124,15 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		if !o.accepts(s) {
 			continue
 		}
+		if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
+			if isDisc(p.spans, s.AreaPx, s.Box, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
+				continue
+			}
+			if cb, ok := findCheckerboard(img, s.Box); ok {
+				_ = cb
+				continue
+			}
+		}
 		s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
 		out = append(out, s)
 	}
@@ -119,6 +143,18 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		return out[i].Box.Min.X < out[j].Box.Min.X
 	})
 	return out, nil
+}
+
+// reduce box-averages img by f and estimates its background (block x
+// block working cells) and the background's chromaticity.
+func reduce(img image.Image, f, block int) (py, pcb, pcr, bg plane, kb, kr float32, err error) {
+	py, pcb, pcr, err = downscaleYCC(img, f)
+	if err != nil {
+		return py, pcb, pcr, bg, 0, 0, fmt.Errorf("detect: %w", err)
+	}
+	bg = estimateBackground(py, block)
+	kb, kr = chromaticity(py, pcb, pcr, bg)
+	return py, pcb, pcr, bg, kb, kr, nil
 }
 
 // accepts applies the size and shape filters to a measured specimen.

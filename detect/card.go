@@ -1,0 +1,135 @@
+package detect
+
+import "math"
+
+// Sticky cards. A phone photo of a yellow (or blue) sticky card usually
+// shows the cloth or table around it, and that surround differs from the
+// card as much as an insect does: left in, it merges with every specimen
+// near the card's edge into one frame-sized blob (measured on
+// ../shared/realframes/sticky: 1 detection for 1529 whiteflies). When the
+// frame's background is a saturated colour, detection is limited to the
+// card: the largest 8-connected region of card-coloured working cells,
+// with everything it encloses (the insects on it), less a margin along
+// its outline.
+
+const (
+	// cardChroma: background chromaticity magnitude (|(Cb-128, Cr-128)|/Y)
+	// above which the background is taken to be a coloured card. White
+	// and grey sheets measure under 0.05; yellow cards about 0.4.
+	cardChroma = 0.15
+	// cardColourTol: a cell is card-coloured when its chromaticity is
+	// within this fraction of the card's chromaticity magnitude of it.
+	cardColourTol = 0.5
+	// cardMargin is the margin, in working cells, left out along the
+	// card's outline (the edge itself and its shadow).
+	cardMargin = 2
+)
+
+// cardMask returns, for a frame whose background chromaticity (kb, kr)
+// is saturated, which working cells lie on the card; nil when the
+// background is white or grey (a light sheet: everything is searched).
+func cardMask(py, pcb, pcr plane, kb, kr float32) []bool {
+	mag := float32(math.Hypot(float64(kb), float64(kr)))
+	if mag < cardChroma {
+		return nil
+	}
+	w, h := py.w, py.h
+	col := make([]bool, w*h)
+	for i, y := range py.v {
+		if y < 8 {
+			continue
+		}
+		db, dr := (pcb.v[i]-128)/y-kb, (pcr.v[i]-128)/y-kr
+		col[i] = db*db+dr*dr < cardColourTol*cardColourTol*mag*mag
+	}
+	// Largest card-coloured component.
+	comp := make([]int32, w*h)
+	best, bestN := int32(0), 0
+	var stack []int
+	id := int32(0)
+	for i := range col {
+		if !col[i] || comp[i] != 0 {
+			continue
+		}
+		id++
+		comp[i] = id
+		stack = append(stack[:0], i)
+		n := 0
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n++
+			for _, q := range neighbours8(k, w, h) {
+				if q >= 0 && col[q] && comp[q] == 0 {
+					comp[q] = id
+					stack = append(stack, q)
+				}
+			}
+		}
+		if n > bestN {
+			best, bestN = id, n
+		}
+	}
+	// Outside: cells not on the card reachable from the frame border
+	// without crossing it. Everything else is on or enclosed by the card.
+	out := make([]bool, w*h)
+	stack = stack[:0]
+	for x := range w {
+		stack = append(stack, x, (h-1)*w+x)
+	}
+	for y := range h {
+		stack = append(stack, y*w, y*w+w-1)
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if out[k] || comp[k] == best {
+			continue
+		}
+		out[k] = true
+		for _, q := range neighbours8(k, w, h) {
+			if q >= 0 && !out[q] && comp[q] != best {
+				stack = append(stack, q)
+			}
+		}
+	}
+	on := make([]bool, w*h)
+	for i := range on {
+		on[i] = !out[i]
+	}
+	// Leave out a margin along the outline.
+	for i := range on {
+		if !out[i] {
+			continue
+		}
+		x, y := i%w, i/w
+		for yy := max(0, y-cardMargin); yy <= min(h-1, y+cardMargin); yy++ {
+			for xx := max(0, x-cardMargin); xx <= min(w-1, x+cardMargin); xx++ {
+				on[yy*w+xx] = false
+			}
+		}
+	}
+	return on
+}
+
+// neighbours8 returns the indices of the 8 neighbours of cell k of a w x h
+// grid, -1 for those outside it.
+func neighbours8(k, w, h int) [8]int {
+	x, y := k%w, k/w
+	var n [8]int
+	j := 0
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			if dx == 0 && dy == 0 {
+				continue
+			}
+			nx, ny := x+dx, y+dy
+			n[j] = -1
+			if nx >= 0 && ny >= 0 && nx < w && ny < h {
+				n[j] = ny*w + nx
+			}
+			j++
+		}
+	}
+	return n
+}

@@ -1,0 +1,219 @@
+package detect
+
+import (
+	"image"
+	"math"
+	"sort"
+)
+
+// Things on a trap sheet that are not insects but stand out as much:
+// the sheet's fasteners and grommets (dark discs), a checkerboard scale
+// bar, a cable or the trap's frame along the image border, and a
+// timestamp burned into a corner (strokes a few pixels thick, rejected by
+// the thickness rule). Each test below looks at shape only, so it does not
+// depend on a given trap's colours. Measured on ../shared/realframes: the
+// 12 fasteners, 3 scale bars and 3 border cables there are rejected, and
+// no annotated insect.
+
+const (
+	// discCover and discSpill: a specimen is a disc when it covers at
+	// least discCover of a circle (the part inside the frame) and at most
+	// discSpill of it lies outside that circle.
+	discCover = 0.8
+	discSpill = 0.06
+	// stripAspect: a specimen touching the frame's border whose extent
+	// along that border is at least stripAspect times its extent into the
+	// frame, and at most stripDepthMM deep, is a cable or frame edge.
+	stripAspect  = 4
+	stripDepthMM = 4
+)
+
+// isDisc reports whether the piece's silhouette (filled row spans) is a
+// disc, or a disc cut by the frame's border.
+func isDisc(spans []span, area float64, box, frame image.Rectangle) bool {
+	if len(spans) < 8 {
+		return false
+	}
+	type circle struct{ cx, cy, r float64 }
+	var cands []circle
+	bx, by := float64(box.Min.X+box.Max.X)/2, float64(box.Min.Y+box.Max.Y)/2
+	cands = append(cands, circle{bx, by, float64(box.Dx()+box.Dy()) / 4})
+	rx, ry := float64(box.Dx())/2, float64(box.Dy())/2
+	if box.Max.Y >= frame.Max.Y {
+		cands = append(cands, circle{bx, float64(box.Min.Y) + rx, rx})
+	}
+	if box.Min.Y <= frame.Min.Y {
+		cands = append(cands, circle{bx, float64(box.Max.Y) - rx, rx})
+	}
+	if box.Max.X >= frame.Max.X {
+		cands = append(cands, circle{float64(box.Min.X) + ry, by, ry})
+	}
+	if box.Min.X <= frame.Min.X {
+		cands = append(cands, circle{float64(box.Max.X) - ry, by, ry})
+	}
+	for _, c := range cands {
+		var inside, total, circ float64
+		for y := max(frame.Min.Y, int(c.cy-c.r)); y <= min(frame.Max.Y-1, int(c.cy+c.r)); y++ {
+			dy := float64(y) + 0.5 - c.cy
+			if hw := c.r*c.r - dy*dy; hw > 0 {
+				hw = math.Sqrt(hw)
+				circ += math.Max(0, math.Min(c.cx+hw, float64(frame.Max.X))-math.Max(c.cx-hw, float64(frame.Min.X)))
+			}
+		}
+		for _, s := range spans {
+			lo, hi := float64(s.lo), float64(s.hi+1)
+			total += hi - lo
+			dy := float64(s.y) + 0.5 - c.cy
+			if hw := c.r*c.r - dy*dy; hw > 0 {
+				hw = math.Sqrt(hw)
+				inside += math.Max(0, math.Min(hi, c.cx+hw)-math.Max(lo, c.cx-hw))
+			}
+		}
+		if circ > 0 && total > 0 && inside/circ >= discCover && (total-inside)/total <= discSpill {
+			return true
+		}
+	}
+	return false
+}
+
+// isBorderStrip reports a thin object lying along the frame's border (a
+// cable, the trap's frame, the sheet's hem).
+func isBorderStrip(box, frame image.Rectangle, pixelsPerMM float64) bool {
+	depth := stripDepthMM * pixelsPerMM
+	switch {
+	case box.Min.X <= frame.Min.X || box.Max.X >= frame.Max.X:
+		if float64(box.Dx()) <= depth && box.Dy() >= stripAspect*box.Dx() {
+			return true
+		}
+		fallthrough
+	case box.Min.Y <= frame.Min.Y || box.Max.Y >= frame.Max.Y:
+		if (box.Min.Y <= frame.Min.Y || box.Max.Y >= frame.Max.Y) && float64(box.Dy()) <= depth && box.Dx() >= stripAspect*box.Dy() {
+			return true
+		}
+	}
+	return false
+}
+
+// Checkerboard is a scale bar of alternating dark and light squares seen
+// on the frame.
+type Checkerboard struct {
+	// Box is where it is, in frame coordinates.
+	Box image.Rectangle
+	// SquarePx is the side of one square in frame pixels (median over the
+	// dark squares found).
+	SquarePx float64
+	// Squares is how many dark squares were found.
+	Squares int
+}
+
+// findCheckerboard looks for at least four dark squares of one size inside
+// box, each corner-to-corner with another (a checkerboard scale bar):
+// pixels darker than a third of the way from the box's darkest to its
+// lightest luma form 4-connected blobs; square blobs (box aspect <= 1.5,
+// filling >= 40% of their box: the squares may be printed lighter inside) within 30% of the median side count.
+func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool) {
+	box = box.Inset(-4).Intersect(img.Bounds())
+	w, h := box.Dx(), box.Dy()
+	if w < 16 || h < 8 || w*h > 4<<20 {
+		return Checkerboard{}, false
+	}
+	lum := make([]uint8, w*h)
+	row := newYCC(w)
+	var hist [256]int
+	for y := range h {
+		rowYCC(img, box.Min.Y+y, box.Min.X, box.Max.X, row)
+		copy(lum[y*w:], row.y)
+		for _, v := range row.y {
+			hist[v]++
+		}
+	}
+	pct := func(q float64) int {
+		c, want := 0, int(q*float64(w*h))
+		for i, n := range hist {
+			if c += n; c > want {
+				return i
+			}
+		}
+		return 255
+	}
+	lo, hi := pct(0.05), pct(0.95)
+	if hi-lo < 40 {
+		return Checkerboard{}, false
+	}
+	thr := uint8(lo + (hi-lo)/3)
+	// Squares meet corner to corner, and blur joins them there: erode the
+	// dark mask by one pixel (4-neighbourhood) so each square is a blob.
+	dark := make([]bool, w*h)
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			dark[i] = lum[i] <= thr && lum[i-1] <= thr && lum[i+1] <= thr && lum[i-w] <= thr && lum[i+w] <= thr
+		}
+	}
+	seen := make([]bool, w*h)
+	type blob struct {
+		x0, y0, x1, y1, n int
+	}
+	var blobs []blob
+	var stack []int
+	for i := range lum {
+		if seen[i] || !dark[i] {
+			continue
+		}
+		b := blob{x0: w, y0: h}
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := k%w, k/w
+			b.n++
+			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x+1), max(b.y1, y+1)
+			for _, q := range [4]int{k - 1, k + 1, k - w, k + w} {
+				if q < 0 || q >= w*h || (q == k-1 && x == 0) || (q == k+1 && x == w-1) {
+					continue
+				}
+				if !seen[q] && dark[q] {
+					seen[q] = true
+					stack = append(stack, q)
+				}
+			}
+		}
+		bw, bh := b.x1-b.x0, b.y1-b.y0
+		if b.n >= 16 && max(bw, bh) <= 3*min(bw, bh)/2 && float64(b.n) >= 0.4*float64(bw*bh) {
+			blobs = append(blobs, b)
+		}
+	}
+	if len(blobs) < 4 {
+		return Checkerboard{}, false
+	}
+	sides := make([]float64, len(blobs))
+	for i, b := range blobs {
+		sides[i] = float64(b.x1-b.x0+b.y1-b.y0)/2 + 2 // undo the erosion
+	}
+	sort.Float64s(sides)
+	s := sides[len(sides)/2]
+	var sq []blob
+	var kept []float64
+	for _, b := range blobs {
+		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + 2; math.Abs(side-s) <= 0.3*s {
+			sq = append(sq, b)
+			kept = append(kept, side)
+		}
+	}
+	diag := 0
+	for i, a := range sq {
+		for _, b := range sq[i+1:] {
+			dx := math.Abs(float64(a.x0+a.x1-b.x0-b.x1) / 2)
+			dy := math.Abs(float64(a.y0+a.y1-b.y0-b.y1) / 2)
+			if math.Abs(dx-s) <= 0.35*s && math.Abs(dy-s) <= 0.35*s {
+				diag++
+			}
+		}
+	}
+	if len(sq) < 4 || diag < 3 {
+		return Checkerboard{}, false
+	}
+	sort.Float64s(kept)
+	return Checkerboard{Box: box, SquarePx: kept[len(kept)/2], Squares: len(sq)}, true
+}
