@@ -94,6 +94,12 @@ type Options struct {
 	// working-resolution component: thin wing edges, not legs or antennae
 	// (boxes are body and wings). 0 means 1.
 	ReachMM float64
+	// ScaleSquareMM is the side, in mm, of one square of the checkerboard
+	// scale bar placed on the sheet, if any. When it is set and a
+	// checkerboard is in view, Analyze measures the frame's scale from it
+	// (Frame.PixelsPerMM) and reports sizes in mm at that scale; detection
+	// thresholds still use PixelsPerMM. 0: no automatic scale.
+	ScaleSquareMM float64
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
@@ -198,8 +204,8 @@ func (o Options) withDefaults() (Options, error) {
 	if o.ReachMM == 0 {
 		o.ReachMM = 1
 	}
-	if o.NoiseSigmas < 0 || o.ReachMM < 0 {
-		return o, fmt.Errorf("%w: NoiseSigmas and ReachMM must be >= 0, got %v and %v", ErrBadOptions, o.NoiseSigmas, o.ReachMM)
+	if o.NoiseSigmas < 0 || o.ReachMM < 0 || o.ScaleSquareMM < 0 {
+		return o, fmt.Errorf("%w: NoiseSigmas, ReachMM and ScaleSquareMM must be >= 0, got %v, %v and %v", ErrBadOptions, o.NoiseSigmas, o.ReachMM, o.ScaleSquareMM)
 	}
 	if o.BackgroundBlock < 0 {
 		return o, fmt.Errorf("%w: BackgroundBlock must be >= 0, got %d", ErrBadOptions, o.BackgroundBlock)

@@ -8,7 +8,8 @@ import (
 
 // piece is one full-resolution region before merging and filtering.
 type piece struct {
-	box      image.Rectangle // frame coordinates
+	box      image.Rectangle // frame coordinates, without legs and antennae (bodyBox)
+	full     image.Rectangle // all the piece's pixels
 	m        moments
 	sumRatio float64 // sum of Y/background over the pixels
 	cover    float64 // coverage-weighted area (coverArea)
@@ -54,6 +55,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 
 func (p *piece) absorb(q *piece) {
 	p.box = p.box.Union(q.box)
+	p.full = p.full.Union(q.full)
 	p.m.n += q.m.n
 	p.m.sx += q.m.sx
 	p.m.sy += q.m.sy

@@ -28,9 +28,18 @@ const (
 	stripDepthMM = 4
 )
 
+// minSquares is the least number of dark squares taken for a checkerboard.
+const minSquares = 5
+
+// offGrid returns how far d is from a whole multiple of s, in units of s.
+func offGrid(d, s float64) float64 {
+	q := math.Abs(d) / s
+	return math.Abs(q - math.Round(q))
+}
+
 // isDisc reports whether the piece's silhouette (filled row spans) is a
 // disc, or a disc cut by the frame's border.
-func isDisc(spans []span, area float64, box, frame image.Rectangle) bool {
+func isDisc(spans []span, box, frame image.Rectangle) bool {
 	if len(spans) < 8 {
 		return false
 	}
@@ -106,11 +115,11 @@ type Checkerboard struct {
 	Squares int
 }
 
-// findCheckerboard looks for at least four dark squares of one size inside
-// box, each corner-to-corner with another (a checkerboard scale bar):
+// findCheckerboard looks for at least minSquares dark squares of one size
+// inside box, on a grid and corner to corner (a checkerboard scale bar):
 // pixels darker than a third of the way from the box's darkest to its
 // lightest luma form 4-connected blobs; square blobs (box aspect <= 1.5,
-// filling >= 40% of their box: the squares may be printed lighter inside) within 30% of the median side count.
+// filling >= 40% of their box: the squares may be printed lighter inside) within 20% of the median side count.
 func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool) {
 	box = box.Inset(-4).Intersect(img.Bounds())
 	w, h := box.Dx(), box.Dy()
@@ -184,7 +193,7 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 			blobs = append(blobs, b)
 		}
 	}
-	if len(blobs) < 4 {
+	if len(blobs) < minSquares {
 		return Checkerboard{}, false
 	}
 	sides := make([]float64, len(blobs))
@@ -196,22 +205,30 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	var sq []blob
 	var kept []float64
 	for _, b := range blobs {
-		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + 2; math.Abs(side-s) <= 0.3*s {
+		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + 2; math.Abs(side-s) <= 0.2*s {
 			sq = append(sq, b)
 			kept = append(kept, side)
 		}
 	}
-	diag := 0
+	// A printed checkerboard is a grid: every square's centre sits a
+	// whole number of squares from the first one's, and neighbours meet
+	// corner to corner. A moth's spotted wing has neither.
+	diag, onGrid := 0, 0
+	c0x, c0y := float64(sq[0].x0+sq[0].x1)/2, float64(sq[0].y0+sq[0].y1)/2
 	for i, a := range sq {
+		ax, ay := float64(a.x0+a.x1)/2, float64(a.y0+a.y1)/2
+		if offGrid(ax-c0x, s) <= 0.2 && offGrid(ay-c0y, s) <= 0.2 {
+			onGrid++
+		}
 		for _, b := range sq[i+1:] {
-			dx := math.Abs(float64(a.x0+a.x1-b.x0-b.x1) / 2)
-			dy := math.Abs(float64(a.y0+a.y1-b.y0-b.y1) / 2)
-			if math.Abs(dx-s) <= 0.35*s && math.Abs(dy-s) <= 0.35*s {
+			dx := math.Abs(ax - float64(b.x0+b.x1)/2)
+			dy := math.Abs(ay - float64(b.y0+b.y1)/2)
+			if math.Abs(dx-s) <= 0.25*s && math.Abs(dy-s) <= 0.25*s {
 				diag++
 			}
 		}
 	}
-	if len(sq) < 4 || diag < 3 {
+	if len(sq) < minSquares || float64(diag) < 0.7*float64(len(sq)-1) || float64(onGrid) < 0.8*float64(len(sq)) {
 		return Checkerboard{}, false
 	}
 	sort.Float64s(kept)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -13,6 +14,12 @@ const (
 	// minThicknessPx is the least thickness, in frame pixels, of a
 	// specimen: 1-2 pixel lines are fibres or hairs.
 	minThicknessPx = 4
+	// minBoardPx: components shorter than this (frame pixels) are not
+	// looked at as checkerboards.
+	minBoardPx = 60
+	// thinLimbMM: parts of a specimen thinner than about twice this
+	// (legs, antennae) do not count towards its box.
+	thinLimbMM = 0.25
 )
 
 // Detect finds specimens on img (any image.Image; *image.RGBA, *image.NRGBA,
@@ -21,29 +28,51 @@ const (
 // bad options or an image.Image whose pixels cannot be read (one that
 // panics) give an error, never a panic. Detect keeps no state and is safe
 // for concurrent use; it spreads the frame reduction over GOMAXPROCS
-// goroutines.
-func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
+// goroutines. Analyze also reports scale bars and the frame's scale.
+func Detect(img image.Image, opts Options) ([]Specimen, error) {
+	f, err := Analyze(img, opts)
+	return f.Specimens, err
+}
+
+// Frame is what Analyze finds on one frame.
+type Frame struct {
+	// Specimens as Detect returns them. Their mm fields use PixelsPerMM.
+	Specimens []Specimen
+	// Checkerboards are the checkerboard scale bars seen (never reported
+	// as specimens).
+	Checkerboards []Checkerboard
+	// PixelsPerMM is the scale the mm fields use: measured from the first
+	// checkerboard when Options.ScaleSquareMM is set and one is in view,
+	// else Options.PixelsPerMM.
+	PixelsPerMM float64
+	// ScaleSource says where PixelsPerMM came from: "checkerboard" or
+	// "config".
+	ScaleSource string
+}
+
+// Analyze is Detect plus the frame's scale bars and scale (see Frame).
+func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			specimens, err = nil, fmt.Errorf("detect: reading frame pixels: %v", r)
+			fr, err = Frame{}, fmt.Errorf("detect: reading frame pixels: %v", r)
 		}
 	}()
 	o, err := opts.withDefaults()
 	if err != nil {
-		return nil, err
+		return Frame{}, err
 	}
 	if img == nil {
-		return nil, fmt.Errorf("detect: nil image")
+		return Frame{}, fmt.Errorf("detect: nil image")
 	}
 	b := img.Bounds()
 	if b.Dx() < minFrameSide || b.Dy() < minFrameSide {
-		return nil, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
+		return Frame{}, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
 	}
 	f := max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize)
 	block := o.BackgroundBlock
 	py, pcb, pcr, bg, kb, kr, err := reduce(img, f, block)
 	if err != nil {
-		return nil, err
+		return Frame{}, err
 	}
 	card := cardMask(py, pcb, pcr, kb, kr)
 	if card != nil && f > 1 {
@@ -51,7 +80,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		// at twice the resolution, with the same blocks in frame pixels.
 		f, block = f/2, block*f/(f/2)
 		if py, pcb, pcr, bg, kb, kr, err = reduce(img, f, block); err != nil {
-			return nil, err
+			return Frame{}, err
 		}
 		card = cardMask(py, pcb, pcr, kb, kr)
 	}
@@ -87,6 +116,8 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*scale.v[i])
 	}
 	labels, comps := labelComponents(mask, dark, w, h)
+	var boards []Checkerboard
+	comps, boards = dropCheckerboards(img, comps, f)
 	comps = splitComponents(labels, comps, norm, dark, w)
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.
@@ -96,7 +127,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 	cellArea := float64(f * f)
 	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
 		level: level, scale: scale, sigmas: float32(o.NoiseSigmas),
-		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f))))}
+		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
 	var pieces []*piece
 	for _, c := range comps {
 		if float64(c.maxDark) < o.StrongThreshold {
@@ -114,7 +145,11 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 			pieces = append(pieces, p)
 		}
 	}
-	pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+	if card != nil {
+		// Only a coloured card splits one insect into pieces (its yellow
+		// bands); on a sheet, nearby pieces are nearby insects.
+		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+	}
 	var out []Specimen
 	for _, p := range pieces {
 		s := p.specimen()
@@ -125,11 +160,7 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 			continue
 		}
 		if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
-			if isDisc(p.spans, s.AreaPx, s.Box, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
-				continue
-			}
-			if cb, ok := findCheckerboard(img, s.Box); ok {
-				_ = cb
+			if isDisc(p.spans, p.full, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
 				continue
 			}
 		}
@@ -142,7 +173,36 @@ func Detect(img image.Image, opts Options) (specimens []Specimen, err error) {
 		}
 		return out[i].Box.Min.X < out[j].Box.Min.X
 	})
-	return out, nil
+	fr = Frame{Specimens: out, Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	if len(boards) > 0 && o.ScaleSquareMM > 0 {
+		fr.PixelsPerMM, fr.ScaleSource = boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
+		k := o.PixelsPerMM / fr.PixelsPerMM
+		for i := range out {
+			out[i].AreaMM2 *= k * k
+			out[i].LengthMM *= k
+			out[i].WidthMM *= k
+		}
+	}
+	return fr, nil
+}
+
+// dropCheckerboards removes the components that hold a checkerboard scale
+// bar (before splitting: a bar must be seen whole) and returns them.
+func dropCheckerboards(img image.Image, comps []component, f int) ([]component, []Checkerboard) {
+	b := img.Bounds()
+	var boards []Checkerboard
+	out := comps[:0]
+	for _, c := range comps {
+		if max(c.x1-c.x0, c.y1-c.y0)*f >= minBoardPx {
+			box := image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
+			if cb, ok := findCheckerboard(img, box); ok {
+				boards = append(boards, cb)
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out, boards
 }
 
 // reduce box-averages img by f and estimates its background (block x
@@ -187,7 +247,8 @@ type refiner struct {
 	// sigmas*scale.
 	level, scale plane
 	sigmas       float32
-	reach        int // how far, in cells, the fill may go beyond the component
+	reach        int   // how far, in cells, the fill may go beyond the component
+	thin         int32 // legs and antennae up to 2*thin+1 px thick are left out of boxes
 }
 
 // mostlyClaimed reports whether most of c's cells belong to a specimen
@@ -291,8 +352,10 @@ func (r *refiner) refine(c component) (*piece, bool) {
 			p.spans = append(p.spans, span{y: sp.y + reg.Min.Y, lo: sp.lo + reg.Min.X, hi: sp.hi + reg.Min.X})
 		}
 	}
-	p.thick = thickness(state, rw, box)
-	p.box = box.Add(reg.Min)
+	depth := chessDepth(state, rw, box)
+	p.thick = float64(2*slices.Max(append(depth, 0)) - 1)
+	p.full = box.Add(reg.Min)
+	p.box = bodyBox(depth, box, r.thin).Add(reg.Min)
 	return p, true
 }
 

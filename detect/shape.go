@@ -3,6 +3,7 @@ package detect
 import (
 	"image"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -95,9 +96,17 @@ type span struct{ y, lo, hi int }
 // distance d (1 for a pixel on the edge), so a k-pixel-wide straight band
 // measures k when k is odd and k-1 when even.
 func thickness(state []uint8, rw int, box image.Rectangle) float64 {
+	return float64(2*slices.Max(append(chessDepth(state, rw, box), 0)) - 1)
+}
+
+// chessDepth returns, for every pixel of box (row-major, box-sized), the
+// chessboard distance from a reached pixel (state == 2 in the rw-wide
+// state grid) to the nearest pixel that is not reached (1 on the edge, 0
+// off the piece).
+func chessDepth(state []uint8, rw int, box image.Rectangle) []int32 {
 	bw, bh := box.Dx(), box.Dy()
 	if bw <= 0 || bh <= 0 {
-		return 0
+		return nil
 	}
 	d := make([]int32, bw*bh)
 	in := func(x, y int) bool { return state[(box.Min.Y+y)*rw+box.Min.X+x] == 2 }
@@ -114,7 +123,6 @@ func thickness(state []uint8, rw int, box image.Rectangle) float64 {
 			}
 		}
 	}
-	best := int32(0)
 	for y := bh - 1; y >= 0; y-- {
 		for x := bw - 1; x >= 0; x-- {
 			i := y*bw + x
@@ -122,8 +130,27 @@ func thickness(state []uint8, rw int, box image.Rectangle) float64 {
 				continue
 			}
 			d[i] = min(d[i], 1+min(at(x+1, y), at(x+1, y+1), at(x, y+1), at(x-1, y+1)))
-			best = max(best, d[i])
 		}
 	}
-	return float64(2*best - 1)
+	return d
+}
+
+// bodyBox returns the box of the piece without its thin parts (legs,
+// antennae, hairs at most 2*r+1 pixels thick): the box of the pixels at
+// depth > r, grown by r (a morphological opening's extent), within box.
+// It returns box when nothing is that deep.
+func bodyBox(depth []int32, box image.Rectangle, r int32) image.Rectangle {
+	bw := box.Dx()
+	core := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
+	for i, d := range depth {
+		if d > r {
+			x, y := i%bw, i/bw
+			core.Min.X, core.Min.Y = min(core.Min.X, x), min(core.Min.Y, y)
+			core.Max.X, core.Max.Y = max(core.Max.X, x+1), max(core.Max.Y, y+1)
+		}
+	}
+	if core.Empty() {
+		return box
+	}
+	return core.Inset(-int(r)).Add(box.Min).Intersect(box)
 }
