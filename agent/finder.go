@@ -9,9 +9,11 @@ import (
 
 // Specimen is one specimen found on a frame.
 type Specimen struct {
-	Box  image.Rectangle
-	Crop image.Image
-	Size Size
+	// Box is the specimen's body and wings; Extent also holds its legs and
+	// antennae, and frames Crop.
+	Box, Extent image.Rectangle
+	Crop        image.Image
+	Size        Size
 	// TrackID identifies the specimen across frames; New is true on the
 	// first frame it is seen (only new specimens are classified and published).
 	TrackID int
@@ -68,15 +70,16 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	}
 	out := make([]Specimen, len(found))
 	for i, s := range found {
-		rect := detect.BIOSCANCropRect(s.Box, d.Margin)
+		rect := detect.BIOSCANCropRect(s.Extent, d.Margin)
 		sf := detect.ReferenceSizeFields(s, rect, d.Options.PixelsPerMM, d.Reference)
-		crop := detect.CropTo(img, rect, s.Box)
+		crop := detect.CropTo(img, rect, s.Extent)
 		if d.Background != nil {
-			detect.ReplaceBackground(crop, detect.SheetColor(img, rect, s.Box), *d.Background)
+			detect.ReplaceBackground(crop, detect.SheetColor(img, rect, s.Extent), *d.Background)
 		}
 		out[i] = Specimen{
-			Box:  s.Box,
-			Crop: crop,
+			Box:    s.Box,
+			Extent: s.Extent,
+			Crop:   crop,
 			Size: Size{
 				AreaMM2: s.AreaMM2, LengthMM: s.LengthMM, WidthMM: s.WidthMM, AreaPx: s.AreaPx,
 				ImageMeasurementValue: sf.ImageMeasurementValue, AreaFraction: sf.AreaFraction, ScaleFactor: sf.ScaleFactor,
@@ -96,5 +99,5 @@ type WholeImage struct{}
 
 // Find implements Finder.
 func (WholeImage) Find(img image.Image) ([]Specimen, error) {
-	return []Specimen{{Box: img.Bounds(), Crop: img, New: true}}, nil
+	return []Specimen{{Box: img.Bounds(), Extent: img.Bounds(), Crop: img, New: true}}, nil
 }

@@ -81,10 +81,12 @@ func TestDetectFinderMatchesTraining(t *testing.T) {
 		}
 		for _, g := range fr.Specimens {
 			want++
+			// Crops are framed on the specimen's whole extent (legs
+			// included), as synth's Box is.
 			gb := image.Rect(g.Box[0], g.Box[1], g.Box[2], g.Box[3])
 			best, bi := 0.5, -1
 			for i, s := range specs {
-				if v := iou(gb, s.Box); v >= best {
+				if v := iou(gb, s.Extent); v >= best {
 					best, bi = v, i
 				}
 			}

@@ -128,6 +128,11 @@ type Specimen struct {
 	// Box is the specimen's bounding box (Max exclusive) in the coordinates
 	// of the image given to Detect (so it includes img.Bounds().Min).
 	Box image.Rectangle
+	// Extent is the box of every pixel segmented as the specimen, legs and
+	// antennae included (Box leaves out parts thinner than about half a
+	// millimetre). Crops for the classifier are framed on it, as
+	// BIOSCAN-5M's images are framed on the whole specimen.
+	Extent image.Rectangle
 	// CenterX, CenterY is the centroid of the specimen's pixels.
 	CenterX, CenterY float64
 	// AreaPx is the number of full-resolution pixels segmented as specimen.

@@ -35,7 +35,7 @@ func TestDetectSyntheticFrames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec, prec, pairs := matchScore(f.boxes, boxesOf(got), 0.5)
+			rec, prec, pairs := matchScore(f.boxes, boxesOf(got), realMatchIoU)
 			t.Logf("%d specimens, %d detections: recall %.3f precision %.3f", len(f.boxes), len(got), rec, prec)
 			if rec < 0.9 || prec < 0.9 {
 				for gi, g := range f.boxes {
@@ -235,7 +235,7 @@ func TestDetectWorkSizes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec, prec, _ := matchScore(f.boxes, boxesOf(got), 0.5)
+			rec, prec, _ := matchScore(f.boxes, boxesOf(got), realMatchIoU)
 			if rec < 0.9 || prec < 0.9 {
 				t.Errorf("WorkSize %d: recall %.3f precision %.3f, want both >= 0.9", ws, rec, prec)
 			}

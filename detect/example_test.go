@@ -38,14 +38,14 @@ func Example() {
 				continue
 			}
 			s := specimens[i]
-			crop := detect.Crop(frame, s.Box, detect.DefaultMargin)
-			rect := detect.CropRect(s.Box, detect.DefaultMargin)
+			crop := detect.Crop(frame, s.Extent, detect.DefaultMargin)
+			rect := detect.CropRect(s.Extent, detect.DefaultMargin)
 			size := detect.ReferenceSizeFields(s, rect, 4, detect.BIOSCANReference)
 			fmt.Printf("track %d: box %v, %.1f mm long, crop %v, image_measurement_value %.0f, scale_factor %.2f\n",
 				tr.ID, s.Box, s.LengthMM, crop.Bounds().Size(), size.ImageMeasurementValue, size.ScaleFactor)
 		}
 	}
 	// Output:
-	// track 1: box (180,140)-(221,161), 10.1 mm long, crop (50,50), image_measurement_value 770525, scale_factor 6.84
+	// track 1: box (181,141)-(220,160), 10.1 mm long, crop (50,50), image_measurement_value 770525, scale_factor 6.84
 	// track 1 seen again
 }

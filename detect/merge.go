@@ -15,7 +15,7 @@ type piece struct {
 	cover    float64 // coverage-weighted area (coverArea)
 	spans    []span  // row extents in frame coordinates (several per row after merges)
 	thick    float64
-	group    int32 // component this piece was split from (0: none); siblings are not merged back
+	group    int32 // component this piece was split from (0: none)
 }
 
 // mergePieces joins fragments of one specimen that the background colour
@@ -36,7 +36,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for j := i + 1; j < len(ps); j++ {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || (big.group != 0 && big.group == small.group) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) {
 					continue
 				}
 				big.absorb(small)
@@ -70,7 +70,7 @@ func (p *piece) absorb(q *piece) {
 
 // specimen measures the piece.
 func (p *piece) specimen() Specimen {
-	s := Specimen{Box: p.box, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
+	s := Specimen{Box: p.box, Extent: p.full, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
 	if ha := hullArea(p.spans); ha > 0 {
 		s.Solidity = math.Min(1, p.m.n/ha)
 	}

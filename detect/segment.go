@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -353,9 +352,15 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		}
 	}
 	depth := chessDepth(state, rw, box)
-	p.thick = float64(2*slices.Max(append(depth, 0)) - 1)
+	p.thick = depthThickness(depth)
 	p.full = box.Add(reg.Min)
-	p.box = bodyBox(depth, box, r.thin).Add(reg.Min)
+	// Trim limbs only off specimens thick enough for a limb to be told
+	// from the body (a 3 mm fly at 5 px/mm is a few pixels across).
+	thin := min(r.thin, int32(p.thick-1)/4)
+	p.box = box.Add(reg.Min)
+	if thin >= 1 {
+		p.box = bodyBox(depth, box, thin).Add(reg.Min)
+	}
 	return p, true
 }
 

@@ -96,7 +96,15 @@ type span struct{ y, lo, hi int }
 // distance d (1 for a pixel on the edge), so a k-pixel-wide straight band
 // measures k when k is odd and k-1 when even.
 func thickness(state []uint8, rw int, box image.Rectangle) float64 {
-	return float64(2*slices.Max(append(chessDepth(state, rw, box), 0)) - 1)
+	return depthThickness(chessDepth(state, rw, box))
+}
+
+// depthThickness is thickness from chessDepth's result (0 for no pixel).
+func depthThickness(depth []int32) float64 {
+	if d := slices.Max(append(depth, 0)); d > 0 {
+		return float64(2*d - 1)
+	}
+	return 0
 }
 
 // chessDepth returns, for every pixel of box (row-major, box-sized), the

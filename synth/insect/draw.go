@@ -60,10 +60,23 @@ type Placement struct {
 // (composited over what is there) and returns the pixel bounding box of
 // what it drew, clipped to dst.
 func DrawSpecimen(dst *image.RGBA, a *Appearance, p Pose, pl Placement) image.Rectangle {
+	all, _ := DrawSpecimenBoxes(dst, a, p, pl)
+	return all
+}
+
+// DrawSpecimenBoxes is DrawSpecimen that also returns the box of the body
+// and wings alone (no legs or antennae), clipped to dst: the box a person
+// draws around an insect on a real trap frame.
+func DrawSpecimenBoxes(dst *image.RGBA, a *Appearance, p Pose, pl Placement) (all, body image.Rectangle) {
 	c := raster.NewCanvas(dst)
 	c.TrackExtent()
-	drawSpecimen(c, a, p, raster.NewAffine(pl.CX, pl.CY, p.Angle, pl.LengthPx, p.Flip))
-	return c.PixelExtent().Intersect(dst.Bounds())
+	var limbs image.Rectangle
+	drawSpecimen(c, a, p, raster.NewAffine(pl.CX, pl.CY, p.Angle, pl.LengthPx, p.Flip), func() {
+		limbs = c.PixelExtent()
+		c.ResetExtent()
+	})
+	body = c.PixelExtent()
+	return body.Union(limbs).Intersect(dst.Bounds()), body.Intersect(dst.Bounds())
 }
 
 // layout holds the derived body geometry in local units.
@@ -105,8 +118,9 @@ func (a *Appearance) abdHalfWidth(l layout, u float64) float64 {
 	return w
 }
 
-// drawSpecimen renders everything in draw order through the map m.
-func drawSpecimen(c *raster.Canvas, orig *Appearance, p Pose, m raster.Affine) {
+// drawSpecimen renders everything in draw order through the map m, calling
+// afterLimbs (if not nil) once legs and antennae are drawn.
+func drawSpecimen(c *raster.Canvas, orig *Appearance, p Pose, m raster.Affine, afterLimbs func()) {
 	a := orig
 	if p.HeadScale != 0 || p.ThoraxScale != 0 {
 		v := *orig
@@ -123,6 +137,9 @@ func drawSpecimen(c *raster.Canvas, orig *Appearance, p Pose, m raster.Affine) {
 	legs := a.Legs.with(1, g)
 	drawLegs(pn, a, p, l, legs)
 	drawAntennae(pn, a, p, l, a.Head.with(1, g*0.9))
+	if afterLimbs != nil {
+		afterLimbs()
+	}
 	if a.Plan == PlanMoth {
 		drawWings(pn, a, p, l, g)
 	}

@@ -14,7 +14,7 @@ func MeasureSpecimen(a *Appearance, p Pose) (minX, minY, maxX, maxY float64) {
 	const s = 1000.0
 	c := raster.NewCanvas(nil)
 	c.TrackExtent()
-	drawSpecimen(c, a, p, raster.NewAffine(0, 0, p.Angle, s, p.Flip))
+	drawSpecimen(c, a, p, raster.NewAffine(0, 0, p.Angle, s, p.Flip), nil)
 	minX, minY, maxX, maxY = c.Extent()
 	return minX / s, minY / s, maxX / s, maxY / s
 }
@@ -26,7 +26,7 @@ func SilhouetteArea(a *Appearance) float64 {
 	img := image.NewRGBA(image.Rect(0, 0, int(3*s), int(3*s)))
 	p := Pose{Gain: 1, AbdScale: 1}
 	c := raster.NewCanvas(img)
-	drawSpecimen(c, a, p, raster.NewAffine(1.5*s, 1.5*s, 0, s, false))
+	drawSpecimen(c, a, p, raster.NewAffine(1.5*s, 1.5*s, 0, s, false), nil)
 	n := 0
 	for i := 3; i < len(img.Pix); i += 4 {
 		if img.Pix[i] >= 128 {

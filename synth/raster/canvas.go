@@ -33,6 +33,12 @@ func NewCanvas(img *image.RGBA) *Canvas { return &Canvas{img: img} }
 // from now on (see Extent), whether or not the polygon is on the image.
 func (c *Canvas) TrackExtent() { c.track = true }
 
+// ResetExtent forgets the extent recorded so far (tracking goes on).
+func (c *Canvas) ResetExtent() {
+	c.extAny = false
+	c.extMinX, c.extMinY, c.extMaxX, c.extMaxY = 0, 0, 0, 0
+}
+
 // Extent returns the bounding box of the polygons filled since
 // TrackExtent, in pixels (all zero when none was).
 func (c *Canvas) Extent() (minX, minY, maxX, maxY float64) {

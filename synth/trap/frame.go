@@ -77,10 +77,10 @@ func placeSpecimen(r *rand.Rand, img *image.RGBA, o *Options, local, all []int, 
 	pl.CX -= (x0 + x1) / 2 * lpx
 	pl.CY -= (y0 + y1) / 2 * lpx
 	pl.LengthPx = lpx
-	got := insect.DrawSpecimen(img, &sp.Appearance, p, pl)
+	got, body := insect.DrawSpecimenBoxes(img, &sp.Appearance, p, pl)
 	ang := p.Angle * 180 / math.Pi
 	return Specimen{
-		Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
+		Box: [4]int{got.Min.X, got.Min.Y, got.Max.X, got.Max.Y}, BodyBox: [4]int{body.Min.X, body.Min.Y, body.Max.X, body.Max.Y}, SpeciesID: sp.ID, Species: sp.Name,
 		Genus: sp.Genus, Subfamily: sp.Subfamily, Family: sp.Family, Order: sp.Order, Class: "Insecta", Phylum: "Arthropoda",
 		Group: sp.Group, Seen: sp.Seen,
 		LengthMM: math.Round(length*1000) / 1000, AreaMM2: math.Round(sp.SpecimenAreaMM2(length)*1000) / 1000,

@@ -127,6 +127,10 @@ type Specimen struct {
 	// Box is [x0, y0, x1, y1] in pixels (x1, y1 exclusive), the tight box
 	// of everything drawn for the specimen (legs, antennae, wings).
 	Box [4]int `json:"box"`
+	// BodyBox is the box of the body and wings alone, without legs and
+	// antennae: what a person boxes on a real frame (the convention of
+	// ../shared/realframes), and what the detector reports.
+	BodyBox [4]int `json:"body_box"`
 	// SpeciesID indexes the catalog; Species to Phylum are its taxonomy
 	// (Species is the binomial, as in the dataset's species column).
 	SpeciesID int    `json:"species_id"`
