@@ -1,4 +1,7 @@
-// Command detect evaluates package detect on a folder of trap frames with a
+// Command detect evaluates package detect on real trap frames annotated by
+// hand (-real DIR: every FRAME.boxes.json with its image under DIR, scored by
+// detect/realeval; -model also runs the agent's crops and classifier) or on
+// a folder of synthetic trap frames with a
 // synth-style ground_truth.json (as written by `trainer synth --frames N`,
 // or generated here with -synth N):
 // per-frame and overall recall and precision at IoU >= 0.5, wall and CPU
@@ -7,6 +10,7 @@
 //
 //	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5] [-v]
 //	go run ./bench/detect -synth 12 [-ppm 20] [-bg mixed] [-seed 1] [-v]
+//	go run ./bench/detect -real ../shared/realframes [-model model.tflite] [-v]
 package main
 
 import (
@@ -48,7 +52,12 @@ func mainErr() error {
 	flag.Uint64Var(&so.Seed, "seed", so.Seed, "with -synth: seed")
 	flag.IntVar(&so.Width, "width", so.Width, "with -synth: frame width")
 	flag.IntVar(&so.Height, "height", so.Height, "with -synth: frame height")
+	realDir := flag.String("real", "", "score on the annotated real frames under this folder (FRAME.boxes.json beside FRAME.jpg)")
+	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
 	flag.Parse()
+	if *realDir != "" {
+		return runReal(*realDir, *modelPath)
+	}
 	if *nSynth > 0 {
 		dir, err := os.MkdirTemp("", "detect-bench-")
 		if err != nil {
