@@ -20,8 +20,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
-	"image/jpeg"
 	"log"
 	"os"
 	"path/filepath"
@@ -31,6 +29,7 @@ import (
 
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect"
+	"github.com/trapnet/trapnet/detect/overlay"
 	"github.com/trapnet/trapnet/synth/trap"
 )
 
@@ -179,23 +178,14 @@ func bestIoU(r image.Rectangle, others []image.Rectangle) float64 {
 }
 
 func writeAnnotated(path string, img image.Image, truth, det []image.Rectangle, mt, md []int) error {
-	out := image.NewRGBA(img.Bounds())
-	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	var marks []overlay.Mark
 	for i, r := range truth {
-		outline(out, r, color.RGBA{0, 60, 255, 255}, thick(mt[i] < 0))
+		marks = append(marks, overlay.Mark{Box: r, Color: color.RGBA{0, 60, 255, 255}, Width: thick(mt[i] < 0)})
 	}
 	for i, r := range det {
-		outline(out, r, color.RGBA{255, 0, 0, 255}, thick(md[i] < 0))
+		marks = append(marks, overlay.Mark{Box: r, Color: color.RGBA{255, 0, 0, 255}, Width: thick(md[i] < 0)})
 	}
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := jpeg.Encode(fh, out, &jpeg.Options{Quality: 85}); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
+	return overlay.WriteJPEG(path, overlay.Draw(img, marks))
 }
 
 func thick(unmatched bool) int {
@@ -203,16 +193,6 @@ func thick(unmatched bool) int {
 		return 6
 	}
 	return 2
-}
-
-func outline(img *image.RGBA, r image.Rectangle, c color.RGBA, w int) {
-	u := image.NewUniform(c)
-	for _, e := range []image.Rectangle{
-		{r.Min, image.Pt(r.Max.X, r.Min.Y+w)}, {image.Pt(r.Min.X, r.Max.Y-w), r.Max},
-		{r.Min, image.Pt(r.Min.X+w, r.Max.Y)}, {image.Pt(r.Max.X-w, r.Min.Y), r.Max},
-	} {
-		draw.Draw(img, e.Inset(0), u, image.Point{}, draw.Src)
-	}
 }
 
 func ratio(a, b int) float64 {
