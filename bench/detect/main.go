@@ -10,7 +10,7 @@
 //
 //	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5] [-v]
 //	go run ./bench/detect -synth 12 [-ppm 20] [-bg mixed] [-seed 1] [-v]
-//	go run ./bench/detect -real ../shared/realframes [-model model.tflite] [-v]
+//	go run ./bench/detect -real ../shared/realframes [-model model.tflite] [-annotate OUT] [-v]
 package main
 
 import (
@@ -55,7 +55,7 @@ func mainErr() error {
 	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
 	flag.Parse()
 	if *realDir != "" {
-		return runReal(*realDir, *modelPath)
+		return runReal(*realDir, *modelPath, *annotate)
 	}
 	if *nSynth > 0 {
 		dir, err := os.MkdirTemp("", "detect-bench-")

@@ -3,14 +3,18 @@ package main
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect/overlay"
 	"github.com/trapnet/trapnet/detect/realeval"
 )
 
@@ -18,7 +22,7 @@ import (
 // (detect/realeval) and prints Markdown tables for bench/REPORT.md. With a
 // model, each frame also goes through the agent's finder (crops, sizes) and
 // every specimen is classified; the classify column is that time.
-func runReal(dir, modelPath string) error {
+func runReal(dir, modelPath, annotate string) error {
 	frames, problems, err := realeval.FindFrames(dir)
 	if err != nil {
 		return err
@@ -53,6 +57,11 @@ func runReal(dir, modelPath string) error {
 	}
 	if verbose {
 		listMisses(rep)
+	}
+	if annotate != "" {
+		if err := annotateReal(rep, annotate); err != nil {
+			return err
+		}
 	}
 	failed := 0
 	for _, r := range rep.Rows {
@@ -102,6 +111,46 @@ func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error
 		return nil
 	}
 	return det, cls, nil
+}
+
+// annotateReal writes DIR/TRAP_NAME.jpg for every scored frame: insect
+// boxes blue, not_insect grey, detections red; misses and false positives
+// thicker.
+func annotateReal(rep realeval.Report, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, r := range rep.Rows {
+		if r.Err != nil {
+			continue
+		}
+		img, err := camera.DecodeFile(r.Frame.Path, 0)
+		if err != nil {
+			return err
+		}
+		ins, missed, fp := r.Frame.Ann.Insects(), map[int]bool{}, map[int]bool{}
+		for _, i := range r.Score.Missed {
+			missed[i] = true
+		}
+		for _, j := range r.Score.FalseIdx {
+			fp[j] = true
+		}
+		var marks []overlay.Mark
+		for _, b := range r.Frame.Ann.NotInsects() {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{128, 128, 128, 255}, Width: 2})
+		}
+		for i, b := range ins {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{0, 60, 255, 255}, Width: thick(missed[i])})
+		}
+		for j, b := range r.Boxes {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{255, 0, 0, 255}, Width: thick(fp[j])})
+		}
+		name := r.Frame.Trap + "_" + strings.TrimSuffix(filepath.Base(r.Frame.Path), filepath.Ext(r.Frame.Path)) + ".jpg"
+		if err := overlay.WriteJPEG(filepath.Join(dir, name), overlay.Draw(img, marks)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // listMisses prints each frame's missed insects and false positives.
