@@ -62,6 +62,11 @@ type FrameSummary struct {
 	Uncertain   int            `json:"uncertain"`
 	Errors      int            `json:"errors"`
 	LatencyMS   float64        `json:"latency_ms"`
+
+	// TimeSource says where CaptureTime came from: "exif" (the image's
+	// DateTimeOriginal), "mtime" (the file's modification time) or ""
+	// (the agent's clock, for a frame without a time).
+	TimeSource string `json:"time_source,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

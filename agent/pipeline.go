@@ -66,15 +66,15 @@ func (p *Pipeline) Topic(sub string) string { return p.Cfg.Prefix() + sub }
 func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	start := time.Now()
 	p.counters.Captures.Add(1)
-	capture := f.Time
+	capture, timeSource := f.Time, f.TimeSource
 	if capture.IsZero() {
-		capture = start
+		capture, timeSource = start, ""
 	}
 	trap := p.Cfg.Trap.ID
 	stamp := capture.UTC().Format("20060102T150405.000Z")
 	fh := sha256.Sum256([]byte(f.ID))
 	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
-	sum := FrameSummary{ID: frameKey, TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), Counts: map[string]int{}}
+	sum := FrameSummary{ID: frameKey, TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), TimeSource: timeSource, Counts: map[string]int{}}
 	if f.Image == nil {
 		p.counters.FrameErrors.Add(1)
 		return sum, fmt.Errorf("frame %s: no image", f.ID)

@@ -52,7 +52,7 @@ func (f *Files) Next(ctx context.Context) (Frame, error) {
 		}
 		frame.ID = filepath.Base(p)
 		frame.Path = p
-		frame.Time = fi.ModTime()
+		frame.Time, frame.TimeSource = captureTime(p, fi.ModTime(), f.opts.Location)
 		return frame, nil
 	}
 }

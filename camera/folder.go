@@ -110,7 +110,8 @@ func (f *Folder) Next(ctx context.Context) (Frame, error) {
 				continue
 			}
 			f.pending, f.pendSt = p, fileState{size: fi.Size(), mod: fi.ModTime()}
-			return Frame{ID: name, Image: img, Path: p, Time: fi.ModTime()}, nil
+			t, tsrc := captureTime(p, fi.ModTime(), f.opts.Location)
+			return Frame{ID: name, Image: img, Path: p, Time: t, TimeSource: tsrc}, nil
 		}
 		t := time.NewTimer(f.opts.Poll)
 		select {

@@ -36,9 +36,13 @@ type Frame struct {
 	Image image.Image
 	// Path is the file the frame was read from ("" for live capture).
 	Path string
-	// Time is the capture time: the file's modification time, or the time
-	// the frame was grabbed.
+	// Time is the capture time: for Files and Folder the JPEG's Exif
+	// DateTimeOriginal when it has one (see ExifTime), else the file's
+	// modification time; for Capture the time the frame was grabbed.
 	Time time.Time
+	// TimeSource says where Time came from: TimeSourceExif,
+	// TimeSourceMtime, or "" (grabbed live).
+	TimeSource string
 }
 
 // Source yields frames. Next blocks until a frame is available, the source
@@ -65,6 +69,9 @@ type Options struct {
 	MaxPixels int
 	// OnReject, if set, is called for every skipped file.
 	OnReject func(Rejection)
+	// Location is the time zone of Exif capture times that carry no
+	// offset (the trap's; nil means UTC).
+	Location *time.Location
 }
 
 func (o Options) maxPixels() int {

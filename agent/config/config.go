@@ -27,7 +27,8 @@ type Trap struct {
 	ID string `yaml:"id"`
 	// Location of the trap.
 	Location Location `yaml:"location"`
-	// Timezone (IANA name) for the local capture date; default UTC.
+	// Timezone (IANA name) for the local capture date, and of Exif capture
+	// times without an offset (files trigger); default UTC.
 	Timezone string `yaml:"timezone"`
 	// Static metadata columns attached to every specimen (e.g. habitat).
 	Static map[string]string `yaml:"static"`

@@ -43,7 +43,7 @@ func (s *Snapshot) Next(ctx context.Context) (camera.Frame, error) {
 	}
 	s.last = fi.ModTime()
 	id := filepath.Base(s.Path) + "@" + fi.ModTime().UTC().Format("20060102T150405.000Z")
-	return camera.Frame{ID: id, Image: img, Path: s.Path, Time: fi.ModTime()}, nil
+	return camera.Frame{ID: id, Image: img, Path: s.Path, Time: fi.ModTime(), TimeSource: camera.TimeSourceMtime}, nil
 }
 
 // Close implements camera.Source.
@@ -54,7 +54,7 @@ func (s *Snapshot) Close() error { return nil }
 func NewSource(cfg *config.Config, onReject func(camera.Rejection)) (camera.Source, <-chan time.Time, func(), error) {
 	switch cfg.Capture.Trigger {
 	case "files":
-		src, err := camera.NewFolder(cfg.Capture.WatchDir, camera.FolderOptions{Options: camera.Options{OnReject: onReject}})
+		src, err := camera.NewFolder(cfg.Capture.WatchDir, camera.FolderOptions{Options: camera.Options{OnReject: onReject, Location: cfg.Location()}})
 		if err != nil {
 			return nil, nil, nil, err
 		}

@@ -1,4 +1,7 @@
-// Command detect evaluates package detect on a folder of trap frames with a
+// Command detect evaluates package detect on real trap frames annotated by
+// hand (-real DIR: every FRAME.boxes.json with its image under DIR, scored by
+// detect/realeval; -model also runs the agent's crops and classifier) or on
+// a folder of synthetic trap frames with a
 // synth-style ground_truth.json (as written by `trainer synth --frames N`,
 // or generated here with -synth N):
 // per-frame and overall recall and precision at IoU >= 0.5, wall and CPU
@@ -7,6 +10,7 @@
 //
 //	go run ./bench/detect -frames DATASET/frames [-annotate OUT] [-iou 0.5] [-v]
 //	go run ./bench/detect -synth 12 [-ppm 20] [-bg mixed] [-seed 1] [-v]
+//	go run ./bench/detect -real ../shared/realframes [-model model.tflite] [-annotate OUT] [-v]
 package main
 
 import (
@@ -16,8 +20,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
-	"image/jpeg"
 	"log"
 	"os"
 	"path/filepath"
@@ -27,6 +29,7 @@ import (
 
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect"
+	"github.com/trapnet/trapnet/detect/overlay"
 	"github.com/trapnet/trapnet/synth/trap"
 )
 
@@ -48,7 +51,12 @@ func mainErr() error {
 	flag.Uint64Var(&so.Seed, "seed", so.Seed, "with -synth: seed")
 	flag.IntVar(&so.Width, "width", so.Width, "with -synth: frame width")
 	flag.IntVar(&so.Height, "height", so.Height, "with -synth: frame height")
+	realDir := flag.String("real", "", "score on the annotated real frames under this folder (FRAME.boxes.json beside FRAME.jpg)")
+	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
 	flag.Parse()
+	if *realDir != "" {
+		return runReal(*realDir, *modelPath, *annotate)
+	}
 	if *nSynth > 0 {
 		dir, err := os.MkdirTemp("", "detect-bench-")
 		if err != nil {
@@ -170,23 +178,14 @@ func bestIoU(r image.Rectangle, others []image.Rectangle) float64 {
 }
 
 func writeAnnotated(path string, img image.Image, truth, det []image.Rectangle, mt, md []int) error {
-	out := image.NewRGBA(img.Bounds())
-	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	var marks []overlay.Mark
 	for i, r := range truth {
-		outline(out, r, color.RGBA{0, 60, 255, 255}, thick(mt[i] < 0))
+		marks = append(marks, overlay.Mark{Box: r, Color: color.RGBA{0, 60, 255, 255}, Width: thick(mt[i] < 0)})
 	}
 	for i, r := range det {
-		outline(out, r, color.RGBA{255, 0, 0, 255}, thick(md[i] < 0))
+		marks = append(marks, overlay.Mark{Box: r, Color: color.RGBA{255, 0, 0, 255}, Width: thick(md[i] < 0)})
 	}
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := jpeg.Encode(fh, out, &jpeg.Options{Quality: 85}); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
+	return overlay.WriteJPEG(path, overlay.Draw(img, marks))
 }
 
 func thick(unmatched bool) int {
@@ -194,16 +193,6 @@ func thick(unmatched bool) int {
 		return 6
 	}
 	return 2
-}
-
-func outline(img *image.RGBA, r image.Rectangle, c color.RGBA, w int) {
-	u := image.NewUniform(c)
-	for _, e := range []image.Rectangle{
-		{r.Min, image.Pt(r.Max.X, r.Min.Y+w)}, {image.Pt(r.Min.X, r.Max.Y-w), r.Max},
-		{r.Min, image.Pt(r.Min.X+w, r.Max.Y)}, {image.Pt(r.Max.X-w, r.Min.Y), r.Max},
-	} {
-		draw.Draw(img, e.Inset(0), u, image.Point{}, draw.Src)
-	}
 }
 
 func ratio(a, b int) float64 {

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect/overlay"
+	"github.com/trapnet/trapnet/detect/realeval"
+)
+
+// runReal scores the detector on the annotated real frames under dir
+// (detect/realeval) and prints Markdown tables for bench/REPORT.md. With a
+// model, each frame also goes through the agent's finder (crops, sizes) and
+// every specimen is classified; the classify column is that time.
+func runReal(dir, modelPath, annotate string) error {
+	frames, problems, err := realeval.FindFrames(dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "skipped:", p)
+	}
+	if len(frames) == 0 {
+		return fmt.Errorf("%s: no FRAME.boxes.json with its image", dir)
+	}
+	det, cls := realeval.Detector(realeval.DetectBoxes), realeval.Classifier(nil)
+	what := "detect.Detect, DefaultOptions"
+	if modelPath != "" {
+		if det, cls, err = agentSteps(modelPath); err != nil {
+			return err
+		}
+		what = "agent finder (detect + crops + sizes) and " + filepath.Base(modelPath)
+	}
+	rep := realeval.Evaluate(frames, det, cls)
+	fmt.Printf("Real frames in %s (%d frames; %s; px/mm per folder: realeval.PixelsPerMM):\n\n", dir, len(frames), what)
+	if err := rep.WriteMarkdown(os.Stdout); err != nil {
+		return err
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		fmt.Printf("\npeak RSS: %.0f MB\n", float64(ru.Maxrss)/1024)
+	}
+	fails := rep.Check(realeval.IssueTargets)
+	fmt.Printf("\nissue #11 targets (realeval.IssueTargets): %d not met\n", len(fails))
+	for _, f := range fails {
+		fmt.Println("- " + f)
+	}
+	if verbose {
+		listMisses(rep)
+	}
+	if annotate != "" {
+		if err := annotateReal(rep, annotate); err != nil {
+			return err
+		}
+	}
+	failed := 0
+	for _, r := range rep.Rows {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d frames could not be scored", failed, len(frames))
+	}
+	return nil
+}
+
+// agentSteps returns a detector running the agent's finder (no tracking:
+// frames are independent) and a classifier over its specimens' crops.
+func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error) {
+	m, err := model.Load(modelPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := config.Default()
+	cfg.Trap.ID = "bench"
+	var specs []agent.Specimen
+	det := func(f realeval.Frame, img image.Image) ([]image.Rectangle, error) {
+		finder := agent.NewDetectFinder(f.Scale())
+		finder.Tracker = nil
+		specs, err = finder.Find(img)
+		if err != nil {
+			return nil, err
+		}
+		boxes := make([]image.Rectangle, len(specs))
+		for i, s := range specs {
+			boxes[i] = s.Box
+		}
+		return boxes, nil
+	}
+	cls := func(f realeval.Frame, img image.Image, boxes []image.Rectangle) error {
+		capture := time.Now()
+		if fi, err := os.Stat(f.Path); err == nil {
+			capture = fi.ModTime()
+		}
+		for _, s := range specs {
+			if _, err := m.Classify(s.Crop, agent.MetaRow(&cfg, capture, s.Size)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return det, cls, nil
+}
+
+// annotateReal writes DIR/TRAP_NAME.jpg for every scored frame: insect
+// boxes blue, not_insect grey, detections red; misses and false positives
+// thicker.
+func annotateReal(rep realeval.Report, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, r := range rep.Rows {
+		if r.Err != nil {
+			continue
+		}
+		img, err := camera.DecodeFile(r.Frame.Path, 0)
+		if err != nil {
+			return err
+		}
+		ins, missed, fp := r.Frame.Ann.Insects(), map[int]bool{}, map[int]bool{}
+		for _, i := range r.Score.Missed {
+			missed[i] = true
+		}
+		for _, j := range r.Score.FalseIdx {
+			fp[j] = true
+		}
+		var marks []overlay.Mark
+		for _, b := range r.Frame.Ann.NotInsects() {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{128, 128, 128, 255}, Width: 2})
+		}
+		for i, b := range ins {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{0, 60, 255, 255}, Width: thick(missed[i])})
+		}
+		for j, b := range r.Boxes {
+			marks = append(marks, overlay.Mark{Box: b, Color: color.RGBA{255, 0, 0, 255}, Width: thick(fp[j])})
+		}
+		name := r.Frame.Trap + "_" + strings.TrimSuffix(filepath.Base(r.Frame.Path), filepath.Ext(r.Frame.Path)) + ".jpg"
+		if err := overlay.WriteJPEG(filepath.Join(dir, name), overlay.Draw(img, marks)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listMisses prints each frame's missed insects and false positives.
+func listMisses(rep realeval.Report) {
+	for _, r := range rep.Rows {
+		if r.Err != nil {
+			continue
+		}
+		ins := r.Frame.Ann.Insects()
+		for _, i := range r.Score.Missed {
+			fmt.Printf("  %s: miss %v (%d px), best IoU %.2f\n", r.Frame.Path, ins[i], realeval.LongestSide(ins[i]), bestIoU(ins[i], r.Boxes))
+		}
+		for _, j := range r.Score.FalseIdx {
+			fmt.Printf("  %s: false positive %v (%d px)\n", r.Frame.Path, r.Boxes[j], realeval.LongestSide(r.Boxes[j]))
+		}
+	}
+}

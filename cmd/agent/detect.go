@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/agent/config"
+	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect/overlay"
+)
+
+// detectError is the JSON line of `agent detect` for a frame that failed.
+type detectError struct {
+	Frame string `json:"frame"`
+	Error string `json:"error"`
+}
+
+func init() {
+	var cfgPath, modelPath, annotate string
+	var ppm float64
+	cmd := &cobra.Command{
+		Use:   "detect [--pixels-per-mm N | --config agent.yaml] [--model model.tflite] [--annotate DIR] FRAME...",
+		Short: "find the specimens on trap frames and print one JSON line each: what the agent sees",
+		Long: `detect runs the agent's specimen finder once on each frame and prints one JSON line per
+specimen: the frame path, box and size in pixels, in mm when the scale is given (--pixels-per-mm,
+or capture.pixels_per_mm of --config; otherwise the agent's default scale is assumed for
+detection and no mm are printed), and label and score with --model. --annotate DIR writes
+each frame as DIR/NAME.jpg with the boxes (and labels) drawn. A frame that cannot be read or
+processed gives a JSON line with "error"; the others go on, and the exit status is non-zero.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, withMM := config.Default(), false
+			if cfgPath != "" {
+				c, err := config.Load(cfgPath)
+				if err != nil {
+					return err
+				}
+				cfg, withMM = *c, true
+			}
+			if cmd.Flags().Changed("pixels-per-mm") {
+				if !(ppm > 0) {
+					return fmt.Errorf("--pixels-per-mm must be > 0, got %v", ppm)
+				}
+				cfg.Capture.PixelsPerMM, withMM = ppm, true
+			}
+			var cls agent.Classifier
+			if modelPath != "" {
+				m, err := model.Load(modelPath)
+				if err != nil {
+					return err
+				}
+				m.Omit(cfg.Model.OmitColumns...)
+				cls = m
+			}
+			if annotate != "" {
+				if err := os.MkdirAll(annotate, 0o755); err != nil {
+					return fmt.Errorf("--annotate: %w", err)
+				}
+			}
+			in := agent.NewInspector(&cfg, cfg.Capture.PixelsPerMM, withMM, cls)
+			return detectFrames(cmd, in, args, annotate)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfgPath, "config", "", "agent configuration (YAML): scale, time zone, trap metadata")
+	f.Float64Var(&ppm, "pixels-per-mm", 0, "frame scale in pixels per mm (overrides --config)")
+	f.StringVar(&modelPath, "model", "", "label each specimen with this .tflite model")
+	f.StringVar(&annotate, "annotate", "", "write each frame with its boxes drawn to this folder (JPEG)")
+	rootCmd.AddCommand(cmd)
+}
+
+// detectFrames inspects each frame, printing JSON lines; failures are
+// printed and counted, and make the result an error.
+func detectFrames(cmd *cobra.Command, in *agent.Inspector, paths []string, annotate string) error {
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	failed := 0
+	fail := func(path string, err error) error {
+		failed++
+		return enc.Encode(detectError{Frame: path, Error: err.Error()})
+	}
+	var encErr error
+	src := camera.NewFiles(paths, camera.Options{Location: in.Cfg.Location(), OnReject: func(r camera.Rejection) {
+		encErr = errors.Join(encErr, fail(r.Path, r.Reason))
+	}})
+	for {
+		fr, err := src.Next(cmd.Context())
+		if encErr != nil {
+			return encErr
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		found, err := in.Inspect(fr)
+		if err == nil && annotate != "" {
+			err = writeAnnotated(filepath.Join(annotate, annotatedName(fr.Path)), fr.Image, found)
+		}
+		if err != nil {
+			if err := fail(fr.Path, err); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, s := range found {
+			if err := enc.Encode(s); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d specimens\n", fr.Path, len(found))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d frames failed", failed, len(paths))
+	}
+	return nil
+}
+
+// annotatedName is the annotated copy's name: the frame's base name with a
+// .jpg extension.
+func annotatedName(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base)) + ".jpg"
+}
+
+func writeAnnotated(path string, img image.Image, found []agent.Found) error {
+	marks := make([]overlay.Mark, len(found))
+	for i, s := range found {
+		marks[i] = overlay.Mark{Box: s.Box.Rect(), Color: color.RGBA{230, 0, 30, 255}}
+		if s.Label != "" {
+			marks[i].Label = fmt.Sprintf("%s %.2f", s.Label, s.Score)
+		}
+	}
+	return overlay.WriteJPEG(path, overlay.Draw(img, marks))
+}

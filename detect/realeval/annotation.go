@@ -1,0 +1,177 @@
+// Package realeval scores a specimen detector on real trap frames annotated
+// by hand (../shared/realframes: a `<frame>.boxes.json` beside each image),
+// with the scoring its README suggests and the held-back frames are scored
+// with:
+//
+//   - an annotated insect counts as found when a detection has IoU >= 0.3
+//     with its box, or each box holds the other's centre (Matches);
+//     detections and insects are paired one to one, as many pairs as
+//     possible (maximum bipartite matching, best IoU first);
+//   - a detection whose longest side is < 40 px that matches nothing is
+//     ignored;
+//   - a detection that matches a not_insect box, or matches nothing while
+//     >= 40 px, is a false positive.
+//
+// Frames in a folder named "sticky" (yellow sticky cards) are scored
+// differently: their boxes mark whiteflies only, so only whitefly recall is
+// measured; detections that match no whitefly are counted apart (OtherLarge,
+// OtherSmall at the 40 px line) to be judged by eye, not as false positives.
+//
+// The package knows nothing of how boxes are found: Evaluate takes a
+// Detector, and DetectBoxes is the agent's current detector (detect.Detect
+// with detect.DefaultOptions). bench/detect -real prints a Report as
+// Markdown; real_test.go checks the issue's targets (Targets) on the frames.
+package realeval
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Object kinds in a boxes.json file.
+const (
+	KindInsect    = "insect"
+	KindNotInsect = "not_insect"
+)
+
+// SuffixBoxes ends the name of an annotation file: FRAME.boxes.json beside
+// FRAME.jpg.
+const SuffixBoxes = ".boxes.json"
+
+// StickyFolder is the folder name whose frames are scored as sticky cards
+// (whitefly recall only).
+const StickyFolder = "sticky"
+
+// Object is one annotated box.
+type Object struct {
+	// Box is [x0, y0, x1, y1] in full-resolution pixels (max exclusive).
+	Box  [4]int `json:"box"`
+	Kind string `json:"kind"`
+	Note string `json:"note,omitempty"`
+}
+
+// Rect returns the object's box as a rectangle.
+func (o Object) Rect() image.Rectangle { return image.Rect(o.Box[0], o.Box[1], o.Box[2], o.Box[3]) }
+
+// Annotation is one frame's boxes.json.
+type Annotation struct {
+	Image          string   `json:"image"`
+	Width          int      `json:"width"`
+	Height         int      `json:"height"`
+	Objects        []Object `json:"objects"`
+	ConfidenceNote string   `json:"confidence_note,omitempty"`
+}
+
+// Insects returns the boxes of kind insect.
+func (a Annotation) Insects() []image.Rectangle { return a.boxes(KindInsect) }
+
+// NotInsects returns the boxes of kind not_insect.
+func (a Annotation) NotInsects() []image.Rectangle { return a.boxes(KindNotInsect) }
+
+func (a Annotation) boxes(kind string) []image.Rectangle {
+	var out []image.Rectangle
+	for _, o := range a.Objects {
+		if o.Kind == kind {
+			out = append(out, o.Rect())
+		}
+	}
+	return out
+}
+
+// LoadAnnotation reads and checks one boxes.json file. Errors name the file
+// and, for a bad object, its index.
+func LoadAnnotation(path string) (Annotation, error) {
+	var a Annotation
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return a, fmt.Errorf("realeval: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return a, fmt.Errorf("realeval: %s: %w", path, err)
+	}
+	if a.Width <= 0 || a.Height <= 0 {
+		return a, fmt.Errorf("realeval: %s: size %dx%d", path, a.Width, a.Height)
+	}
+	for i, o := range a.Objects {
+		b := o.Box
+		if o.Kind != KindInsect && o.Kind != KindNotInsect {
+			return a, fmt.Errorf("realeval: %s: object %d: kind %q, want %q or %q", path, i, o.Kind, KindInsect, KindNotInsect)
+		}
+		if b[0] >= b[2] || b[1] >= b[3] || b[0] < 0 || b[1] < 0 || b[2] > a.Width || b[3] > a.Height {
+			return a, fmt.Errorf("realeval: %s: object %d: box %v empty or outside the %dx%d frame", path, i, b, a.Width, a.Height)
+		}
+	}
+	return a, nil
+}
+
+// Frame is one annotated image found by FindFrames.
+type Frame struct {
+	// Path is the image file; BoxesPath its annotation.
+	Path, BoxesPath string
+	// Trap is the name of the folder holding the frame (vermont, sticky...).
+	Trap string
+	// Sticky reports a sticky-card frame (Trap == StickyFolder).
+	Sticky bool
+	// Ann is the loaded annotation.
+	Ann Annotation
+}
+
+var imageExts = []string{".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG"}
+
+// FindFrames walks dir for FRAME.boxes.json files with an image FRAME.jpg
+// (.jpeg or .png, any case) beside them, sorted by trap then path. Annotation
+// files that cannot be read or have no image are returned as problems (the
+// rest go on); an unreadable dir is an error.
+func FindFrames(dir string) (frames []Frame, problems []error, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			problems = append(problems, err)
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), SuffixBoxes) {
+			return nil
+		}
+		stem := strings.TrimSuffix(p, SuffixBoxes)
+		img := ""
+		for _, ext := range imageExts {
+			if st, err := os.Stat(stem + ext); err == nil && st.Mode().IsRegular() {
+				img = stem + ext
+				break
+			}
+		}
+		if img == "" {
+			problems = append(problems, fmt.Errorf("realeval: %s: no image %s.jpg (or .jpeg, .png) beside it", p, filepath.Base(stem)))
+			return nil
+		}
+		a, err := LoadAnnotation(p)
+		if err != nil {
+			problems = append(problems, err)
+			return nil
+		}
+		trap := filepath.Base(filepath.Dir(p))
+		frames = append(frames, Frame{Path: img, BoxesPath: p, Trap: trap, Sticky: trap == StickyFolder, Ann: a})
+		return nil
+	})
+	if err != nil {
+		return nil, problems, fmt.Errorf("realeval: %s: %w", dir, err)
+	}
+	sort.SliceStable(frames, func(i, j int) bool {
+		if frames[i].Trap != frames[j].Trap {
+			return frames[i].Trap < frames[j].Trap
+		}
+		return frames[i].Path < frames[j].Path
+	})
+	return frames, problems, nil
+}

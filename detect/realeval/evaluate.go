@@ -1,0 +1,117 @@
+package realeval
+
+import (
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect"
+)
+
+// PixelsPerMM is the scale assumed for each trap folder of realframes (the
+// frames carry none; detect needs one for its mm-based filters). Vermont's
+// is measured on its 20 mm checkerboard (about 211 px); the other light
+// sheets come from the same kind of trap and camera (AMI, 4K) and get the
+// same round value; sticky cards' is estimated from the whiteflies' size
+// (about 1.5-2 mm, boxes of 25-45 px); the DSLR butterfly (about 40 mm,
+// 190 px) gives DSLR's. DefaultPixelsPerMM is used for any other folder.
+var PixelsPerMM = map[string]float64{
+	"vermont": 10, "panama": 10, "cyprus": 10, "denmark": 10, "sequential": 10,
+	StickyFolder: 20,
+	"DSLR":       5,
+}
+
+// DefaultPixelsPerMM is the scale of a folder missing from PixelsPerMM.
+const DefaultPixelsPerMM = 10
+
+// Scale returns the frame's assumed pixels per mm (see PixelsPerMM).
+func (f Frame) Scale() float64 {
+	if v, ok := PixelsPerMM[f.Trap]; ok {
+		return v
+	}
+	return DefaultPixelsPerMM
+}
+
+// Detector finds specimen boxes on one decoded frame.
+type Detector func(f Frame, img image.Image) ([]image.Rectangle, error)
+
+// DetectBoxes is the agent's detector as it runs on a trap:
+// detect.Detect with detect.DefaultOptions at the frame's Scale (what
+// agent.NewDetectFinder uses).
+func DetectBoxes(f Frame, img image.Image) ([]image.Rectangle, error) {
+	found, err := detect.Detect(img, detect.DefaultOptions(f.Scale()))
+	if err != nil {
+		return nil, err
+	}
+	boxes := make([]image.Rectangle, len(found))
+	for i, s := range found {
+		boxes[i] = s.Box
+	}
+	return boxes, nil
+}
+
+// Classifier, if given to Evaluate, runs after detection on the frame's
+// boxes (e.g. crops + model); only its time is recorded.
+type Classifier func(f Frame, img image.Image, boxes []image.Rectangle) error
+
+// Row is one frame's outcome.
+type Row struct {
+	Frame Frame
+	Score Score
+	// Boxes are the detections (nil when Err is set).
+	Boxes []image.Rectangle
+	// Decode, Detect and Classify are wall times of the three steps.
+	Decode, Detect, Classify time.Duration
+	// Err is why the frame could not be scored (unreadable image, size
+	// not the annotation's, detector or classifier error).
+	Err error
+}
+
+// Latency is the frame's decode + detect + classify time.
+func (r Row) Latency() time.Duration { return r.Decode + r.Detect + r.Classify }
+
+// Evaluate decodes each frame (camera.DecodeFile), checks its size against
+// the annotation, runs det (and cls when not nil) and scores the boxes.
+// A frame that fails is kept as a Row with Err and the rest go on.
+func Evaluate(frames []Frame, det Detector, cls Classifier) Report {
+	var rep Report
+	for _, f := range frames {
+		rep.Rows = append(rep.Rows, evaluateOne(f, det, cls))
+	}
+	return rep
+}
+
+func evaluateOne(f Frame, det Detector, cls Classifier) Row {
+	row := Row{Frame: f}
+	t0 := time.Now()
+	img, err := camera.DecodeFile(f.Path, 0)
+	row.Decode = time.Since(t0)
+	if err != nil {
+		row.Err = err
+		return row
+	}
+	if b := img.Bounds(); b.Dx() != f.Ann.Width || b.Dy() != f.Ann.Height {
+		row.Err = fmt.Errorf("realeval: %s: image is %dx%d, %s says %dx%d", f.Path, b.Dx(), b.Dy(), f.BoxesPath, f.Ann.Width, f.Ann.Height)
+		return row
+	}
+	t0 = time.Now()
+	boxes, err := det(f, img)
+	row.Detect = time.Since(t0)
+	if err != nil {
+		row.Err = fmt.Errorf("realeval: %s: detect: %w", f.Path, err)
+		return row
+	}
+	if cls != nil {
+		t0 = time.Now()
+		err = cls(f, img, boxes)
+		row.Classify = time.Since(t0)
+		if err != nil {
+			row.Err = fmt.Errorf("realeval: %s: classify: %w", f.Path, err)
+			return row
+		}
+	}
+	row.Boxes = boxes
+	row.Score = ScoreFrame(f.Ann, boxes, f.Sticky)
+	return row
+}
