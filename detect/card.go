@@ -93,21 +93,11 @@ func cardMask(py, pcb, pcr plane, kb, kr float32) []bool {
 			}
 		}
 	}
+	// Leave out a margin along the outline.
+	near := dilate(out, w, h, cardMargin)
 	on := make([]bool, w*h)
 	for i := range on {
-		on[i] = !out[i]
-	}
-	// Leave out a margin along the outline.
-	for i := range on {
-		if !out[i] {
-			continue
-		}
-		x, y := i%w, i/w
-		for yy := max(0, y-cardMargin); yy <= min(h-1, y+cardMargin); yy++ {
-			for xx := max(0, x-cardMargin); xx <= min(w-1, x+cardMargin); xx++ {
-				on[yy*w+xx] = false
-			}
-		}
+		on[i] = !near[i]
 	}
 	return on
 }

@@ -1,7 +1,5 @@
 package detect
 
-import "slices"
-
 // Local noise: real sheets are not evenly lit or evenly smooth. Fabric
 // texture, speckle, JPEG noise and over-exposure make the deviation of a
 // bare sheet vary from about 0 in a well-lit centre to 0.2 or more near
@@ -96,14 +94,12 @@ func sheetStats(d plane, block int) (level, scale plane) {
 			if float64(len(vals)) < minSheetFraction*float64(n) {
 				continue
 			}
-			slices.Sort(vals)
-			med := vals[len(vals)/2]
+			med := selectK(vals, len(vals)/2)
 			for i, v := range vals {
 				vals[i] = abs32(v - med)
 			}
-			slices.Sort(vals)
 			g := gy*gw + gx
-			lv[g], sc[g], known[g] = med, madToSigma*vals[len(vals)/2], true
+			lv[g], sc[g], known[g] = med, madToSigma*selectK(vals, len(vals)/2), true
 		}
 	}
 	fillUnknown(lv, sc, known, gw, gh)
@@ -153,4 +149,89 @@ func abs32(v float32) float32 {
 		return -v
 	}
 	return v
+}
+
+// selectK returns the k-th smallest value of v (0-based), reordering v
+// (Hoare's selection; median of three pivots).
+func selectK(v []float32, k int) float32 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		p := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for v[j] > p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
+}
+
+// dilate returns the w x h mask m grown by r cells in every direction
+// (chessboard distance), in two separable passes.
+func dilate(m []bool, w, h, r int) []bool {
+	if r <= 0 {
+		return m
+	}
+	tmp, out := make([]bool, len(m)), make([]bool, len(m))
+	for y := range h {
+		row, o := m[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+		last := -1 << 30 // last set cell seen
+		for x := range w {
+			if row[x] {
+				last = x
+			}
+			o[x] = x-last <= r
+		}
+		last = 1 << 30
+		for x := w - 1; x >= 0; x-- {
+			if row[x] {
+				last = x
+			}
+			o[x] = o[x] || last-x <= r
+		}
+	}
+	for x := range w {
+		last := -1 << 30
+		for y := range h {
+			if tmp[y*w+x] {
+				last = y
+			}
+			out[y*w+x] = y-last <= r
+		}
+		last = 1 << 30
+		for y := h - 1; y >= 0; y-- {
+			if tmp[y*w+x] {
+				last = y
+			}
+			out[y*w+x] = out[y*w+x] || last-y <= r
+		}
+	}
+	return out
 }

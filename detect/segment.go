@@ -12,7 +12,10 @@ const (
 	minFrameSide = 16
 	// minThicknessPx is the least thickness, in frame pixels, of a
 	// specimen: 1-2 pixel lines are fibres or hairs.
-	minThicknessPx = 4
+	minThicknessPx = 3
+	// minEdgeThicknessPx: at the frame's border, where a camera burns in
+	// its timestamp (strokes about 3 px wide), a specimen must be thicker.
+	minEdgeThicknessPx = 4
 	// minBoardPx: components shorter than this (frame pixels) are not
 	// looked at as checkerboards.
 	minBoardPx = 60
@@ -77,11 +80,18 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if card != nil && f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
 		// at twice the resolution, with the same blocks in frame pixels.
+		coarse, cw := card, py.w
 		f, block = f/2, block*f/(f/2)
 		if py, pcb, pcr, bg, kb, kr, err = reduce(img, f, block); err != nil {
 			return Frame{}, err
 		}
-		card = cardMask(py, pcb, pcr, kb, kr)
+		card = make([]bool, py.w*py.h)
+		ch := len(coarse) / cw
+		for y := range py.h {
+			for x := range py.w {
+				card[y*py.w+x] = coarse[min(y/2, ch-1)*cw+min(x/2, cw-1)]
+			}
+		}
 	}
 	w, h := py.w, py.h
 	raw := newPlane(w, h)
@@ -164,6 +174,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 			}
 		}
 		s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
+		if s.TouchesEdge && s.ThicknessPx < minEdgeThicknessPx {
+			continue // timestamp text, a fibre along the edge
+		}
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -369,20 +382,13 @@ func (r *refiner) refine(c component) (*piece, bool) {
 // cells (chessboard distance) of one of c's cells.
 func (r *refiner) near(c component, grow int) []bool {
 	nw, nh := c.x1-c.x0+2*grow, c.y1-c.y0+2*grow
-	out := make([]bool, nw*nh)
+	in := make([]bool, nw*nh)
 	for y := c.y0; y < c.y1; y++ {
 		for x := c.x0; x < c.x1; x++ {
-			if r.labels[y*r.w+x] != c.label {
-				continue
-			}
-			lx, ly := x-c.x0, y-c.y0
-			for yy := ly; yy <= ly+2*grow; yy++ {
-				row := out[yy*nw : yy*nw+nw]
-				for xx := lx; xx <= lx+2*grow; xx++ {
-					row[xx] = true
-				}
+			if r.labels[y*r.w+x] == c.label {
+				in[(y-c.y0+grow)*nw+x-c.x0+grow] = true
 			}
 		}
 	}
-	return out
+	return dilate(in, nw, nh, grow)
 }
