@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -116,10 +117,28 @@ func Missing(root *cobra.Command) []string {
 	return out
 }
 
-// Reset puts every flag of cmd (its own and inherited) back to its default
-// and unset state: for tests that execute a package-level command tree more
-// than once.
-func Reset(cmd *cobra.Command) {
+// Execute runs root with args plus --config naming a file (written in dir)
+// that holds yaml, from the default state of the flags of the command args
+// name, and puts them back after: for tests of a package-level command tree
+// that other tests execute too.
+func Execute(root *cobra.Command, dir, yaml string, args ...string) error {
+	cmd, _, err := root.Find(args)
+	if err != nil {
+		return err
+	}
+	reset(cmd)
+	defer reset(cmd)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		return err
+	}
+	root.SetArgs(append(args, "--"+Name, path))
+	return root.Execute()
+}
+
+// reset puts every flag of cmd (its own and inherited) back to its default,
+// unset state.
+func reset(cmd *cobra.Command) {
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
 			_ = sv.Replace(nil)
