@@ -1,13 +1,13 @@
 # trapnet: two commands on a fresh Debian machine with Go:
 #   make demo   # the whole loop end to end on embedded defaults
-#   make test   # vet, format, unit + integration tests, agent cross-build
+#   make test   # runtime proof, format, vet, staticcheck, unit + integration tests, agent cross-build
 GO      ?= go
 BIN     := bin
 FRESH   ?=
 export GOMLX_BACKEND ?= go:parallelism=-1
 export GOMLX_NO_AUTO_INSTALL := 1
 
-.PHONY: all build test deps-test vet fmt-check cross demo bench clean
+.PHONY: all build test deps-test vet lint fmt-check cross demo bench clean
 
 all: build
 
@@ -24,10 +24,15 @@ FORK_PKGS := github.com/gomlx/gomlx/backends/simplego
 vet:
 	$(GO) vet ./... $(FORK_PKGS)
 
+# staticcheck, pinned in tools/go.mod (fetched through the Go module proxy);
+# its settings are in staticcheck.conf. The GoMLX fork is upstream code: not linted.
+lint:
+	$(GO) tool -modfile=tools/go.mod staticcheck ./...
+
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: deps-test fmt-check vet
+test: deps-test fmt-check vet lint
 	$(GO) test -count=1 -timeout 20m ./... $(FORK_PKGS)
 	scripts/test-gocv.sh
 

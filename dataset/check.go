@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
 )
 
 // VerifyImages checks the image of every sample with a bounded pool of
-// workers: with decode it fully decodes each image, otherwise it only checks
-// that the file exists and is not empty. Problems are added to rep
+// workers: with decode it fully decodes each image, otherwise it checks the
+// file's header and end marker (CheckImageFile: names empty, truncated and
+// non-image files without decoding pixels). Problems are added to rep
 // (MissingImage / UnreadableImage, naming the path, the row and the
 // reason); the samples whose image is fine are returned in input order.
 // progress, if not nil, is called now and then with the number checked.
@@ -65,12 +65,8 @@ func checkImage(s Sample, decode bool) (Kind, string, error) {
 	if err != nil {
 		return MissingImage, s.ImagePath, err
 	}
-	st, err := os.Stat(path)
-	if err != nil {
+	if err := CheckImageFile(path); err != nil {
 		return UnreadableImage, path, err
-	}
-	if st.Size() == 0 {
-		return UnreadableImage, path, fmt.Errorf("empty file")
 	}
 	return "", path, nil
 }

@@ -11,19 +11,26 @@ func TestVerifyImagesAndSummary(t *testing.T) {
 	rows := goodRows(t, 6)
 	rows[0].image = nil                     // missing
 	rows[1].image = []byte{}                // empty
-	rows[2].image = []byte("garbage bytes") // corrupt: found only when decoding
+	rows[2].image = []byte("garbage bytes") // not an image
+	good := jpegBytes(t, 128, 96, 9)        // big enough that its tables end before the cuts
+	rows[3].image = good[:len(good)*3/4]    // truncated JPEG: header intact, no end marker
+	p := pngBytes(t, 16, 12)
+	rows[4].image = p[:len(p)-20] // truncated PNG
+	// Scan data cut out but the end marker kept: found only by decoding.
+	rows[5].image = append(append([]byte(nil), good[:len(good)*3/4]...), good[len(good)-2:]...)
 	root := writeBIOSCAN(t, rows)
 	cases := []struct {
 		name                   string
 		decode                 bool
 		wantOK                 int
 		wantMissing, wantUnrdb int
+		wantListed             []string
 	}{
-		{"stat only", false, 7, 1, 1},
-		{"decode", true, 6, 1, 2},
+		{"header and end marker", false, 4, 1, 4, []string{"empty file", "not a readable JPEG/PNG", "truncated jpeg", "truncated png"}},
+		{"decode", true, 3, 1, 5, []string{"unreadable_image: 5\n", "... and 1 more"}}, // listing capped at 4
 	}
 	for _, tc := range cases {
-		d, err := OpenBIOSCAN(root, Options{MaxListed: 1})
+		d, err := OpenBIOSCAN(root, Options{MaxListed: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,8 +48,10 @@ func TestVerifyImagesAndSummary(t *testing.T) {
 				t.Errorf("%s: output lacks %q:\n%s", tc.name, want, out)
 			}
 		}
-		if tc.decode && !strings.Contains(out, "unreadable_image: 2\n") || tc.decode && !strings.Contains(out, "... and 1 more") {
-			t.Errorf("%s: capped listing missing:\n%s", tc.name, out)
+		for _, want := range tc.wantListed {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: listing lacks %q:\n%s", tc.name, want, out)
+			}
 		}
 		if sum.LabelledTrain != tc.wantOK-3 {
 			t.Errorf("%s: labelled train %d", tc.name, sum.LabelledTrain)

@@ -47,13 +47,10 @@ func decodeBytes(data []byte) (img image.Image, err error) {
 	}()
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("truncated file (%d bytes): %w", len(data), err)
-		}
-		return nil, fmt.Errorf("not a readable JPEG/PNG: %w", err)
+		return nil, configError(err, int64(len(data)))
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return nil, fmt.Errorf("%s image of %dx%d pixels out of range", format, cfg.Width, cfg.Height)
+	if err := checkConfig(cfg, format); err != nil {
+		return nil, err
 	}
 	img, _, err = image.Decode(bytes.NewReader(data))
 	if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/trapnet/trapnet/ir"
 )
 
 // writeDataset writes a tiny BIOSCAN-layout dataset whose species are the
@@ -53,10 +51,12 @@ func writeDataset(t *testing.T) string {
 	return root
 }
 
-// TestPipelineOnDataset runs the command's pipeline on a tiny dataset:
-// splits, calibration, int8 build and parallel evaluation.
-func TestPipelineOnDataset(t *testing.T) {
-	md, err := ReadModelDir(writeModelDir(t))
+// TestRunOnDataset runs the pipeline (Run, as `trainer quantize` does) on a
+// tiny dataset: splits, calibration, int8 and float files, parallel
+// evaluation and the report.
+func TestRunOnDataset(t *testing.T) {
+	model := writeModelDir(t)
+	md, err := ReadModelDir(model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,50 +69,25 @@ func TestPipelineOnDataset(t *testing.T) {
 	if len(train) != 12 || len(test) != 6 || !strings.Contains(string(summary), `"class_counts":[4,4,4]`) {
 		t.Fatalf("%d train, %d test, summary %s", len(train), len(test), summary)
 	}
-	folded, err := FoldBatchNorm(md.Graph)
+	out := filepath.Join(t.TempDir(), "m", "model.tflite")
+	rep, err := Run(context.Background(), Config{Model: model, Data: root, Out: out, CalibBatches: 2, Batch: 5,
+		Calib: MinMax, IO: IOFloat, Float: true, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, _ := NewCalibrator(folded, MinMax)
-	err = EachBatch(context.Background(), md, train, 5, 10, func(in []*ir.Tensor, labels []int32) error {
-		if len(in) != 2 || in[0].Shape[1] != 12 || in[1].Shape[1] != 6 {
-			return fmt.Errorf("batch shapes %v %v", in[0].Shape, in[1].Shape)
+	if rep.CalibBatches != 2 || rep.CalibSamples != 10 {
+		t.Errorf("%d calibration batches / %d samples for 2 batches of 5", rep.CalibBatches, rep.CalibSamples)
+	}
+	if rep.TestSamples != 6 || rep.MaxProbDiff > 0.1 {
+		t.Errorf("%d evaluated, max prob diff %v", rep.TestSamples, rep.MaxProbDiff)
+	}
+	for _, f := range []string{out, rep.FloatFile, rep.Path()} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("output %s: %v", f, err)
 		}
-		_, err := cal.Observe(in...)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	if cal.Batches() != 2 {
-		t.Fatalf("%d calibration batches for a limit of 10 at batch 5", cal.Batches())
-	}
-	ranges, _ := cal.Ranges()
-	m, err := Build(folded, ranges, Options{Metadata: md.Metadata})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewRunner(roundTripModel(t, m), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmp := Comparison{K: 3}
-	err = EachBatch(context.Background(), md, test, 4, 0, func(in []*ir.Tensor, labels []int32) error {
-		fp, err := FloatProbs(md.Graph, in...)
-		if err != nil {
-			return err
-		}
-		qp, err := r.Run(in...)
-		if err != nil {
-			return err
-		}
-		return cmp.Add(labels, fp, qp)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cmp.Labels) != 6 || cmp.MaxProbDiff() > 0.1 {
-		t.Fatalf("%d evaluated, max prob diff %v", len(cmp.Labels), cmp.MaxProbDiff())
+	if _, err := Run(context.Background(), Config{Model: model, Data: root, Out: out, CalibBatches: 1, Batch: 1, Calib: "median", IO: IOFloat}); err == nil || !strings.Contains(err.Error(), "--calib") {
+		t.Errorf("bad --calib: %v", err)
 	}
 }
 

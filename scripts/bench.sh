@@ -11,10 +11,8 @@ full=0
 export GOMLX_BACKEND=${GOMLX_BACKEND:-go:parallelism=-1} GOMLX_NO_AUTO_INSTALL=1
 report=bench/REPORT.md
 mkdir -p bench/out
-litert=bench/out/litert
-if [ ! -d "$litert/node_modules/@litertjs/core" ] && command -v npm >/dev/null; then
-	mkdir -p "$litert" && (cd "$litert" && npm install --silent --no-audit --no-fund @litertjs/core@2.5.3 >/dev/null 2>&1) || echo "bench: LiteRT.js install failed; the interpreter runs without its peer" >&2
-fi
+litert=bench/out/litert # installed and proven by scripts/deps.sh bench (make bench runs it)
+[ -d "$litert/node_modules/@litertjs/core" ] || echo "bench: no LiteRT.js in $litert (run scripts/deps.sh bench); the interpreter runs without its peer" >&2
 
 section() { # title, command...
 	local title=$1; shift

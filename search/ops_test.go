@@ -112,7 +112,9 @@ func gradCheck(t *testing.T, dims []int, f func(ctx *context.Context, x *Node) *
 		wd := v.Shape().Dimensions
 		check("d/d"+v.ScopeAndName(), out[2+k], func(i int, d float32) {
 			ws[i] += d
-			v.MustSetValue(tensors.FromFlatDataAndDimensions(append([]float32(nil), ws...), wd...))
+			if err := v.SetValue(tensors.FromFlatDataAndDimensions(append([]float32(nil), ws...), wd...)); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }

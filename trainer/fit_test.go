@@ -13,7 +13,12 @@ func darts2Cells() Cells {
 	}
 }
 
+// TestFitLearnsToy trains a small fused derived net on a 6-class toy (chance
+// 1/6) and requires the last epoch to reach minValAcc on held-out data with a
+// lower train loss than the first (measured 2026-12-04: val acc 0.84, loss
+// 1.65 -> 0.68).
 func TestFitLearnsToy(t *testing.T) {
+	const minValAcc = 0.6
 	backend, err := NewBackend("go")
 	if err != nil {
 		t.Fatal(err)
@@ -39,4 +44,14 @@ func TestFitLearnsToy(t *testing.T) {
 		t.Logf("epoch %d loss %.3f acc %.3f val acc %.3f f1 %.3f %.1fs %.0f img/s", e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValAccuracy, e.ValMacroF1, e.Seconds, e.ImagesPerSec)
 	}
 	t.Logf("total %v", time.Since(start))
+	if len(res.Epochs) != 6 {
+		t.Fatalf("%d epochs, want 6", len(res.Epochs))
+	}
+	first, last := res.Epochs[0], res.Epochs[len(res.Epochs)-1]
+	if last.ValAccuracy < minValAcc {
+		t.Errorf("val accuracy %.3f after %d epochs, want >= %.2f (chance %.3f)", last.ValAccuracy, last.Epoch, minValAcc, 1.0/k)
+	}
+	if last.TrainLoss >= first.TrainLoss {
+		t.Errorf("train loss did not fall: %.3f -> %.3f", first.TrainLoss, last.TrainLoss)
+	}
 }

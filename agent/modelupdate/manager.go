@@ -61,6 +61,8 @@ type Manager[M Model] struct {
 }
 
 // Refused marks errors about the payload, its hash or its signature.
+//
+//lint:ignore ST1012 callers read it as modelupdate.Refused; renaming the exported error is an API change for the agent work, not a lint fix
 var Refused = errors.New("model update refused")
 
 // Handle applies payload in the background (it never blocks the MQTT

@@ -36,8 +36,11 @@ per-class counts, the train imbalance ratio, and every skipped or repaired row
 or image with its file:line or path and the reason (long listings are capped,
 with a count of the rest).
 
-Image files are checked for existence and non-zero size; --check-images also
-decodes every image (slow for millions of images).
+Every image file is checked without decoding its pixels: it must exist and be
+a JPEG or PNG whose header parses and that ends with its end marker, which
+names empty, truncated and non-image files. --check-images decodes every image
+fully, which also finds damage inside the compressed data (slow for millions
+of images).
 
 The exit status is non-zero only when nothing usable remains: no labelled
 training sample, or the dataset cannot be opened at all.`,
@@ -54,7 +57,7 @@ training sample, or the dataset cannot be opened at all.`,
 	f.StringVar(&o.format, "format", "bioscan", "dataset format: bioscan or csv")
 	f.StringVar(&o.spec, "spec", "", "YAML spec of a csv dataset (default DIR/spec.yaml)")
 	f.StringVar(&o.pkg, "package", "cropped_256", "BIOSCAN image package: cropped_256, original_256, cropped or original_full")
-	f.BoolVar(&o.checkImages, "check-images", false, "decode every image, not just check that it exists")
+	f.BoolVar(&o.checkImages, "check-images", false, "decode every image fully, not just its header and end marker")
 	f.IntVar(&o.minPerClass, "min-per-class", 0, "fewest train samples a class needs (0: no limit)")
 	f.StringVar(&o.rare, "rare", dataset.RareOther, "rarer classes: other (fold into one class) or drop")
 	f.IntVar(&o.maxListed, "max-listed", 20, "issues listed per kind")

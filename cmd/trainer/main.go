@@ -11,6 +11,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/trapnet/trapnet/internal/flagconfig"
 )
 
 var rootCmd = &cobra.Command{
@@ -19,6 +21,9 @@ var rootCmd = &cobra.Command{
 	SilenceUsage:  true,
 	SilenceErrors: true,
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		if err := flagconfig.Apply(cmd); err != nil {
+			return err
+		}
 		return setupLogging(cmd)
 	},
 }
@@ -27,6 +32,7 @@ var logLevel string
 
 func init() {
 	rootCmd.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	flagconfig.Register(rootCmd)
 }
 
 func setupLogging(cmd *cobra.Command) error {

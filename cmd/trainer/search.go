@@ -13,8 +13,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-	"gopkg.in/yaml.v3"
 
 	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/preprocess"
@@ -22,11 +20,11 @@ import (
 )
 
 var searchFlags struct {
-	data, out, rank, backend, plugin, config, classWeights, sampler, fusion string
-	size, cells, nodes, channels, epochs, batch, maxSteps, maxImages        int
-	seed, skipCap, topK, entropyPatience, ckEvery                           int
-	valFrac, entropyDelta                                                   float64
-	resume, secondOrder, keepZero                                           bool
+	data, out, rank, backend, plugin, classWeights, sampler, fusion  string
+	size, cells, nodes, channels, epochs, batch, maxSteps, maxImages int
+	seed, skipCap, topK, entropyPatience, ckEvery                    int
+	valFrac, entropyDelta                                            float64
+	resume, secondOrder, keepZero                                    bool
 }
 
 var searchCmd = &cobra.Command{
@@ -49,7 +47,6 @@ func init() {
 	f.StringVar(&s.rank, "rank", dataset.RankSpecies, "target rank")
 	f.StringVar(&s.backend, "backend", "auto", "engine: auto, go or xla")
 	f.StringVar(&s.plugin, "pjrt-plugin", "", "PJRT plugin .so for --backend xla/auto")
-	f.StringVar(&s.config, "config", "", "YAML file of flag values")
 	f.StringVar(&s.classWeights, "class-weights", "invsqrt", "loss class weights: invsqrt or none")
 	f.StringVar(&s.sampler, "sampler", "shuffle", "batch sampler: shuffle or balanced")
 	f.StringVar(&s.fusion, "fusion", search.FusionConcat, "fusion: concat or gated")
@@ -74,30 +71,6 @@ func init() {
 	rootCmd.AddCommand(searchCmd)
 }
 
-// applyConfig sets flags from a YAML file unless given on the command line.
-func applyConfig(fs *pflag.FlagSet, path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var m map[string]any
-	if err := yaml.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	for k, v := range m {
-		fl := fs.Lookup(k)
-		if fl == nil {
-			return fmt.Errorf("%s: unknown key %q", path, k)
-		}
-		if !fl.Changed {
-			if err := fl.Value.Set(fmt.Sprint(v)); err != nil {
-				return fmt.Errorf("%s: %s: %w", path, k, err)
-			}
-		}
-	}
-	return nil
-}
-
 // loaderSource adapts a dataset.Loader to search.Source.
 type loaderSource struct {
 	ctx context.Context
@@ -116,11 +89,6 @@ func (s loaderSource) Next() (*search.Batch, error) {
 
 func runSearch(cmd *cobra.Command, _ []string) error {
 	s := &searchFlags
-	if s.config != "" {
-		if err := applyConfig(cmd.Flags(), s.config); err != nil {
-			return err
-		}
-	}
 	if s.data == "" || s.out == "" {
 		return errors.New("search: --data and --out are required")
 	}

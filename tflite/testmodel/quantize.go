@@ -85,8 +85,7 @@ func Quantize(m *tflite.Model, samples [][][]float32, opts QuantizeOptions) (*tf
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(x int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
