@@ -48,6 +48,8 @@ type UpdateStats struct {
 	Refused   uint64 `json:"refused"`
 	Failed    uint64 `json:"failed"`
 	LastError string `json:"last_error,omitempty"`
+	// Version is the highest signed update version the trap accepted.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // LatencySummary is a small summary of recent latencies.

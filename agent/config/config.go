@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -70,6 +71,17 @@ type Model struct {
 	PublicKey string `yaml:"public_key"`
 	// MaxUpdateBytes caps a downloaded model.
 	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
+	// UpdateDir is the only directory model updates may name by file path;
+	// empty: updates come inline or over https only.
+	UpdateDir string `yaml:"update_dir"`
+	// UpdateTimeout limits downloading (or reading) an update.
+	UpdateTimeout time.Duration `yaml:"update_timeout"`
+	// SelfTestTimeout limits loading and self-testing a model (updates and
+	// start-up); a model that takes longer is treated as broken.
+	SelfTestTimeout time.Duration `yaml:"selftest_timeout"`
+	// UpdateMinInterval is the least time between two model/set attempts;
+	// sooner ones are refused unread.
+	UpdateMinInterval time.Duration `yaml:"update_min_interval"`
 	// OmitColumns are metadata columns never given to the model (encoded as
 	// missing), on top of those the model's fitted schema shows were never
 	// present in training (omitted automatically: a BIOSCAN-5M model never
@@ -153,7 +165,8 @@ type Alert struct {
 func Default() Config {
 	return Config{
 		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
-		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2},
+		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
+			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
@@ -236,6 +249,18 @@ func (c *Config) Validate() error {
 	}
 	if c.Model.MaxUpdateBytes <= 0 {
 		return bad("model.max_update_bytes", "must be > 0")
+	}
+	if c.Model.UpdateTimeout <= 0 {
+		return bad("model.update_timeout", "must be > 0, got %v", c.Model.UpdateTimeout)
+	}
+	if c.Model.SelfTestTimeout <= 0 {
+		return bad("model.selftest_timeout", "must be > 0, got %v", c.Model.SelfTestTimeout)
+	}
+	if c.Model.UpdateMinInterval < 0 {
+		return bad("model.update_min_interval", "must be >= 0, got %v", c.Model.UpdateMinInterval)
+	}
+	if d := c.Model.UpdateDir; d != "" && !filepath.IsAbs(d) {
+		return bad("model.update_dir", "%q must be an absolute path", d)
 	}
 	if c.Uncertain.MaxBytes < 0 {
 		return bad("uncertain.max_bytes", "must be >= 0")

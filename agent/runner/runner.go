@@ -88,13 +88,14 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		}
 		return m, err
 	}
-	m, err := modelupdate.LoadActive(cfg.Model.Path, load)
+	m, err := modelupdate.LoadActive(cfg.Model.Path, load, modelupdate.LoadOptions{Timeout: cfg.Model.SelfTestTimeout, Log: r.log})
 	if err != nil {
 		return nil, fmt.Errorf("model.path: %w", err)
 	}
 	r.cls = agent.NewSwapClassifier(m)
 	r.upd = &modelupdate.Manager[*model.Model]{
-		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Load: load, Log: r.log,
+		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Dir: cfg.Model.UpdateDir, Load: load, Log: r.log,
+		FetchTimeout: cfg.Model.UpdateTimeout, SelfTestTimeout: cfg.Model.SelfTestTimeout, MinInterval: cfg.Model.UpdateMinInterval,
 		Install: func(m *model.Model) {
 			r.cls.Swap(m)
 			r.log.Info("model updated", "version", m.Version())

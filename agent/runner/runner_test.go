@@ -44,7 +44,7 @@ func newEnv(t testing.TB, brokerURL string) *env {
 	yaml := fmt.Sprintf(`
 trap: {id: t1, location: {lat: 45.5, lon: -73.5, country: Canada, region: Quebec}}
 capture: {trigger: files, watch_dir: %[1]s/incoming, pixels_per_mm: 10}
-model: {path: %[1]s/model.tflite, public_key: %[1]s/k.pub, min_confidence: 0.5, top_k: 3}
+model: {path: %[1]s/model.tflite, public_key: %[1]s/k.pub, min_confidence: 0.5, top_k: 3, update_min_interval: 0s}
 uncertain: {dir: %[1]s/uncertain}
 outbox: {path: %[1]s/state/outbox.db}
 mqtt: {broker: %[2]q, ack_timeout: 2s, keepalive: 5s, reconnect_max: 200ms, home_assistant: {enabled: true}}
@@ -149,7 +149,7 @@ func TestRunFolder(t *testing.T) {
 	// A tampered update is refused and reported; a signed one is applied.
 	v2 := testmodel.Build(testmodel.Options{Version: "v2"})
 	priv, _ := modelupdate.LoadPrivateKey(e.priv)
-	good, _ := modelupdate.NewPayload(v2, modelupdate.Sign(priv, v2), "")
+	good, _ := modelupdate.NewPayload(v2, 1, modelupdate.Sign(priv, v2, 1), "")
 	bad := strings.Replace(string(good), `"signature":"`, `"signature":"AAAA`, 1)
 	b.Publish("trapnet/t1/model/set", []byte(bad), false)
 	waitHealth(t, b, func(h agent.Health) bool { return h.ModelUpdates.Refused == 1 })
