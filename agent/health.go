@@ -12,16 +12,21 @@ import (
 
 // Health is the JSON published periodically on <prefix>health.
 type Health struct {
-	TrapID         string          `json:"trap_id"`
-	Time           time.Time       `json:"time"`
-	UptimeS        float64         `json:"uptime_s"`
-	Captures       uint64          `json:"captures"`
-	FrameErrors    uint64          `json:"frame_errors"`
-	Specimens      uint64          `json:"specimens"`
-	Detections     uint64          `json:"detections"`
-	Uncertain      uint64          `json:"uncertain"`
-	ClassifyErrors uint64          `json:"classify_errors"`
-	Alerts         uint64          `json:"alerts"`
+	TrapID         string    `json:"trap_id"`
+	Time           time.Time `json:"time"`
+	UptimeS        float64   `json:"uptime_s"`
+	Captures       uint64    `json:"captures"`
+	FrameErrors    uint64    `json:"frame_errors"`
+	Specimens      uint64    `json:"specimens"`
+	Detections     uint64    `json:"detections"`
+	Uncertain      uint64    `json:"uncertain"`
+	ClassifyErrors uint64    `json:"classify_errors"`
+	Alerts         uint64    `json:"alerts"`
+	// CommitErrors counts frames whose outbox commit failed (kept in the
+	// inbox and retried); LastFrameError says why the latest frame failed
+	// (empty once a frame was committed since).
+	CommitErrors   uint64          `json:"commit_errors"`
+	LastFrameError string          `json:"last_frame_error,omitempty"`
 	Queue          outbox.Stats    `json:"queue"`
 	MQTT           mqttpub.Stats   `json:"mqtt"`
 	Disk           Disk            `json:"disk"`

@@ -43,6 +43,10 @@ type Folder struct {
 	pendSt  fileState       // its size and modification time when read
 	closed  bool
 	now     func() time.Time
+	// holdUntil: no file is taken before (a Retry back-off); retries
+	// counts Retry calls per name.
+	holdUntil time.Time
+	retries   map[string]int
 }
 
 type fileState struct {
@@ -77,7 +81,7 @@ func NewFolder(dir string, opts FolderOptions) (*Folder, error) {
 			return nil, fmt.Errorf("camera: watch folder %s: %w", dir, err)
 		}
 	}
-	return &Folder{dir: dir, opts: opts, seen: map[string]fileState{}, skip: map[string]bool{}, now: time.Now}, nil
+	return &Folder{dir: dir, opts: opts, seen: map[string]fileState{}, skip: map[string]bool{}, now: time.Now, retries: map[string]int{}}, nil
 }
 
 // Next waits for the next stable, decodable file and returns it.
@@ -153,6 +157,7 @@ func (f *Folder) finishPending() error {
 		return fmt.Errorf("camera: move %s to done: %w", p, err)
 	}
 	delete(f.skip, filepath.Base(p)) // a later file of the same name is new
+	delete(f.retries, filepath.Base(p))
 	return nil
 }
 
@@ -205,6 +210,9 @@ func (f *Folder) scan() ([]string, error) {
 		if !present[name] {
 			delete(f.seen, name)
 		}
+	}
+	if now.Before(f.holdUntil) {
+		return nil, nil // a retried frame's back-off: nothing overtakes it
 	}
 	sort.Slice(ready, func(i, j int) bool {
 		if !ready[i].mod.Equal(ready[j].mod) {

@@ -86,8 +86,7 @@ func TestReplayDowngradeRollback(t *testing.T) {
 		t.Fatal(".prev overwritten by a replay")
 	}
 	// The accepted version survives a restart (a new Manager).
-	mgr2 := *r.mgr
-	mgr2.busy.Store(false)
+	mgr2 := &Manager[*model.Model]{Path: r.path, PublicKey: r.mgr.PublicKey, MaxBytes: r.mgr.MaxBytes, Load: model.Load, Install: r.mgr.Install}
 	if err := mgr2.Apply(context.Background(), p2); !errors.Is(err, Refused) {
 		t.Fatalf("downgrade after restart: %v", err)
 	}

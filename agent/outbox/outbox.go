@@ -15,9 +15,10 @@ import (
 )
 
 var (
-	msgBucket  = []byte("msgs")
-	metaBucket = []byte("meta")
-	droppedKey = []byte("dropped")
+	msgBucket   = []byte("msgs")
+	metaBucket  = []byte("meta")
+	stateBucket = []byte("state")
+	droppedKey  = []byte("dropped")
 )
 
 // Message is what the publisher sends.
@@ -42,6 +43,9 @@ type Options struct {
 	MaxBytes int64
 	// NoSync skips fsync: survives a process crash but not a power cut.
 	NoSync bool
+	// BeforeCommit, if set, runs at the end of every Put transaction; an
+	// error aborts it as a failed commit would (tests inject ENOSPC).
+	BeforeCommit func() error
 }
 
 // Outbox is a bbolt-backed FIFO. It is safe for concurrent use.
@@ -73,6 +77,9 @@ func Open(path string, opt Options) (*Outbox, error) {
 		if err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucketIfNotExists(stateBucket); err != nil {
+			return err
+		}
 		if v := m.Get(droppedKey); len(v) == 8 {
 			o.drop = binary.BigEndian.Uint64(v)
 		}
@@ -99,6 +106,13 @@ func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
+	return o.PutState(nil, msgs...)
+}
+
+// PutState commits msgs and the state values (key -> value; a nil value
+// deletes the key) in one transaction, so a consumer's state never runs
+// ahead of or behind its committed messages.
+func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	seqs := make([]uint64, len(msgs))
@@ -133,7 +147,15 @@ func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 			}
 		}
 		if dropped {
-			return tx.Bucket(metaBucket).Put(droppedKey, key(drop))
+			if err := tx.Bucket(metaBucket).Put(droppedKey, key(drop)); err != nil {
+				return err
+			}
+		}
+		if err := putState(tx, state); err != nil {
+			return err
+		}
+		if o.opt.BeforeCommit != nil {
+			return o.opt.BeforeCommit()
 		}
 		return nil
 	})
@@ -141,6 +163,9 @@ func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 		return nil, err
 	}
 	o.n, o.size, o.drop = n, size, drop
+	if len(msgs) == 0 {
+		return seqs, nil
+	}
 	select {
 	case o.wake <- struct{}{}:
 	default:

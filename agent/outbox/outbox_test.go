@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -243,4 +244,36 @@ func BenchmarkPutAck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// State is committed with the messages; a failed commit (full disk)
+// leaves neither messages nor state behind.
+func TestPutStateAtomic(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "o.db")
+	fail := true
+	o, err := Open(path, Options{BeforeCommit: func() error {
+		if fail {
+			return syscall.ENOSPC
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.PutState(map[string][]byte{"k": []byte("v1")}, Message{Topic: "t", Payload: []byte("a")}); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err %v", err)
+	}
+	if v, _ := o.State("k"); v != nil || o.Stats().Depth != 0 {
+		t.Fatalf("failed commit left state %q, depth %d", v, o.Stats().Depth)
+	}
+	fail = false
+	if _, err := o.PutState(map[string][]byte{"k": []byte("v2")}, Message{Topic: "t", Payload: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	o, _ = Open(path, Options{})
+	defer o.Close()
+	if v, _ := o.State("k"); string(v) != "v2" || o.Stats().Depth != 1 {
+		t.Fatalf("after reopen state %q, depth %d", v, o.Stats().Depth)
+	}
 }

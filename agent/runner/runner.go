@@ -112,12 +112,21 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 	}
 	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)
-	alertState := filepath.Join(filepath.Dir(cfg.Outbox.Path), "alerts.json")
-	if err := alerts.Load(alertState); err != nil {
-		r.log.Warn("alert windows not restored", "err", err)
-	}
 	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,
-		Alerts: alerts, AlertState: alertState, Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
+		Alerts: alerts, Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
+	// Tracker and alert windows were committed with the last frame.
+	found, err := r.pipe.RestoreState()
+	switch {
+	case err != nil:
+		r.log.Warn("tracker and alert state not restored (starting fresh)", "err", err)
+	case found:
+		r.log.Info("tracker and alert windows restored from the outbox")
+	default:
+		// An agent before 2026-12 kept the alert windows in alerts.json.
+		if err := alerts.Load(filepath.Join(filepath.Dir(cfg.Outbox.Path), "alerts.json")); err != nil {
+			r.log.Warn("alert windows not restored", "err", err)
+		}
+	}
 	if r.pub, err = newPublisher(cfg, r); err != nil {
 		return nil, err
 	}
@@ -182,6 +191,7 @@ func (r *Runner) Health() agent.Health {
 		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
 		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
 		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
+		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(),
 		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
 		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/modelupdate"
+	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/camera"
 )
 
@@ -169,9 +170,14 @@ func TestRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	done <- nil
-	if _, err := os.Stat(filepath.Join(e.dir, "state", "alerts.json")); err != nil {
-		t.Fatalf("alert windows not saved: %v", err)
+	box, err := outbox.Open(e.cfg.Outbox.Path, outbox.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if st, _ := box.State("alerts"); !strings.Contains(string(st), "lanternfly") {
+		t.Fatalf("alert windows not saved with the frames: %s", st)
+	}
+	box.Close()
 	st, _ := b.WaitUntil("trapnet/t1/status", func(ms []brokertest.Msg) bool {
 		return len(ms) > 0 && string(ms[len(ms)-1].Payload) == "offline"
 	}, 5*time.Second)
