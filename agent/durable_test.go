@@ -164,3 +164,33 @@ func TestRestartDoesNotRecount(t *testing.T) {
 		t.Fatalf("after restart: %d new, outbox %v", sum.New, n)
 	}
 }
+
+// Case 8 of issue 13: two frames with the same file name and capture time
+// (a camera clock reset) but different pixels get different frame and
+// detection ids; the same frame processed again gets the same ones.
+func TestFrameIDsIncludeContent(t *testing.T) {
+	p, _, _ := newPipeline(t, fakeFinder{reds: []uint8{200}}, &fakeClassifier{})
+	ids := func(img image.Image) string {
+		f := frame("snap.jpg")
+		f.Image = img
+		sum, err := p.Process(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum.ID
+	}
+	white, black := image.NewUniform(color.White), image.NewUniform(color.Black)
+	a, b, again := ids(white), ids(black), ids(white)
+	if a == b {
+		t.Fatalf("different frames share id %s", a)
+	}
+	if a != again {
+		t.Fatalf("same frame got ids %s and %s", a, again)
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	rgba2 := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	rgba2.Pix[5] = 1
+	if ids(rgba) == ids(rgba2) {
+		t.Fatal("one changed byte did not change the id")
+	}
+}

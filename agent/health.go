@@ -25,8 +25,11 @@ type Health struct {
 	// CommitErrors counts frames whose outbox commit failed (kept in the
 	// inbox and retried); LastFrameError says why the latest frame failed
 	// (empty once a frame was committed since).
-	CommitErrors   uint64          `json:"commit_errors"`
-	LastFrameError string          `json:"last_frame_error,omitempty"`
+	CommitErrors   uint64 `json:"commit_errors"`
+	LastFrameError string `json:"last_frame_error,omitempty"`
+	// InboxWarnings counts watch-folder entries left in place: symbolic
+	// links, FIFOs and other non-regular files, files that never settle.
+	InboxWarnings  uint64          `json:"inbox_warnings"`
 	Queue          outbox.Stats    `json:"queue"`
 	MQTT           mqttpub.Stats   `json:"mqtt"`
 	Disk           Disk            `json:"disk"`

@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -95,13 +94,14 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	}
 	trap := p.Cfg.Trap.ID
 	stamp := capture.UTC().Format("20060102T150405.000Z")
-	fh := sha256.Sum256([]byte(f.ID))
-	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
-	sum := FrameSummary{ID: frameKey, TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), Counts: map[string]int{}}
+	sum := FrameSummary{TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), Counts: map[string]int{}}
 	if f.Image == nil {
 		p.counters.FrameErrors.Add(1)
 		return sum, fmt.Errorf("frame %s: no image", f.ID)
 	}
+	fh := frameKeyHash(f.ID, f.Image)
+	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
+	sum.ID = frameKey
 	before, err := p.snapshot()
 	if err != nil {
 		p.counters.FrameErrors.Add(1)

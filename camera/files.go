@@ -42,7 +42,7 @@ func (f *Files) Next(ctx context.Context) (Frame, error) {
 		}
 		var frame Frame
 		if err == nil {
-			frame.Image, err = DecodeFile(p, f.opts.maxPixels())
+			frame.Image, err = DecodeFileLimit(p, f.opts.maxPixels(), f.opts.MaxBytes)
 		}
 		if err != nil {
 			if f.opts.OnReject != nil {

@@ -56,6 +56,11 @@ type Capture struct {
 	WatchDir string `yaml:"watch_dir"`
 	// PixelsPerMM is the camera's scale on the sticky card.
 	PixelsPerMM float64 `yaml:"pixels_per_mm"`
+	// Settle is how long a new file's size and time must stay unchanged
+	// before it is read (trigger "files"); raise it for slow uploads.
+	Settle time.Duration `yaml:"settle"`
+	// MaxFileBytes: larger image files are rejected before they are read.
+	MaxFileBytes int64 `yaml:"max_file_bytes"`
 }
 
 // Model is the classifier and its acceptance rules.
@@ -164,7 +169,8 @@ type Alert struct {
 // Default returns the configuration used for every key left out.
 func Default() Config {
 	return Config{
-		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
+		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
+			Settle: time.Second, MaxFileBytes: 64 << 20},
 		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
@@ -231,6 +237,12 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return bad("capture.trigger", "%q: want interval or files", c.Capture.Trigger)
+	}
+	if c.Capture.Settle <= 0 {
+		return bad("capture.settle", "must be > 0, got %v", c.Capture.Settle)
+	}
+	if c.Capture.MaxFileBytes < 1024 {
+		return bad("capture.max_file_bytes", "must be >= 1024, got %d", c.Capture.MaxFileBytes)
 	}
 	if !(c.Capture.PixelsPerMM > 0) {
 		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)

@@ -52,7 +52,10 @@ type Runner struct {
 	lat      *agent.Latency
 	start    time.Time
 	rejected atomic.Uint64
-	busy     atomic.Int64 // unix nanos when the current frame started, 0 when idle
+	// inboxWarnings counts watch-folder entries left in place (links,
+	// FIFOs, files that never settle).
+	inboxWarnings atomic.Uint64
+	busy          atomic.Int64 // unix nanos when the current frame started, 0 when idle
 }
 
 // New opens the outbox and uncertain store, loads the model (rolling back to
@@ -191,7 +194,7 @@ func (r *Runner) Health() agent.Health {
 		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
 		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
 		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
-		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(),
+		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(), InboxWarnings: r.inboxWarnings.Load(),
 		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
 		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
 	}
@@ -218,6 +221,9 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 		src, tick, stop, err = NewSource(r.cfg, func(rej camera.Rejection) {
 			r.rejected.Add(1)
 			r.log.Warn("frame rejected", "file", rej.Path, "reason", rej.Reason)
+		}, func(w camera.Rejection) {
+			r.inboxWarnings.Add(1)
+			r.log.Warn("inbox entry not taken", "file", w.Path, "reason", w.Reason)
 		})
 		if err != nil {
 			return err
