@@ -145,3 +145,9 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// LoadTested loads the model at path and runs its self-test within timeout
+// (<= 0: 1 minute), changing no file (for `agent check`).
+func LoadTested[M Model](path string, load func(string) (M, error), timeout time.Duration) (M, error) {
+	return loadTested(context.Background(), path, load, timeout)
+}

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,10 +64,16 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
+	warnings, err := Preflight(cfg)
+	for _, w := range warnings {
+		r.log.Warn(w)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(cfg.Outbox.Path), 0o750); err != nil {
 		return nil, fmt.Errorf("outbox.path: %w", err)
 	}
-	var err error
 	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes}); err != nil {
 		return nil, err
 	}
@@ -170,15 +175,6 @@ func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
 		o.TLS = tc
 	}
 	return mqttpub.New(o, r.box)
-}
-
-func isTLS(broker string) bool {
-	for _, p := range []string{"ssl://", "tls://", "mqtts://"} {
-		if strings.HasPrefix(broker, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // Pipeline returns the pipeline (counters, direct processing in tests).
