@@ -194,3 +194,27 @@ func TestFrameIDsIncludeContent(t *testing.T) {
 		t.Fatal("one changed byte did not change the id")
 	}
 }
+
+// Case 10 of issue 13: drops under a full outbox spare alerts and
+// detections before frame summaries, and are logged.
+func TestFullOutboxDropsLogged(t *testing.T) {
+	box, err := outbox.Open(filepath.Join(t.TempDir(), "o.db"), outbox.Options{MaxMessages: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer box.Close()
+	var logs strings.Builder
+	cfg := testConfig(t)
+	p := &Pipeline{Cfg: cfg, Finder: fakeFinder{reds: []uint8{200, 200, 200}}, Classifier: &fakeClassifier{}, Outbox: box,
+		Alerts: NewAlerts("t1", cfg.Alerts), Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	if _, err := p.Process(frame("f1.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	n := topicsOf(t, box)
+	if n["alerts"] != 1 || n["detections"] != 3 || n["frames"] != 0 {
+		t.Fatalf("outbox after the drop: %v", n)
+	}
+	if !strings.Contains(logs.String(), "outbox full") {
+		t.Fatalf("drop not logged: %s", logs.String())
+	}
+}

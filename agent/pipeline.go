@@ -158,21 +158,26 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		} else {
 			sum.Counts[d.Label]++
 		}
-		msgs = append(msgs, jsonMessage(p.Topic("detections"), d))
+		msgs = append(msgs, jsonMessage(p.Topic("detections"), d, prioDetection))
 		if p.Alerts != nil && !d.Uncertain {
 			for _, a := range p.Alerts.Observe(d) {
 				alerts++
 				p.Log.Info("alert", "rule", a.Rule, "count", a.Count)
-				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a))
+				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a, prioAlert))
 			}
 		}
 	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
-	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum))
+	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum, prioFrame))
 	after, err := p.snapshot()
 	var seqs []uint64
+	dropped := p.Outbox.Stats().Dropped
 	if err == nil {
 		seqs, err = p.Outbox.PutState(after, msgs...)
+	}
+	if n := p.Outbox.Stats().Dropped - dropped; err == nil && n > 0 {
+		p.Log.Warn("outbox full: oldest lowest-priority messages dropped (frame summaries first, then detections, then alerts)",
+			"dropped", n, "dropped_total", dropped+n, "frame", f.ID)
 	}
 	if err != nil {
 		// Nothing of this frame happened: the tracker and alert windows go
@@ -240,9 +245,17 @@ func (p *Pipeline) classifyAll(cls Classifier, specs []Specimen, capture time.Ti
 	return out
 }
 
-func jsonMessage(topic string, v any) outbox.Message {
+// Outbox priorities: when the outbox is full, frame summaries are dropped
+// before detections, detections before alerts.
+const (
+	prioFrame     byte = 0
+	prioDetection byte = 1
+	prioAlert     byte = 2
+)
+
+func jsonMessage(topic string, v any, prio byte) outbox.Message {
 	b, _ := json.Marshal(v) // plain structs of strings and numbers: cannot fail
-	return outbox.Message{Topic: topic, Payload: b, QoS: 1}
+	return outbox.Message{Topic: topic, Payload: b, QoS: 1, Priority: prio}
 }
 
 // Run pulls frames from src until ctx ends or src is exhausted. With a

@@ -27,7 +27,13 @@ type Message struct {
 	Payload  []byte
 	QoS      byte
 	Retained bool
+	// Priority (0 to MaxPriority): when the queue is full, the oldest
+	// messages of the lowest priority present are dropped first.
+	Priority byte
 }
+
+// MaxPriority is the highest Message.Priority.
+const MaxPriority = 3
 
 // Entry is a queued message and its sequence number (increasing, never reused).
 type Entry struct {
@@ -58,6 +64,8 @@ type Outbox struct {
 	drop uint64
 	// corrupt counts undecodable records dropped since Open.
 	corrupt uint64
+	// byPrio counts queued records per priority.
+	byPrio [MaxPriority + 1]int
 	wake    chan struct{}
 }
 
@@ -86,6 +94,7 @@ func Open(path string, opt Options) (*Outbox, error) {
 		return b.ForEach(func(k, v []byte) error {
 			o.n++
 			o.size += int64(len(v))
+			o.byPrio[priorityOf(v)]++
 			return nil
 		})
 	})
@@ -100,8 +109,9 @@ func Open(path string, opt Options) (*Outbox, error) {
 func (o *Outbox) Close() error { return o.db.Close() }
 
 // Put commits msgs in one transaction (one fsync) and returns their sequence
-// numbers. If the queue is then over its bounds the oldest entries are
-// dropped in the same transaction.
+// numbers. If the queue is then over its bounds entries are dropped in the
+// same transaction: the lowest Priority present first, oldest first within
+// it (the newest entry is always kept).
 func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 	if len(msgs) == 0 {
 		return nil, nil
@@ -116,7 +126,7 @@ func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, e
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	seqs := make([]uint64, len(msgs))
-	n, size, drop := o.n, o.size, o.drop
+	n, size, drop, byPrio := o.n, o.size, o.drop, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for i, m := range msgs {
@@ -134,17 +144,32 @@ func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, e
 			seqs[i] = seq
 			n++
 			size += int64(len(v))
+			byPrio[priorityOf(v)]++
 		}
-		c := b.Cursor()
 		dropped := false
-		for k, v := c.First(); k != nil && o.over(n, size); k, v = c.First() {
-			size -= int64(len(v))
-			n--
-			drop++
-			dropped = true
-			if err := c.Delete(); err != nil {
-				return err
+		// Lowest priority first, oldest first within it.
+		for prio := 0; prio <= MaxPriority && o.over(n, size); prio++ {
+			if byPrio[prio] == 0 {
+				continue
 			}
+			var victims [][]byte
+			c := b.Cursor()
+			for k, v := c.First(); k != nil && o.over(n, size); k, v = c.Next() {
+				if int(priorityOf(v)) != prio {
+					continue
+				}
+				victims = append(victims, append([]byte(nil), k...))
+				n--
+				size -= int64(len(v))
+			}
+			for _, k := range victims {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			drop += uint64(len(victims))
+			byPrio[prio] -= len(victims)
+			dropped = dropped || len(victims) > 0
 		}
 		if dropped {
 			if err := tx.Bucket(metaBucket).Put(droppedKey, key(drop)); err != nil {
@@ -162,7 +187,7 @@ func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, e
 	if err != nil {
 		return nil, err
 	}
-	o.n, o.size, o.drop = n, size, drop
+	o.n, o.size, o.drop, o.byPrio = n, size, drop, byPrio
 	if len(msgs) == 0 {
 		return seqs, nil
 	}
@@ -206,7 +231,7 @@ func (o *Outbox) Peek(max int) ([]Entry, error) {
 func (o *Outbox) dropCorrupt(keys [][]byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n, size, drop := o.n, o.size, o.drop
+	n, size, drop, byPrio := o.n, o.size, o.drop, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for _, k := range keys {
@@ -214,6 +239,7 @@ func (o *Outbox) dropCorrupt(keys [][]byte) error {
 				n--
 				size -= int64(len(v))
 				drop++
+				byPrio[priorityOf(v)]--
 				if err := b.Delete(k); err != nil {
 					return err
 				}
@@ -224,7 +250,7 @@ func (o *Outbox) dropCorrupt(keys [][]byte) error {
 	if err != nil {
 		return err
 	}
-	o.n, o.size, o.drop, o.corrupt = n, size, drop, o.corrupt+uint64(len(keys))
+	o.n, o.size, o.drop, o.corrupt, o.byPrio = n, size, drop, o.corrupt+uint64(len(keys)), byPrio
 	return nil
 }
 
@@ -236,7 +262,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n, size := o.n, o.size
+	n, size, byPrio := o.n, o.size, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for _, s := range seqs {
@@ -244,6 +270,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 			if v := b.Get(k); v != nil {
 				n--
 				size -= int64(len(v))
+				byPrio[priorityOf(v)]--
 				if err := b.Delete(k); err != nil {
 					return err
 				}
@@ -254,7 +281,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 	if err != nil {
 		return err
 	}
-	o.n, o.size = n, size
+	o.n, o.size, o.byPrio = n, size, byPrio
 	return nil
 }
 

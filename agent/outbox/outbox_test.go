@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -275,5 +276,48 @@ func TestPutStateAtomic(t *testing.T) {
 	defer o.Close()
 	if v, _ := o.State("k"); string(v) != "v2" || o.Stats().Depth != 1 {
 		t.Fatalf("after reopen state %q, depth %d", v, o.Stats().Depth)
+	}
+}
+
+// Case 10 of issue 13: a full queue drops the lowest priority first
+// (frame summaries before detections before alerts), oldest first within
+// a priority, and counts every drop.
+func TestDropLowestPriorityFirst(t *testing.T) {
+	o, err := Open(filepath.Join(t.TempDir(), "o.db"), Options{MaxMessages: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	m := func(name string, prio byte) Message { return Message{Topic: name, Payload: []byte(name), QoS: 1, Priority: prio} }
+	steps := []struct {
+		put  Message
+		want string
+	}{
+		{m("alert1", 2), "alert1"},
+		{m("det1", 1), "alert1,det1"},
+		{m("frame1", 0), "alert1,det1,frame1"},
+		{m("det2", 1), "alert1,det1,det2"},
+		{m("det3", 1), "alert1,det2,det3"},
+		{m("alert2", 2), "alert1,det3,alert2"},
+		{m("frame2", 0), "alert1,det3,alert2"}, // the newest, but the lowest priority
+	}
+	for i, s := range steps {
+		if _, err := o.Put(s.put); err != nil {
+			t.Fatal(err)
+		}
+		es, _ := o.Peek(10)
+		var got []string
+		for _, e := range es {
+			got = append(got, e.Topic)
+			if e.Priority != map[byte]byte{'a': 2, 'd': 1, 'f': 0}[e.Topic[0]] {
+				t.Fatalf("%s read back with priority %d", e.Topic, e.Priority)
+			}
+		}
+		if strings.Join(got, ",") != s.want {
+			t.Fatalf("step %d: queue %v, want %s", i, got, s.want)
+		}
+	}
+	if d := o.Stats().Dropped; d != 4 {
+		t.Fatalf("dropped %d, want 4", d)
 	}
 }
