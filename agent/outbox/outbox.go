@@ -66,7 +66,7 @@ type Outbox struct {
 	corrupt uint64
 	// byPrio counts queued records per priority.
 	byPrio [MaxPriority + 1]int
-	wake    chan struct{}
+	wake   chan struct{}
 }
 
 // Open opens (or creates) the outbox file at path.

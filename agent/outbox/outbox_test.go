@@ -288,7 +288,9 @@ func TestDropLowestPriorityFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	m := func(name string, prio byte) Message { return Message{Topic: name, Payload: []byte(name), QoS: 1, Priority: prio} }
+	m := func(name string, prio byte) Message {
+		return Message{Topic: name, Payload: []byte(name), QoS: 1, Priority: prio}
+	}
 	steps := []struct {
 		put  Message
 		want string
