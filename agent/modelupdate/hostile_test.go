@@ -118,6 +118,17 @@ func TestPayloadCapBeforeDecode(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
 		t.Fatalf("refusing a 16 MB payload allocated %d bytes", alloc)
 	}
+	// Within the cap but wrongly signed: the data is never copied.
+	r.mgr.MaxBytes = 16 << 20
+	runtime.ReadMemStats(&before)
+	err = r.mgr.Apply(context.Background(), huge)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, Refused) || !strings.Contains(err.Error(), "signature") {
+		t.Fatalf("err %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Fatalf("refusing a wrongly signed 16 MB payload allocated %d bytes", alloc)
+	}
 }
 
 // Fetches and self-tests have time limits: a FIFO, a server that never

@@ -1,6 +1,7 @@
 package modelupdate
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -9,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,7 +84,8 @@ func (m *Manager[M]) begin() error {
 
 // Handle applies payload in the background (it never blocks the MQTT
 // client); a second update while one runs, or one sooner than MinInterval
-// after the last, is refused.
+// after the last, is refused. payload is used without a copy (a model-sized
+// message must not be held twice): the caller must not change it later.
 func (m *Manager[M]) Handle(payload []byte) {
 	if err := m.begin(); err != nil {
 		m.finish(err)
@@ -95,12 +96,11 @@ func (m *Manager[M]) Handle(payload []byte) {
 		m.finish(refuse("payload of %d bytes exceeds the %d allowed for model.max_update_bytes %d", len(payload), maxPayloadBytes(m.MaxBytes), m.MaxBytes))
 		return
 	}
-	p := append([]byte(nil), payload...)
 	go func() {
 		defer m.busy.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		m.finish(m.apply(ctx, p))
+		m.finish(m.apply(ctx, payload))
 	}()
 }
 
@@ -188,8 +188,8 @@ func (m *Manager[M]) apply(ctx context.Context, payload []byte) error {
 		return m.rollback(ctx, p.Version)
 	}
 	cand := m.Path + ".new"
-	if p.Data != "" {
-		err = m.writeInline(cand, p.Data, want)
+	if p.Data != nil {
+		err = m.writeInline(cand, p.Data[1:len(p.Data)-1], want)
 	} else {
 		err = m.fetch(ctx, p.URL, cand, want)
 	}
@@ -202,10 +202,10 @@ func (m *Manager[M]) apply(ctx context.Context, payload []byte) error {
 
 // writeInline decodes base64 data into the candidate file, checking size
 // and hash as it goes.
-func (m *Manager[M]) writeInline(cand, data string, want []byte) error {
+func (m *Manager[M]) writeInline(cand string, data []byte, want []byte) error {
 	if int64(base64.StdEncoding.DecodedLen(len(data))) > m.MaxBytes+3 {
 		return refuse("inline model exceeds %d bytes", m.MaxBytes)
 	}
-	dec := base64.NewDecoder(base64.StdEncoding, strings.NewReader(data))
+	dec := base64.NewDecoder(base64.StdEncoding, bytes.NewReader(data))
 	return m.copyChecked(cand, dec, want, func(err error) error { return refuse("data is not base64") })
 }

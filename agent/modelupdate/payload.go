@@ -39,17 +39,50 @@ func maxPayloadBytes(maxModel int64) int64 {
 	return int64(base64.StdEncoding.EncodedLen(int(min(maxModel, 1<<40)))) + maxPayloadOverhead
 }
 
-// parsePayload checks the size, decodes strictly and checks the form. It
-// never reads a file or the network.
-func parsePayload(raw []byte, maxModel int64) (Payload, []byte, error) {
-	var p Payload
+// rawBytes keeps a JSON value as a sub-slice of the input, uncopied
+// (json.Unmarshal hands UnmarshalJSON a slice of its input).
+type rawBytes []byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (r *rawBytes) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
+}
+
+// wirePayload is Payload as parsed: Data stays a view into the message.
+type wirePayload struct {
+	URL       string   `json:"url"`
+	Data      rawBytes `json:"data"`
+	SHA256    string   `json:"sha256"`
+	Version   uint64   `json:"version"`
+	Rollback  bool     `json:"rollback"`
+	Signature string   `json:"signature"`
+}
+
+var payloadFields = map[string]bool{"url": true, "data": true, "sha256": true, "version": true, "rollback": true, "signature": true}
+
+// parsePayload checks the size, decodes strictly and checks the form,
+// without copying the (possibly large) data field. It never reads a file
+// or the network.
+func parsePayload(raw []byte, maxModel int64) (wirePayload, []byte, error) {
+	var p wirePayload
 	if int64(len(raw)) > maxPayloadBytes(maxModel) {
 		return p, nil, refuse("payload of %d bytes exceeds the %d allowed for model.max_update_bytes %d", len(raw), maxPayloadBytes(maxModel), maxModel)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	var keys map[string]rawBytes
+	if err := json.Unmarshal(raw, &keys); err != nil {
 		return p, nil, refuse("payload is not the model/set JSON (%v)", err)
+	}
+	for k := range keys {
+		if !payloadFields[k] {
+			return p, nil, refuse("payload is not the model/set JSON (unknown field %q)", k)
+		}
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, nil, refuse("payload is not the model/set JSON (%v)", err)
+	}
+	if string(p.Data) == "null" {
+		p.Data = nil
 	}
 	if p.Signature == "" {
 		return p, nil, refuse("unsigned payload (no signature)")
@@ -58,13 +91,16 @@ func parsePayload(raw []byte, maxModel int64) (Payload, []byte, error) {
 		return p, nil, refuse("payload has no version (a signed number > 0)")
 	}
 	if p.Rollback {
-		if p.URL != "" || p.Data != "" || p.SHA256 != "" {
+		if p.URL != "" || p.Data != nil || p.SHA256 != "" {
 			return p, nil, refuse("a rollback carries only version and signature")
 		}
 		return p, nil, nil
 	}
-	if (p.URL == "") == (p.Data == "") {
+	if (p.URL == "") == (p.Data == nil) {
 		return p, nil, refuse("payload needs exactly one of url and data")
+	}
+	if p.Data != nil && (len(p.Data) < 2 || p.Data[0] != '"' || bytes.IndexByte(p.Data, '\\') >= 0) {
+		return p, nil, refuse("data is not a base64 string")
 	}
 	want, err := hex.DecodeString(p.SHA256)
 	if err != nil || len(want) != sha256.Size {

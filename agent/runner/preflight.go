@@ -76,7 +76,13 @@ func Preflight(cfg *config.Config) (warnings []string, err error) {
 	if cfg.Uncertain.Dir != "" {
 		bad("uncertain.dir", writable(cfg.Uncertain.Dir))
 	}
-	bad("model.path", writable(filepath.Dir(cfg.Model.Path)))
+	if err := writable(filepath.Dir(cfg.Model.Path)); err != nil {
+		if cfg.Model.PublicKey != "" {
+			bad("model.path", fmt.Errorf("model updates need its directory writable: %w", err))
+		} else {
+			warnings = append(warnings, fmt.Sprintf("model.path: %v (a start-up rollback to the previous model cannot rename files)", err))
+		}
+	}
 	return warnings, errors.Join(errs...)
 }
 
