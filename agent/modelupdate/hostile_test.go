@@ -206,26 +206,3 @@ func TestRateLimitAndLastError(t *testing.T) {
 		t.Fatalf("second update within MinInterval: %v", err)
 	}
 }
-
-// A model that hangs at start-up is replaced by the previous one after the
-// self-test time limit.
-func TestLoadActiveHangRollsBack(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "model.tflite")
-	os.WriteFile(path, []byte("hangs the interpreter"), 0o644)
-	os.WriteFile(path+".prev", testmodel.Build(testmodel.Options{Version: "v1"}), 0o644)
-	hang := make(chan struct{})
-	defer close(hang)
-	load := func(p string) (*model.Model, error) {
-		if p == path && !strings.HasSuffix(p, ".prev") {
-			if b, _ := os.ReadFile(p); string(b) == "hangs the interpreter" {
-				<-hang
-			}
-		}
-		return model.Load(p)
-	}
-	m, err := LoadActive(path, load, LoadOptions{Timeout: 300 * time.Millisecond})
-	if err != nil || m.Version() != "v1" {
-		t.Fatalf("rollback after a hang: %v", err)
-	}
-}

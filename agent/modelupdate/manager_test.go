@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trapnet/trapnet/agent/model"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
@@ -188,28 +189,40 @@ func TestRefusedUpdates(t *testing.T) {
 	}
 }
 
+// A model that fails to load, or hangs (the self-test time limit), is
+// replaced at start-up by the previous one, with a warning.
 func TestLoadActiveRollsBack(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "model.tflite")
-	os.WriteFile(path, []byte("corrupt after a bad flash"), 0o644)
-	os.WriteFile(path+".prev", testmodel.Build(testmodel.Options{Version: "v1"}), 0o644)
-	var logBuf strings.Builder
-	log := slog.New(slog.NewTextHandler(&logBuf, nil))
-	m, err := LoadActive(path, model.Load, LoadOptions{Log: log})
-	if err != nil || m.Version() != "v1" {
-		t.Fatalf("rollback: %v", err)
-	}
-	if again, err := model.Load(path); err != nil || again.Version() != "v1" {
-		t.Fatalf("rolled-back file not in place: %v", err)
-	}
-	if _, err := os.Stat(path + ".bad"); err != nil {
-		t.Fatal("broken model not kept as .bad")
-	}
-	if !strings.Contains(logBuf.String(), "rolled back") {
-		t.Fatalf("start-up rollback not logged: %q", logBuf.String())
-	}
-	if _, err := LoadActive(filepath.Join(dir, "none.tflite"), model.Load, LoadOptions{}); err == nil {
-		t.Fatal("missing model without .prev loaded")
+	hang := make(chan struct{})
+	defer close(hang)
+	for _, broken := range []string{"corrupt after a bad flash", "hangs the interpreter"} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "model.tflite")
+		os.WriteFile(path, []byte(broken), 0o644)
+		os.WriteFile(path+".prev", testmodel.Build(testmodel.Options{Version: "v1"}), 0o644)
+		load := func(p string) (*model.Model, error) {
+			if b, _ := os.ReadFile(p); string(b) == "hangs the interpreter" {
+				<-hang
+			}
+			return model.Load(p)
+		}
+		var logBuf strings.Builder
+		log := slog.New(slog.NewTextHandler(&logBuf, nil))
+		m, err := LoadActive(path, load, LoadOptions{Log: log, Timeout: 300 * time.Millisecond})
+		if err != nil || m.Version() != "v1" {
+			t.Fatalf("%s: rollback: %v", broken, err)
+		}
+		if again, err := model.Load(path); err != nil || again.Version() != "v1" {
+			t.Fatalf("%s: rolled-back file not in place: %v", broken, err)
+		}
+		if _, err := os.Stat(path + ".bad"); err != nil {
+			t.Fatalf("%s: broken model not kept as .bad", broken)
+		}
+		if !strings.Contains(logBuf.String(), "rolled back") {
+			t.Fatalf("%s: start-up rollback not logged: %q", broken, logBuf.String())
+		}
+		if _, err := LoadActive(filepath.Join(dir, "none.tflite"), model.Load, LoadOptions{}); err == nil {
+			t.Fatal("missing model without .prev loaded")
+		}
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,25 +12,7 @@ import (
 	"github.com/trapnet/trapnet/agent/outbox"
 )
 
-// syncLog is a log destination safe for paho's goroutines.
-type syncLog struct {
-	mu sync.Mutex
-	sb strings.Builder
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.sb.Write(p)
-}
-
-func (l *syncLog) count(s string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.sb.String(), s)
-}
-
-func runLogged(t *testing.T, opt Options, logs *syncLog) *Publisher {
+func runLogged(t *testing.T, opt Options, logs *brokertest.LogBuffer) *Publisher {
 	t.Helper()
 	box, err := outbox.Open(filepath.Join(t.TempDir(), "o.db"), outbox.Options{})
 	if err != nil {
@@ -62,7 +42,7 @@ func TestFailedDialsLoggedOnce(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	logs := &syncLog{}
+	logs := &brokertest.LogBuffer{}
 	p := runLogged(t, Options{Broker: "tcp://" + addr, ClientID: "trapnet-dial"}, logs)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -74,8 +54,8 @@ func TestFailedDialsLoggedOnce(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if n := logs.count("mqtt connection attempt failed"); n < 1 || n > 2 {
-		t.Fatalf("%d log lines for repeated failed dials, want 1 or 2:\n%s", n, logs.sb.String())
+	if n := logs.Count("mqtt connection attempt failed"); n < 1 || n > 2 {
+		t.Fatalf("%d log lines for repeated failed dials, want 1 or 2:\n%s", n, logs.String())
 	}
 	if p.Stats().LastConnectError == "" {
 		t.Fatal("last_connect_error not kept")
@@ -86,14 +66,14 @@ func TestFailedDialsLoggedOnce(t *testing.T) {
 // from each other; the log says so instead of only "EOF".
 func TestSameClientIDReported(t *testing.T) {
 	b := brokertest.StartMochi(t)
-	logs := &syncLog{}
+	logs := &brokertest.LogBuffer{}
 	runLogged(t, Options{Broker: b.URL, ClientID: "trapnet-twin"}, logs)
-	runLogged(t, Options{Broker: b.URL, ClientID: "trapnet-twin"}, &syncLog{})
+	runLogged(t, Options{Broker: b.URL, ClientID: "trapnet-twin"}, &brokertest.LogBuffer{})
 	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) && logs.count("another client") == 0 {
+	for time.Now().Before(deadline) && logs.Count("another client") == 0 {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if logs.count("another client") == 0 {
-		t.Fatalf("no hint about a shared client id:\n%s", logs.sb.String())
+	if logs.Count("another client") == 0 {
+		t.Fatalf("no hint about a shared client id:\n%s", logs.String())
 	}
 }

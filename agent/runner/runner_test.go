@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -110,7 +108,7 @@ func TestRunFolder(t *testing.T) {
 	writeImage(t, filepath.Join(e.incoming, "b.png"), red)
 	writeImage(t, filepath.Join(e.incoming, "c.png"), green)
 	os.WriteFile(filepath.Join(e.incoming, "corrupt.png"), []byte("\x89PNG\r\n\x1a\ngarbage"), 0o644)
-	logw := &syncBuffer{}
+	logw := &brokertest.LogBuffer{}
 	defer func() {
 		if t.Failed() {
 			t.Logf("agent log:\n%s", logw.String())
@@ -274,22 +272,4 @@ func newStoppedBroker(t testing.TB) *brokertest.Mochi {
 	b := brokertest.StartMochi(t)
 	b.Stop()
 	return b
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
