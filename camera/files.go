@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Files is a Source over a fixed list of image files, read in order. Files
@@ -54,6 +55,14 @@ func (f *Files) Next(ctx context.Context) (Frame, error) {
 		frame.Path = p
 		frame.Time = fi.ModTime()
 		return frame, nil
+	}
+}
+
+// Retry implements Retrier: the frame's file is read again by the next
+// call of Next (after is not used: a list has no one else to wait for).
+func (f *Files) Retry(fr Frame, after time.Duration) {
+	if f.next > 0 && f.paths[f.next-1] == fr.Path {
+		f.next--
 	}
 }
 

@@ -35,6 +35,8 @@ type Options struct {
 	Source camera.Source
 	Tick   <-chan time.Time
 	Log    *slog.Logger
+	// BeforeCommit is passed to the outbox (tests inject a full disk).
+	BeforeCommit func() error
 }
 
 // Runner is a configured agent.
@@ -74,7 +76,7 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Outbox.Path), 0o750); err != nil {
 		return nil, fmt.Errorf("outbox.path: %w", err)
 	}
-	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes}); err != nil {
+	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes, BeforeCommit: opt.BeforeCommit}); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -281,6 +283,14 @@ func (r *Runner) background(ctx context.Context) {
 type timedSource struct {
 	camera.Source
 	r *Runner
+}
+
+// Retry implements camera.Retrier when the source does (otherwise the
+// frame is lost, and logged as such by the pipeline).
+func (t *timedSource) Retry(f camera.Frame, after time.Duration) {
+	if r, ok := t.Source.(camera.Retrier); ok {
+		r.Retry(f, after)
+	}
 }
 
 // Next implements camera.Source.

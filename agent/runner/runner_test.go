@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -272,4 +274,42 @@ func newStoppedBroker(t testing.TB) *brokertest.Mochi {
 	b := brokertest.StartMochi(t)
 	b.Stop()
 	return b
+}
+
+// Case 1 of issue 13 end to end: while the outbox cannot commit (full
+// disk) the frame stays in the watched folder and health says why; once
+// the disk has room every frame is published.
+func TestRunDiskFull(t *testing.T) {
+	b := brokertest.StartMochi(t)
+	e := newEnv(t, b.URL)
+	var full atomic.Bool
+	full.Store(true)
+	r, err := New(e.cfg, Options{Finder: agent.WholeImage{}, Log: quiet(), BeforeCommit: func() error {
+		if full.Load() {
+			return syscall.ENOSPC
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Pipeline().RetryBase = 50 * time.Millisecond
+	writeImage(t, filepath.Join(e.incoming, "a.png"), red)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx, 2*time.Second) }()
+	defer func() { cancel(); <-done }()
+	h := waitHealth(t, b, func(h agent.Health) bool { return h.CommitErrors >= 2 })
+	if !strings.Contains(h.LastFrameError, "no space left") {
+		t.Fatalf("health does not say why: %+v", h)
+	}
+	if _, err := os.Stat(filepath.Join(e.incoming, "a.png")); err != nil {
+		t.Fatalf("frame left the inbox while the disk was full: %v", err)
+	}
+	full.Store(false)
+	if _, err := b.WaitFor("trapnet/t1/detections", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	waitFile(t, filepath.Join(e.incoming, "done", "a.png"))
+	waitHealth(t, b, func(h agent.Health) bool { return h.LastFrameError == "" && h.Detections == 1 })
 }

@@ -32,12 +32,23 @@ type Snapshot struct {
 	last     os.FileInfo
 	lastSum  [sha256.Size]byte
 	lastNew  time.Time // when a changed snapshot was last read (monotonic)
+	// retry is a frame whose results could not be stored, handed out
+	// again at the next tick (before a newer snapshot).
+	retry *camera.Frame
 }
+
+// Retry implements camera.Retrier: the frame comes back at the next tick
+// (the interval paces it; after is not used).
+func (s *Snapshot) Retry(f camera.Frame, after time.Duration) { s.retry = &f }
 
 // Next implements camera.Source.
 func (s *Snapshot) Next(ctx context.Context) (camera.Frame, error) {
 	if err := ctx.Err(); err != nil {
 		return camera.Frame{}, err
+	}
+	if f := s.retry; f != nil {
+		s.retry = nil
+		return *f, nil
 	}
 	fi, err := os.Stat(s.Path)
 	if err != nil {

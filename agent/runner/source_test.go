@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trapnet/trapnet/camera"
 )
 
 func TestSnapshotSource(t *testing.T) {
@@ -93,5 +95,25 @@ func TestSnapshotClockJumps(t *testing.T) {
 	}
 	if _, err := s.Next(ctx); err == nil || !strings.Contains(err.Error(), "not updated for") {
 		t.Fatalf("unchanged snapshot: %v", err)
+	}
+}
+
+// A snapshot frame whose commit failed comes back at the next tick.
+func TestSnapshotRetry(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "snapshot.png")
+	writeImage(t, path, red)
+	s := &Snapshot{Path: path}
+	f, err := s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var _ camera.Retrier = s
+	s.Retry(f, time.Second)
+	again, err := s.Next(context.Background())
+	if err != nil || again.ID != f.ID || again.Image != f.Image {
+		t.Fatalf("retried frame %q, %v", again.ID, err)
+	}
+	if _, err := s.Next(context.Background()); err == nil {
+		t.Fatal("retried frame handed out twice")
 	}
 }
