@@ -61,3 +61,41 @@ func TestSyntheticFrames(t *testing.T) {
 		t.Fatalf("detection without size/box: %s", dets[0].Payload)
 	}
 }
+
+// Case 2 of issue 13 end to end: an agent restarted on the same card (real
+// detector and tracker) reports no specimen as new again.
+func TestRestartResumesTracking(t *testing.T) {
+	dir := t.TempDir()
+	o := trap.DefaultOptions()
+	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, 1, 1024, 576, 5, 8, 12, 1
+	gt, err := trap.Generate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := filepath.Join(dir, trap.FramesDir, gt.Frames[0].File)
+	b := brokertest.StartMochi(t)
+	e := newEnv(t, b.URL)
+	e.cfg.Capture.PixelsPerMM = o.PixelsPerMM
+	e.cfg.Alerts = nil
+	for run := 1; run <= 2; run++ {
+		r, err := New(e.cfg, Options{Source: camera.NewFiles([]string{frame}, camera.Options{}), Log: quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Run(context.Background(), 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		frames, _ := b.WaitFor("trapnet/t1/frames", run, 5*time.Second)
+		if len(frames) != run {
+			t.Fatalf("run %d: %d frame summaries", run, len(frames))
+		}
+		var s agent.FrameSummary
+		json.Unmarshal(frames[run-1].Payload, &s)
+		if run == 1 && (s.New == 0 || s.New != s.Specimens) {
+			t.Fatalf("first run: %d specimens, %d new", s.Specimens, s.New)
+		}
+		if run == 2 && (s.Specimens == 0 || s.New != 0) {
+			t.Fatalf("after a restart: %d specimens, %d re-counted as new", s.Specimens, s.New)
+		}
+	}
+}
