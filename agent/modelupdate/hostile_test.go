@@ -199,10 +199,18 @@ func TestRateLimitAndLastError(t *testing.T) {
 		t.Fatalf("last_error survived a successful update: %q", s.LastError)
 	}
 	r.mgr.MinInterval = time.Hour
-	r.mgr.Apply(context.Background(), []byte("junk"))
+	results := 0
+	r.mgr.OnResult = func(error) { results++ }
 	v3 := testmodel.Build(testmodel.Options{Version: "v3"})
-	err := r.mgr.Apply(context.Background(), r.payload(t, v3, 3, ""))
-	if !errors.Is(err, Refused) || !strings.Contains(err.Error(), "rate limit") || r.active.Version() != "v2" {
-		t.Fatalf("second update within MinInterval: %v", err)
+	for i := 0; i < 50; i++ {
+		err := r.mgr.Apply(context.Background(), r.payload(t, v3, 3, ""))
+		if !errors.Is(err, Refused) || !strings.Contains(err.Error(), "rate limit") || r.active.Version() != "v2" {
+			t.Fatalf("update within MinInterval: %v", err)
+		}
+	}
+	// Refused unread, counted, but neither reported one by one nor hiding
+	// the last real outcome (the successful update).
+	if s := r.mgr.Stats(); results != 0 || s.Refused != 51 || s.LastError != "" {
+		t.Fatalf("flood: %d results reported, stats %+v", results, s)
 	}
 }

@@ -138,6 +138,11 @@ func (m *Manager[M]) finish(err error) {
 		m.failed.Add(1)
 		log.Warn("model update failed; previous model kept", "err", err)
 	}
+	if errors.Is(err, errBusy) {
+		// Counted only: last_error keeps the last real outcome, and a flood
+		// of payloads does not become a flood of health messages.
+		return
+	}
 	m.mu.Lock()
 	m.lastErr = "" // a successful update clears the last error
 	if err != nil {
