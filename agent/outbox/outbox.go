@@ -146,32 +146,12 @@ func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, e
 			size += int64(len(v))
 			byPrio[priorityOf(v)]++
 		}
-		dropped := false
-		// Lowest priority first, oldest first within it.
-		for prio := 0; prio <= MaxPriority && o.over(n, size); prio++ {
-			if byPrio[prio] == 0 {
-				continue
-			}
-			var victims [][]byte
-			c := b.Cursor()
-			for k, v := c.First(); k != nil && o.over(n, size); k, v = c.Next() {
-				if int(priorityOf(v)) != prio {
-					continue
-				}
-				victims = append(victims, append([]byte(nil), k...))
-				n--
-				size -= int64(len(v))
-			}
-			for _, k := range victims {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-			}
-			drop += uint64(len(victims))
-			byPrio[prio] -= len(victims)
-			dropped = dropped || len(victims) > 0
+		nd, err := o.dropOver(b, &n, &size, &byPrio)
+		if err != nil {
+			return err
 		}
-		if dropped {
+		drop += nd
+		if nd > 0 {
 			if err := tx.Bucket(metaBucket).Put(droppedKey, key(drop)); err != nil {
 				return err
 			}
@@ -196,12 +176,6 @@ func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, e
 	default:
 	}
 	return seqs, nil
-}
-
-// over reports whether n entries of size bytes exceed the bounds. The newest
-// entry is always kept, even if it alone is larger than MaxBytes.
-func (o *Outbox) over(n int, size int64) bool {
-	return n > 1 && (o.opt.MaxMessages > 0 && n > o.opt.MaxMessages || o.opt.MaxBytes > 0 && size > o.opt.MaxBytes)
 }
 
 // Peek returns up to max of the oldest entries, oldest first. Entries that
