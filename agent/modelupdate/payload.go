@@ -36,7 +36,7 @@ const maxPayloadOverhead = 4 << 10
 // maxPayloadBytes is the largest model/set message accepted for a cap of
 // maxModel model bytes (checked before the JSON is decoded).
 func maxPayloadBytes(maxModel int64) int64 {
-	return int64(base64.StdEncoding.EncodedLen(int(min(maxModel, 1<<40)))) + maxPayloadOverhead
+	return (max(maxModel, 0)+2)/3*4 + maxPayloadOverhead // base64 length, in int64 (32-bit boards)
 }
 
 // rawBytes keeps a JSON value as a sub-slice of the input, uncopied
