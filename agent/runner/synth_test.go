@@ -13,13 +13,13 @@ import (
 	"github.com/trapnet/trapnet/synth/trap"
 )
 
-// TestSyntheticFrames runs the real detector and the test model on
-// synthetic trap frames and checks the published counts against the
-// ground truth.
-func TestSyntheticFrames(t *testing.T) {
+// synthEnv generates that many synthetic 1024x576 trap frames with minSpec to
+// 8 specimens each, starts a broker and an agent environment at their scale.
+func synthEnv(t *testing.T, frames, minSpec int) (string, *trap.GroundTruth, *brokertest.Mochi, *env) {
+	t.Helper()
 	dir := t.TempDir()
 	o := trap.DefaultOptions()
-	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, 3, 1024, 576, 4, 8, 12, 1
+	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, frames, 1024, 576, minSpec, 8, 12, 1
 	gt, err := trap.Generate(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -27,6 +27,14 @@ func TestSyntheticFrames(t *testing.T) {
 	b := brokertest.StartMochi(t)
 	e := newEnv(t, b.URL)
 	e.cfg.Capture.PixelsPerMM = o.PixelsPerMM
+	return dir, gt, b, e
+}
+
+// TestSyntheticFrames runs the real detector and the test model on
+// synthetic trap frames and checks the published counts against the
+// ground truth.
+func TestSyntheticFrames(t *testing.T) {
+	dir, gt, b, e := synthEnv(t, 3, 4)
 	var paths []string
 	want := 0
 	for _, f := range gt.Frames {
@@ -65,17 +73,8 @@ func TestSyntheticFrames(t *testing.T) {
 // Case 2 of issue 13 end to end: an agent restarted on the same card (real
 // detector and tracker) reports no specimen as new again.
 func TestRestartResumesTracking(t *testing.T) {
-	dir := t.TempDir()
-	o := trap.DefaultOptions()
-	o.Dir, o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM, o.Workers = dir, 1, 1024, 576, 5, 8, 12, 1
-	gt, err := trap.Generate(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, gt, b, e := synthEnv(t, 1, 5)
 	frame := filepath.Join(dir, trap.FramesDir, gt.Frames[0].File)
-	b := brokertest.StartMochi(t)
-	e := newEnv(t, b.URL)
-	e.cfg.Capture.PixelsPerMM = o.PixelsPerMM
 	e.cfg.Alerts = nil
 	for run := 1; run <= 2; run++ {
 		r, err := New(e.cfg, Options{Source: camera.NewFiles([]string{frame}, camera.Options{}), Log: quiet()})
