@@ -22,9 +22,8 @@ type hitSnapshot struct {
 	ID string    `json:"id"`
 }
 
-// Save writes the rules' sliding windows to path (write to a temporary
-// file, then rename), so a restart does not forget recent detections.
-func (a *Alerts) Save(path string) error {
+// MarshalState returns the rules' sliding windows (JSON).
+func (a *Alerts) MarshalState() ([]byte, error) {
 	st := alertState{Rules: map[string]ruleSnapshot{}}
 	for _, r := range a.rules {
 		rs := ruleSnapshot{LastFired: r.lastFired}
@@ -33,7 +32,31 @@ func (a *Alerts) Save(path string) error {
 		}
 		st.Rules[r.Name] = rs
 	}
-	b, err := json.Marshal(st)
+	return json.Marshal(st)
+}
+
+// UnmarshalState restores windows made by MarshalState for the rules that
+// still exist (by name); other rules start empty. On error nothing changes.
+func (a *Alerts) UnmarshalState(b []byte) error {
+	var st alertState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("alert state: %w", err)
+	}
+	for i := range a.rules {
+		rs := st.Rules[a.rules[i].Name]
+		a.rules[i].lastFired = rs.LastFired
+		a.rules[i].hits = nil
+		for _, h := range rs.Hits {
+			a.rules[i].hits = append(a.rules[i].hits, hit{at: h.At, id: h.ID})
+		}
+	}
+	return nil
+}
+
+// Save writes the rules' sliding windows to path (write to a temporary
+// file, then rename), so a restart does not forget recent detections.
+func (a *Alerts) Save(path string) error {
+	b, err := a.MarshalState()
 	if err != nil {
 		return err
 	}
@@ -55,20 +78,8 @@ func (a *Alerts) Load(path string) error {
 	if err != nil {
 		return fmt.Errorf("alert state: %w", err)
 	}
-	var st alertState
-	if err := json.Unmarshal(b, &st); err != nil {
-		return fmt.Errorf("alert state %s: %w (starting with empty windows)", path, err)
-	}
-	for i := range a.rules {
-		rs, ok := st.Rules[a.rules[i].Name]
-		if !ok {
-			continue
-		}
-		a.rules[i].lastFired = rs.LastFired
-		a.rules[i].hits = nil
-		for _, h := range rs.Hits {
-			a.rules[i].hits = append(a.rules[i].hits, hit{at: h.At, id: h.ID})
-		}
+	if err := a.UnmarshalState(b); err != nil {
+		return fmt.Errorf("%s: %w (starting with empty windows)", path, err)
 	}
 	return nil
 }

@@ -26,3 +26,50 @@ func cropHash(img image.Image) string {
 	h.Write(rgba.Pix[:4*b.Dx()*b.Dy()])
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// frameKeyHash is the SHA-256 of a frame's id and its decoded pixels (the
+// planes as decoded, no conversion), so two frames with the same file name
+// and time but different content (a camera clock reset) get different ids,
+// while re-processing a frame gives the same.
+func frameKeyHash(id string, img image.Image) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(id))
+	h.Write([]byte{0})
+	b := img.Bounds()
+	var hdr [16]byte
+	for i, v := range []int{b.Min.X, b.Min.Y, b.Max.X, b.Max.Y} {
+		binary.BigEndian.PutUint32(hdr[4*i:], uint32(v))
+	}
+	h.Write(hdr[:])
+	switch m := img.(type) {
+	case *image.YCbCr:
+		h.Write(m.Y)
+		h.Write(m.Cb)
+		h.Write(m.Cr)
+	case *image.RGBA:
+		h.Write(m.Pix)
+	case *image.NRGBA:
+		h.Write(m.Pix)
+	case *image.Gray:
+		h.Write(m.Pix)
+	case *image.Uniform:
+		r, g, bl, a := m.RGBA()
+		for _, v := range []uint32{r, g, bl, a} {
+			binary.BigEndian.PutUint32(hdr[:4], v)
+			h.Write(hdr[:4])
+		}
+	default:
+		row := make([]byte, 0, 8*b.Dx())
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row = row[:0]
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r, g, bl, a := img.At(x, y).RGBA()
+				row = append(row, byte(r>>8), byte(r), byte(g>>8), byte(g), byte(bl>>8), byte(bl), byte(a>>8), byte(a))
+			}
+			h.Write(row)
+		}
+	}
+	var sum [sha256.Size]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}

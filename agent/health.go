@@ -12,16 +12,24 @@ import (
 
 // Health is the JSON published periodically on <prefix>health.
 type Health struct {
-	TrapID         string          `json:"trap_id"`
-	Time           time.Time       `json:"time"`
-	UptimeS        float64         `json:"uptime_s"`
-	Captures       uint64          `json:"captures"`
-	FrameErrors    uint64          `json:"frame_errors"`
-	Specimens      uint64          `json:"specimens"`
-	Detections     uint64          `json:"detections"`
-	Uncertain      uint64          `json:"uncertain"`
-	ClassifyErrors uint64          `json:"classify_errors"`
-	Alerts         uint64          `json:"alerts"`
+	TrapID         string    `json:"trap_id"`
+	Time           time.Time `json:"time"`
+	UptimeS        float64   `json:"uptime_s"`
+	Captures       uint64    `json:"captures"`
+	FrameErrors    uint64    `json:"frame_errors"`
+	Specimens      uint64    `json:"specimens"`
+	Detections     uint64    `json:"detections"`
+	Uncertain      uint64    `json:"uncertain"`
+	ClassifyErrors uint64    `json:"classify_errors"`
+	Alerts         uint64    `json:"alerts"`
+	// CommitErrors counts frames whose outbox commit failed (kept in the
+	// inbox and retried); LastFrameError says why the latest frame failed
+	// (empty once a frame was committed since).
+	CommitErrors   uint64 `json:"commit_errors"`
+	LastFrameError string `json:"last_frame_error,omitempty"`
+	// InboxWarnings counts watch-folder entries left in place: symbolic
+	// links, FIFOs and other non-regular files, files that never settle.
+	InboxWarnings  uint64          `json:"inbox_warnings"`
 	Queue          outbox.Stats    `json:"queue"`
 	MQTT           mqttpub.Stats   `json:"mqtt"`
 	Disk           Disk            `json:"disk"`
@@ -48,6 +56,8 @@ type UpdateStats struct {
 	Refused   uint64 `json:"refused"`
 	Failed    uint64 `json:"failed"`
 	LastError string `json:"last_error,omitempty"`
+	// Version is the highest signed update version the trap accepted.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // LatencySummary is a small summary of recent latencies.

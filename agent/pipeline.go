@@ -1,13 +1,9 @@
 package agent
 
 import (
-	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -30,14 +26,15 @@ type Pipeline struct {
 	Outbox     *outbox.Outbox
 	// Uncertain may be nil (uncertain crops are then not kept).
 	Uncertain *uncertain.Store
-	Alerts    *Alerts
-	// AlertState, if set, is the file the alert windows are saved to after
-	// each frame with detections (see Alerts.Save).
-	AlertState string
+	// Alerts, if set, evaluates the rules; its windows (and the Finder's
+	// tracker, if it is Stateful) are committed with each frame's messages.
+	Alerts *Alerts
 	// Workers classifies up to this many crops of a frame in parallel (the
 	// Classifier must then be safe for concurrent use); <= 1: one by one.
 	Workers int
 	Log     *slog.Logger
+	// RetryBase is the first back-off after a failed commit (default 1s).
+	RetryBase time.Duration
 	// OnCommit, if set, is called with the outbox sequence numbers of a
 	// frame's messages and the frame's capture time (for latency tracking).
 	OnCommit func(seqs []uint64, capture time.Time)
@@ -54,6 +51,28 @@ type Counters struct {
 	Uncertain      atomic.Uint64
 	ClassifyErrors atomic.Uint64
 	Alerts         atomic.Uint64
+	// CommitErrors counts frames whose outbox commit failed (retried).
+	CommitErrors atomic.Uint64
+
+	mu      sync.Mutex
+	lastErr string
+}
+
+// LastError is the reason the latest frame failed ("" once a frame was
+// committed since).
+func (c *Counters) LastError() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastErr
+}
+
+func (c *Counters) setLastError(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lastErr = ""
+	if err != nil {
+		c.lastErr = err.Error()
+	}
 }
 
 // Counters returns the running totals.
@@ -72,12 +91,18 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	}
 	trap := p.Cfg.Trap.ID
 	stamp := capture.UTC().Format("20060102T150405.000Z")
-	fh := sha256.Sum256([]byte(f.ID))
-	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
-	sum := FrameSummary{ID: frameKey, TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), TimeSource: timeSource, Counts: map[string]int{}}
+	sum := FrameSummary{TrapID: trap, FrameID: f.ID, CaptureTime: capture.UTC(), TimeSource: timeSource, Counts: map[string]int{}}
 	if f.Image == nil {
 		p.counters.FrameErrors.Add(1)
 		return sum, fmt.Errorf("frame %s: no image", f.ID)
+	}
+	fh := frameKeyHash(f.ID, f.Image)
+	frameKey := fmt.Sprintf("%s-%s-%s", trap, stamp, hex.EncodeToString(fh[:3]))
+	sum.ID = frameKey
+	before, err := p.snapshot()
+	if err != nil {
+		p.counters.FrameErrors.Add(1)
+		return sum, fmt.Errorf("frame %s: tracker state: %w", f.ID, err)
 	}
 	specs, err := p.Finder.Find(f.Image)
 	if err != nil {
@@ -85,7 +110,6 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		return sum, fmt.Errorf("frame %s: find specimens: %w", f.ID, err)
 	}
 	sum.Specimens = len(specs)
-	p.counters.Specimens.Add(uint64(len(specs)))
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
 	// One model for the whole frame, even if an update swaps it meanwhile.
 	cls := p.Classifier
@@ -94,6 +118,7 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	}
 	results := p.classifyAll(cls, specs, capture)
 	var msgs []outbox.Message
+	var alerts, classifyErrs uint64
 	for i, s := range specs {
 		if !s.New {
 			continue
@@ -101,7 +126,7 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		res := results[i]
 		row, preds, err := res.row, res.preds, res.err
 		if err != nil {
-			p.counters.ClassifyErrors.Add(1)
+			classifyErrs++
 			sum.Errors++
 			p.Log.Warn("classify failed; specimen skipped", "frame", f.ID, "specimen", i, "err", err)
 			continue
@@ -122,7 +147,6 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		if d.Uncertain {
 			sum.Uncertain++
 			sum.Counts["uncertain"]++
-			p.counters.Uncertain.Add(1)
 			if p.Uncertain != nil {
 				if err := p.Uncertain.Save(d.ID, s.Crop, d.Label, d.Score, d.ModelVersion, row); err != nil {
 					p.Log.Warn("keeping uncertain crop failed", "id", d.ID, "err", err)
@@ -131,28 +155,45 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		} else {
 			sum.Counts[d.Label]++
 		}
-		msgs = append(msgs, jsonMessage(p.Topic("detections"), d))
+		msgs = append(msgs, jsonMessage(p.Topic("detections"), d, prioDetection))
 		if p.Alerts != nil && !d.Uncertain {
 			for _, a := range p.Alerts.Observe(d) {
-				p.counters.Alerts.Add(1)
+				alerts++
 				p.Log.Info("alert", "rule", a.Rule, "count", a.Count)
-				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a))
+				msgs = append(msgs, jsonMessage(p.Topic("alerts"), a, prioAlert))
 			}
 		}
 	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
-	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum))
-	seqs, err := p.Outbox.Put(msgs...)
+	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum, prioFrame))
+	after, err := p.snapshot()
+	var seqs []uint64
+	dropped := p.Outbox.Stats().Dropped
+	if err == nil {
+		seqs, err = p.Outbox.PutState(after, msgs...)
+	}
+	if n := p.Outbox.Stats().Dropped - dropped; err == nil && n > 0 {
+		p.Log.Warn("outbox full: oldest lowest-priority messages dropped (frame summaries first, then detections, then alerts)",
+			"dropped", n, "dropped_total", dropped+n, "frame", f.ID)
+	}
 	if err != nil {
-		p.counters.FrameErrors.Add(1)
-		return sum, fmt.Errorf("frame %s: outbox: %w", f.ID, err)
-	}
-	p.counters.Detections.Add(uint64(sum.New))
-	if p.Alerts != nil && p.AlertState != "" && sum.New > 0 && len(p.Cfg.Alerts) > 0 {
-		if err := p.Alerts.Save(p.AlertState); err != nil {
-			p.Log.Warn("saving alert windows failed", "err", err)
+		// Nothing of this frame happened: the tracker and alert windows go
+		// back to their state before it, and the caller retries the frame.
+		if rerr := p.restore(before); rerr != nil {
+			p.Log.Error("restoring tracker state after a failed commit", "err", rerr)
 		}
+		p.counters.FrameErrors.Add(1)
+		p.counters.CommitErrors.Add(1)
+		err = fmt.Errorf("frame %s: %w: %w", f.ID, ErrCommit, err)
+		p.counters.setLastError(err)
+		return sum, err
 	}
+	p.counters.setLastError(nil)
+	p.counters.Specimens.Add(uint64(len(specs)))
+	p.counters.Detections.Add(uint64(sum.New))
+	p.counters.Uncertain.Add(uint64(sum.Uncertain))
+	p.counters.ClassifyErrors.Add(classifyErrs)
+	p.counters.Alerts.Add(alerts)
 	if p.OnCommit != nil {
 		p.OnCommit(seqs, start)
 	}
@@ -201,49 +242,15 @@ func (p *Pipeline) classifyAll(cls Classifier, specs []Specimen, capture time.Ti
 	return out
 }
 
-func jsonMessage(topic string, v any) outbox.Message {
-	b, _ := json.Marshal(v) // plain structs of strings and numbers: cannot fail
-	return outbox.Message{Topic: topic, Payload: b, QoS: 1}
-}
+// Outbox priorities: when the outbox is full, frame summaries are dropped
+// before detections, detections before alerts.
+const (
+	prioFrame     byte = 0
+	prioDetection byte = 1
+	prioAlert     byte = 2
+)
 
-// Run pulls frames from src until ctx ends or src is exhausted. With a
-// non-nil tick, one frame is pulled per tick (interval trigger); otherwise
-// frames are processed as the source yields them (new-file trigger). Frame
-// errors are logged, counted and skipped.
-func (p *Pipeline) Run(ctx context.Context, src camera.Source, tick <-chan time.Time, onFrame func()) error {
-	for {
-		if tick != nil {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-tick:
-			}
-		}
-		f, err := src.Next(ctx)
-		switch {
-		case err == nil:
-		case errors.Is(err, io.EOF), errors.Is(err, camera.ErrClosed), ctx.Err() != nil:
-			return nil
-		default:
-			p.counters.FrameErrors.Add(1)
-			p.Log.Warn("capture failed", "err", err)
-			if tick == nil {
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-time.After(time.Second):
-				}
-			}
-			continue
-		}
-		sum, err := p.Process(f)
-		if err != nil {
-			p.Log.Warn("frame skipped", "err", err)
-		} else {
-			p.Log.Debug("frame processed", "frame", f.ID, "specimens", sum.Specimens, "new", sum.New, "ms", sum.LatencyMS)
-		}
-		if onFrame != nil {
-			onFrame()
-		}
-	}
+func jsonMessage(topic string, v any, prio byte) outbox.Message {
+	b, _ := json.Marshal(v) // plain structs of strings and numbers: cannot fail
+	return outbox.Message{Topic: topic, Payload: b, QoS: 1, Priority: prio}
 }

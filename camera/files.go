@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Files is a Source over a fixed list of image files, read in order. Files
@@ -42,7 +43,7 @@ func (f *Files) Next(ctx context.Context) (Frame, error) {
 		}
 		var frame Frame
 		if err == nil {
-			frame.Image, err = DecodeFile(p, f.opts.maxPixels())
+			frame.Image, err = DecodeFileLimit(p, f.opts.maxPixels(), f.opts.MaxBytes)
 		}
 		if err != nil {
 			if f.opts.OnReject != nil {
@@ -54,6 +55,14 @@ func (f *Files) Next(ctx context.Context) (Frame, error) {
 		frame.Path = p
 		frame.Time, frame.TimeSource = captureTime(p, fi.ModTime(), f.opts.Location)
 		return frame, nil
+	}
+}
+
+// Retry implements Retrier: the frame's file is read again by the next
+// call of Next (after is not used: a list has no one else to wait for).
+func (f *Files) Retry(fr Frame, after time.Duration) {
+	if f.next > 0 && f.paths[f.next-1] == fr.Path {
+		f.next--
 	}
 }
 

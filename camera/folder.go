@@ -22,6 +22,14 @@ type FolderOptions struct {
 	StableFor time.Duration
 	// DoneDir and RejectedDir default to DIR/done and DIR/rejected.
 	DoneDir, RejectedDir string
+	// MaxSettle: a file still changing after this long is reported once
+	// through OnWarn (it stays and is taken once it settles). 0 means 10
+	// minutes.
+	MaxSettle time.Duration
+	// OnWarn, if set, is called once per name for entries that are left in
+	// the folder: symbolic links, FIFOs, sockets and devices (never read),
+	// and files that did not settle within MaxSettle.
+	OnWarn func(Rejection)
 }
 
 // Folder is a Source that watches a directory by polling. New regular files
@@ -43,12 +51,21 @@ type Folder struct {
 	pendSt  fileState       // its size and modification time when read
 	closed  bool
 	now     func() time.Time
+	// holdUntil: no file is taken before (a Retry back-off); retries
+	// counts Retry calls per name.
+	holdUntil time.Time
+	retries   map[string]int
+	// truncated counts reads of a name that found the image cut short
+	// (an upload in progress); warned holds names reported via OnWarn.
+	truncated map[string]truncation
+	warned    map[string]bool
 }
 
 type fileState struct {
 	size    int64
 	mod     time.Time
 	stableT time.Time // when this size/mod was first observed
+	first   time.Time // when the name was first observed
 }
 
 // NewFolder watches dir, creating the done and rejected directories.
@@ -66,6 +83,9 @@ func NewFolder(dir string, opts FolderOptions) (*Folder, error) {
 	if opts.StableFor <= 0 {
 		opts.StableFor = time.Second
 	}
+	if opts.MaxSettle <= 0 {
+		opts.MaxSettle = 10 * time.Minute
+	}
 	if opts.DoneDir == "" {
 		opts.DoneDir = filepath.Join(dir, "done")
 	}
@@ -77,7 +97,8 @@ func NewFolder(dir string, opts FolderOptions) (*Folder, error) {
 			return nil, fmt.Errorf("camera: watch folder %s: %w", dir, err)
 		}
 	}
-	return &Folder{dir: dir, opts: opts, seen: map[string]fileState{}, skip: map[string]bool{}, now: time.Now}, nil
+	return &Folder{dir: dir, opts: opts, seen: map[string]fileState{}, skip: map[string]bool{}, now: time.Now, retries: map[string]int{},
+		truncated: map[string]truncation{}, warned: map[string]bool{}}, nil
 }
 
 // Next waits for the next stable, decodable file and returns it.
@@ -99,16 +120,20 @@ func (f *Folder) Next(ctx context.Context) (Frame, error) {
 		for _, name := range ready {
 			p := filepath.Join(f.dir, name)
 			fi, serr := os.Stat(p)
-			img, err := DecodeFile(p, f.opts.maxPixels())
+			img, err := DecodeFileLimit(p, f.opts.maxPixels(), f.opts.MaxBytes)
 			f.skip[name] = true
 			delete(f.seen, name)
 			if serr != nil {
 				continue // vanished between scan and read
 			}
+			if err != nil && f.stillArriving(name, err) {
+				continue
+			}
 			if err != nil {
 				f.reject(name, err)
 				continue
 			}
+			delete(f.truncated, name)
 			f.pending, f.pendSt = p, fileState{size: fi.Size(), mod: fi.ModTime()}
 			t, tsrc := captureTime(p, fi.ModTime(), f.opts.Location)
 			return Frame{ID: name, Image: img, Path: p, Time: t, TimeSource: tsrc}, nil
@@ -154,6 +179,7 @@ func (f *Folder) finishPending() error {
 		return fmt.Errorf("camera: move %s to done: %w", p, err)
 	}
 	delete(f.skip, filepath.Base(p)) // a later file of the same name is new
+	delete(f.retries, filepath.Base(p))
 	return nil
 }
 
@@ -189,13 +215,24 @@ func (f *Folder) scan() ([]string, error) {
 			continue
 		}
 		fi, err := e.Info()
-		if err != nil || !fi.Mode().IsRegular() {
-			continue // vanished, or a socket/pipe/symlink: not ours
+		if err != nil {
+			continue // vanished
 		}
 		present[name] = true
+		if !fi.Mode().IsRegular() {
+			f.warn(name, fmt.Errorf("%v is not a regular file: left in place, never read", fi.Mode().Type()))
+			continue
+		}
 		st, ok := f.seen[name]
 		if !ok || st.size != fi.Size() || !st.mod.Equal(fi.ModTime()) {
-			f.seen[name] = fileState{size: fi.Size(), mod: fi.ModTime(), stableT: now}
+			first := now
+			if ok {
+				first = st.first
+			}
+			f.seen[name] = fileState{size: fi.Size(), mod: fi.ModTime(), stableT: now, first: first}
+			if now.Sub(first) > f.opts.MaxSettle {
+				f.warn(name, fmt.Errorf("still changing after %v: not taken until it settles for %v", f.opts.MaxSettle, f.opts.StableFor))
+			}
 			continue
 		}
 		if now.Sub(st.stableT) >= f.opts.StableFor {
@@ -205,7 +242,16 @@ func (f *Folder) scan() ([]string, error) {
 	for name := range f.seen {
 		if !present[name] {
 			delete(f.seen, name)
+			delete(f.truncated, name)
 		}
+	}
+	for name := range f.warned {
+		if !present[name] {
+			delete(f.warned, name)
+		}
+	}
+	if now.Before(f.holdUntil) {
+		return nil, nil // a retried frame's back-off: nothing overtakes it
 	}
 	sort.Slice(ready, func(i, j int) bool {
 		if !ready[i].mod.Equal(ready[j].mod) {

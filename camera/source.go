@@ -14,6 +14,7 @@
 package camera
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -72,6 +73,9 @@ type Options struct {
 	// Location is the time zone of Exif capture times that carry no
 	// offset (the trap's; nil means UTC).
 	Location *time.Location
+	// MaxBytes rejects files larger than this before reading them
+	// (0 means DefaultMaxBytes).
+	MaxBytes int64
 }
 
 func (o Options) maxPixels() int {
@@ -84,13 +88,42 @@ func (o Options) maxPixels() int {
 // DecodeFile reads and decodes one image file. It checks the header and size
 // (at most maxPixels pixels; <= 0 means the 100-megapixel default) before
 // decoding and turns decoder panics into errors, so corrupt, empty or
-// truncated files give an error naming the file and the problem.
+// truncated files give an error naming the file and the problem. The file
+// is streamed, never read whole, and must be a regular file of at most
+// DefaultMaxBytes (see DecodeFileLimit).
 func DecodeFile(path string, maxPixels int) (image.Image, error) {
-	data, err := os.ReadFile(path)
+	return DecodeFileLimit(path, maxPixels, 0)
+}
+
+// DefaultMaxBytes is the default cap on an image file's size.
+const DefaultMaxBytes = 256 << 20
+
+// DecodeFileLimit is DecodeFile with a cap on the file's size (<= 0 means
+// DefaultMaxBytes), checked before anything is read. FIFOs, devices and
+// other non-regular files are refused without being opened for reading.
+func DecodeFileLimit(path string, maxPixels int, maxBytes int64) (image.Image, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	fi, err := os.Stat(path)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errNotRegular
+	}
+	if err == nil && fi.Size() > maxBytes {
+		err = fmt.Errorf("file of %d bytes exceeds the %d-byte limit", fi.Size(), maxBytes)
+	}
+	var f *os.File
+	if err == nil {
+		f, err = os.Open(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("camera: %s: %w", path, err)
 	}
-	img, err := decodeBytes(data, Options{MaxPixels: maxPixels}.maxPixels())
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
+		return nil, fmt.Errorf("camera: %s: changed while opened", path)
+	}
+	img, err := decodeReader(io.NewSectionReader(f, 0, fi.Size()), fi.Size(), Options{MaxPixels: maxPixels}.maxPixels())
 	if err != nil {
 		return nil, fmt.Errorf("camera: %s: %w", path, err)
 	}
@@ -98,10 +131,16 @@ func DecodeFile(path string, maxPixels int) (image.Image, error) {
 }
 
 func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
-	if len(data) == 0 {
+	return decodeReader(bytes.NewReader(data), int64(len(data)), maxPixels)
+}
+
+// decodeReader decodes an image of size bytes from r: the header first
+// (format and pixel count checked), then the image, both streamed.
+func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, err error) {
+	if size == 0 {
 		return nil, errors.New("empty file")
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(r))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("truncated image header: %w", err)
@@ -114,12 +153,15 @@ func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
 	if maxPixels > 0 && int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
 		return nil, fmt.Errorf("%s image %dx%d exceeds %d pixels", format, cfg.Width, cfg.Height, maxPixels)
 	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			img, err = nil, fmt.Errorf("%s decoder panicked: %v", format, r)
 		}
 	}()
-	img, _, err = image.Decode(bytes.NewReader(data))
+	img, _, err = image.Decode(bufio.NewReader(r))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("truncated %s image: %w", format, err)

@@ -116,8 +116,8 @@ func checkActivation(a Activation) error {
 
 // window computes TFLite's output size and leading padding for one spatial dimension.
 func window(p Padding, in, k, stride, dil int) (out, before int, err error) {
-	if stride < 1 || dil < 1 || k < 1 {
-		return 0, 0, fmt.Errorf("invalid stride %d, dilation %d or filter size %d", stride, dil, k)
+	if err := checkWindowParams(in, k, stride, dil); err != nil {
+		return 0, 0, err
 	}
 	eff := (k-1)*dil + 1
 	switch p {

@@ -101,6 +101,9 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 	}
 	in, f := ins[0], ins[1]
 	k := g.KH * g.KW * g.Cin
+	if err := it.addWork(g.N, g.OH, g.OW, g.Cout, k); err != nil {
+		return nil, err
+	}
 	if err := it.reserve(int64(4 * k * it.threads)); err != nil {
 		return nil, err
 	}

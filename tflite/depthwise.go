@@ -19,6 +19,9 @@ func (it *Interpreter) compileDepthwise(op *Operator) (func(), error) {
 		return nil, errors.New("depth_multiplier does not match the filter and input channels")
 	}
 	in, f := ins[0], ins[1]
+	if err := it.addWork(g.N, g.OH, g.OW, g.Cout, g.KH, g.KW); err != nil {
+		return nil, err
+	}
 	if err := it.reserve(int64(4 * g.Cout * it.threads)); err != nil {
 		return nil, err
 	}

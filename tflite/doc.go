@@ -27,8 +27,10 @@
 // # Interpreter
 //
 // NewInterpreter validates the whole graph once (shapes, types, quantisation,
-// buffer sizes, options, topological order, an arena size limit) and
-// preallocates every activation; Invoke then allocates nothing. Supported ops:
+// buffer sizes, options, topological order, an arena size limit, filter
+// sizes, strides and dilations within fixed bounds, and the work of one
+// Invoke within InterpreterOptions.MaxWork) and preallocates every
+// activation; Invoke then allocates nothing and its time is bounded. Supported ops:
 // CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, MUL,
 // CONCATENATION, FULLY_CONNECTED, MEAN, LOGISTIC, RESHAPE, SOFTMAX, PAD,
 // QUANTIZE, DEQUANTIZE, RELU, RELU6, each in float32 and int8. Int8 kernels follow

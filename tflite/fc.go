@@ -35,6 +35,9 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 		return nil, err
 	}
 	nOut, nIn := w.shape[0], w.shape[1]
+	if nOut < 1 || nIn < 1 {
+		return nil, fmt.Errorf("weights %q have shape %v", w.name, w.shape)
+	}
 	if in.numel()%nIn != 0 {
 		return nil, fmt.Errorf("input %q shape %v is not a multiple of %d", in.name, in.shape, nIn)
 	}
@@ -43,6 +46,9 @@ func (it *Interpreter) compileFC(op *Operator) (func(), error) {
 		return nil, fmt.Errorf("output %q has shape %v, want %d x %d", out.name, out.shape, batch, nOut)
 	}
 	if err := biasCheck(bias, typ, nOut); err != nil {
+		return nil, err
+	}
+	if err := it.addWork(batch, nOut, nIn); err != nil {
 		return nil, err
 	}
 	if typ == Float32 {

@@ -20,6 +20,10 @@ type InterpreterOptions struct {
 	// DEPTHWISE_CONV_2D (split over output rows); 0 or 1 runs everything on the
 	// calling goroutine. Results do not depend on it.
 	Threads int
+	// MaxWork bounds the work of one Invoke (multiply-accumulates of
+	// convolutions and fully connected layers, cells read by pooling);
+	// a model needing more is refused. 0 means DefaultMaxWork.
+	MaxWork int64
 }
 
 // maxThreads bounds InterpreterOptions.Threads.
@@ -62,6 +66,8 @@ type Interpreter struct {
 	arena   int64
 	limit   int64
 	threads int
+	// work accounts one Invoke's operations against maxWork.
+	work, maxWork int64
 }
 
 // NewInterpreter validates m (shapes, types, quantisation parameters, buffer
@@ -74,6 +80,10 @@ func NewInterpreter(m *Model, opts InterpreterOptions) (*Interpreter, error) {
 	it := &Interpreter{m: m, limit: opts.MaxArenaBytes, threads: max(1, min(opts.Threads, maxThreads))}
 	if it.limit <= 0 {
 		it.limit = DefaultMaxArenaBytes
+	}
+	it.maxWork = opts.MaxWork
+	if it.maxWork <= 0 {
+		it.maxWork = DefaultMaxWork
 	}
 	if err := it.setup(); err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)

@@ -39,6 +39,11 @@ func (it *Interpreter) compilePool(op *Operator) (func(), error) {
 		return nil, err
 	}
 	isMax := op.Op == OpMaxPool2D
+	// Taps outside the input are skipped, so a window reads at most the
+	// input's extent per axis.
+	if err := it.addWork(g.N, g.OH, g.OW, g.Cin, min(g.KH, g.H), min(g.KW, g.W)); err != nil {
+		return nil, err
+	}
 	if err := it.reserve(int64(4 * g.Cin)); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trapnet/trapnet/tflite"
 	"github.com/trapnet/trapnet/tflite/testmodel"
@@ -147,9 +148,39 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// A pooling window two billion cells wide (once a hang).
+	b := testmodel.New(6)
+	b.Output(b.Pool(tflite.OpAveragePool2D, b.Input(1, 8, 8, 2), 3, 1, tflite.PaddingSame))
+	b.M.Operators[0].Options.(*tflite.Pool2DOptions).FilterWidth = 2046820355
+	if data, err := tflite.Write(b.M); err == nil {
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = loadAndRun(data)
+		loadAndRunWithin(t, data, fuzzTimePerInput)
 	})
+}
+
+// fuzzTimePerInput is how long one fuzz input may take to load and run: a
+// model that takes longer is reported like a crash (hangs, e.g. a pooling
+// window of two billion cells, are bugs too).
+const fuzzTimePerInput = 10 * time.Second
+
+// loadAndRunWithin runs loadAndRun and fails t if it does not return within
+// limit (the stuck goroutine is left behind; the failure stops the fuzzer).
+func loadAndRunWithin(t *testing.T, data []byte, limit time.Duration) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = loadAndRun(data)
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.Fatalf("loading and running a %d-byte model took over %v (hang)", len(data), limit)
+	}
 }
 
 func TestWriteNilOptions(t *testing.T) {

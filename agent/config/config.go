@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -56,6 +57,11 @@ type Capture struct {
 	WatchDir string `yaml:"watch_dir"`
 	// PixelsPerMM is the camera's scale on the sticky card.
 	PixelsPerMM float64 `yaml:"pixels_per_mm"`
+	// Settle is how long a new file's size and time must stay unchanged
+	// before it is read (trigger "files"); raise it for slow uploads.
+	Settle time.Duration `yaml:"settle"`
+	// MaxFileBytes: larger image files are rejected before they are read.
+	MaxFileBytes int64 `yaml:"max_file_bytes"`
 }
 
 // Model is the classifier and its acceptance rules.
@@ -71,6 +77,17 @@ type Model struct {
 	PublicKey string `yaml:"public_key"`
 	// MaxUpdateBytes caps a downloaded model.
 	MaxUpdateBytes int64 `yaml:"max_update_bytes"`
+	// UpdateDir is the only directory model updates may name by file path;
+	// empty: updates come inline or over https only.
+	UpdateDir string `yaml:"update_dir"`
+	// UpdateTimeout limits downloading (or reading) an update.
+	UpdateTimeout time.Duration `yaml:"update_timeout"`
+	// SelfTestTimeout limits loading and self-testing a model (updates and
+	// start-up); a model that takes longer is treated as broken.
+	SelfTestTimeout time.Duration `yaml:"selftest_timeout"`
+	// UpdateMinInterval is the least time between two model/set attempts;
+	// sooner ones are refused unread.
+	UpdateMinInterval time.Duration `yaml:"update_min_interval"`
 	// OmitColumns are metadata columns never given to the model (encoded as
 	// missing), on top of those the model's fitted schema shows were never
 	// present in training (omitted automatically: a BIOSCAN-5M model never
@@ -153,8 +170,10 @@ type Alert struct {
 // Default returns the configuration used for every key left out.
 func Default() Config {
 	return Config{
-		Capture:   Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10},
-		Model:     Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2},
+		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
+			Settle: time.Second, MaxFileBytes: 64 << 20},
+		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
+			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
@@ -220,6 +239,12 @@ func (c *Config) Validate() error {
 	default:
 		return bad("capture.trigger", "%q: want interval or files", c.Capture.Trigger)
 	}
+	if c.Capture.Settle <= 0 {
+		return bad("capture.settle", "must be > 0, got %v", c.Capture.Settle)
+	}
+	if c.Capture.MaxFileBytes < 1024 {
+		return bad("capture.max_file_bytes", "must be >= 1024, got %d", c.Capture.MaxFileBytes)
+	}
 	if !(c.Capture.PixelsPerMM > 0) {
 		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)
 	}
@@ -237,6 +262,18 @@ func (c *Config) Validate() error {
 	}
 	if c.Model.MaxUpdateBytes <= 0 {
 		return bad("model.max_update_bytes", "must be > 0")
+	}
+	if c.Model.UpdateTimeout <= 0 {
+		return bad("model.update_timeout", "must be > 0, got %v", c.Model.UpdateTimeout)
+	}
+	if c.Model.SelfTestTimeout <= 0 {
+		return bad("model.selftest_timeout", "must be > 0, got %v", c.Model.SelfTestTimeout)
+	}
+	if c.Model.UpdateMinInterval < 0 {
+		return bad("model.update_min_interval", "must be >= 0, got %v", c.Model.UpdateMinInterval)
+	}
+	if d := c.Model.UpdateDir; d != "" && !filepath.IsAbs(d) {
+		return bad("model.update_dir", "%q must be an absolute path", d)
 	}
 	if c.Uncertain.MaxBytes < 0 {
 		return bad("uncertain.max_bytes", "must be >= 0")

@@ -88,6 +88,12 @@ func TestBadConfigs(t *testing.T) {
 		{"interval without snapshot", "trap: {id: t}\ncapture: {trigger: interval, snapshot: ''}\n", []string{"capture.snapshot"}},
 		{"reconnect", "trap: {id: t}\nmqtt: {reconnect_max: 1ms}\n", []string{"mqtt.reconnect_max"}},
 		{"password without user", "trap: {id: t}\nmqtt: {password_file: /p}\n", []string{"mqtt.username"}},
+		{"settle", "trap: {id: t}\ncapture: {settle: 0s}\n", []string{"capture.settle"}},
+		{"file cap", "trap: {id: t}\ncapture: {max_file_bytes: 10}\n", []string{"capture.max_file_bytes"}},
+		{"relative update dir", "trap: {id: t}\nmodel: {update_dir: updates}\n", []string{"model.update_dir", "absolute"}},
+		{"self-test timeout", "trap: {id: t}\nmodel: {selftest_timeout: 0s}\n", []string{"model.selftest_timeout"}},
+		{"update timeout", "trap: {id: t}\nmodel: {update_timeout: -1s}\n", []string{"model.update_timeout"}},
+		{"update interval", "trap: {id: t}\nmodel: {update_min_interval: -1s}\n", []string{"model.update_min_interval"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,36 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/trapnet/trapnet/agent"
 )
-
-// Payload is the JSON accepted on <prefix>model/set. Exactly one of URL and
-// Data is set.
-type Payload struct {
-	// URL is http://, https://, file:///path or an absolute path.
-	URL string `json:"url,omitempty"`
-	// Data is the whole .tflite file, base64.
-	Data string `json:"data,omitempty"`
-	// SHA256 is the file's hex digest.
-	SHA256 string `json:"sha256"`
-	// Signature is `trainer sign`'s base64 ed25519 signature.
-	Signature string `json:"signature"`
-	// Version is informative (the model's own trapnet.version is used).
-	Version string `json:"version,omitempty"`
-}
 
 // Model is what a loaded candidate must offer.
 type Model interface {
@@ -42,22 +24,35 @@ type Model interface {
 }
 
 // Manager applies updates to the model file at Path; the previous model is
-// kept at Path+".prev".
+// kept at Path+".prev" and the highest accepted version at Path+".version".
 type Manager[M Model] struct {
 	Path      string
 	PublicKey ed25519.PublicKey // nil: every update is refused
-	MaxBytes  int64
-	Load      func(path string) (M, error)
-	Install   func(M)
+	// MaxBytes caps the model file; a payload is refused before it is
+	// decoded when it could not hold a model of at most MaxBytes.
+	MaxBytes int64
+	// Dir, if set, is the only directory file paths in url may name.
+	Dir     string
+	Load    func(path string) (M, error)
+	Install func(M)
 	// OnResult, if set, is called after every attempt (err nil on success).
 	OnResult func(err error)
-	Client   *http.Client
-	Log      *slog.Logger
+	// Client fetches https URLs (default: one with FetchTimeout).
+	Client *http.Client
+	// FetchTimeout limits a download or file read (default 5 minutes);
+	// SelfTestTimeout limits loading and self-testing a candidate
+	// (default 1 minute).
+	FetchTimeout, SelfTestTimeout time.Duration
+	// MinInterval is the least time between two update attempts; payloads
+	// arriving sooner are refused unread (0: no limit).
+	MinInterval time.Duration
+	Log         *slog.Logger
 
 	busy                     atomic.Bool
 	applied, refused, failed atomic.Uint64
 	mu                       sync.Mutex
 	lastErr                  string
+	lastTry                  time.Time
 }
 
 // Refused marks errors about the payload, its hash or its signature.
@@ -65,26 +60,55 @@ type Manager[M Model] struct {
 //lint:ignore ST1012 callers read it as modelupdate.Refused; renaming the exported error is an API change for the agent work, not a lint fix
 var Refused = errors.New("model update refused")
 
-// Handle applies payload in the background (it never blocks the MQTT
-// client); a second update while one runs is refused.
-func (m *Manager[M]) Handle(payload []byte) {
+// errBusy marks payloads refused unread (rate limit, update in progress);
+// they are counted but logged only at debug level, so a flood cannot fill
+// the log.
+var errBusy = errors.New("busy")
+
+// begin claims the update slot, or returns why not (another update runs,
+// or the previous attempt was less than MinInterval ago).
+func (m *Manager[M]) begin() error {
+	m.mu.Lock()
+	now := time.Now()
+	if m.MinInterval > 0 && !m.lastTry.IsZero() && now.Sub(m.lastTry) < m.MinInterval {
+		m.mu.Unlock()
+		return fmt.Errorf("%w: rate limit: at most one update attempt per %v (%w)", Refused, m.MinInterval, errBusy)
+	}
+	m.mu.Unlock()
 	if !m.busy.CompareAndSwap(false, true) {
-		m.finish(fmt.Errorf("%w: another update is in progress", Refused))
+		return fmt.Errorf("%w: another update is in progress (%w)", Refused, errBusy)
+	}
+	m.mu.Lock()
+	m.lastTry = now
+	m.mu.Unlock()
+	return nil
+}
+
+// Handle applies payload in the background (it never blocks the MQTT
+// client); a second update while one runs, or one sooner than MinInterval
+// after the last, is refused. payload is used without a copy (a model-sized
+// message must not be held twice): the caller must not change it later.
+func (m *Manager[M]) Handle(payload []byte) {
+	if err := m.begin(); err != nil {
+		m.finish(err)
 		return
 	}
-	p := append([]byte(nil), payload...)
+	if int64(len(payload)) > maxPayloadBytes(m.MaxBytes) {
+		m.busy.Store(false)
+		m.finish(refuse("payload of %d bytes exceeds the %d allowed for model.max_update_bytes %d", len(payload), maxPayloadBytes(m.MaxBytes), m.MaxBytes))
+		return
+	}
 	go func() {
 		defer m.busy.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		m.finish(m.apply(ctx, p))
+		m.finish(m.apply(ctx, payload))
 	}()
 }
 
 // Apply applies payload synchronously.
 func (m *Manager[M]) Apply(ctx context.Context, payload []byte) error {
-	if !m.busy.CompareAndSwap(false, true) {
-		err := fmt.Errorf("%w: another update is in progress", Refused)
+	if err := m.begin(); err != nil {
 		m.finish(err)
 		return err
 	}
@@ -94,14 +118,21 @@ func (m *Manager[M]) Apply(ctx context.Context, payload []byte) error {
 	return err
 }
 
-func (m *Manager[M]) finish(err error) {
-	log := m.Log
-	if log == nil {
-		log = slog.Default()
+func (m *Manager[M]) logger() *slog.Logger {
+	if m.Log == nil {
+		return slog.Default()
 	}
+	return m.Log
+}
+
+func (m *Manager[M]) finish(err error) {
+	log := m.logger()
 	switch {
 	case err == nil:
 		m.applied.Add(1)
+	case errors.Is(err, errBusy):
+		m.refused.Add(1)
+		log.Debug("model update refused", "err", err)
 	case errors.Is(err, Refused):
 		m.refused.Add(1)
 		log.Warn("model update refused", "err", err)
@@ -109,11 +140,17 @@ func (m *Manager[M]) finish(err error) {
 		m.failed.Add(1)
 		log.Warn("model update failed; previous model kept", "err", err)
 	}
-	if err != nil {
-		m.mu.Lock()
-		m.lastErr = err.Error()
-		m.mu.Unlock()
+	if errors.Is(err, errBusy) {
+		// Counted only: last_error keeps the last real outcome, and a flood
+		// of payloads does not become a flood of health messages.
+		return
 	}
+	m.mu.Lock()
+	m.lastErr = "" // a successful update clears the last error
+	if err != nil {
+		m.lastErr = err.Error()
+	}
+	m.mu.Unlock()
 	if m.OnResult != nil {
 		m.OnResult(err)
 	}
@@ -123,7 +160,8 @@ func (m *Manager[M]) finish(err error) {
 func (m *Manager[M]) Stats() agent.UpdateStats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return agent.UpdateStats{Applied: m.applied.Load(), Refused: m.refused.Load(), Failed: m.failed.Load(), LastError: m.lastErr}
+	v, _ := readVersion(m.Path)
+	return agent.UpdateStats{Applied: m.applied.Load(), Refused: m.refused.Load(), Failed: m.failed.Load(), LastError: m.lastErr, Version: v}
 }
 
 func refuse(format string, a ...any) error {
@@ -134,52 +172,47 @@ func (m *Manager[M]) apply(ctx context.Context, payload []byte) error {
 	if m.PublicKey == nil {
 		return refuse("no model.public_key configured")
 	}
-	var p Payload
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return refuse("payload is not the model/set JSON (%v)", err)
-	}
-	if (p.URL == "") == (p.Data == "") {
-		return refuse("payload needs exactly one of url and data")
-	}
-	want, err := hex.DecodeString(p.SHA256)
-	if err != nil || len(want) != sha256.Size {
-		return refuse("sha256 %q is not 64 hex digits", p.SHA256)
-	}
-	if p.Signature == "" {
-		return refuse("unsigned model (no signature)")
-	}
-	var data []byte
-	if p.Data != "" {
-		if int64(base64.StdEncoding.DecodedLen(len(p.Data))) > m.MaxBytes+3 {
-			return refuse("inline model exceeds %d bytes", m.MaxBytes)
-		}
-		if data, err = base64.StdEncoding.DecodeString(p.Data); err != nil {
-			return refuse("data is not base64: %v", err)
-		}
-	} else if data, err = m.fetch(ctx, p.URL); err != nil {
+	p, want, err := parsePayload(payload, m.MaxBytes)
+	if err != nil {
 		return err
 	}
-	if int64(len(data)) > m.MaxBytes {
-		return refuse("model of %d bytes exceeds %d", len(data), m.MaxBytes)
+	if p.Rollback {
+		err = VerifyRollback(m.PublicKey, p.Version, p.Signature)
+	} else {
+		err = Verify(m.PublicKey, want, p.Version, p.Signature)
 	}
-	if got := sha256.Sum256(data); !bytes.Equal(got[:], want) {
-		return refuse("sha256 mismatch: file is %x, payload says %s (tampered or truncated)", got, p.SHA256)
-	}
-	if err := Verify(m.PublicKey, data, p.Signature); err != nil {
+	if err != nil {
 		return refuse("%v", err)
 	}
-	return m.install(data)
+	cur, err := readVersion(m.Path)
+	if err != nil {
+		return err
+	}
+	if p.Version <= cur {
+		return refuse("version %d is not newer than the accepted version %d (replay or downgrade; send a signed rollback to go back)", p.Version, cur)
+	}
+	if p.Rollback {
+		return m.rollback(ctx, p.Version)
+	}
+	cand := m.Path + ".new"
+	if p.Data != nil {
+		err = m.writeInline(cand, p.Data[1:len(p.Data)-1], want)
+	} else {
+		err = m.fetch(ctx, p.URL, cand, want)
+	}
+	if err != nil {
+		os.Remove(cand)
+		return err
+	}
+	return m.install(ctx, cand, p.Version)
 }
 
-// NewPayload builds the model/set JSON for a model file's bytes, inline
-// (url empty) or referenced by url.
-func NewPayload(model []byte, sig, rawURL string) ([]byte, error) {
-	sum := sha256.Sum256(model)
-	p := Payload{URL: rawURL, SHA256: hex.EncodeToString(sum[:]), Signature: strings.TrimSpace(sig)}
-	if rawURL == "" {
-		p.Data = base64.StdEncoding.EncodeToString(model)
+// writeInline decodes base64 data into the candidate file, checking size
+// and hash as it goes.
+func (m *Manager[M]) writeInline(cand string, data []byte, want []byte) error {
+	if int64(base64.StdEncoding.DecodedLen(len(data))) > m.MaxBytes+3 {
+		return refuse("inline model exceeds %d bytes", m.MaxBytes)
 	}
-	return json.Marshal(p)
+	dec := base64.NewDecoder(base64.StdEncoding, bytes.NewReader(data))
+	return m.copyChecked(cand, dec, want, func(err error) error { return refuse("data is not base64") })
 }

@@ -1,9 +1,13 @@
-// Package modelupdate installs new models sent over MQTT: it checks the
-// payload's SHA-256 and ed25519 signature (made by `trainer sign`) against
-// the trap's configured public key, writes the file next to the active one,
-// loads and self-tests it in the background and only then swaps it in,
-// keeping the previous model on disk. Unsigned, tampered or broken models
-// are refused and counted.
+// Package modelupdate installs new models sent over MQTT. It verifies the
+// payload's ed25519 signature (made by `trainer sign`) over the claimed
+// SHA-256 and a monotonically increasing version against the trap's public
+// key before it fetches or reads anything, refuses replays and downgrades,
+// streams the file (https or a path under one directory) with a size cap
+// into a candidate next to the active model while hashing it, loads and
+// self-tests it under a time limit and only then swaps it in, keeping the
+// previous model on disk. A signed rollback command restores the previous
+// model. Unsigned, tampered, replayed or broken updates are refused and
+// counted.
 package modelupdate
 
 import (
@@ -12,6 +16,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -19,31 +24,59 @@ import (
 	"strings"
 )
 
-// signContext prefixes the signed digest so a trapnet model signature
-// cannot be replayed as a signature of anything else.
-const signContext = "trapnet model v1\x00"
+// signContext and rollbackContext prefix the signed bytes so a trapnet
+// signature cannot be replayed as a signature of anything else. Version 2
+// signs the claimed SHA-256 together with the update's version, so the
+// agent can check both before it fetches or reads anything.
+const (
+	signContext     = "trapnet model v2\x00"
+	rollbackContext = "trapnet rollback v2\x00"
+)
 
-func signedMessage(model []byte) []byte {
+func signedMessage(sum []byte, version uint64) []byte {
+	msg := append([]byte(signContext), sum...)
+	return binary.BigEndian.AppendUint64(msg, version)
+}
+
+func rollbackMessage(version uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(rollbackContext), version)
+}
+
+// Sign returns the base64 ed25519 signature of a model file's SHA-256 and
+// the update version (which must be higher than every version the trap
+// accepted before).
+func Sign(priv ed25519.PrivateKey, model []byte, version uint64) string {
 	sum := sha256.Sum256(model)
-	return append([]byte(signContext), sum[:]...)
+	return base64.StdEncoding.EncodeToString(ed25519.Sign(priv, signedMessage(sum[:], version)))
 }
 
-// Sign returns the base64 ed25519 signature of a model file's bytes.
-func Sign(priv ed25519.PrivateKey, model []byte) string {
-	return base64.StdEncoding.EncodeToString(ed25519.Sign(priv, signedMessage(model)))
+// SignRollback returns the base64 signature of a rollback command with the
+// given version.
+func SignRollback(priv ed25519.PrivateKey, version uint64) string {
+	return base64.StdEncoding.EncodeToString(ed25519.Sign(priv, rollbackMessage(version)))
 }
 
-// Verify checks a base64 signature made by Sign.
-func Verify(pub ed25519.PublicKey, model []byte, sig string) error {
+// Verify checks a base64 signature made by Sign over a claimed digest and
+// version. It needs no model bytes: the agent verifies before fetching.
+func Verify(pub ed25519.PublicKey, sum []byte, version uint64, sig string) error {
+	return verifyMessage(pub, signedMessage(sum, version), sig)
+}
+
+// VerifyRollback checks a signature made by SignRollback.
+func VerifyRollback(pub ed25519.PublicKey, version uint64, sig string) error {
+	return verifyMessage(pub, rollbackMessage(version), sig)
+}
+
+func verifyMessage(pub ed25519.PublicKey, msg []byte, sig string) error {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sig))
 	if err != nil {
-		return fmt.Errorf("signature is not base64: %w", err)
+		return errors.New("signature is not base64")
 	}
 	if len(raw) != ed25519.SignatureSize {
 		return fmt.Errorf("signature has %d bytes, want %d", len(raw), ed25519.SignatureSize)
 	}
-	if !ed25519.Verify(pub, signedMessage(model), raw) {
-		return errors.New("signature does not match the model and the trap's public key")
+	if !ed25519.Verify(pub, msg, raw) {
+		return errors.New("signature does not match the payload's sha256 and version and the trap's public key")
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package mqttpub
 
 import (
+	"errors"
+	"io"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -11,6 +13,9 @@ func (p *Publisher) onConnect(c paho.Client) {
 		return // a late reconnect must not overwrite the final "offline"
 	}
 	p.log.Info("mqtt connected", "broker", p.opt.Broker)
+	p.errMu.Lock()
+	p.upSince = time.Now()
+	p.errMu.Unlock()
 	if p.opt.StatusTopic != "" {
 		t := c.Publish(p.opt.StatusTopic, 1, true, "online")
 		if !t.WaitTimeout(p.opt.AckTimeout) || t.Error() != nil {
@@ -56,16 +61,42 @@ func (p *Publisher) onNotification(_ paho.Client, n paho.ConnectionNotification)
 	msg := reason.Error()
 	p.errMu.Lock()
 	defer p.errMu.Unlock()
-	if msg == p.lastErr && time.Since(p.lastErrLog) < time.Minute {
+	p.lastErr = msg
+	// One failed dial notifies twice (broker failed, attempt failed) with
+	// different texts: each text is logged at most once a minute.
+	now := time.Now()
+	if t, ok := p.logged[msg]; ok && now.Sub(t) < time.Minute {
 		p.suppressed++
 		return
 	}
+	if p.logged == nil {
+		p.logged = map[string]time.Time{}
+	}
+	for k, t := range p.logged {
+		if now.Sub(t) >= time.Minute {
+			delete(p.logged, k)
+		}
+	}
+	p.logged[msg] = now
 	p.log.Warn("mqtt connection attempt failed", "broker", p.opt.Broker, "err", msg, "similar_failures_not_logged", p.suppressed)
-	p.lastErr, p.lastErrLog, p.suppressed = msg, time.Now(), 0
+	p.suppressed = 0
 }
 
+// sameIDHint is how soon after connecting a closed connection suggests that
+// another client with the same client id took it over (brokers close the
+// older session of a client id, and the two then keep taking turns).
+const sameIDHint = 10 * time.Second
+
 func (p *Publisher) onLost(_ paho.Client, err error) {
-	p.log.Warn("mqtt connection lost", "err", err)
+	p.errMu.Lock()
+	lived := time.Since(p.upSince)
+	p.errMu.Unlock()
+	if errors.Is(err, io.EOF) && lived < sameIDHint {
+		p.log.Warn("mqtt connection closed by the broker right after connecting: is another client using this client id (mqtt.client_id, default trapnet-<trap id>)?",
+			"client_id", p.opt.ClientID, "connected_for", lived.Round(time.Millisecond), "err", err)
+	} else {
+		p.log.Warn("mqtt connection lost", "err", err)
+	}
 	p.markDown()
 }
 

@@ -65,8 +65,9 @@ type Publisher struct {
 
 	errMu      sync.Mutex
 	lastErr    string
-	lastErrLog time.Time
+	logged     map[string]time.Time // connection failure reasons logged in the last minute
 	suppressed int
+	upSince    time.Time // when the current connection came up
 }
 
 // New prepares a Publisher; Run connects and drains.

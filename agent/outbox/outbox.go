@@ -15,9 +15,10 @@ import (
 )
 
 var (
-	msgBucket  = []byte("msgs")
-	metaBucket = []byte("meta")
-	droppedKey = []byte("dropped")
+	msgBucket   = []byte("msgs")
+	metaBucket  = []byte("meta")
+	stateBucket = []byte("state")
+	droppedKey  = []byte("dropped")
 )
 
 // Message is what the publisher sends.
@@ -26,7 +27,13 @@ type Message struct {
 	Payload  []byte
 	QoS      byte
 	Retained bool
+	// Priority (0 to MaxPriority): when the queue is full, the oldest
+	// messages of the lowest priority present are dropped first.
+	Priority byte
 }
+
+// MaxPriority is the highest Message.Priority.
+const MaxPriority = 3
 
 // Entry is a queued message and its sequence number (increasing, never reused).
 type Entry struct {
@@ -42,6 +49,9 @@ type Options struct {
 	MaxBytes int64
 	// NoSync skips fsync: survives a process crash but not a power cut.
 	NoSync bool
+	// BeforeCommit, if set, runs at the end of every Put transaction; an
+	// error aborts it as a failed commit would (tests inject ENOSPC).
+	BeforeCommit func() error
 }
 
 // Outbox is a bbolt-backed FIFO. It is safe for concurrent use.
@@ -54,7 +64,9 @@ type Outbox struct {
 	drop uint64
 	// corrupt counts undecodable records dropped since Open.
 	corrupt uint64
-	wake    chan struct{}
+	// byPrio counts queued records per priority.
+	byPrio [MaxPriority + 1]int
+	wake   chan struct{}
 }
 
 // Open opens (or creates) the outbox file at path.
@@ -73,12 +85,16 @@ func Open(path string, opt Options) (*Outbox, error) {
 		if err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucketIfNotExists(stateBucket); err != nil {
+			return err
+		}
 		if v := m.Get(droppedKey); len(v) == 8 {
 			o.drop = binary.BigEndian.Uint64(v)
 		}
 		return b.ForEach(func(k, v []byte) error {
 			o.n++
 			o.size += int64(len(v))
+			o.byPrio[priorityOf(v)]++
 			return nil
 		})
 	})
@@ -93,16 +109,24 @@ func Open(path string, opt Options) (*Outbox, error) {
 func (o *Outbox) Close() error { return o.db.Close() }
 
 // Put commits msgs in one transaction (one fsync) and returns their sequence
-// numbers. If the queue is then over its bounds the oldest entries are
-// dropped in the same transaction.
+// numbers. If the queue is then over its bounds entries are dropped in the
+// same transaction: the lowest Priority present first, oldest first within
+// it (the newest entry is always kept).
 func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
+	return o.PutState(nil, msgs...)
+}
+
+// PutState commits msgs and the state values (key -> value; a nil value
+// deletes the key) in one transaction, so a consumer's state never runs
+// ahead of or behind its committed messages.
+func (o *Outbox) PutState(state map[string][]byte, msgs ...Message) ([]uint64, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	seqs := make([]uint64, len(msgs))
-	n, size, drop := o.n, o.size, o.drop
+	n, size, drop, byPrio := o.n, o.size, o.drop, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for i, m := range msgs {
@@ -120,38 +144,38 @@ func (o *Outbox) Put(msgs ...Message) ([]uint64, error) {
 			seqs[i] = seq
 			n++
 			size += int64(len(v))
+			byPrio[priorityOf(v)]++
 		}
-		c := b.Cursor()
-		dropped := false
-		for k, v := c.First(); k != nil && o.over(n, size); k, v = c.First() {
-			size -= int64(len(v))
-			n--
-			drop++
-			dropped = true
-			if err := c.Delete(); err != nil {
+		nd, err := o.dropOver(b, &n, &size, &byPrio)
+		if err != nil {
+			return err
+		}
+		drop += nd
+		if nd > 0 {
+			if err := tx.Bucket(metaBucket).Put(droppedKey, key(drop)); err != nil {
 				return err
 			}
 		}
-		if dropped {
-			return tx.Bucket(metaBucket).Put(droppedKey, key(drop))
+		if err := putState(tx, state); err != nil {
+			return err
+		}
+		if o.opt.BeforeCommit != nil {
+			return o.opt.BeforeCommit()
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	o.n, o.size, o.drop = n, size, drop
+	o.n, o.size, o.drop, o.byPrio = n, size, drop, byPrio
+	if len(msgs) == 0 {
+		return seqs, nil
+	}
 	select {
 	case o.wake <- struct{}{}:
 	default:
 	}
 	return seqs, nil
-}
-
-// over reports whether n entries of size bytes exceed the bounds. The newest
-// entry is always kept, even if it alone is larger than MaxBytes.
-func (o *Outbox) over(n int, size int64) bool {
-	return n > 1 && (o.opt.MaxMessages > 0 && n > o.opt.MaxMessages || o.opt.MaxBytes > 0 && size > o.opt.MaxBytes)
 }
 
 // Peek returns up to max of the oldest entries, oldest first. Entries that
@@ -181,7 +205,7 @@ func (o *Outbox) Peek(max int) ([]Entry, error) {
 func (o *Outbox) dropCorrupt(keys [][]byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n, size, drop := o.n, o.size, o.drop
+	n, size, drop, byPrio := o.n, o.size, o.drop, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for _, k := range keys {
@@ -189,6 +213,7 @@ func (o *Outbox) dropCorrupt(keys [][]byte) error {
 				n--
 				size -= int64(len(v))
 				drop++
+				byPrio[priorityOf(v)]--
 				if err := b.Delete(k); err != nil {
 					return err
 				}
@@ -199,7 +224,7 @@ func (o *Outbox) dropCorrupt(keys [][]byte) error {
 	if err != nil {
 		return err
 	}
-	o.n, o.size, o.drop, o.corrupt = n, size, drop, o.corrupt+uint64(len(keys))
+	o.n, o.size, o.drop, o.corrupt, o.byPrio = n, size, drop, o.corrupt+uint64(len(keys)), byPrio
 	return nil
 }
 
@@ -211,7 +236,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	n, size := o.n, o.size
+	n, size, byPrio := o.n, o.size, o.byPrio
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(msgBucket)
 		for _, s := range seqs {
@@ -219,6 +244,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 			if v := b.Get(k); v != nil {
 				n--
 				size -= int64(len(v))
+				byPrio[priorityOf(v)]--
 				if err := b.Delete(k); err != nil {
 					return err
 				}
@@ -229,7 +255,7 @@ func (o *Outbox) Ack(seqs ...uint64) error {
 	if err != nil {
 		return err
 	}
-	o.n, o.size = n, size
+	o.n, o.size, o.byPrio = n, size, byPrio
 	return nil
 }
 

@@ -2,11 +2,13 @@ package outbox
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -243,4 +245,81 @@ func BenchmarkPutAck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// State is committed with the messages; a failed commit (full disk)
+// leaves neither messages nor state behind.
+func TestPutStateAtomic(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "o.db")
+	fail := true
+	o, err := Open(path, Options{BeforeCommit: func() error {
+		if fail {
+			return syscall.ENOSPC
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.PutState(map[string][]byte{"k": []byte("v1")}, Message{Topic: "t", Payload: []byte("a")}); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err %v", err)
+	}
+	if v, _ := o.State("k"); v != nil || o.Stats().Depth != 0 {
+		t.Fatalf("failed commit left state %q, depth %d", v, o.Stats().Depth)
+	}
+	fail = false
+	if _, err := o.PutState(map[string][]byte{"k": []byte("v2")}, Message{Topic: "t", Payload: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	o, _ = Open(path, Options{})
+	defer o.Close()
+	if v, _ := o.State("k"); string(v) != "v2" || o.Stats().Depth != 1 {
+		t.Fatalf("after reopen state %q, depth %d", v, o.Stats().Depth)
+	}
+}
+
+// Case 10 of issue 13: a full queue drops the lowest priority first
+// (frame summaries before detections before alerts), oldest first within
+// a priority, and counts every drop.
+func TestDropLowestPriorityFirst(t *testing.T) {
+	o, err := Open(filepath.Join(t.TempDir(), "o.db"), Options{MaxMessages: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	m := func(name string, prio byte) Message {
+		return Message{Topic: name, Payload: []byte(name), QoS: 1, Priority: prio}
+	}
+	steps := []struct {
+		put  Message
+		want string
+	}{
+		{m("alert1", 2), "alert1"},
+		{m("det1", 1), "alert1,det1"},
+		{m("frame1", 0), "alert1,det1,frame1"},
+		{m("det2", 1), "alert1,det1,det2"},
+		{m("det3", 1), "alert1,det2,det3"},
+		{m("alert2", 2), "alert1,det3,alert2"},
+		{m("frame2", 0), "alert1,det3,alert2"}, // the newest, but the lowest priority
+	}
+	for i, s := range steps {
+		if _, err := o.Put(s.put); err != nil {
+			t.Fatal(err)
+		}
+		es, _ := o.Peek(10)
+		var got []string
+		for _, e := range es {
+			got = append(got, e.Topic)
+			if e.Priority != map[byte]byte{'a': 2, 'd': 1, 'f': 0}[e.Topic[0]] {
+				t.Fatalf("%s read back with priority %d", e.Topic, e.Priority)
+			}
+		}
+		if strings.Join(got, ",") != s.want {
+			t.Fatalf("step %d: queue %v, want %s", i, got, s.want)
+		}
+	}
+	if d := o.Stats().Dropped; d != 4 {
+		t.Fatalf("dropped %d, want 4", d)
+	}
 }

@@ -11,12 +11,14 @@ func key(seq uint64) []byte {
 	return k[:]
 }
 
-// encode: flags(1) qos(1) topicLen(2) topic payload.
+// encode: flags(1: bit 0 retained, bits 1-2 priority) qos(1) topicLen(2)
+// topic payload.
 func encode(m Message) []byte {
 	v := make([]byte, 4+len(m.Topic)+len(m.Payload))
 	if m.Retained {
 		v[0] = 1
 	}
+	v[0] |= min(m.Priority, MaxPriority) << 1
 	v[1] = m.QoS
 	binary.BigEndian.PutUint16(v[2:], uint16(len(m.Topic)))
 	copy(v[4:], m.Topic)
@@ -34,8 +36,17 @@ func decode(v []byte) (Message, error) {
 	}
 	return Message{
 		Retained: v[0]&1 != 0,
+		Priority: priorityOf(v),
 		QoS:      v[1],
 		Topic:    string(v[4 : 4+tl]),
 		Payload:  append([]byte(nil), v[4+tl:]...),
 	}, nil
+}
+
+// priorityOf reads the priority bits of an encoded record (0 if too short).
+func priorityOf(v []byte) byte {
+	if len(v) == 0 {
+		return 0
+	}
+	return (v[0] >> 1) & MaxPriority
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +35,8 @@ type Options struct {
 	Source camera.Source
 	Tick   <-chan time.Time
 	Log    *slog.Logger
+	// BeforeCommit is passed to the outbox (tests inject a full disk).
+	BeforeCommit func() error
 }
 
 // Runner is a configured agent.
@@ -52,7 +53,10 @@ type Runner struct {
 	lat      *agent.Latency
 	start    time.Time
 	rejected atomic.Uint64
-	busy     atomic.Int64 // unix nanos when the current frame started, 0 when idle
+	// inboxWarnings counts watch-folder entries left in place (links,
+	// FIFOs, files that never settle).
+	inboxWarnings atomic.Uint64
+	busy          atomic.Int64 // unix nanos when the current frame started, 0 when idle
 }
 
 // New opens the outbox and uncertain store, loads the model (rolling back to
@@ -62,11 +66,17 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
+	warnings, err := Preflight(cfg)
+	for _, w := range warnings {
+		r.log.Warn(w)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(cfg.Outbox.Path), 0o750); err != nil {
 		return nil, fmt.Errorf("outbox.path: %w", err)
 	}
-	var err error
-	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes}); err != nil {
+	if r.box, err = outbox.Open(cfg.Outbox.Path, outbox.Options{MaxMessages: cfg.Outbox.MaxMessages, MaxBytes: cfg.Outbox.MaxBytes, BeforeCommit: opt.BeforeCommit}); err != nil {
 		return nil, err
 	}
 	ok := false
@@ -88,13 +98,14 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		}
 		return m, err
 	}
-	m, err := modelupdate.LoadActive(cfg.Model.Path, load)
+	m, err := modelupdate.LoadActive(cfg.Model.Path, load, modelupdate.LoadOptions{Timeout: cfg.Model.SelfTestTimeout, Log: r.log})
 	if err != nil {
 		return nil, fmt.Errorf("model.path: %w", err)
 	}
 	r.cls = agent.NewSwapClassifier(m)
 	r.upd = &modelupdate.Manager[*model.Model]{
-		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Load: load, Log: r.log,
+		Path: cfg.Model.Path, MaxBytes: cfg.Model.MaxUpdateBytes, Dir: cfg.Model.UpdateDir, Load: load, Log: r.log,
+		FetchTimeout: cfg.Model.UpdateTimeout, SelfTestTimeout: cfg.Model.SelfTestTimeout, MinInterval: cfg.Model.UpdateMinInterval,
 		Install: func(m *model.Model) {
 			r.cls.Swap(m)
 			r.log.Info("model updated", "version", m.Version())
@@ -111,12 +122,21 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 	}
 	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)
-	alertState := filepath.Join(filepath.Dir(cfg.Outbox.Path), "alerts.json")
-	if err := alerts.Load(alertState); err != nil {
-		r.log.Warn("alert windows not restored", "err", err)
-	}
 	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,
-		Alerts: alerts, AlertState: alertState, Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
+		Alerts: alerts, Workers: cfg.Model.Threads, Log: r.log, OnCommit: r.lat.Committed}
+	// Tracker and alert windows were committed with the last frame.
+	found, err := r.pipe.RestoreState()
+	switch {
+	case err != nil:
+		r.log.Warn("tracker and alert state not restored (starting fresh)", "err", err)
+	case found:
+		r.log.Info("tracker and alert windows restored from the outbox")
+	default:
+		// An agent before 2026-12 kept the alert windows in alerts.json.
+		if err := alerts.Load(filepath.Join(filepath.Dir(cfg.Outbox.Path), "alerts.json")); err != nil {
+			r.log.Warn("alert windows not restored", "err", err)
+		}
+	}
 	if r.pub, err = newPublisher(cfg, r); err != nil {
 		return nil, err
 	}
@@ -159,15 +179,6 @@ func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
 	return mqttpub.New(o, r.box)
 }
 
-func isTLS(broker string) bool {
-	for _, p := range []string{"ssl://", "tls://", "mqtts://"} {
-		if strings.HasPrefix(broker, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // Pipeline returns the pipeline (counters, direct processing in tests).
 func (r *Runner) Pipeline() *agent.Pipeline { return r.pipe }
 
@@ -181,6 +192,7 @@ func (r *Runner) Health() agent.Health {
 		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
 		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
 		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
+		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(), InboxWarnings: r.inboxWarnings.Load(),
 		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
 		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
 	}
@@ -207,6 +219,9 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 		src, tick, stop, err = NewSource(r.cfg, func(rej camera.Rejection) {
 			r.rejected.Add(1)
 			r.log.Warn("frame rejected", "file", rej.Path, "reason", rej.Reason)
+		}, func(w camera.Rejection) {
+			r.inboxWarnings.Add(1)
+			r.log.Warn("inbox entry not taken", "file", w.Path, "reason", w.Reason)
 		})
 		if err != nil {
 			return err
@@ -268,6 +283,14 @@ func (r *Runner) background(ctx context.Context) {
 type timedSource struct {
 	camera.Source
 	r *Runner
+}
+
+// Retry implements camera.Retrier when the source does (otherwise the
+// frame is lost, and logged as such by the pipeline).
+func (t *timedSource) Retry(f camera.Frame, after time.Duration) {
+	if r, ok := t.Source.(camera.Retrier); ok {
+		r.Retry(f, after)
+	}
 }
 
 // Next implements camera.Source.

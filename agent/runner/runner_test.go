@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +22,7 @@ import (
 	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/modelupdate"
+	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/camera"
 )
 
@@ -44,7 +45,7 @@ func newEnv(t testing.TB, brokerURL string) *env {
 	yaml := fmt.Sprintf(`
 trap: {id: t1, location: {lat: 45.5, lon: -73.5, country: Canada, region: Quebec}}
 capture: {trigger: files, watch_dir: %[1]s/incoming, pixels_per_mm: 10}
-model: {path: %[1]s/model.tflite, public_key: %[1]s/k.pub, min_confidence: 0.5, top_k: 3}
+model: {path: %[1]s/model.tflite, public_key: %[1]s/k.pub, min_confidence: 0.5, top_k: 3, update_min_interval: 0s}
 uncertain: {dir: %[1]s/uncertain}
 outbox: {path: %[1]s/state/outbox.db}
 mqtt: {broker: %[2]q, ack_timeout: 2s, keepalive: 5s, reconnect_max: 200ms, home_assistant: {enabled: true}}
@@ -109,7 +110,7 @@ func TestRunFolder(t *testing.T) {
 	writeImage(t, filepath.Join(e.incoming, "b.png"), red)
 	writeImage(t, filepath.Join(e.incoming, "c.png"), green)
 	os.WriteFile(filepath.Join(e.incoming, "corrupt.png"), []byte("\x89PNG\r\n\x1a\ngarbage"), 0o644)
-	logw := &syncBuffer{}
+	logw := &brokertest.LogBuffer{}
 	defer func() {
 		if t.Failed() {
 			t.Logf("agent log:\n%s", logw.String())
@@ -149,7 +150,7 @@ func TestRunFolder(t *testing.T) {
 	// A tampered update is refused and reported; a signed one is applied.
 	v2 := testmodel.Build(testmodel.Options{Version: "v2"})
 	priv, _ := modelupdate.LoadPrivateKey(e.priv)
-	good, _ := modelupdate.NewPayload(v2, modelupdate.Sign(priv, v2), "")
+	good, _ := modelupdate.NewPayload(v2, 1, modelupdate.Sign(priv, v2, 1), "")
 	bad := strings.Replace(string(good), `"signature":"`, `"signature":"AAAA`, 1)
 	b.Publish("trapnet/t1/model/set", []byte(bad), false)
 	waitHealth(t, b, func(h agent.Health) bool { return h.ModelUpdates.Refused == 1 })
@@ -169,9 +170,14 @@ func TestRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	done <- nil
-	if _, err := os.Stat(filepath.Join(e.dir, "state", "alerts.json")); err != nil {
-		t.Fatalf("alert windows not saved: %v", err)
+	box, err := outbox.Open(e.cfg.Outbox.Path, outbox.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if st, _ := box.State("alerts"); !strings.Contains(string(st), "lanternfly") {
+		t.Fatalf("alert windows not saved with the frames: %s", st)
+	}
+	box.Close()
 	st, _ := b.WaitUntil("trapnet/t1/status", func(ms []brokertest.Msg) bool {
 		return len(ms) > 0 && string(ms[len(ms)-1].Payload) == "offline"
 	}, 5*time.Second)
@@ -270,20 +276,40 @@ func newStoppedBroker(t testing.TB) *brokertest.Mochi {
 	return b
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// Case 1 of issue 13 end to end: while the outbox cannot commit (full
+// disk) the frame stays in the watched folder and health says why; once
+// the disk has room every frame is published.
+func TestRunDiskFull(t *testing.T) {
+	b := brokertest.StartMochi(t)
+	e := newEnv(t, b.URL)
+	var full atomic.Bool
+	full.Store(true)
+	r, err := New(e.cfg, Options{Finder: agent.WholeImage{}, Log: quiet(), BeforeCommit: func() error {
+		if full.Load() {
+			return syscall.ENOSPC
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Pipeline().RetryBase = 50 * time.Millisecond
+	writeImage(t, filepath.Join(e.incoming, "a.png"), red)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx, 2*time.Second) }()
+	defer func() { cancel(); <-done }()
+	h := waitHealth(t, b, func(h agent.Health) bool { return h.CommitErrors >= 2 })
+	if !strings.Contains(h.LastFrameError, "no space left") {
+		t.Fatalf("health does not say why: %+v", h)
+	}
+	if _, err := os.Stat(filepath.Join(e.incoming, "a.png")); err != nil {
+		t.Fatalf("frame left the inbox while the disk was full: %v", err)
+	}
+	full.Store(false)
+	if _, err := b.WaitFor("trapnet/t1/detections", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	waitFile(t, filepath.Join(e.incoming, "done", "a.png"))
+	waitHealth(t, b, func(h agent.Health) bool { return h.LastFrameError == "" && h.Detections == 1 })
 }

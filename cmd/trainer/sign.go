@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,26 +12,48 @@ import (
 
 func init() {
 	var keyPath, out, url string
-	var payload bool
+	var payload, rollback bool
+	var version uint64
 	sign := &cobra.Command{
-		Use:   "sign --key priv.key model.tflite",
-		Short: "sign a model for the agents' model updates (ed25519)",
-		Long: `sign writes MODEL.sig (the base64 ed25519 signature of the model file, checked by
-the agents against model.public_key). With --payload it prints the JSON to publish on
-<prefix>model/set instead: inline (base64) or, with --url, referencing the file.`,
-		Args: cobra.ExactArgs(1),
+		Use:   "sign --key priv.key [--version N] model.tflite | sign --key priv.key --rollback --version N",
+		Short: "sign a model update (or a rollback) for the agents (ed25519)",
+		Long: `sign signs a model file's SHA-256 together with an update version (default: the
+current Unix time), checked by the agents against model.public_key before they fetch
+anything. Each trap accepts only versions higher than any it accepted before, so a
+re-published or older payload is refused. It writes MODEL.sig (the signature and the
+version) or, with --payload, prints the JSON to publish on <prefix>model/set: inline
+(base64) or, with --url, referencing the file (https:// or a path under the traps'
+model.update_dir). With --rollback it prints a signed rollback command instead (the
+traps go back to their previous model; --version must be newer than the last update).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if rollback {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			priv, err := modelupdate.LoadPrivateKey(keyPath)
 			if err != nil {
 				return err
 			}
+			if version == 0 {
+				version = uint64(time.Now().Unix())
+			}
+			if rollback {
+				p, err := modelupdate.NewRollbackPayload(version, modelupdate.SignRollback(priv, version))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), string(p))
+				return nil
+			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
-			sig := modelupdate.Sign(priv, data)
+			sig := modelupdate.Sign(priv, data, version)
 			if payload {
-				p, err := modelupdate.NewPayload(data, sig, url)
+				p, err := modelupdate.NewPayload(data, version, sig, url)
 				if err != nil {
 					return err
 				}
@@ -40,17 +63,19 @@ the agents against model.public_key). With --payload it prints the JSON to publi
 			if out == "" {
 				out = args[0] + ".sig"
 			}
-			if err := os.WriteFile(out, []byte(sig+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(out, []byte(fmt.Sprintf("%s\nversion %d\n", sig, version)), 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "wrote", out)
+			fmt.Fprintln(cmd.ErrOrStderr(), "wrote", out, "for version", version)
 			return nil
 		},
 	}
 	sign.Flags().StringVar(&keyPath, "key", "", "private key from `trainer keygen` (required)")
 	sign.Flags().StringVar(&out, "out", "", "signature file (default MODEL.sig)")
 	sign.Flags().BoolVar(&payload, "payload", false, "print the model/set JSON payload instead of writing MODEL.sig")
-	sign.Flags().StringVar(&url, "url", "", "with --payload: the URL or path the agents download the model from (default: inline)")
+	sign.Flags().StringVar(&url, "url", "", "with --payload: the https URL or update_dir path the agents read the model from (default: inline)")
+	sign.Flags().Uint64Var(&version, "version", 0, "update version, higher than any sent before (default: current Unix time)")
+	sign.Flags().BoolVar(&rollback, "rollback", false, "print a signed rollback command (no model file)")
 	sign.MarkFlagRequired("key")
 	rootCmd.AddCommand(sign)
 

@@ -20,21 +20,24 @@ type Geom struct {
 // Taps returns the range of filter taps [ky0,ky1) x [kx0,kx1) inside the input.
 func (g *Geom) Taps(oy, ox int) (ky0, ky1, kx0, kx1 int) {
 	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
-	ky0, ky1 = 0, g.KH
-	for ky0 < g.KH && iy0+ky0*g.DH < 0 {
-		ky0++
-	}
-	for ky1 > ky0 && iy0+(ky1-1)*g.DH >= g.H {
-		ky1--
-	}
-	kx0, kx1 = 0, g.KW
-	for kx0 < g.KW && ix0+kx0*g.DW < 0 {
-		kx0++
-	}
-	for kx1 > kx0 && ix0+(kx1-1)*g.DW >= g.W {
-		kx1--
-	}
+	ky0, ky1 = tapRange(iy0, g.KH, g.DH, g.H)
+	kx0, kx1 = tapRange(ix0, g.KW, g.DW, g.W)
 	return
+}
+
+// tapRange returns the filter taps [k0, k1) of a window starting at input
+// cell i0 (k taps, dilation d) that fall inside [0, n), in constant time
+// (a filter may be far wider than the input).
+func tapRange(i0, k, d, n int) (k0, k1 int) {
+	if i0 < 0 {
+		k0 = min((-i0+d-1)/d, k) // first tap with i0+k0*d >= 0
+	}
+	last := n - 1 - i0 // taps with k*d <= last are inside
+	if last < 0 {
+		return k0, k0
+	}
+	k1 = min(last/d+1, k)
+	return k0, max(k1, k0)
 }
 
 // gatherPatch returns the input patch of output pixel (n, oy, ox) as KH*KW*Cin

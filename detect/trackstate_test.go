@@ -1,0 +1,37 @@
+package detect
+
+import (
+	"image"
+	"testing"
+)
+
+// A tracker restored from its state continues tracks and ids exactly like
+// the original.
+func TestTrackerStateRoundTrip(t *testing.T) {
+	boxes := []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(50, 50, 60, 60)}
+	a := NewTracker(0.3, 2)
+	a.Update(boxes)
+	st, err := a.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewTracker(0.3, 2)
+	if err := b.UnmarshalState(st); err != nil {
+		t.Fatal(err)
+	}
+	next := append(boxes, image.Rect(100, 100, 110, 110))
+	ta, tb := a.Update(next), b.Update(next)
+	for i := range ta {
+		if ta[i] != tb[i] {
+			t.Fatalf("box %d: original %+v, restored %+v", i, ta[i], tb[i])
+		}
+	}
+	if tb[0].New || tb[1].New || !tb[2].New || tb[2].ID != 3 {
+		t.Fatalf("restored tracker re-counted: %+v", tb)
+	}
+	for _, bad := range []string{`{`, `{"frame":1,"next_id":1,"tracks":[{"ID":5}]}`, `{"frame":-1}`} {
+		if err := b.UnmarshalState([]byte(bad)); err == nil {
+			t.Fatalf("state %s accepted", bad)
+		}
+	}
+}
