@@ -21,13 +21,19 @@ type piece struct {
 // mergePieces joins fragments of one specimen that the background colour
 // splits (a wasp's yellow bands on a yellow card): a piece at most a third
 // the area of a larger one is absorbed when its box comes within gap pixels
-// of the larger one's box. It repeats until nothing changes.
+// of the larger one's box. It repeats until nothing changes. A merged
+// piece stays within twice its largest part's size: on a card strewn with
+// specks, chains of absorptions would otherwise grow across the card.
 func mergePieces(ps []*piece, gap int) []*piece {
 	if gap <= 0 || len(ps) < 2 {
 		return ps
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].m.n > ps[j].m.n })
 	gone := make([]bool, len(ps))
+	limit := make([]image.Rectangle, len(ps))
+	for i, p := range ps {
+		limit[i] = p.box.Inset(-max(p.box.Dx(), p.box.Dy()) / 2)
+	}
 	for changed := true; changed; {
 		changed = false
 		for i, big := range ps {
@@ -36,7 +42,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for j := i + 1; j < len(ps); j++ {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) {
 					continue
 				}
 				big.absorb(small)

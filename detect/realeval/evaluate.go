@@ -13,12 +13,13 @@ import (
 // frames carry none; detect needs one for its mm-based filters). Vermont's
 // is measured on its 20 mm checkerboard (about 211 px); the other light
 // sheets come from the same kind of trap and camera (AMI, 4K) and get the
-// same round value; sticky cards' is estimated from the whiteflies' size
-// (about 1.5-2 mm, boxes of 25-45 px); the DSLR butterfly (about 40 mm,
+// same round value; sticky cards' is estimated from the whiteflies' size:
+// adults of about 1-1.5 mm measure 8-12 px along the body on these photos
+// (their annotated boxes, 25-45 px, are looser than the insects); the DSLR butterfly (about 40 mm,
 // 190 px) gives DSLR's. DefaultPixelsPerMM is used for any other folder.
 var PixelsPerMM = map[string]float64{
 	"vermont": 10, "panama": 10, "cyprus": 10, "denmark": 10, "sequential": 10,
-	StickyFolder: 20,
+	StickyFolder: 8,
 	"DSLR":       5,
 }
 
