@@ -23,6 +23,12 @@ const (
 	// cardMargin is the margin, in working cells, left out along the
 	// card's outline (the edge itself and its shadow).
 	cardMargin = 2
+	// cardSeedFraction: on a card a component of at most cardSmallCells
+	// working cells is kept when some cell exceeds this fraction of
+	// Options.StrongThreshold (a whitefly, white on yellow, deviates
+	// about 0.2-0.3); larger ones need the whole threshold.
+	cardSeedFraction = 2.0 / 3
+	cardSmallCells   = 200
 )
 
 // cardMask returns, for a frame whose background chromaticity (kb, kr)

@@ -105,7 +105,16 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 			}
 		}
 	}
+	// On a card, specimens are small (whiteflies: 4-12 px at a phone
+	// photo's resolution) and the surface is smooth: the blur, which
+	// would flatten them, only adds (the larger of raw and blurred), and
+	// small components are seeded at cardSeedFraction of StrongThreshold.
 	smooth := boxBlur3(raw)
+	if card != nil {
+		for i, v := range raw.v {
+			smooth.v[i] = max(smooth.v[i], v)
+		}
+	}
 	level, scale := sheetStats(smooth, block)
 	// A cell is foreground when its smoothed deviation exceeds the bare
 	// sheet's local level by WeakThreshold and by NoiseSigmas local
@@ -122,6 +131,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 			mask[i] = 1
 		}
 		norm[i] = e / thr
+		// dark is rescaled so that o.StrongThreshold is the seed test.
 		dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*scale.v[i])
 	}
 	labels, comps := labelComponents(mask, dark, w, h)
@@ -139,7 +149,11 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
 	var pieces []*piece
 	for _, c := range comps {
-		if float64(c.maxDark) < o.StrongThreshold {
+		seed := o.StrongThreshold
+		if card != nil && c.n <= cardSmallCells {
+			seed *= cardSeedFraction
+		}
+		if float64(c.maxDark) < seed {
 			continue // no seed: faint smudge, shadow or printed grid
 		}
 		workMM2 := float64(c.n) * cellArea * px2mm2
