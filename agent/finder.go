@@ -50,7 +50,7 @@ type DetectFinder struct {
 // NewDetectFinder uses detect's defaults for the given scale.
 func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
 	bg := detect.BIOSCANBackground
-	return &DetectFinder{Options: detect.DefaultOptions(pixelsPerMM), Margin: detect.DefaultMargin, Tracker: detect.NewTracker(0.3, 10),
+	return &DetectFinder{Options: detect.DefaultOptions(pixelsPerMM), Margin: detect.DefaultMargin, Tracker: detect.NewFrameTracker(pixelsPerMM),
 		Reference: detect.BIOSCANReference, Background: &bg}
 }
 

@@ -58,6 +58,22 @@ type Tracker struct {
 	tracks []Track
 }
 
+// WalkMM is how far, in mm, a specimen may move between two frames and
+// still be taken for the same one (Tracker.MaxMove): moths walk on a
+// light-trap sheet. On ../shared/realframes/sequential (frames about a
+// minute apart, 10 px/mm) no move allowed counts 2 insects again over 4
+// frames, 6 mm none.
+const WalkMM = 6
+
+// NewFrameTracker returns the tracker the agent runs on a trap's frames at
+// the given scale: IoU 0.3, forgotten after 10 frames unseen, MaxMove
+// WalkMM.
+func NewFrameTracker(pixelsPerMM float64) *Tracker {
+	t := NewTracker(0.3, 10)
+	t.MaxMove = WalkMM * pixelsPerMM
+	return t
+}
+
 // NewTracker returns a tracker with the given matching threshold (e.g. 0.3)
 // and maximum age in frames (e.g. 10). minIoU <= 0 is taken as 0.3 and
 // maxAge < 0 as 0.

@@ -59,13 +59,14 @@ func Quantile(sorted []time.Duration, q float64) time.Duration {
 
 // Names of the totals returned by Groups.
 const (
-	TotalSheet  = "all but sticky"
+	TotalSheet  = "light sheets"
 	TotalSticky = "sticky (whiteflies)"
 	TotalAll    = "all frames"
 )
 
 // Groups returns one Group per trap folder (sorted by name), then the
-// totals TotalSheet (every frame scored by the 40 px rules), TotalSticky
+// totals TotalSheet (every light-sheet frame: scored by the 40 px rules,
+// NotSheet folders left out), TotalSticky
 // (when there are sticky frames) and TotalAll (for latency; its Score mixes
 // both kinds of frame).
 func (r Report) Groups() []Group {
@@ -80,9 +81,10 @@ func (r Report) Groups() []Group {
 			names = append(names, row.Frame.Trap)
 		}
 		g.add(row)
-		if row.Frame.Sticky {
+		switch {
+		case row.Frame.Sticky:
 			sticky.add(row)
-		} else {
+		case !NotSheet[row.Frame.Trap]:
 			sheet.add(row)
 		}
 		all.add(row)

@@ -30,6 +30,27 @@ var IssueTargets = Targets{
 	StickyRecall:   0.80,
 }
 
+// Floors are what real_test.go asserts on every run: the issue's light-sheet
+// recall and precision, which the detector meets (0.94 and 0.89-1.0 per trap
+// on 2026-12-04), and for the targets it does not meet yet the level
+// measured that day with a small margin, so that a change making them worse
+// fails: 7 detections on not_insect boxes (a stain, a shadow, a debris clump
+// seen on 5 frames), a per-frame count error of 0.5 (one of the two insects
+// of a denmark frame, a pale green moth, is missed) and sticky-card whitefly
+// recall 0.30 (whiteflies of 4-12 px; their annotated boxes are 25-45 px).
+var Floors = Targets{
+	SheetRecall:    0.90,
+	SheetPrecision: 0.85,
+	MaxNotInsect:   8,
+	MaxCountError:  0.5,
+	StickyRecall:   0.27,
+}
+
+// NotSheet are folders of frames that are not trap sheets (DSLR: hand-held
+// photos of a butterfly on the ground): reported, not held to the sheet
+// targets.
+var NotSheet = map[string]bool{"DSLR": true}
+
 // Check returns one line per target the report misses (none when all are
 // met), and one per frame that could not be scored.
 func (r Report) Check(t Targets) []string {
@@ -39,6 +60,9 @@ func (r Report) Check(t Targets) []string {
 	for _, row := range r.Rows {
 		if row.Err != nil {
 			bad("%s: not scored: %v", row.Frame.Path, row.Err)
+			continue
+		}
+		if NotSheet[row.Frame.Trap] {
 			continue
 		}
 		notInsect += row.Score.NotInsectHits
@@ -52,7 +76,7 @@ func (r Report) Check(t Targets) []string {
 	for _, g := range r.Groups() {
 		s := g.Score
 		switch {
-		case g.Name == TotalAll || s.Frames == 0:
+		case g.Name == TotalAll || s.Frames == 0 || NotSheet[g.Name]:
 		case g.Name == TotalSticky:
 			if s.Recall() < t.StickyRecall {
 				bad("%s: whitefly recall %.3f < %.2f", g.Name, s.Recall(), t.StickyRecall)

@@ -24,7 +24,7 @@ func TestCheck(t *testing.T) {
 		{"one trap's recall", []Row{sheet("a", Score{Annotated: 50, Found: 50}), sheet("b", Score{Annotated: 10, Found: 8}), sticky(10, 9)},
 			[]string{"b/f.jpg: count error 0.20", "b: recall 0.800"}},
 		{"precision, not_insect and count", []Row{sheet("a", Score{Annotated: 10, Found: 10, FalsePositives: 2, NotInsectHits: 1})},
-			[]string{"a/f.jpg: count error 0.20", "1 detections on not_insect", "a: precision 0.833", "all but sticky: precision 0.833"}},
+			[]string{"a/f.jpg: count error 0.20", "1 detections on not_insect", "a: precision 0.833", "light sheets: precision 0.833"}},
 		{"sticky recall", []Row{sticky(10, 7)}, []string{"sticky (whiteflies): whitefly recall 0.700"}},
 		{"frame not scored", []Row{{Frame: Frame{Path: "x/f.jpg", Trap: "x"}, Err: errors.New("corrupt")}}, []string{"x/f.jpg: not scored: corrupt"}},
 	} {
