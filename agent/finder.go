@@ -45,7 +45,26 @@ type DetectFinder struct {
 	// Background, if set, replaces the trap's background in the crops
 	// (detect.BIOSCANBackground); nil keeps the frame's pixels.
 	Background *color.RGBA
+
+	scale Scale // of the last frame
 }
+
+// Scale is the scale a frame's sizes were measured at.
+type Scale struct {
+	// PixelsPerMM is the scale used; Source is "config" (the configured
+	// pixels_per_mm) or "checkerboard" (read from a scale bar in view).
+	PixelsPerMM float64
+	Source      string
+}
+
+// ScaleReporter is a Finder that tells the scale of the last frame it
+// searched.
+type ScaleReporter interface {
+	LastScale() Scale
+}
+
+// LastScale implements ScaleReporter.
+func (d *DetectFinder) LastScale() Scale { return d.scale }
 
 // NewDetectFinder uses detect's defaults for the given scale.
 func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
@@ -56,10 +75,12 @@ func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
 
 // Find implements Finder.
 func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
-	found, err := detect.Detect(img, d.Options)
+	fr, err := detect.Analyze(img, d.Options)
 	if err != nil {
 		return nil, err
 	}
+	found := fr.Specimens
+	d.scale = Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box
@@ -71,7 +92,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	out := make([]Specimen, len(found))
 	for i, s := range found {
 		rect := detect.BIOSCANCropRect(s.Extent, d.Margin)
-		sf := detect.ReferenceSizeFields(s, rect, d.Options.PixelsPerMM, d.Reference)
+		sf := detect.ReferenceSizeFields(s, rect, fr.PixelsPerMM, d.Reference)
 		crop := detect.CropTo(img, rect, s.Extent)
 		if d.Background != nil {
 			detect.ReplaceBackground(crop, detect.SheetColor(img, rect, s.Extent), *d.Background)

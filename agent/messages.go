@@ -67,6 +67,11 @@ type FrameSummary struct {
 	// DateTimeOriginal), "mtime" (the file's modification time) or ""
 	// (the agent's clock, for a frame without a time).
 	TimeSource string `json:"time_source,omitempty"`
+	// PixelsPerMM is the scale sizes were measured at; ScaleSource says
+	// where it came from: "config" (capture.pixels_per_mm) or
+	// "checkerboard" (a scale bar in view, capture.scale_square_mm).
+	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
+	ScaleSource string  `json:"scale_source,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

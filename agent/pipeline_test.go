@@ -201,3 +201,46 @@ func TestRunSkipsBadFrames(t *testing.T) {
 		t.Fatalf("outbox depth %d, want 5", d)
 	}
 }
+
+// scaledFinder is a fakeFinder that reports the scale it measured.
+type scaledFinder struct {
+	fakeFinder
+	s Scale
+}
+
+func (f scaledFinder) LastScale() Scale { return f.s }
+
+// TestFrameMessageScale checks that the frame message says which scale the
+// sizes were measured at and where it came from.
+func TestFrameMessageScale(t *testing.T) {
+	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}}, &fakeClassifier{})
+	sum, err := p.Process(frame("f1.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" {
+		t.Fatalf("summary %+v", sum)
+	}
+	es, _ := box.Peek(100)
+	last := es[len(es)-1]
+	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard"`) {
+		t.Fatalf("frame message on %s: %s", last.Topic, last.Payload)
+	}
+}
+
+// TestDetectFinderScale checks that DetectFinder reports the configured
+// scale when no checkerboard is in view.
+func TestDetectFinderScale(t *testing.T) {
+	f := NewDetectFinder(7)
+	f.Options.ScaleSquareMM = 2
+	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	for i := range img.Pix {
+		img.Pix[i] = 230
+	}
+	if _, err := f.Find(img); err != nil {
+		t.Fatal(err)
+	}
+	if s := f.LastScale(); s.PixelsPerMM != 7 || s.Source != "config" {
+		t.Fatalf("scale %+v", s)
+	}
+}

@@ -55,8 +55,14 @@ type Capture struct {
 	Snapshot string `yaml:"snapshot"`
 	// WatchDir is the folder of incoming frames (trigger "files").
 	WatchDir string `yaml:"watch_dir"`
-	// PixelsPerMM is the camera's scale on the sticky card.
+	// PixelsPerMM is the camera's scale on the sticky card or sheet.
 	PixelsPerMM float64 `yaml:"pixels_per_mm"`
+	// ScaleSquareMM is the side, in mm, of one square of a checkerboard
+	// scale bar on the sheet or card. When set and a checkerboard is in
+	// view, sizes are measured at the scale read from it, and the frame
+	// message says so (scale_source "checkerboard"); otherwise
+	// PixelsPerMM is used. 0: no automatic scale.
+	ScaleSquareMM float64 `yaml:"scale_square_mm"`
 	// Settle is how long a new file's size and time must stay unchanged
 	// before it is read (trigger "files"); raise it for slow uploads.
 	Settle time.Duration `yaml:"settle"`
@@ -247,6 +253,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Capture.PixelsPerMM > 0) {
 		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)
+	}
+	if !(c.Capture.ScaleSquareMM >= 0) || c.Capture.ScaleSquareMM > 1000 {
+		return bad("capture.scale_square_mm", "must be between 0 (off) and 1000, got %v", c.Capture.ScaleSquareMM)
 	}
 	if c.Model.Path == "" {
 		return bad("model.path", "required")

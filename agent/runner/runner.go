@@ -119,7 +119,9 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	}
 	finder := opt.Finder
 	if finder == nil {
-		finder = agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
+		df := agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
+		df.Options.ScaleSquareMM = cfg.Capture.ScaleSquareMM
+		finder = df
 	}
 	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)
 	r.pipe = &agent.Pipeline{Cfg: cfg, Finder: finder, Classifier: r.cls, Outbox: r.box, Uncertain: r.unc,

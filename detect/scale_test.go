@@ -1,0 +1,75 @@
+package detect
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+// checkerFrame draws, on a light grey sheet at ppm px/mm, a 10 mm x 3 mm
+// dark moth and a checkerboard scale bar (two rows of five sq-mm squares
+// meeting corner to corner on a white label).
+func checkerFrame(ppm, sq float64) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 900, 600))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 215, 212, 208, 255
+	}
+	fill := func(r image.Rectangle, c color.RGBA) {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				img.SetRGBA(x, y, c)
+			}
+		}
+	}
+	s := int(math.Round(sq * ppm))
+	label := image.Rect(100, 400, 100+12*s, 400+4*s)
+	fill(label, color.RGBA{250, 250, 250, 255})
+	for i := range 10 {
+		x := label.Min.X + s + i*s
+		y := label.Min.Y + s + (i%2)*s
+		fill(image.Rect(x, y, x+s, y+s), color.RGBA{30, 25, 40, 255})
+	}
+	cx, cy, a, b := 500.0, 200.0, 5*ppm, 1.5*ppm
+	for y := range 600 {
+		for x := range 900 {
+			dx, dy := (float64(x)+0.5-cx)/a, (float64(y)+0.5-cy)/b
+			if dx*dx+dy*dy <= 1 {
+				img.SetRGBA(x, y, color.RGBA{90, 60, 40, 255})
+			}
+		}
+	}
+	return img
+}
+
+func TestAnalyzeCheckerboardScale(t *testing.T) {
+	const truePPM, sq = 12.0, 2.0
+	img := checkerFrame(truePPM, sq)
+	o := DefaultOptions(8) // a wrong configured scale
+	o.ScaleSquareMM = sq
+	fr, err := Analyze(img, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Checkerboards) != 1 || fr.ScaleSource != "checkerboard" {
+		t.Fatalf("checkerboards %v, scale source %q", fr.Checkerboards, fr.ScaleSource)
+	}
+	if math.Abs(fr.PixelsPerMM-truePPM) > 0.1*truePPM {
+		t.Errorf("scale %.2f px/mm, want %.0f", fr.PixelsPerMM, truePPM)
+	}
+	if len(fr.Specimens) != 1 {
+		t.Fatalf("specimens %v: the scale bar must not be one", boxesOf(fr.Specimens))
+	}
+	if l := fr.Specimens[0].LengthMM; math.Abs(l-10) > 1.5 {
+		t.Errorf("moth length %.1f mm at the measured scale, want about 10", l)
+	}
+	// Without ScaleSquareMM the bar is still not a specimen, and sizes use
+	// the configured scale.
+	fr, err = Analyze(img, DefaultOptions(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.ScaleSource != "config" || fr.PixelsPerMM != 8 || len(fr.Specimens) != 1 || len(fr.Checkerboards) != 1 {
+		t.Errorf("without a square size: source %q, %v px/mm, %d specimens, %d boards", fr.ScaleSource, fr.PixelsPerMM, len(fr.Specimens), len(fr.Checkerboards))
+	}
+}
