@@ -42,7 +42,7 @@ func main() {
 func mainErr() error {
 	frames := flag.String("frames", "", "folder with the frames and "+trap.GroundTruthFile)
 	annotate := flag.String("annotate", "", "write annotated frames (JPEG) to this folder")
-	minIoU := flag.Float64("iou", 0.5, "IoU needed for a detection to match a true box")
+	minIoU := flag.Float64("iou", 0.3, "IoU needed for a detection to match a true body box (0.3: the real frames' scoring)")
 	flag.BoolVar(&verbose, "v", false, "list misses and false positives")
 	nSynth := flag.Int("synth", 0, "generate this many synth frames (in a temporary folder) instead of -frames")
 	so := trap.DefaultOptions()
@@ -107,7 +107,7 @@ func run(dir, annotate string, minIoU float64) error {
 		}
 		truth := make([]image.Rectangle, len(ft.Specimens))
 		for i, s := range ft.Specimens {
-			truth[i] = image.Rect(s.Box[0], s.Box[1], s.Box[2], s.Box[3])
+			truth[i] = image.Rect(s.BodyBox[0], s.BodyBox[1], s.BodyBox[2], s.BodyBox[3]) // body and wings, as the detector boxes them
 		}
 		boxes := make([]image.Rectangle, len(got))
 		for i, s := range got {
