@@ -172,6 +172,16 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		// Only a coloured card splits one insect into pieces (its yellow
 		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+	} else {
+		excess := newPlane(w, h)
+		for i, v := range smooth.v {
+			excess.v[i] = v - level.v[i]
+		}
+		taken := pieces
+		for _, cb := range boards {
+			taken = append(taken, &piece{box: cb.Box})
+		}
+		pieces = absorbFragments(faintPieces(excess, scale, py, bg, f, ks, b, o.PixelsPerMM, taken), pieces)
 	}
 	var out []Specimen
 	for _, p := range pieces {
