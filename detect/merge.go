@@ -22,9 +22,11 @@ type piece struct {
 // splits (a wasp's yellow bands on a yellow card): a piece at most a third
 // the area of a larger one is absorbed when its box comes within gap pixels
 // of the larger one's box. It repeats until nothing changes. A merged
-// piece stays within twice its largest part's size: on a card strewn with
-// specks, chains of absorptions would otherwise grow across the card.
+// piece stays within mergeReach gaps of its largest part's box: on a card
+// strewn with specks, chains of absorptions would otherwise grow across the
+// card (from a crease, along every whitefly on the card).
 func mergePieces(ps []*piece, gap int) []*piece {
+	const mergeReach = 5
 	if gap <= 0 || len(ps) < 2 {
 		return ps
 	}
@@ -32,7 +34,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 	gone := make([]bool, len(ps))
 	limit := make([]image.Rectangle, len(ps))
 	for i, p := range ps {
-		limit[i] = p.box.Inset(-max(p.box.Dx(), p.box.Dy()) / 2)
+		limit[i] = p.box.Inset(-mergeReach * gap)
 	}
 	for changed := true; changed; {
 		changed = false
@@ -42,7 +44,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for j := i + 1; j < len(ps); j++ {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) {
 					continue
 				}
 				big.absorb(small)
@@ -57,6 +59,18 @@ func mergePieces(ps []*piece, gap int) []*piece {
 		}
 	}
 	return out
+}
+
+// reaches reports whether one of p's row spans comes within gap pixels of
+// box: nearness to the piece itself, not to its bounding box (a crease
+// across a card has a box holding half the card).
+func (p *piece) reaches(box image.Rectangle, gap int) bool {
+	for _, s := range p.spans {
+		if s.y >= box.Min.Y-gap && s.y < box.Max.Y+gap && s.lo-gap < box.Max.X && s.hi+gap >= box.Min.X {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *piece) absorb(q *piece) {
