@@ -225,6 +225,7 @@ type truth struct {
 			ID         string `json:"id"`
 			FirstFrame string `json:"first_frame"`
 			Box        [4]int `json:"box"`
+			BodyBox    [4]int `json:"body_box"`
 			Species    string `json:"species"`
 		} `json:"specimens"`
 	} `json:"frames"`

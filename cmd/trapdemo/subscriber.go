@@ -84,7 +84,9 @@ func counts(c map[string]int) string {
 }
 
 // summary compares the published detections with the ground truth: a
-// detection matches a specimen when their boxes overlap with IoU >= 0.5. A
+// detection matches a specimen when its box and the specimen's body box
+// (body and wings, as the agent boxes specimens) overlap with IoU >=
+// matchIoU, the real frames' scoring. A
 // specimen that stays on the sheet must be published once, in the frame where
 // it first appeared (first_frame in the ground truth).
 func (s *subscriber) summary(gt *truth) {
@@ -103,9 +105,9 @@ func (s *subscriber) summary(gt *truth) {
 				continue // already on the sheet: the agent must not publish it again
 			}
 			nTruth++
-			best, bestIoU := -1, 0.5
+			best, bestIoU := -1, matchIoU
 			for j, d := range ds {
-				if v := iou(sp.Box, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
+				if v := iou(sp.BodyBox, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
 					best, bestIoU = j, v
 				}
 			}
@@ -123,10 +125,13 @@ func (s *subscriber) summary(gt *truth) {
 		len(s.frames), len(gt.Frames), len(s.detections), len(s.alerts), s.health, s.bad)
 	fmt.Printf("repeats: %d detections did not match a specimen new in that frame\n", len(s.detections)-found)
 	if nTruth > 0 {
-		fmt.Printf("specimens in the ground truth: %d; found (IoU >= 0.5): %d (%.0f%%); species correct among found: %d (%.0f%%)\n",
-			nTruth, found, 100*float64(found)/float64(nTruth), correct, 100*float64(correct)/float64(max(found, 1)))
+		fmt.Printf("specimens in the ground truth: %d; found (IoU >= %.1f): %d (%.0f%%); species correct among found: %d (%.0f%%)\n",
+			nTruth, matchIoU, found, 100*float64(found)/float64(nTruth), correct, 100*float64(correct)/float64(max(found, 1)))
 	}
 }
+
+// matchIoU is the IoU at which a detection finds a specimen.
+const matchIoU = 0.3
 
 func iou(a, b [4]int) float64 {
 	x0, y0, x1, y1 := max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
