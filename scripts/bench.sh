@@ -48,6 +48,13 @@ else
 fi
 section "Dataset: JPEG 256x256 decode + resize to 64x64 (target >= 800 images/s)" go test -run '^$' -bench . -benchtime 2s ./dataset ./preprocess
 section "Detection on 4096x2160 synthetic trap frames" go run ./bench/detect -synth 6
+if [ -d ../shared/realframes ]; then
+	model=()
+	[ -f demo/model.tflite ] && model=(-model demo/model.tflite)
+	section "Detection on real trap frames (../shared/realframes, hand-annotated)" go run ./bench/detect -real ../shared/realframes "${model[@]}"
+else
+	echo "bench: no ../shared/realframes beside the repository: real-frame detection not measured" >&2
+fi
 section "Agent: per-frame detect + classify + publish, capture-to-PUBACK, RSS, arm64 binary size" go run ./bench/agent -frames 5
 section "Outbox: durable bbolt commits/s (fsync per commit) vs batched" go test -run '^$' -bench . -benchtime 2s ./agent/outbox
 echo >>"$report.tmp"
