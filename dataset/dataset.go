@@ -103,6 +103,11 @@ type Dataset struct {
 	Samples []Sample
 	// Report counts and lists everything that was skipped or repaired.
 	Report *Report
+	// Sources says what each source contributed (set by Open).
+	Sources []SourceSummary
+	// Groups counts the trap-night groups per split when a generic CSV's
+	// splits were drawn by group (Spec.SplitBy); nil otherwise.
+	Groups map[string]int
 }
 
 // Options control how a dataset is opened.

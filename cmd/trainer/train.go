@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,10 +15,11 @@ import (
 
 func init() {
 	var (
-		data, genoPath, out, modality string
-		resume                        bool
-		cfg                           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch                          = defaultArch()
+		data                    dataFlags
+		genoPath, out, modality string
+		resume                  bool
+		cfg                     = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch                    = defaultArch()
 	)
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
 	cmd := &cobra.Command{
@@ -37,8 +39,12 @@ on the val split after each epoch, stops early, and writes:
 Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if data == "" || genoPath == "" || out == "" {
-				return fmt.Errorf("--data, --genotype and --out are required")
+			paths, err := data.paths()
+			if err != nil {
+				return err
+			}
+			if genoPath == "" || out == "" {
+				return fmt.Errorf("--genotype and --out are required")
 			}
 			m, err := trainer.ParseModality(modality)
 			if err != nil {
@@ -49,14 +55,15 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 				return fmt.Errorf("--genotype: %w", err)
 			}
 			arch.Cells, arch.Modality = cells, m
-			cfg.Arch, cfg.Data, cfg.Genotype = arch, data, genoPath
+			cfg.Arch, cfg.Data, cfg.Genotype = arch, strings.Join(paths, " + "), genoPath
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			d, err := trainer.OpenData(data, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
+			d, err := trainer.OpenData(paths, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
 				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed})
 			if err != nil {
 				return err
 			}
+			printSources(os.Stderr, "train", d.Sources)
 			fmt.Fprintf(os.Stderr, "train: %d classes at rank %s, splits %v, metadata dim %d\n",
 				len(d.Names), d.Rank, d.Summary.SplitSizes, d.Schema.Dim())
 			res, err := trainer.Train(ctx, cfg, d, g, out, resume, os.Stderr)
@@ -73,7 +80,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
+	data.add(cmd)
 	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
 	f.StringVar(&out, "out", "", "run directory")
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
