@@ -10,16 +10,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
 func init() {
 	var (
-		data                    dataFlags
-		genoPath, out, modality string
-		resume                  bool
-		cfg                     = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch                    = defaultArch()
+		data                          dataFlags
+		genoPath, out, modality, initDir string
+		resume                        bool
+		cfg                           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch                          = defaultArch()
 	)
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
 	cmd := &cobra.Command{
@@ -43,23 +44,19 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 			if err != nil {
 				return err
 			}
-			if genoPath == "" || out == "" {
-				return fmt.Errorf("--genotype and --out are required")
+			if out == "" || (genoPath == "" && initDir == "") {
+				return fmt.Errorf("--out and --genotype (or --init) are required")
 			}
-			m, err := trainer.ParseModality(modality)
+			dopts := trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
+				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed}
+			g, err := trainArch(&arch, &dopts, cmd, genoPath, modality, initDir)
 			if err != nil {
 				return err
 			}
-			cells, g, err := trainer.LoadCells(genoPath)
-			if err != nil {
-				return fmt.Errorf("--genotype: %w", err)
-			}
-			arch.Cells, arch.Modality = cells, m
-			cfg.Arch, cfg.Data, cfg.Genotype = arch, strings.Join(paths, " + "), genoPath
+			cfg.Arch, cfg.Data, cfg.Genotype, cfg.Init, cfg.Rank = arch, strings.Join(paths, " + "), genoPath, initDir, dopts.Rank
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			d, err := trainer.OpenData(paths, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
-				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed})
+			d, err := trainer.OpenData(paths, dopts)
 			if err != nil {
 				return err
 			}
@@ -85,6 +82,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 	f.StringVar(&out, "out", "", "run directory")
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
 	f.BoolVar(&resume, "resume", false, "continue from RUN/model/checkpoint")
+	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
 	addHyperFlags(cmd, &cfg)
@@ -129,4 +127,35 @@ func addHyperFlags(cmd *cobra.Command, c *trainer.TrainConfig) {
 	f.BoolVar(&c.Augment.HFlip, "hflip", c.Augment.HFlip, "random horizontal flips")
 	f.BoolVar(&c.Augment.VFlip, "vflip", c.Augment.VFlip, "random vertical flips")
 	f.StringVar(&c.Backend, "backend", c.Backend, "GoMLX backend: auto, go or xla")
+}
+
+// trainArch fills the architecture (and, for --init, the data options) of
+// `trainer train`: from the genotype and flags, or with --init from the
+// model directory, whose network, schema, normalisation, rank and classes
+// are kept (architecture flags are then ignored).
+func trainArch(arch *trainer.Arch, o *trainer.DataOptions, cmd *cobra.Command, genoPath, modality, init string) (*search.Genotype, error) {
+	if init == "" {
+		m, err := trainer.ParseModality(modality)
+		if err != nil {
+			return nil, err
+		}
+		cells, g, err := trainer.LoadCells(genoPath)
+		if err != nil {
+			return nil, fmt.Errorf("--genotype: %w", err)
+		}
+		arch.Cells, arch.Modality = cells, m
+		return g, nil
+	}
+	m, err := trainer.LoadModelDir(init)
+	if err != nil {
+		return nil, fmt.Errorf("--init: %w", err)
+	}
+	if *arch, err = trainer.FineTuneArch(m); err != nil {
+		return nil, err
+	}
+	o.Schema, o.Prep, o.BaseClasses = m.Schema, &m.Preprocess, m.Labels
+	if !cmd.Flags().Changed("rank") && m.DataSummary.Rank != "" {
+		o.Rank = m.DataSummary.Rank
+	}
+	return m.Genotype, nil
 }
