@@ -16,11 +16,11 @@ import (
 
 func init() {
 	var (
-		data                          dataFlags
+		data                             dataFlags
 		genoPath, out, modality, initDir string
-		resume                        bool
-		cfg                           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch                          = defaultArch()
+		resume                           bool
+		cfg                              = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch                             = defaultArch()
 	)
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
 	cmd := &cobra.Command{
