@@ -53,6 +53,9 @@ type DataOptions struct {
 	// NormImages caps the training images the normalisation statistics
 	// are fitted on (0: 2000).
 	NormImages int
+	// MaxPerClass caps the training samples per class (0: no cap); with
+	// BaseClasses it bounds the old data replayed while fine-tuning.
+	MaxPerClass int
 }
 
 // OpenData opens the datasets at paths (BIOSCAN-5M folders, generic CSV
@@ -94,6 +97,7 @@ func OpenData(paths []string, o DataOptions) (*Data, error) {
 		}
 		val, train = dataset.SplitFraction(train, frac, o.Seed)
 	}
+	train = dataset.CapPerClass(train, o.MaxPerClass, o.Seed)
 	d := &Data{Names: names, Rank: ds.Rank, Schema: o.Schema, Sources: ds.Sources, Report: ds.Report}
 	if d.Schema == nil {
 		if d.Schema, err = dataset.FitMetadata(train, nil); err != nil {

@@ -19,6 +19,7 @@ func init() {
 		data                             dataFlags
 		genoPath, out, modality, initDir string
 		resume                           bool
+		maxPerClass                      int
 		cfg                              = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
 		arch                             = defaultArch()
 	)
@@ -48,7 +49,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 				return fmt.Errorf("--out and --genotype (or --init) are required")
 			}
 			dopts := trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
-				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed}
+				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed, MaxPerClass: maxPerClass}
 			g, err := trainArch(&arch, &dopts, cmd, genoPath, modality, initDir)
 			if err != nil {
 				return err
@@ -82,6 +83,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 	f.StringVar(&out, "out", "", "run directory")
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
 	f.BoolVar(&resume, "resume", false, "continue from RUN/model/checkpoint")
+	f.IntVar(&maxPerClass, "max-per-class", 0, "use at most this many training samples per class (0: all); with --init it bounds the old data replayed next to the new crops")
 	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
