@@ -99,7 +99,7 @@ func makeWorld(t *testing.T, ctx context.Context) *world {
 	return w
 }
 
-func readCSV(t *testing.T, path string) [][]string {
+func readCSV(t testing.TB, path string) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -112,7 +112,7 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-func writeCSV(t *testing.T, path string, rows [][]string) {
+func writeCSV(t testing.TB, path string, rows [][]string) {
 	t.Helper()
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
