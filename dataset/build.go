@@ -83,6 +83,10 @@ func (b *builder) finish(root, rank string) *Dataset {
 			continue
 		}
 		s.Class = -1
+		if b.opts.deferClasses {
+			kept = append(kept, s)
+			continue
+		}
 		if s.Label != "" {
 			if id, ok := ids[s.Label]; ok {
 				s.Class = id

@@ -135,6 +135,10 @@ type Options struct {
 	CheckImages bool
 	// MaxListed caps the issues listed per kind in the Report (0: 20).
 	MaxListed int
+
+	// deferClasses leaves class ids (-1) and their issues to Open, which
+	// assigns them over all sources.
+	deferClasses bool
 }
 
 func (o Options) withDefaults() (Options, error) {

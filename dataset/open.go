@@ -128,7 +128,7 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 		return nil, errors.New("dataset: no source to open")
 	}
 	per := opts
-	per.MinPerClass, per.RareMode = 0, RareOther // applied to the union below
+	per.deferClasses = true // class ids over the union, below
 	merged := &Dataset{Rank: opts.Rank, Report: NewReport(opts.MaxListed)}
 	seen := map[string]bool{}
 	counts := map[string]int{}
@@ -174,22 +174,30 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 	}
 	classes, ids := classIDs(counts, max(opts.MinPerClass, 1), opts.RareMode == RareOther)
 	merged.Classes = classes
-	merged.relabel(ids, opts)
+	merged.relabel(ids, counts, opts)
 	return merged, nil
 }
 
-// relabel assigns class ids by label name, dropping rare-class samples under RareDrop; labels unknown to the union's
-// train split keep Class -1 (counted).
-func (d *Dataset) relabel(ids map[string]int, opts Options) {
+// relabel assigns class ids by label name (counts: train samples per
+// label over all sources): samples of rare classes left out of ids
+// (RareDrop) are dropped and reported; labels absent from every source's
+// train split keep Class -1 and are counted (and reported, except in the
+// open-world splits, which hold such labels by design).
+func (d *Dataset) relabel(ids, counts map[string]int, opts Options) {
 	kept := d.Samples[:0]
 	for _, s := range d.Samples {
 		s.Class = -1
 		if s.Label != "" {
 			if id, ok := ids[s.Label]; ok {
 				s.Class = id
-			} else if opts.RareMode == RareDrop && s.Split == SplitTrain {
-				d.Report.Add(Issue{Kind: RareClass, File: s.ImagePath, Reason: fmt.Sprintf("class %q below min %d train samples (dropped)", s.Label, opts.MinPerClass)})
+			} else if counts[s.Label] > 0 {
+				d.Report.Add(Issue{Kind: RareClass, File: s.ImagePath, Reason: fmt.Sprintf("class %q has %d train samples < min %d (dropped)", s.Label, counts[s.Label], opts.MinPerClass)})
 				continue
+			} else {
+				d.Report.addUnknown(s.Split)
+				if !openWorld(s.Split) {
+					d.Report.Add(Issue{Kind: UnknownLabel, File: s.ImagePath, Reason: fmt.Sprintf("%s label %q not in any train split (split %s; kept with class -1)", d.Rank, s.Label, s.Split)})
+				}
 			}
 		}
 		kept = append(kept, s)

@@ -164,3 +164,29 @@ func TestTrainPrep(t *testing.T) {
 		t.Error("no readable image: want an error")
 	}
 }
+
+// TestOpenUnionLabels: a val label that only another source has in train
+// is a known class, not an unknown label; one no source trains on is.
+func TestOpenUnionLabels(t *testing.T) {
+	bio := writeBIOSCAN(t, goodRows(t, 6))
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.png"), pngBytes(t, 4, 4))
+	writeFile(t, filepath.Join(dir, "x.csv"), []byte("image,label,split\na.png,Zz new,train\na.png,Aedes aegypti,val\na.png,Nowhere,test\na.png,,test\n"))
+	d, err := Open([]Source{{Path: bio, Format: FormatBIOSCAN}, {Path: dir, Format: FormatCSV, Spec: Spec{CSV: filepath.Join(dir, "x.csv"), SplitColumn: "split"}}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Report.Count(UnknownLabel); n != 1 || !strings.Contains(d.Report.Issues(UnknownLabel)[0].Reason, "Nowhere") {
+		t.Errorf("unknown labels %d: %v", n, d.Report.Issues(UnknownLabel))
+	}
+	got := map[string]int{}
+	for _, s := range d.Samples {
+		got[s.Label] = s.Class
+	}
+	if got["Aedes aegypti"] != 0 || got["Zz new"] != 3 || got["Nowhere"] != -1 {
+		t.Errorf("classes %v (classes %v)", got, d.Classes)
+	}
+	if d.Sources[1].Unlabelled[SplitTest] != 1 {
+		t.Errorf("unlabelled %v", d.Sources[1].Unlabelled)
+	}
+}
