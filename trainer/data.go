@@ -54,7 +54,8 @@ type DataOptions struct {
 	// are fitted on (0: 2000).
 	NormImages int
 	// MaxPerClass caps the training samples per class (0: no cap); with
-	// BaseClasses it bounds the old data replayed while fine-tuning.
+	// BaseClasses only those classes are capped: it bounds the old data
+	// replayed while fine-tuning, new classes are kept whole.
 	MaxPerClass int
 }
 
@@ -97,7 +98,7 @@ func OpenData(paths []string, o DataOptions) (*Data, error) {
 		}
 		val, train = dataset.SplitFraction(train, frac, o.Seed)
 	}
-	train = dataset.CapPerClass(train, o.MaxPerClass, o.Seed)
+	train = capTrain(train, o.MaxPerClass, len(o.BaseClasses), o.Seed)
 	d := &Data{Names: names, Rank: ds.Rank, Schema: o.Schema, Sources: ds.Sources, Report: ds.Report}
 	if d.Schema == nil {
 		if d.Schema, err = dataset.FitMetadata(train, nil); err != nil {
@@ -136,6 +137,23 @@ func OpenData(paths []string, o DataOptions) (*Data, error) {
 		}
 	}
 	return d, nil
+}
+
+// capTrain caps the samples per class (n <= 0: no cap); when base > 0 only
+// the classes below base (the initial model's) are capped.
+func capTrain(train []dataset.Sample, n, base int, seed uint64) []dataset.Sample {
+	if n <= 0 || base == 0 {
+		return dataset.CapPerClass(train, n, seed)
+	}
+	var known, added []dataset.Sample
+	for _, s := range train {
+		if s.Class < base {
+			known = append(known, s)
+		} else {
+			added = append(added, s)
+		}
+	}
+	return append(dataset.CapPerClass(known, n, seed), added...)
 }
 
 // withBase returns base followed by the names of extra not in base (in

@@ -58,3 +58,25 @@ func TestOpenDataFitsNormalisation(t *testing.T) {
 		t.Errorf("sources %+v", d.Sources)
 	}
 }
+
+func TestCapTrain(t *testing.T) {
+	var train []dataset.Sample
+	for c, n := range []int{10, 3, 8} {
+		for range n {
+			train = append(train, dataset.Sample{Class: c})
+		}
+	}
+	for _, tc := range []struct {
+		n, base int
+		want    []int
+	}{
+		{0, 0, []int{10, 3, 8}},
+		{4, 0, []int{4, 3, 4}},
+		{4, 2, []int{4, 3, 8}}, // class 2 is new: kept whole
+	} {
+		got := dataset.ClassCounts(capTrain(train, tc.n, tc.base, 1), 3)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("cap %d base %d: counts %v, want %v", tc.n, tc.base, got, tc.want)
+		}
+	}
+}

@@ -83,7 +83,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 	f.StringVar(&out, "out", "", "run directory")
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
 	f.BoolVar(&resume, "resume", false, "continue from RUN/model/checkpoint")
-	f.IntVar(&maxPerClass, "max-per-class", 0, "use at most this many training samples per class (0: all); with --init it bounds the old data replayed next to the new crops")
+	f.IntVar(&maxPerClass, "max-per-class", 0, "use at most this many training samples per class (0: all); with --init only of the model's classes: it bounds the old data replayed next to the new classes' crops")
 	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
