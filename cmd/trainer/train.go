@@ -62,6 +62,9 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 				return err
 			}
 			printSources(os.Stderr, "train", d.Sources)
+			if d.NormFitted > 0 {
+				fmt.Fprintf(os.Stderr, "train: normalisation fitted on %d train images: mean %.3f std %.3f\n", d.NormFitted, d.Prep.Mean, d.Prep.Std)
+			}
 			fmt.Fprintf(os.Stderr, "train: %d classes at rank %s, splits %v, metadata dim %d\n",
 				len(d.Names), d.Rank, d.Summary.SplitSizes, d.Schema.Dim())
 			res, err := trainer.Train(ctx, cfg, d, g, out, resume, os.Stderr)
