@@ -13,7 +13,7 @@ import (
 	"github.com/trapnet/trapnet/trainer"
 )
 
-// BenchmarkFineTuneVsFull measures a fine-tune on 500 new labelled crops of a
+// BenchmarkFineTuneVsFull measures a fine-tune on ~500 new labelled crops of a
 // new species (plus 50 replayed samples per old class, 3 epochs, --init)
 // against a full training of the same network on the old data (30 epochs,
 // the `trainer train` default, no early stop). Target: the fine-tune takes
