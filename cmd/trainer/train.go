@@ -54,6 +54,9 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 			if err != nil {
 				return err
 			}
+			if initDir != "" && !cmd.Flags().Changed("lr") {
+				cfg.Hyper.LR = fineTuneLR
+			}
 			cfg.Arch, cfg.Data, cfg.Genotype, cfg.Init, cfg.Rank = arch, strings.Join(paths, " + "), genoPath, initDir, dopts.Rank
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
@@ -87,7 +90,7 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
 	f.BoolVar(&resume, "resume", false, "continue from RUN/model/checkpoint")
 	f.IntVar(&maxPerClass, "max-per-class", 0, "use at most this many training samples per class (0: all); with --init only of the model's classes: it bounds the old data replayed next to the new classes' crops")
-	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows")
+	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows; --lr defaults to 1e-3")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
 	addHyperFlags(cmd, &cfg)
@@ -133,6 +136,12 @@ func addHyperFlags(cmd *cobra.Command, c *trainer.TrainConfig) {
 	f.BoolVar(&c.Augment.VFlip, "vflip", c.Augment.VFlip, "random vertical flips")
 	f.StringVar(&c.Backend, "backend", c.Backend, "GoMLX backend: auto, go or xla")
 }
+
+// fineTuneLR is the default initial learning rate with --init: a third of
+// a training from scratch's, so the first steps do not undo the model
+// (measured on synthetic data: old-split accuracy 0.91 -> 0.72 at 3e-3,
+// 0.96 at 1e-3).
+const fineTuneLR = 1e-3
 
 // trainArch fills the architecture (and, for --init, the data options) of
 // `trainer train`: from the genotype and flags, or with --init from the
