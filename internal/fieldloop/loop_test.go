@@ -316,7 +316,7 @@ func TestFieldLoop(t *testing.T) {
 		t.Errorf("sources %+v", nd.Sources)
 	}
 	ftHyper := hyper
-	ftHyper.Epochs, ftHyper.LR, ftHyper.Seed = 8, 3e-3, 2
+	ftHyper.Epochs, ftHyper.LR, ftHyper.Seed = 8, 3e-3, 2 // the old model had only 4 epochs: --lr 3e-3, not the --init default
 	ftCfg := trainer.TrainConfig{Arch: ftArch, Hyper: ftHyper, Balance: "weights", Backend: "go", Init: filepath.Join(oldRun, trainer.DirModel)}
 	ft := time.Now()
 	if _, err := trainer.Train(ctx, ftCfg, nd, loopGenotype, newRun, false, nil); err != nil {
