@@ -78,7 +78,10 @@ func (r *Runner) InitFrom(m *ModelDir, names []string) (*InitReport, error) {
 			scope := r.Ctx.In(netScope).In(varName(name[:i])).In("bn")
 			bv := scope.GetVariableByScopeAndName(scope.Scope(), name[i+1:])
 			if bv == nil {
-				bv = scope.VariableWithValue(name[i+1:], tensors.FromFlatDataAndDimensions(slices.Clone(old.Data), old.Shape...))
+				if !slices.Equal(old.Shape, shape) {
+					return nil, fmt.Errorf("--init: batch-norm constant %q has shape %v in the model, %v now", name, old.Shape, shape)
+				}
+				scope.VariableWithValue(name[i+1:], tensors.FromFlatDataAndDimensions(slices.Clone(old.Data), old.Shape...))
 				rep.Copied++
 				continue
 			}
