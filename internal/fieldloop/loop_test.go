@@ -202,7 +202,8 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // imported, and the model is fine-tuned from its old weights with one more
 // class, evaluated against the old one on the same test split, quantised,
 // signed and published on the model topic; the agent swaps models,
-// classifies the new species and keeps the old model for rollback.
+// classifies the new species and keeps the old model, which a signed
+// rollback brings back.
 func TestFieldLoop(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
@@ -409,6 +410,31 @@ func TestFieldLoop(t *testing.T) {
 	}
 	if !strings.Contains(string(newBytes), w.newSpecies) {
 		t.Error("new model's labels lack the new species")
+	}
+
+	// Rollback: a signed rollback on the model topic brings the old model back.
+	rb, err := modelupdate.NewRollbackPayload(2, modelupdate.SignRollback(key, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, err := runner.New(acfg2, runner.Options{Source: gated{Source: camera.NewFiles(nil, camera.Options{}), open: make(chan struct{})}, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	go func() { done <- r3.Run(rctx, 5*time.Second) }()
+	nHealth = len(b.messages("trapnet/t1/health"))
+	for len(b.messages("trapnet/t1/health")) <= nHealth+1 && time.Now().Before(deadline.Add(20*time.Second)) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := b.srv.Publish("trapnet/t1/model/set", rb, false, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitJSON(t, b, "trapnet/t1/health", 20*time.Second, func(h agent.Health) bool { return h.ModelUpdates.Version == 2 })
+	cancel()
+	<-done
+	if cur, _ := os.ReadFile(acfg2.Model.Path); !bytes.Equal(cur, oldBytes) {
+		t.Error("rollback did not bring the old model back")
 	}
 	step("done")
 }
