@@ -20,16 +20,32 @@ type InitReport struct {
 	NewClasses []string
 }
 
-// FineTuneArch returns the architecture of a trained model for fine-tuning:
-// its recorded one with the class count left to the data. It fails for a
-// model directory that records none.
-func FineTuneArch(m *ModelDir) (Arch, error) {
+// FineTuneLR is the default initial learning rate of a fine-tune: a third
+// of a training from scratch's, so the first steps do not undo the model
+// (measured on synthetic data: old-split accuracy 0.91 -> 0.72 after a
+// 3-epoch fine-tune at 3e-3, 0.96 at 1e-3).
+const FineTuneLR = 1e-3
+
+// PrepareFineTune loads the model directory dir for `trainer train --init`:
+// it returns the model and its architecture (class count left to the data)
+// and sets o to keep the model's metadata schema, normalisation and classes
+// (first, in order), and its rank when o.Rank is empty. It fails for a model
+// directory that records no architecture.
+func PrepareFineTune(dir string, o *DataOptions) (*ModelDir, Arch, error) {
+	m, err := LoadModelDir(dir)
+	if err != nil {
+		return nil, Arch{}, fmt.Errorf("--init: %w", err)
+	}
 	a := m.Config.Arch
 	if a.Size == 0 || a.Layers == 0 {
-		return Arch{}, fmt.Errorf("--init: the model's %s records no architecture", FileTrainConfig)
+		return nil, Arch{}, fmt.Errorf("--init: %s records no architecture in %s", dir, FileTrainConfig)
 	}
 	a.Classes = 0
-	return a, nil
+	o.Schema, o.Prep, o.BaseClasses = m.Schema, &m.Preprocess, m.Labels
+	if o.Rank == "" {
+		o.Rank = m.DataSummary.Rank
+	}
+	return m, a, nil
 }
 
 // InitFrom sets the runner's network variables from a trained model

@@ -75,13 +75,12 @@ func BenchmarkFineTuneVsFull(b *testing.B) {
 		}
 		fullS := time.Since(start).Seconds()
 		oldDir := filepath.Join(run, "old", trainer.DirModel)
-		m, err := trainer.LoadModelDir(oldDir)
+		dopts := trainer.DataOptions{Size: 16, Batch: 32, Balance: "weights", Seed: 2, MaxPerClass: 50}
+		_, a, err := trainer.PrepareFineTune(oldDir, &dopts)
 		if err != nil {
 			b.Fatal(err)
 		}
-		a, _ := trainer.FineTuneArch(m)
-		nd, err := trainer.OpenData([]string{base, field}, trainer.DataOptions{Size: 16, Batch: 32, Balance: "weights", Seed: 2,
-			Schema: m.Schema, Prep: &m.Preprocess, BaseClasses: m.Labels, MaxPerClass: 50})
+		nd, err := trainer.OpenData([]string{base, field}, dopts)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -297,16 +297,12 @@ func TestFieldLoop(t *testing.T) {
 
 	// Fine-tune from the old model on the old data (bounded replay) plus
 	// the field crops.
-	oldModel, err := trainer.LoadModelDir(filepath.Join(oldRun, trainer.DirModel))
+	dopts := trainer.DataOptions{Size: 16, Batch: 16, Balance: "weights", Seed: 2, MaxPerClass: 40}
+	oldModel, ftArch, err := trainer.PrepareFineTune(filepath.Join(oldRun, trainer.DirModel), &dopts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ftArch, err := trainer.FineTuneArch(oldModel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := trainer.OpenData([]string{w.base, field}, trainer.DataOptions{Size: 16, Batch: 16, Balance: "weights", Seed: 2,
-		Schema: oldModel.Schema, Prep: &oldModel.Preprocess, BaseClasses: oldModel.Labels, MaxPerClass: 40, Rank: oldModel.DataSummary.Rank})
+	nd, err := trainer.OpenData([]string{w.base, field}, dopts)
 	if err != nil {
 		t.Fatal(err)
 	}
