@@ -240,7 +240,7 @@ func (s SourceSummary) Describe() string {
 	for _, n := range s.Unlabelled {
 		un += n
 	}
-	fmt.Fprintf(&b, "; %d unlabelled left out; %d classes", un, len(s.Classes))
+	fmt.Fprintf(&b, "; %d unlabelled left out; classes: %d", un, len(s.Classes))
 	if len(s.NewClasses) > 0 && len(s.NewClasses) < len(s.Classes) {
 		fmt.Fprintf(&b, " (new: %s)", strings.Join(s.NewClasses, ", "))
 	}
