@@ -169,7 +169,11 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 		sort.Strings(sum.Classes)
 		sort.Strings(sum.NewClasses)
 		merged.Sources = append(merged.Sources, sum)
-		merged.Samples = append(merged.Samples, d.Samples...)
+		if merged.Samples == nil { // one source (BIOSCAN-5M: millions of rows) is not copied
+			merged.Samples = d.Samples
+		} else {
+			merged.Samples = append(merged.Samples, d.Samples...)
+		}
 		merged.Report.merge(d.Report)
 	}
 	classes, ids := classIDs(counts, max(opts.MinPerClass, 1), opts.RareMode == RareOther)
