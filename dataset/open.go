@@ -148,8 +148,13 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 		if merged.Root == "" {
 			merged.Root = d.Root
 		}
-		sum := SourceSummary{Path: src.Path, Format: src.Format, RowsRead: d.Report.RowsRead, Samples: d.SplitSizes(),
+		sum := SourceSummary{Path: src.Path, Format: src.Format, RowsRead: d.Report.RowsRead, Samples: map[string]int{},
 			Unlabelled: d.Report.Unlabelled, Groups: d.Groups, Report: d.Report}
+		for sp, n := range d.SplitSizes() {
+			if len(opts.Splits) == 0 || contains(opts.Splits, sp) {
+				sum.Samples[sp] = n
+			}
+		}
 		has := map[string]bool{}
 		for i := range d.Samples {
 			if s := &d.Samples[i]; s.Split == SplitTrain && s.Label != "" {
@@ -190,6 +195,9 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 func (d *Dataset) relabel(ids, counts map[string]int, opts Options) {
 	kept := d.Samples[:0]
 	for _, s := range d.Samples {
+		if len(opts.Splits) > 0 && !contains(opts.Splits, s.Split) {
+			continue // read for the classes only
+		}
 		s.Class = -1
 		if s.Label != "" {
 			if id, ok := ids[s.Label]; ok {

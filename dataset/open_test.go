@@ -190,3 +190,19 @@ func TestOpenUnionLabels(t *testing.T) {
 		t.Errorf("unlabelled %v", d.Sources[1].Unlabelled)
 	}
 }
+
+// TestOpenSplitsOption: classes come from train even when only other
+// splits are asked for.
+func TestOpenSplitsOption(t *testing.T) {
+	bio := writeBIOSCAN(t, goodRows(t, 6))
+	d, err := Open([]Source{{Path: bio, Format: FormatBIOSCAN}}, Options{Splits: []string{SplitTest}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Classes) != 3 || len(d.Samples) != 1 || d.Samples[0].Split != SplitTest || d.Samples[0].Class != 2 {
+		t.Errorf("classes %v, samples %+v", d.Classes, d.Samples)
+	}
+	if d.Sources[0].Samples[SplitTrain] != 0 {
+		t.Errorf("summary counts train: %v", d.Sources[0].Samples)
+	}
+}
