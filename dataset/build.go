@@ -79,6 +79,11 @@ func (b *builder) finish(root, rank string) *Dataset {
 	classes, ids := classIDs(counts, max(b.opts.MinPerClass, 1), b.opts.RareMode == RareOther)
 	kept := b.samples[:0]
 	for _, s := range b.samples {
+		if b.opts.deferClasses { // train defines the classes: Open filters the splits
+			s.Class = -1
+			kept = append(kept, s)
+			continue
+		}
 		if len(b.opts.Splits) > 0 && !contains(b.opts.Splits, s.Split) {
 			continue
 		}

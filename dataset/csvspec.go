@@ -31,6 +31,11 @@ type Spec struct {
 	// MetadataColumns are the columns passed to the metadata schema; empty
 	// means every column other than image, label, split and id.
 	MetadataColumns []string `yaml:"metadata_columns" json:"metadata_columns"`
+	// SplitBy says how rows are split when there is no split column:
+	// SplitByTrapNight (val and test drawn by trap and night, from the
+	// trap_id and datetime metadata columns) or SplitByNone (all train).
+	// Empty: SplitByTrapNight when both columns are metadata, else none.
+	SplitBy string `yaml:"split_by" json:"split_by,omitempty"`
 }
 
 // LoadSpec reads a YAML spec file. Relative CSV and Root paths are made
@@ -87,6 +92,11 @@ func OpenCSV(spec Spec, opts Options) (*Dataset, error) {
 		return nil, fmt.Errorf("dataset: CSV spec names no csv file")
 	}
 	spec = spec.withDefaults()
+	switch spec.SplitBy {
+	case "", SplitByNone, SplitByTrapNight:
+	default:
+		return nil, fmt.Errorf("dataset: %s: split_by %q: want %s or %s", spec.CSV, spec.SplitBy, SplitByTrapNight, SplitByNone)
+	}
 	f, err := openFile(spec.CSV, "dataset CSV file")
 	if err != nil {
 		return nil, err
@@ -164,5 +174,15 @@ func OpenCSV(spec Spec, opts Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.finish(spec.Root, strings.ToLower(spec.LabelColumn)), nil
+	by := spec.SplitBy
+	if by == "" && split < 0 && contains(*b.metaCols, ColTrapID) && contains(*b.metaCols, ColDatetime) {
+		by = SplitByTrapNight
+	}
+	var groups map[string]int
+	if split < 0 && by == SplitByTrapNight {
+		groups = splitByGroup(b.samples, spec.CSV, b.rep)
+	}
+	d := b.finish(spec.Root, strings.ToLower(spec.LabelColumn))
+	d.Groups = groups
+	return d, nil
 }

@@ -103,6 +103,11 @@ type Dataset struct {
 	Samples []Sample
 	// Report counts and lists everything that was skipped or repaired.
 	Report *Report
+	// Sources says what each source contributed (set by Open).
+	Sources []SourceSummary
+	// Groups counts the trap-night groups per split when a generic CSV's
+	// splits were drawn by group (Spec.SplitBy); nil otherwise.
+	Groups map[string]int
 }
 
 // Options control how a dataset is opened.
@@ -130,6 +135,10 @@ type Options struct {
 	CheckImages bool
 	// MaxListed caps the issues listed per kind in the Report (0: 20).
 	MaxListed int
+
+	// deferClasses leaves class ids (-1) and their issues to Open, which
+	// assigns them over all sources.
+	deferClasses bool
 }
 
 func (o Options) withDefaults() (Options, error) {

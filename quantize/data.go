@@ -9,62 +9,48 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/ir"
 )
 
-// OpenSplits opens the BIOSCAN-layout dataset at dir with the model's label
+// OpenSplits opens the datasets at paths (BIOSCAN-5M folders, generic CSV
+// folders or spec files, as one; see dataset.Open) with the model's label
 // rank (rank; "" falls back to train_config.json's rank, then species) and
 // returns the labelled training samples in a seeded random order (for
 // calibration) and the labelled test samples, both with class ids mapped to
 // the model's labels by name (samples with other labels are left out and
 // logged), plus a trapnet.data_summary JSON for models whose directory has
 // none.
-func OpenSplits(dir string, md *ModelDir, rank string, seed uint64) (train, test []dataset.Sample, summary []byte, err error) {
+func OpenSplits(paths []string, md *ModelDir, rank string, seed uint64) (train, test []dataset.Sample, summary []byte, err error) {
 	if rank == "" {
 		rank = md.trainRank
 	}
-	d, err := dataset.OpenBIOSCAN(dir, dataset.Options{Rank: rank, Splits: []string{dataset.SplitTrain, dataset.SplitTest}})
+	d, err := dataset.OpenPaths(paths, rank, dataset.Options{Splits: []string{dataset.SplitTrain, dataset.SplitTest}})
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ids := make(map[string]int, len(md.Labels))
-	for i, l := range md.Labels {
-		ids[l] = i
-	}
+	where := strings.Join(paths, " + ")
 	remap := func(split string) []dataset.Sample {
-		var out []dataset.Sample
-		unknown := 0
-		for _, s := range d.Split(split) {
-			if s.Label == "" {
-				continue
-			}
-			id, ok := ids[s.Label]
-			if !ok {
-				unknown++
-				continue
-			}
-			s.Class = id
-			out = append(out, s)
-		}
-		if unknown > 0 {
-			slog.Warn("samples with labels the model does not know are left out", "split", split, "count", unknown)
+		out, unknown := dataset.MapToLabels(d.Split(split), md.Labels)
+		if len(unknown) > 0 {
+			slog.Warn("samples with labels the model does not know are left out", "split", split, "labels", dataset.DescribeCounts(unknown, 5))
 		}
 		return out
 	}
 	train, test = remap(dataset.SplitTrain), remap(dataset.SplitTest)
 	if len(train) == 0 {
-		return nil, nil, nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", dir, d.Rank)
+		return nil, nil, nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", where, d.Rank)
 	}
-	slog.Info("dataset", "root", dir, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(md.Labels))
+	slog.Info("dataset", "data", where, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(md.Labels))
 	r := rand.New(rand.NewPCG(seed, 0x9a17))
 	r.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
 	counts := make([]int, len(md.Labels))
 	for _, s := range train {
 		counts[s.Class]++
 	}
-	summary, err = json.Marshal(map[string]any{"dataset": dir, "rank": d.Rank, "class_counts": counts,
+	summary, err = json.Marshal(map[string]any{"dataset": where, "rank": d.Rank, "class_counts": counts,
 		"split_sizes": map[string]int{"train": len(train), "test": len(test)}})
 	return train, test, summary, err
 }

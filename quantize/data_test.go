@@ -61,7 +61,7 @@ func TestRunOnDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := writeDataset(t)
-	train, test, summary, err := OpenSplits(root, md, "", 1)
+	train, test, summary, err := OpenSplits([]string{root}, md, "", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestRunOnDataset(t *testing.T) {
 		t.Fatalf("%d train, %d test, summary %s", len(train), len(test), summary)
 	}
 	out := filepath.Join(t.TempDir(), "m", "model.tflite")
-	rep, err := Run(context.Background(), Config{Model: model, Data: root, Out: out, CalibBatches: 2, Batch: 5,
+	rep, err := Run(context.Background(), Config{Model: model, Data: []string{root}, Out: out, CalibBatches: 2, Batch: 5,
 		Calib: MinMax, IO: IOFloat, Float: true, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestRunOnDataset(t *testing.T) {
 			t.Errorf("output %s: %v", f, err)
 		}
 	}
-	if _, err := Run(context.Background(), Config{Model: model, Data: root, Out: out, CalibBatches: 1, Batch: 1, Calib: "median", IO: IOFloat}); err == nil || !strings.Contains(err.Error(), "--calib") {
+	if _, err := Run(context.Background(), Config{Model: model, Data: []string{root}, Out: out, CalibBatches: 1, Batch: 1, Calib: "median", IO: IOFloat}); err == nil || !strings.Contains(err.Error(), "--calib") {
 		t.Errorf("bad --calib: %v", err)
 	}
 }
@@ -96,10 +96,10 @@ func TestOpenSplitsErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := OpenSplits(t.TempDir(), md, "species", 1); err == nil {
+	if _, _, _, err := OpenSplits([]string{t.TempDir()}, md, "species", 1); err == nil {
 		t.Error("empty directory accepted")
 	}
-	if _, _, _, err := OpenSplits(writeDataset(t), md, "genus", 1); err == nil || !strings.Contains(err.Error(), "genus") {
+	if _, _, _, err := OpenSplits([]string{writeDataset(t)}, md, "genus", 1); err == nil || !strings.Contains(err.Error(), "genus") {
 		t.Errorf("wrong rank: %v", err)
 	}
 }

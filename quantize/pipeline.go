@@ -17,7 +17,10 @@ import (
 
 // Config is what Run needs (the flags of `trainer quantize`).
 type Config struct {
-	Model, Data, Out    string  // model directory (RUN/model), dataset directory, output .tflite
+	Model, Out string // model directory (RUN/model), output .tflite
+	// Data are the dataset paths (BIOSCAN-5M folders, generic CSV folders or
+	// spec files; see dataset.ParseSource).
+	Data                []string
 	CalibBatches, Batch int     // training batches used for calibration, batch size
 	Calib               Method  // MinMax or Percentile
 	Percentile          float64 // upper percentile for Percentile
@@ -137,7 +140,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // check rejects a Config that Run cannot use, naming the flag.
 func (cfg Config) check() error {
-	if cfg.Model == "" || cfg.Data == "" || cfg.Out == "" {
+	if cfg.Model == "" || len(cfg.Data) == 0 || cfg.Out == "" {
 		return errors.New("quantize: --model, --data and --out are required")
 	}
 	if cfg.IO != IOFloat && cfg.IO != IOInt8 {

@@ -45,7 +45,7 @@ func acceptanceData(t *testing.T) *accSplits {
 			accErr = err
 			return
 		}
-		d, err := OpenData(o.Dir, DataOptions{Size: 16, Batch: 16, Balance: "weights", Seed: 1})
+		d, err := OpenData([]string{o.Dir}, DataOptions{Size: 16, Batch: 16, Balance: "weights", Seed: 1})
 		if err != nil {
 			accErr = err
 			return

@@ -203,7 +203,7 @@ func TestEvalLabelMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = OpenEvalSplit(data, "test", m, 8)
+	_, err = OpenEvalSplit([]string{data}, "test", m, 8)
 	if err == nil || !strings.Contains(err.Error(), "not in the model's label map") {
 		t.Fatalf("error %v, want a label-map mismatch", err)
 	}

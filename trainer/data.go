@@ -3,7 +3,6 @@ package trainer
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/trapnet/trapnet/dataset"
@@ -24,6 +23,14 @@ type Data struct {
 	// ClassWeights are the class-weighted loss weights (nil unless
 	// balance is "weights").
 	ClassWeights []float32
+	// Sources says what came from which dataset; Report lists what was
+	// skipped or repaired.
+	Sources []dataset.SourceSummary
+	Report  *dataset.Report
+	// NormFitted is the number of training images the normalisation
+	// statistics were fitted on (0: BIOSCAN-5M's published values or
+	// DataOptions.Prep).
+	NormFitted int
 }
 
 // DataOptions select how OpenData prepares a dataset.
@@ -36,26 +43,53 @@ type DataOptions struct {
 	Seed    uint64
 	// ValFraction of train is held out when the dataset has no val split.
 	ValFraction float64
+	// Schema and Prep, when set, are used as they are instead of being
+	// fitted (fine-tuning keeps the initial model's).
+	Schema *metadata.Schema
+	Prep   *preprocess.Params
+	// BaseClasses, when set, keep these class names first and in this
+	// order (fine-tuning: the initial model's labels), new ones after.
+	BaseClasses []string
+	// NormImages caps the training images the normalisation statistics
+	// are fitted on (0: 2000).
+	NormImages int
+	// MaxPerClass caps the training samples per class (0: no cap); with
+	// BaseClasses only those classes are capped: it bounds the old data
+	// replayed while fine-tuning, new classes are kept whole.
+	MaxPerClass int
 }
 
-// OpenData opens a BIOSCAN-layout dataset, fits the metadata schema on its
-// train split and builds the loaders.
-func OpenData(dir string, o DataOptions) (*Data, error) {
+// OpenData opens the datasets at paths (BIOSCAN-5M folders, generic CSV
+// folders or spec files; see dataset.ParseSource) as one, with the union
+// of their train labels as classes, fits the metadata schema and, unless
+// every source is BIOSCAN-5M, the image normalisation on the train split,
+// and builds the loaders.
+func OpenData(paths []string, o DataOptions) (*Data, error) {
 	if o.Balance == "" {
 		o.Balance = "weights"
 	}
 	if !slices.Contains([]string{"weights", "sampler", "none"}, o.Balance) {
 		return nil, fmt.Errorf("balance %q: want weights, sampler or none", o.Balance)
 	}
-	ds, err := dataset.OpenBIOSCAN(dir, dataset.Options{Rank: o.Rank, Splits: []string{dataset.SplitTrain, dataset.SplitVal, dataset.SplitTest}})
+	srcs, err := dataset.ParseSources(paths)
 	if err != nil {
 		return nil, err
+	}
+	ds, err := dataset.Open(srcs, dataset.Options{Rank: o.Rank, Splits: []string{dataset.SplitTrain, dataset.SplitVal, dataset.SplitTest}})
+	if err != nil {
+		return nil, err
+	}
+	names := ds.Classes
+	if len(o.BaseClasses) > 0 {
+		names = withBase(o.BaseClasses, ds.Classes)
+		ds.Samples, _ = dataset.MapToLabels(ds.Samples, names)
 	}
 	train := dataset.Labelled(ds.Split(dataset.SplitTrain))
 	val := dataset.Labelled(ds.Split(dataset.SplitVal))
 	test := dataset.Labelled(ds.Split(dataset.SplitTest))
-	if len(ds.Classes) < 2 || len(train) == 0 {
-		return nil, fmt.Errorf("dataset %s: %d classes and %d labelled train samples at rank %s: nothing to train", dir, len(ds.Classes), len(train), ds.Rank)
+	where := strings.Join(paths, " + ")
+	if len(names) < 2 || len(train) == 0 {
+		return nil, fmt.Errorf("dataset %s: %d classes and %d labelled train samples at rank %s: nothing to train", where, len(names), len(train), ds.Rank)
 	}
 	if len(val) == 0 {
 		frac := o.ValFraction
@@ -64,21 +98,32 @@ func OpenData(dir string, o DataOptions) (*Data, error) {
 		}
 		val, train = dataset.SplitFraction(train, frac, o.Seed)
 	}
-	schema, err := dataset.FitMetadata(train, nil)
-	if err != nil {
-		return nil, err
+	train = capTrain(train, o.MaxPerClass, len(o.BaseClasses), o.Seed)
+	d := &Data{Names: names, Rank: ds.Rank, Schema: o.Schema, Sources: ds.Sources, Report: ds.Report}
+	if d.Schema == nil {
+		if d.Schema, err = dataset.FitMetadata(train, nil); err != nil {
+			return nil, err
+		}
 	}
-	prep := preprocess.Default(o.Size)
-	d := &Data{Names: ds.Classes, Rank: ds.Rank, Schema: schema, Prep: prep,
-		Summary: DataSummary{Dataset: dir, Rank: ds.Rank, ClassCounts: dataset.ClassCounts(train, len(ds.Classes)),
-			SplitSizes: map[string]int{"train": len(train), "val": len(val), "test": len(test)}}}
+	switch {
+	case o.Prep != nil:
+		d.Prep = *o.Prep
+	default:
+		if d.Prep, d.NormFitted, err = dataset.TrainPrep(srcs, train, o.Size, o.NormImages, o.Seed, ds.Report); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", where, err)
+		}
+	}
+	prep := d.Prep
+	d.Summary = DataSummary{Dataset: where, Rank: ds.Rank, ClassCounts: dataset.ClassCounts(train, len(names)),
+		SplitSizes: map[string]int{"train": len(train), "val": len(val), "test": len(test)}}
 	topts := dataset.LoaderOptions{BatchSize: o.Batch, Shuffle: true, Augment: o.Augment, Seed: o.Seed, DropLast: true}
 	switch o.Balance {
 	case "weights":
 		d.ClassWeights = dataset.ClassWeights(d.Summary.ClassCounts)
 	case "sampler":
-		topts.Weights = dataset.BalancedWeights(train, len(ds.Classes), 1)
+		topts.Weights = dataset.BalancedWeights(train, len(names), 1)
 	}
+	schema := d.Schema
 	if d.Train, err = dataset.NewLoader(train, schema, prep, topts); err != nil {
 		return nil, err
 	}
@@ -94,50 +139,55 @@ func OpenData(dir string, o DataOptions) (*Data, error) {
 	return d, nil
 }
 
-// OpenEvalSplit opens split of a BIOSCAN-layout dataset for a trained model:
+// capTrain caps the samples per class (n <= 0: no cap); when base > 0 only
+// the classes below base (the initial model's) are capped.
+func capTrain(train []dataset.Sample, n, base int, seed uint64) []dataset.Sample {
+	if n <= 0 || base == 0 {
+		return dataset.CapPerClass(train, n, seed)
+	}
+	var known, added []dataset.Sample
+	for _, s := range train {
+		if s.Class < base {
+			known = append(known, s)
+		} else {
+			added = append(added, s)
+		}
+	}
+	return append(dataset.CapPerClass(known, n, seed), added...)
+}
+
+// withBase returns base followed by the names of extra not in base (in
+// extra's order).
+func withBase(base, extra []string) []string {
+	out := slices.Clone(base)
+	for _, n := range extra {
+		if !slices.Contains(base, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// OpenEvalSplit opens split of the datasets at paths for a trained model:
 // samples are mapped to the model's class ids by label name, and labels the
 // model does not know are an error naming them.
-func OpenEvalSplit(dir, split string, m *ModelDir, batch int) (BatchSource, error) {
+func OpenEvalSplit(paths []string, split string, m *ModelDir, batch int) (BatchSource, error) {
 	rank := m.DataSummary.Rank
 	if rank == "" {
 		rank = m.Config.Rank
 	}
-	ds, err := dataset.OpenBIOSCAN(dir, dataset.Options{Rank: rank, Splits: []string{dataset.SplitTrain, split}})
+	ds, err := dataset.OpenPaths(paths, rank, dataset.Options{Splits: []string{dataset.SplitTrain, split}})
 	if err != nil {
 		return nil, err
 	}
-	index := map[string]int{}
-	for i, l := range m.Labels {
-		index[l] = i
-	}
-	var samples []dataset.Sample
-	unknown := map[string]int{}
-	for _, s := range ds.Split(split) {
-		if s.Label == "" {
-			continue
-		}
-		c, ok := index[s.Label]
-		if !ok {
-			unknown[s.Label]++
-			continue
-		}
-		s.Class = c
-		samples = append(samples, s)
-	}
+	where := strings.Join(paths, " + ")
+	samples, unknown := dataset.MapToLabels(ds.Split(split), m.Labels)
 	if len(unknown) > 0 {
-		var names []string
-		for l, n := range unknown {
-			names = append(names, fmt.Sprintf("%q (%d)", l, n))
-		}
-		sort.Strings(names)
-		if len(names) > 5 {
-			names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
-		}
 		return nil, fmt.Errorf("dataset %s split %s: labels at rank %s not in the model's label map (%d classes): %s",
-			dir, split, rank, len(m.Labels), strings.Join(names, ", "))
+			where, split, ds.Rank, len(m.Labels), dataset.DescribeCounts(unknown, 5))
 	}
 	if len(samples) == 0 {
-		return nil, fmt.Errorf("dataset %s: split %s has no labelled samples", dir, split)
+		return nil, fmt.Errorf("dataset %s: split %s has no labelled samples", where, split)
 	}
 	return dataset.NewLoader(samples, m.Schema, m.Preprocess, dataset.LoaderOptions{BatchSize: batch})
 }

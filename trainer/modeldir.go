@@ -41,6 +41,9 @@ type TrainConfig struct {
 	Balance string             `json:"balance"`
 	Augment preprocess.Augment `json:"augment"`
 	Backend string             `json:"backend"`
+	// Init is the model directory training started from (fine-tuning;
+	// see Runner.InitFrom), "" for a training from scratch.
+	Init string `json:"init,omitempty"`
 }
 
 // DataSummary describes the data a model was trained on.

@@ -20,7 +20,7 @@ func TestTrainWritesModelDirAndEvalReadsIt(t *testing.T) {
 	if _, err := synth.Generate(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
-	d, err := OpenData(o.Dir, DataOptions{Size: 16, Batch: 16, Balance: "sampler", Seed: 1})
+	d, err := OpenData([]string{o.Dir}, DataOptions{Size: 16, Batch: 16, Balance: "sampler", Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestTrainWritesModelDirAndEvalReadsIt(t *testing.T) {
 		t.Errorf("quantize cannot read the model directory: %v", err)
 	}
 	out := filepath.Join(run, "eval-test")
-	er, err := EvalModel(context.Background(), o.Dir, model, "test", out, 16)
+	er, err := EvalModel(context.Background(), []string{o.Dir}, model, "test", out, 16)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/trapnet/trapnet/trainer/metrics"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -26,16 +27,17 @@ type EvalResult struct {
 	Metrics *metrics.Metrics `json:"metrics"`
 }
 
-// EvalModel evaluates a model directory on a split of a BIOSCAN-layout
-// dataset with the ir float executor and writes metrics.json,
+// EvalModel evaluates a model directory on a split of the datasets at
+// paths (see OpenData) with the ir float executor and writes metrics.json,
 // confusion.png and (when RUN/train.jsonl exists next to the model)
 // curves.png into outDir.
-func EvalModel(ctx context.Context, dataDir, modelDir, split, outDir string, batch int) (*EvalResult, error) {
+func EvalModel(ctx context.Context, paths []string, modelDir, split, outDir string, batch int) (*EvalResult, error) {
 	m, err := LoadModelDir(modelDir)
 	if err != nil {
 		return nil, err
 	}
-	src, err := OpenEvalSplit(dataDir, split, m, batch)
+	src, err := OpenEvalSplit(paths, split, m, batch)
+	dataDir := strings.Join(paths, " + ")
 	if err != nil {
 		return nil, err
 	}

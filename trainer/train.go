@@ -51,6 +51,20 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, g *search.Genotype,
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Init != "" && !resume {
+		m, err := LoadModelDir(cfg.Init)
+		if err != nil {
+			return nil, err
+		}
+		irep, err := r.InitFrom(m, data.Names)
+		if err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			fmt.Fprintf(progress, "init from %s: %d weights copied, %d grown for new classes %v, %d fresh (auxiliary head)\n",
+				cfg.Init, irep.Copied, irep.Grown, irep.NewClasses, irep.Fresh)
+		}
+	}
 	version := CodeVersion()
 	onBest := func(epoch int, m *metrics.Metrics) error {
 		graph, err := p.Export(r.Ctx)

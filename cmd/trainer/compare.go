@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,11 +15,12 @@ import (
 
 func init() {
 	var (
-		data, genoPath, out string
-		randomRuns          int
-		metaRow             bool
-		cfg                 = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch                = defaultArch()
+		data          dataFlags
+		genoPath, out string
+		randomRuns    int
+		metaRow       bool
+		cfg           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch          = defaultArch()
 	)
 	cfg.Hyper.Epochs, cfg.Hyper.Patience = 10, 0
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
@@ -33,25 +35,28 @@ table of test accuracy and macro precision, recall and F1 (at the best val
 epoch). Images are decoded once and kept in memory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if data == "" || genoPath == "" {
-				return fmt.Errorf("--data and --genotype are required")
+			paths, err := data.paths()
+			if err != nil {
+				return err
+			}
+			if genoPath == "" {
+				return fmt.Errorf("--genotype is required")
 			}
 			if cfg.Balance == "sampler" {
 				return fmt.Errorf("--balance sampler is not supported by compare (use weights or none)")
 			}
-			var err error
 			if arch.Cells, _, err = trainer.LoadCells(genoPath); err != nil {
 				return fmt.Errorf("--genotype: %w", err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			d, err := trainer.OpenData(data, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
+			d, err := trainer.OpenData(paths, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
 				Balance: cfg.Balance, Seed: cfg.Hyper.Seed})
 			if err != nil {
 				return err
 			}
 			if d.Test == nil {
-				return fmt.Errorf("dataset %s has no labelled test split", data)
+				return fmt.Errorf("dataset %s has no labelled test split", strings.Join(paths, " + "))
 			}
 			var srcs [3]*trainer.MemorySource
 			for i, s := range []trainer.BatchSource{d.Train, d.Val, d.Test} {
@@ -86,7 +91,7 @@ epoch). Images are decoded once and kept in memory.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
+	data.add(cmd)
 	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
 	f.StringVar(&out, "out", "", "directory for compare.md and compare.json (optional)")
 	f.IntVar(&randomRuns, "random", 3, "number of random genotypes")

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -16,10 +16,11 @@ import (
 
 // dataCheckFlags are the flags of `trainer data check`.
 type dataCheckFlags struct {
-	data, rank, format, spec, pkg, rare string
-	checkImages                         bool
-	minPerClass, maxListed, workers     int
-	maxClasses                          int
+	data                            dataFlags
+	rank, format, pkg, rare         string
+	checkImages                     bool
+	minPerClass, maxListed, workers int
+	maxClasses                      int
 }
 
 func init() {
@@ -52,10 +53,9 @@ training sample, or the dataset cannot be opened at all.`,
 		},
 	}
 	f := check.Flags()
-	f.StringVar(&o.data, "data", "", "dataset directory (BIOSCAN: the folder holding "+dataset.BIOSCANMetadataFile+")")
-	f.StringVar(&o.rank, "rank", dataset.RankSpecies, "target rank: order, family, subfamily, genus or species (bioscan)")
-	f.StringVar(&o.format, "format", "bioscan", "dataset format: bioscan or csv")
-	f.StringVar(&o.spec, "spec", "", "YAML spec of a csv dataset (default DIR/spec.yaml)")
+	o.data.add(check)
+	f.StringVar(&o.rank, "rank", dataset.RankSpecies, "target rank: order, family, subfamily, genus or species (a generic CSV's label column is taken to be at this rank)")
+	f.StringVar(&o.format, "format", "auto", "dataset format: auto (from the folder's files), bioscan or csv")
 	f.StringVar(&o.pkg, "package", "cropped_256", "BIOSCAN image package: cropped_256, original_256, cropped or original_full")
 	f.BoolVar(&o.checkImages, "check-images", false, "decode every image fully, not just its header and end marker")
 	f.IntVar(&o.minPerClass, "min-per-class", 0, "fewest train samples a class needs (0: no limit)")
@@ -68,32 +68,32 @@ training sample, or the dataset cannot be opened at all.`,
 }
 
 func runDataCheck(ctx context.Context, o dataCheckFlags) error {
-	if o.data == "" && o.spec == "" {
-		return fmt.Errorf("--data is required")
+	if o.format != "auto" && o.format != dataset.FormatBIOSCAN && o.format != dataset.FormatCSV {
+		return fmt.Errorf("--format %q: want auto, bioscan or csv", o.format)
+	}
+	paths, err := o.data.paths()
+	if err != nil {
+		return err
+	}
+	srcs, err := dataset.ParseSources(paths)
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		if o.format != "auto" && s.Format != o.format {
+			return fmt.Errorf("--format %s: %s is a %s dataset", o.format, s.Path, s.Format)
+		}
 	}
 	opts := dataset.Options{Rank: o.rank, Package: o.pkg, MinPerClass: o.minPerClass, RareMode: o.rare, MaxListed: o.maxListed}
-	var d *dataset.Dataset
-	var err error
-	switch o.format {
-	case "bioscan":
-		d, err = dataset.OpenBIOSCAN(o.data, opts)
-	case "csv":
-		path := o.spec
-		if path == "" {
-			path = filepath.Join(o.data, "spec.yaml")
-		}
-		var spec dataset.Spec
-		if spec, err = dataset.LoadSpec(path); err == nil {
-			d, err = dataset.OpenCSV(spec, opts)
-		}
-	default:
-		return fmt.Errorf("--format %q: want bioscan or csv", o.format)
-	}
+	d, err := dataset.Open(srcs, opts)
 	if err != nil {
 		return err
 	}
 	out := os.Stdout
-	fmt.Fprintf(out, "dataset %s (%s): %d rows read, %d samples kept\n", d.Root, o.format, d.Report.RowsRead, len(d.Samples))
+	fmt.Fprintf(out, "dataset %s: %d rows read, %d samples kept\n", strings.Join(paths, " + "), d.Report.RowsRead, len(d.Samples))
+	for _, s := range d.Sources {
+		fmt.Fprintf(out, "  source %s\n", s.Describe())
+	}
 
 	bar := progressbar.NewOptions(len(d.Samples), progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription("checking images"), progressbar.OptionShowCount(),

@@ -13,7 +13,8 @@ import (
 )
 
 func init() {
-	var data, model, split, out string
+	var data dataFlags
+	var model, split, out string
 	var batch int
 	cmd := &cobra.Command{
 		Use:   "eval --data DIR --model RUN/model [--split test]",
@@ -25,15 +26,19 @@ normalised) and OUT/curves.png (from RUN/train.jsonl). OUT defaults to
 RUN/eval-<split>. Labels of the split that the model does not know are an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if data == "" || model == "" {
-				return fmt.Errorf("--data and --model are required")
+			paths, err := data.paths()
+			if err != nil {
+				return err
+			}
+			if model == "" {
+				return fmt.Errorf("--model is required")
 			}
 			if out == "" {
 				out = filepath.Join(filepath.Dir(filepath.Clean(model)), "eval-"+split)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			res, err := trainer.EvalModel(ctx, data, model, split, out, batch)
+			res, err := trainer.EvalModel(ctx, paths, model, split, out, batch)
 			if err != nil {
 				return err
 			}
@@ -43,7 +48,7 @@ RUN/eval-<split>. Labels of the split that the model does not know are an error.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
+	data.add(cmd)
 	f.StringVar(&model, "model", "", "model directory (RUN/model)")
 	f.StringVar(&split, "split", "test", "split to evaluate")
 	f.StringVar(&out, "out", "", "output directory (default RUN/eval-<split>)")

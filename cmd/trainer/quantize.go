@@ -13,7 +13,8 @@ import (
 
 // quantizeFlags are the flags of `trainer quantize`.
 type quantizeFlags struct {
-	model, data, out    string
+	data                dataFlags
+	model, out          string
 	calibBatches, batch int
 	calib, io, rank     string
 	percentile          float64
@@ -42,7 +43,7 @@ quantize_report.json next to --out (library entry point: quantize.Run).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&q.model, "model", "", "model directory (RUN/model)")
-	f.StringVar(&q.data, "data", "", "BIOSCAN-5M-layout dataset directory")
+	q.data.add(cmd)
 	f.StringVar(&q.out, "out", "", "output .tflite file")
 	f.IntVar(&q.calibBatches, "calib-batches", 16, "number of training batches for calibration")
 	f.IntVar(&q.batch, "batch", 32, "batch size for calibration and evaluation")
@@ -57,7 +58,11 @@ quantize_report.json next to --out (library entry point: quantize.Run).`,
 }
 
 func runQuantize(ctx context.Context, q quantizeFlags) error {
-	rep, err := quantize.Run(ctx, quantize.Config{Model: q.model, Data: q.data, Out: q.out, CalibBatches: q.calibBatches,
+	paths, err := q.data.paths()
+	if err != nil {
+		return err
+	}
+	rep, err := quantize.Run(ctx, quantize.Config{Model: q.model, Data: paths, Out: q.out, CalibBatches: q.calibBatches,
 		Batch: q.batch, Calib: quantize.Method(q.calib), Percentile: q.percentile, IO: quantize.IO(q.io), Float: q.float,
 		EvalLimit: q.evalLimit, Rank: q.rank, Seed: q.seed})
 	if err != nil {

@@ -15,12 +15,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trapnet/trapnet/dataset"
-	"github.com/trapnet/trapnet/preprocess"
 	"github.com/trapnet/trapnet/search"
 )
 
 var searchFlags struct {
-	data, out, rank, backend, plugin, classWeights, sampler, fusion  string
+	data                                                             dataFlags
+	out, rank, backend, plugin, classWeights, sampler, fusion        string
 	size, cells, nodes, channels, epochs, batch, maxSteps, maxImages int
 	seed, skipCap, topK, entropyPatience, ckEvery                    int
 	valFrac, entropyDelta                                            float64
@@ -30,7 +30,9 @@ var searchFlags struct {
 var searchCmd = &cobra.Command{
 	Use:   "search --data DIR --out RUN",
 	Short: "multimodal DARTS architecture search; writes RUN/genotype.json",
-	Long: `search runs BioAutoML-NAS on the train split of a BIOSCAN-layout dataset:
+	Long: `search runs BioAutoML-NAS on the train split of the datasets given (BIOSCAN-5M
+folders, generic CSV folders or spec files; several are joined, classes = the
+union of their labels):
 train is split into search-train and search-val; each step updates the
 architecture (Adam on alpha, search-val batch) then the weights (SGD, cosine lr,
 search-train batch). Writes RUN/genotype.json, RUN/search.jsonl, RUN/alphas.png,
@@ -42,7 +44,7 @@ Keys of --config (YAML) are flag names; flags given on the command line win.`,
 func init() {
 	f := searchCmd.Flags()
 	s := &searchFlags
-	f.StringVar(&s.data, "data", "", "dataset directory (BIOSCAN layout)")
+	s.data.add(searchCmd)
 	f.StringVar(&s.out, "out", "", "run directory")
 	f.StringVar(&s.rank, "rank", dataset.RankSpecies, "target rank")
 	f.StringVar(&s.backend, "backend", "auto", "engine: auto, go or xla")
@@ -89,15 +91,24 @@ func (s loaderSource) Next() (*search.Batch, error) {
 
 func runSearch(cmd *cobra.Command, _ []string) error {
 	s := &searchFlags
-	if s.data == "" || s.out == "" {
-		return errors.New("search: --data and --out are required")
+	paths, err := s.data.paths()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if s.out == "" {
+		return errors.New("search: --out is required")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ds, err := dataset.OpenBIOSCAN(s.data, dataset.Options{Rank: s.rank, Splits: []string{dataset.SplitTrain}})
+	srcs, err := dataset.ParseSources(paths)
 	if err != nil {
 		return err
 	}
+	ds, err := dataset.Open(srcs, dataset.Options{Rank: s.rank, Splits: []string{dataset.SplitTrain}})
+	if err != nil {
+		return err
+	}
+	printSources(os.Stderr, "search", ds.Sources)
 	samples := dataset.Labelled(ds.Split(dataset.SplitTrain))
 	schema, err := dataset.FitMetadata(samples, nil)
 	if err != nil {
@@ -114,7 +125,10 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 	if len(tr) < s.batch || len(val) < s.batch {
 		return fmt.Errorf("search: %d search-train / %d search-val samples, fewer than a batch of %d", len(tr), len(val), s.batch)
 	}
-	prep := preprocess.Default(s.size)
+	prep, _, err := dataset.TrainPrep(srcs, tr, s.size, 0, uint64(s.seed), ds.Report)
+	if err != nil {
+		return err
+	}
 	mk := func(sm []dataset.Sample, seed int) (*dataset.Loader, error) {
 		o := dataset.LoaderOptions{BatchSize: s.batch, Shuffle: true, Seed: uint64(seed), DropLast: true}
 		if s.sampler == "balanced" {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
-
 	"github.com/trapnet/trapnet/synth"
 	"github.com/trapnet/trapnet/synth/trap"
 )
@@ -18,18 +16,7 @@ import (
 // calls).
 func runSynth(t *testing.T, args ...string) error {
 	t.Helper()
-	cmd, _, err := rootCmd.Find([]string{"synth"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if err := f.Value.Set(f.DefValue); err != nil {
-			t.Fatalf("resetting --%s: %v", f.Name, err)
-		}
-		f.Changed = false
-	})
-	rootCmd.SetArgs(append([]string{"synth"}, args...))
-	return rootCmd.Execute()
+	return runTrainer(t, append([]string{"synth"}, args...)...)
 }
 
 // tinySynth is a small, fast set: few images, small frames.

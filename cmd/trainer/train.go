@@ -6,18 +6,22 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
 func init() {
 	var (
-		data, genoPath, out, modality string
-		resume                        bool
-		cfg                           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch                          = defaultArch()
+		data                             dataFlags
+		genoPath, out, modality, initDir string
+		resume                           bool
+		maxPerClass                      int
+		cfg                              = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch                             = defaultArch()
 	)
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
 	cmd := &cobra.Command{
@@ -37,25 +41,32 @@ on the val split after each epoch, stops early, and writes:
 Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if data == "" || genoPath == "" || out == "" {
-				return fmt.Errorf("--data, --genotype and --out are required")
-			}
-			m, err := trainer.ParseModality(modality)
+			paths, err := data.paths()
 			if err != nil {
 				return err
 			}
-			cells, g, err := trainer.LoadCells(genoPath)
-			if err != nil {
-				return fmt.Errorf("--genotype: %w", err)
+			if out == "" || (genoPath == "" && initDir == "") {
+				return fmt.Errorf("--out and --genotype (or --init) are required")
 			}
-			arch.Cells, arch.Modality = cells, m
-			cfg.Arch, cfg.Data, cfg.Genotype = arch, data, genoPath
+			dopts := trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
+				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed, MaxPerClass: maxPerClass}
+			g, err := trainArch(&arch, &dopts, cmd, genoPath, modality, initDir)
+			if err != nil {
+				return err
+			}
+			if initDir != "" && !cmd.Flags().Changed("lr") {
+				cfg.Hyper.LR = trainer.FineTuneLR
+			}
+			cfg.Arch, cfg.Data, cfg.Genotype, cfg.Init, cfg.Rank = arch, strings.Join(paths, " + "), genoPath, initDir, dopts.Rank
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			d, err := trainer.OpenData(data, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
-				Balance: cfg.Balance, Augment: cfg.Augment, Seed: cfg.Hyper.Seed})
+			d, err := trainer.OpenData(paths, dopts)
 			if err != nil {
 				return err
+			}
+			printSources(os.Stderr, "train", d.Sources)
+			if d.NormFitted > 0 {
+				fmt.Fprintf(os.Stderr, "train: normalisation fitted on %d train images: mean %.3f std %.3f\n", d.NormFitted, d.Prep.Mean, d.Prep.Std)
 			}
 			fmt.Fprintf(os.Stderr, "train: %d classes at rank %s, splits %v, metadata dim %d\n",
 				len(d.Names), d.Rank, d.Summary.SplitSizes, d.Schema.Dim())
@@ -73,11 +84,13 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
+	data.add(cmd)
 	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
 	f.StringVar(&out, "out", "", "run directory")
 	f.StringVar(&modality, "modality", "fusion", "fusion, image or metadata (ablations)")
 	f.BoolVar(&resume, "resume", false, "continue from RUN/model/checkpoint")
+	f.IntVar(&maxPerClass, "max-per-class", 0, "use at most this many training samples per class (0: all); with --init only of the model's classes: it bounds the old data replayed next to the new classes' crops")
+	f.StringVar(&initDir, "init", "", "fine-tune: start from this model directory (RUN/model): its network, metadata schema and normalisation; new classes get new classifier rows; --lr defaults to 1e-3")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
 	addHyperFlags(cmd, &cfg)
@@ -122,4 +135,32 @@ func addHyperFlags(cmd *cobra.Command, c *trainer.TrainConfig) {
 	f.BoolVar(&c.Augment.HFlip, "hflip", c.Augment.HFlip, "random horizontal flips")
 	f.BoolVar(&c.Augment.VFlip, "vflip", c.Augment.VFlip, "random vertical flips")
 	f.StringVar(&c.Backend, "backend", c.Backend, "GoMLX backend: auto, go or xla")
+}
+
+// trainArch fills the architecture (and, for --init, the data options) of
+// `trainer train`: from the genotype and flags, or with --init from the
+// model directory, whose network, schema, normalisation, rank and classes
+// are kept (architecture flags are then ignored).
+func trainArch(arch *trainer.Arch, o *trainer.DataOptions, cmd *cobra.Command, genoPath, modality, init string) (*search.Genotype, error) {
+	if init == "" {
+		m, err := trainer.ParseModality(modality)
+		if err != nil {
+			return nil, err
+		}
+		cells, g, err := trainer.LoadCells(genoPath)
+		if err != nil {
+			return nil, fmt.Errorf("--genotype: %w", err)
+		}
+		arch.Cells, arch.Modality = cells, m
+		return g, nil
+	}
+	if !cmd.Flags().Changed("rank") {
+		o.Rank = "" // the model's
+	}
+	m, a, err := trainer.PrepareFineTune(init, o)
+	if err != nil {
+		return nil, err
+	}
+	*arch = a
+	return m.Genotype, nil
 }
