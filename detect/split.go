@@ -93,18 +93,13 @@ func splitOne(labels []int32, c component, norm, dark []float32, w int, next *in
 					k := stack[len(stack)-1]
 					stack = stack[:len(stack)-1]
 					n++
-					kx, ky := k%bw, k/bw
-					for dy := -1; dy <= 1; dy++ {
-						for dx := -1; dx <= 1; dx++ {
-							nx, ny := kx+dx, ky+dy
-							if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
-								continue
-							}
-							q := ny*bw + nx
-							if core[q] == 0 && labels[(ny+c.y0)*w+nx+c.x0] == c.label && norm[(ny+c.y0)*w+nx+c.x0] > lv {
-								core[q] = id
-								stack = append(stack, q)
-							}
+					for _, q := range neighbours8(k, bw, bh) {
+						if q < 0 || core[q] != 0 {
+							continue
+						}
+						if i := (q/bw+c.y0)*w + q%bw + c.x0; labels[i] == c.label && norm[i] > lv {
+							core[q] = id
+							stack = append(stack, q)
 						}
 					}
 				}
@@ -145,18 +140,10 @@ func growCores(labels []int32, c component, core []int32, sizes []int, w int) []
 	}
 	for h := 0; h < len(queue); h++ {
 		k := queue[h]
-		kx, ky := k%bw, k/bw
-		for dy := -1; dy <= 1; dy++ {
-			for dx := -1; dx <= 1; dx++ {
-				nx, ny := kx+dx, ky+dy
-				if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
-					continue
-				}
-				q := ny*bw + nx
-				if owner[q] == 0 && labels[(ny+c.y0)*w+nx+c.x0] == c.label {
-					owner[q] = owner[k]
-					queue = append(queue, q)
-				}
+		for _, q := range neighbours8(k, bw, bh) {
+			if q >= 0 && owner[q] == 0 && labels[(q/bw+c.y0)*w+q%bw+c.x0] == c.label {
+				owner[q] = owner[k]
+				queue = append(queue, q)
 			}
 		}
 	}
