@@ -68,7 +68,7 @@ func NewArchitect(backend backends.Backend, ctx *context.Context, net NetConfig,
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	net = net.withDefaults()
+	net = net.WithDefaults()
 	if classWeights == nil {
 		classWeights = make([]float32, net.Classes)
 		for i := range classWeights {

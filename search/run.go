@@ -47,6 +47,10 @@ type RunConfig struct {
 	// less than EntropyMinDelta over that many epochs (0: off).
 	EntropyPatience int
 	EntropyMinDelta float64
+	// Params, when set, counts the trainable parameters of a genotype's
+	// derived net at the searched settings for genotype.json (the derived
+	// net is package trainer's; cmd/trainer wires it in).
+	Params func(*Genotype) (int64, error) `json:"-"`
 }
 
 // ErrInterrupted is returned when the context was cancelled; a checkpoint
@@ -245,8 +249,10 @@ func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
 	if err != nil {
 		return nil, err
 	}
-	if geno.Params, err = DerivedParams(arch.backend, arch.Net, geno, cfg.Size); err != nil {
-		return nil, err
+	if cfg.Params != nil {
+		if geno.Params, err = cfg.Params(geno); err != nil {
+			return nil, err
+		}
 	}
 	if err := geno.Save(filepath.Join(cfg.Out, "genotype.json")); err != nil {
 		return nil, err

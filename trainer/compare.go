@@ -9,27 +9,32 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/trapnet/trapnet/search"
 )
 
 // RandomCells samples cells from the search space with the same shape as
-// ref: every node keeps its number of edges, whose ops (KnownOps) and
-// inputs (distinct per node when possible) are drawn uniformly; the concat
-// lists are kept.
-func RandomCells(ref Cells, seed uint64) Cells {
+// ref: every node keeps its number of edges, whose ops (search.DerivedOps)
+// and inputs (distinct per node when possible, among the cell inputs and
+// the nodes that have edges) are drawn uniformly; the concat lists are kept.
+func RandomCells(ref search.Cells, seed uint64) search.Cells {
 	r := rand.New(rand.NewPCG(seed, 0x6a09e667))
-	draw := func(c Cell) Cell {
-		out := Cell{Concat: append([]int(nil), c.Concat...)}
-		for i, edges := range c.Nodes {
-			inputs := r.Perm(i + 2)
-			var node []Edge
+	ops := search.DerivedOps()
+	draw := func(c search.CellSpec) search.CellSpec {
+		out := search.CellSpec{Concat: append([]int(nil), c.Concat...)}
+		live := []int{0, 1}
+		for i := range ref.Nodes {
+			edges := c.NodeEdges(i)
+			inputs := r.Perm(len(live))
 			for j := range edges {
-				node = append(node, Edge{Op: KnownOps[r.IntN(len(KnownOps))], From: inputs[j%len(inputs)]})
+				out.Edges = append(out.Edges, search.Edge{Op: ops[r.IntN(len(ops))], Input: live[inputs[j%len(inputs)]], Node: i})
 			}
-			out.Nodes = append(out.Nodes, node)
+			if len(edges) > 0 {
+				live = append(live, 2+i)
+			}
 		}
 		return out
 	}
-	return Cells{Normal: draw(ref.Normal), Reduce: draw(ref.Reduce)}
+	return search.Cells{Nodes: ref.Nodes, Normal: draw(ref.Normal), Reduce: draw(ref.Reduce)}
 }
 
 // CompareRow is one line of the comparison table: the test metrics of a

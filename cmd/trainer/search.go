@@ -19,6 +19,7 @@ import (
 	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/preprocess"
 	"github.com/trapnet/trapnet/search"
+	"github.com/trapnet/trapnet/trainer"
 )
 
 var searchFlags struct {
@@ -190,6 +191,7 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 		MaxImages: s.maxImages, Batch: s.batch, Seed: s.seed, Out: s.out, Resume: s.resume,
 		CheckpointEvery: s.ckEvery, EntropyPatience: s.entropyPatience, EntropyMinDelta: s.entropyDelta,
 	}
+	cfg.Params = trainer.GenotypeParams(cfg.Net, s.size)
 	if b, err := json.MarshalIndent(cfg, "", "  "); err == nil {
 		_ = os.WriteFile(filepath.Join(s.out, "search_config.json"), b, 0o644)
 	}
