@@ -228,7 +228,8 @@ func (a *Architect) unrolledWeights(ctx *context.Context, weights []*context.Var
 	return unrolled
 }
 
-// Step runs one pair step with weight learning rate lr.
+// Step runs one pair step with weight learning rate lr: the architecture
+// step first (DARTS order), then the weights with the updated alphas.
 func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
 	args := make([]any, 0, 8)
 	for _, b := range []*Batch{train, val} {
@@ -239,19 +240,34 @@ func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
 		args = append(args, img, meta, lab)
 	}
 	args = append(args, float32(lr), a.cw)
-	// The architecture step first (DARTS order), then the weights with the
-	// updated alphas.
 	av, err := a.archExec.Exec(args...)
 	if err != nil {
 		return StepResult{}, err
 	}
-	wv, err := a.weightExec.Exec(args[0], args[1], args[2], args[6], args[7])
+	r, err := a.weightStep(train.N, args[0], args[1], args[2], args[6])
+	r.ValLoss, r.ValAcc = scalar(av[0]), scalar(av[1])/float64(val.N)
+	return r, err
+}
+
+// StepWeights runs only the weight half of a pair step (the warm-up of
+// ArchSchedule); ValLoss and ValAcc of the result are zero.
+func (a *Architect) StepWeights(train *Batch, lr float64) (StepResult, error) {
+	img, meta, lab, err := a.tensors(train)
 	if err != nil {
 		return StepResult{}, err
 	}
-	f := func(t *tensors.Tensor) float64 { return float64(tensors.ToScalar[float32](t)) }
-	return StepResult{TrainLoss: f(wv[0]), TrainAcc: f(wv[1]) / float64(train.N), ValLoss: f(av[0]), ValAcc: f(av[1]) / float64(val.N)}, nil
+	return a.weightStep(train.N, img, meta, lab, float32(lr))
 }
+
+func (a *Architect) weightStep(n int, img, meta, lab, lr any) (StepResult, error) {
+	wv, err := a.weightExec.Exec(img, meta, lab, lr, a.cw)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{TrainLoss: scalar(wv[0]), TrainAcc: scalar(wv[1]) / float64(n)}, nil
+}
+
+func scalar(t *tensors.Tensor) float64 { return float64(tensors.ToScalar[float32](t)) }
 
 func (a *Architect) tensors(b *Batch) (img, meta, lab *tensors.Tensor, err error) {
 	s := a.Size

@@ -17,7 +17,20 @@ type Edge struct {
 	Input  int     `json:"input"`
 	Node   int     `json:"node"`
 	Weight float64 `json:"weight,omitempty"` // softmax weight of Op at derivation
+	// Margin is how decided the edge is: its top-1 minus top-2 softmax
+	// weight over all ops (zero included).
+	Margin float64 `json:"margin,omitempty"`
+	// Dropped says why a dropped edge was left out (DropZero, DropTopK,
+	// DropDeadInput); empty on kept edges.
+	Dropped string `json:"dropped,omitempty"`
 }
+
+// Reasons for dropping a supernet edge.
+const (
+	DropZero      = "zero"       // its zero weight beat its strongest op (the paper's pruning)
+	DropTopK      = "top_k"      // not among the node's TopK strongest edges
+	DropDeadInput = "dead_input" // it reads a node that lost all its edges
+)
 
 // CellSpec is the discrete structure of one cell type: node i sums its
 // edges; the cell output concatenates the states in Concat (2+i for node i).
@@ -111,6 +124,15 @@ type Genotype struct {
 	AlphaReduce   [][]float64 `json:"alpha_reduce,omitempty"`
 	// Sparsity is edges kept / edges in the supernet (both cell types).
 	Sparsity float64 `json:"sparsity,omitempty"`
+	// VsTop2 is edges kept / the edges of DARTS's fixed top-2 derivation
+	// (2 per node and cell type): below 1 when the zero op pruned edges.
+	VsTop2 float64 `json:"vs_top2,omitempty"`
+	// ZeroPruned counts the supernet edges dropped by the zero op.
+	ZeroPruned int `json:"zero_pruned"`
+	// Decision says how decided the kept edges are (written by Run).
+	Decision *Decision `json:"decision,omitempty"`
+	// Settings are the search's settings (written by Run).
+	Settings *SearchSettings `json:"settings,omitempty"`
 	// Params is the trainable parameter count of the derived net at the
 	// searched channels and cells (trainer.GenotypeParams via RunConfig.Params).
 	Params int64 `json:"params,omitempty"`
@@ -199,4 +221,19 @@ func LoadGenotype(path string) (*Genotype, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return g, nil
+}
+
+// SearchSettings are the settings a genotype was searched with.
+type SearchSettings struct {
+	Fusion      string  `json:"fusion"`
+	Cells       int     `json:"cells"`
+	Nodes       int     `json:"nodes"`
+	Channels    int     `json:"channels"`
+	Size        int     `json:"size"`
+	Batch       int     `json:"batch"`
+	Steps       int     `json:"steps"`        // pair steps run
+	WarmupSteps int     `json:"warmup_steps"` // of which weight-only
+	ArchLR      float64 `json:"arch_lr"`
+	Seed        int     `json:"seed"`
+	SecondOrder bool    `json:"second_order,omitempty"`
 }

@@ -43,10 +43,9 @@ type RunConfig struct {
 	Resume    bool
 	// CheckpointEvery saves every so many steps (0: only at epoch ends and on interrupt).
 	CheckpointEvery int
-	// EntropyPatience stops the search when the mean alpha entropy fell by
-	// less than EntropyMinDelta over that many epochs (0: off).
-	EntropyPatience int
-	EntropyMinDelta float64
+	// Schedule is the architecture warm-up, learning rate and stop rule
+	// (DefaultArchSchedule).
+	Schedule ArchSchedule
 	// Params, when set, counts the trainable parameters of a genotype's
 	// derived net at the searched settings for genotype.json (the derived
 	// net is package trainer's; cmd/trainer wires it in).
@@ -68,7 +67,9 @@ type runState struct {
 	Images      int         `json:"images"`
 	Entropies   []float64   `json:"entropies"`
 	History     []AlphaSnap `json:"history"`
-	Done        bool        `json:"done"`
+	// Signatures are the derived genotypes at the epoch ends after warm-up.
+	Signatures []string `json:"signatures,omitempty"`
+	Done       bool     `json:"done"`
 }
 
 // AlphaSnap is the softmax of both alpha matrices at the end of an epoch.
@@ -108,6 +109,12 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	if err != nil {
 		return nil, err
 	}
+	total := cfg.Epochs * cfg.StepsPerEpoch
+	if cfg.MaxSteps > 0 {
+		total = min(total, cfg.MaxSteps)
+	}
+	warmup := cfg.Schedule.WarmupSteps(total)
+	cfg.Opt.ArchLR = cfg.Schedule.ArchLR(cfg.Opt.ArchLR, total)
 	arch, err := NewArchitect(backend, ctx, cfg.Net, cfg.Opt, cfg.Size, classWeights)
 	if err != nil {
 		return nil, err
@@ -127,10 +134,9 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		b, _ := json.MarshalIndent(st, "", " ")
 		return os.WriteFile(statePath, b, 0o644)
 	}
-	total := cfg.Epochs * cfg.StepsPerEpoch
-	if cfg.MaxSteps > 0 {
-		total = min(total, cfg.MaxSteps)
-	}
+	_ = enc.Encode(map[string]any{"kind": "schedule", "steps": total, "warmup_steps": warmup,
+		"arch_lr": cfg.Opt.ArchLR, "logit_budget": cfg.Schedule.LogitBudget, "stop_patience": cfg.Schedule.StopPatience})
+	alphaEvery := max(1, total/200)
 	val.Reset(st.Epoch)
 	for ; st.Epoch < cfg.Epochs && !st.Done; st.Epoch++ {
 		train.Reset(st.Epoch)
@@ -140,7 +146,7 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			}
 		}
 		var sum StepResult
-		n := 0
+		steps, archSteps := 0, 0
 		for st.StepInEpoch < cfg.StepsPerEpoch && !st.Done {
 			interrupted := func() (*Genotype, error) {
 				if err := save(); err != nil {
@@ -160,24 +166,27 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				}
 				return nil, err
 			}
-			vb, err := val.Next()
-			if errors.Is(err, io.EOF) {
-				val.Reset(st.Epoch + 1000*st.Step)
-				vb, err = val.Next()
-			}
-			if err != nil {
-				if c.Err() != nil {
-					return interrupted()
-				}
-				return nil, fmt.Errorf("search-val batch: %w", err)
-			}
 			lr := cosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, st.Step, total)
 			t0 := time.Now()
-			r, err := arch.Step(tb, vb, lr)
+			var r StepResult
+			n := tb.N
+			if st.Step < warmup {
+				r, err = arch.StepWeights(tb, lr)
+			} else {
+				var vb *Batch
+				if vb, err = nextVal(val, st); err != nil {
+					if c.Err() != nil {
+						return interrupted()
+					}
+					return nil, err
+				}
+				n += vb.N
+				r, err = arch.Step(tb, vb, lr)
+			}
 			if err != nil {
 				return nil, err
 			}
-			ips := float64(tb.N+vb.N) / time.Since(t0).Seconds()
+			ips := float64(n) / time.Since(t0).Seconds()
 			st.Step++
 			st.StepInEpoch++
 			st.Images += tb.N
@@ -188,15 +197,22 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			if bad := math.IsNaN(r.TrainLoss) || math.IsNaN(r.ValLoss); bad {
 				return nil, fmt.Errorf("search: loss is NaN at step %d", st.Step)
 			}
-			_ = enc.Encode(map[string]any{"kind": "step", "step": st.Step, "epoch": st.Epoch,
+			archStep := st.Step > warmup
+			_ = enc.Encode(map[string]any{"kind": "step", "step": st.Step, "epoch": st.Epoch, "arch_step": archStep,
 				"train_loss": r.TrainLoss, "train_acc": r.TrainAcc, "val_loss": r.ValLoss, "val_acc": r.ValAcc,
 				"lr": lr, "alpha_entropy_normal": MeanEntropy(an), "alpha_entropy_reduce": MeanEntropy(ar),
 				"images_per_s": ips, "global_step": optimizers.GetGlobalStep(ctx)})
+			if st.Step%alphaEvery == 0 || st.Step == warmup || st.Step == total {
+				_ = enc.Encode(map[string]any{"kind": "alphas", "step": st.Step, "normal": RowSoftmax(an), "reduce": RowSoftmax(ar)})
+			}
 			sum.TrainLoss += r.TrainLoss
 			sum.TrainAcc += r.TrainAcc
 			sum.ValLoss += r.ValLoss
 			sum.ValAcc += r.ValAcc
-			n++
+			steps++
+			if archStep {
+				archSteps++
+			}
 			if progress != nil {
 				progress(st.Step, total, r, ips)
 			}
@@ -216,16 +232,23 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		ent := (MeanEntropy(an) + MeanEntropy(ar)) / 2
 		st.Entropies = append(st.Entropies, ent)
 		st.History = append(st.History, AlphaSnap{Epoch: st.Epoch, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)})
-		if n > 0 {
-			k := float64(n)
+		if steps > 0 {
+			k, ka := float64(steps), float64(max(archSteps, 1))
 			_ = enc.Encode(map[string]any{"kind": "epoch", "epoch": st.Epoch, "step": st.Step,
-				"train_loss": sum.TrainLoss / k, "train_acc": sum.TrainAcc / k, "val_loss": sum.ValLoss / k,
-				"val_acc": sum.ValAcc / k, "alpha_entropy": ent})
+				"train_loss": sum.TrainLoss / k, "train_acc": sum.TrainAcc / k, "val_loss": sum.ValLoss / ka,
+				"val_acc": sum.ValAcc / ka, "alpha_entropy": ent})
 		}
-		if p := cfg.EntropyPatience; p > 0 && len(st.Entropies) > p &&
-			st.Entropies[len(st.Entropies)-1-p]-ent < cfg.EntropyMinDelta {
-			_ = enc.Encode(map[string]any{"kind": "early_stop", "epoch": st.Epoch, "reason": "alpha entropy stalled"})
-			st.Done = true
+		if st.Step > warmup {
+			g, err := Derive(arch.Net.Ops, arch.Net.Nodes, an, ar, cfg.Derive)
+			if err != nil {
+				return nil, err
+			}
+			st.Signatures = append(st.Signatures, g.Signature())
+			if cfg.Schedule.stalled(st.Signatures, g.Decide().MedianMargin) {
+				_ = enc.Encode(map[string]any{"kind": "early_stop", "epoch": st.Epoch,
+					"reason": fmt.Sprintf("genotype unchanged for %d epochs after warm-up and decided", cfg.Schedule.StopPatience)})
+				st.Done = true
+			}
 		}
 		st.StepInEpoch = 0
 		if err := save(); err != nil {
@@ -236,11 +259,25 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	if err := save(); err != nil {
 		return nil, err
 	}
-	return finish(arch, cfg, st)
+	return finish(arch, cfg, st, warmup)
+}
+
+// nextVal returns the next search-val batch, starting a new pass over the
+// split when one ends.
+func nextVal(val Source, st runState) (*Batch, error) {
+	vb, err := val.Next()
+	if errors.Is(err, io.EOF) {
+		val.Reset(st.Epoch + 1000*st.Step)
+		vb, err = val.Next()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search-val batch: %w", err)
+	}
+	return vb, nil
 }
 
 // finish derives and writes the genotype and the alpha plot.
-func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
+func finish(arch *Architect, cfg RunConfig, st runState, warmup int) (*Genotype, error) {
 	an, ar, err := arch.Alphas()
 	if err != nil {
 		return nil, err
@@ -249,6 +286,12 @@ func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
 	if err != nil {
 		return nil, err
 	}
+	d := geno.Decide()
+	d.Decided = d.MedianTop >= 1.5*d.Uniform && d.MedianMargin >= cfg.Schedule.DecidedMargin
+	geno.Decision = &d
+	geno.Settings = &SearchSettings{Fusion: arch.Net.Fusion, Cells: arch.Net.Cells, Nodes: arch.Net.Nodes,
+		Channels: arch.Net.Channels, Size: cfg.Size, Batch: cfg.Batch, Steps: st.Step, WarmupSteps: min(warmup, st.Step),
+		ArchLR: cfg.Opt.ArchLR, Seed: cfg.Seed, SecondOrder: cfg.Opt.SecondOrder}
 	if cfg.Params != nil {
 		if geno.Params, err = cfg.Params(geno); err != nil {
 			return nil, err

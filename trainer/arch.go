@@ -114,3 +114,30 @@ func LoadCells(path string) (search.Cells, *search.Genotype, error) {
 	}
 	return c, g, nil
 }
+
+// GenotypeWarnings lists what makes g a weak basis for training a: a cell
+// type a uses whose alphas got no gradient in the search (the search had
+// no reduction cell), and a genotype the search reported as undecided.
+func GenotypeWarnings(g *search.Genotype, a Arch) []string {
+	var out []string
+	if s := g.Settings; s != nil && a.Modality != MetadataOnly {
+		searched := false
+		for i := range s.Cells {
+			searched = searched || search.IsReduction(i, s.Cells)
+		}
+		used := false
+		for i := range a.Layers {
+			used = used || search.IsReduction(i, a.Layers)
+		}
+		if used && !searched {
+			out = append(out, fmt.Sprintf("the genotype was searched with %d cells (no reduction cell), so its reduce cell "+
+				"was never trained; %d cells use it: search with >= 3 cells", s.Cells, a.Layers))
+		}
+	}
+	if d := g.Decision; d != nil {
+		if w := d.Warning(); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}

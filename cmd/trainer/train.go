@@ -49,6 +49,9 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 				return fmt.Errorf("--genotype: %w", err)
 			}
 			arch.Cells, arch.Modality = cells, m
+			for _, w := range trainer.GenotypeWarnings(g, arch) {
+				fmt.Fprintln(os.Stderr, "train: "+w)
+			}
 			cfg.Arch, cfg.Data, cfg.Genotype = arch, data, genoPath
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
