@@ -61,22 +61,14 @@ type Progress func(step, total int, r StepResult, imagesPerSec float64)
 
 // runState is saved next to the checkpoint.
 type runState struct {
-	Step        int         `json:"step"`
-	Epoch       int         `json:"epoch"`
-	StepInEpoch int         `json:"step_in_epoch"`
-	Images      int         `json:"images"`
-	Entropies   []float64   `json:"entropies"`
-	History     []AlphaSnap `json:"history"`
+	Step        int       `json:"step"`
+	Epoch       int       `json:"epoch"`
+	StepInEpoch int       `json:"step_in_epoch"`
+	Images      int       `json:"images"`
+	Entropies   []float64 `json:"entropies"`
 	// Signatures are the derived genotypes at the epoch ends after warm-up.
 	Signatures []string `json:"signatures,omitempty"`
 	Done       bool     `json:"done"`
-}
-
-// AlphaSnap is the softmax of both alpha matrices at the end of an epoch.
-type AlphaSnap struct {
-	Epoch  int         `json:"epoch"`
-	Normal [][]float64 `json:"normal"`
-	Reduce [][]float64 `json:"reduce"`
 }
 
 // Run searches: alternating pair steps over train and val, logging to
@@ -231,7 +223,6 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		}
 		ent := (MeanEntropy(an) + MeanEntropy(ar)) / 2
 		st.Entropies = append(st.Entropies, ent)
-		st.History = append(st.History, AlphaSnap{Epoch: st.Epoch, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)})
 		if steps > 0 {
 			k, ka := float64(steps), float64(max(archSteps, 1))
 			_ = enc.Encode(map[string]any{"kind": "epoch", "epoch": st.Epoch, "step": st.Step,
@@ -300,7 +291,7 @@ func finish(arch *Architect, cfg RunConfig, st runState, warmup int) (*Genotype,
 	if err := geno.Save(filepath.Join(cfg.Out, "genotype.json")); err != nil {
 		return nil, err
 	}
-	if err := PlotAlphas(filepath.Join(cfg.Out, "alphas.png"), st.History); err != nil {
+	if err := plotAll(cfg.Out, geno, RowSoftmax(an), RowSoftmax(ar), arch.Net.Nodes); err != nil {
 		return nil, err
 	}
 	return geno, nil
