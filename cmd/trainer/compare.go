@@ -15,7 +15,7 @@ import (
 func init() {
 	var (
 		data, genoPath, out string
-		randomRuns          int
+		randomRuns, seeds   int
 		metaRow             bool
 		cfg                 = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
 		arch                = defaultArch()
@@ -26,11 +26,13 @@ func init() {
 		Use:   "compare --data DIR --genotype RUN/genotype.json",
 		Short: "searched genotype vs random genotypes vs a hand-designed CNN, fusion vs image-only",
 		Long: `compare trains, under the same budget (flags as for train), the searched
-genotype, --random random genotypes of the same shape from the same op space
-(averaged) and a fixed hand-designed CNN of the same depth and widths, each with
-metadata fusion and image-only, plus a metadata-only MLP, and prints a markdown
-table of test accuracy and macro precision, recall and F1 (at the best val
-epoch). Images are decoded once and kept in memory.`,
+genotype, random genotypes of the same shape from the same op space and a
+fixed hand-designed CNN of the same depth and widths, each with metadata fusion
+and image-only, plus a metadata-only MLP, and prints a markdown table of test
+accuracy and macro precision, recall and F1 (at the best val epoch), mean ± std
+over --seeds training seeds (the random row's run i uses random genotype i),
+then says plainly whether search beat random. Images are decoded once and kept
+in memory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if data == "" || genoPath == "" {
@@ -66,12 +68,12 @@ epoch). Images are decoded once and kept in memory.`,
 				return err
 			}
 			rows, err := trainer.Compare(ctx, backend, srcs[0], srcs[1], srcs[2], trainer.CompareOptions{
-				Arch: arch, Hyper: cfg.Hyper, RandomRuns: randomRuns, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
+				Arch: arch, Hyper: cfg.Hyper, Seeds: seeds, RandomRuns: randomRuns, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
 				Log: func(s string) { fmt.Fprintln(os.Stderr, "compare:", s) }})
 			if err != nil {
 				return err
 			}
-			table := trainer.MarkdownTable(rows)
+			table := trainer.MarkdownTable(rows) + "\n" + trainer.Verdict(rows)
 			fmt.Print(table)
 			if out != "" {
 				if err := os.MkdirAll(out, 0o755); err != nil {
@@ -89,7 +91,8 @@ epoch). Images are decoded once and kept in memory.`,
 	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
 	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
 	f.StringVar(&out, "out", "", "directory for compare.md and compare.json (optional)")
-	f.IntVar(&randomRuns, "random", 3, "number of random genotypes")
+	f.IntVar(&seeds, "seeds", 1, "training seeds per row (mean ± std)")
+	f.IntVar(&randomRuns, "random", 0, "runs of the random row, one random genotype each (0: --seeds, at least 3)")
 	f.BoolVar(&metaRow, "metadata-row", true, "add a metadata-only MLP row")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
