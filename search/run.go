@@ -158,7 +158,7 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				}
 				return nil, err
 			}
-			lr := cosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, st.Step, total)
+			lr := CosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, int64(st.Step), int64(total))
 			t0 := time.Now()
 			var r StepResult
 			n := tb.N
@@ -297,10 +297,12 @@ func finish(arch *Architect, cfg RunConfig, st runState, warmup int) (*Genotype,
 	return geno, nil
 }
 
-// cosineLR is lrMin + (lrMax-lrMin)(1+cos(π·step/total))/2.
-func cosineLR(lrMax, lrMin float64, step, total int) float64 {
+// CosineLR is lrMin + (lrMax-lrMin)(1+cos(π·min(step/total, 1)))/2, the
+// cosine schedule of the search's weights and of trainer's training.
+func CosineLR(lrMax, lrMin float64, step, total int64) float64 {
 	if total <= 0 {
 		return lrMax
 	}
-	return lrMin + (lrMax-lrMin)*(1+math.Cos(math.Pi*float64(step)/float64(total)))/2
+	f := math.Min(float64(step)/float64(total), 1)
+	return lrMin + (lrMax-lrMin)*(1+math.Cos(math.Pi*f))/2
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/schollz/progressbar/v3"
+	"github.com/trapnet/trapnet/search"
 )
 
 // Hyper are the optimisation hyper-parameters.
@@ -113,14 +114,8 @@ func (st *loopState) save(dir string) error {
 	return os.WriteFile(filepath.Join(dir, stateFile), b, 0o644)
 }
 
-// cosineLR is the learning rate at step of total.
-func cosineLR(h Hyper, step, total int64) float64 {
-	if total <= 0 {
-		return h.LR
-	}
-	f := math.Min(float64(step)/float64(total), 1)
-	return h.MinLR + 0.5*(h.LR-h.MinLR)*(1+math.Cos(math.Pi*f))
-}
+// cosineLR is the learning rate at step of total (search.CosineLR).
+func cosineLR(h Hyper, step, total int64) float64 { return search.CosineLR(h.LR, h.MinLR, step, total) }
 
 // Fit trains with cosine-annealed Adam, evaluating on Val after every epoch
 // and stopping early on its macro-F1. Cancelling ctx stops after the current
