@@ -2,11 +2,9 @@ package search
 
 import (
 	stdctx "context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/trapnet/trapnet/loopkit"
 )
 
 // Source yields batches of one split. Next returns io.EOF at the end of an
@@ -87,12 +86,8 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	statePath := filepath.Join(cfg.Out, "search_state.json")
 	var st runState
 	if cfg.Resume {
-		b, err := os.ReadFile(statePath)
-		if err != nil {
-			return nil, fmt.Errorf("--resume: %w", err)
-		}
-		if err := json.Unmarshal(b, &st); err != nil {
-			return nil, fmt.Errorf("%s: %w", statePath, err)
+		if err := loopkit.LoadState(statePath, &st); err != nil {
+			return nil, err
 		}
 	} else if _, err := os.Stat(ckDir); err == nil {
 		return nil, fmt.Errorf("%s exists: use --resume or a new --out", ckDir)
@@ -111,23 +106,21 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	if err != nil {
 		return nil, err
 	}
-	logf, err := os.OpenFile(filepath.Join(cfg.Out, "search.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	log, err := loopkit.OpenLog(filepath.Join(cfg.Out, "search.jsonl"))
 	if err != nil {
 		return nil, err
 	}
-	defer logf.Close()
-	enc := json.NewEncoder(logf)
+	defer log.Close()
 	save := func() error {
 		if st.Step > 0 { // variables exist only after the first step
 			if err := ck.Save(); err != nil {
 				return err
 			}
 		}
-		b, _ := json.MarshalIndent(st, "", " ")
-		return os.WriteFile(statePath, b, 0o644)
+		return loopkit.SaveState(statePath, st)
 	}
-	_ = enc.Encode(map[string]any{"kind": "schedule", "steps": total, "warmup_steps": warmup,
-		"arch_lr": cfg.Opt.ArchLR, "logit_budget": cfg.Schedule.LogitBudget, "stop_patience": cfg.Schedule.StopPatience})
+	_ = log.Write(ScheduleLog{Kind: "schedule", Steps: total, WarmupSteps: warmup, ArchLR: cfg.Opt.ArchLR,
+		LogitBudget: cfg.Schedule.LogitBudget, StopPatience: cfg.Schedule.StopPatience})
 	alphaEvery := max(1, total/200)
 	val.Reset(st.Epoch)
 	for ; st.Epoch < cfg.Epochs && !st.Done; st.Epoch++ {
@@ -146,19 +139,19 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				}
 				return nil, ErrInterrupted
 			}
-			if c.Err() != nil {
+			if loopkit.Interrupted(c) {
 				return interrupted()
 			}
 			tb, err := train.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
-				if c.Err() != nil {
+				if loopkit.Interrupted(c) {
 					return interrupted()
 				}
 				return nil, err
 			}
-			lr := CosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, int64(st.Step), int64(total))
+			lr := loopkit.CosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, int64(st.Step), int64(total))
 			t0 := time.Now()
 			var r StepResult
 			n := tb.N
@@ -167,7 +160,7 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			} else {
 				var vb *Batch
 				if vb, err = nextVal(val, st); err != nil {
-					if c.Err() != nil {
+					if loopkit.Interrupted(c) {
 						return interrupted()
 					}
 					return nil, err
@@ -186,16 +179,16 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			if err != nil {
 				return nil, err
 			}
-			if bad := math.IsNaN(r.TrainLoss) || math.IsNaN(r.ValLoss); bad {
-				return nil, fmt.Errorf("search: loss is NaN at step %d", st.Step)
+			if err := loopkit.CheckLoss(int64(st.Step), r.TrainLoss, r.ValLoss); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
 			}
 			archStep := st.Step > warmup
-			_ = enc.Encode(map[string]any{"kind": "step", "step": st.Step, "epoch": st.Epoch, "arch_step": archStep,
-				"train_loss": r.TrainLoss, "train_acc": r.TrainAcc, "val_loss": r.ValLoss, "val_acc": r.ValAcc,
-				"lr": lr, "alpha_entropy_normal": MeanEntropy(an), "alpha_entropy_reduce": MeanEntropy(ar),
-				"images_per_s": ips, "global_step": optimizers.GetGlobalStep(ctx)})
+			_ = log.Write(StepLog{Kind: "step", Step: st.Step, Epoch: st.Epoch, ArchStep: archStep,
+				TrainLoss: r.TrainLoss, TrainAcc: r.TrainAcc, ValLoss: r.ValLoss, ValAcc: r.ValAcc, LR: lr,
+				EntropyNormal: MeanEntropy(an), EntropyReduce: MeanEntropy(ar), ImagesPerSec: ips,
+				GlobalStep: int64(optimizers.GetGlobalStep(ctx))})
 			if st.Step%alphaEvery == 0 || st.Step == warmup || st.Step == total {
-				_ = enc.Encode(map[string]any{"kind": "alphas", "step": st.Step, "normal": RowSoftmax(an), "reduce": RowSoftmax(ar)})
+				_ = log.Write(AlphasLog{Kind: "alphas", AlphaStep: AlphaStep{Step: st.Step, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)}})
 			}
 			sum.TrainLoss += r.TrainLoss
 			sum.TrainAcc += r.TrainAcc
@@ -225,9 +218,8 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		st.Entropies = append(st.Entropies, ent)
 		if steps > 0 {
 			k, ka := float64(steps), float64(max(archSteps, 1))
-			_ = enc.Encode(map[string]any{"kind": "epoch", "epoch": st.Epoch, "step": st.Step,
-				"train_loss": sum.TrainLoss / k, "train_acc": sum.TrainAcc / k, "val_loss": sum.ValLoss / ka,
-				"val_acc": sum.ValAcc / ka, "alpha_entropy": ent})
+			_ = log.Write(EpochLog{Kind: "epoch", Epoch: st.Epoch, Step: st.Step, TrainLoss: sum.TrainLoss / k,
+				TrainAcc: sum.TrainAcc / k, ValLoss: sum.ValLoss / ka, ValAcc: sum.ValAcc / ka, AlphaEntropy: ent})
 		}
 		if st.Step > warmup {
 			g, err := Derive(arch.Net.Ops, arch.Net.Nodes, an, ar, cfg.Derive)
@@ -236,8 +228,8 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			}
 			st.Signatures = append(st.Signatures, g.Signature())
 			if cfg.Schedule.stalled(st.Signatures, g.Decide().MedianMargin) {
-				_ = enc.Encode(map[string]any{"kind": "early_stop", "epoch": st.Epoch,
-					"reason": fmt.Sprintf("genotype unchanged for %d epochs after warm-up and decided", cfg.Schedule.StopPatience)})
+				_ = log.Write(StopLog{Kind: "early_stop", Epoch: st.Epoch,
+					Reason: fmt.Sprintf("genotype unchanged for %d epochs after warm-up and decided", cfg.Schedule.StopPatience)})
 				st.Done = true
 			}
 		}
@@ -295,14 +287,4 @@ func finish(arch *Architect, cfg RunConfig, st runState, warmup int) (*Genotype,
 		return nil, err
 	}
 	return geno, nil
-}
-
-// CosineLR is lrMin + (lrMax-lrMin)(1+cos(π·min(step/total, 1)))/2, the
-// cosine schedule of the search's weights and of trainer's training.
-func CosineLR(lrMax, lrMin float64, step, total int64) float64 {
-	if total <= 0 {
-		return lrMax
-	}
-	f := math.Min(float64(step)/float64(total), 1)
-	return lrMin + (lrMax-lrMin)*(1+math.Cos(math.Pi*f))/2
 }
