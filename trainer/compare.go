@@ -58,8 +58,12 @@ type CompareRow struct {
 type CompareOptions struct {
 	// Arch is the template (size, depth, widths, data dims); Cells is the
 	// searched genotype's.
-	Arch  Arch
-	Hyper Hyper
+	Arch Arch
+	// Searched, when not empty, are the genotypes of several searches (e.g.
+	// one per search seed): the searched row's run i uses Searched[i mod
+	// len] (Arch.Cells is then ignored) and has max(Seeds, len) runs.
+	Searched []search.Cells
+	Hyper    Hyper
 	// Seeds is the number of runs of every row (default 1): run i trains
 	// with seed Hyper.Seed+i, and the random row's run i uses random
 	// genotype i, so every row gets the same budget.
@@ -105,13 +109,17 @@ func Compare(ctx context.Context, backend backends.Backend, train, val, test Bat
 		}
 		return runs
 	}
+	searchedRuns := seeded(o.Arch, o.Seeds, nil)
+	if n := len(o.Searched); n > 0 {
+		searchedRuns = seeded(o.Arch, max(o.Seeds, n), func(i int) *search.Cells { return &o.Searched[i%n] })
+	}
 	baseline := o.Arch
 	baseline.Baseline = true
 	variants := []struct {
 		name string
 		runs []compareRun
 	}{
-		{"searched", seeded(o.Arch, o.Seeds, nil)},
+		{"searched", searchedRuns},
 		{"random", seeded(o.Arch, o.RandomRuns, func(i int) *search.Cells {
 			c := RandomCells(o.Arch.Cells, o.Hyper.Seed+uint64(i)+1)
 			return &c

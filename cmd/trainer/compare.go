@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
@@ -16,6 +18,7 @@ func init() {
 	var (
 		data, genoPath, out string
 		randomRuns, seeds   int
+		modalities          []string
 		metaRow             bool
 		cfg                 = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
 		arch                = defaultArch()
@@ -42,9 +45,15 @@ in memory.`,
 				return fmt.Errorf("--balance sampler is not supported by compare (use weights or none)")
 			}
 			var err error
-			if arch.Cells, _, err = trainer.LoadCells(genoPath); err != nil {
-				return fmt.Errorf("--genotype: %w", err)
+			var searched []search.Cells
+			for _, path := range strings.Split(genoPath, ",") {
+				cells, _, err := trainer.LoadCells(path)
+				if err != nil {
+					return fmt.Errorf("--genotype: %w", err)
+				}
+				searched = append(searched, cells)
 			}
+			arch.Cells = searched[0]
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			d, err := trainer.OpenData(data, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
@@ -67,8 +76,16 @@ in memory.`,
 			if err != nil {
 				return err
 			}
+			var mods []trainer.Modality
+			for _, m := range modalities {
+				mod, err := trainer.ParseModality(m)
+				if err != nil {
+					return fmt.Errorf("--modalities: %w", err)
+				}
+				mods = append(mods, mod)
+			}
 			rows, err := trainer.Compare(ctx, backend, srcs[0], srcs[1], srcs[2], trainer.CompareOptions{
-				Arch: arch, Hyper: cfg.Hyper, Seeds: seeds, RandomRuns: randomRuns, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
+				Arch: arch, Hyper: cfg.Hyper, Searched: searched, Seeds: seeds, RandomRuns: randomRuns, Modalities: mods, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
 				Log: func(s string) { fmt.Fprintln(os.Stderr, "compare:", s) }})
 			if err != nil {
 				return err
@@ -89,11 +106,12 @@ in memory.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&data, "data", "", "dataset directory (BIOSCAN-5M layout)")
-	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
+	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search; several, comma-separated (e.g. one per search seed): the searched row's run i uses the i-th")
 	f.StringVar(&out, "out", "", "directory for compare.md and compare.json (optional)")
 	f.IntVar(&seeds, "seeds", 1, "training seeds per row (mean ± std)")
 	f.IntVar(&randomRuns, "random", 0, "runs of the random row, one random genotype each (0: --seeds, at least 3)")
 	f.BoolVar(&metaRow, "metadata-row", true, "add a metadata-only MLP row")
+	f.StringSliceVar(&modalities, "modalities", []string{"fusion", "image"}, "modalities of the searched, random and CNN rows")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
 	addHyperFlags(cmd, &cfg)
