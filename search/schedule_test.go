@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,25 @@ func TestDemoBudgetMovesAlphas(t *testing.T) {
 	}
 	if geno.Decision == nil || !geno.Decision.Decided || geno.Settings == nil || geno.Settings.WarmupSteps != 23 {
 		t.Errorf("decision %+v settings %+v", geno.Decision, geno.Settings)
+	}
+}
+
+// TestUndecidedGenotypeWarns: DARTS's fixed alpha rate over a short run
+// leaves the alphas at their start; Run must say so instead of passing the
+// genotype off as a result.
+func TestUndecidedGenotypeWarns(t *testing.T) {
+	cfg := tinyRunConfig(t.TempDir())
+	cfg.Schedule = ArchSchedule{DecidedMargin: 0.05} // no warm-up, lr fixed at 3e-4
+	train, val := newMemSource(1, 6, 8, 8, 3, 2), newMemSource(2, 6, 8, 8, 3, 2)
+	geno, err := Run(t.Context(), testBackend(t), cfg, train, val, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Summary(geno, "genotype.json")
+	if geno.Decision == nil || geno.Decision.Decided || !strings.Contains(s, "WARNING: the genotype is not decided") {
+		t.Errorf("decision %+v, summary:\n%s", geno.Decision, s)
+	}
+	if !strings.Contains(s, "pruned by the zero op") || !strings.Contains(s, "DARTS's fixed top-2") {
+		t.Errorf("summary without the sparsity report:\n%s", s)
 	}
 }
