@@ -32,7 +32,7 @@ func finish(arch *Architect, cfg RunConfig, st runState, warmup int) (*Genotype,
 		return nil, err
 	}
 	d := geno.Decide()
-	d.Decided = d.MedianTop >= 1.5*d.Uniform && d.MedianMargin >= cfg.Schedule.DecidedMargin
+	d.Decided = cfg.Schedule.Decided(d)
 	geno.Decision = &d
 	geno.Settings = &SearchSettings{Fusion: arch.Net.Fusion, Cells: arch.Net.Cells, Nodes: arch.Net.Nodes,
 		Channels: arch.Net.Channels, Size: cfg.Size, Batch: cfg.Batch, Steps: st.Step, WarmupSteps: min(warmup, st.Step),

@@ -227,7 +227,7 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				return nil, err
 			}
 			st.Signatures = append(st.Signatures, g.Signature())
-			if cfg.Schedule.stalled(st.Signatures, g.Decide().MedianMargin) {
+			if cfg.Schedule.stalled(st.Signatures, cfg.Schedule.Decided(g.Decide())) {
 				_ = log.Write(StopLog{Kind: "early_stop", Epoch: st.Epoch,
 					Reason: fmt.Sprintf("genotype unchanged for %d epochs after warm-up and decided", cfg.Schedule.StopPatience)})
 				st.Done = true

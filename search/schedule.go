@@ -21,8 +21,7 @@ import (
 //     LogitBudget / architecture steps). A 90-step CPU demo gets ~0.09, a
 //     BIOSCAN-5M search (~10^5 steps) DARTS's 3e-4.
 //   - Stopping: only after warm-up, when the derived genotype has not
-//     changed for StopPatience epochs and its kept edges are decided (median
-//     top-1 minus top-2 softmax weight >= DecidedMargin): a result that no
+//     changed for StopPatience epochs and is Decided: a result that no
 //     longer changes, not merely a slow entropy.
 type ArchSchedule struct {
 	WarmupFrac    float64 // share of pair steps without architecture steps (default 0.25)
@@ -62,11 +61,17 @@ func Margin(w []float64) float64 {
 	return s[len(s)-1] - s[len(s)-2]
 }
 
+// Decided reports whether a genotype's kept edges are decided: median kept
+// weight >= 1.5 × uniform and median margin >= DecidedMargin.
+func (s ArchSchedule) Decided(d Decision) bool {
+	return d.MedianTop >= 1.5*d.Uniform && d.MedianMargin >= s.DecidedMargin
+}
+
 // stalled reports whether the last patience+1 genotype signatures (one per
 // epoch after warm-up) are equal and the latest genotype is decided.
-func (s ArchSchedule) stalled(sigs []string, medianMargin float64) bool {
+func (s ArchSchedule) stalled(sigs []string, decided bool) bool {
 	p := s.StopPatience
-	if p <= 0 || len(sigs) < p+1 || medianMargin < s.DecidedMargin {
+	if p <= 0 || len(sigs) < p+1 || !decided {
 		return false
 	}
 	last := sigs[len(sigs)-1]

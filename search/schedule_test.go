@@ -33,18 +33,20 @@ func TestArchScheduleLR(t *testing.T) {
 func TestStalled(t *testing.T) {
 	s := ArchSchedule{StopPatience: 2, DecidedMargin: 0.05}
 	cases := []struct {
-		sigs   []string
-		margin float64
-		want   bool
+		sigs      []string
+		top, marg float64
+		want      bool
 	}{
-		{[]string{"a", "a", "a"}, 0.1, true},
-		{[]string{"a", "a"}, 0.1, false},       // too few epochs after warm-up
-		{[]string{"b", "a", "a"}, 0.1, false},  // changed within the window
-		{[]string{"a", "a", "a"}, 0.01, false}, // stable but undecided: keep going
+		{[]string{"a", "a", "a"}, 0.3, 0.1, true},
+		{[]string{"a", "a"}, 0.3, 0.1, false},       // too few epochs after warm-up
+		{[]string{"b", "a", "a"}, 0.3, 0.1, false},  // changed within the window
+		{[]string{"a", "a", "a"}, 0.3, 0.01, false}, // stable but no clear winner: keep going
+		{[]string{"a", "a", "a"}, 0.12, 0.1, false}, // stable but near uniform: keep going
 	}
 	for _, c := range cases {
-		if got := s.stalled(c.sigs, c.margin); got != c.want {
-			t.Errorf("%v margin %.2f: stalled %v, want %v", c.sigs, c.margin, got, c.want)
+		d := Decision{MedianTop: c.top, MedianMargin: c.marg, Uniform: 0.1}
+		if got := s.stalled(c.sigs, s.Decided(d)); got != c.want {
+			t.Errorf("%v %+v: stalled %v, want %v", c.sigs, d, got, c.want)
 		}
 	}
 }
