@@ -66,12 +66,16 @@
 // frozen in the hypothetical passes); measured at 16x16, C=8, batch 16: 2.6x the CPU time and 1.7x the peak memory
 // of a first-order step.
 //
-// Run drives a search over two Sources, writing search.jsonl (one line per
-// step and per epoch: losses, accuracies, alpha entropies, lr, images/s),
-// checkpoints (GoMLX checkpoints + search_state.json; cancelling the context
-// saves and returns ErrInterrupted; RunConfig.Resume continues — the step
-// count and data order of the search-train split are restored exactly, the
-// search-val stream restarts its epoch), genotype.json and alphas.png.
+// Run drives a search over two Sources with package loopkit's pieces,
+// writing search.jsonl (typed records, log.go: the schedule, one line per
+// step and per epoch with losses, accuracies, alpha entropies, lr,
+// images/s, and alpha snapshots), checkpoints (GoMLX checkpoints +
+// search_state.json; cancelling the context saves and returns
+// ErrInterrupted; RunConfig.Resume continues — the step count and data
+// order of the search-train split are restored exactly, the search-val
+// stream restarts its epoch), genotype.json, alphas.png (final softmax per
+// edge and op), genotype.png (the derived cells as graphs) and
+// alpha_trajectories.png.
 //
 // RunConfig.Schedule (ArchSchedule) makes the alphas learn at any run
 // length: weight-only warm-up for the first 25% of the steps, then the

@@ -70,9 +70,10 @@ type runState struct {
 	Done       bool     `json:"done"`
 }
 
-// Run searches: alternating pair steps over train and val, logging to
-// Out/search.jsonl, checkpointing to Out/checkpoint, and finally writing
-// Out/genotype.json and Out/alphas.png. It returns the derived genotype.
+// Run searches: weight-only warm-up steps, then alternating pair steps over
+// train and val (cfg.Schedule), logging to Out/search.jsonl, checkpointing
+// to Out/checkpoint, and finally writing Out/genotype.json, alphas.png,
+// genotype.png and alpha_trajectories.png. It returns the derived genotype.
 func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val Source, classWeights []float32, progress Progress) (*Genotype, error) {
 	if cfg.StepsPerEpoch < 1 || cfg.Epochs < 1 {
 		return nil, fmt.Errorf("search: need >= 1 epoch and >= 1 step per epoch (got %d, %d)", cfg.Epochs, cfg.StepsPerEpoch)
