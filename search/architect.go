@@ -68,7 +68,7 @@ func NewArchitect(backend backends.Backend, ctx *context.Context, net NetConfig,
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	net = net.withDefaults()
+	net = net.WithDefaults()
 	if classWeights == nil {
 		classWeights = make([]float32, net.Classes)
 		for i := range classWeights {
@@ -175,60 +175,8 @@ func (a *Architect) weightGraph(ctx *context.Context, in []*Node) []*Node {
 	return []*Node{trainLoss, trainAcc}
 }
 
-// unrolledArchGrads computes DARTS's second-order architecture gradient.
-// The hypothetical forward passes do not update BN running statistics.
-func (a *Architect) unrolledArchGrads(ctx *context.Context, in []*Node, lr *Node) (valLoss, valAcc *Node, grads []*Node) {
-	ti, tm, tl, vi, vm, vl, cw := in[0], in[1], in[2], in[3], in[4], in[5], in[7]
-	g := ti.Graph()
-	ctx.SetGraphParam(g, ParamBNUpdate, false)
-	defer ctx.SetGraphParam(g, ParamBNUpdate, true)
-	arch := a.alpha[:]
-
-	l0, _ := a.lossAcc(ctx, ti, tm, tl, cw) // creates the variables on first build
-	weights, _ := splitVars(ctx)
-	w := nodesOf(g, weights)
-	dw := Gradient(l0, w...)
-	unrolled := a.unrolledWeights(ctx, weights, w, dw, lr)
-	setAll(weights, unrolled)
-	valLoss, valAcc = a.lossAcc(ctx, vi, vm, vl, cw)
-	all := Gradient(valLoss, append(nodesOf(g, arch), unrolled...)...)
-	dAlpha, dUnrolled := all[:len(arch)], all[len(arch):]
-	eps := Div(Scalar(g, dtypes.Float32, 0.01), AddScalar(globalNorm(dUnrolled), 1e-12))
-
-	shifted := func(sign float64) []*Node {
-		ws := make([]*Node, len(w))
-		for i := range w {
-			ws[i] = Identity(StopGradient(Add(w[i], MulScalar(Mul(dUnrolled[i], eps), sign))))
-		}
-		setAll(weights, ws)
-		l, _ := a.lossAcc(ctx, ti, tm, tl, cw)
-		return Gradient(l, nodesOf(g, arch)...)
-	}
-	gp, gn := shifted(1), shifted(-1)
-	setAll(weights, w)
-	grads = make([]*Node, len(arch))
-	for i := range arch {
-		hvp := Div(Sub(gp[i], gn[i]), MulScalar(eps, 2))
-		grads[i] = Sub(dAlpha[i], Mul(hvp, lr))
-	}
-	return valLoss, valAcc, grads
-}
-
-// unrolledWeights is DARTS's one-step look-ahead w' = w − ξ·(μ·m + ∇w +
-// λ·w) (ξ = lr, m the momentum buffer), each a leaf as DARTS copies w' into a
-// new model.
-func (a *Architect) unrolledWeights(ctx *context.Context, weights []*context.Variable, w, dw []*Node, lr *Node) []*Node {
-	g := lr.Graph()
-	unrolled := make([]*Node, len(w))
-	for i, v := range weights {
-		buf := stateVar(ctx, weightOptScope, v, "momentum").ValueGraph(g)
-		step := Add(Add(MulScalar(buf, a.Opt.Momentum), dw[i]), MulScalar(w[i], a.Opt.WeightDecay))
-		unrolled[i] = Identity(StopGradient(Sub(w[i], Mul(step, lr))))
-	}
-	return unrolled
-}
-
-// Step runs one pair step with weight learning rate lr.
+// Step runs one pair step with weight learning rate lr: the architecture
+// step first (DARTS order), then the weights with the updated alphas.
 func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
 	args := make([]any, 0, 8)
 	for _, b := range []*Batch{train, val} {
@@ -239,19 +187,34 @@ func (a *Architect) Step(train, val *Batch, lr float64) (StepResult, error) {
 		args = append(args, img, meta, lab)
 	}
 	args = append(args, float32(lr), a.cw)
-	// The architecture step first (DARTS order), then the weights with the
-	// updated alphas.
 	av, err := a.archExec.Exec(args...)
 	if err != nil {
 		return StepResult{}, err
 	}
-	wv, err := a.weightExec.Exec(args[0], args[1], args[2], args[6], args[7])
+	r, err := a.weightStep(train.N, args[0], args[1], args[2], args[6])
+	r.ValLoss, r.ValAcc = scalar(av[0]), scalar(av[1])/float64(val.N)
+	return r, err
+}
+
+// StepWeights runs only the weight half of a pair step (the warm-up of
+// ArchSchedule); ValLoss and ValAcc of the result are zero.
+func (a *Architect) StepWeights(train *Batch, lr float64) (StepResult, error) {
+	img, meta, lab, err := a.tensors(train)
 	if err != nil {
 		return StepResult{}, err
 	}
-	f := func(t *tensors.Tensor) float64 { return float64(tensors.ToScalar[float32](t)) }
-	return StepResult{TrainLoss: f(wv[0]), TrainAcc: f(wv[1]) / float64(train.N), ValLoss: f(av[0]), ValAcc: f(av[1]) / float64(val.N)}, nil
+	return a.weightStep(train.N, img, meta, lab, float32(lr))
 }
+
+func (a *Architect) weightStep(n int, img, meta, lab, lr any) (StepResult, error) {
+	wv, err := a.weightExec.Exec(img, meta, lab, lr, a.cw)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return StepResult{TrainLoss: scalar(wv[0]), TrainAcc: scalar(wv[1]) / float64(n)}, nil
+}
+
+func scalar(t *tensors.Tensor) float64 { return float64(tensors.ToScalar[float32](t)) }
 
 func (a *Architect) tensors(b *Batch) (img, meta, lab *tensors.Tensor, err error) {
 	s := a.Size

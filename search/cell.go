@@ -1,8 +1,6 @@
 package search
 
 import (
-	"fmt"
-
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -83,56 +81,6 @@ func BuildMixedCell(ctx *context.Context, s0, s1 Feature, weights *Node, ops []s
 		states = append(states, out.With(sum))
 	}
 	return concatStates(states[2:])
-}
-
-// BuildCell builds a derived (discrete) cell from spec: node i is the sum of
-// its kept edges; nodes with no edge are not computed. The output
-// concatenates spec.Concat (len(spec.Concat)*c channels).
-func BuildCell(ctx *context.Context, s0, s1 Feature, spec CellSpec, c int, reduction, reductionPrev, affine bool) (Feature, error) {
-	s0, s1 = Preprocess(ctx, s0, s1, c, reductionPrev, affine)
-	states := map[int]Feature{0: s0, 1: s1}
-	nodes := 0
-	for _, e := range spec.Edges {
-		nodes = max(nodes, e.Node+1)
-	}
-	for i := range nodes {
-		var sum *Node
-		var out Feature
-		for _, e := range spec.Edges {
-			if e.Node != i {
-				continue
-			}
-			in, ok := states[e.Input]
-			if !ok {
-				return Feature{}, fmt.Errorf("search: cell node %d reads state %d, which has no edge", i, e.Input)
-			}
-			build, ok := Ops[e.Op]
-			if !ok {
-				return Feature{}, fmt.Errorf("search: unknown op %q", e.Op)
-			}
-			y := build(ctx.Inf("edge_%d_%d", i, e.Input).In(e.Op), in, c, strideOf(reduction, e.Input), affine)
-			if sum == nil {
-				sum, out = y.X, y
-			} else {
-				sum = Add(sum, y.X)
-			}
-		}
-		if sum != nil {
-			states[2+i] = out.With(sum)
-		}
-	}
-	var outs []Feature
-	for _, k := range spec.Concat {
-		s, ok := states[k]
-		if !ok {
-			return Feature{}, fmt.Errorf("search: concat state %d has no edge", k)
-		}
-		outs = append(outs, s)
-	}
-	if len(outs) == 0 {
-		return Feature{}, fmt.Errorf("search: empty cell concat")
-	}
-	return concatStates(outs), nil
 }
 
 func concatStates(states []Feature) Feature {

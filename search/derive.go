@@ -75,7 +75,14 @@ func Derive(ops []string, nodes int, alphaNormal, alphaReduce [][]float64, opt D
 	if g.Reduce, g.DroppedReduce, g.ReduceConcat, err = deriveCell(ops, nodes, alphaReduce, opt, -1); err != nil {
 		return nil, fmt.Errorf("reduce cell: %w", err)
 	}
-	g.Sparsity = float64(len(g.Normal)+len(g.Reduce)) / float64(2*NumEdges(nodes))
+	kept := len(g.Normal) + len(g.Reduce)
+	g.Sparsity = float64(kept) / float64(2*NumEdges(nodes))
+	g.VsTop2 = float64(kept) / float64(2*2*nodes)
+	for _, e := range slices.Concat(g.DroppedNormal, g.DroppedReduce) {
+		if e.Dropped == DropZero {
+			g.ZeroPruned++
+		}
+	}
 	return g, g.Validate()
 }
 
@@ -113,11 +120,15 @@ func deriveCell(ops []string, nodes int, alpha [][]float64, opt DeriveOptions, s
 			if k < 0 {
 				return nil, nil, nil, fmt.Errorf("search: no non-zero op")
 			}
-			cs = append(cs, cand{Edge{Op: ops[k], Input: j, Node: i, Weight: w[k]}, w})
+			cs = append(cs, cand{Edge{Op: ops[k], Input: j, Node: i, Weight: w[k], Margin: Margin(w)}, w})
 		}
 		sort.SliceStable(cs, func(a, b int) bool { return cs[a].Weight > cs[b].Weight })
 		for r, c := range cs {
-			if r >= opt.TopK || (!opt.KeepZero && zero >= 0 && c.w[zero] > c.Weight) {
+			if !opt.KeepZero && zero >= 0 && c.w[zero] > c.Weight {
+				c.Dropped = DropZero
+				dropped = append(dropped, c.Edge)
+			} else if r >= opt.TopK {
+				c.Dropped = DropTopK
 				dropped = append(dropped, c.Edge)
 			} else {
 				all = append(all, c)
@@ -135,6 +146,7 @@ func deriveCell(ops []string, nodes int, alpha [][]float64, opt DeriveOptions, s
 				kept = append(kept, c.Edge)
 				live[2+i] = true
 			} else if c.Node == i {
+				c.Dropped = DropDeadInput
 				dropped = append(dropped, c.Edge)
 			}
 		}
@@ -147,7 +159,7 @@ func deriveCell(ops []string, nodes int, alpha [][]float64, opt DeriveOptions, s
 		for j := range 2 {
 			w := probs[EdgeRow(0, j)]
 			k := best(ops, w, OpZero)
-			if e := (Edge{Op: ops[k], Input: j, Node: 0, Weight: w[k]}); e.Weight > c.Weight {
+			if e := (Edge{Op: ops[k], Input: j, Node: 0, Weight: w[k], Margin: Margin(w)}); e.Weight > c.Weight {
 				c = e
 			}
 		}

@@ -17,12 +17,90 @@ type Edge struct {
 	Input  int     `json:"input"`
 	Node   int     `json:"node"`
 	Weight float64 `json:"weight,omitempty"` // softmax weight of Op at derivation
+	// Margin is how decided the edge is: its top-1 minus top-2 softmax
+	// weight over all ops (zero included).
+	Margin float64 `json:"margin,omitempty"`
+	// Dropped says why a dropped edge was left out (DropZero, DropTopK,
+	// DropDeadInput); empty on kept edges.
+	Dropped string `json:"dropped,omitempty"`
 }
 
-// CellSpec is the discrete structure of one cell type.
+// Reasons for dropping a supernet edge.
+const (
+	DropZero      = "zero"       // its zero weight beat its strongest op (the paper's pruning)
+	DropTopK      = "top_k"      // not among the node's TopK strongest edges
+	DropDeadInput = "dead_input" // it reads a node that lost all its edges
+)
+
+// CellSpec is the discrete structure of one cell type: node i sums its
+// edges; the cell output concatenates the states in Concat (2+i for node i).
 type CellSpec struct {
-	Edges  []Edge
-	Concat []int // states concatenated as the cell output (2+i for node i)
+	Edges  []Edge `json:"edges"`
+	Concat []int  `json:"concat"`
+}
+
+// Cells are the normal and reduction cells of a derived net (Nodes: the
+// supernet's intermediate nodes per cell). Package trainer builds its
+// derived net from them.
+type Cells struct {
+	Nodes  int      `json:"nodes"`
+	Normal CellSpec `json:"normal"`
+	Reduce CellSpec `json:"reduce"`
+}
+
+// NodeEdges returns node i's edges.
+func (s CellSpec) NodeEdges(i int) []Edge {
+	var out []Edge
+	for _, e := range s.Edges {
+		if e.Node == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Validate checks op names (registered, not zero), node and input indices
+// and the concat list of a cell with nodes intermediate nodes.
+func (s CellSpec) Validate(kind string, nodes int) error {
+	var errs []error
+	if len(s.Concat) == 0 {
+		errs = append(errs, fmt.Errorf("genotype: %s_concat is empty", kind))
+	}
+	for i, c := range s.Concat {
+		if c < 2 || c >= nodes+2 {
+			errs = append(errs, fmt.Errorf("genotype: %s_concat[%d] = %d, want 2..%d", kind, i, c, nodes+1))
+		}
+	}
+	for i, e := range s.Edges {
+		if spec, ok := LookupOp(e.Op); !ok || spec.Kind == KindZero {
+			errs = append(errs, fmt.Errorf("genotype: %s[%d]: unknown op %q (known: %v)", kind, i, e.Op, DerivedOps()))
+		}
+		if e.Node < 0 || e.Node >= nodes {
+			errs = append(errs, fmt.Errorf("genotype: %s[%d]: node %d out of range 0..%d", kind, i, e.Node, nodes-1))
+		}
+		if e.Input < 0 || e.Input >= e.Node+2 {
+			errs = append(errs, fmt.Errorf("genotype: %s[%d]: input %d invalid for node %d (want 0..%d)", kind, i, e.Input, e.Node, e.Node+1))
+		}
+	}
+	for _, c := range s.Concat {
+		if !slices.ContainsFunc(s.Edges, func(e Edge) bool { return e.Node == c-2 }) {
+			errs = append(errs, fmt.Errorf("genotype: %s_concat has node %d, which has no incoming edge", kind, c-2))
+		}
+	}
+	for i, e := range s.Edges {
+		if e.Input >= 2 && !slices.ContainsFunc(s.Edges, func(f Edge) bool { return f.Node == e.Input-2 }) {
+			errs = append(errs, fmt.Errorf("genotype: %s[%d]: input node %d has no incoming edge", kind, i, e.Input-2))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks both cells.
+func (c Cells) Validate() error {
+	if c.Nodes < 1 || c.Nodes > 64 {
+		return fmt.Errorf("genotype: nodes = %d, want 1..64", c.Nodes)
+	}
+	return errors.Join(c.Normal.Validate("normal", c.Nodes), c.Reduce.Validate("reduce", c.Nodes))
 }
 
 // Genotype is the result of the search, in DARTS's shape (normal,
@@ -46,58 +124,27 @@ type Genotype struct {
 	AlphaReduce   [][]float64 `json:"alpha_reduce,omitempty"`
 	// Sparsity is edges kept / edges in the supernet (both cell types).
 	Sparsity float64 `json:"sparsity,omitempty"`
+	// VsTop2 is edges kept / the edges of DARTS's fixed top-2 derivation
+	// (2 per node and cell type): below 1 when the zero op pruned edges.
+	VsTop2 float64 `json:"vs_top2,omitempty"`
+	// ZeroPruned counts the supernet edges dropped by the zero op.
+	ZeroPruned int `json:"zero_pruned"`
+	// Decision says how decided the kept edges are (written by Run).
+	Decision *Decision `json:"decision,omitempty"`
+	// Settings are the search's settings (written by Run).
+	Settings *SearchSettings `json:"settings,omitempty"`
 	// Params is the trainable parameter count of the derived net at the
-	// searched channels and cells (see DerivedParams).
+	// searched channels and cells (trainer.GenotypeParams via RunConfig.Params).
 	Params int64 `json:"params,omitempty"`
 }
 
-// NormalCell returns the normal cell's spec.
-func (g *Genotype) NormalCell() CellSpec { return CellSpec{g.Normal, g.NormalConcat} }
-
-// ReduceCell returns the reduction cell's spec.
-func (g *Genotype) ReduceCell() CellSpec { return CellSpec{g.Reduce, g.ReduceConcat} }
+// Cells returns the genotype's cells.
+func (g *Genotype) Cells() Cells {
+	return Cells{Nodes: g.Nodes, Normal: CellSpec{g.Normal, g.NormalConcat}, Reduce: CellSpec{g.Reduce, g.ReduceConcat}}
+}
 
 // Validate checks op names, node and input indices and the concat lists.
-func (g *Genotype) Validate() error {
-	if g.Nodes < 1 {
-		return fmt.Errorf("genotype: nodes = %d, want >= 1", g.Nodes)
-	}
-	var errs []error
-	check := func(kind string, edges []Edge, concat []int) {
-		if len(concat) == 0 {
-			errs = append(errs, fmt.Errorf("genotype: %s_concat is empty", kind))
-		}
-		for i, c := range concat {
-			if c < 2 || c >= g.Nodes+2 {
-				errs = append(errs, fmt.Errorf("genotype: %s_concat[%d] = %d, want 2..%d", kind, i, c, g.Nodes+1))
-			}
-		}
-		for i, e := range edges {
-			if _, ok := Ops[e.Op]; !ok || e.Op == OpZero {
-				errs = append(errs, fmt.Errorf("genotype: %s[%d]: unknown op %q", kind, i, e.Op))
-			}
-			if e.Node < 0 || e.Node >= g.Nodes {
-				errs = append(errs, fmt.Errorf("genotype: %s[%d]: node %d out of range 0..%d", kind, i, e.Node, g.Nodes-1))
-			}
-			if e.Input < 0 || e.Input >= e.Node+2 {
-				errs = append(errs, fmt.Errorf("genotype: %s[%d]: input %d invalid for node %d (want 0..%d)", kind, i, e.Input, e.Node, e.Node+1))
-			}
-		}
-		for _, c := range concat {
-			if !slices.ContainsFunc(edges, func(e Edge) bool { return e.Node == c-2 }) {
-				errs = append(errs, fmt.Errorf("genotype: %s_concat has node %d, which has no incoming edge", kind, c-2))
-			}
-		}
-		for i, e := range edges {
-			if e.Input >= 2 && !slices.ContainsFunc(edges, func(f Edge) bool { return f.Node == e.Input-2 }) {
-				errs = append(errs, fmt.Errorf("genotype: %s[%d]: input node %d has no incoming edge", kind, i, e.Input-2))
-			}
-		}
-	}
-	check("normal", g.Normal, g.NormalConcat)
-	check("reduce", g.Reduce, g.ReduceConcat)
-	return errors.Join(errs...)
-}
+func (g *Genotype) Validate() error { return g.Cells().Validate() }
 
 // Save writes the genotype as indented JSON after validating it.
 func (g *Genotype) Save(path string) error {
@@ -174,4 +221,19 @@ func LoadGenotype(path string) (*Genotype, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return g, nil
+}
+
+// SearchSettings are the settings a genotype was searched with.
+type SearchSettings struct {
+	Fusion      string  `json:"fusion"`
+	Cells       int     `json:"cells"`
+	Nodes       int     `json:"nodes"`
+	Channels    int     `json:"channels"`
+	Size        int     `json:"size"`
+	Batch       int     `json:"batch"`
+	Steps       int     `json:"steps"`        // pair steps run
+	WarmupSteps int     `json:"warmup_steps"` // of which weight-only
+	ArchLR      float64 `json:"arch_lr"`
+	Seed        int     `json:"seed"`
+	SecondOrder bool    `json:"second_order,omitempty"`
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"fmt"
-	"github.com/gomlx/gomlx/backends"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -32,8 +31,8 @@ type NetConfig struct {
 	Fusion         string   // FusionConcat (default) or FusionGated
 }
 
-// withDefaults fills zero fields.
-func (c NetConfig) withDefaults() NetConfig {
+// WithDefaults fills zero fields with the defaults.
+func (c NetConfig) WithDefaults() NetConfig {
 	if c.StemMultiplier == 0 {
 		c.StemMultiplier = 3
 	}
@@ -54,7 +53,7 @@ func (c NetConfig) withDefaults() NetConfig {
 
 // Validate checks the configuration.
 func (c NetConfig) Validate() error {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	switch {
 	case c.Classes < 2:
 		return fmt.Errorf("search: classes = %d, want >= 2", c.Classes)
@@ -75,7 +74,10 @@ func (c NetConfig) Validate() error {
 	return nil
 }
 
-// IsReduction reports whether cell i of l is a reduction cell.
+// IsReduction reports whether cell i of l is a reduction cell: cells l/3
+// and 2l/3 as in DARTS when l >= 3, none for fewer cells (so both cell types
+// of a searched genotype got gradients whenever both are used). It is the
+// one reduction rule: the supernet and trainer's derived net both use it.
 func IsReduction(i, l int) bool { return l >= 3 && (i == l/3 || i == 2*l/3) }
 
 // Stem is a 3x3 convolution (no bias) of the NHWC images to c channels + BN.
@@ -96,7 +98,7 @@ type CellFunc func(ctx *context.Context, i int, s0, s1 Feature, c int, reduction
 // Backbone runs stem and cells and returns the globally average-pooled image
 // embedding [N, C_last].
 func Backbone(ctx *context.Context, cfg NetConfig, images *Node, cell CellFunc) (*Node, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	s := Stem(ctx.In("stem"), images, cfg.StemMultiplier*cfg.Channels)
 	s0, s1 := s, s
 	c := cfg.Channels
@@ -147,7 +149,7 @@ func Fusion(ctx *context.Context, img, meta *Node, kind string, hidden, classes 
 // Head runs the metadata branch (when meta != nil and cfg.MetaDim > 0) and
 // the fusion on an image embedding.
 func Head(ctx *context.Context, cfg NetConfig, emb, meta *Node) *Node {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	var m *Node
 	if meta != nil && cfg.MetaDim > 0 {
 		m = MetadataBranch(ctx.In("meta"), meta, cfg.MetaHidden)
@@ -180,7 +182,7 @@ func Supernet(ctx *context.Context, cfg NetConfig, images, meta *Node) (*Node, e
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	g := images.Graph()
 	an, ar := AlphaVars(ctx, cfg.Nodes, len(cfg.Ops))
 	wn, wr := Softmax(an.ValueGraph(g), -1), Softmax(ar.ValueGraph(g), -1)
@@ -196,54 +198,4 @@ func Supernet(ctx *context.Context, cfg NetConfig, images, meta *Node) (*Node, e
 		return nil, err
 	}
 	return Head(net, cfg, emb, meta), nil
-}
-
-// DerivedNet builds the discrete network of a genotype (affine BN, as a
-// derived DARTS net): logits [N, classes]. cfg.Nodes and cfg.Ops are unused.
-func DerivedNet(ctx *context.Context, cfg NetConfig, geno *Genotype, images, meta *Node) (*Node, error) {
-	cfg.Nodes = max(cfg.Nodes, 1)
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if err := geno.Validate(); err != nil {
-		return nil, err
-	}
-	net := ctx.In("net").Checked(false)
-	emb, err := Backbone(net, cfg, images, func(ctx *context.Context, _ int, s0, s1 Feature, c int, red, redPrev bool) (Feature, error) {
-		spec := geno.NormalCell()
-		if red {
-			spec = geno.ReduceCell()
-		}
-		return BuildCell(ctx, s0, s1, spec, c, red, redPrev, true)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return Head(net, cfg, emb, meta), nil
-}
-
-// DerivedParams counts the trainable parameters of the derived net of geno
-// (with cfg's channels, cells and head) by building it once on a batch of 1.
-func DerivedParams(backend backends.Backend, cfg NetConfig, geno *Genotype, size int) (int64, error) {
-	ctx := context.New()
-	d := max(cfg.MetaDim, 1)
-	img := tensors.FromFlatDataAndDimensions(make([]float32, size*size*3), 1, size, size, 3)
-	meta := tensors.FromFlatDataAndDimensions(make([]float32, d), 1, d)
-	_, err := context.ExecOnce(backend, ctx, func(ctx *context.Context, img, meta *Node) *Node {
-		logits, err := DerivedNet(ctx, cfg, geno, img, meta)
-		if err != nil {
-			panic(err)
-		}
-		return logits
-	}, img, meta)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for v := range ctx.IterVariables() {
-		if v.Trainable {
-			n += int64(v.Shape().Size())
-		}
-	}
-	return n, nil
 }

@@ -1,50 +1,6 @@
 package search
 
-import (
-	"math"
-	"math/rand/v2"
-	"testing"
-
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-)
-
-func TestDerivedNetTrainAndInfer(t *testing.T) {
-	a := alphaFor(OpNames, 2, map[[2]int]string{{0, 0}: OpSqueezeExcite, {0, 1}: OpDilConv5, {1, 2}: OpAvgPool3}, OpZero)
-	geno, err := Derive(OpNames, 2, a, a, DefaultDeriveOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := NetConfig{Classes: 5, MetaDim: 3, Channels: 4, Cells: 3, Fusion: FusionGated}
-	ctx := context.New()
-	r := rand.New(rand.NewPCG(1, 1))
-	img, meta := randTensor(r, 2, 8, 8, 3), randTensor(r, 2, 3)
-	for _, training := range []bool{true, false} {
-		out, err := context.ExecOnce(testBackend(t), ctx, func(ctx *context.Context, img, meta *Node) *Node {
-			ctx.SetTraining(img.Graph(), training)
-			logits, err := DerivedNet(ctx, cfg, geno, img, meta)
-			if err != nil {
-				panic(err)
-			}
-			return logits
-		}, img, meta)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := out.Shape().Dimensions; d[0] != 2 || d[1] != 5 {
-			t.Fatalf("logits shape %v", d)
-		}
-		for _, v := range tensors.MustCopyFlatData[float32](out) {
-			if math.IsNaN(float64(v)) {
-				t.Fatalf("training=%v: NaN logits", training)
-			}
-		}
-	}
-	if _, err := DerivedNet(ctx, cfg, &Genotype{Nodes: 1}, nil, nil); err == nil {
-		t.Error("want an error for an empty genotype")
-	}
-}
+import "testing"
 
 func TestPatchIndexSame(t *testing.T) {
 	cases := []struct{ n, k, dil, stride, wantOut, wantPad int }{

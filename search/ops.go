@@ -4,7 +4,6 @@ import (
 	"math"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -16,64 +15,6 @@ import (
 // true in derived nets). Variables are created under ctx, which the caller
 // scopes per edge and op.
 type OpBuilder func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature
-
-// Candidate op names, in the canonical order of the alpha columns.
-const (
-	OpZero          = "zero"
-	OpSkip          = "skip_connect"
-	OpAvgPool3      = "avg_pool_3x3"
-	OpMaxPool3      = "max_pool_3x3"
-	OpSepConv3      = "sep_conv_3x3"
-	OpSepConv5      = "sep_conv_5x5"
-	OpDilConv3      = "dil_conv_3x3"
-	OpDilConv5      = "dil_conv_5x5"
-	OpConv1x1       = "conv_1x1"
-	OpSqueezeExcite = "squeeze_excite"
-)
-
-// OpNames lists every registered op in canonical order.
-var OpNames = []string{OpZero, OpSkip, OpAvgPool3, OpMaxPool3, OpSepConv3, OpSepConv5,
-	OpDilConv3, OpDilConv5, OpConv1x1, OpSqueezeExcite}
-
-// Ops is the op registry: name -> builder. All spatial ops are a Gather of
-// patches from a constant index table (SAME padding, a padding row) followed
-// by a matmul, multiply-and-sum or ReduceMax; BN is BatchNorm.
-var Ops = map[string]OpBuilder{
-	OpZero: func(_ *context.Context, x Feature, c, stride int, _ bool) Feature {
-		ho, wo := OutSize(x.H, stride), OutSize(x.W, stride)
-		return NewFeature(Zeros(x.X.Graph(), shapes.Make(x.X.DType(), ho*wo, x.N(), c)), ho, wo)
-	},
-	OpSkip: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
-		if stride == 1 {
-			return x
-		}
-		return FactorizedReduce(ctx, x, c, affine)
-	},
-	OpAvgPool3: func(_ *context.Context, x Feature, _, stride int, _ bool) Feature {
-		return AvgPoolSame(x, 3, stride)
-	},
-	OpMaxPool3: func(_ *context.Context, x Feature, _, stride int, _ bool) Feature {
-		return MaxPoolSame(x, 3, stride)
-	},
-	OpSepConv3: sepConv(3),
-	OpSepConv5: sepConv(5),
-	OpDilConv3: dilConv(3),
-	OpDilConv5: dilConv(5),
-	OpConv1x1: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
-		if stride == 1 { // no gather needed
-			return ReLUConvBN(ctx, x, c, affine)
-		}
-		p, ho, wo := x.Patches(true, 1, 1, stride, 0)
-		y := Pointwise(ctx.In("pw"), Reshape(p, ho*wo, x.N(), x.C()), c)
-		return NewFeature(BatchNorm(ctx, y, affine), ho, wo)
-	},
-	OpSqueezeExcite: func(ctx *context.Context, x Feature, c, stride int, affine bool) Feature {
-		if stride != 1 {
-			x = FactorizedReduce(ctx.In("reduce"), x, c, affine)
-		}
-		return SqueezeExcite(ctx, x, 4)
-	},
-}
 
 // IsPool reports whether an op is a pooling op (the supernet follows those
 // with a non-affine BN, as DARTS does; derived nets do not).

@@ -2,11 +2,9 @@ package search
 
 import (
 	stdctx "context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/trapnet/trapnet/loopkit"
 )
 
 // Source yields batches of one split. Next returns io.EOF at the end of an
@@ -43,10 +42,13 @@ type RunConfig struct {
 	Resume    bool
 	// CheckpointEvery saves every so many steps (0: only at epoch ends and on interrupt).
 	CheckpointEvery int
-	// EntropyPatience stops the search when the mean alpha entropy fell by
-	// less than EntropyMinDelta over that many epochs (0: off).
-	EntropyPatience int
-	EntropyMinDelta float64
+	// Schedule is the architecture warm-up, learning rate and stop rule
+	// (DefaultArchSchedule).
+	Schedule ArchSchedule
+	// Params, when set, counts the trainable parameters of a genotype's
+	// derived net at the searched settings for genotype.json (the derived
+	// net is package trainer's; cmd/trainer wires it in).
+	Params func(*Genotype) (int64, error) `json:"-"`
 }
 
 // ErrInterrupted is returned when the context was cancelled; a checkpoint
@@ -58,25 +60,20 @@ type Progress func(step, total int, r StepResult, imagesPerSec float64)
 
 // runState is saved next to the checkpoint.
 type runState struct {
-	Step        int         `json:"step"`
-	Epoch       int         `json:"epoch"`
-	StepInEpoch int         `json:"step_in_epoch"`
-	Images      int         `json:"images"`
-	Entropies   []float64   `json:"entropies"`
-	History     []AlphaSnap `json:"history"`
-	Done        bool        `json:"done"`
+	Step        int       `json:"step"`
+	Epoch       int       `json:"epoch"`
+	StepInEpoch int       `json:"step_in_epoch"`
+	Images      int       `json:"images"`
+	Entropies   []float64 `json:"entropies"`
+	// Signatures are the derived genotypes at the epoch ends after warm-up.
+	Signatures []string `json:"signatures,omitempty"`
+	Done       bool     `json:"done"`
 }
 
-// AlphaSnap is the softmax of both alpha matrices at the end of an epoch.
-type AlphaSnap struct {
-	Epoch  int         `json:"epoch"`
-	Normal [][]float64 `json:"normal"`
-	Reduce [][]float64 `json:"reduce"`
-}
-
-// Run searches: alternating pair steps over train and val, logging to
-// Out/search.jsonl, checkpointing to Out/checkpoint, and finally writing
-// Out/genotype.json and Out/alphas.png. It returns the derived genotype.
+// Run searches: weight-only warm-up steps, then alternating pair steps over
+// train and val (cfg.Schedule), logging to Out/search.jsonl, checkpointing
+// to Out/checkpoint, and finally writing Out/genotype.json, alphas.png,
+// genotype.png and alpha_trajectories.png. It returns the derived genotype.
 func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val Source, classWeights []float32, progress Progress) (*Genotype, error) {
 	if cfg.StepsPerEpoch < 1 || cfg.Epochs < 1 {
 		return nil, fmt.Errorf("search: need >= 1 epoch and >= 1 step per epoch (got %d, %d)", cfg.Epochs, cfg.StepsPerEpoch)
@@ -90,12 +87,8 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	statePath := filepath.Join(cfg.Out, "search_state.json")
 	var st runState
 	if cfg.Resume {
-		b, err := os.ReadFile(statePath)
-		if err != nil {
-			return nil, fmt.Errorf("--resume: %w", err)
-		}
-		if err := json.Unmarshal(b, &st); err != nil {
-			return nil, fmt.Errorf("%s: %w", statePath, err)
+		if err := loopkit.LoadState(statePath, &st); err != nil {
+			return nil, err
 		}
 	} else if _, err := os.Stat(ckDir); err == nil {
 		return nil, fmt.Errorf("%s exists: use --resume or a new --out", ckDir)
@@ -104,29 +97,32 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	if err != nil {
 		return nil, err
 	}
+	total := cfg.Epochs * cfg.StepsPerEpoch
+	if cfg.MaxSteps > 0 {
+		total = min(total, cfg.MaxSteps)
+	}
+	warmup := cfg.Schedule.WarmupSteps(total)
+	cfg.Opt.ArchLR = cfg.Schedule.ArchLR(cfg.Opt.ArchLR, total)
 	arch, err := NewArchitect(backend, ctx, cfg.Net, cfg.Opt, cfg.Size, classWeights)
 	if err != nil {
 		return nil, err
 	}
-	logf, err := os.OpenFile(filepath.Join(cfg.Out, "search.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	log, err := loopkit.OpenLog(filepath.Join(cfg.Out, "search.jsonl"))
 	if err != nil {
 		return nil, err
 	}
-	defer logf.Close()
-	enc := json.NewEncoder(logf)
+	defer log.Close()
 	save := func() error {
 		if st.Step > 0 { // variables exist only after the first step
 			if err := ck.Save(); err != nil {
 				return err
 			}
 		}
-		b, _ := json.MarshalIndent(st, "", " ")
-		return os.WriteFile(statePath, b, 0o644)
+		return loopkit.SaveState(statePath, st)
 	}
-	total := cfg.Epochs * cfg.StepsPerEpoch
-	if cfg.MaxSteps > 0 {
-		total = min(total, cfg.MaxSteps)
-	}
+	_ = log.Write(ScheduleLog{Kind: "schedule", Steps: total, WarmupSteps: warmup, ArchLR: cfg.Opt.ArchLR,
+		LogitBudget: cfg.Schedule.LogitBudget, StopPatience: cfg.Schedule.StopPatience})
+	alphaEvery := max(1, total/200)
 	val.Reset(st.Epoch)
 	for ; st.Epoch < cfg.Epochs && !st.Done; st.Epoch++ {
 		train.Reset(st.Epoch)
@@ -136,7 +132,7 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			}
 		}
 		var sum StepResult
-		n := 0
+		steps, archSteps := 0, 0
 		for st.StepInEpoch < cfg.StepsPerEpoch && !st.Done {
 			interrupted := func() (*Genotype, error) {
 				if err := save(); err != nil {
@@ -144,36 +140,39 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 				}
 				return nil, ErrInterrupted
 			}
-			if c.Err() != nil {
+			if loopkit.Interrupted(c) {
 				return interrupted()
 			}
 			tb, err := train.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
-				if c.Err() != nil {
+				if loopkit.Interrupted(c) {
 					return interrupted()
 				}
 				return nil, err
 			}
-			vb, err := val.Next()
-			if errors.Is(err, io.EOF) {
-				val.Reset(st.Epoch + 1000*st.Step)
-				vb, err = val.Next()
-			}
-			if err != nil {
-				if c.Err() != nil {
-					return interrupted()
-				}
-				return nil, fmt.Errorf("search-val batch: %w", err)
-			}
-			lr := cosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, st.Step, total)
+			lr := loopkit.CosineLR(cfg.Opt.WeightLR, cfg.Opt.WeightLRMin, int64(st.Step), int64(total))
 			t0 := time.Now()
-			r, err := arch.Step(tb, vb, lr)
+			var r StepResult
+			n := tb.N
+			if st.Step < warmup {
+				r, err = arch.StepWeights(tb, lr)
+			} else {
+				var vb *Batch
+				if vb, err = nextVal(val, st); err != nil {
+					if loopkit.Interrupted(c) {
+						return interrupted()
+					}
+					return nil, err
+				}
+				n += vb.N
+				r, err = arch.Step(tb, vb, lr)
+			}
 			if err != nil {
 				return nil, err
 			}
-			ips := float64(tb.N+vb.N) / time.Since(t0).Seconds()
+			ips := float64(n) / time.Since(t0).Seconds()
 			st.Step++
 			st.StepInEpoch++
 			st.Images += tb.N
@@ -181,18 +180,25 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 			if err != nil {
 				return nil, err
 			}
-			if bad := math.IsNaN(r.TrainLoss) || math.IsNaN(r.ValLoss); bad {
-				return nil, fmt.Errorf("search: loss is NaN at step %d", st.Step)
+			if err := loopkit.CheckLoss(int64(st.Step), r.TrainLoss, r.ValLoss); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
 			}
-			_ = enc.Encode(map[string]any{"kind": "step", "step": st.Step, "epoch": st.Epoch,
-				"train_loss": r.TrainLoss, "train_acc": r.TrainAcc, "val_loss": r.ValLoss, "val_acc": r.ValAcc,
-				"lr": lr, "alpha_entropy_normal": MeanEntropy(an), "alpha_entropy_reduce": MeanEntropy(ar),
-				"images_per_s": ips, "global_step": optimizers.GetGlobalStep(ctx)})
+			archStep := st.Step > warmup
+			_ = log.Write(StepLog{Kind: "step", Step: st.Step, Epoch: st.Epoch, ArchStep: archStep,
+				TrainLoss: r.TrainLoss, TrainAcc: r.TrainAcc, ValLoss: r.ValLoss, ValAcc: r.ValAcc, LR: lr,
+				EntropyNormal: MeanEntropy(an), EntropyReduce: MeanEntropy(ar), ImagesPerSec: ips,
+				GlobalStep: int64(optimizers.GetGlobalStep(ctx))})
+			if st.Step%alphaEvery == 0 || st.Step == warmup || st.Step == total {
+				_ = log.Write(AlphasLog{Kind: "alphas", AlphaStep: AlphaStep{Step: st.Step, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)}})
+			}
 			sum.TrainLoss += r.TrainLoss
 			sum.TrainAcc += r.TrainAcc
 			sum.ValLoss += r.ValLoss
 			sum.ValAcc += r.ValAcc
-			n++
+			steps++
+			if archStep {
+				archSteps++
+			}
 			if progress != nil {
 				progress(st.Step, total, r, ips)
 			}
@@ -211,17 +217,22 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 		}
 		ent := (MeanEntropy(an) + MeanEntropy(ar)) / 2
 		st.Entropies = append(st.Entropies, ent)
-		st.History = append(st.History, AlphaSnap{Epoch: st.Epoch, Normal: RowSoftmax(an), Reduce: RowSoftmax(ar)})
-		if n > 0 {
-			k := float64(n)
-			_ = enc.Encode(map[string]any{"kind": "epoch", "epoch": st.Epoch, "step": st.Step,
-				"train_loss": sum.TrainLoss / k, "train_acc": sum.TrainAcc / k, "val_loss": sum.ValLoss / k,
-				"val_acc": sum.ValAcc / k, "alpha_entropy": ent})
+		if steps > 0 {
+			k, ka := float64(steps), float64(max(archSteps, 1))
+			_ = log.Write(EpochLog{Kind: "epoch", Epoch: st.Epoch, Step: st.Step, TrainLoss: sum.TrainLoss / k,
+				TrainAcc: sum.TrainAcc / k, ValLoss: sum.ValLoss / ka, ValAcc: sum.ValAcc / ka, AlphaEntropy: ent})
 		}
-		if p := cfg.EntropyPatience; p > 0 && len(st.Entropies) > p &&
-			st.Entropies[len(st.Entropies)-1-p]-ent < cfg.EntropyMinDelta {
-			_ = enc.Encode(map[string]any{"kind": "early_stop", "epoch": st.Epoch, "reason": "alpha entropy stalled"})
-			st.Done = true
+		if st.Step > warmup {
+			g, err := Derive(arch.Net.Ops, arch.Net.Nodes, an, ar, cfg.Derive)
+			if err != nil {
+				return nil, err
+			}
+			st.Signatures = append(st.Signatures, g.Signature())
+			if cfg.Schedule.stalled(st.Signatures, cfg.Schedule.Decided(g.Decide())) {
+				_ = log.Write(StopLog{Kind: "early_stop", Epoch: st.Epoch,
+					Reason: fmt.Sprintf("genotype unchanged for %d epochs after warm-up and decided", cfg.Schedule.StopPatience)})
+				st.Done = true
+			}
 		}
 		st.StepInEpoch = 0
 		if err := save(); err != nil {
@@ -232,35 +243,5 @@ func Run(c stdctx.Context, backend backends.Backend, cfg RunConfig, train, val S
 	if err := save(); err != nil {
 		return nil, err
 	}
-	return finish(arch, cfg, st)
-}
-
-// finish derives and writes the genotype and the alpha plot.
-func finish(arch *Architect, cfg RunConfig, st runState) (*Genotype, error) {
-	an, ar, err := arch.Alphas()
-	if err != nil {
-		return nil, err
-	}
-	geno, err := Derive(arch.Net.Ops, arch.Net.Nodes, an, ar, cfg.Derive)
-	if err != nil {
-		return nil, err
-	}
-	if geno.Params, err = DerivedParams(arch.backend, arch.Net, geno, cfg.Size); err != nil {
-		return nil, err
-	}
-	if err := geno.Save(filepath.Join(cfg.Out, "genotype.json")); err != nil {
-		return nil, err
-	}
-	if err := PlotAlphas(filepath.Join(cfg.Out, "alphas.png"), st.History); err != nil {
-		return nil, err
-	}
-	return geno, nil
-}
-
-// cosineLR is lrMin + (lrMax-lrMin)(1+cos(π·step/total))/2.
-func cosineLR(lrMax, lrMin float64, step, total int) float64 {
-	if total <= 0 {
-		return lrMax
-	}
-	return lrMin + (lrMax-lrMin)*(1+math.Cos(math.Pi*float64(step)/float64(total)))/2
+	return finish(arch, cfg, st, warmup)
 }

@@ -112,7 +112,7 @@ func TestSearchLearnsAndDerives(t *testing.T) {
 	if err := geno.Validate(); err != nil {
 		t.Error(err)
 	}
-	for _, f := range []string{"genotype.json", "alphas.png", "search_state.json"} {
+	for _, f := range []string{"genotype.json", "alphas.png", "genotype.png", "alpha_trajectories.png", "search_state.json"} {
 		if _, err := os.Stat(filepath.Join(cfg.Out, f)); err != nil {
 			t.Error(err)
 		}

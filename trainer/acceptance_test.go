@@ -68,7 +68,7 @@ func acceptanceData(t *testing.T) *accSplits {
 	return accData
 }
 
-func (s *accSplits) arch(m Modality, cells Cells) Arch {
+func (s *accSplits) arch(m Modality, cells search.Cells) Arch {
 	return Arch{Cells: cells, Layers: 3, Channels: 4, StemMult: 2, Size: 16, MetaDim: s.dim, MetaHidden: 32, FusionHidden: 32, Classes: s.classes, Modality: m}
 }
 

@@ -2,117 +2,17 @@ package trainer
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/trapnet/trapnet/search"
 )
 
-// Edge is one kept operation of a derived cell: Op applied to state From
-// (0 and 1 are the two cell inputs, 2+i the i-th intermediate node).
-type Edge struct {
-	Op   string `json:"op"`
-	From int    `json:"from"`
-}
-
-// Cell is a derived cell: each node sums its edges; the cell output
-// concatenates the states listed in Concat.
-type Cell struct {
-	Nodes  [][]Edge `json:"nodes"`
-	Concat []int    `json:"concat"`
-}
-
-// Cells are the normal and reduction cells of a genotype in the form the
-// derived network is built from.
-type Cells struct {
-	Normal Cell `json:"normal"`
-	Reduce Cell `json:"reduce"`
-}
-
-// KnownOps lists the candidate operations the derived network can build:
-// the search space of package search except its zero op.
-var KnownOps = []string{
-	search.OpSkip, search.OpAvgPool3, search.OpMaxPool3, search.OpSepConv3, search.OpSepConv5,
-	search.OpDilConv3, search.OpDilConv5, search.OpConv1x1, search.OpSqueezeExcite,
-}
-
-// CellsFromGenotype converts a searched genotype into derived cells and
-// checks it.
-func CellsFromGenotype(g *search.Genotype) (Cells, error) {
+// CellsFromGenotype returns a searched genotype's cells after checking them.
+func CellsFromGenotype(g *search.Genotype) (search.Cells, error) {
 	if g == nil {
-		return Cells{}, fmt.Errorf("genotype: nil")
+		return search.Cells{}, fmt.Errorf("genotype: nil")
 	}
-	if g.Nodes < 1 || g.Nodes > 64 {
-		return Cells{}, fmt.Errorf("genotype: nodes = %d, want 1..64", g.Nodes)
-	}
-	conv := func(kind string, edges []search.Edge, concat []int) (Cell, error) {
-		c := Cell{Nodes: make([][]Edge, g.Nodes), Concat: append([]int(nil), concat...)}
-		for i, e := range edges {
-			if e.Node < 0 || e.Node >= g.Nodes {
-				return c, fmt.Errorf("genotype %s edge %d (%s): node %d out of range [0,%d)", kind, i, e.Op, e.Node, g.Nodes)
-			}
-			c.Nodes[e.Node] = append(c.Nodes[e.Node], Edge{Op: e.Op, From: e.Input})
-		}
-		return c, nil
-	}
-	var cs Cells
-	var err error
-	if cs.Normal, err = conv("normal", g.Normal, g.NormalConcat); err != nil {
-		return cs, err
-	}
-	if cs.Reduce, err = conv("reduce", g.Reduce, g.ReduceConcat); err != nil {
-		return cs, err
-	}
-	return cs, cs.Validate()
-}
-
-// Validate checks op names and edge sources.
-func (c *Cells) Validate() error {
-	for _, cc := range []struct {
-		name string
-		cell *Cell
-	}{{"normal", &c.Normal}, {"reduce", &c.Reduce}} {
-		if err := cc.cell.validate(); err != nil {
-			return fmt.Errorf("genotype %s cell: %w", cc.name, err)
-		}
-	}
-	return nil
-}
-
-func (c *Cell) validate() error {
-	if len(c.Nodes) == 0 {
-		return fmt.Errorf("no nodes")
-	}
-	used := map[int]bool{}
-	for _, s := range c.Concat {
-		used[s] = true
-	}
-	for _, node := range c.Nodes {
-		for _, e := range node {
-			used[e.From] = true
-		}
-	}
-	for i, node := range c.Nodes {
-		if len(node) == 0 && used[i+2] {
-			return fmt.Errorf("node %d has no edges but is used", i)
-		}
-		for j, e := range node {
-			if !slices.Contains(KnownOps, e.Op) {
-				return fmt.Errorf("node %d edge %d: unknown op %q (known: %v)", i, j, e.Op, KnownOps)
-			}
-			if e.From < 0 || e.From >= i+2 {
-				return fmt.Errorf("node %d edge %d (%s): input %d out of range [0,%d)", i, j, e.Op, e.From, i+2)
-			}
-		}
-	}
-	if len(c.Concat) == 0 {
-		return fmt.Errorf("empty concat list")
-	}
-	for _, s := range c.Concat {
-		if s < 0 || s >= len(c.Nodes)+2 {
-			return fmt.Errorf("concat state %d out of range [0,%d)", s, len(c.Nodes)+2)
-		}
-	}
-	return nil
+	c := g.Cells()
+	return c, c.Validate()
 }
 
 // Modality selects which branches the network uses.
@@ -136,8 +36,9 @@ func ParseModality(s string) (Modality, error) {
 
 // Arch is everything that fixes the derived network's structure.
 type Arch struct {
-	Cells Cells `json:"cells"`
-	// Layers is the number of cells; reductions sit at Layers/3 and 2*Layers/3.
+	Cells search.Cells `json:"cells"`
+	// Layers is the number of cells; search.IsReduction places the
+	// reduction cells (the rule the supernet was searched with).
 	Layers int `json:"layers"`
 	// Channels is C of the first cells (the stem outputs StemMult*C).
 	Channels int `json:"channels"`
@@ -181,7 +82,7 @@ func (a *Arch) Validate() error {
 		}
 		red := 0
 		for i := range a.Layers {
-			if a.isReduction(i) {
+			if search.IsReduction(i, a.Layers) {
 				red++
 			}
 		}
@@ -200,23 +101,43 @@ func (a *Arch) Validate() error {
 	return nil
 }
 
-func (a *Arch) isReduction(i int) bool {
-	if a.Layers < 3 {
-		return i == a.Layers-1 && a.Layers > 1
-	}
-	return i == a.Layers/3 || i == 2*a.Layers/3
-}
-
 // LoadCells reads a genotype file and converts it into derived cells; errors
 // name the file and the bad op or edge.
-func LoadCells(path string) (Cells, *search.Genotype, error) {
+func LoadCells(path string) (search.Cells, *search.Genotype, error) {
 	g, err := search.LoadGenotype(path)
 	if err != nil {
-		return Cells{}, nil, fmt.Errorf("genotype: %w", err)
+		return search.Cells{}, nil, fmt.Errorf("genotype: %w", err)
 	}
 	c, err := CellsFromGenotype(g)
 	if err != nil {
-		return Cells{}, nil, fmt.Errorf("%s: %w", path, err)
+		return search.Cells{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, g, nil
+}
+
+// GenotypeWarnings lists what makes g a weak basis for training a: a cell
+// type a uses whose alphas got no gradient in the search (the search had
+// no reduction cell), and a genotype the search reported as undecided.
+func GenotypeWarnings(g *search.Genotype, a Arch) []string {
+	var out []string
+	if s := g.Settings; s != nil && a.Modality != MetadataOnly {
+		searched := false
+		for i := range s.Cells {
+			searched = searched || search.IsReduction(i, s.Cells)
+		}
+		used := false
+		for i := range a.Layers {
+			used = used || search.IsReduction(i, a.Layers)
+		}
+		if used && !searched {
+			out = append(out, fmt.Sprintf("the genotype was searched with %d cells (no reduction cell), so its reduce cell "+
+				"was never trained; %d cells use it: search with >= 3 cells", s.Cells, a.Layers))
+		}
+	}
+	if d := g.Decision; d != nil {
+		if w := d.Warning(); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -29,12 +29,12 @@ func TestGenotypeErrors(t *testing.T) {
 	}{
 		{"unknown op", func(g *search.Genotype) { g.Normal[0].Op = "conv_7x7_magic" }, `unknown op "conv_7x7_magic"`},
 		{"zero op kept", func(g *search.Genotype) { g.Reduce[1].Op = "zero" }, `unknown op "zero"`},
-		{"input from the future", func(g *search.Genotype) { g.Normal[0].Input = 3 }, "input 3 out of range"},
-		{"negative input", func(g *search.Genotype) { g.Reduce[0].Input = -1 }, "input -1 out of range"},
+		{"input from the future", func(g *search.Genotype) { g.Normal[0].Input = 3 }, "input 3 invalid for node 0"},
+		{"negative input", func(g *search.Genotype) { g.Reduce[0].Input = -1 }, "input -1 invalid"},
 		{"node out of range", func(g *search.Genotype) { g.Normal[2].Node = 5 }, "node 5 out of range"},
-		{"concat out of range", func(g *search.Genotype) { g.NormalConcat = []int{2, 9} }, "concat state 9"},
-		{"empty concat", func(g *search.Genotype) { g.ReduceConcat = nil }, "empty concat"},
-		{"used node without edges", func(g *search.Genotype) { g.Reduce = g.Reduce[1:] }, "node 0 has no edges but is used"},
+		{"concat out of range", func(g *search.Genotype) { g.NormalConcat = []int{2, 9} }, "normal_concat[1] = 9"},
+		{"reduce_concat is empty", func(g *search.Genotype) { g.ReduceConcat = nil }, "reduce_concat is empty"},
+		{"used node without edges", func(g *search.Genotype) { g.Reduce = g.Reduce[1:] }, "node 0, which has no incoming edge"},
 		{"no nodes", func(g *search.Genotype) { g.Nodes = 0 }, "nodes = 0"},
 	}
 	if _, err := CellsFromGenotype(goodGenotype()); err != nil {

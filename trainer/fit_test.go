@@ -4,12 +4,31 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/trapnet/trapnet/search"
 )
 
-func darts2Cells() Cells {
-	return Cells{
-		Normal: Cell{Nodes: [][]Edge{{{"sep_conv_3x3", 0}, {"skip_connect", 1}}, {{"max_pool_3x3", 0}, {"dil_conv_3x3", 2}}}, Concat: []int{2, 3}},
-		Reduce: Cell{Nodes: [][]Edge{{{"max_pool_3x3", 0}, {"sep_conv_3x3", 1}}, {{"skip_connect", 2}, {"avg_pool_3x3", 1}}}, Concat: []int{2, 3}},
+// in is one edge of a test cell: op applied to state input.
+type in struct {
+	op    string
+	input int
+}
+
+// mkCell builds a cell from per-node edge lists.
+func mkCell(concat []int, nodes ...[]in) search.CellSpec {
+	s := search.CellSpec{Concat: concat}
+	for i, n := range nodes {
+		for _, e := range n {
+			s.Edges = append(s.Edges, search.Edge{Op: e.op, Input: e.input, Node: i})
+		}
+	}
+	return s
+}
+
+func darts2Cells() search.Cells {
+	return search.Cells{Nodes: 2,
+		Normal: mkCell([]int{2, 3}, []in{{"sep_conv_3x3", 0}, {"skip_connect", 1}}, []in{{"max_pool_3x3", 0}, {"dil_conv_3x3", 2}}),
+		Reduce: mkCell([]int{2, 3}, []in{{"max_pool_3x3", 0}, {"sep_conv_3x3", 1}}, []in{{"skip_connect", 2}, {"avg_pool_3x3", 1}}),
 	}
 }
 

@@ -2,12 +2,10 @@ package trainer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/trapnet/trapnet/trainer/metrics"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/schollz/progressbar/v3"
+	"github.com/trapnet/trapnet/loopkit"
 )
 
 // Hyper are the optimisation hyper-parameters.
@@ -87,12 +86,8 @@ func (r *Runner) attachCheckpoints(dir string, resume bool) (*checkpoints.Handle
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, nil, err
 		}
-	} else if b, err := os.ReadFile(filepath.Join(dir, stateFile)); err == nil {
-		if err := json.Unmarshal(b, st); err != nil {
-			return nil, nil, fmt.Errorf("resume: %s: %w", filepath.Join(dir, stateFile), err)
-		}
-	} else {
-		return nil, nil, fmt.Errorf("resume: no checkpoint state in %s: %w", dir, err)
+	} else if err := loopkit.LoadState(filepath.Join(dir, stateFile), st); err != nil {
+		return nil, nil, err
 	}
 	h, err := checkpoints.Build(r.Ctx).Dir(dir).Keep(2).Immediate().Done()
 	if err != nil {
@@ -106,20 +101,12 @@ func (r *Runner) attachCheckpoints(dir string, resume bool) (*checkpoints.Handle
 }
 
 func (st *loopState) save(dir string) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, stateFile), b, 0o644)
+	return loopkit.SaveState(filepath.Join(dir, stateFile), st)
 }
 
 // cosineLR is the learning rate at step of total.
 func cosineLR(h Hyper, step, total int64) float64 {
-	if total <= 0 {
-		return h.LR
-	}
-	f := math.Min(float64(step)/float64(total), 1)
-	return h.MinLR + 0.5*(h.LR-h.MinLR)*(1+math.Cos(math.Pi*f))
+	return loopkit.CosineLR(h.LR, h.MinLR, step, total)
 }
 
 // Fit trains with cosine-annealed Adam, evaluating on Val after every epoch
@@ -178,7 +165,7 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		var seen, correct int
 		skip := st.EpochStep // batches of this epoch the checkpoint already holds
 		for {
-			if ctx.Err() != nil {
+			if loopkit.Interrupted(ctx) {
 				res.Interrupted = true
 				return res, saveState() // resume skips the EpochStep batches done
 			}
@@ -214,8 +201,8 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 			if err != nil {
 				return nil, fmt.Errorf("epoch %d step %d: %w", epoch, st.Step, err)
 			}
-			if math.IsNaN(loss) {
-				return nil, fmt.Errorf("epoch %d step %d: loss is NaN (lower --lr?)", epoch, st.Step)
+			if err := loopkit.CheckLoss(st.Step, loss); err != nil {
+				return nil, fmt.Errorf("epoch %d: %w", epoch, err)
 			}
 			st.Step++
 			st.EpochStep++

@@ -12,19 +12,17 @@ import (
 	"github.com/trapnet/trapnet/search"
 )
 
-// allOpsCells uses every known op in both cell types.
-func allOpsCells() Cells {
-	normal := Cell{Nodes: [][]Edge{
-		{{"sep_conv_3x3", 0}, {"dil_conv_3x3", 1}},
-		{{"max_pool_3x3", 0}, {"skip_connect", 2}},
-		{{"conv_1x1", 1}, {"squeeze_excite", 3}},
-	}, Concat: []int{2, 3, 4}}
-	reduce := Cell{Nodes: [][]Edge{
-		{{"sep_conv_5x5", 0}, {"skip_connect", 1}},
-		{{"avg_pool_3x3", 1}, {"dil_conv_5x5", 2}},
-		{{"squeeze_excite", 0}, {"conv_1x1", 1}},
-	}, Concat: []int{2, 3, 4}}
-	return Cells{Normal: normal, Reduce: reduce}
+// allOpsCells uses every registered non-zero op in both cell types.
+func allOpsCells() search.Cells {
+	normal := mkCell([]int{2, 3, 4},
+		[]in{{"sep_conv_3x3", 0}, {"dil_conv_3x3", 1}},
+		[]in{{"max_pool_3x3", 0}, {"skip_connect", 2}},
+		[]in{{"conv_1x1", 1}, {"squeeze_excite", 3}})
+	reduce := mkCell([]int{2, 3, 4},
+		[]in{{"sep_conv_5x5", 0}, {"skip_connect", 1}},
+		[]in{{"avg_pool_3x3", 1}, {"dil_conv_5x5", 2}},
+		[]in{{"squeeze_excite", 0}, {"conv_1x1", 1}})
+	return search.Cells{Nodes: 3, Normal: normal, Reduce: reduce}
 }
 
 func tinyArch(m Modality) Arch {

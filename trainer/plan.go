@@ -181,8 +181,8 @@ func (p *Plan) bn(name, x string) string {
 
 func (p *Plan) relu(name, x string) string { return p.node(name, ir.ReLU, []string{x}, ir.Attrs{}) }
 
-func (p *Plan) pool(name, x string, op ir.Op, stride int) string {
-	return p.node(name, op, []string{x}, ir.Attrs{Kernel: [2]int{3, 3}, Strides: [2]int{stride, stride}, Padding: ir.Same})
+func (p *Plan) pool(name, x string, op ir.Op, k, stride int) string {
+	return p.node(name, op, []string{x}, ir.Attrs{Kernel: [2]int{k, k}, Strides: [2]int{stride, stride}, Padding: ir.Same})
 }
 
 // fc is a dense layer with bias.

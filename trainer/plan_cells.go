@@ -20,7 +20,7 @@ func (p *Plan) imageBranch() string {
 	c := a.Channels
 	reductionPrev := false
 	for i := range a.Layers {
-		reduction := a.isReduction(i)
+		reduction := search.IsReduction(i, a.Layers)
 		if reduction {
 			c *= 2
 		}
@@ -44,7 +44,7 @@ func (p *Plan) plainCNN() string {
 	c := a.Channels
 	for i := range a.Layers {
 		stride := 1
-		if a.isReduction(i) {
+		if search.IsReduction(i, a.Layers) {
 			c, stride = 2*c, 2
 		}
 		name := fmt.Sprintf("layer%d", i)
@@ -87,7 +87,8 @@ func (p *Plan) cell(name, s0, s1 string, c int, reduction, reductionPrev bool) s
 	}
 	s1 = p.reluConvBN(name+"/pre1", s1, c, 1, 1)
 	states := []string{s0, s1}
-	for i, edges := range spec.Nodes {
+	for i := range p.Arch.Cells.Nodes {
+		edges := spec.NodeEdges(i)
 		if len(edges) == 0 { // unused node (Validate checked)
 			states = append(states, "")
 			continue
@@ -95,11 +96,11 @@ func (p *Plan) cell(name, s0, s1 string, c int, reduction, reductionPrev bool) s
 		var sum string
 		for j, e := range edges {
 			stride := 1
-			if reduction && e.From < 2 {
+			if reduction && e.Input < 2 {
 				stride = 2
 			}
-			y := p.op(fmt.Sprintf("%s/n%d/e%d_%s", name, i, j, e.Op), e.Op, states[e.From], c, stride)
-			if y != states[e.From] {
+			y := p.op(fmt.Sprintf("%s/n%d/e%d_%s", name, i, j, e.Op), e.Op, states[e.Input], c, stride)
+			if y != states[e.Input] {
 				p.dropPath[y] = true
 			}
 			if sum == "" {
@@ -120,44 +121,37 @@ func (p *Plan) cell(name, s0, s1 string, c int, reduction, reductionPrev bool) s
 	return p.node(name+"/out", ir.Concat, cat, ir.Attrs{Axis: -1})
 }
 
-// op lays out one candidate operation (see KnownOps) on x with c channels.
+// op lays out one registered op (search.Registry) on x with c channels.
 func (p *Plan) op(name, op, x string, c, stride int) string {
-	switch op {
-	case "skip_connect":
+	spec, _ := search.LookupOp(op) // Validate rejected unknown ops
+	k, dil := spec.Kernel, spec.Dilation
+	switch spec.Kind {
+	case search.KindSkip:
 		if stride == 1 {
 			return x
 		}
 		return p.factorizedReduce(name, x, c)
-	case "max_pool_3x3":
-		return p.pool(name, x, ir.MaxPool, stride)
-	case "avg_pool_3x3":
-		return p.pool(name, x, ir.AvgPool, stride)
-	case "sep_conv_3x3", "sep_conv_5x5":
-		k := 3
-		if op == "sep_conv_5x5" {
-			k = 5
-		}
-		y := p.dw(name+"/dw1", p.relu(name+"/relu1", x), k, stride, 1)
+	case search.KindMaxPool:
+		return p.pool(name, x, ir.MaxPool, k, stride)
+	case search.KindAvgPool:
+		return p.pool(name, x, ir.AvgPool, k, stride)
+	case search.KindSepConv:
+		y := p.dw(name+"/dw1", p.relu(name+"/relu1", x), k, stride, dil)
 		y = p.bn(name+"/bn1", p.conv(name+"/pw1", y, c, 1, 1, 1))
-		y = p.dw(name+"/dw2", p.relu(name+"/relu2", y), k, 1, 1)
+		y = p.dw(name+"/dw2", p.relu(name+"/relu2", y), k, 1, dil)
 		return p.bn(name+"/bn2", p.conv(name+"/pw2", y, c, 1, 1, 1))
-	case "dil_conv_3x3", "dil_conv_5x5":
-		k := 3
-		if op == "dil_conv_5x5" {
-			k = 5
-		}
-		y := p.dw(name+"/dw", p.relu(name+"/relu", x), k, stride, 2)
+	case search.KindDilConv:
+		y := p.dw(name+"/dw", p.relu(name+"/relu", x), k, stride, dil)
 		return p.bn(name+"/bn", p.conv(name+"/pw", y, c, 1, 1, 1))
-	case search.OpConv1x1:
+	case search.KindConv1x1:
 		return p.reluConvBN(name, x, c, 1, stride)
-	case search.OpSqueezeExcite:
+	case search.KindSqueezeExcite:
 		if stride != 1 {
 			x = p.factorizedReduce(name+"/reduce", x, c)
 		}
 		return p.squeezeExcite(name, x, 4)
 	}
-	// Validate rejects unknown ops before layout starts.
-	panic("trainer: unvalidated op " + op)
+	panic("trainer: op kind " + string(spec.Kind) + " of " + op + " has no layout")
 }
 
 // squeezeExcite rescales channels: global mean -> FC(C/ratio) -> ReLU ->

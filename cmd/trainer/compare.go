@@ -10,17 +10,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trapnet/trapnet/search"
 	"github.com/trapnet/trapnet/trainer"
 )
 
 func init() {
 	var (
-		data          dataFlags
-		genoPath, out string
-		randomRuns    int
-		metaRow       bool
-		cfg           = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
-		arch          = defaultArch()
+		data              dataFlags
+		genoPath, out     string
+		randomRuns, seeds int
+		modalities        []string
+		metaRow           bool
+		cfg               = trainer.TrainConfig{Hyper: defaultHyper(), Balance: "weights", Backend: "auto"}
+		arch              = defaultArch()
 	)
 	cfg.Hyper.Epochs, cfg.Hyper.Patience = 10, 0
 	cfg.Augment.Pad, cfg.Augment.HFlip, cfg.Augment.VFlip = 2, true, true
@@ -28,11 +30,13 @@ func init() {
 		Use:   "compare --data DIR --genotype RUN/genotype.json",
 		Short: "searched genotype vs random genotypes vs a hand-designed CNN, fusion vs image-only",
 		Long: `compare trains, under the same budget (flags as for train), the searched
-genotype, --random random genotypes of the same shape from the same op space
-(averaged) and a fixed hand-designed CNN of the same depth and widths, each with
-metadata fusion and image-only, plus a metadata-only MLP, and prints a markdown
-table of test accuracy and macro precision, recall and F1 (at the best val
-epoch). Images are decoded once and kept in memory.`,
+genotype, random genotypes of the same shape from the same op space and a
+fixed hand-designed CNN of the same depth and widths, each with metadata fusion
+and image-only, plus a metadata-only MLP, and prints a markdown table of test
+accuracy and macro precision, recall and F1 (at the best val epoch), mean ± std
+over --seeds training seeds (the random row's run i uses random genotype i),
+then says plainly whether search beat random. Images are decoded once and kept
+in memory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, err := data.paths()
@@ -45,9 +49,15 @@ epoch). Images are decoded once and kept in memory.`,
 			if cfg.Balance == "sampler" {
 				return fmt.Errorf("--balance sampler is not supported by compare (use weights or none)")
 			}
-			if arch.Cells, _, err = trainer.LoadCells(genoPath); err != nil {
-				return fmt.Errorf("--genotype: %w", err)
+			var searched []search.Cells
+			for _, path := range strings.Split(genoPath, ",") {
+				cells, _, err := trainer.LoadCells(path)
+				if err != nil {
+					return fmt.Errorf("--genotype: %w", err)
+				}
+				searched = append(searched, cells)
 			}
+			arch.Cells = searched[0]
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			d, err := trainer.OpenData(paths, trainer.DataOptions{Rank: cfg.Rank, Size: arch.Size, Batch: cfg.Hyper.BatchSize,
@@ -70,13 +80,21 @@ epoch). Images are decoded once and kept in memory.`,
 			if err != nil {
 				return err
 			}
+			var mods []trainer.Modality
+			for _, m := range modalities {
+				mod, err := trainer.ParseModality(m)
+				if err != nil {
+					return fmt.Errorf("--modalities: %w", err)
+				}
+				mods = append(mods, mod)
+			}
 			rows, err := trainer.Compare(ctx, backend, srcs[0], srcs[1], srcs[2], trainer.CompareOptions{
-				Arch: arch, Hyper: cfg.Hyper, RandomRuns: randomRuns, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
+				Arch: arch, Hyper: cfg.Hyper, Searched: searched, Seeds: seeds, RandomRuns: randomRuns, Modalities: mods, MetadataRow: metaRow, ClassWeights: d.ClassWeights,
 				Log: func(s string) { fmt.Fprintln(os.Stderr, "compare:", s) }})
 			if err != nil {
 				return err
 			}
-			table := trainer.MarkdownTable(rows)
+			table := trainer.MarkdownTable(rows) + "\n" + trainer.Verdict(rows)
 			fmt.Print(table)
 			if out != "" {
 				if err := os.MkdirAll(out, 0o755); err != nil {
@@ -92,10 +110,12 @@ epoch). Images are decoded once and kept in memory.`,
 	}
 	f := cmd.Flags()
 	data.add(cmd)
-	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search")
+	f.StringVar(&genoPath, "genotype", "", "genotype.json written by search; several, comma-separated (e.g. one per search seed): the searched row's run i uses the i-th")
 	f.StringVar(&out, "out", "", "directory for compare.md and compare.json (optional)")
-	f.IntVar(&randomRuns, "random", 3, "number of random genotypes")
+	f.IntVar(&seeds, "seeds", 1, "training seeds per row (mean ± std)")
+	f.IntVar(&randomRuns, "random", 0, "runs of the random row, one random genotype each (0: --seeds, at least 3)")
 	f.BoolVar(&metaRow, "metadata-row", true, "add a metadata-only MLP row")
+	f.StringSliceVar(&modalities, "modalities", []string{"fusion", "image"}, "modalities of the searched, random and CNN rows")
 	f.StringVar(&cfg.Rank, "rank", "species", "target rank")
 	addArchFlags(cmd, &arch)
 	addHyperFlags(cmd, &cfg)

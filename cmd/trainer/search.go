@@ -16,15 +16,16 @@ import (
 
 	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/search"
+	"github.com/trapnet/trapnet/trainer"
 )
 
 var searchFlags struct {
-	data                                                             dataFlags
-	out, rank, backend, plugin, classWeights, sampler, fusion        string
-	size, cells, nodes, channels, epochs, batch, maxSteps, maxImages int
-	seed, skipCap, topK, entropyPatience, ckEvery                    int
-	valFrac, entropyDelta                                            float64
-	resume, secondOrder, keepZero                                    bool
+	data                                                      dataFlags
+	out, rank, backend, plugin, classWeights, sampler, fusion string
+	size, cells, nodes, channels, epochs, batch, maxSteps     int
+	maxImages, seed, skipCap, topK, stopPatience, ckEvery     int
+	valFrac, warmup, logitBudget, decidedMargin               float64
+	resume, secondOrder, keepZero                             bool
 }
 
 var searchCmd = &cobra.Command{
@@ -63,9 +64,12 @@ func init() {
 	f.IntVar(&s.seed, "seed", 1, "random seed")
 	f.IntVar(&s.skipCap, "skip-cap", 2, "most skip_connect edges in the derived normal cell (-1: no cap)")
 	f.IntVar(&s.topK, "top-k", 2, "most incoming edges kept per node")
-	f.IntVar(&s.entropyPatience, "entropy-patience", 3, "stop when alpha entropy stalls for this many epochs (0: off)")
+	d := search.DefaultArchSchedule()
+	f.Float64Var(&s.warmup, "warmup", d.WarmupFrac, "share of the steps that train weights only, before architecture steps")
+	f.Float64Var(&s.logitBudget, "logit-budget", d.LogitBudget, "alpha lr = max(3e-4, budget / architecture steps) (0: fixed 3e-4)")
+	f.IntVar(&s.stopPatience, "stop-patience", d.StopPatience, "after warm-up, stop when the genotype is unchanged and decided for this many epochs (0: off)")
+	f.Float64Var(&s.decidedMargin, "decided-margin", d.DecidedMargin, "median top-1 minus top-2 softmax weight that counts as decided")
 	f.IntVar(&s.ckEvery, "checkpoint-every", 50, "checkpoint every so many steps (0: epoch ends only)")
-	f.Float64Var(&s.entropyDelta, "entropy-min-delta", 1e-3, "entropy decrease (nats) that counts as progress")
 	f.Float64Var(&s.valFrac, "val-fraction", 0.5, "share of train used as search-val")
 	f.BoolVar(&s.resume, "resume", false, "continue from RUN/checkpoint")
 	f.BoolVar(&s.secondOrder, "second-order", false, "unrolled second-order DARTS")
@@ -170,8 +174,11 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 		Derive: search.DeriveOptions{TopK: s.topK, SkipCap: s.skipCap, KeepZero: s.keepZero},
 		Size:   s.size, Epochs: s.epochs, StepsPerEpoch: len(tr) / s.batch, MaxSteps: s.maxSteps,
 		MaxImages: s.maxImages, Batch: s.batch, Seed: s.seed, Out: s.out, Resume: s.resume,
-		CheckpointEvery: s.ckEvery, EntropyPatience: s.entropyPatience, EntropyMinDelta: s.entropyDelta,
+		CheckpointEvery: s.ckEvery,
+		Schedule: search.ArchSchedule{WarmupFrac: s.warmup, LogitBudget: s.logitBudget, StopPatience: s.stopPatience,
+			DecidedMargin: s.decidedMargin},
 	}
+	cfg.Params = trainer.GenotypeParams(cfg.Net, s.size)
 	if b, err := json.MarshalIndent(cfg, "", "  "); err == nil {
 		_ = os.WriteFile(filepath.Join(s.out, "search_config.json"), b, 0o644)
 	}
@@ -200,7 +207,6 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 		}
 		return err
 	}
-	fmt.Printf("genotype: %s (edges kept %.0f%% of the supernet, %d parameters)\n",
-		filepath.Join(s.out, "genotype.json"), 100*geno.Sparsity, geno.Params)
+	fmt.Print(search.Summary(geno, filepath.Join(s.out, "genotype.json")))
 	return nil
 }

@@ -54,6 +54,11 @@ Ctrl-C saves a checkpoint; run again with --resume to continue.`,
 			if err != nil {
 				return err
 			}
+			if g != nil && initDir == "" {
+				for _, w := range trainer.GenotypeWarnings(g, arch) {
+					fmt.Fprintln(os.Stderr, "train: "+w)
+				}
+			}
 			if initDir != "" && !cmd.Flags().Changed("lr") {
 				cfg.Hyper.LR = trainer.FineTuneLR
 			}
