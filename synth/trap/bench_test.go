@@ -6,14 +6,19 @@ import (
 	"testing"
 )
 
-// BenchmarkFrame measures one full-size 4096x2160 trap frame, written.
+// BenchmarkFrame measures one full-size 4096x2160 trap frame of each
+// background, written.
 func BenchmarkFrame(b *testing.B) {
-	o := DefaultOptions()
-	o.Dir, o.Frames, o.Workers = b.TempDir(), 1, 1
-	for b.Loop() {
-		if _, err := Generate(context.Background(), o); err != nil {
-			b.Fatal(err)
-		}
+	for _, bg := range []string{BackgroundSheet, BackgroundSticky} {
+		b.Run(bg, func(b *testing.B) {
+			o := DefaultOptions()
+			o.Dir, o.Frames, o.Workers, o.Overwrite, o.Background = b.TempDir(), 1, 1, true, bg
+			for b.Loop() {
+				if _, err := Generate(context.Background(), o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
