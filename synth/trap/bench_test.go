@@ -7,12 +7,15 @@ import (
 )
 
 // BenchmarkFrame measures one full-size 4096x2160 trap frame of each
-// background, written.
+// background (and a PhotoCard card), written.
 func BenchmarkFrame(b *testing.B) {
-	for _, bg := range []string{BackgroundSheet, BackgroundSticky} {
-		b.Run(bg, func(b *testing.B) {
+	for _, tc := range []struct {
+		name, bg  string
+		photoCard bool
+	}{{BackgroundSheet, BackgroundSheet, false}, {BackgroundSticky, BackgroundSticky, false}, {"photocard", BackgroundSticky, true}} {
+		b.Run(tc.name, func(b *testing.B) {
 			o := DefaultOptions()
-			o.Dir, o.Frames, o.Workers, o.Overwrite, o.Background = b.TempDir(), 1, 1, true, bg
+			o.Dir, o.Frames, o.Workers, o.Overwrite, o.Background, o.PhotoCard = b.TempDir(), 1, 1, true, tc.bg, tc.photoCard
 			for b.Loop() {
 				if _, err := Generate(context.Background(), o); err != nil {
 					b.Fatal(err)

@@ -24,6 +24,81 @@
 // prefer the region's species (70 %), consistent with the dataset's
 // metadata.
 //
+// # Objects that are not specimens
+//
+// Frames also carry what a detector must not report, recorded in
+// Frame.Objects as kind "not_insect" (the kind of ../shared/realframes'
+// annotations): on sheets a timestamp burned into the bottom-right
+// corner (date over time, 7x13 px glyphs per 4096 px of width, as the
+// AMI trap cameras print it), on about a third of the traps black round
+// grommets of 9-11 mm in pairs across the sheet (some cut by its lower
+// edge), and on half of them a checkerboard scale bar: 2 x 10 squares of
+// 2 mm (larger below 5 px/mm) alternating corner to corner on a light
+// card between grey end blocks, whose square size Frame.ScaleBar records
+// for detect.Options.ScaleSquareMM. With Options.PhotoCard, sticky cards
+// get two punched holes. Specimens are never placed on these objects.
+//
+// # Compared with real frames
+//
+// realstats_test.go (TestRealVsSynthStats; it skips without
+// ../shared/realframes) measures the 13 real light-sheet frames, the 18
+// real sticky-card photos and synth frames of the same size (two 3-frame
+// sessions, default options: sheets 4096x2160, cards 2048x1536):
+// background luma (median of 64 px block medians, annotated boxes left
+// out; on cards the card only), its spread over blocks (std / median),
+// the border band's mean over the centre's (vignetting), texture (robust
+// std of luma minus its 5x5 mean on bare background), the fraction of
+// pixels at luma 254-255, the card's share of the frame, specimen size
+// (longest side of the body box, >= 40 px as annotated; on real cards
+// the whiteflies, the only boxed insects) and density per megapixel.
+// Medians over frames:
+//
+//	frames                 luma spread  border/ texture at 255  card  size p10/50/90 px  per MP
+//	                                    centre
+//	real sheet              212  0.115  0.79    1.9     0.00002 -     46/110/321         1.6
+//	synth sheet, before     223  0.077  0.87    1.5     0       -     52/104/125         3.8
+//	synth sheet, now        204  0.139  0.82    2.2     0.00002 -     53/104/126         2.4
+//	real sticky             154  0.090  1.02    2.1     0.00002 0.72  20/38/56 (whitefl.) 26.4
+//	synth sticky, before    195  0.066  0.91    1.6     0       0.98  52/100/127         10.2
+//	synth sticky, now       186  0.072  0.87    1.6     0       0.99  52/100/122         6.4
+//	  with PhotoCard        157  0.097  1.01    2.0     0       0.71  58/102/128         6.7
+//
+// What changed: sheets are lit by a lamp's spot fading to 55-75 % at the
+// borders (the real sheets' bright centre and dark edges: border/centre
+// 0.87 -> 0.82 against 0.79, block spread 0.08 -> 0.14 against 0.12,
+// luma 223 -> 204 against 212); they get fabric grain at 2-3 px (on 30 %
+// of the traps coarse, as Panama's and Vermont's sheets: the real
+// texture ranges from 0 on the smooth sequential frames to 12.7) and on
+// 60 % a visible weave of short horizontal threads (the sequential
+// frames' streaks); sessions start with 3-25 specimens and gain 1-4 per
+// frame (was 5-40 and 2-6), so density falls from 3.8 to 2.4 per
+// megapixel against the real 1.6 (0.2-4.4). With PhotoCard, cards are
+// darker (luma 157 against the real 154, was 195), cover 55-85 % of the
+// frame on dark grey cloth (0.71 against 0.72, was the whole frame) and
+// are lit unevenly by daylight (spread 0.097 against 0.090,
+// border/centre 1.01 against 1.02). The 255 column shows that real
+// frames are not clipped: their centres are bright but below 254 (the
+// few saturated pixels are the timestamp's), so synth does not clip
+// either. Generation time per 4096x2160 frame (BenchmarkFrame, 1
+// worker): see the numbers in bench_test.go's history (sheet 0.90 s and
+// card 0.58 s before).
+//
+// Still different: real sheets catch large moths (p90 321 px at about
+// 10 px/mm, 30 mm wingspans), synth's specimens are the catalog's
+// BIOSCAN-like species (1-9 mm² silhouettes, at most about 130 px at the
+// default 20 px/mm); real cards are covered with tiny pale whiteflies
+// (26 per megapixel, boxes 20-56 px) and synth draws none; real sheets
+// have shadows, stains, a cable at the border and moths overlapping,
+// real cards glare, creases and a stick lying across; real JPEGs are
+// more compressed. PhotoCard is off by default because the agent's
+// synthetic-frame tests fail with it: TestSyntheticFrames (agent/runner,
+// 1024x576 at 12 px/mm) found 45 specimens for 29 in the truth (allowed
+// 0.7-1.3x: specimens split into 2-4 pieces on the darker speckled card,
+// and the punched holes are reported), and TestDetectFinderMatchesTraining
+// (agent) had 14 of 17 image_measurement_value and area_fraction ratios
+// within 0.6-1.6 (wants 90 %). detect's own synthetic tests pass with
+// the new sheets.
+//
 // # Re-running into a directory
 //
 // Generate refuses to write over the frames of an earlier run (stale

@@ -80,6 +80,13 @@ type Options struct {
 	// (a session picks one of the two for all its frames, independent
 	// frames pick one each).
 	Background string
+	// PhotoCard draws sticky cards as phone photos of used cards look
+	// (see doc.go): a darker card covering 55-85 % of the frame on dark
+	// cloth, stronger uneven daylight, glue speckle and two punched holes
+	// (not_insect objects). Off by default: agent's synthetic-frame tests
+	// fail with it (specimens split on the darker, speckled card; see the
+	// package doc).
+	PhotoCard bool
 	// Seed makes the frames reproducible.
 	Seed uint64
 	// Catalog supplies the species; nil means synth.NewCatalog(Seed, 20, 2).
@@ -113,7 +120,7 @@ const FrameInterval = 15 * time.Minute
 // DefaultOptions returns the defaults of `trainer synth --frames`: a
 // trap session at a Seed-chosen region.
 func DefaultOptions() Options {
-	return Options{Width: 4096, Height: 2160, MinSpecimens: 5, MaxSpecimens: 40, NewMin: 2, NewMax: 6, Region: -1,
+	return Options{Width: 4096, Height: 2160, MinSpecimens: 3, MaxSpecimens: 25, NewMin: 1, NewMax: 4, Region: -1,
 		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
 }
 
@@ -174,6 +181,13 @@ type Frame struct {
 	Background  string     `json:"background"`
 	New         int        `json:"new"`
 	Specimens   []Specimen `json:"specimens"`
+	// Objects are the things on the frame that are not specimens but
+	// stand out like them (kind not_insect: grommets, the scale bar, the
+	// timestamp, a card's punched holes), as ../shared/realframes
+	// annotates them. ScaleBar, when the sheet has one, gives its squares'
+	// size (detect.Options.ScaleSquareMM).
+	Objects  []Object  `json:"objects"`
+	ScaleBar *ScaleBar `json:"scale_bar,omitempty"`
 }
 
 // GroundTruth is the content of frames/ground_truth.json.
@@ -298,7 +312,7 @@ func Generate(ctx context.Context, o Options) (*GroundTruth, error) {
 			if img == nil {
 				img = renderFrame(&o, j.i, &gt.Frames[j.i])
 			} else {
-				sess.camera(j.i, img)
+				sess.camera(j.i, img, &gt.Frames[j.i])
 			}
 			return writeFrame(buf, &o, img, &gt.Frames[j.i], dir)
 		},

@@ -22,6 +22,7 @@ type trapSession struct {
 	start      time.Time
 	local, all []int // species pools
 	sheet      *image.RGBA
+	scene      scene
 	keepOut    []image.Rectangle // boxes plus margins of the specimens so far
 	specimens  []Specimen
 }
@@ -58,7 +59,8 @@ func newTrapSession(o *Options) *trapSession {
 	}
 	s.local, s.all = speciesPools(o.Catalog, s.region, o.SeenOnly)
 	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
-	drawTrapBackground(s.sheet, r, s.background, o.PixelsPerMM)
+	s.scene = drawScene(s.sheet, r, s.background, o.PixelsPerMM, o.PhotoCard)
+	s.keepOut = append(s.keepOut, s.scene.keepOut...)
 	return s
 }
 
@@ -112,7 +114,7 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 	file := frameName(i)
 	added := 0
 	for k := 0; k < n; k++ {
-		sp, box, ok := placeSpecimen(r, s.sheet, o, s.local, s.all, s.keepOut)
+		sp, box, ok := placeSpecimen(r, s.sheet, o, s.scene.area, s.local, s.all, s.keepOut)
 		if !ok {
 			continue // the trap is full around here
 		}
@@ -139,12 +141,14 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 }
 
 // camera applies frame i's exposure change (within ±1.5 %), the session's
-// blur and fresh sensor noise to img.
-func (s *trapSession) camera(i int, img *image.RGBA) {
+// blur and fresh sensor noise to img, then burns in the timestamp (on
+// sheets) and records the scene's objects in ft.
+func (s *trapSession) camera(i int, img *image.RGBA, ft *Frame) {
 	r := rand.New(rand.NewPCG(splitmix(s.o.Seed, uint64(i)), sessionCamera))
 	raster.ScaleLevels(img, uni(r, 0.985, 1.015))
 	if s.blur {
 		raster.BoxBlur3(img)
 	}
 	raster.AddNoise(img, r, s.noise*uni(r, 0.9, 1.1))
+	s.scene.finish(img, ft)
 }
