@@ -82,10 +82,10 @@ type Options struct {
 	Background string
 	// PhotoCard draws sticky cards as phone photos of used cards look
 	// (see doc.go): a darker card covering 55-85 % of the frame on dark
-	// cloth, stronger uneven daylight, glue speckle and two punched holes
-	// (not_insect objects). Off by default: agent's synthetic-frame tests
-	// fail with it (specimens split on the darker, speckled card; see the
-	// package doc).
+	// cloth, stronger uneven daylight, glue speckle, two punched holes
+	// (not_insect objects) and whiteflies, 8-50 per megapixel of card
+	// (specimens of no catalog species, SpeciesID -1). Off by default:
+	// agent's synthetic-frame tests fail with it (see the package doc).
 	PhotoCard bool
 	// Seed makes the frames reproducible.
 	Seed uint64
@@ -120,7 +120,7 @@ const FrameInterval = 15 * time.Minute
 // DefaultOptions returns the defaults of `trainer synth --frames`: a
 // trap session at a Seed-chosen region.
 func DefaultOptions() Options {
-	return Options{Width: 4096, Height: 2160, MinSpecimens: 3, MaxSpecimens: 25, NewMin: 1, NewMax: 4, Region: -1,
+	return Options{Width: 4096, Height: 2160, MinSpecimens: 2, MaxSpecimens: 20, NewMin: 1, NewMax: 3, Region: -1,
 		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
 }
 
@@ -140,6 +140,8 @@ type Specimen struct {
 	BodyBox [4]int `json:"body_box"`
 	// SpeciesID indexes the catalog; Species to Phylum are its taxonomy
 	// (Species is the binomial, as in the dataset's species column).
+	// Whiteflies on PhotoCard cards are no catalog species: SpeciesID -1,
+	// Group -1, Seen false, family Aleyrodidae.
 	SpeciesID int    `json:"species_id"`
 	Species   string `json:"species"`
 	Genus     string `json:"genus"`

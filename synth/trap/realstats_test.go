@@ -104,7 +104,7 @@ func TestRealVsSynthStats(t *testing.T) {
 	synthSheet := synthStats(t, "synth sheet", trap.BackgroundSheet, 4096, 2160, false)
 	synthSticky := synthStats(t, "synth sticky", trap.BackgroundSticky, 2048, 1536, false)
 	photoSticky := synthStats(t, "synth sticky, PhotoCard", trap.BackgroundSticky, 2048, 1536, true)
-	t.Logf("real vs synth frames (medians over frames; sheet sizes >= 40 px as annotated):\n%s",
+	t.Logf("real vs synth frames (medians over frames; sizes and density: on sheets specimens >= 40 px, on cards whiteflies, as annotated):\n%s",
 		table(realSheet, synthSheet, realSticky, synthSticky, photoSticky))
 	if len(realSheet.frames) == 0 || len(realSticky.frames) == 0 {
 		t.Fatalf("%s: no sheet or no sticky frames found", dir)
@@ -130,7 +130,8 @@ func TestRealVsSynthStats(t *testing.T) {
 
 // synthStats generates two 3-frame sessions of synth frames (the defaults
 // of trainer synth --frames but for the background and size) and measures
-// them. Specimens count as on real sheets: those >= 40 px long.
+// them. Specimens count as on the real frames: on sheets those >= 40 px
+// long, on cards the whiteflies.
 func synthStats(t *testing.T, name, bg string, w, h int, photoCard bool) *statsGroup {
 	g := &statsGroup{name: name}
 	for _, seed := range []uint64{1, 2} {
@@ -145,7 +146,7 @@ func synthStats(t *testing.T, name, bg string, w, h int, photoCard bool) *statsG
 			var spec, other []image.Rectangle
 			for _, s := range ft.Specimens {
 				r := image.Rect(s.BodyBox[0], s.BodyBox[1], s.BodyBox[2], s.BodyBox[3])
-				if max(r.Dx(), r.Dy()) >= 40 {
+				if sticky := bg == trap.BackgroundSticky; (sticky && s.SpeciesID < 0) || (!sticky && max(r.Dx(), r.Dy()) >= 40) {
 					spec = append(spec, r)
 				} else {
 					other = append(other, r)

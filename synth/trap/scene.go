@@ -51,7 +51,7 @@ func drawSheet(img *image.RGBA, r *rand.Rand, ppm float64, sc *scene) {
 	b := img.Bounds()
 	k := max(1, int(math.Round(float64(b.Dx())/4096)))
 	sc.keepOut = append(sc.keepOut, image.Rect(b.Max.X-100*k, b.Max.Y-40*k, b.Max.X, b.Max.Y)) // the timestamp
-	v := uni(r, 236, 252)
+	v := uni(r, 244, 255)
 	base := [3]float64{v * uni(r, 0.95, 0.99), v * uni(r, 0.95, 0.99), v}
 	raster.FillLit(img, base, raster.Lighting{SpotX: uni(r, 0.4, 0.6), SpotY: uni(r, 0.35, 0.65),
 		Sigma: uni(r, 0.3, 0.5), Floor: uni(r, 0.55, 0.75), Grad: uni(r, 0, 0.08), GradAngle: uni(r, 0, 2*math.Pi)})

@@ -8,8 +8,8 @@ import (
 
 // TestSceneObjects checks the not-insect objects' truth: every sheet
 // frame has its timestamp, scale bars have 10 dark squares of
-// SquareMM*PixelsPerMM px, PhotoCard cards two holes, and no specimen
-// lies on an object.
+// SquareMM*PixelsPerMM px, PhotoCard cards two holes and whiteflies (and
+// only they), and no specimen lies on an object.
 func TestSceneObjects(t *testing.T) {
 	bars := 0
 	for _, tc := range []struct {
@@ -52,6 +52,18 @@ func TestSceneObjects(t *testing.T) {
 				if notes[note] != n {
 					t.Errorf("%s seed %d %s: %d %q, want %d", tc.bg, tc.seed, f.File, notes[note], note, n)
 				}
+			}
+			flies := 0
+			for _, s := range f.Specimens {
+				if s.SpeciesID < 0 {
+					flies++
+					if s.Family != "Aleyrodidae" || s.Box != s.BodyBox || s.LengthMM < whiteflyMinMM || s.LengthMM > whiteflyMaxMM {
+						t.Errorf("%s seed %d %s: whitefly %+v", tc.bg, tc.seed, f.File, s)
+					}
+				}
+			}
+			if (flies > 0) != tc.photoCard {
+				t.Errorf("%s seed %d %s: %d whiteflies with PhotoCard %v", tc.bg, tc.seed, f.File, flies, tc.photoCard)
 			}
 			if sb := f.ScaleBar; sb != nil {
 				bars++

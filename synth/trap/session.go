@@ -23,6 +23,7 @@ type trapSession struct {
 	local, all []int // species pools
 	sheet      *image.RGBA
 	scene      scene
+	whiteflies float64           // per megapixel of card on a PhotoCard card's first frame; 0: none
 	keepOut    []image.Rectangle // boxes plus margins of the specimens so far
 	specimens  []Specimen
 }
@@ -61,6 +62,9 @@ func newTrapSession(o *Options) *trapSession {
 	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
 	s.scene = drawScene(s.sheet, r, s.background, o.PixelsPerMM, o.PhotoCard)
 	s.keepOut = append(s.keepOut, s.scene.keepOut...)
+	if o.PhotoCard && s.background == BackgroundSticky {
+		s.whiteflies = uni(r, whiteflyMinDensity, whiteflyMaxDensity)
+	}
 	return s
 }
 
@@ -122,6 +126,18 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 		s.keepOut = append(s.keepOut, box)
 		s.specimens = append(s.specimens, sp)
 		added++
+	}
+	if s.whiteflies > 0 {
+		for k, n := 0, whiteflyCount(r, i, s.scene.area, s.whiteflies); k < n; k++ {
+			sp, box, ok := placeWhitefly(r, s.sheet, o.PixelsPerMM, s.scene.area, s.keepOut)
+			if !ok {
+				continue
+			}
+			sp.ID, sp.FirstFrame = specimenID(len(s.specimens)+1), file
+			s.keepOut = append(s.keepOut, box)
+			s.specimens = append(s.specimens, sp)
+			added++
+		}
 	}
 	*ft = Frame{
 		File:        file,
