@@ -99,7 +99,8 @@ type Options struct {
 	// them, March-October in the tropics); for independent frames
 	// 2024-06-01 21:00 UTC.
 	Start time.Time
-	// Quality is the JPEG quality (0: 90).
+	// Quality is the JPEG quality (0: 75, the quality of the real trap
+	// frames in ../shared/realframes, read from their quantisation tables).
 	Quality int
 	// Overwrite allows writing into a Dir/frames that holds the frames of
 	// an earlier run: its frame_NNNN.jpg files and ground_truth.json are
@@ -121,7 +122,7 @@ const FrameInterval = 15 * time.Minute
 // trap session at a Seed-chosen region.
 func DefaultOptions() Options {
 	return Options{Width: 4096, Height: 2160, MinSpecimens: 2, MaxSpecimens: 20, NewMin: 1, NewMax: 3, Region: -1,
-		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
+		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 75}
 }
 
 // Specimen is the ground truth of one specimen on a frame.
@@ -251,7 +252,7 @@ func (o Options) prepare() (Options, error) {
 		return o, fmt.Errorf("synth frames: --frame-region %d is out of range: the catalog has %d regions (0-%d)", o.Region, n, n-1)
 	}
 	if o.Quality == 0 {
-		o.Quality = 90
+		o.Quality = 75
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
