@@ -35,8 +35,11 @@
 // edge), and on half of them a checkerboard scale bar: 2 x 10 squares of
 // 2 mm (larger below 5 px/mm) alternating corner to corner on a light
 // card between grey end blocks, whose square size Frame.ScaleBar records
-// for detect.Options.ScaleSquareMM. With Options.PhotoCard, sticky cards
-// get two punched holes. Specimens are never placed on these objects.
+// for detect.Options.ScaleSquareMM (TestDetectOnSceneObjects checks that
+// detect measures the frame's scale from it and reports none of these
+// objects). With Options.PhotoCard, sticky cards get two punched holes,
+// and whiteflies besides the catalog's species (see Options.PhotoCard).
+// Specimens are never placed on these objects.
 //
 // # Compared with real frames
 //
