@@ -6,14 +6,22 @@ import (
 	"testing"
 )
 
-// BenchmarkFrame measures one full-size 4096x2160 trap frame, written.
+// BenchmarkFrame measures one full-size 4096x2160 trap frame of each
+// background (and a PhotoCard card), written.
 func BenchmarkFrame(b *testing.B) {
-	o := DefaultOptions()
-	o.Dir, o.Frames, o.Workers = b.TempDir(), 1, 1
-	for b.Loop() {
-		if _, err := Generate(context.Background(), o); err != nil {
-			b.Fatal(err)
-		}
+	for _, tc := range []struct {
+		name, bg  string
+		photoCard bool
+	}{{BackgroundSheet, BackgroundSheet, false}, {BackgroundSticky, BackgroundSticky, false}, {"photocard", BackgroundSticky, true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			o := DefaultOptions()
+			o.Dir, o.Frames, o.Workers, o.Overwrite, o.Background, o.PhotoCard = b.TempDir(), 1, 1, true, tc.bg, tc.photoCard
+			for b.Loop() {
+				if _, err := Generate(context.Background(), o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -24,6 +24,100 @@
 // prefer the region's species (70 %), consistent with the dataset's
 // metadata.
 //
+// # Objects that are not specimens
+//
+// Frames also carry what a detector must not report, recorded in
+// Frame.Objects as kind "not_insect" (the kind of ../shared/realframes'
+// annotations): on sheets a timestamp burned into the bottom-right
+// corner (date over time, 7x13 px glyphs per 4096 px of width, as the
+// AMI trap cameras print it), on about a third of the traps black round
+// grommets of 9-11 mm in pairs across the sheet (some cut by its lower
+// edge), and on half of them a checkerboard scale bar: 2 x 10 squares of
+// 2 mm (larger below 5 px/mm) alternating corner to corner on a light
+// card between grey end blocks, whose square size Frame.ScaleBar records
+// for detect.Options.ScaleSquareMM (TestDetectOnSceneObjects checks that
+// detect measures the frame's scale from it and reports none of these
+// objects). With Options.PhotoCard, sticky cards get two punched holes,
+// and whiteflies besides the catalog's species (see Options.PhotoCard).
+// Specimens are never placed on these objects.
+//
+// # Compared with real frames
+//
+// realstats_test.go (TestRealVsSynthStats; it skips without
+// ../shared/realframes, and in -short mode) measures the 13 real
+// light-sheet frames, the 18 real sticky-card photos and synth frames of
+// the same size (two 3-frame sessions, default options but for the
+// background: sheets 4096x2160, cards 2048x1536): background luma (median
+// of 64 px block medians, annotated boxes and objects left out; on cards
+// the card only), its spread over blocks (std / median), the border
+// band's mean over the centre's (vignetting), texture (robust std of luma
+// minus its 5x5 mean on bare background: grain, weave, noise), the
+// fraction of pixels at luma 254-255, the card's share of the frame,
+// specimen size (longest side of the box) and density per megapixel of
+// frame, counted as the real frames are annotated: on sheets specimens
+// >= 40 px, on cards the whiteflies only. Medians over frames:
+//
+//	frames                 luma  spread  border/  texture  at 255   card  size p10/50/90  per MP
+//	                                     centre
+//	real sheet             212   0.115   0.79     1.9      0.00002  -     46/110/321 px   1.6
+//	synth sheet, before    223   0.077   0.87     1.5      0        -     52/104/125 px   3.8
+//	synth sheet, now       207   0.140   0.82     1.8      0.00004  -     53/104/127 px   1.9
+//	real sticky            154   0.090   1.02     2.1      0.00002  0.72  20/38/56 px     26.4
+//	synth sticky, before   195   0.066   0.91     1.6      0        0.98  no whiteflies   0
+//	synth sticky, now      186   0.072   0.87     0.8      0        0.99  no whiteflies   0
+//	  with PhotoCard       157   0.095   1.01     2.4      0.00002  0.71  26/31/35 px     33.4
+//
+// What changed on sheets: a lamp's spot fading to 55-75 % at the borders
+// gives the real sheets' bright centre and darker edges (border/centre
+// 0.87 -> 0.82 against 0.79, block spread 0.077 -> 0.140 against 0.115,
+// luma 223 -> 207 against 212); fabric grain at 2-3 px (coarse on 30 % of
+// the traps, like Panama's and Vermont's sheets: the real texture ranges
+// from 0 on the smooth sequential frames to 12.7 on Panama's) and on 60 %
+// a weave of short horizontal threads (the sequential frames' streaks)
+// bring texture from 1.5 to 1.8 against 1.9 (after JPEG at quality 75,
+// the real cameras' quality read from their quantisation tables, which
+// smooths fine noise: it was 90; the default plain card's texture falls
+// from 1.6 to 0.8 by it); sessions start with 2-20
+// specimens and gain 1-3 per frame (was 5-40 and 2-6): 1.9 specimens
+// >= 40 px per megapixel against the real 1.6 (0-4.4; was 3.8); plus the
+// objects above (the real frames have the timestamp on every sheet, 6
+// grommets on Cyprus', the scale bar on Vermont's). With PhotoCard, cards
+// are darker (luma 157 against the real 154; the default card 186), cover
+// 55-85 % of the frame on dark grey cloth (0.71 against 0.72; the default
+// fills the frame), are lit unevenly by daylight (spread 0.095 against
+// 0.090, border/centre 1.01 against 1.02), carry glue speckle (texture
+// 2.4 against 2.1) and hold whiteflies at about the real density. The "at 255" column shows that real frames are not
+// clipped: their centres are bright but below 254 (the few saturated
+// pixels are the timestamp's), so synth does not clip either.
+//
+// Still different: real sheets catch large moths (p90 321 px at about
+// 10 px/mm: wingspans of 30 mm), synth's specimens are the catalog's
+// BIOSCAN-like species (silhouettes of 1-9 mm², at most about 130 px at
+// the default 20 px/mm), so the size distribution matches at the median
+// only; real sheets show shadows, stains, a cable at the border, moths
+// overlapping and blurred wing edges, real cards glare, creases, a stick
+// lying across and many small flies and midges besides the whiteflies;
+// synth's whitefly boxes are tight (26-35 px at 20 px/mm) while the real
+// annotations are loose (20-56 px at about 8 px/mm, bodies of 8-12 px),
+// and synth's whiteflies are far easier: detect finds 99.5 % of them
+// (TestDetectSynthGroundTruth's sticky frames with PhotoCard on: 243
+// specimens, recall 0.996, precision 1.0) against 30 % of the real ones.
+//
+// PhotoCard is off by default because two agent tests fail with it
+// (detect's own synthetic tests pass): TestSyntheticFrames
+// (agent/runner, 1024x576 at 12 px/mm) finds 69 specimens for 46 in the
+// truth (it allows 0.7-1.3x; catalog specimens split into 2-4 pieces on
+// the darker, speckled card, and the punched holes are reported; 45 for
+// 29 without whiteflies), and TestDetectFinderMatchesTraining (agent)
+// matches 42 of 85 specimens (wants 80 %; the whiteflies, no catalog
+// species, have no training rows; without whiteflies 14 of 17 size
+// ratios were within 0.6-1.6, it wants 90 %).
+//
+// Generation cost per 4096x2160 frame, written (BenchmarkFrame, 1 worker,
+// CPU time from its profile on a loaded 2-core machine): sheet 0.50 s
+// before, 0.65 s now (the grain is 0.13 s of it); card 0.57 s before,
+// 0.60 s now; PhotoCard card 0.77 s.
+//
 // # Re-running into a directory
 //
 // Generate refuses to write over the frames of an earlier run (stale

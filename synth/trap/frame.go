@@ -2,7 +2,6 @@ package trap
 
 import (
 	"image"
-	"image/color"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -36,29 +35,38 @@ func renderFrame(o *Options, i int, ft *Frame) *image.RGBA {
 		ft.Background = []string{BackgroundSheet, BackgroundSticky}[r.IntN(2)]
 	}
 	img := image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
-	drawTrapBackground(img, r, ft.Background, o.PixelsPerMM)
+	sc := drawScene(img, r, ft.Background, o.PixelsPerMM, o.PhotoCard)
 	local, all := speciesPools(cat, regIdx, o.SeenOnly)
 	n := o.MinSpecimens + r.IntN(o.MaxSpecimens-o.MinSpecimens+1)
-	var placed []image.Rectangle
+	placed := append([]image.Rectangle{}, sc.keepOut...)
 	for k := 0; k < n; k++ {
-		if s, box, ok := placeSpecimen(r, img, o, local, all, placed); ok {
+		if s, box, ok := placeSpecimen(r, img, o, sc.area, local, all, placed); ok {
 			placed = append(placed, box)
 			ft.Specimens = append(ft.Specimens, s)
+		}
+	}
+	if o.PhotoCard && ft.Background == BackgroundSticky {
+		for k, n := 0, whiteflyCount(r, 0, sc.area, uni(r, whiteflyMinDensity, whiteflyMaxDensity)); k < n; k++ {
+			if s, box, ok := placeWhitefly(r, img, o.PixelsPerMM, sc.area, placed); ok {
+				placed = append(placed, box)
+				ft.Specimens = append(ft.Specimens, s)
+			}
 		}
 	}
 	if r.IntN(2) == 0 {
 		raster.BoxBlur3(img)
 	}
 	raster.AddNoise(img, r, uni(r, 1.5, 3.5))
+	sc.finish(img, ft)
 	return img
 }
 
 // placeSpecimen draws a species (from local with probability 0.7, else
 // from all), a size and a pose, and draws the specimen on img at a free
-// spot. It returns its truth (without ID and FirstFrame) and the box,
+// spot inside area. It returns its truth (without ID and FirstFrame) and the box,
 // plus margin, that later specimens must not overlap; ok is false when no
 // free spot was found.
-func placeSpecimen(r *rand.Rand, img *image.RGBA, o *Options, local, all []int, placed []image.Rectangle) (s Specimen, keepOut image.Rectangle, ok bool) {
+func placeSpecimen(r *rand.Rand, img *image.RGBA, o *Options, area image.Rectangle, local, all []int, placed []image.Rectangle) (s Specimen, keepOut image.Rectangle, ok bool) {
 	pool := all
 	if len(local) > 0 && r.Float64() < 0.7 {
 		pool = local
@@ -70,7 +78,7 @@ func placeSpecimen(r *rand.Rand, img *image.RGBA, o *Options, local, all []int, 
 	x0, y0, x1, y1 := insect.MeasureSpecimen(&sp.Appearance, p)
 	bw, bh := (x1-x0)*lpx, (y1-y0)*lpx
 	margin := math.Max(6, 0.08*math.Max(bw, bh))
-	pl, box, ok := findSpot(r, o.Width, o.Height, bw, bh, margin, placed)
+	pl, box, ok := findSpot(r, area, bw, bh, margin, placed)
 	if !ok {
 		return Specimen{}, image.Rectangle{}, false
 	}
@@ -104,11 +112,11 @@ func speciesPools(cat *synth.Catalog, reg int, seenOnly bool) (local, all []int)
 }
 
 // findSpot looks for a free position for a w x h box (plus margin) inside
-// the frame that overlaps none of placed. It returns the box centre.
-func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rectangle) (insect.Placement, image.Rectangle, bool) {
+// area that overlaps none of placed. It returns the box centre.
+func findSpot(r *rand.Rand, area image.Rectangle, w, h, margin float64, placed []image.Rectangle) (insect.Placement, image.Rectangle, bool) {
 	for try := 0; try < 60; try++ {
-		lo, hiX, hiY := margin+w/2, float64(fw)-margin-w/2, float64(fh)-margin-h/2
-		loY := margin + h/2
+		lo, hiX, hiY := float64(area.Min.X)+margin+w/2, float64(area.Max.X)-margin-w/2, float64(area.Max.Y)-margin-h/2
+		loY := float64(area.Min.Y) + margin + h/2
 		if hiX <= lo || hiY <= loY {
 			return insect.Placement{}, image.Rectangle{}, false
 		}
@@ -126,28 +134,4 @@ func findSpot(r *rand.Rand, fw, fh int, w, h, margin float64, placed []image.Rec
 		}
 	}
 	return insect.Placement{}, image.Rectangle{}, false
-}
-
-// drawTrapBackground paints a sheet or sticky card with uneven lighting,
-// a faint grid on sticky cards, and debris specks.
-func drawTrapBackground(img *image.RGBA, r *rand.Rand, bg string, ppm float64) {
-	base := [3]float64{uni(r, 238, 250), uni(r, 236, 248), uni(r, 228, 244)}
-	if bg == BackgroundSticky {
-		base = [3]float64{uni(r, 230, 245), uni(r, 205, 225), uni(r, 40, 80)}
-	}
-	raster.FillBackground(img, base, uni(r, 0.08, 0.2), uni(r, 0, 2*math.Pi), uni(r, 0.12, 0.3))
-	c := raster.NewCanvas(img)
-	b := img.Bounds()
-	if bg == BackgroundSticky {
-		step := 25 * ppm
-		col := color.NRGBA{150, 140, 40, 45}
-		for x := step; x < float64(b.Dx()); x += step {
-			c.Fill([]raster.Pt{{X: x - 1, Y: 0}, {X: x + 1, Y: 0}, {X: x + 1, Y: float64(b.Dy())}, {X: x - 1, Y: float64(b.Dy())}}, col)
-		}
-		for y := step; y < float64(b.Dy()); y += step {
-			c.Fill([]raster.Pt{{X: 0, Y: y - 1}, {X: float64(b.Dx()), Y: y - 1}, {X: float64(b.Dx()), Y: y + 1}, {X: 0, Y: y + 1}}, col)
-		}
-	}
-	area := float64(b.Dx()*b.Dy()) / (ppm * ppm) // mm²
-	raster.ScatterDebris(c, r, int(area/400)+r.IntN(20), ppm*0.3)
 }

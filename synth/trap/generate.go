@@ -80,6 +80,13 @@ type Options struct {
 	// (a session picks one of the two for all its frames, independent
 	// frames pick one each).
 	Background string
+	// PhotoCard draws sticky cards as phone photos of used cards look
+	// (see doc.go): a darker card covering 55-85 % of the frame on dark
+	// cloth, stronger uneven daylight, glue speckle, two punched holes
+	// (not_insect objects) and whiteflies, 8-50 per megapixel of card
+	// (specimens of no catalog species, SpeciesID -1). Off by default:
+	// agent's synthetic-frame tests fail with it (see the package doc).
+	PhotoCard bool
 	// Seed makes the frames reproducible.
 	Seed uint64
 	// Catalog supplies the species; nil means synth.NewCatalog(Seed, 20, 2).
@@ -92,7 +99,8 @@ type Options struct {
 	// them, March-October in the tropics); for independent frames
 	// 2024-06-01 21:00 UTC.
 	Start time.Time
-	// Quality is the JPEG quality (0: 90).
+	// Quality is the JPEG quality (0: 75, the quality of the real trap
+	// frames in ../shared/realframes, read from their quantisation tables).
 	Quality int
 	// Overwrite allows writing into a Dir/frames that holds the frames of
 	// an earlier run: its frame_NNNN.jpg files and ground_truth.json are
@@ -113,8 +121,8 @@ const FrameInterval = 15 * time.Minute
 // DefaultOptions returns the defaults of `trainer synth --frames`: a
 // trap session at a Seed-chosen region.
 func DefaultOptions() Options {
-	return Options{Width: 4096, Height: 2160, MinSpecimens: 5, MaxSpecimens: 40, NewMin: 2, NewMax: 6, Region: -1,
-		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 90}
+	return Options{Width: 4096, Height: 2160, MinSpecimens: 2, MaxSpecimens: 20, NewMin: 1, NewMax: 3, Region: -1,
+		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 75}
 }
 
 // Specimen is the ground truth of one specimen on a frame.
@@ -133,6 +141,8 @@ type Specimen struct {
 	BodyBox [4]int `json:"body_box"`
 	// SpeciesID indexes the catalog; Species to Phylum are its taxonomy
 	// (Species is the binomial, as in the dataset's species column).
+	// Whiteflies on PhotoCard cards are no catalog species: SpeciesID -1,
+	// Group -1, Seen false, family Aleyrodidae.
 	SpeciesID int    `json:"species_id"`
 	Species   string `json:"species"`
 	Genus     string `json:"genus"`
@@ -174,6 +184,13 @@ type Frame struct {
 	Background  string     `json:"background"`
 	New         int        `json:"new"`
 	Specimens   []Specimen `json:"specimens"`
+	// Objects are the things on the frame that are not specimens but
+	// stand out like them (kind not_insect: grommets, the scale bar, the
+	// timestamp, a card's punched holes), as ../shared/realframes
+	// annotates them. ScaleBar, when the sheet has one, gives its squares'
+	// size (detect.Options.ScaleSquareMM).
+	Objects  []Object  `json:"objects"`
+	ScaleBar *ScaleBar `json:"scale_bar,omitempty"`
 }
 
 // GroundTruth is the content of frames/ground_truth.json.
@@ -235,7 +252,7 @@ func (o Options) prepare() (Options, error) {
 		return o, fmt.Errorf("synth frames: --frame-region %d is out of range: the catalog has %d regions (0-%d)", o.Region, n, n-1)
 	}
 	if o.Quality == 0 {
-		o.Quality = 90
+		o.Quality = 75
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
@@ -298,7 +315,7 @@ func Generate(ctx context.Context, o Options) (*GroundTruth, error) {
 			if img == nil {
 				img = renderFrame(&o, j.i, &gt.Frames[j.i])
 			} else {
-				sess.camera(j.i, img)
+				sess.camera(j.i, img, &gt.Frames[j.i])
 			}
 			return writeFrame(buf, &o, img, &gt.Frames[j.i], dir)
 		},

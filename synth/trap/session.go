@@ -22,6 +22,8 @@ type trapSession struct {
 	start      time.Time
 	local, all []int // species pools
 	sheet      *image.RGBA
+	scene      scene
+	whiteflies float64           // per megapixel of card on a PhotoCard card's first frame; 0: none
 	keepOut    []image.Rectangle // boxes plus margins of the specimens so far
 	specimens  []Specimen
 }
@@ -58,7 +60,11 @@ func newTrapSession(o *Options) *trapSession {
 	}
 	s.local, s.all = speciesPools(o.Catalog, s.region, o.SeenOnly)
 	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
-	drawTrapBackground(s.sheet, r, s.background, o.PixelsPerMM)
+	s.scene = drawScene(s.sheet, r, s.background, o.PixelsPerMM, o.PhotoCard)
+	s.keepOut = append(s.keepOut, s.scene.keepOut...)
+	if o.PhotoCard && s.background == BackgroundSticky {
+		s.whiteflies = uni(r, whiteflyMinDensity, whiteflyMaxDensity)
+	}
 	return s
 }
 
@@ -112,7 +118,7 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 	file := frameName(i)
 	added := 0
 	for k := 0; k < n; k++ {
-		sp, box, ok := placeSpecimen(r, s.sheet, o, s.local, s.all, s.keepOut)
+		sp, box, ok := placeSpecimen(r, s.sheet, o, s.scene.area, s.local, s.all, s.keepOut)
 		if !ok {
 			continue // the trap is full around here
 		}
@@ -120,6 +126,18 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 		s.keepOut = append(s.keepOut, box)
 		s.specimens = append(s.specimens, sp)
 		added++
+	}
+	if s.whiteflies > 0 {
+		for k, n := 0, whiteflyCount(r, i, s.scene.area, s.whiteflies); k < n; k++ {
+			sp, box, ok := placeWhitefly(r, s.sheet, o.PixelsPerMM, s.scene.area, s.keepOut)
+			if !ok {
+				continue
+			}
+			sp.ID, sp.FirstFrame = specimenID(len(s.specimens)+1), file
+			s.keepOut = append(s.keepOut, box)
+			s.specimens = append(s.specimens, sp)
+			added++
+		}
 	}
 	*ft = Frame{
 		File:        file,
@@ -139,12 +157,14 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 }
 
 // camera applies frame i's exposure change (within ±1.5 %), the session's
-// blur and fresh sensor noise to img.
-func (s *trapSession) camera(i int, img *image.RGBA) {
+// blur and fresh sensor noise to img, then burns in the timestamp (on
+// sheets) and records the scene's objects in ft.
+func (s *trapSession) camera(i int, img *image.RGBA, ft *Frame) {
 	r := rand.New(rand.NewPCG(splitmix(s.o.Seed, uint64(i)), sessionCamera))
 	raster.ScaleLevels(img, uni(r, 0.985, 1.015))
 	if s.blur {
 		raster.BoxBlur3(img)
 	}
 	raster.AddNoise(img, r, s.noise*uni(r, 0.9, 1.1))
+	s.scene.finish(img, ft)
 }
