@@ -108,8 +108,8 @@ func isBorderStrip(box, frame image.Rectangle, pixelsPerMM float64) bool {
 type Checkerboard struct {
 	// Box is where it is, in frame coordinates.
 	Box image.Rectangle
-	// SquarePx is the side of one square in frame pixels (median over the
-	// dark squares found).
+	// SquarePx is the side of one square in frame pixels (the median
+	// centre-to-centre distance of squares meeting corner to corner).
 	SquarePx float64
 	// Squares is how many dark squares were found.
 	Squares int
@@ -151,21 +151,45 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	}
 	thr := uint8(lo + (hi-lo)/3)
 	// Squares meet corner to corner, and blur joins them there: erode the
-	// dark mask by one pixel (4-neighbourhood) so each square is a blob.
+	// dark mask (4-neighbourhood) so each square is a blob, by one pixel,
+	// else by two (a bar photographed off the pixel grid is blurred more).
 	dark := make([]bool, w*h)
+	for i, v := range lum {
+		dark[i] = v <= thr
+	}
+	for r := 1; r <= 2; r++ {
+		dark = erode4(dark, w, h)
+		if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
+			cb.Box = box
+			return cb, true
+		}
+	}
+	return Checkerboard{}, false
+}
+
+// erode4 keeps the pixels of m whose four neighbours are in m too.
+func erode4(m []bool, w, h int) []bool {
+	out := make([]bool, len(m))
 	for y := 1; y < h-1; y++ {
 		for x := 1; x < w-1; x++ {
 			i := y*w + x
-			dark[i] = lum[i] <= thr && lum[i-1] <= thr && lum[i+1] <= thr && lum[i-w] <= thr && lum[i+w] <= thr
+			out[i] = m[i] && m[i-1] && m[i+1] && m[i-w] && m[i+w]
 		}
 	}
+	return out
+}
+
+// gridOfSquares finds the checkerboard's squares among the 4-connected
+// blobs of the (eroded) dark mask; grown is what the erosion took off a
+// square's side. The Box of the result is left for the caller.
+func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
 	seen := make([]bool, w*h)
 	type blob struct {
 		x0, y0, x1, y1, n int
 	}
 	var blobs []blob
 	var stack []int
-	for i := range lum {
+	for i := range dark {
 		if seen[i] || !dark[i] {
 			continue
 		}
@@ -198,39 +222,48 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	}
 	sides := make([]float64, len(blobs))
 	for i, b := range blobs {
-		sides[i] = float64(b.x1-b.x0+b.y1-b.y0)/2 + 2 // undo the erosion
+		sides[i] = float64(b.x1-b.x0+b.y1-b.y0)/2 + grown // undo the erosion
 	}
 	sort.Float64s(sides)
 	s := sides[len(sides)/2]
 	var sq []blob
-	var kept []float64
 	for _, b := range blobs {
-		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + 2; math.Abs(side-s) <= 0.2*s {
+		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + grown; math.Abs(side-s) <= 0.2*s {
 			sq = append(sq, b)
-			kept = append(kept, side)
 		}
 	}
-	// A printed checkerboard is a grid: every square's centre sits a
-	// whole number of squares from the first one's, and neighbours meet
-	// corner to corner. A moth's spotted wing has neither.
-	diag, onGrid := 0, 0
-	c0x, c0y := float64(sq[0].x0+sq[0].x1)/2, float64(sq[0].y0+sq[0].y1)/2
+	// A printed checkerboard is a grid: neighbours meet corner to corner,
+	// one square apart in x and in y, and every square's centre sits a
+	// whole number of squares from the first one's. A moth's spotted wing
+	// has neither. The pitch (centre to centre of corner neighbours) is
+	// the square's side, unbiased by blur and erosion.
+	centre := func(b blob) (float64, float64) { return float64(b.x0+b.x1) / 2, float64(b.y0+b.y1) / 2 }
+	var pitch []float64
 	for i, a := range sq {
-		ax, ay := float64(a.x0+a.x1)/2, float64(a.y0+a.y1)/2
-		if offGrid(ax-c0x, s) <= 0.2 && offGrid(ay-c0y, s) <= 0.2 {
-			onGrid++
-		}
+		ax, ay := centre(a)
 		for _, b := range sq[i+1:] {
-			dx := math.Abs(ax - float64(b.x0+b.x1)/2)
-			dy := math.Abs(ay - float64(b.y0+b.y1)/2)
+			bx, by := centre(b)
+			dx, dy := math.Abs(ax-bx), math.Abs(ay-by)
 			if math.Abs(dx-s) <= 0.25*s && math.Abs(dy-s) <= 0.25*s {
-				diag++
+				pitch = append(pitch, dx, dy)
 			}
 		}
 	}
-	if len(sq) < minSquares || float64(diag) < 0.7*float64(len(sq)-1) || float64(onGrid) < 0.8*float64(len(sq)) {
+	if len(sq) < minSquares || float64(len(pitch)/2) < 0.7*float64(len(sq)-1) {
 		return Checkerboard{}, false
 	}
-	sort.Float64s(kept)
-	return Checkerboard{Box: box, SquarePx: kept[len(kept)/2], Squares: len(sq)}, true
+	sort.Float64s(pitch)
+	p := pitch[len(pitch)/2]
+	onGrid := 0
+	c0x, c0y := centre(sq[0])
+	for _, a := range sq {
+		ax, ay := centre(a)
+		if offGrid(ax-c0x, p) <= 0.2 && offGrid(ay-c0y, p) <= 0.2 {
+			onGrid++
+		}
+	}
+	if float64(onGrid) < 0.8*float64(len(sq)) {
+		return Checkerboard{}, false
+	}
+	return Checkerboard{SquarePx: p, Squares: len(sq)}, true
 }

@@ -416,3 +416,4 @@ func (r *refiner) near(c component, grow int) []bool {
 	}
 	return dilate(in, nw, nh, grow)
 }
+
