@@ -416,4 +416,3 @@ func (r *refiner) near(c component, grow int) []bool {
 	}
 	return dilate(in, nw, nh, grow)
 }
-
