@@ -1,0 +1,119 @@
+package hub
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/hooks/auth"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// freeAddr returns an unused 127.0.0.1 address.
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startMochi starts an in-process mochi-mqtt broker (no persistence) and
+// returns its URL.
+func startMochi(t testing.TB) string {
+	t.Helper()
+	addr := freeAddr(t)
+	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return "tcp://" + addr
+}
+
+// mosquitto is Debian's broker as a subprocess with persistence, so it can
+// be restarted keeping the hub's session and the messages queued for it.
+type mosquitto struct {
+	url, conf string
+	cmd       *exec.Cmd
+	log       bytes.Buffer
+}
+
+// startMosquitto starts mosquitto; it skips the test when mosquitto is not
+// installed, except in CI (scripts/deps.sh test installs it).
+func startMosquitto(t testing.TB) *mosquitto {
+	t.Helper()
+	bin, err := exec.LookPath("mosquitto")
+	if err != nil {
+		bin = "/usr/sbin/mosquitto"
+	}
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("mosquitto is not installed (scripts/deps.sh test installs it)")
+		}
+		t.Skip("mosquitto not installed (apt-get install mosquitto)")
+	}
+	dir := t.TempDir()
+	// As root mosquitto drops to user mosquitto: it must write its store.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	m := &mosquitto{url: "tcp://" + addr, conf: filepath.Join(dir, "mosquitto.conf")}
+	conf := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+
+		"max_queued_messages 0\nmax_inflight_messages 0\nlog_dest stderr\n", port, dir)
+	if err := os.WriteFile(m.conf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m.cmd = exec.Command(bin, "-c", m.conf)
+	m.start(t)
+	t.Cleanup(m.stop)
+	return m
+}
+
+// start (re)starts mosquitto from its store and waits until it listens.
+func (m *mosquitto) start(t testing.TB) {
+	t.Helper()
+	m.cmd = exec.Command(m.cmd.Path, m.cmd.Args[1:]...)
+	m.cmd.Stderr = &m.log
+	if err := m.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := m.url[len("tcp://"):]
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return
+		}
+	}
+	t.Fatalf("mosquitto did not listen on %s: %s", addr, m.log.String())
+}
+
+// stop ends mosquitto gracefully (SIGTERM: it writes its store).
+func (m *mosquitto) stop() {
+	if m.cmd.Process == nil || m.cmd.ProcessState != nil {
+		return
+	}
+	m.cmd.Process.Signal(syscall.SIGTERM)
+	m.cmd.Wait()
+}

@@ -1,0 +1,175 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// publisher publishes like the agent's outbox: QoS 1, each message retried
+// until the broker acknowledges it (at least once, in order).
+type publisher struct {
+	t testing.TB
+	c paho.Client
+}
+
+func newPublisher(t testing.TB, url string) *publisher {
+	o := paho.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("pub-%d", time.Now().UnixNano())).
+		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(100 * time.Millisecond).
+		SetMaxReconnectInterval(200 * time.Millisecond)
+	c := paho.NewClient(o)
+	c.Connect()
+	t.Cleanup(func() { c.Disconnect(100) })
+	return &publisher{t: t, c: c}
+}
+
+// publish sends one message, retrying until it is acknowledged.
+func (p *publisher) publish(topic string, payload []byte, retained bool) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		tok := p.c.Publish(topic, 1, retained, payload)
+		if tok.WaitTimeout(2*time.Second) && tok.Error() == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("publish %s: not acknowledged within 30 s", topic)
+}
+
+// waitCount waits until the store holds want detections.
+func waitCount(t testing.TB, s *Store, want int, within time.Duration) {
+	t.Helper()
+	var n int
+	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM detections`).Scan(&n); err == nil && n >= want {
+			break
+		}
+	}
+	if n != want {
+		t.Fatalf("store holds %d detections, want %d", n, want)
+	}
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestIngestDuplicatesAndRetained(t *testing.T) {
+	url := startMochi(t)
+	s := openTest(t)
+	pub := newPublisher(t, url)
+	// Retained state published before the hub ever connected.
+	pub.publish("trapnet/trap-01/status", []byte("online"), true)
+	g := NewIngester(s, IngestOptions{Broker: url, ClientID: "hub-dup", Logger: quietLogger()})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	waitSubscribed(t, s, url)
+	for i := 0; i < 300; i++ {
+		p := mustJSON(t, testDetection("trap-01", i))
+		pub.publish("trapnet/trap-01/detections", p, false)
+		if i%3 == 0 { // re-delivered after a lost PUBACK
+			pub.publish("trapnet/trap-01/detections", p, false)
+		}
+	}
+	pub.publish("trapnet/trap-01/detections", []byte("{not json"), false)
+	waitCount(t, s, 300, 10*time.Second)
+	for end := time.Now().Add(5 * time.Second); g.Stats().Rejected == 0 && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	st := g.Stats()
+	if st.Rejected != 1 || st.Duplicates < 100 || st.Stored+st.Duplicates+st.Rejected != st.Received {
+		t.Errorf("stats %+v: want 100 duplicates (or more: retained status), 1 rejected, all accounted for", st)
+	}
+	traps, err := s.Traps(context.Background())
+	if err != nil || len(traps) != 1 || traps[0].Status != "online" {
+		t.Fatalf("traps %+v %v: want trap-01 online (retained status)", traps, err)
+	}
+}
+
+// TestHubChild is the hub process of TestKillAndBrokerRestart.
+func TestHubChild(t *testing.T) {
+	db, url := os.Getenv("HUB_CHILD_DB"), os.Getenv("HUB_CHILD_BROKER")
+	if db == "" {
+		t.Skip("helper process of TestKillAndBrokerRestart")
+	}
+	s, err := OpenSQLite(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Small batches: the kill lands between many commits.
+	g := NewIngester(s, IngestOptions{Broker: url, ClientID: "hub-kill", BatchSize: 16, BatchDelay: 5 * time.Millisecond, Logger: quietLogger()})
+	g.Run(context.Background()) // until killed
+}
+
+// TestKillAndBrokerRestart: while a trap publishes 3,000 detections, the
+// hub is killed with SIGKILL twice and restarted, and the broker is stopped
+// and restarted once; the store ends with every detection exactly once.
+func TestKillAndBrokerRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	const n = 3000
+	b := startMosquitto(t)
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	start := func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHubChild$")
+		cmd.Env = append(os.Environ(), "HUB_CHILD_DB="+dbPath, "HUB_CHILD_BROKER="+b.url)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	hub := start()
+	t.Cleanup(func() { hub.Process.Kill(); hub.Wait() })
+	s, err := OpenSQLite(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	waitSubscribed(t, s, b.url)
+	pub := newPublisher(t, b.url)
+	for i := 0; i < n; i++ {
+		switch i {
+		case 700, 1900: // kill -9 the hub mid-stream; the broker keeps its session
+			hub.Process.Kill()
+			hub.Wait()
+			hub = start()
+		case 1300: // broker restart (persistent store)
+			b.stop()
+			b.start(t)
+		}
+		pub.publish("trapnet/trap-01/detections", mustJSON(t, testDetection("trap-01", i)), false)
+	}
+	defer func() {
+		if t.Failed() {
+			missingRanges(t, s, n)
+		}
+	}()
+	waitCount(t, s, n, 20*time.Second)
+	var distinctNights int
+	if err := s.DB().QueryRow(`SELECT COUNT(DISTINCT night) FROM detections`).Scan(&distinctNights); err != nil || distinctNights != n/200 {
+		t.Errorf("%d nights, want %d (%v)", distinctNights, n/200, err)
+	}
+}
+
+// waitSubscribed waits until a retained status published now reaches the
+// hub's store: the hub's session then exists on the broker.
+func waitSubscribed(t testing.TB, s *Store, url string) {
+	t.Helper()
+	newPublisher(t, url).publish("trapnet/trap-01/status", []byte("online"), true)
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if tr, err := s.Traps(context.Background()); err == nil && len(tr) == 1 && tr[0].Status == "online" {
+			return
+		}
+	}
+	t.Fatal("the hub did not subscribe within 20 s")
+}
