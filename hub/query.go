@@ -159,13 +159,25 @@ func (s *Store) Crop(ctx context.Context, id string) ([]byte, error) {
 	return b, err
 }
 
-// Review sets the reviewed label of the detections ids (a confirmation is
-// the model's own label), by the user by, and returns how many exist.
+// Review sets the reviewed label of the detections ids to label, by the
+// user by, and returns how many exist.
 func (s *Store) Review(ctx context.Context, ids []string, label, by string) (int, error) {
 	label = strings.TrimSpace(label)
 	if label == "" || len(label) > 200 {
 		return 0, errors.New("review: the label must be 1 to 200 characters")
 	}
+	return s.review(ctx, ids, `UPDATE detections SET review_label = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?`, label, by)
+}
+
+// Confirm sets the reviewed label of the detections ids to the model's own
+// label, by the user by, and returns how many exist.
+func (s *Store) Confirm(ctx context.Context, ids []string, by string) (int, error) {
+	return s.review(ctx, ids, `UPDATE detections SET review_label = label, reviewed_by = ?, reviewed_at = ? WHERE id = ?`, by)
+}
+
+// review runs query (its arguments: args, then the time, then the id) for
+// each id in one transaction.
+func (s *Store) review(ctx context.Context, ids []string, query string, args ...any) (int, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -175,7 +187,7 @@ func (s *Store) Review(ctx context.Context, ids []string, label, by string) (int
 	n := 0
 	now := fmtTime(time.Now())
 	for _, id := range ids {
-		ok, err := w.exec(ctx, `UPDATE detections SET review_label = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?`, label, by, now, id)
+		ok, err := w.exec(ctx, query, append(args, now, id)...)
 		if err != nil {
 			return 0, err
 		}
@@ -184,4 +196,22 @@ func (s *Store) Review(ctx context.Context, ids []string, label, by string) (int
 		}
 	}
 	return n, tx.Commit()
+}
+
+// Labels lists every label given by a model or a reviewer, sorted.
+func (s *Store) Labels(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT label FROM detections UNION SELECT review_label FROM detections WHERE review_label <> '' ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
