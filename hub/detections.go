@@ -29,6 +29,9 @@ type DetRow struct {
 	ReviewLabel, ReviewedBy                       string
 }
 
+// hasCrop is true for a detection whose crop was received.
+const hasCrop = "EXISTS (SELECT 1 FROM crops c WHERE c.detection_id = d.id)"
+
 // where builds the WHERE clause of f.
 func (f Filter) where() (string, []any) {
 	var c []string
@@ -62,7 +65,7 @@ func (f Filter) where() (string, []any) {
 		add("d.score <= ?", f.MaxScore)
 	}
 	if f.HasCrop {
-		add("c.detection_id IS NOT NULL")
+		add(hasCrop)
 	}
 	if len(c) == 0 {
 		return "", nil
@@ -74,7 +77,7 @@ func (f Filter) where() (string, []any) {
 // and how many it selects in all.
 func (s *Store) Detections(ctx context.Context, f Filter) ([]DetRow, int, error) {
 	where, args := f.where()
-	from := ` FROM detections d LEFT JOIN crops c ON c.detection_id = d.id`
+	from := ` FROM detections d`
 	var total int
 	if err := s.db.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*)`+from+where), args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -83,8 +86,8 @@ func (s *Store) Detections(ctx context.Context, f Filter) ([]DetRow, int, error)
 		f.Limit = 100
 	}
 	q := `SELECT d.id, d.trap_id, d.frame_id, d.night, d.label, d.model_version, d.capture_time, d.score, d.uncertain,
-		c.detection_id IS NOT NULL, d.review_label, d.reviewed_by` + from + where +
-		` ORDER BY d.capture_time DESC, d.id LIMIT ? OFFSET ?`
+		`+hasCrop+`, d.review_label, d.reviewed_by` + from + where +
+		` ORDER BY d.capture_time DESC, d.id DESC LIMIT ? OFFSET ?`
 	rows, err := s.db.QueryContext(ctx, s.d.q(q), append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err

@@ -30,7 +30,7 @@ func (f *Full) CountedLabel() string {
 func (s *Store) EachDetection(ctx context.Context, f Filter, fn func(*Full) error) (skipped int, err error) {
 	where, args := f.where()
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT d.payload, d.night, d.review_label, d.reviewed_by
-		FROM detections d LEFT JOIN crops c ON c.detection_id = d.id`+where+` ORDER BY d.capture_time, d.id`), args...)
+		FROM detections d`+where+` ORDER BY d.capture_time, d.id`), args...)
 	if err != nil {
 		return 0, err
 	}

@@ -53,7 +53,7 @@ func (d dialect) schema() []string {
 			uncertain INTEGER NOT NULL, model_version TEXT NOT NULL, payload TEXT NOT NULL,
 			review_label TEXT NOT NULL DEFAULT '', reviewed_by TEXT NOT NULL DEFAULT '', reviewed_at TEXT NOT NULL DEFAULT '')`,
 		`CREATE INDEX IF NOT EXISTS detections_trap_night ON detections (trap_id, night)`,
-		`CREATE INDEX IF NOT EXISTS detections_time ON detections (capture_time)`,
+		`CREATE INDEX IF NOT EXISTS detections_time_id ON detections (capture_time, id)`,
 		`CREATE TABLE IF NOT EXISTS frames (id TEXT PRIMARY KEY, trap_id TEXT NOT NULL, capture_time TEXT NOT NULL,
 			night TEXT NOT NULL, specimens INTEGER NOT NULL, new INTEGER NOT NULL, payload TEXT NOT NULL)`,
 		`CREATE INDEX IF NOT EXISTS frames_trap_night ON frames (trap_id, night)`,

@@ -65,8 +65,8 @@ type Msg struct {
 }
 
 // Fixture is what trap publishes: dets detections (one frame summary per
-// ten), the crops of the first crops detections, an alert and a health
-// report, on the agent's default topics.
+// ten), the crops of the first crops detections, an alert, a health
+// report and the status online, on the agent's default topics.
 func Fixture(trap string, dets, crops int) []Msg {
 	var out []Msg
 	add := func(kind string, v any) {
@@ -92,5 +92,6 @@ func Fixture(trap string, dets, crops int) []Msg {
 		Labels: []string{"Lycorma delicatula"}, Count: 3, MinCount: 3, Time: at})
 	add("health", agent.Health{TrapID: trap, Time: at, ModelVersion: "v1",
 		Disk: agent.Disk{FreeBytes: 8 << 30, TotalBytes: 32 << 30}})
+	out = append(out, Msg{Topic: "trapnet/" + trap + "/status", Payload: []byte("online")})
 	return out
 }

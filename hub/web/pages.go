@@ -128,8 +128,8 @@ func (s *Server) detections(w http.ResponseWriter, r *http.Request, sess session
 		s.fail(w, err)
 		return
 	}
-	s.render(w, "detections", map[string]any{"S": sess, "Rows": rows, "F": f, "Pager": newPager(q, f, total),
-		"Query": q.Encode()})
+	s.render(w, "detections", map[string]any{"S": sess, "Table": detectionRows(rows), "F": f,
+		"Pager": newPager(q, f, total), "Query": q.Encode()})
 }
 
 // crop serves a detection's crop JPEG.
