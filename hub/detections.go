@@ -86,7 +86,7 @@ func (s *Store) Detections(ctx context.Context, f Filter) ([]DetRow, int, error)
 		f.Limit = 100
 	}
 	q := `SELECT d.id, d.trap_id, d.frame_id, d.night, d.label, d.model_version, d.capture_time, d.score, d.uncertain,
-		`+hasCrop+`, d.review_label, d.reviewed_by` + from + where +
+		` + hasCrop + `, d.review_label, d.reviewed_by` + from + where +
 		` ORDER BY d.capture_time DESC, d.id DESC LIMIT ? OFFSET ?`
 	rows, err := s.db.QueryContext(ctx, s.d.q(q), append(args, f.Limit, f.Offset)...)
 	if err != nil {
