@@ -3,8 +3,6 @@ package hub
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -13,40 +11,8 @@ import (
 	"testing"
 	"time"
 
-	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/hooks/auth"
-	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/trapnet/trapnet/hub/hubtest"
 )
-
-// freeAddr returns an unused 127.0.0.1 address.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startMochi starts an in-process mochi-mqtt broker (no persistence) and
-// returns its URL.
-func startMochi(t testing.TB) string {
-	t.Helper()
-	addr := freeAddr(t)
-	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Serve(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return "tcp://" + addr
-}
 
 // mosquitto is Debian's broker as a subprocess with persistence, so it can
 // be restarted keeping the hub's session and the messages queued for it.
@@ -77,7 +43,7 @@ func startMosquitto(t testing.TB) *mosquitto {
 			t.Fatal(err)
 		}
 	}
-	addr := freeAddr(t)
+	addr := hubtest.FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	m := &mosquitto{url: "tcp://" + addr, conf: filepath.Join(dir, "mosquitto.conf")}
 	conf := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+

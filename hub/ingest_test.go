@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -11,38 +10,8 @@ import (
 	"testing"
 	"time"
 
-	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/trapnet/trapnet/hub/hubtest"
 )
-
-// publisher publishes like the agent's outbox: QoS 1, each message retried
-// until the broker acknowledges it (at least once, in order).
-type publisher struct {
-	t testing.TB
-	c paho.Client
-}
-
-func newPublisher(t testing.TB, url string) *publisher {
-	o := paho.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("pub-%d", time.Now().UnixNano())).
-		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(100 * time.Millisecond).
-		SetMaxReconnectInterval(200 * time.Millisecond)
-	c := paho.NewClient(o)
-	c.Connect()
-	t.Cleanup(func() { c.Disconnect(100) })
-	return &publisher{t: t, c: c}
-}
-
-// publish sends one message, retrying until it is acknowledged.
-func (p *publisher) publish(topic string, payload []byte, retained bool) {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		tok := p.c.Publish(topic, 1, retained, payload)
-		if tok.WaitTimeout(2*time.Second) && tok.Error() == nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	p.t.Fatalf("publish %s: not acknowledged within 30 s", topic)
-}
 
 // waitCount waits until the store holds want detections.
 func waitCount(t testing.TB, s *Store, want int, within time.Duration) {
@@ -61,11 +30,11 @@ func waitCount(t testing.TB, s *Store, want int, within time.Duration) {
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestIngestDuplicatesAndRetained(t *testing.T) {
-	url := startMochi(t)
+	url := hubtest.StartMochi(t)
 	s := openTest(t)
-	pub := newPublisher(t, url)
+	pub := hubtest.NewPublisher(t, url)
 	// Retained state published before the hub ever connected.
-	pub.publish("trapnet/trap-01/status", []byte("online"), true)
+	pub.Publish("trapnet/trap-01/status", []byte("online"), true)
 	g := NewIngester(s, IngestOptions{Broker: url, ClientID: "hub-dup", Logger: quietLogger()})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -73,12 +42,12 @@ func TestIngestDuplicatesAndRetained(t *testing.T) {
 	waitSubscribed(t, s, url)
 	for i := 0; i < 300; i++ {
 		p := mustJSON(t, testDetection("trap-01", i))
-		pub.publish("trapnet/trap-01/detections", p, false)
+		pub.Publish("trapnet/trap-01/detections", p, false)
 		if i%3 == 0 { // re-delivered after a lost PUBACK
-			pub.publish("trapnet/trap-01/detections", p, false)
+			pub.Publish("trapnet/trap-01/detections", p, false)
 		}
 	}
-	pub.publish("trapnet/trap-01/detections", []byte("{not json"), false)
+	pub.Publish("trapnet/trap-01/detections", []byte("{not json"), false)
 	waitCount(t, s, 300, 10*time.Second)
 	for end := time.Now().Add(5 * time.Second); g.Stats().Rejected == 0 && time.Now().Before(end); {
 		time.Sleep(20 * time.Millisecond)
@@ -136,7 +105,7 @@ func TestKillAndBrokerRestart(t *testing.T) {
 	}
 	defer s.Close()
 	waitSubscribed(t, s, b.url)
-	pub := newPublisher(t, b.url)
+	pub := hubtest.NewPublisher(t, b.url)
 	for i := 0; i < n; i++ {
 		switch i {
 		case 700, 1900: // kill -9 the hub mid-stream; the broker keeps its session
@@ -147,7 +116,7 @@ func TestKillAndBrokerRestart(t *testing.T) {
 			b.stop()
 			b.start(t)
 		}
-		pub.publish("trapnet/trap-01/detections", mustJSON(t, testDetection("trap-01", i)), false)
+		pub.Publish("trapnet/trap-01/detections", mustJSON(t, testDetection("trap-01", i)), false)
 	}
 	defer func() {
 		if t.Failed() {
@@ -165,7 +134,7 @@ func TestKillAndBrokerRestart(t *testing.T) {
 // hub's store: the hub's session then exists on the broker.
 func waitSubscribed(t testing.TB, s *Store, url string) {
 	t.Helper()
-	newPublisher(t, url).publish("trapnet/trap-01/status", []byte("online"), true)
+	hubtest.NewPublisher(t, url).Publish("trapnet/trap-01/status", []byte("online"), true)
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		if tr, err := s.Traps(context.Background()); err == nil && len(tr) == 1 && tr[0].Status == "online" {
 			return
