@@ -53,6 +53,8 @@ type Counters struct {
 	Alerts         atomic.Uint64
 	// CommitErrors counts frames whose outbox commit failed (retried).
 	CommitErrors atomic.Uint64
+	// CropsSkipped counts crops not published (over crops.max_bytes).
+	CropsSkipped atomic.Uint64
 
 	mu      sync.Mutex
 	lastErr string
@@ -156,6 +158,14 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 			sum.Counts[d.Label]++
 		}
 		msgs = append(msgs, jsonMessage(p.Topic("detections"), d, prioDetection))
+		if c := p.Cfg.Crops; c.Enabled {
+			if jpg, err := EncodeCrop(s.Crop, c.MaxSide, c.MaxBytes); err != nil {
+				p.counters.CropsSkipped.Add(1)
+				p.Log.Warn("crop not published", "id", d.ID, "err", err)
+			} else {
+				msgs = append(msgs, jsonMessage(p.Topic("crops"), Crop{DetectionID: d.ID, TrapID: trap, JPEG: jpg}, prioCrop))
+			}
+		}
 		if p.Alerts != nil && !d.Uncertain {
 			for _, a := range p.Alerts.Observe(d) {
 				alerts++
@@ -242,9 +252,10 @@ func (p *Pipeline) classifyAll(cls Classifier, specs []Specimen, capture time.Ti
 	return out
 }
 
-// Outbox priorities: when the outbox is full, frame summaries are dropped
-// before detections, detections before alerts.
+// Outbox priorities: when the outbox is full, crops and frame summaries are
+// dropped before detections, detections before alerts.
 const (
+	prioCrop      byte = 0
 	prioFrame     byte = 0
 	prioDetection byte = 1
 	prioAlert     byte = 2

@@ -16,6 +16,7 @@ type Config struct {
 	Capture   Capture   `yaml:"capture"`
 	Model     Model     `yaml:"model"`
 	Uncertain Uncertain `yaml:"uncertain"`
+	Crops     Crops     `yaml:"crops"`
 	Outbox    Outbox    `yaml:"outbox"`
 	MQTT      MQTT      `yaml:"mqtt"`
 	Health    Health    `yaml:"health"`
@@ -108,6 +109,18 @@ type Uncertain struct {
 	MaxBytes int64 `yaml:"max_bytes"`
 }
 
+// Crops publishes each new specimen's crop, a small JPEG, on <prefix>crops
+// through the outbox, for the hub's review view.
+type Crops struct {
+	Enabled bool `yaml:"enabled"`
+	// MaxSide scales a crop down so that its longer side is at most this
+	// many pixels.
+	MaxSide int `yaml:"max_side"`
+	// MaxBytes caps the JPEG: the quality is lowered until it fits, and a
+	// crop that still does not is left out (health.crops_skipped).
+	MaxBytes int `yaml:"max_bytes"`
+}
+
 // Outbox is the durable queue between classification and MQTT.
 type Outbox struct {
 	// Path of the bbolt file.
@@ -175,6 +188,7 @@ func Default() Config {
 		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
+		Crops:     Crops{MaxSide: 192, MaxBytes: 32 << 10},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
 		Health:    Health{Interval: 60 * time.Second},
@@ -274,6 +288,12 @@ func (c *Config) Validate() error {
 	}
 	if d := c.Model.UpdateDir; d != "" && !filepath.IsAbs(d) {
 		return bad("model.update_dir", "%q must be an absolute path", d)
+	}
+	if c.Crops.MaxSide < 16 || c.Crops.MaxSide > 1024 {
+		return bad("crops.max_side", "must be 16 to 1024 pixels, got %d", c.Crops.MaxSide)
+	}
+	if c.Crops.MaxBytes < 1024 || c.Crops.MaxBytes > 256<<10 {
+		return bad("crops.max_bytes", "must be 1024 to 262144 bytes, got %d", c.Crops.MaxBytes)
 	}
 	if c.Uncertain.MaxBytes < 0 {
 		return bad("uncertain.max_bytes", "must be >= 0")

@@ -94,6 +94,8 @@ func TestBadConfigs(t *testing.T) {
 		{"self-test timeout", "trap: {id: t}\nmodel: {selftest_timeout: 0s}\n", []string{"model.selftest_timeout"}},
 		{"update timeout", "trap: {id: t}\nmodel: {update_timeout: -1s}\n", []string{"model.update_timeout"}},
 		{"update interval", "trap: {id: t}\nmodel: {update_min_interval: -1s}\n", []string{"model.update_min_interval"}},
+		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
+		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -192,6 +192,7 @@ func (r *Runner) Health() agent.Health {
 		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
 		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
 		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
+		CropsSkipped: c.CropsSkipped.Load(),
 		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(), InboxWarnings: r.inboxWarnings.Load(),
 		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
 		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
