@@ -63,6 +63,27 @@ type Capture struct {
 	Settle time.Duration `yaml:"settle"`
 	// MaxFileBytes: larger image files are rejected before they are read.
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// Window limits interval captures to part of the day.
+	Window Window `yaml:"window"`
+}
+
+// Window is when interval captures are taken, with commands run when it
+// opens and closes (e.g. a lamp on and off).
+type Window struct {
+	// Mode: "always" (default), "night" (sunset + SunsetOffset to sunrise +
+	// SunriseOffset at trap.location) or "fixed" (the Fixed spans).
+	Mode          string        `yaml:"mode"`
+	SunsetOffset  time.Duration `yaml:"sunset_offset"`
+	SunriseOffset time.Duration `yaml:"sunrise_offset"`
+	// Fixed spans "HH:MM-HH:MM" of local time (trap.timezone); a span may
+	// cross midnight.
+	Fixed []string `yaml:"fixed"`
+	// OnStart and OnEnd are a program and its arguments, run when the
+	// window opens and closes (and the matching one at start-up).
+	OnStart []string `yaml:"on_start"`
+	OnEnd   []string `yaml:"on_end"`
+	// CommandTimeout bounds each command.
+	CommandTimeout time.Duration `yaml:"command_timeout"`
 }
 
 // Model is the classifier and its acceptance rules.
@@ -184,7 +205,7 @@ type Alert struct {
 func Default() Config {
 	return Config{
 		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
-			Settle: time.Second, MaxFileBytes: 64 << 20},
+			Settle: time.Second, MaxFileBytes: 64 << 20, Window: Window{Mode: "always", CommandTimeout: 30 * time.Second}},
 		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
@@ -288,6 +309,9 @@ func (c *Config) Validate() error {
 	}
 	if d := c.Model.UpdateDir; d != "" && !filepath.IsAbs(d) {
 		return bad("model.update_dir", "%q must be an absolute path", d)
+	}
+	if err := c.validateWindow(); err != nil {
+		return err
 	}
 	if c.Crops.MaxSide < 16 || c.Crops.MaxSide > 1024 {
 		return bad("crops.max_side", "must be 16 to 1024 pixels, got %d", c.Crops.MaxSide)

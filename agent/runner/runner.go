@@ -23,6 +23,7 @@ import (
 	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/agent/sdnotify"
 	"github.com/trapnet/trapnet/agent/uncertain"
+	"github.com/trapnet/trapnet/agent/window"
 	"github.com/trapnet/trapnet/camera"
 )
 
@@ -237,6 +238,13 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 	loopCtx, loopCancel := context.WithCancel(ctx)
 	defer loopCancel()
 	go r.background(loopCtx)
+	if sched := schedule(r.cfg); sched != nil {
+		w := r.cfg.Capture.Window
+		if tick != nil {
+			tick = window.Gate(loopCtx, tick, sched)
+		}
+		go window.Watch(loopCtx, sched, window.Commands{OnStart: w.OnStart, OnEnd: w.OnEnd, Timeout: w.CommandTimeout, Log: r.log}, windowPoll)
+	}
 	sdnotify.Notify("READY=1")
 	r.log.Info("agent running", "trap", r.cfg.Trap.ID, "model", r.cls.Version(), "trigger", r.cfg.Capture.Trigger)
 	err := r.pipe.Run(ctx, &timedSource{src, r}, tick, nil)
