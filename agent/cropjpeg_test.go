@@ -93,7 +93,7 @@ func TestProcessPublishesCrops(t *testing.T) {
 			}
 		}
 	}
-	if got := strings.Join(topics, ","); got != "detections,crops,detections,crops,frames" {
+	if got := strings.Join(topics, ","); got != "detections,crops,detections,crops,counts,frames" {
 		t.Fatalf("topics %s", got)
 	}
 }

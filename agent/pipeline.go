@@ -40,6 +40,7 @@ type Pipeline struct {
 	OnCommit func(seqs []uint64, capture time.Time)
 
 	counters Counters
+	daily    daily
 }
 
 // Counters are the pipeline's running totals (reported on health).
@@ -175,6 +176,11 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		}
 	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if today := capture.In(p.Cfg.Location()).Format("2006-01-02"); sum.New > 0 || p.dailyDate() != today {
+		m := jsonMessage(p.Topic("counts"), p.daily.add(today, sum.Counts), prioFrame)
+		m.Retained = true
+		msgs = append(msgs, m)
+	}
 	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum, prioFrame))
 	after, err := p.snapshot()
 	var seqs []uint64
@@ -208,6 +214,13 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		p.OnCommit(seqs, start)
 	}
 	return sum, nil
+}
+
+// dailyDate is the date of the day's counts.
+func (p *Pipeline) dailyDate() string {
+	p.daily.mu.Lock()
+	defer p.daily.mu.Unlock()
+	return p.daily.c.Date
 }
 
 // classified is the classification of one specimen.

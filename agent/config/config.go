@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -182,11 +183,17 @@ type HomeAssistant struct {
 	Enabled bool `yaml:"enabled"`
 	// DiscoveryPrefix; default "homeassistant".
 	DiscoveryPrefix string `yaml:"discovery_prefix"`
+	// Species get a daily count sensor each; empty: every label of the
+	// model when it has at most 50.
+	Species []string `yaml:"species"`
 }
 
 // Health is the periodic health message.
 type Health struct {
 	Interval time.Duration `yaml:"interval"`
+	// MetricsListen serves Prometheus /metrics at this address (e.g.
+	// 127.0.0.1:9101); empty: no metrics server.
+	MetricsListen string `yaml:"metrics_listen"`
 }
 
 // Alert is one rule: at least MinCount specimens of Labels with confidence
@@ -339,6 +346,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Health.Interval <= 0 {
 		return bad("health.interval", "must be > 0, got %v", c.Health.Interval)
+	}
+	if a := c.Health.MetricsListen; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return bad("health.metrics_listen", "%q: %v", a, err)
+		}
 	}
 	for i, a := range c.Alerts {
 		key := fmt.Sprintf("alerts[%d]", i)

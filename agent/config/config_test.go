@@ -99,6 +99,7 @@ func TestBadConfigs(t *testing.T) {
 		{"fixed span", "trap: {id: t}\ncapture: {window: {mode: fixed, fixed: ['21:00']}}\n", []string{"capture.window.fixed[0]"}},
 		{"fixed empty", "trap: {id: t}\ncapture: {window: {mode: fixed}}\n", []string{"capture.window.fixed"}},
 		{"sun offset", "trap: {id: t, location: {lat: 1, lon: 2}}\ncapture: {window: {mode: night, sunset_offset: 8h}}\n", []string{"capture.window.sunset_offset"}},
+		{"metrics address", "trap: {id: t}\nhealth: {metrics_listen: 9101}\n", []string{"health.metrics_listen"}},
 		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
 		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
 	}

@@ -153,7 +153,11 @@ func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
 		Subscriptions: map[string]mqttpub.Handler{cfg.Prefix() + "model/set": func(_ string, p []byte) { r.upd.Handle(p) }},
 		OnAck:         func(e outbox.Entry) { r.lat.Acked(e.Seq) },
 		OnConnect: func(p *mqttpub.Publisher) {
-			for _, d := range agent.DiscoveryMessages(cfg) {
+			var labels []string
+			if l, ok := r.cls.Current().(interface{ Labels() []string }); ok {
+				labels = l.Labels()
+			}
+			for _, d := range agent.DiscoveryMessages(cfg, labels) {
 				if err := p.PublishNow(d.Topic, d.QoS, d.Retained, d.Payload); err != nil {
 					r.log.Warn("home assistant discovery", "err", err)
 				}
@@ -238,6 +242,14 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 	loopCtx, loopCancel := context.WithCancel(ctx)
 	defer loopCancel()
 	go r.background(loopCtx)
+	if r.cfg.Health.MetricsListen != "" {
+		addr, err := r.serveMetrics(loopCtx)
+		if err != nil {
+			r.log.Error("metrics server not started", "listen", r.cfg.Health.MetricsListen, "err", err)
+		} else {
+			r.log.Info("metrics", "url", "http://"+addr+"/metrics")
+		}
+	}
 	if sched := schedule(r.cfg); sched != nil {
 		w := r.cfg.Capture.Window
 		if tick != nil {
