@@ -92,7 +92,7 @@ func (s *Store) Apply(ctx context.Context, recs []Record) (int, error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	w := &writer{tx: tx, d: s.d, stmts: map[string]*sql.Stmt{}}
+	w := &writer{tx: tx, d: s.d, stmts: map[string]*sql.Stmt{}, seen: map[string]string{}}
 	n := 0
 	for i := range recs {
 		added, err := w.apply(ctx, &recs[i])
@@ -102,6 +102,9 @@ func (s *Store) Apply(ctx context.Context, recs []Record) (int, error) {
 		if added {
 			n++
 		}
+	}
+	if err := w.flush(ctx); err != nil {
+		return 0, err
 	}
 	return n, tx.Commit()
 }

@@ -6,11 +6,29 @@ import (
 	"time"
 )
 
-// writer applies records inside one transaction, preparing each statement once.
+// writer applies records inside one transaction, preparing each statement
+// once; each trap's row is created and its last-seen time moved once per
+// transaction.
 type writer struct {
 	tx    *sql.Tx
 	d     dialect
 	stmts map[string]*sql.Stmt
+	// seen is the latest time of each trap in this transaction ("" when
+	// none of its records had a time).
+	seen map[string]string
+}
+
+// flush moves each trap's last-seen time forward.
+func (w *writer) flush(ctx context.Context) error {
+	for trap, at := range w.seen {
+		if at == "" {
+			continue
+		}
+		if _, err := w.exec(ctx, updSeen, at, trap, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // exec runs query (prepared once per transaction) and reports whether it
@@ -50,8 +68,11 @@ const (
 
 // apply stores one record; it reports whether the record was new.
 func (w *writer) apply(ctx context.Context, r *Record) (bool, error) {
-	if _, err := w.exec(ctx, insTrap, r.Trap); err != nil {
-		return false, err
+	if _, ok := w.seen[r.Trap]; !ok {
+		if _, err := w.exec(ctx, insTrap, r.Trap); err != nil {
+			return false, err
+		}
+		w.seen[r.Trap] = ""
 	}
 	var at time.Time
 	added := false
@@ -91,9 +112,10 @@ func (w *writer) apply(ctx context.Context, r *Record) (bool, error) {
 	case KindCrop:
 		added, err = w.exec(ctx, insCrop, r.Crop.DetectionID, r.Trap, r.Crop.JPEG)
 	}
-	if err != nil || at.IsZero() {
-		return added, err
+	if err == nil && !at.IsZero() {
+		if t := fmtTime(at); t > w.seen[r.Trap] {
+			w.seen[r.Trap] = t
+		}
 	}
-	_, err = w.exec(ctx, updSeen, fmtTime(at), r.Trap, fmtTime(at))
 	return added, err
 }

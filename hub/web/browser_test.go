@@ -92,7 +92,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("legend %q", legend)
 	}
 	if p := os.Getenv("HUB_SCREENSHOT"); p != "" { // the README's picture
-		os.WriteFile(p, run(t, ctx, "screenshot", chromedp.FullScreenshot(90)), 0o644)
+		os.WriteFile(p, run(t, ctx, "screenshot", chromedp.FullScreenshot(100)), 0o644)
 	}
 	// Review: the first crop is focused; x selects it, l jumps to the
 	// label field.
