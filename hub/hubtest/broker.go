@@ -11,14 +11,21 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 )
 
-// FreeAddr returns an unused 127.0.0.1 address.
-func FreeAddr(t testing.TB) string {
+// loopback listens on a free 127.0.0.1 port.
+func loopback(t testing.TB) net.Listener {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	return l
+}
+
+// FreeAddr returns a 127.0.0.1 address that was free a moment ago, for a
+// server in another process.
+func FreeAddr(t testing.TB) string {
+	l := loopback(t)
+	l.Close()
 	return l.Addr().String()
 }
 
@@ -26,17 +33,17 @@ func FreeAddr(t testing.TB) string {
 // 127.0.0.1, stopped at cleanup, and returns its URL.
 func StartMochi(t testing.TB) string {
 	t.Helper()
-	addr := FreeAddr(t)
+	l := loopback(t)
 	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
+	if err := srv.AddListener(listeners.NewNet("tcp", l)); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Serve(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return "tcp://" + addr
+	return "tcp://" + l.Addr().String()
 }
