@@ -82,7 +82,7 @@ func (c chart) svg() template.HTML {
 	if len(c.Nights) == 0 {
 		return ""
 	}
-	const w, h, left, bottom, top, right = 900, 320, 50, 40, 10, 10
+	const w, h, left, bottom, top, right = 900, 320, 50, 40, 10, 30
 	pw, ph := float64(w-left-right), float64(h-top-bottom)
 	ymax := niceMax(c.Max)
 	x := func(i int) float64 {
