@@ -34,7 +34,7 @@ func Season(trap string, start time.Time, nights int) []Msg {
 		evening := start.AddDate(0, 0, n)
 		for si, s := range seasonSpecies {
 			x := (float64(n) - s.peak) / s.spread
-			c := int(math.Round(s.height*math.Exp(-x*x) * (1 + 0.25*math.Sin(float64(n*(si+3))))))
+			c := int(math.Round(s.height * math.Exp(-x*x) * (1 + 0.25*math.Sin(float64(n*(si+3))))))
 			for i := 0; i < c; i++ {
 				k++
 				at := evening.Add(time.Duration(i*7+si*3) * time.Minute)
