@@ -148,3 +148,40 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request) {
 func validCSRF(r *http.Request, sess session) bool {
 	return subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) == 1
 }
+
+// limiter refuses logins from an address after maxFails failures within
+// failWindow.
+type limiter struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+}
+
+const (
+	maxFails   = 10
+	failWindow = 10 * time.Minute
+)
+
+// allowed reports whether addr may try to log in now.
+func (l *limiter) allowed(addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	recent := l.fails[addr][:0]
+	for _, t := range l.fails[addr] {
+		if time.Since(t) < failWindow {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) == 0 {
+		delete(l.fails, addr)
+	} else {
+		l.fails[addr] = recent
+	}
+	return len(recent) < maxFails
+}
+
+// failed records a failed login from addr.
+func (l *limiter) failed(addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fails[addr] = append(l.fails[addr], time.Now())
+}

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type Server struct {
 	store *hub.Store
 	users Users
 	sess  *sessions
+	lim   *limiter
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 	info  hub.DatasetInfo
@@ -54,7 +56,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{store: o.Store, users: o.Users, sess: &sessions{m: map[string]session{}, ttl: o.SessionTTL},
+	s := &Server{store: o.Store, users: o.Users, sess: &sessions{m: map[string]session{}, ttl: o.SessionTTL}, lim: &limiter{fails: map[string][]time.Time{}},
 		pages: map[string]*template.Template{}, mux: http.NewServeMux(), info: o.Dataset, log: o.Logger}
 	for _, p := range []string{"login", "overview", "counts", "detections", "review"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html")
@@ -140,9 +142,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cross-origin login refused", http.StatusForbidden)
 		return
 	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if !s.lim.allowed(host) {
+		http.Error(w, "too many failed logins from this address: wait 10 minutes", http.StatusTooManyRequests)
+		return
+	}
 	name, pw := r.PostFormValue("user"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	if !s.users.check(name, pw) {
+		s.lim.failed(host)
 		s.log.Warn("hub web: failed login", "user", name, "remote", r.RemoteAddr)
 		w.WriteHeader(http.StatusUnauthorized)
 		s.render(w, "login", map[string]any{"Next": next, "Error": "wrong user or password"})

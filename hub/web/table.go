@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,10 @@ func detectionRows(rows []hub.DetRow) template.HTML {
 			b.WriteString(`<tr><td>`)
 		}
 		b.WriteString(r.CaptureTime.UTC().Format("2006-01-02 15:04:05"))
+		b.WriteString("</td><td>")
+		if r.HasCrop {
+			b.WriteString(`<a href="/crop/` + esc(url.PathEscape(r.ID)) + `">crop</a>`)
+		}
 		for _, v := range []string{esc(r.Night), esc(r.Trap), esc(r.Label), strconv.FormatFloat(r.Score, 'f', 2, 64),
 			esc(r.ReviewLabel), esc(r.ModelVersion), esc(r.FrameID)} {
 			b.WriteString("</td><td>")

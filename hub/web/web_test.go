@@ -142,6 +142,14 @@ func TestLogin(t *testing.T) {
 		t.Fatalf("cross-origin login: %v %v", resp.StatusCode, err)
 	}
 	resp.Body.Close()
+	// Ten failures from one address lock it out for a while, even with the
+	// right password.
+	for i := 0; i < maxFails; i++ {
+		post(t, c, ts.URL+"/login", url.Values{"user": {testUser}, "password": {"guess"}})
+	}
+	if code, _, _ := post(t, c, ts.URL+"/login", url.Values{"user": {testUser}, "password": {testPassword}}); code != http.StatusTooManyRequests {
+		t.Errorf("login after %d failures: %d, want 429", maxFails, code)
+	}
 }
 
 func TestPages(t *testing.T) {
@@ -156,7 +164,8 @@ func TestPages(t *testing.T) {
 		{"/counts?trap=trap-01", []string{`<svg id="flight-curve"`, `data-label="Lycorma delicatula"`, "<td>2026-05-31</td>", "<td>2026-06-02</td>"}},
 		{"/detections?uncertain=yes", []string{"120 detections; page 1 of 2."}},
 		{"/detections?label=Agrotis+ipsilon&limit=10&page=2", []string{"160 detections; page 2 of 16."}},
-		{"/review", []string{"20 crops to review", `<img src="/crop/trap-01-`}},
+		{"/review", []string{"20 crops to review", `<img src="/crop/trap-01-`, `name="max_score"`}},
+		{"/detections?crops=yes&limit=5", []string{`<a href="/crop/trap-01-`, "60 detections"}},
 	} {
 		code, body, _ := get(t, c, ts.URL+tc.path)
 		if code != 200 {
