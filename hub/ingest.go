@@ -56,6 +56,29 @@ type Ingester struct {
 	lastErr                                    atomic.Value // string
 }
 
+// oneByOne stores recs one transaction each; records refused alone are
+// logged and counted as rejected. It fails only if every record failed.
+func (g *Ingester) oneByOne(ctx context.Context, recs []Record) (stored, skipped int, err error) {
+	var last error
+	for _, r := range recs {
+		k, err := g.store.Apply(ctx, []Record{r})
+		if err != nil {
+			last = err
+			skipped++
+			continue
+		}
+		stored += k
+	}
+	if skipped == len(recs) {
+		return 0, 0, last
+	}
+	if skipped > 0 {
+		g.rejected.Add(uint64(skipped))
+		g.opt.Logger.Warn("hub: records refused by the database skipped", "count", skipped, "last_err", last)
+	}
+	return stored, skipped, nil
+}
+
 // NewIngester returns an ingester writing to store.
 func NewIngester(store *Store, opt IngestOptions) *Ingester {
 	if opt.ClientID == "" {
@@ -189,6 +212,13 @@ func (g *Ingester) commit(ctx context.Context, batch []paho.Message) error {
 		recs = append(recs, r)
 	}
 	n, err := g.store.Apply(ctx, recs)
+	skipped := 0
+	if err != nil && len(recs) > 1 {
+		// One record the database refuses must not block the others:
+		// store them one by one and skip those refused alone, unless
+		// every one is refused (then the database is down).
+		n, skipped, err = g.oneByOne(ctx, recs)
+	}
 	if err != nil {
 		g.dbErrors.Add(1)
 		g.lastErr.Store(err.Error())
@@ -196,7 +226,7 @@ func (g *Ingester) commit(ctx context.Context, batch []paho.Message) error {
 		return err
 	}
 	g.stored.Add(uint64(n))
-	g.dups.Add(uint64(len(recs) - n))
+	g.dups.Add(uint64(len(recs) - n - skipped))
 	for _, m := range batch {
 		m.Ack()
 	}

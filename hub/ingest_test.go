@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	paho "github.com/eclipse/paho.mqtt.golang"
+
 	"github.com/trapnet/trapnet/hub/hubtest"
 )
 
@@ -141,4 +143,49 @@ func waitSubscribed(t testing.TB, s *Store, url string) {
 		}
 	}
 	t.Fatal("the hub did not subscribe within 20 s")
+}
+
+// fakeMsg is a received MQTT message whose Ack is recorded.
+type fakeMsg struct {
+	topic   string
+	payload []byte
+	acked   *int
+}
+
+func (m fakeMsg) Duplicate() bool   { return false }
+func (m fakeMsg) Qos() byte         { return 1 }
+func (m fakeMsg) Retained() bool    { return false }
+func (m fakeMsg) Topic() string     { return m.topic }
+func (m fakeMsg) MessageID() uint16 { return 0 }
+func (m fakeMsg) Payload() []byte   { return m.payload }
+func (m fakeMsg) Ack()              { *m.acked++ }
+
+// TestCommitSkipsRefused: a record the database refuses is skipped (and
+// counted) without holding back the rest of its batch; when the database
+// refuses everything, nothing is acknowledged.
+func TestCommitSkipsRefused(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.DB().Exec(`CREATE TRIGGER refuse BEFORE INSERT ON detections WHEN NEW.frame_id = 'frame_0003.jpg'
+		BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	g := NewIngester(s, IngestOptions{Broker: "tcp://unused:1", Logger: quietLogger()})
+	acked := 0
+	var batch []paho.Message
+	for i := 0; i < 6; i++ {
+		batch = append(batch, fakeMsg{"trapnet/trap-01/detections", mustJSON(t, testDetection("trap-01", i)), &acked})
+	}
+	if err := g.commit(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if st := g.Stats(); st.Stored != 5 || st.Rejected != 1 || st.Duplicates != 0 || acked != 6 {
+		t.Fatalf("stats %+v, %d acked; want 5 stored, 1 rejected, 6 acked", st, acked)
+	}
+	if _, err := s.DB().Exec(`DROP TABLE detections`); err != nil {
+		t.Fatal(err)
+	}
+	acked = 0
+	if err := g.commit(context.Background(), batch[:3]); err == nil || acked != 0 {
+		t.Fatalf("database down: err %v, %d acked; want an error and none acked", err, acked)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trapnet/trapnet/agent"
 )
@@ -48,6 +49,9 @@ func Parse(topic string, payload []byte) (Record, error) {
 	r := Record{Kind: Kind(segs[len(segs)-1]), Raw: payload}
 	if len(payload) > MaxPayload {
 		return r, fmt.Errorf("topic %q: payload of %d bytes exceeds %d", topic, len(payload), MaxPayload)
+	}
+	if r.Kind != KindStatus && (!utf8.Valid(payload) || !json.Valid(payload)) {
+		return r, fmt.Errorf("topic %q: %s: payload is not one valid UTF-8 JSON value", topic, r.Kind)
 	}
 	var err error
 	switch r.Kind {
@@ -96,6 +100,9 @@ func Parse(topic string, payload []byte) (Record, error) {
 	default:
 		return r, fmt.Errorf("topic %q: unknown kind %q", topic, r.Kind)
 	}
+	if err == nil && hasNUL(r) {
+		err = errors.New("a text field holds a NUL character")
+	}
 	if err == nil && !trapIDRe.MatchString(r.Trap) {
 		err = fmt.Errorf("trap id %q is not [A-Za-z0-9_-]{1,64}", r.Trap)
 	}
@@ -106,6 +113,26 @@ func Parse(topic string, payload []byte) (Record, error) {
 		return r, fmt.Errorf("topic %q: %s: %w", topic, r.Kind, err)
 	}
 	return r, nil
+}
+
+// hasNUL reports whether a field stored in its own column holds a NUL
+// (PostgreSQL's text refuses it).
+func hasNUL(r Record) bool {
+	fields := []string{r.ID}
+	switch {
+	case r.Det != nil:
+		fields = append(fields, r.Det.FrameID, r.Det.Label, r.Det.ModelVersion, r.Det.Location.Country, r.Det.Location.Region)
+	case r.Alert != nil:
+		fields = append(fields, r.Alert.Rule)
+	case r.Health != nil:
+		fields = append(fields, r.Health.ModelVersion)
+	}
+	for _, f := range fields {
+		if strings.ContainsRune(f, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // decode reads one JSON object into v.

@@ -135,7 +135,11 @@ func TestParseErrors(t *testing.T) {
 	good := string(mustJSON(t, testDetection("trap-01", 1)))
 	for _, tc := range []struct{ topic, payload, want string }{
 		{"trapnet/t/status", "maybe", `status "maybe"`},
-		{"trapnet/t/detections", "{", "bad JSON"},
+		{"trapnet/t/detections", "{", "not one valid UTF-8 JSON value"},
+		{"trapnet/t/detections", good + " trailing", "not one valid UTF-8 JSON value"},
+		{"trapnet/t/detections", strings.Replace(good, "Musca", "Mu\xffsca", 1), "not one valid UTF-8 JSON value"},
+		{"trapnet/t/detections", strings.Replace(good, `"frame_id":"`, `"frame_id":"\u0000`, 1), "NUL"},
+		{"trapnet/t/detections", "[1]", "bad JSON"},
 		{"trapnet/t/detections", `{"id":"x","trap_id":"t","label":"a"}`, "capture_time"},
 		{"trapnet/t/detections", strings.Replace(good, `"trap-01"`, `"bad trap!"`, 1), "trap id"},
 		{"trapnet/t/detections", strings.Replace(good, `"label":"Musca domestica"`, `"label":""`, -1), "label is empty"},
