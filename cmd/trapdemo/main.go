@@ -235,7 +235,10 @@ type truth struct {
 			ID         string `json:"id"`
 			FirstFrame string `json:"first_frame"`
 			Box        [4]int `json:"box"`
-			Species    string `json:"species"`
+			// BodyBox is body and wings (legs and antennae left out): the
+			// box the agent publishes (detect.Specimen.Box).
+			BodyBox [4]int `json:"body_box"`
+			Species string `json:"species"`
 		} `json:"specimens"`
 	} `json:"frames"`
 }

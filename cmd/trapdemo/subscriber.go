@@ -84,7 +84,8 @@ func counts(c map[string]int) string {
 }
 
 // summary compares the published detections with the ground truth: a
-// detection matches a specimen when their boxes overlap with IoU >= 0.5. A
+// detection matches a specimen when its box and the specimen's body box
+// overlap with IoU >= 0.5. A
 // specimen that stays on the sheet must be published once, in the frame where
 // it first appeared (first_frame in the ground truth).
 func (s *subscriber) summary(gt *truth) {
@@ -103,9 +104,13 @@ func (s *subscriber) summary(gt *truth) {
 				continue // already on the sheet: the agent must not publish it again
 			}
 			nTruth++
+			box := sp.BodyBox
+			if box == [4]int{} { // ground truth from before body boxes
+				box = sp.Box
+			}
 			best, bestIoU := -1, 0.5
 			for j, d := range ds {
-				if v := iou(sp.Box, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
+				if v := iou(box, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
 					best, bestIoU = j, v
 				}
 			}
