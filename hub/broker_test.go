@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trapnet/trapnet/hub/hubtest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // mosquitto is Debian's broker as a subprocess with persistence, so it can
@@ -43,7 +43,7 @@ func startMosquitto(t testing.TB) *mosquitto {
 			t.Fatal(err)
 		}
 	}
-	addr := hubtest.FreeAddr(t)
+	addr := brokertest.FreePort(t)
 	_, port, _ := net.SplitHostPort(addr)
 	m := &mosquitto{url: "tcp://" + addr, conf: filepath.Join(dir, "mosquitto.conf")}
 	conf := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+

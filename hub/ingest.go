@@ -126,6 +126,7 @@ func (g *Ingester) Run(ctx context.Context) error {
 	}
 	o.SetDefaultPublishHandler(g.onMessage)
 	o.SetOnConnectHandler(g.onConnect)
+	o.SetConnectionNotificationHandler(g.onNotification)
 	o.SetConnectionLostHandler(func(_ paho.Client, err error) {
 		g.connected.Store(false)
 		g.lastErr.Store(err.Error())
@@ -135,6 +136,24 @@ func (g *Ingester) Run(ctx context.Context) error {
 	c.Connect() // retries in the background (ConnectRetry)
 	defer c.Disconnect(250)
 	return g.writeLoop(ctx)
+}
+
+// onNotification records failed connection attempts (bad password, TLS,
+// unreachable broker) in the stats, logging each new reason once.
+func (g *Ingester) onNotification(_ paho.Client, n paho.ConnectionNotification) {
+	var reason error
+	switch n := n.(type) {
+	case paho.ConnectionNotificationFailed:
+		reason = n.Reason
+	case paho.ConnectionNotificationBrokerFailed:
+		reason = n.Reason
+	}
+	if reason == nil {
+		return
+	}
+	if prev, _ := g.lastErr.Swap(reason.Error()).(string); prev != reason.Error() {
+		g.opt.Logger.Warn("hub: broker connection attempt failed", "broker", g.opt.Broker, "err", reason)
+	}
 }
 
 // onConnect (re)subscribes to every kind on every trap at QoS 1.

@@ -13,6 +13,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/trapnet/trapnet/hub/hubtest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // waitCount waits until the store holds want detections.
@@ -32,7 +33,7 @@ func waitCount(t testing.TB, s *Store, want int, within time.Duration) {
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestIngestDuplicatesAndRetained(t *testing.T) {
-	url := hubtest.StartMochi(t)
+	url := brokertest.StartMochi(t).URL
 	s := openTest(t)
 	pub := hubtest.NewPublisher(t, url)
 	// Retained state published before the hub ever connected.
@@ -41,7 +42,7 @@ func TestIngestDuplicatesAndRetained(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- g.Run(ctx) }()
-	waitSubscribed(t, s, url)
+	waitSubscribed(t, s, pub)
 	for i := 0; i < 300; i++ {
 		p := mustJSON(t, testDetection("trap-01", i))
 		pub.Publish("trapnet/trap-01/detections", p, false)
@@ -106,8 +107,8 @@ func TestKillAndBrokerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	waitSubscribed(t, s, b.url)
 	pub := hubtest.NewPublisher(t, b.url)
+	waitSubscribed(t, s, pub)
 	for i := 0; i < n; i++ {
 		switch i {
 		case 700, 1900: // kill -9 the hub mid-stream; the broker keeps its session
@@ -134,9 +135,9 @@ func TestKillAndBrokerRestart(t *testing.T) {
 
 // waitSubscribed waits until a retained status published now reaches the
 // hub's store: the hub's session then exists on the broker.
-func waitSubscribed(t testing.TB, s *Store, url string) {
+func waitSubscribed(t testing.TB, s *Store, pub *hubtest.Publisher) {
 	t.Helper()
-	hubtest.NewPublisher(t, url).Publish("trapnet/trap-01/status", []byte("online"), true)
+	pub.Publish("trapnet/trap-01/status", []byte("online"), true)
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		if tr, err := s.Traps(context.Background()); err == nil && len(tr) == 1 && tr[0].Status == "online" {
 			return

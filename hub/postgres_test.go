@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/trapnet/trapnet/hub/hubtest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // startPostgres starts Debian's PostgreSQL server in a temporary folder,
@@ -62,7 +62,7 @@ func startPostgres(t *testing.T) string {
 	}
 	data := filepath.Join(dir, "data")
 	run("initdb", "-D", data, "-U", "trapnet", "--auth=trust", "-E", "UTF8", "--no-sync")
-	_, port, _ := strings.Cut(hubtest.FreeAddr(t), ":")
+	_, port, _ := strings.Cut(brokertest.FreePort(t), ":")
 	run("pg_ctl", "-D", data, "-w", "-l", filepath.Join(dir, "log"), "-o",
 		fmt.Sprintf("-p %s -h 127.0.0.1 -k %s -c fsync=off", port, dir), "start")
 	t.Cleanup(func() { run("pg_ctl", "-D", data, "-m", "immediate", "stop") })

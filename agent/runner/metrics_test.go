@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // TestMetricsEndpoint: health.metrics_listen serves the counters.

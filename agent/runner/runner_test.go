@@ -19,11 +19,11 @@ import (
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/modelupdate"
 	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 type env struct {

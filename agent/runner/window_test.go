@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // TestCaptureWindow: interval captures happen only inside the window, and

@@ -15,12 +15,16 @@ type Publisher struct {
 	c paho.Client
 }
 
-// NewPublisher connects (retrying) to the broker at url; it disconnects at
+// NewPublisher connects (retrying) to the broker at url, with the client
+// options changed by each opt (TLS, credentials); it disconnects at
 // cleanup.
-func NewPublisher(t testing.TB, url string) *Publisher {
+func NewPublisher(t testing.TB, url string, opts ...func(*paho.ClientOptions)) *Publisher {
 	o := paho.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("pub-%d", time.Now().UnixNano())).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(100 * time.Millisecond).
 		SetMaxReconnectInterval(200 * time.Millisecond)
+	for _, f := range opts {
+		f(o)
+	}
 	c := paho.NewClient(o)
 	c.Connect()
 	t.Cleanup(func() { c.Disconnect(100) })

@@ -16,12 +16,13 @@ import (
 	"github.com/trapnet/trapnet/hub"
 	"github.com/trapnet/trapnet/hub/hubtest"
 	"github.com/trapnet/trapnet/hub/web"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // TestRun: the whole hub on a broker: what a trap publishes shows on the
 // page; /metrics counts it; the hub stops on cancel.
 func TestRun(t *testing.T) {
-	broker := hubtest.StartMochi(t)
+	broker := brokertest.StartMochi(t).URL
 	dir := t.TempDir()
 	line, err := web.HashPassword("alice", "s3cret-password")
 	if err != nil {
