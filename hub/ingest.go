@@ -10,6 +10,8 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/trapnet/trapnet/agent/mqttpub"
 )
 
 // IngestOptions configure the MQTT subscription.
@@ -141,13 +143,7 @@ func (g *Ingester) Run(ctx context.Context) error {
 // onNotification records failed connection attempts (bad password, TLS,
 // unreachable broker) in the stats, logging each new reason once.
 func (g *Ingester) onNotification(_ paho.Client, n paho.ConnectionNotification) {
-	var reason error
-	switch n := n.(type) {
-	case paho.ConnectionNotificationFailed:
-		reason = n.Reason
-	case paho.ConnectionNotificationBrokerFailed:
-		reason = n.Reason
-	}
+	reason := mqttpub.ConnectError(n)
 	if reason == nil {
 		return
 	}
