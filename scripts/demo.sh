@@ -78,6 +78,8 @@ MSG
 
 stage 7/7 "the hub: web page on the demo's data"
 HUB_ADDR=${HUB_ADDR:-127.0.0.1:8080}
+# Port taken (another hub?): any free loopback port; the hub prints its URL.
+if (exec 3<>"/dev/tcp/${HUB_ADDR%:*}/${HUB_ADDR##*:}") 2>/dev/null; then HUB_ADDR=127.0.0.1:0; fi
 cat >"$OUT/hub/hub.yaml" <<YAML
 listen: $HUB_ADDR
 database: {driver: sqlite, path: $OUT/hub/hub.db}
@@ -91,5 +93,5 @@ if [ "${DEMO_HUB:-1}" = 0 ]; then
 	echo "hub not started (DEMO_HUB=0); start it with: $BIN/hub run --config $OUT/hub/hub.yaml"
 	exit 0
 fi
-echo "hub: open http://$HUB_ADDR/ and log in as demo / demo-password (Ctrl-C stops it)"
+echo "hub: open the URL below and log in as demo / demo-password (Ctrl-C stops it)"
 exec "$BIN/hub" run --config "$OUT/hub/hub.yaml"
