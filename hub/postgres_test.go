@@ -86,6 +86,7 @@ func TestPostgres(t *testing.T) {
 		return s
 	}
 	t.Run("idempotent", func(t *testing.T) { testApplyIdempotent(t, open(t)) })
+	t.Run("frame nights", func(t *testing.T) { testFrameNights(t, open(t)) })
 	t.Run("exports", func(t *testing.T) {
 		s := open(t)
 		fillFixture(t, s)

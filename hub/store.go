@@ -92,7 +92,7 @@ func (s *Store) Apply(ctx context.Context, recs []Record) (int, error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	w := &writer{tx: tx, d: s.d, stmts: map[string]*sql.Stmt{}, seen: map[string]string{}}
+	w := &writer{tx: tx, d: s.d, stmts: map[string]*sql.Stmt{}, seen: map[string]string{}, lons: map[string]*float64{}}
 	n := 0
 	for i := range recs {
 		added, err := w.apply(ctx, &recs[i])

@@ -16,6 +16,8 @@ type writer struct {
 	// seen is the latest time of each trap in this transaction ("" when
 	// none of its records had a time).
 	seen map[string]string
+	// lons are the traps' longitudes (nil: unknown), see trapLon.
+	lons map[string]*float64
 }
 
 // flush moves each trap's last-seen time forward.
@@ -92,12 +94,17 @@ func (w *writer) apply(ctx context.Context, r *Record) (bool, error) {
 		added, err = w.exec(ctx, insDet, d.ID, d.TrapID, d.FrameID, fmtTime(d.CaptureTime), NightOf(d.CaptureTime, d.Location.Lon),
 			d.Label, d.Score, unc, d.ModelVersion, string(r.Raw))
 		if err == nil && added && d.Location.Lat != nil && d.Location.Lon != nil {
-			_, err = w.exec(ctx, updLoc, *d.Location.Lat, *d.Location.Lon, d.Location.Country, d.Location.Region, d.TrapID)
+			if err = w.located(ctx, d.TrapID, *d.Location.Lon); err == nil {
+				_, err = w.exec(ctx, updLoc, *d.Location.Lat, *d.Location.Lon, d.Location.Country, d.Location.Region, d.TrapID)
+			}
 		}
 	case KindFrame:
 		f := r.Frame
 		at = f.CaptureTime
-		added, err = w.exec(ctx, insFrame, f.ID, f.TrapID, fmtTime(f.CaptureTime), NightOf(f.CaptureTime, nil), f.Specimens, f.New, string(r.Raw))
+		var lon *float64
+		if lon, err = w.trapLon(ctx, f.TrapID); err == nil {
+			added, err = w.exec(ctx, insFrame, f.ID, f.TrapID, fmtTime(f.CaptureTime), NightOf(f.CaptureTime, lon), f.Specimens, f.New, string(r.Raw))
+		}
 	case KindAlert:
 		a := r.Alert
 		at = a.Time
