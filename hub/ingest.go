@@ -52,6 +52,9 @@ type Ingester struct {
 	store *Store
 	opt   IngestOptions
 	in    chan paho.Message
+	// stopped is closed when Run returns: messages still arriving are
+	// dropped unacknowledged (the broker sends them again).
+	stopped chan struct{}
 
 	received, stored, dups, rejected, dbErrors atomic.Uint64
 	connected                                  atomic.Bool
@@ -98,7 +101,7 @@ func NewIngester(store *Store, opt IngestOptions) *Ingester {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Ingester{store: store, opt: opt, in: make(chan paho.Message, 4*opt.BatchSize)}
+	return &Ingester{store: store, opt: opt, in: make(chan paho.Message, 4*opt.BatchSize), stopped: make(chan struct{})}
 }
 
 // Stats returns the counters.
@@ -111,7 +114,7 @@ func (g *Ingester) Stats() IngestStats {
 
 // Run connects (retrying until ctx ends) and stores messages until ctx is
 // done. Messages received but not committed when it returns are not
-// acknowledged: the broker delivers them again.
+// acknowledged: the broker delivers them again. Call Run once.
 func (g *Ingester) Run(ctx context.Context) error {
 	if g.opt.Broker == "" {
 		return errors.New("hub: no MQTT broker given")
@@ -137,6 +140,7 @@ func (g *Ingester) Run(ctx context.Context) error {
 	c := paho.NewClient(o)
 	c.Connect() // retries in the background (ConnectRetry)
 	defer c.Disconnect(250)
+	defer close(g.stopped)
 	return g.writeLoop(ctx)
 }
 
@@ -176,7 +180,10 @@ func (g *Ingester) onConnect(c paho.Client) {
 // which slows the broker down instead of dropping).
 func (g *Ingester) onMessage(_ paho.Client, m paho.Message) {
 	g.received.Add(1)
-	g.in <- m
+	select {
+	case g.in <- m:
+	case <-g.stopped:
+	}
 }
 
 // writeLoop commits batches and acknowledges them afterwards.
