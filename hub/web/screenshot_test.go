@@ -1,14 +1,12 @@
 package web
 
 import (
-	"context"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/trapnet/trapnet/hub"
 	"github.com/trapnet/trapnet/hub/hubtest"
 )
 
@@ -22,17 +20,7 @@ func TestScreenshot(t *testing.T) {
 		t.Skip("set HUB_SCREENSHOT=FILE.png to write the README's screenshot")
 	}
 	ts, s := newTestServer(t, 0, 0)
-	var recs []hub.Record
-	for _, m := range hubtest.Season("moth-trap-2", time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC), 60) {
-		r, err := hub.Parse(m.Topic, m.Payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	if _, err := s.Apply(context.Background(), recs); err != nil {
-		t.Fatal(err)
-	}
+	fill(t, s, hubtest.Season("moth-trap-2", time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC), 60))
 	ctx := browser(t)
 	do(t, ctx, "login and chart",
 		chromedp.Navigate(ts.URL+"/counts?trap=moth-trap-2"),

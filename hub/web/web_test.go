@@ -32,17 +32,7 @@ func newTestServer(t testing.TB, dets, crops int) (*httptest.Server, *hub.Store)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	var recs []hub.Record
-	for _, m := range hubtest.Fixture("trap-01", dets, crops) {
-		r, err := hub.Parse(m.Topic, m.Payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	if _, err := s.Apply(context.Background(), recs); err != nil {
-		t.Fatal(err)
-	}
+	fill(t, s, hubtest.Fixture("trap-01", dets, crops))
 	line, err := HashPassword(testUser, testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +50,22 @@ func newTestServer(t testing.TB, dets, crops int) (*httptest.Server, *hub.Store)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts, s
+}
+
+// fill parses and stores msgs.
+func fill(t testing.TB, s *hub.Store, msgs []hubtest.Msg) {
+	t.Helper()
+	recs := make([]hub.Record, 0, len(msgs))
+	for _, m := range msgs {
+		r, err := hub.Parse(m.Topic, m.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if _, err := s.Apply(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // client is a browser-like client with cookies that does not follow
