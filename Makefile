@@ -12,7 +12,7 @@ export GOMLX_NO_AUTO_INSTALL := 1
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/trainer ./cmd/agent
+	$(GO) build -o $(BIN)/ ./cmd/trainer ./cmd/agent ./cmd/hub
 
 deps-test:
 	scripts/deps.sh test

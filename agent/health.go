@@ -21,7 +21,9 @@ type Health struct {
 	Detections     uint64    `json:"detections"`
 	Uncertain      uint64    `json:"uncertain"`
 	ClassifyErrors uint64    `json:"classify_errors"`
-	Alerts         uint64    `json:"alerts"`
+	// CropsSkipped counts crops left unpublished (over crops.max_bytes).
+	CropsSkipped uint64 `json:"crops_skipped,omitempty"`
+	Alerts       uint64 `json:"alerts"`
 	// CommitErrors counts frames whose outbox commit failed (kept in the
 	// inbox and retried); LastFrameError says why the latest frame failed
 	// (empty once a frame was committed since).

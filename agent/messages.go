@@ -87,3 +87,13 @@ type Alert struct {
 	Time          time.Time `json:"time"`
 	DetectionIDs  []string  `json:"detection_ids"`
 }
+
+// Crop is the JSON published on <prefix>crops: a specimen's crop as a small
+// JPEG (base64 in JSON), for the hub's review view. Optional (crops.enabled).
+type Crop struct {
+	// DetectionID is the Detection's id.
+	DetectionID string `json:"detection_id"`
+	TrapID      string `json:"trap_id"`
+	// JPEG is the encoded crop.
+	JPEG []byte `json:"jpeg"`
+}

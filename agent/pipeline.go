@@ -40,6 +40,7 @@ type Pipeline struct {
 	OnCommit func(seqs []uint64, capture time.Time)
 
 	counters Counters
+	daily    daily
 }
 
 // Counters are the pipeline's running totals (reported on health).
@@ -53,6 +54,8 @@ type Counters struct {
 	Alerts         atomic.Uint64
 	// CommitErrors counts frames whose outbox commit failed (retried).
 	CommitErrors atomic.Uint64
+	// CropsSkipped counts crops not published (over crops.max_bytes).
+	CropsSkipped atomic.Uint64
 
 	mu      sync.Mutex
 	lastErr string
@@ -160,6 +163,14 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 			sum.Counts[d.Label]++
 		}
 		msgs = append(msgs, jsonMessage(p.Topic("detections"), d, prioDetection))
+		if c := p.Cfg.Crops; c.Enabled {
+			if jpg, err := EncodeCrop(s.Crop, c.MaxSide, c.MaxBytes); err != nil {
+				p.counters.CropsSkipped.Add(1)
+				p.Log.Warn("crop not published", "id", d.ID, "err", err)
+			} else {
+				msgs = append(msgs, jsonMessage(p.Topic("crops"), Crop{DetectionID: d.ID, TrapID: trap, JPEG: jpg}, prioCrop))
+			}
+		}
 		if p.Alerts != nil && !d.Uncertain {
 			for _, a := range p.Alerts.Observe(d) {
 				alerts++
@@ -169,6 +180,11 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		}
 	}
 	sum.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if today := capture.In(p.Cfg.Location()).Format("2006-01-02"); sum.New > 0 || p.dailyDate() != today {
+		m := jsonMessage(p.Topic("counts"), p.daily.add(today, sum.Counts), prioFrame)
+		m.Retained = true
+		msgs = append(msgs, m)
+	}
 	msgs = append(msgs, jsonMessage(p.Topic("frames"), sum, prioFrame))
 	after, err := p.snapshot()
 	var seqs []uint64
@@ -202,6 +218,13 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		p.OnCommit(seqs, start)
 	}
 	return sum, nil
+}
+
+// dailyDate is the date of the day's counts.
+func (p *Pipeline) dailyDate() string {
+	p.daily.mu.Lock()
+	defer p.daily.mu.Unlock()
+	return p.daily.c.Date
 }
 
 // classified is the classification of one specimen.
@@ -246,9 +269,10 @@ func (p *Pipeline) classifyAll(cls Classifier, specs []Specimen, capture time.Ti
 	return out
 }
 
-// Outbox priorities: when the outbox is full, frame summaries are dropped
-// before detections, detections before alerts.
+// Outbox priorities: when the outbox is full, crops and frame summaries are
+// dropped before detections, detections before alerts.
 const (
+	prioCrop      byte = 0
 	prioFrame     byte = 0
 	prioDetection byte = 1
 	prioAlert     byte = 2

@@ -121,7 +121,7 @@ func testProcessFrame(t *testing.T, workers int) {
 	for _, e := range es {
 		topics = append(topics, strings.TrimPrefix(e.Topic, "trapnet/t1/"))
 	}
-	if got := strings.Join(topics, ","); got != "detections,detections,detections,alerts,frames" {
+	if got := strings.Join(topics, ","); got != "detections,detections,detections,alerts,counts,frames" {
 		t.Fatalf("topics %s", got)
 	}
 	var d Detection
@@ -197,8 +197,8 @@ func TestRunSkipsBadFrames(t *testing.T) {
 	if n := p.Counters().Captures.Load(); n != 2 {
 		t.Fatalf("captures %d, want 2 (rejected %d)", n, rejected)
 	}
-	if d := box.Stats().Depth; d != 5 { // 2 x (detection + frame) + 1 alert
-		t.Fatalf("outbox depth %d, want 5", d)
+	if d := box.Stats().Depth; d != 7 { // 2 x (detection + day's counts + frame) + 1 alert
+		t.Fatalf("outbox depth %d, want 7", d)
 	}
 }
 

@@ -19,6 +19,7 @@ type Stateful interface {
 const (
 	stateTracker = "tracker"
 	stateAlerts  = "alerts"
+	stateDaily   = "daily"
 )
 
 // ErrCommit marks a frame whose messages could not be committed to the
@@ -62,6 +63,11 @@ func (p *Pipeline) snapshot() (map[string][]byte, error) {
 		}
 		st[stateAlerts] = b
 	}
+	b, err := p.daily.MarshalState()
+	if err != nil {
+		return nil, err
+	}
+	st[stateDaily] = b
 	return st, nil
 }
 
@@ -74,6 +80,9 @@ func (p *Pipeline) restore(st map[string][]byte) error {
 	if p.Alerts != nil && st[stateAlerts] != nil {
 		errs = append(errs, p.Alerts.UnmarshalState(st[stateAlerts]))
 	}
+	if st[stateDaily] != nil {
+		errs = append(errs, p.daily.UnmarshalState(st[stateDaily]))
+	}
 	return errors.Join(errs...)
 }
 
@@ -81,7 +90,7 @@ func (p *Pipeline) restore(st map[string][]byte) error {
 // frame from the outbox. It reports whether any state was found.
 func (p *Pipeline) RestoreState() (bool, error) {
 	st := map[string][]byte{}
-	for _, k := range []string{stateTracker, stateAlerts} {
+	for _, k := range []string{stateTracker, stateAlerts, stateDaily} {
 		b, err := p.Outbox.State(k)
 		if err != nil {
 			return false, fmt.Errorf("pipeline state: %w", err)

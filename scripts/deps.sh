@@ -4,7 +4,8 @@
 # the package to install. Idempotent: packages already present are not
 # fetched again; the proofs run every time (seconds once Go's cache is warm).
 #
-#   scripts/deps.sh test    # what `make test` needs: mosquitto, Arm NN with its CpuRef backend, OpenCV -dev for gocv
+#   scripts/deps.sh test    # what `make test` needs: mosquitto, Arm NN with its CpuRef backend, OpenCV -dev for gocv,
+#                           # PostgreSQL's server and chromium (the hub's database and browser tests)
 #   scripts/deps.sh demo    # what `make demo` needs (nothing beyond Go today)
 #   scripts/deps.sh bench   # mosquitto, Arm NN, PyTorch CPU and Node's LiteRT.js for the peer measurements
 set -euo pipefail
@@ -25,7 +26,7 @@ litert_dir=bench/out/litert litert_pkg=@litertjs/core@2.5.3
 
 case "$what" in
 demo) pkgs="" ;;
-test) pkgs="mosquitto $armnn pkg-config g++ $opencv_dev" ;;
+test) pkgs="mosquitto $armnn pkg-config g++ $opencv_dev postgresql chromium" ;;
 bench)
 	pkgs="mosquitto $armnn python3-torch"
 	# LiteRT.js runs in Node: use the machine's Node/npm if there is one
@@ -102,6 +103,35 @@ prove_opencv() {
 	echo "deps: gocv builds against OpenCV"
 }
 
+# PostgreSQL's server as the hub's test starts it: a cluster in a temporary
+# folder, on 127.0.0.1 only (as user postgres when root: it refuses root).
+prove_postgres() {
+	local bin dir port as="" ok=0
+	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	[ -n "$bin" ] && [ -x "$bin/initdb" ] || fail "PostgreSQL's initdb" "postgresql"
+	dir=$(mktemp -d)
+	if [ "$(id -u)" = 0 ]; then chmod 755 "$dir"; chown postgres "$dir"; as="runuser -u postgres --"; fi
+	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	if $as "$bin/initdb" -D "$dir/data" -U trapnet --auth=trust --no-sync >"$dir/initdb.log" 2>&1 &&
+		$as "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" -o "-p $port -h 127.0.0.1 -k $dir" start >/dev/null 2>&1; then
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && ok=1
+		$as "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+	fi
+	[ $ok = 1 ] || { cat "$dir/initdb.log" "$dir/log" >&2 2>/dev/null; rm -rf "$dir"; fail "the PostgreSQL server (initdb, pg_ctl start on 127.0.0.1:$port)" "postgresql"; }
+	rm -rf "$dir"
+	echo "deps: PostgreSQL started on 127.0.0.1:$port"
+}
+
+# chromium headless renders a page (the hub's browser test drives it the same way).
+prove_chromium() {
+	local out
+	command -v chromium >/dev/null || fail "chromium" "chromium"
+	out=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --dump-dom \
+		'data:text/html,<p id="x">trapnet-ok</p>' 2>/dev/null) || true
+	case "$out" in *trapnet-ok*) echo "deps: chromium renders headless" ;; *) fail "chromium (headless --dump-dom)" "chromium" ;; esac
+}
+
 prove_litert() {
 	if [ ! -d "$litert_dir/node_modules/@litertjs/core" ]; then
 		mkdir -p "$litert_dir"
@@ -111,6 +141,6 @@ prove_litert() {
 }
 
 case "$what" in
-test) prove_armnn; prove_mosquitto; prove_opencv ;;
+test) prove_armnn; prove_mosquitto; prove_opencv; prove_postgres; prove_chromium ;;
 bench) prove_armnn; prove_mosquitto; prove_litert ;;
 esac

@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type Config struct {
 	Capture   Capture   `yaml:"capture"`
 	Model     Model     `yaml:"model"`
 	Uncertain Uncertain `yaml:"uncertain"`
+	Crops     Crops     `yaml:"crops"`
 	Outbox    Outbox    `yaml:"outbox"`
 	MQTT      MQTT      `yaml:"mqtt"`
 	Health    Health    `yaml:"health"`
@@ -68,6 +70,27 @@ type Capture struct {
 	Settle time.Duration `yaml:"settle"`
 	// MaxFileBytes: larger image files are rejected before they are read.
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// Window limits interval captures to part of the day.
+	Window Window `yaml:"window"`
+}
+
+// Window is when interval captures are taken, with commands run when it
+// opens and closes (e.g. a lamp on and off).
+type Window struct {
+	// Mode: "always" (default), "night" (sunset + SunsetOffset to sunrise +
+	// SunriseOffset at trap.location) or "fixed" (the Fixed spans).
+	Mode          string        `yaml:"mode"`
+	SunsetOffset  time.Duration `yaml:"sunset_offset"`
+	SunriseOffset time.Duration `yaml:"sunrise_offset"`
+	// Fixed spans "HH:MM-HH:MM" of local time (trap.timezone); a span may
+	// cross midnight.
+	Fixed []string `yaml:"fixed"`
+	// OnStart and OnEnd are a program and its arguments, run when the
+	// window opens and closes (and the matching one at start-up).
+	OnStart []string `yaml:"on_start"`
+	OnEnd   []string `yaml:"on_end"`
+	// CommandTimeout bounds each command.
+	CommandTimeout time.Duration `yaml:"command_timeout"`
 }
 
 // Model is the classifier and its acceptance rules.
@@ -114,6 +137,18 @@ type Uncertain struct {
 	MaxBytes int64 `yaml:"max_bytes"`
 }
 
+// Crops publishes each new specimen's crop, a small JPEG, on <prefix>crops
+// through the outbox, for the hub's review view.
+type Crops struct {
+	Enabled bool `yaml:"enabled"`
+	// MaxSide scales a crop down so that its longer side is at most this
+	// many pixels.
+	MaxSide int `yaml:"max_side"`
+	// MaxBytes caps the JPEG: the quality is lowered until it fits, and a
+	// crop that still does not is left out (health.crops_skipped).
+	MaxBytes int `yaml:"max_bytes"`
+}
+
 // Outbox is the durable queue between classification and MQTT.
 type Outbox struct {
 	// Path of the bbolt file.
@@ -154,11 +189,17 @@ type HomeAssistant struct {
 	Enabled bool `yaml:"enabled"`
 	// DiscoveryPrefix; default "homeassistant".
 	DiscoveryPrefix string `yaml:"discovery_prefix"`
+	// Species get a daily count sensor each; empty: every label of the
+	// model when it has at most 50.
+	Species []string `yaml:"species"`
 }
 
 // Health is the periodic health message.
 type Health struct {
 	Interval time.Duration `yaml:"interval"`
+	// MetricsListen serves Prometheus /metrics at this address (e.g.
+	// 127.0.0.1:9101); empty: no metrics server.
+	MetricsListen string `yaml:"metrics_listen"`
 }
 
 // Alert is one rule: at least MinCount specimens of Labels with confidence
@@ -177,10 +218,11 @@ type Alert struct {
 func Default() Config {
 	return Config{
 		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
-			Settle: time.Second, MaxFileBytes: 64 << 20},
+			Settle: time.Second, MaxFileBytes: 64 << 20, Window: Window{Mode: "always", CommandTimeout: 30 * time.Second}},
 		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
+		Crops:     Crops{MaxSide: 192, MaxBytes: 32 << 10},
 		Outbox:    Outbox{Path: "/var/lib/trapnet/outbox.db", MaxMessages: 100000, MaxBytes: 64 << 20},
 		MQTT:      MQTT{Broker: "tcp://127.0.0.1:1883", KeepAlive: 30 * time.Second, AckTimeout: 10 * time.Second, ReconnectMax: 30 * time.Second, HomeAssistant: HomeAssistant{DiscoveryPrefix: "homeassistant"}},
 		Health:    Health{Interval: 60 * time.Second},
@@ -284,6 +326,15 @@ func (c *Config) Validate() error {
 	if d := c.Model.UpdateDir; d != "" && !filepath.IsAbs(d) {
 		return bad("model.update_dir", "%q must be an absolute path", d)
 	}
+	if err := c.validateWindow(); err != nil {
+		return err
+	}
+	if c.Crops.MaxSide < 16 || c.Crops.MaxSide > 1024 {
+		return bad("crops.max_side", "must be 16 to 1024 pixels, got %d", c.Crops.MaxSide)
+	}
+	if c.Crops.MaxBytes < 1024 || c.Crops.MaxBytes > 256<<10 {
+		return bad("crops.max_bytes", "must be 1024 to 262144 bytes, got %d", c.Crops.MaxBytes)
+	}
 	if c.Uncertain.MaxBytes < 0 {
 		return bad("uncertain.max_bytes", "must be >= 0")
 	}
@@ -304,6 +355,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Health.Interval <= 0 {
 		return bad("health.interval", "must be > 0, got %v", c.Health.Interval)
+	}
+	if a := c.Health.MetricsListen; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return bad("health.metrics_listen", "%q: %v", a, err)
+		}
 	}
 	for i, a := range c.Alerts {
 		key := fmt.Sprintf("alerts[%d]", i)

@@ -94,6 +94,14 @@ func TestBadConfigs(t *testing.T) {
 		{"self-test timeout", "trap: {id: t}\nmodel: {selftest_timeout: 0s}\n", []string{"model.selftest_timeout"}},
 		{"update timeout", "trap: {id: t}\nmodel: {update_timeout: -1s}\n", []string{"model.update_timeout"}},
 		{"update interval", "trap: {id: t}\nmodel: {update_min_interval: -1s}\n", []string{"model.update_min_interval"}},
+		{"window mode", "trap: {id: t}\ncapture: {window: {mode: dusk}}\n", []string{"capture.window.mode"}},
+		{"night without place", "trap: {id: t}\ncapture: {window: {mode: night}}\n", []string{"capture.window.mode", "lat"}},
+		{"fixed span", "trap: {id: t}\ncapture: {window: {mode: fixed, fixed: ['21:00']}}\n", []string{"capture.window.fixed[0]"}},
+		{"fixed empty", "trap: {id: t}\ncapture: {window: {mode: fixed}}\n", []string{"capture.window.fixed"}},
+		{"sun offset", "trap: {id: t, location: {lat: 1, lon: 2}}\ncapture: {window: {mode: night, sunset_offset: 8h}}\n", []string{"capture.window.sunset_offset"}},
+		{"metrics address", "trap: {id: t}\nhealth: {metrics_listen: 9101}\n", []string{"health.metrics_listen"}},
+		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
+		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -42,19 +42,23 @@ func (p *Publisher) onConnect(c paho.Client) {
 	}
 }
 
+// ConnectError is the reason of a failed connection attempt that n
+// notifies (nil for other notifications).
+func ConnectError(n paho.ConnectionNotification) error {
+	switch n := n.(type) {
+	case paho.ConnectionNotificationFailed:
+		return n.Reason
+	case paho.ConnectionNotificationBrokerFailed:
+		return n.Reason
+	}
+	return nil
+}
+
 // onNotification records failed connection attempts (bad password, TLS,
 // unreachable broker) and logs them at most once a minute unless the reason
 // changes.
 func (p *Publisher) onNotification(_ paho.Client, n paho.ConnectionNotification) {
-	var reason error
-	switch n := n.(type) {
-	case paho.ConnectionNotificationFailed:
-		reason = n.Reason
-	case paho.ConnectionNotificationBrokerFailed:
-		reason = n.Reason
-	default:
-		return
-	}
+	reason := ConnectError(n)
 	if reason == nil {
 		return
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/outbox"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 func runLogged(t *testing.T, opt Options, logs *brokertest.LogBuffer) *Publisher {

@@ -10,7 +10,7 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // TestMosquittoTLSPassword publishes through Debian's mosquitto with TLS and

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/outbox"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 const topic = "trapnet/t1/detections"

@@ -13,8 +13,8 @@ import (
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // printingSource prints the id of each frame once the pipeline asks for the

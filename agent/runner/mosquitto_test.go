@@ -13,8 +13,8 @@ import (
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/mqttpub"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 // TestRunMosquittoTLS runs the agent against Debian's mosquitto with TLS and

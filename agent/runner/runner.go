@@ -23,6 +23,7 @@ import (
 	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/agent/sdnotify"
 	"github.com/trapnet/trapnet/agent/uncertain"
+	"github.com/trapnet/trapnet/agent/window"
 	"github.com/trapnet/trapnet/camera"
 )
 
@@ -154,7 +155,11 @@ func newPublisher(cfg *config.Config, r *Runner) (*mqttpub.Publisher, error) {
 		Subscriptions: map[string]mqttpub.Handler{cfg.Prefix() + "model/set": func(_ string, p []byte) { r.upd.Handle(p) }},
 		OnAck:         func(e outbox.Entry) { r.lat.Acked(e.Seq) },
 		OnConnect: func(p *mqttpub.Publisher) {
-			for _, d := range agent.DiscoveryMessages(cfg) {
+			var labels []string
+			if l, ok := r.cls.Current().(interface{ Labels() []string }); ok {
+				labels = l.Labels()
+			}
+			for _, d := range agent.DiscoveryMessages(cfg, labels) {
 				if err := p.PublishNow(d.Topic, d.QoS, d.Retained, d.Payload); err != nil {
 					r.log.Warn("home assistant discovery", "err", err)
 				}
@@ -194,6 +199,7 @@ func (r *Runner) Health() agent.Health {
 		TrapID: r.cfg.Trap.ID, Time: time.Now().UTC(), UptimeS: time.Since(r.start).Seconds(),
 		Captures: c.Captures.Load(), FrameErrors: c.FrameErrors.Load() + r.rejected.Load(), Specimens: c.Specimens.Load(),
 		Detections: c.Detections.Load(), Uncertain: c.Uncertain.Load(), ClassifyErrors: c.ClassifyErrors.Load(), Alerts: c.Alerts.Load(),
+		CropsSkipped: c.CropsSkipped.Load(),
 		CommitErrors: c.CommitErrors.Load(), LastFrameError: c.LastError(), InboxWarnings: r.inboxWarnings.Load(),
 		Queue: r.box.Stats(), MQTT: r.pub.Stats(), Disk: agent.DiskUsage(filepath.Dir(r.cfg.Outbox.Path)),
 		ModelVersion: r.cls.Version(), ModelUpdates: r.upd.Stats(), CaptureToPubackMS: r.lat.Summary(),
@@ -238,6 +244,21 @@ func (r *Runner) Run(ctx context.Context, drain time.Duration) error {
 	loopCtx, loopCancel := context.WithCancel(ctx)
 	defer loopCancel()
 	go r.background(loopCtx)
+	if r.cfg.Health.MetricsListen != "" {
+		addr, err := r.serveMetrics(loopCtx)
+		if err != nil {
+			r.log.Error("metrics server not started", "listen", r.cfg.Health.MetricsListen, "err", err)
+		} else {
+			r.log.Info("metrics", "url", "http://"+addr+"/metrics")
+		}
+	}
+	if sched := schedule(r.cfg); sched != nil {
+		w := r.cfg.Capture.Window
+		if tick != nil {
+			tick = window.Gate(loopCtx, tick, sched)
+		}
+		go window.Watch(loopCtx, sched, window.Commands{OnStart: w.OnStart, OnEnd: w.OnEnd, Timeout: w.CommandTimeout, Log: r.log}, windowPoll)
+	}
 	sdnotify.Notify("READY=1")
 	r.log.Info("agent running", "trap", r.cfg.Trap.ID, "model", r.cls.Version(), "trigger", r.cfg.Capture.Trigger)
 	err := r.pipe.Run(ctx, &timedSource{src, r}, tick, nil)

@@ -19,11 +19,11 @@ import (
 
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/agent/modelupdate"
 	"github.com/trapnet/trapnet/agent/outbox"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
 type env struct {
@@ -139,6 +139,13 @@ func TestRunFolder(t *testing.T) {
 	}
 	if len(b.Messages("homeassistant/sensor/trapnet_t1_queue_depth/config")) != 1 {
 		t.Fatal("no Home Assistant discovery message")
+	}
+	// A daily count sensor per label of the model, and the day's counts.
+	if len(b.Messages("homeassistant/sensor/trapnet_t1_today_lycorma_delicatula/config")) != 1 {
+		t.Error("no daily count sensor for the model's label Lycorma delicatula")
+	}
+	if len(b.Messages("trapnet/t1/counts")) == 0 {
+		t.Error("no daily counts published")
 	}
 	// The corrupt file is rejected (moved aside) and counted on health.
 	waitFile(t, filepath.Join(e.incoming, "rejected", "corrupt.png"))

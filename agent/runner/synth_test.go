@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/trapnet/trapnet/agent"
-	"github.com/trapnet/trapnet/agent/internal/brokertest"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/internal/brokertest"
 	"github.com/trapnet/trapnet/synth/trap"
 )
 

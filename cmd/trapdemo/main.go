@@ -3,7 +3,8 @@
 // starts `agent run` with a folder source, drops synthetic trap frames into
 // the watched folder one by one, prints the detections, per-frame counts and
 // alerts as they arrive, and ends with a comparison against the frames'
-// ground truth.
+// ground truth. With --hub-db the hub's ingester stores everything the trap
+// publishes (crops included) in that SQLite file, for `hub run`.
 package main
 
 import (
@@ -38,6 +39,7 @@ func main() {
 	flag.StringVar(&o.work, "work", "", "working folder for the agent (config, watched folder, outbox)")
 	flag.DurationVar(&o.every, "every", 1500*time.Millisecond, "delay between two dropped frames")
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this long")
+	flag.StringVar(&o.hubDB, "hub-db", "", "store what the trap publishes in this hub SQLite database")
 	flag.Parse()
 	if o.model == "" || o.frames == "" || o.work == "" {
 		fmt.Fprintln(os.Stderr, "usage: trapdemo --agent bin/agent --model model.tflite --frames DIR/frames --work DIR")
@@ -52,8 +54,8 @@ func main() {
 }
 
 type options struct {
-	agentBin, model, frames, work string
-	every, timeout                time.Duration
+	agentBin, model, frames, work, hubDB string
+	every, timeout                       time.Duration
 }
 
 func run(ctx context.Context, o *options) error {
@@ -79,6 +81,13 @@ func run(ctx context.Context, o *options) error {
 		return fmt.Errorf("subscribe: %w", t.Error())
 	}
 	fmt.Printf("operator subscribed to trapnet/%s/#\n\n", trap)
+	if o.hubDB != "" {
+		stopHub, err := startHub(ctx, o.hubDB, "tcp://"+addr)
+		if err != nil {
+			return err
+		}
+		defer stopHub()
+	}
 
 	cfgPath, watch, err := writeConfig(o, gt, trap, addr)
 	if err != nil {
@@ -185,6 +194,7 @@ func writeConfig(o *options, gt *truth, trap, addr string) (cfgPath, watch strin
 	cfg.Outbox.Path = filepath.Join(o.work, "outbox.db")
 	cfg.MQTT.Broker = "tcp://" + addr
 	cfg.Health.Interval = 5 * time.Second
+	cfg.Crops.Enabled = true
 	cfg.Alerts = []config.Alert{{Name: "pest-" + pest, Labels: []string{pest}, MinCount: 3, Window: 24 * time.Hour, MinConfidence: 0.4}}
 	b, err := yaml.Marshal(&cfg)
 	if err != nil {
@@ -225,8 +235,10 @@ type truth struct {
 			ID         string `json:"id"`
 			FirstFrame string `json:"first_frame"`
 			Box        [4]int `json:"box"`
-			BodyBox    [4]int `json:"body_box"`
-			Species    string `json:"species"`
+			// BodyBox is body and wings (legs and antennae left out): the
+			// box the agent publishes (detect.Specimen.Box).
+			BodyBox [4]int `json:"body_box"`
+			Species string `json:"species"`
 		} `json:"specimens"`
 	} `json:"frames"`
 }

@@ -105,9 +105,13 @@ func (s *subscriber) summary(gt *truth) {
 				continue // already on the sheet: the agent must not publish it again
 			}
 			nTruth++
+			box := sp.BodyBox
+			if box == [4]int{} { // ground truth from before body boxes
+				box = sp.Box
+			}
 			best, bestIoU := -1, matchIoU
 			for j, d := range ds {
-				if v := iou(sp.BodyBox, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
+				if v := iou(box, [4]int{d.Box.X0, d.Box.Y0, d.Box.X1, d.Box.Y1}); !used[j] && v >= bestIoU {
 					best, bestIoU = j, v
 				}
 			}
