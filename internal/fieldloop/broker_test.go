@@ -2,63 +2,35 @@ package fieldloop
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/hooks/auth"
-	"github.com/mochi-mqtt/server/v2/listeners"
-	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/trapnet/trapnet/internal/brokertest"
 )
 
-// broker is an in-process MQTT broker on 127.0.0.1 that keeps every
-// message published to it (the agent's own test broker lives under
-// agent/internal, out of this package's reach).
+// broker is the in-process test broker (internal/brokertest) with the
+// accessors the loop test uses.
 type broker struct {
-	url  string
-	srv  *mqtt.Server
-	mu   sync.Mutex
-	msgs map[string][][]byte
+	*brokertest.Mochi
+	url string
+	srv *mqtt.Server
 }
 
 func startBroker(t *testing.T) *broker {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	b := &broker{url: "tcp://" + addr, msgs: map[string][][]byte{}}
-	b.srv = mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err := b.srv.AddHook(new(auth.AllowHook), nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
-		t.Fatal(err)
-	}
-	err = b.srv.Subscribe("#", 1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
-		b.mu.Lock()
-		b.msgs[pk.TopicName] = append(b.msgs[pk.TopicName], append([]byte(nil), pk.Payload...))
-		b.mu.Unlock()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go b.srv.Serve()
-	t.Cleanup(func() { b.srv.Close() })
-	return b
+	m := brokertest.StartMochi(t)
+	return &broker{Mochi: m, url: m.URL, srv: m.Server()}
 }
 
 // messages returns the payloads seen on topic.
 func (b *broker) messages(topic string) [][]byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([][]byte(nil), b.msgs[topic]...)
+	var out [][]byte
+	for _, m := range b.Messages(topic) {
+		out = append(out, m.Payload)
+	}
+	return out
 }
 
 // waitJSON polls topic until ok holds for one of its payloads decoded
