@@ -63,7 +63,7 @@ stage 6/7 "summary"
 cat <<MSG
 Finished in $(( $(date +%s) - start )) s. Files:
   dataset        $OUT/data (BIOSCAN-5M layout; frames in $OUT/data/frames)
-  search         $OUT/search/genotype.json, search.jsonl, alphas.png
+  search         $OUT/search/genotype.json, search.jsonl, alphas.png, genotype.png, alpha_trajectories.png
   model          $OUT/run/model (eval plots and metrics.json under $OUT/run/eval-test)
   deployable     $OUT/model.tflite (int8; labels, metadata schema and preprocessing inside)
   agent          $OUT/agent (agent.yaml, agent.log, outbox.db, uncertain/)
