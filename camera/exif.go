@@ -118,7 +118,7 @@ func jpegExif(b []byte) ([]byte, error) {
 // either byte order.
 func tiffTimeTags(t []byte) (orig, offset string, err error) {
 	if len(t) < 8 {
-		return "", "", errors.New("Exif: short TIFF header")
+		return "", "", errors.New("exif: short TIFF header")
 	}
 	var bo binary.ByteOrder
 	switch string(t[:2]) {
@@ -127,10 +127,10 @@ func tiffTimeTags(t []byte) (orig, offset string, err error) {
 	case "MM":
 		bo = binary.BigEndian
 	default:
-		return "", "", fmt.Errorf("Exif: byte order %q", t[:2])
+		return "", "", fmt.Errorf("exif: byte order %q", t[:2])
 	}
 	if bo.Uint16(t[2:]) != 42 {
-		return "", "", errors.New("Exif: bad TIFF magic")
+		return "", "", errors.New("exif: bad TIFF magic")
 	}
 	var exifIFD uint32
 	found := false
@@ -171,12 +171,12 @@ func tiffTimeTags(t []byte) (orig, offset string, err error) {
 // value/offset field).
 func eachTag(t []byte, bo binary.ByteOrder, off uint32, fn func(tag, typ uint16, count uint32, val []byte)) error {
 	if uint64(off)+2 > uint64(len(t)) {
-		return errors.New("Exif: IFD offset outside the block")
+		return errors.New("exif: IFD offset outside the block")
 	}
 	n := int(bo.Uint16(t[off:]))
 	start := int(off) + 2
 	if start+12*n > len(t) {
-		return errors.New("Exif: IFD runs past the block")
+		return errors.New("exif: IFD runs past the block")
 	}
 	for k := range n {
 		e := t[start+12*k:]

@@ -98,11 +98,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	for i, v := range py.v {
 		raw.v[i] = deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
 	}
-	if card != nil {
-		for i, on := range card {
-			if !on {
-				raw.v[i] = 0
-			}
+	for i, on := range card { // off the card (nil: a sheet, all on)
+		if !on {
+			raw.v[i] = 0
 		}
 	}
 	// On a card, specimens are small (whiteflies: 4-12 px at a phone
