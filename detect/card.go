@@ -23,6 +23,8 @@ const (
 	// cardMargin is the margin, in working cells, left out along the
 	// card's outline (the edge itself and its shadow).
 	cardMargin = 2
+	// cardMinFraction is the least part of the frame a card covers.
+	cardMinFraction = 0.15
 	// cardSeedFraction: on a card a component of at most cardSmallCells
 	// working cells is kept when some cell exceeds this fraction of
 	// Options.StrongThreshold (a whitefly, white on yellow, deviates
@@ -31,14 +33,18 @@ const (
 	cardSmallCells   = 200
 )
 
-// cardMask returns, for a frame whose background chromaticity (kb, kr)
-// is saturated, which working cells lie on the card; nil when the
-// background is white or grey (a light sheet: everything is searched).
-func cardMask(py, pcb, pcr plane, kb, kr float32) []bool {
-	mag := float32(math.Hypot(float64(kb), float64(kr)))
-	if mag < cardChroma {
-		return nil
+// cardMask finds a coloured card: when at least cardMinFraction of the
+// frame's cells are saturated (chromaticity magnitude >= cardChroma; the
+// card need not fill the frame: a card held against grey plastic), the
+// card's colour is their median chromaticity (kb, kr), and the mask says
+// which working cells lie on the card. It returns nil when there is no
+// card (a white or grey light sheet: everything is searched).
+func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
+	kb, kr, ok := cardColour(py, pcb, pcr)
+	if !ok {
+		return nil, 0, 0
 	}
+	mag := float32(math.Hypot(float64(kb), float64(kr)))
 	w, h := py.w, py.h
 	col := make([]bool, w*h)
 	for i, y := range py.v {
@@ -101,11 +107,30 @@ func cardMask(py, pcb, pcr plane, kb, kr float32) []bool {
 	}
 	// Leave out a margin along the outline.
 	near := dilate(out, w, h, cardMargin)
-	on := make([]bool, w*h)
+	on = make([]bool, w*h)
 	for i := range on {
 		on[i] = !near[i]
 	}
-	return on
+	return on, kb, kr
+}
+
+// cardColour returns the median chromaticity of the frame's saturated
+// cells, and whether they cover cardMinFraction of it.
+func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
+	var bs, rs []float32
+	for i, y := range py.v {
+		if y < 8 {
+			continue
+		}
+		b, r := (pcb.v[i]-128)/y, (pcr.v[i]-128)/y
+		if b*b+r*r >= cardChroma*cardChroma {
+			bs, rs = append(bs, b), append(rs, r)
+		}
+	}
+	if float64(len(bs)) < cardMinFraction*float64(len(py.v)) {
+		return 0, 0, false
+	}
+	return selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 }
 
 // neighbours8 returns the indices of the 8 neighbours of cell k of a w x h

@@ -76,7 +76,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	card := cardMask(py, pcb, pcr, kb, kr)
+	card, ckb, ckr := cardMask(py, pcb, pcr)
 	if card != nil && f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
 		// at twice the resolution, with the same blocks in frame pixels.
@@ -92,6 +92,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 				card[y*py.w+x] = coarse[min(y/2, ch-1)*cw+min(x/2, cw-1)]
 			}
 		}
+	}
+	if card != nil {
+		kb, kr = ckb, ckr // the card's colour, not the frame's (it may not fill it)
 	}
 	w, h := py.w, py.h
 	raw := newPlane(w, h)
