@@ -82,6 +82,9 @@ func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
 			best, bestN = id, n
 		}
 	}
+	if float64(bestN) < cardMinFraction*float64(w*h) {
+		return nil, 0, 0 // saturated, but in pieces (grass, a green moth): no card
+	}
 	// Outside: cells not on the card reachable from the frame border
 	// without crossing it. Everything else is on or enclosed by the card.
 	out := make([]bool, w*h)
