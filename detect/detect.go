@@ -52,7 +52,7 @@
 //
 // Measured on 2026-12-04 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.89-1.0 on
-// every trap; sticky-card whitefly recall 0.52. About 0.2-0.4 s of CPU per
+// every trap; sticky-card whitefly recall 0.57. About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
 package detect
