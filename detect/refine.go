@@ -1,0 +1,155 @@
+package detect
+
+import (
+	"image"
+	"math"
+)
+
+// refiner re-segments working-resolution components at full resolution.
+type refiner struct {
+	img     image.Image
+	f       int // working cell size in frame pixels
+	labels  []int32
+	w, h    int
+	bg      plane
+	kb, kr  float32 // background chromaticity
+	weak    float32 // a frame pixel is foreground when its deviation exceeds weak (GrowThreshold)
+	claimed []bool  // working cells covered by specimens already found
+	// level and scale are the bare sheet's local deviation level and
+	// sigma (sheetStats); a frame pixel must exceed level by weak and by
+	// sigmas*scale.
+	level, scale plane
+	sigmas       float32
+	reach        int   // how far, in cells, the fill may go beyond the component
+	thin         int32 // legs and antennae up to 2*thin+1 px thick are left out of boxes
+}
+
+// mostlyClaimed reports whether most of c's cells belong to a specimen
+// already found.
+func (r *refiner) mostlyClaimed(c component) bool {
+	n := 0
+	for y := c.y0; y < c.y1; y++ {
+		for x := c.x0; x < c.x1; x++ {
+			if i := y*r.w + x; r.labels[i] == c.label && r.claimed[i] {
+				n++
+			}
+		}
+	}
+	return 2*n > c.n
+}
+
+// refine flood-fills, at full resolution, the 8-connected foreground pixels
+// reachable from the frame pixels of component c, within c's box grown by
+// 3/4 of its size (legs and antennae that the working image lost). A frame
+// pixel is foreground when its deviation from its cell's background
+// exceeds GrowThreshold. It returns false when no frame pixel of c is foreground.
+func (r *refiner) refine(c component) (*piece, bool) {
+	b, f := r.img.Bounds(), r.f
+	grow := r.reach
+	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
+	near := r.near(c, grow)
+	nw := c.x1 - c.x0 + 2*grow
+	rw, rh := reg.Dx(), reg.Dy()
+	// state: 0 background, 1 foreground, 2 reached.
+	state := make([]uint8, rw*rh)
+	px := newYCC(rw * rh)
+	var stack []int32
+	for y := reg.Min.Y; y < reg.Max.Y; y++ {
+		cy := (y - b.Min.Y) / f
+		bgRow := r.bg.v[cy*r.w : cy*r.w+r.w]
+		lvRow := r.level.v[cy*r.w : cy*r.w+r.w]
+		scRow := r.scale.v[cy*r.w : cy*r.w+r.w]
+		lab := r.labels[cy*r.w : cy*r.w+r.w]
+		nearRow := near[(cy-c.y0+grow)*nw : (cy-c.y0+grow+1)*nw]
+		row := px.slice((y-reg.Min.Y)*rw, (y-reg.Min.Y+1)*rw)
+		rowYCC(r.img, y, reg.Min.X, reg.Max.X, row)
+		st := state[(y-reg.Min.Y)*rw : (y-reg.Min.Y+1)*rw]
+		for i, v := range row.y {
+			cx := (reg.Min.X + i - b.Min.X) / f
+			if !nearRow[cx-c.x0+grow] || (lab[cx] != 0 && lab[cx] != c.label) {
+				continue
+			}
+			e := deviation(float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx], r.kb, r.kr) - lvRow[cx]
+			if e > max(r.weak, r.sigmas*scRow[cx]) {
+				st[i] = 1
+				if lab[cx] == c.label {
+					st[i] = 2
+					stack = append(stack, int32((y-reg.Min.Y)*rw+i))
+				}
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return nil, false
+	}
+	var m moments
+	var sumRatio float64
+	var devs []float32
+	var at []int32
+	spans := make([]span, rh)
+	for i := range spans {
+		spans[i] = span{y: i, lo: math.MaxInt, hi: -1}
+	}
+	for len(stack) > 0 {
+		p := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		x, y := p%rw, p/rw
+		fx, fy := reg.Min.X+x, reg.Min.Y+y
+		m.add(float64(fx), float64(fy))
+		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
+		r.claimed[cy*r.w+cx] = true
+		at = append(at, int32(p))
+		devs = append(devs, deviation(float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx], r.kb, r.kr))
+		sumRatio += float64(px.y[p]) / float64(r.bg.v[cy*r.w+cx])
+		sp := &spans[y]
+		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				nx, ny := x+dx, y+dy
+				if nx < 0 || ny < 0 || nx >= rw || ny >= rh {
+					continue
+				}
+				if q := ny*rw + nx; state[q] == 1 {
+					state[q] = 2
+					stack = append(stack, int32(q))
+				}
+			}
+		}
+	}
+	p := &piece{m: m, sumRatio: sumRatio, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
+	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
+	for _, sp := range spans {
+		if sp.hi >= 0 {
+			box.Min.X, box.Max.X = min(box.Min.X, sp.lo), max(box.Max.X, sp.hi+1)
+			box.Min.Y, box.Max.Y = min(box.Min.Y, sp.y), max(box.Max.Y, sp.y+1)
+			p.spans = append(p.spans, span{y: sp.y + reg.Min.Y, lo: sp.lo + reg.Min.X, hi: sp.hi + reg.Min.X})
+		}
+	}
+	depth := chessDepth(state, rw, box)
+	p.thick = depthThickness(depth)
+	p.full = box.Add(reg.Min)
+	// Trim limbs only off specimens thick enough for a limb to be told
+	// from the body (a 3 mm fly at 5 px/mm is a few pixels across).
+	thin := min(r.thin, int32(p.thick-1)/4)
+	p.box = box.Add(reg.Min)
+	if thin >= 1 {
+		p.box = bodyBox(depth, box, thin).Add(reg.Min)
+	}
+	return p, true
+}
+
+// near returns, for the working cells of c's box grown by grow on every
+// side (row-major, (x1-x0+2*grow) wide), whether the cell is within grow
+// cells (chessboard distance) of one of c's cells.
+func (r *refiner) near(c component, grow int) []bool {
+	nw, nh := c.x1-c.x0+2*grow, c.y1-c.y0+2*grow
+	in := make([]bool, nw*nh)
+	for y := c.y0; y < c.y1; y++ {
+		for x := c.x0; x < c.x1; x++ {
+			if r.labels[y*r.w+x] == c.label {
+				in[(y-c.y0+grow)*nw+x-c.x0+grow] = true
+			}
+		}
+	}
+	return dilate(in, nw, nh, grow)
+}
