@@ -268,4 +268,3 @@ func (o Options) accepts(s Specimen) bool {
 	}
 	return true
 }
-
