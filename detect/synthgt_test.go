@@ -38,7 +38,7 @@ func synthFrames(tb testing.TB, o trap.Options) ([]image.Image, *trap.GroundTrut
 	return imgs, gt
 }
 
-// score matches detections to truth greedily by IoU >= 0.5 and returns the
+// score matches detections to truth greedily by IoU >= RealMatchIoU and returns the
 // counts of true positives, truths and detections.
 func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nDet int) {
 	used := make([]bool, len(got))

@@ -4,7 +4,8 @@
 // a folder of synthetic trap frames with a
 // synth-style ground_truth.json (as written by `trainer synth --frames N`,
 // or generated here with -synth N):
-// per-frame and overall recall and precision at IoU >= 0.5, wall and CPU
+// per-frame and overall recall and precision against the body boxes at IoU
+// >= -iou (0.3, the real frames' scoring), wall and CPU
 // time per frame, and optionally annotated copies of the frames (truth in
 // blue, detections in red, misses and false positives drawn thicker).
 //
