@@ -65,19 +65,14 @@ func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
 		}
 		id++
 		comp[i] = id
-		stack = append(stack[:0], i)
-		n := 0
-		for len(stack) > 0 {
-			k := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			n++
-			for _, q := range neighbours8(k, w, h) {
-				if q >= 0 && col[q] && comp[q] == 0 {
-					comp[q] = id
-					stack = append(stack, q)
-				}
+		var n int
+		n, stack = flood8(i, w, h, stack, func(q int) bool {
+			if col[q] && comp[q] == 0 {
+				comp[q] = id
+				return true
 			}
-		}
+			return false
+		})
 		if n > bestN {
 			best, bestN = id, n
 		}
@@ -88,23 +83,24 @@ func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
 	// Outside: cells not on the card reachable from the frame border
 	// without crossing it. Everything else is on or enclosed by the card.
 	out := make([]bool, w*h)
-	stack = stack[:0]
+	outside := func(q int) bool {
+		if !out[q] && comp[q] != best {
+			out[q] = true
+			return true
+		}
+		return false
+	}
 	for x := range w {
-		stack = append(stack, x, (h-1)*w+x)
+		for _, k := range [2]int{x, (h-1)*w + x} {
+			if outside(k) {
+				_, stack = flood8(k, w, h, stack, outside)
+			}
+		}
 	}
 	for y := range h {
-		stack = append(stack, y*w, y*w+w-1)
-	}
-	for len(stack) > 0 {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if out[k] || comp[k] == best {
-			continue
-		}
-		out[k] = true
-		for _, q := range neighbours8(k, w, h) {
-			if q >= 0 && !out[q] && comp[q] != best {
-				stack = append(stack, q)
+		for _, k := range [2]int{y * w, y*w + w - 1} {
+			if outside(k) {
+				_, stack = flood8(k, w, h, stack, outside)
 			}
 		}
 	}
@@ -134,6 +130,26 @@ func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
 		return 0, 0, false
 	}
 	return selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
+}
+
+// flood8 visits the 8-connected region of a w x h grid holding start
+// (which the caller has marked): take reports, and marks, each neighbour
+// that joins the region. It returns the region's size and stack (scratch
+// space, for reuse).
+func flood8(start, w, h int, stack []int, take func(q int) bool) (int, []int) {
+	stack = append(stack[:0], start)
+	n := 0
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n++
+		for _, q := range neighbours8(k, w, h) {
+			if q >= 0 && take(q) {
+				stack = append(stack, q)
+			}
+		}
+	}
+	return n, stack
 }
 
 // neighbours8 returns the indices of the 8 neighbours of cell k of a w x h

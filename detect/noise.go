@@ -63,18 +63,10 @@ func boxBlur3(p plane) plane {
 // and interpolated bilinearly between block centres.
 func sheetStats(d plane, block int) (level, scale plane) {
 	obj := make([]bool, len(d.v))
-	for y := range d.h {
-		for x := range d.w {
-			if d.v[y*d.w+x] <= objectLevel {
-				continue
-			}
-			for yy := max(0, y-objectGuard); yy <= min(d.h-1, y+objectGuard); yy++ {
-				for xx := max(0, x-objectGuard); xx <= min(d.w-1, x+objectGuard); xx++ {
-					obj[yy*d.w+xx] = true
-				}
-			}
-		}
+	for i, v := range d.v {
+		obj[i] = v > objectLevel
 	}
+	obj = dilate(obj, d.w, d.h, objectGuard)
 	gw, gh := (d.w+block-1)/block, (d.h+block-1)/block
 	lv, sc := make([]float32, gw*gh), make([]float32, gw*gh)
 	known := make([]bool, gw*gh)

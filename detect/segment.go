@@ -125,8 +125,10 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	dark := make([]float32, w*h)
 	norm := make([]float32, w*h)
 	ks := float32(o.NoiseSigmas)
+	excess := smooth // from here on, the deviation above the sheet's level
 	for i, v := range smooth.v {
 		e := v - level.v[i]
+		excess.v[i] = e
 		thr := max(float32(o.WeakThreshold), ks*scale.v[i])
 		if e > thr {
 			mask[i] = 1
@@ -174,10 +176,6 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
 	} else {
-		excess := newPlane(w, h)
-		for i, v := range smooth.v {
-			excess.v[i] = v - level.v[i]
-		}
 		taken := pieces
 		for _, cb := range boards {
 			taken = append(taken, &piece{box: cb.Box})

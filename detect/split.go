@@ -87,22 +87,14 @@ func splitOne(labels []int32, c component, norm, dark []float32, w int, next *in
 				}
 				id := int32(len(sizes) + 1)
 				core[j] = id
-				stack = append(stack[:0], j)
-				n := 0
-				for len(stack) > 0 {
-					k := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					n++
-					for _, q := range neighbours8(k, bw, bh) {
-						if q < 0 || core[q] != 0 {
-							continue
-						}
-						if i := (q/bw+c.y0)*w + q%bw + c.x0; labels[i] == c.label && norm[i] > lv {
-							core[q] = id
-							stack = append(stack, q)
-						}
+				var n int
+				n, stack = flood8(j, bw, bh, stack, func(q int) bool {
+					if i := (q/bw+c.y0)*w + q%bw + c.x0; core[q] == 0 && labels[i] == c.label && norm[i] > lv {
+						core[q] = id
+						return true
 					}
-				}
+					return false
+				})
 				sizes = append(sizes, n)
 			}
 		}
