@@ -1,17 +1,14 @@
 package hub
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/trapnet/trapnet/agent/mqttpub"
+	"github.com/trapnet/trapnet/internal/yamlstrict"
 )
 
 // Config is the hub's configuration file (deploy/hub.yaml has every key).
@@ -79,10 +76,8 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return c, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return c, fmt.Errorf("%s: %w", path, err)
+	if err := yamlstrict.Decode(b, path, &c); err != nil {
+		return c, err
 	}
 	if err := c.Check(); err != nil {
 		return c, fmt.Errorf("%s: %w", path, err)

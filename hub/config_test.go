@@ -22,7 +22,8 @@ func TestConfig(t *testing.T) {
 		{"users_file: u\nmqtt: {broker: broker:1883}", "mqtt.broker"},
 		{"users_file: u\nmqtt: {root: a/b}", "mqtt.root"},
 		{"listen: 127.0.0.1:1", "users_file"},
-		{"users_file: u\nlisen: x", "field lisen not found"},
+		{"users_file: u\nlisen: x", "line 2: unknown key lisen"},
+		{"users_file: u\nmqtt: {brokr: x}", "unknown key mqtt.brokr"},
 		{"users_file: u\ndatabase: {path: [1]}", "line 2"},
 	} {
 		p := filepath.Join(t.TempDir(), "hub.yaml")
