@@ -12,8 +12,12 @@ type Specimen struct {
 	// Box is the specimen's body and wings; Extent also holds its legs and
 	// antennae, and frames Crop.
 	Box, Extent image.Rectangle
-	Crop        image.Image
-	Size        Size
+	// Crop is the specimen cut for the classifier; nil for a specimen
+	// seen before (New false): only new ones are classified. Cutting all
+	// 610 specimens of a real sticky card took about a quarter of Find's
+	// 0.85 s; on the card's later frames none is cut.
+	Crop image.Image
+	Size Size
 	// TrackID identifies the specimen across frames; New is true on the
 	// first frame it is seen (only new specimens are classified and published).
 	TrackID int
@@ -93,9 +97,13 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	for i, s := range found {
 		rect := detect.BIOSCANCropRect(s.Extent, d.Margin)
 		sf := detect.ReferenceSizeFields(s, rect, fr.PixelsPerMM, d.Reference)
-		crop := detect.CropTo(img, rect, s.Extent)
-		if d.Background != nil {
-			detect.ReplaceBackground(crop, detect.SheetColor(img, rect, s.Extent), *d.Background)
+		var crop image.Image
+		if tracks == nil || tracks[i].New {
+			c := detect.CropTo(img, rect, s.Extent)
+			if d.Background != nil {
+				detect.ReplaceBackground(c, detect.SheetColor(img, rect, s.Extent), *d.Background)
+			}
+			crop = c
 		}
 		out[i] = Specimen{
 			Box:    s.Box,
