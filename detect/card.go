@@ -36,13 +36,14 @@ const (
 // cardMask finds a coloured card: when at least cardMinFraction of the
 // frame's cells are saturated (chromaticity magnitude >= cardChroma; the
 // card need not fill the frame: a card held against grey plastic), the
-// card's colour is their median chromaticity (kb, kr), and the mask says
-// which working cells lie on the card. It returns nil when there is no
+// cells within cardColourTol of their median chromaticity are
+// card-coloured, and the mask says which working cells lie on the card.
+// (Deviations are then measured against the card's local colour: cardTint.) It returns nil when there is no
 // card (a white or grey light sheet: everything is searched).
-func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
+func cardMask(py, pcb, pcr plane) (on []bool) {
 	kb, kr, ok := cardColour(py, pcb, pcr)
 	if !ok {
-		return nil, 0, 0
+		return nil
 	}
 	mag := float32(math.Hypot(float64(kb), float64(kr)))
 	w, h := py.w, py.h
@@ -78,7 +79,7 @@ func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
 		}
 	}
 	if float64(bestN) < cardMinFraction*float64(w*h) {
-		return nil, 0, 0 // saturated, but in pieces (grass, a green moth): no card
+		return nil // saturated, but in pieces (grass, a green moth): no card
 	}
 	// Outside: cells not on the card reachable from the frame border
 	// without crossing it. Everything else is on or enclosed by the card.
@@ -110,7 +111,7 @@ func cardMask(py, pcb, pcr plane) (on []bool, kb, kr float32) {
 	for i := range on {
 		on[i] = !near[i]
 	}
-	return on, kb, kr
+	return on
 }
 
 // cardColour returns the median chromaticity of the frame's saturated

@@ -70,6 +70,9 @@ type Options struct {
 	PixelsPerMM float64
 	// MinAreaMM2 and MaxAreaMM2 bound a specimen's segmented area in mm²
 	// (legs and wings included). MaxAreaMM2 <= 0 means no upper bound.
+	// MinAreaMM2 applies to the covered area (Specimen.CoverAreaPx), which
+	// blur and JPEG's smear of colour around a dark speck do not inflate
+	// as they do the pixel count.
 	// Below about 6 px/mm one pixel is a sizeable part of MinAreaMM2, so
 	// debris specks close to it in size are told apart less reliably.
 	MinAreaMM2, MaxAreaMM2 float64

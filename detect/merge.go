@@ -3,6 +3,7 @@ package detect
 import (
 	"image"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -16,6 +17,10 @@ type piece struct {
 	spans    []span  // row extents in frame coordinates (several per row after merges)
 	thick    float64
 	group    int32 // component this piece was split from (0: none)
+	// own and parts record a merge (mergePieces): the piece as it was
+	// before its first absorption, and the pieces it absorbed.
+	own   *piece
+	parts []*piece
 }
 
 // mergePieces joins fragments of one specimen that the background colour
@@ -73,7 +78,14 @@ func (p *piece) reaches(box image.Rectangle, gap int) bool {
 	return false
 }
 
+// absorb merges q into p, remembering what p was made of (see unmerge).
 func (p *piece) absorb(q *piece) {
+	if p.own == nil {
+		own := *p
+		own.spans = slices.Clone(p.spans)
+		p.own = &own
+	}
+	p.parts = append(p.parts, q)
 	p.box = p.box.Union(q.box)
 	p.full = p.full.Union(q.full)
 	p.m.n += q.m.n
@@ -86,6 +98,21 @@ func (p *piece) absorb(q *piece) {
 	p.cover += q.cover
 	p.spans = append(p.spans, q.spans...)
 	p.thick = max(p.thick, q.thick)
+}
+
+// unmerge returns the pieces p was merged from (p itself when it absorbed
+// nothing): a merge whose result is rejected is undone, so that a crease or
+// a card's edge, rejected for its shape, does not take the whiteflies next
+// to it along.
+func (p *piece) unmerge() []*piece {
+	if p.own == nil {
+		return []*piece{p}
+	}
+	out := []*piece{p.own}
+	for _, q := range p.parts {
+		out = append(out, q.unmerge()...)
+	}
+	return out
 }
 
 // specimen measures the piece.

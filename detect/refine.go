@@ -7,12 +7,16 @@ import (
 
 // refiner re-segments working-resolution components at full resolution.
 type refiner struct {
-	img     image.Image
-	f       int // working cell size in frame pixels
-	labels  []int32
-	w, h    int
-	bg      plane
-	kb, kr  float32 // background chromaticity
+	img    image.Image
+	f      int // working cell size in frame pixels
+	labels []int32
+	w, h   int
+	bg     plane
+	tint   tint // background colour
+	// plain is tint unweighted (gb = gr = 1): coverArea's measure. The
+	// weights help find a pale insect on a card but would count the
+	// colour JPEG smears around a dark one as part of its area.
+	plain   tint
 	weak    float32 // a frame pixel is foreground when its deviation exceeds weak (GrowThreshold)
 	claimed []bool  // working cells covered by specimens already found
 	// level and scale are the bare sheet's local deviation level and
@@ -69,7 +73,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 			if !nearRow[cx-c.x0+grow] || (lab[cx] != 0 && lab[cx] != c.label) {
 				continue
 			}
-			e := deviation(float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx], r.kb, r.kr) - lvRow[cx]
+			e := r.tint.deviation(cy*r.w+cx, float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx]) - lvRow[cx]
 			if e > max(r.weak, r.sigmas*scRow[cx]) {
 				st[i] = 1
 				if lab[cx] == c.label {
@@ -99,7 +103,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
 		r.claimed[cy*r.w+cx] = true
 		at = append(at, int32(p))
-		devs = append(devs, deviation(float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx], r.kb, r.kr))
+		devs = append(devs, r.plain.deviation(cy*r.w+cx, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx]))
 		sumRatio += float64(px.y[p]) / float64(r.bg.v[cy*r.w+cx])
 		sp := &spans[y]
 		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)

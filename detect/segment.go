@@ -76,7 +76,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	card, ckb, ckr := cardMask(py, pcb, pcr)
+	card := cardMask(py, pcb, pcr)
 	if card != nil && f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
 		// at twice the resolution, with the same blocks in frame pixels.
@@ -93,13 +93,14 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 			}
 		}
 	}
-	if card != nil {
-		kb, kr = ckb, ckr // the card's colour, not the frame's (it may not fill it)
-	}
 	w, h := py.w, py.h
+	tn := flatTint(w, h, kb, kr)
+	if card != nil {
+		tn = cardTint(py, pcb, pcr, card, block) // the card's own colour, cell by cell
+	}
 	raw := newPlane(w, h)
 	for i, v := range py.v {
-		raw.v[i] = deviation(v, pcb.v[i], pcr.v[i], bg.v[i], kb, kr)
+		raw.v[i] = tn.deviation(i, v, pcb.v[i], pcr.v[i], bg.v[i])
 	}
 	for i, on := range card { // off the card (nil: a sheet, all on)
 		if !on {
@@ -147,7 +148,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
-	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, kb: kb, kr: kr, weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, tint: tn, plain: tn.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
 		level: level, scale: scale, sigmas: float32(o.NoiseSigmas),
 		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
 	var pieces []*piece
@@ -184,23 +185,17 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	}
 	var out []Specimen
 	for _, p := range pieces {
-		s := p.specimen()
-		s.AreaMM2 = s.AreaPx * px2mm2
-		s.LengthMM = s.LengthPx / o.PixelsPerMM
-		s.WidthMM = s.WidthPx / o.PixelsPerMM
-		if !o.accepts(s) {
+		if s, ok := o.measure(p, b); ok {
+			out = append(out, s)
 			continue
 		}
-		if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
-			if isDisc(p.spans, p.full, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
-				continue
+		if p.own != nil {
+			for _, q := range p.unmerge() {
+				if s, ok := o.measure(q, b); ok {
+					out = append(out, s)
+				}
 			}
 		}
-		s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
-		if s.TouchesEdge && s.ThicknessPx < minEdgeThicknessPx {
-			continue // timestamp text, a fibre along the edge
-		}
-		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Box.Min.Y != out[j].Box.Min.Y {
@@ -252,10 +247,34 @@ func reduce(img image.Image, f, block int) (py, pcb, pcr, bg plane, kb, kr float
 	return py, pcb, pcr, bg, kb, kr, nil
 }
 
+// measure measures a piece as a specimen in frame b and reports whether it
+// passes the size and shape filters and is not a disc (grommet) or a strip
+// along the border (a cable, a timestamp).
+func (o Options) measure(p *piece, b image.Rectangle) (Specimen, bool) {
+	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
+	s := p.specimen()
+	s.AreaMM2 = s.AreaPx * px2mm2
+	s.LengthMM = s.LengthPx / o.PixelsPerMM
+	s.WidthMM = s.WidthPx / o.PixelsPerMM
+	if !o.accepts(s) {
+		return s, false
+	}
+	if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
+		if isDisc(p.spans, p.full, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
+			return s, false
+		}
+	}
+	s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
+	if s.TouchesEdge && s.ThicknessPx < minEdgeThicknessPx {
+		return s, false // timestamp text, a fibre along the edge
+	}
+	return s, true
+}
+
 // accepts applies the size and shape filters to a measured specimen.
 func (o Options) accepts(s Specimen) bool {
 	switch {
-	case s.AreaMM2 < o.MinAreaMM2, o.MaxAreaMM2 > 0 && s.AreaMM2 > o.MaxAreaMM2:
+	case s.CoverAreaPx/(o.PixelsPerMM*o.PixelsPerMM) < o.MinAreaMM2, o.MaxAreaMM2 > 0 && s.AreaMM2 > o.MaxAreaMM2:
 		return false
 	case o.MaxAspect > 0 && s.LengthPx > o.MaxAspect*math.Max(s.WidthPx, 1):
 		return false // fibre, hair, scratch

@@ -1,0 +1,89 @@
+package detect
+
+import "math"
+
+// tint is the background's colour for the deviation measure: its
+// chromaticity ((Cb-128)/Y, (Cr-128)/Y) per working cell, and the weights
+// of the chroma differences.
+type tint struct {
+	kb, kr plane
+	// gb, gr weight the Cb and Cr differences. On a sheet both are 1. On
+	// a card both are cardChromaWeight.
+	gb, gr float32
+}
+
+// cardChromaWeight weighs chroma differences on a card. A whitefly on a
+// yellow card changes the blue channel by 60-90 levels and luma by about
+// 10 (../shared/realframes/sticky), and Cb carries only half of a blue
+// change: weighing it 1.4 raises whitefly recall there from 0.76 to 0.85
+// (a detection centred in the annotated box). The full (B-Y, R-Y) weights
+// (1.772, 1.402) find a few more (0.88) but also grow dark insects into
+// the colour that JPEG smears around them: 1.34 times the area of the
+// training rows' silhouettes on synth's cards (TestDetectFinderMatchesTraining
+// in agent), against 1.14 at 1.4.
+const cardChromaWeight = 1.4
+
+// flatTint is one chromaticity for the whole frame, unweighted.
+func flatTint(w, h int, kb, kr float32) tint {
+	t := tint{kb: newPlane(w, h), kr: newPlane(w, h), gb: 1, gr: 1}
+	for i := range t.kb.v {
+		t.kb.v[i], t.kr.v[i] = kb, kr
+	}
+	return t
+}
+
+// cardTint is a card's local chromaticity: the median over the card's
+// cells of each block x block block (blocks mostly off the card take their
+// neighbours'), smoothed over 3x3 blocks and interpolated between block
+// centres. A card's colour drifts across a phone photo (glare, shade, a
+// second card) by as much as a whitefly differs from it (0.05-0.1 of
+// chromaticity on ../shared/realframes/sticky).
+func cardTint(py, pcb, pcr plane, on []bool, block int) tint {
+	w, h := py.w, py.h
+	gw, gh := (w+block-1)/block, (h+block-1)/block
+	lb, lr := make([]float32, gw*gh), make([]float32, gw*gh)
+	known := make([]bool, gw*gh)
+	var bs, rs []float32
+	for gy := range gh {
+		for gx := range gw {
+			bs, rs = bs[:0], rs[:0]
+			n := 0
+			for y := gy * block; y < min((gy+1)*block, h); y++ {
+				for x := gx * block; x < min((gx+1)*block, w); x++ {
+					n++
+					if i := y*w + x; on[i] && py.v[i] >= 8 {
+						bs, rs = append(bs, (pcb.v[i]-128)/py.v[i]), append(rs, (pcr.v[i]-128)/py.v[i])
+					}
+				}
+			}
+			if float64(len(bs)) < minSheetFraction*float64(n) {
+				continue
+			}
+			g := gy*gw + gx
+			lb[g], lr[g], known[g] = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
+		}
+	}
+	fillUnknown(lb, lr, known, gw, gh)
+	lb = filterGrid(lb, gw, gh, 1, meanOf)
+	lr = filterGrid(lr, gw, gh, 1, meanOf)
+	return tint{kb: upsampleGrid(lb, gw, gh, block, w, h), kr: upsampleGrid(lr, gw, gh, block, w, h), gb: cardChromaWeight, gr: cardChromaWeight}
+}
+
+// unweighted is t with gb = gr = 1.
+func (t tint) unweighted() tint {
+	t.gb, t.gr = 1, 1
+	return t
+}
+
+// deviation is deviation's measure at working cell i.
+func (t tint) deviation(i int, y, cb, cr, bgY float32) float32 {
+	if bgY <= 1 {
+		return 0
+	}
+	dark := 1 - y/bgY
+	db := (cb - 128 - t.kb.v[i]*y) * t.gb
+	dr := (cr - 128 - t.kr.v[i]*y) * t.gr
+	return max(dark, sqrt32(db*db+dr*dr)/bgY)
+}
+
+func sqrt32(v float32) float32 { return float32(math.Sqrt(float64(v))) }
