@@ -62,7 +62,9 @@ func TestScoreFrame(t *testing.T) {
 		{"one box over two far-apart insects matches neither", []image.Rectangle{image.Rect(100, 100, 700, 200)}, false,
 			Score{Detections: 1, FalsePositives: 1, FalseIdx: []int{0}, Missed: []int{0, 1, 2}}}, // IoU 1/6 each, centres not mutual
 		{"sticky: no false positives, others split at 40 px", []image.Rectangle{image.Rect(100, 100, 200, 200), image.Rect(0, 0, 30, 30), image.Rect(800, 800, 900, 840)}, true,
-			Score{Sticky: true, Found: 1, Detections: 3, OtherSmall: 1, OtherLarge: 1, Missed: []int{1, 2}}},
+			Score{Sticky: true, Found: 1, Centred: 1, Detections: 3, OtherSmall: 1, OtherLarge: 1, Missed: []int{1, 2}}},
+		{"sticky: a tight box off the loose box's centre is centred, not found", []image.Rectangle{image.Rect(610, 110, 630, 130)}, true,
+			Score{Sticky: true, Centred: 1, Detections: 1, OtherSmall: 1, Missed: []int{0, 1, 2}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ScoreFrame(ann, tc.dets, tc.sticky)

@@ -134,6 +134,9 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			prec, fp, cerr = fmt.Sprintf("%.3f", s.Precision()), fmt.Sprintf("%d (%d)", s.FalsePositives, s.NotInsectHits), fmt.Sprintf("%.2f", g.MaxCountError)
 		}
 		recall := fmt.Sprintf("%.3f", s.Recall())
+		if s.Sticky {
+			recall += fmt.Sprintf(" (centred %.3f)", s.CentredRecall())
+		}
 		if mixed {
 			recall = "-"
 		}
