@@ -37,9 +37,21 @@ func mergePieces(ps []*piece, gap int) []*piece {
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].m.n > ps[j].m.n })
 	gone := make([]bool, len(ps))
+	// Each piece can only absorb pieces inside its limit (a piece that
+	// grew out of it is checked again): list them once
+	// (a grid of the pieces' boxes finds them; a card holds a thousand
+	// specks, and comparing every pair took a second a frame).
+	cands := make([][]int, len(ps))
 	limit := make([]image.Rectangle, len(ps))
+	idx := newBoxGrid(ps, 8*gap)
 	for i, p := range ps {
 		limit[i] = p.box.Inset(-mergeReach * gap)
+		idx.each(limit[i], func(j int) {
+			if j > i && ps[j].box.In(limit[i]) {
+				cands[i] = append(cands[i], j)
+			}
+		})
+		sort.Ints(cands[i])
 	}
 	for changed := true; changed; {
 		changed = false
@@ -47,7 +59,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			if gone[i] {
 				continue
 			}
-			for j := i + 1; j < len(ps); j++ {
+			for _, j := range cands[i] {
 				small := ps[j]
 				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) {
 					continue
@@ -64,6 +76,53 @@ func mergePieces(ps []*piece, gap int) []*piece {
 		}
 	}
 	return out
+}
+
+// boxGrid buckets pieces by the cells (cell x cell pixels) their boxes
+// touch.
+type boxGrid struct {
+	cell  int
+	cells map[image.Point][]int
+}
+
+func newBoxGrid(ps []*piece, cell int) boxGrid {
+	g := boxGrid{cell: max(cell, 1), cells: map[image.Point][]int{}}
+	for i, p := range ps {
+		g.cover(p.box, func(c image.Point) { g.cells[c] = append(g.cells[c], i) })
+	}
+	return g
+}
+
+// cover calls fn for each cell r touches.
+func (g boxGrid) cover(r image.Rectangle, fn func(image.Point)) {
+	x0, y0 := floorDiv(r.Min.X, g.cell), floorDiv(r.Min.Y, g.cell)
+	x1, y1 := floorDiv(r.Max.X-1, g.cell), floorDiv(r.Max.Y-1, g.cell)
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			fn(image.Pt(x, y))
+		}
+	}
+}
+
+// each calls fn once for every piece whose box touches a cell r touches.
+func (g boxGrid) each(r image.Rectangle, fn func(int)) {
+	seen := map[int]bool{}
+	g.cover(r, func(c image.Point) {
+		for _, i := range g.cells[c] {
+			if !seen[i] {
+				seen[i] = true
+				fn(i)
+			}
+		}
+	})
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }
 
 // reaches reports whether one of p's row spans comes within gap pixels of

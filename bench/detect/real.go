@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -21,7 +23,8 @@ import (
 // runReal scores the detector on the annotated real frames under dir
 // (detect/realeval) and prints Markdown tables for bench/REPORT.md. With a
 // model, each frame also goes through the agent's finder (crops, sizes) and
-// every specimen is classified; the classify column is that time.
+// every specimen is classified, model.threads (config default) crops at a
+// time as the agent does; the classify column is that time.
 func runReal(dir, modelPath, annotate string) error {
 	frames, problems, err := realeval.FindFrames(dir)
 	if err != nil {
@@ -78,11 +81,11 @@ func runReal(dir, modelPath, annotate string) error {
 // agentSteps returns a detector running the agent's finder (no tracking:
 // frames are independent) and a classifier over its specimens' crops.
 func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error) {
-	m, err := model.Load(modelPath)
+	cfg := config.Default()
+	m, err := model.LoadN(modelPath, cfg.Model.Threads)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := config.Default()
 	cfg.Trap.ID = "bench"
 	var specs []agent.Specimen
 	det := func(f realeval.Frame, img image.Image) ([]image.Rectangle, error) {
@@ -103,12 +106,20 @@ func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error
 		if fi, err := os.Stat(f.Path); err == nil {
 			capture = fi.ModTime()
 		}
-		for _, s := range specs {
-			if _, err := m.Classify(s.Crop, agent.MetaRow(&cfg, capture, s.Size)); err != nil {
-				return err
-			}
+		// As the agent does (model.threads crops at a time).
+		errs := make([]error, len(specs))
+		sem := make(chan struct{}, cfg.Model.Threads)
+		var wg sync.WaitGroup
+		for i, s := range specs {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				_, errs[i] = m.Classify(s.Crop, agent.MetaRow(&cfg, capture, s.Size))
+			}()
 		}
-		return nil
+		wg.Wait()
+		return errors.Join(errs...)
 	}
 	return det, cls, nil
 }
