@@ -13,10 +13,14 @@ type piece struct {
 	full     image.Rectangle // all the piece's pixels
 	m        moments
 	sumRatio float64 // sum of Y/background over the pixels
-	cover    float64 // coverage-weighted area (coverArea)
-	spans    []span  // row extents in frame coordinates (several per row after merges)
-	thick    float64
-	group    int32 // component this piece was split from (0: none)
+	// sumDB, sumDR: sums over the pixels of the chroma offsets from the
+	// background's colour at the pixel's luma, relative to the
+	// background's luma (the signed parts of tint.deviation's chroma).
+	sumDB, sumDR float64
+	cover        float64 // coverage-weighted area (coverArea)
+	spans        []span  // row extents in frame coordinates (several per row after merges)
+	thick        float64
+	group        int32 // component this piece was split from (0: none)
 	// own and parts record a merge (mergePieces): the piece as it was
 	// before its first absorption, and the pieces it absorbed.
 	own   *piece
@@ -26,7 +30,8 @@ type piece struct {
 // mergePieces joins fragments of one specimen that the background colour
 // splits (a wasp's yellow bands on a yellow card): a piece at most a third
 // the area of a larger one is absorbed when its box comes within gap pixels
-// of the larger one's box. It repeats until nothing changes. A merged
+// of the larger one's box, unless it is compact and of another colour (see
+// mergeCompact). It repeats until nothing changes. A merged
 // piece stays within mergeReach gaps of its largest part's box: on a card
 // strewn with specks, chains of absorptions would otherwise grow across the
 // card (from a crease, along every whitefly on the card).
@@ -61,7 +66,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for _, j := range cands[i] {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) || (compact(small) && colourDistance(big, small) > mergeColour) {
 					continue
 				}
 				big.absorb(small)
@@ -125,6 +130,36 @@ func floorDiv(a, b int) int {
 	return q
 }
 
+// A compact piece (at most mergeCompact times as long as wide) whose mean
+// colour is more than mergeColour from a larger piece's is an insect of
+// its own, not a fragment of that one: a whitefly beside a fly on a card.
+// Fragments that a card's colour cuts off an insect are bands, longer than
+// wide (a wasp's abdomen), and keep merging. On ../shared/realframes/sticky
+// this separates whiteflies that were absorbed into their neighbours: 0.85
+// -> 0.90 of whiteflies hold a detection's centre.
+const (
+	mergeCompact = 2.5
+	mergeColour  = 0.1
+)
+
+// compact reports whether a piece is at most mergeCompact times as long as
+// wide.
+func compact(p *piece) bool {
+	_, _, major, minor, _ := p.m.axes()
+	return major <= mergeCompact*max(minor, 1)
+}
+
+// colourDistance is how far apart the mean colours of two pieces are:
+// the Euclidean distance of their (luma ratio, Cb offset, Cr offset), all
+// relative to the background's luma.
+func colourDistance(a, b *piece) float64 {
+	na, nb := max(a.m.n, 1), max(b.m.n, 1)
+	dy := a.sumRatio/na - b.sumRatio/nb
+	db := a.sumDB/na - b.sumDB/nb
+	dr := a.sumDR/na - b.sumDR/nb
+	return math.Sqrt(dy*dy + db*db + dr*dr)
+}
+
 // reaches reports whether one of p's row spans comes within gap pixels of
 // box: nearness to the piece itself, not to its bounding box (a crease
 // across a card has a box holding half the card).
@@ -154,6 +189,8 @@ func (p *piece) absorb(q *piece) {
 	p.m.syy += q.m.syy
 	p.m.sxy += q.m.sxy
 	p.sumRatio += q.sumRatio
+	p.sumDB += q.sumDB
+	p.sumDR += q.sumDR
 	p.cover += q.cover
 	p.spans = append(p.spans, q.spans...)
 	p.thick = max(p.thick, q.thick)

@@ -87,7 +87,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		return nil, false
 	}
 	var m moments
-	var sumRatio float64
+	var sumRatio, sumDB, sumDR float64
 	var devs []float32
 	var at []int32
 	spans := make([]span, rh)
@@ -104,7 +104,11 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		r.claimed[cy*r.w+cx] = true
 		at = append(at, int32(p))
 		devs = append(devs, r.plain.deviation(cy*r.w+cx, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx]))
-		sumRatio += float64(px.y[p]) / float64(r.bg.v[cy*r.w+cx])
+		k := cy*r.w + cx
+		sumRatio += float64(px.y[p]) / float64(r.bg.v[k])
+		yv := float32(px.y[p])
+		sumDB += float64((float32(px.cb[p]) - 128 - r.tint.kb.v[k]*yv) / r.bg.v[k])
+		sumDR += float64((float32(px.cr[p]) - 128 - r.tint.kr.v[k]*yv) / r.bg.v[k])
 		sp := &spans[y]
 		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)
 		for dy := -1; dy <= 1; dy++ {
@@ -120,7 +124,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 			}
 		}
 	}
-	p := &piece{m: m, sumRatio: sumRatio, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
+	p := &piece{m: m, sumRatio: sumRatio, sumDB: sumDB, sumDR: sumDR, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
 	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
 	for _, sp := range spans {
 		if sp.hi >= 0 {
