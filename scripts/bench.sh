@@ -59,5 +59,7 @@ section "Agent: per-frame detect + classify + publish, capture-to-PUBACK, RSS, a
 section "Outbox: durable bbolt commits/s (fsync per commit) vs batched" go test -run '^$' -bench . -benchtime 2s ./agent/outbox
 echo >>"$report.tmp"
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >>"$report.tmp"
+# GPU figures come from bench/gpu/run.sh on a GPU machine, kept by hand.
+[ -f bench/gpu/RESULTS.md ] && { echo; cat bench/gpu/RESULTS.md; } >>"$report.tmp"
 mv "$report.tmp" "$report"
 echo "bench: wrote $report" >&2

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
@@ -20,14 +21,25 @@ var xlaCompiled bool
 // description. "auto" picks XLA when a PJRT plugin is configured
 // (pluginPath, GOMLX_BACKEND=xla..., or PJRT_PLUGIN_LIBRARY_PATH) and the
 // binary was built with -tags xla; otherwise the pure-Go engine. Plugins are
-// never downloaded (GOMLX_NO_AUTO_INSTALL=1).
+// never downloaded (backend_xla.go turns GoMLX's auto-install off). A
+// relative pluginPath is made absolute (GoMLX takes a relative one for a
+// plugin name). Unless GOPJRT_CUDA_CHECKS is set, it is set to 0: go-xla
+// v0.1.4's CUDA check otherwise adds a wrong --xla_gpu_cuda_data_dir to
+// XLA_FLAGS, so the plugin path is the only setting a GPU run needs.
 func NewBackend(kind, pluginPath string) (backends.Backend, string, error) {
 	_ = os.Setenv("GOMLX_NO_AUTO_INSTALL", "1")
+	if _, ok := os.LookupEnv("GOPJRT_CUDA_CHECKS"); !ok {
+		_ = os.Setenv("GOPJRT_CUDA_CHECKS", "0")
+	}
 	env := os.Getenv("GOMLX_BACKEND")
 	xlaConfig := ""
 	switch {
 	case pluginPath != "":
-		xlaConfig = "xla:" + pluginPath
+		abs, err := filepath.Abs(pluginPath)
+		if err != nil {
+			return nil, "", fmt.Errorf("--pjrt-plugin %q: %w", pluginPath, err)
+		}
+		xlaConfig = "xla:" + abs
 	case strings.HasPrefix(env, "xla"):
 		xlaConfig = env
 	case os.Getenv("PJRT_PLUGIN_LIBRARY_PATH") != "":

@@ -108,7 +108,8 @@
 // plugin is configured and the binary was built with -tags xla:
 //
 //	CGO_ENABLED=1 go build -tags xla -o trainer-xla ./cmd/trainer
-//	GOPJRT_CUDA_CHECKS=0 ./trainer-xla search --backend xla --pjrt-plugin /abs/xla_cuda_plugin.so ...
+//	./trainer-xla search --pjrt-plugin /abs/xla_cuda_plugin.so ...
 //
-// Plugins are never downloaded (GOMLX_NO_AUTO_INSTALL=1).
+// Plugins are never downloaded (GoMLX's auto-install is turned off), and
+// GOPJRT_CUDA_CHECKS defaults to 0 (see NewBackend).
 package search

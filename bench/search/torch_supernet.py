@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch twin of the trapnet search supernet, for timing one search pair
 step (architecture Adam step on a val batch + weight SGD step on a train
-batch, first order) on the CPU with the same shapes as bench/search/main.go.
+batch, first order) on the CPU (or, with --device cuda, the GPU) with the
+same shapes as bench/search/main.go.
 Follows quark0/darts cnn/ (operations.py, model_search.py, architect.py) plus
 conv_1x1, squeeze_excite and the metadata branch + concat fusion head.
 Prints one JSON line."""
@@ -144,14 +145,18 @@ def main():
     ap = argparse.ArgumentParser()
     for k, v in dict(size=32, channels=8, cells=3, nodes=2, batch=32, classes=10, meta=16, steps=3, warmup=1, threads=2).items():
         ap.add_argument("--" + k, type=int, default=v)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (eager; timings synchronise every step)")
+    ap.add_argument("--cudnn-benchmark", action="store_true", help="torch.backends.cudnn.benchmark = True")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
     torch.manual_seed(1)
-    net = Network(a.channels, a.classes, a.cells, a.nodes, a.meta)
+    dev = torch.device(a.device)
+    net = Network(a.channels, a.classes, a.cells, a.nodes, a.meta).to(dev)
     wopt = torch.optim.SGD(net.weights(), 0.025, momentum=0.9, weight_decay=3e-4)
     aopt = torch.optim.Adam([net.alphas_normal, net.alphas_reduce], 3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
     mk = lambda: (torch.randn(a.batch, 3, a.size, a.size), torch.randn(a.batch, a.meta), torch.randint(0, a.classes, (a.batch,)))
-    tr, va = mk(), mk()
+    tr, va = [t.to(dev) for t in mk()], [t.to(dev) for t in mk()]
 
     def pair():
         aopt.zero_grad()
@@ -164,16 +169,22 @@ def main():
         wopt.step()
         return loss.item()
 
+    t0 = time.time()
     for _ in range(a.warmup):
-        pair()
+        pair()  # loss.item() waits for the device
+    first = time.time() - t0
     t0, c0 = time.time(), time.process_time()
     for _ in range(a.steps):
         loss = pair()
     per = (time.time() - t0) / a.steps
     cpu = (time.process_time() - c0) / a.steps
-    print(json.dumps(dict(impl="pytorch", torch=torch.__version__, threads=a.threads, size=a.size, channels=a.channels,
-                          cells=a.cells, nodes=a.nodes, batch=a.batch, s_per_pair=per, cpu_s_per_pair=cpu, train_loss=loss,
-                          peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+    out = dict(impl="pytorch", torch=torch.__version__, device=a.device, threads=a.threads, size=a.size, channels=a.channels,
+               cells=a.cells, nodes=a.nodes, batch=a.batch, s_per_pair=per, cpu_s_per_pair=cpu, first_steps_s=first,
+               train_loss=loss, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if dev.type == "cuda":
+        out.update(gpu=torch.cuda.get_device_name(dev), cudnn_benchmark=a.cudnn_benchmark,
+                   peak_gpu_mb=torch.cuda.max_memory_allocated(dev) / 2**20)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

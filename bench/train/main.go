@@ -137,7 +137,7 @@ func run(size, c, cells, batch, k, d, steps, warmup int, kind, genoPath, dump st
 			return err
 		}
 	}
-	out, _ := json.Marshal(map[string]any{"engine": "gomlx-" + kind, "size": size, "channels": c, "cells": cells, "batch": batch,
+	out, _ := json.Marshal(map[string]any{"engine": "gomlx-" + kind, "backend": be.String(), "size": size, "channels": c, "cells": cells, "batch": batch,
 		"s_per_step": sec, "images_per_sec": float64(batch) / sec, "warmup_s": compile})
 	fmt.Println(string(out))
 	return nil

@@ -5,7 +5,8 @@ Builds the network from an ir graph directory (graph.json + weights.bin written
 by `bench/train --dump DIR`), so it is exactly the network GoMLX trains: same
 ops, shapes, SAME padding, batch norm in training mode, class-weighted cross
 entropy and Adam. Times training steps on random data with --threads CPU
-threads and prints one JSON line. With --check it instead compares its
+threads (or, with --device cuda, on the GPU, synchronising after the timed
+steps) and prints one JSON line. With --check it instead compares its
 inference output (batch-norm running statistics) on a fixed input against
 the expected logits file, to prove the twin is the same network.
 """
@@ -107,6 +108,8 @@ def main():
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (timing only; --check runs on the CPU)")
+    p.add_argument("--cudnn-benchmark", action="store_true", help="torch.backends.cudnn.benchmark = True")
     p.add_argument("--check", help="expected logits JSON for --check-input")
     p.add_argument("--check-input", help="input JSON {image, meta, shape}")
     args = p.parse_args()
@@ -129,13 +132,19 @@ def main():
         sys.exit(0 if err < 1e-3 else 1)
     net.eval()
     k = net(torch.zeros(1, ish[1], ish[2], 3), torch.zeros(1, d)).shape[1]
+    dev = torch.device(args.device)
+    torch.backends.cudnn.benchmark = args.cudnn_benchmark
+    net.to(dev)
+    for name in net.buffers_:
+        net.buffers_[name] = net.buffers_[name].to(dev)
     net.train()
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
     gen = torch.Generator().manual_seed(1)
-    img = torch.randn(args.batch, ish[1], ish[2], 3, generator=gen)
-    meta = torch.randn(args.batch, d, generator=gen)
-    y = torch.randint(0, k, (args.batch,), generator=gen)
-    wts = torch.ones(k)
+    img = torch.randn(args.batch, ish[1], ish[2], 3, generator=gen).to(dev)
+    meta = torch.randn(args.batch, d, generator=gen).to(dev)
+    y = torch.randint(0, k, (args.batch,), generator=gen).to(dev)
+    wts = torch.ones(k, device=dev)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
 
     def step():
         opt.zero_grad()
@@ -143,14 +152,18 @@ def main():
         loss.backward()
         opt.step()
 
+    t = time.time()
     for _ in range(args.warmup):
         step()
+    sync()
+    first = time.time() - t
     t = time.time()
     for _ in range(args.steps):
         step()
+    sync()
     sec = (time.time() - t) / args.steps
-    print(json.dumps({"engine": "pytorch-%s" % torch.__version__, "threads": args.threads, "batch": args.batch,
-                      "s_per_step": sec, "images_per_sec": args.batch / sec}))
+    print(json.dumps({"engine": "pytorch-%s" % torch.__version__, "device": args.device, "threads": args.threads,
+                      "batch": args.batch, "s_per_step": sec, "images_per_sec": args.batch / sec, "warmup_s": first}))
 
 
 if __name__ == "__main__":
