@@ -94,7 +94,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		}
 	}
 	w, h := py.w, py.h
-	tn := flatTint(w, h, kb, kr)
+	tn := flatTint(kb, kr)
 	if card != nil {
 		tn = cardTint(py, pcb, pcr, card, block) // the card's own colour, cell by cell
 	}
