@@ -51,6 +51,37 @@ func jpegRoundTrip(t *testing.T, img image.Image) image.Image {
 	return out
 }
 
+// detectCard runs Detect at 8 px/mm on img as a phone's JPEG delivers it.
+func detectCard(t *testing.T, img image.Image) []Specimen {
+	t.Helper()
+	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// countFound counts the points of pts that some specimen of got hits.
+func countFound(got []Specimen, pts []image.Point, hit func(Specimen, image.Point) bool) int {
+	n := 0
+	for _, p := range pts {
+		for _, s := range got {
+			if hit(s, p) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// centredWithin hits a point within r pixels of a specimen's centroid.
+func centredWithin(r float64) func(Specimen, image.Point) bool {
+	return func(s Specimen, p image.Point) bool {
+		return math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) <= r
+	}
+}
+
 // TestCardPaleWhiteflies: whiteflies on a real card differ from it mostly
 // in blue (+60-90 levels) and hardly in luma, and the card's colour drifts
 // across the photo by about as much. Measured against one colour for the
@@ -58,7 +89,6 @@ func jpegRoundTrip(t *testing.T, img image.Image) image.Image {
 // (../shared/realframes/sticky); against the card's local colour (cardTint)
 // they are found.
 func TestCardPaleWhiteflies(t *testing.T) {
-	const ppm = 8.0
 	img, paint := cardFrame(1200, 900)
 	var want []image.Point
 	for y := 100; y < 900; y += 150 {
@@ -69,19 +99,8 @@ func TestCardPaleWhiteflies(t *testing.T) {
 			want = append(want, image.Pt(int(cx), int(cy)))
 		}
 	}
-	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(ppm))
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, p := range want {
-		for _, s := range got {
-			if math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) <= 4 {
-				found++
-				break
-			}
-		}
-	}
+	got := detectCard(t, img)
+	found := countFound(got, want, centredWithin(4))
 	if found < len(want)*9/10 || len(got) > len(want)+2 {
 		t.Errorf("found %d of %d whiteflies with %d detections (%v), want >= 90 %% and no more than 2 extra", found, len(want), len(got), boxesOf(got))
 	}
@@ -92,7 +111,6 @@ func TestCardPaleWhiteflies(t *testing.T) {
 // with it (on ../shared/realframes/sticky a card's edge took 30 whiteflies
 // along).
 func TestCardMergeUndone(t *testing.T) {
-	const ppm = 8.0
 	img, paint := cardFrame(900, 600)
 	for x := 100; x < 800; x++ { // crease: 700 x 3 px
 		for y := 300; y < 303; y++ {
@@ -104,19 +122,8 @@ func TestCardMergeUndone(t *testing.T) {
 		paint(float64(x), 290, 5, 3, color.RGBA{60, 40, 25, 255}) // small flies 7 px off the crease
 		want = append(want, image.Pt(x, 290))
 	}
-	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(ppm))
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, p := range want {
-		for _, s := range got {
-			if image.Pt(p.X, p.Y).In(s.Box.Inset(-2)) && s.Box.Dx() < 30 {
-				found++
-				break
-			}
-		}
-	}
+	got := detectCard(t, img)
+	found := countFound(got, want, func(s Specimen, p image.Point) bool { return p.In(s.Box.Inset(-2)) && s.Box.Dx() < 30 })
 	if found < len(want) {
 		t.Errorf("found %d of %d flies beside the crease (%v)", found, len(want), boxesOf(got))
 	}
@@ -127,7 +134,6 @@ func TestCardMergeUndone(t *testing.T) {
 // into the fly (on ../shared/realframes/sticky such merges hid about 5 %
 // of the whiteflies).
 func TestCardWhiteflyBesideFly(t *testing.T) {
-	const ppm = 8.0
 	img, paint := cardFrame(900, 600)
 	var flies, whiteflies []image.Point
 	for x := 100; x < 800; x += 150 {
@@ -138,22 +144,8 @@ func TestCardWhiteflyBesideFly(t *testing.T) {
 			flies, whiteflies = append(flies, image.Pt(x, y)), append(whiteflies, image.Pt(x+20, y))
 		}
 	}
-	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(ppm))
-	if err != nil {
-		t.Fatal(err)
-	}
-	count := func(ps []image.Point) (n int) {
-		for _, p := range ps {
-			for _, s := range got {
-				if math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) <= 4 {
-					n++
-					break
-				}
-			}
-		}
-		return n
-	}
-	if nf, nw := count(flies), count(whiteflies); nf < len(flies) || nw < len(whiteflies)*9/10 {
+	got := detectCard(t, img)
+	if nf, nw := countFound(got, flies, centredWithin(4)), countFound(got, whiteflies, centredWithin(4)); nf < len(flies) || nw < len(whiteflies)*9/10 {
 		t.Errorf("found %d of %d flies and %d of %d whiteflies beside them (%v)", nf, len(flies), nw, len(whiteflies), boxesOf(got))
 	}
 }
