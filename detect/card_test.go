@@ -149,3 +149,22 @@ func TestCardWhiteflyBesideFly(t *testing.T) {
 		t.Errorf("found %d of %d flies and %d of %d whiteflies beside them (%v)", nf, len(flies), nw, len(whiteflies), boxesOf(got))
 	}
 }
+
+// TestCardPaleDiscIsInsect: fasteners and punched holes are dark discs; a
+// pale round piece on a card is an insect (synth's photo-card whiteflies,
+// 16 px across at 10 px/mm, were rejected as discs).
+func TestCardPaleDiscIsInsect(t *testing.T) {
+	img, paint := cardFrame(600, 400)
+	var want []image.Point
+	for x := 100; x < 600; x += 150 {
+		paint(float64(x), 200, 8, 8, color.RGBA{236, 236, 248, 255})
+		want = append(want, image.Pt(x, 200))
+	}
+	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countFound(got, want, centredWithin(3)); n < len(want) {
+		t.Errorf("found %d of %d pale discs (%v)", n, len(want), boxesOf(got))
+	}
+}

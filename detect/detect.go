@@ -43,16 +43,21 @@
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
 //     coarse second pass over 4x4-cell averages (faint.go).
 //   - On a coloured sticky card only the card is searched, at twice the
-//     resolution (card.go): whiteflies are 4-12 px on a phone photo.
+//     resolution (card.go), and deviations are measured against the card's
+//     local colour with chroma weighted more (tint.go): whiteflies are 4-12
+//     px on a phone photo and differ from a yellow card mostly in blue.
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
-// bands, such as a wasp's yellow bands); on a sheet nearby pieces are
-// nearby insects.
+// bands, such as a wasp's yellow bands), unless compact and of another
+// colour (a whitefly beside a fly); a merge whose result is rejected is
+// undone. On a sheet nearby pieces are nearby insects, and a piece mostly
+// inside a much larger specimen's box is dropped as part of it.
 //
 // Measured on 2026-12-04 (detect/realeval, the realframes README's
-// scoring, 10 px/mm): light sheets recall 0.95 and precision 0.89-1.0 on
-// every trap; sticky-card whitefly recall 0.57. About 0.2-0.4 s of CPU per
+// scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
+// every trap, count within 9 % on every frame; sticky-card whitefly recall
+// 0.68 (0.91 of the whiteflies' boxes hold a detection's centre). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
 package detect

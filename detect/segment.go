@@ -294,7 +294,9 @@ func (o Options) measure(p *piece, b image.Rectangle) (Specimen, bool) {
 		return s, false
 	}
 	if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
-		if isDisc(p.spans, p.full, b) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
+		// Fasteners and punched holes are dark; a pale round piece is an
+		// insect (a whitefly seen from above on a card).
+		if (s.Contrast > 0 && isDisc(p.spans, p.full, b)) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
 			return s, false
 		}
 	}
