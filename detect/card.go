@@ -117,7 +117,7 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 // cardColour returns the median chromaticity of the frame's saturated
 // cells, and whether they cover cardMinFraction of it.
 func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
-	var bs, rs []float32
+	bs, rs := make([]float32, 0, len(py.v)), make([]float32, 0, len(py.v))
 	for i, y := range py.v {
 		if y < 8 {
 			continue
