@@ -3,6 +3,7 @@ package agent
 import (
 	"image"
 	"image/color"
+	"sort"
 
 	"github.com/trapnet/trapnet/detect"
 )
@@ -22,6 +23,11 @@ type Specimen struct {
 	// first frame it is seen (only new specimens are classified and published).
 	TrackID int
 	New     bool
+	// Deferred marks a specimen first seen on this frame whose
+	// classification is put off to a later frame (DetectFinder.MaxNew):
+	// New is false, it is neither classified nor counted now, and it comes
+	// back as new on the next frame.
+	Deferred bool
 }
 
 // Finder locates specimens on a frame and cuts their crops.
@@ -49,6 +55,13 @@ type DetectFinder struct {
 	// Background, if set, replaces the trap's background in the crops
 	// (detect.BIOSCANBackground); nil keeps the frame's pixels.
 	Background *color.RGBA
+	// MaxNew, if > 0 (and with a Tracker), is the most specimens a frame
+	// reports as new, the largest first; the others are Deferred and their
+	// tracks forgotten, so that they are new on the next frame. The first
+	// frame of a used sticky card holds 300-900 specks, and classifying
+	// all of them took 2-4 s (../shared/realframes/sticky, 2 threads);
+	// spread over a few frames each frame stays within its time.
+	MaxNew int
 
 	scale Scale // of the last frame
 }
@@ -90,8 +103,10 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		boxes[i] = s.Box
 	}
 	var tracks []detect.Track
+	var deferred []bool
 	if d.Tracker != nil {
 		tracks = d.Tracker.Update(boxes)
+		deferred = d.deferExcess(found, tracks)
 	}
 	out := make([]Specimen, len(found))
 	for i, s := range found {
@@ -116,10 +131,34 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 			New: true,
 		}
 		if tracks != nil {
-			out[i].TrackID, out[i].New = tracks[i].ID, tracks[i].New
+			out[i].TrackID, out[i].New, out[i].Deferred = tracks[i].ID, tracks[i].New, deferred[i]
 		}
 	}
 	return out, nil
+}
+
+// deferExcess keeps at most MaxNew of the new tracks new, the largest
+// specimens first, and forgets the others' tracks. It reports which were
+// deferred (their tracks' New is cleared).
+func (d *DetectFinder) deferExcess(found []detect.Specimen, tracks []detect.Track) []bool {
+	deferred := make([]bool, len(tracks))
+	var fresh []int
+	for i, tr := range tracks {
+		if tr.New {
+			fresh = append(fresh, i)
+		}
+	}
+	if d.MaxNew <= 0 || len(fresh) <= d.MaxNew {
+		return deferred
+	}
+	sort.SliceStable(fresh, func(a, b int) bool { return found[fresh[a]].AreaPx > found[fresh[b]].AreaPx })
+	var ids []int
+	for _, i := range fresh[d.MaxNew:] {
+		deferred[i], tracks[i].New = true, false
+		ids = append(ids, tracks[i].ID)
+	}
+	d.Tracker.Forget(ids...)
+	return deferred
 }
 
 // WholeImage treats the whole image as one new specimen of unknown size:

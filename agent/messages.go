@@ -52,16 +52,20 @@ type Detection struct {
 
 // FrameSummary is the JSON published on <prefix>frames, one per frame.
 type FrameSummary struct {
-	ID          string         `json:"id"`
-	TrapID      string         `json:"trap_id"`
-	FrameID     string         `json:"frame_id"`
-	CaptureTime time.Time      `json:"capture_time"`
-	Specimens   int            `json:"specimens"`
-	New         int            `json:"new"`
-	Counts      map[string]int `json:"counts"`
-	Uncertain   int            `json:"uncertain"`
-	Errors      int            `json:"errors"`
-	LatencyMS   float64        `json:"latency_ms"`
+	ID          string    `json:"id"`
+	TrapID      string    `json:"trap_id"`
+	FrameID     string    `json:"frame_id"`
+	CaptureTime time.Time `json:"capture_time"`
+	Specimens   int       `json:"specimens"`
+	New         int       `json:"new"`
+	// Deferred counts specimens first seen on this frame whose
+	// classification (and count) is put off to a later frame
+	// (model.max_new_per_frame).
+	Deferred  int            `json:"deferred,omitempty"`
+	Counts    map[string]int `json:"counts"`
+	Uncertain int            `json:"uncertain"`
+	Errors    int            `json:"errors"`
+	LatencyMS float64        `json:"latency_ms"`
 
 	// TimeSource says where CaptureTime came from: "exif" (the image's
 	// DateTimeOriginal), "mtime" (the file's modification time) or ""

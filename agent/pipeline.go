@@ -127,6 +127,9 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	var msgs []outbox.Message
 	var alerts, classifyErrs uint64
 	for i, s := range specs {
+		if s.Deferred {
+			sum.Deferred++
+		}
 		if !s.New {
 			continue
 		}

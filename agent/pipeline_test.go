@@ -244,3 +244,97 @@ func TestDetectFinderScale(t *testing.T) {
 		t.Fatalf("scale %+v", s)
 	}
 }
+
+// TestDetectFinderDefersExcess: with MaxNew, a frame reports at most that
+// many new specimens, the largest first; the others come back as new on
+// the next frames, and each specimen is new exactly once.
+func TestDetectFinderDefersExcess(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 800, 200))
+	for i := range img.Pix {
+		img.Pix[i] = 230
+	}
+	sides := []int{14, 30, 18, 26, 22, 34, 16} // dark squares, 7 specimens
+	for k, s := range sides {
+		x0 := 40 + 100*k
+		for y := 80; y < 80+s; y++ {
+			for x := x0; x < x0+s; x++ {
+				img.SetRGBA(x, y, color.RGBA{40, 30, 20, 255})
+			}
+		}
+	}
+	f := NewDetectFinder(10)
+	f.MaxNew = 3
+	newAt := map[int]int{} // box.Min.X -> frame it was new on
+	var perFrame []int
+	for fr := 1; fr <= 4; fr++ {
+		specs, err := f.Find(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(specs) != len(sides) {
+			t.Fatalf("frame %d: %d specimens, want %d", fr, len(specs), len(sides))
+		}
+		n, deferred := 0, 0
+		for _, s := range specs {
+			if s.New && s.Deferred {
+				t.Fatalf("frame %d: %v both new and deferred", fr, s.Box)
+			}
+			if s.New {
+				if s.Crop == nil {
+					t.Errorf("frame %d: new specimen %v without a crop", fr, s.Box)
+				}
+				if prev, ok := newAt[s.Box.Min.X]; ok {
+					t.Errorf("specimen at x=%d new on frames %d and %d", s.Box.Min.X, prev, fr)
+				}
+				newAt[s.Box.Min.X] = fr
+				n++
+			}
+			if s.Deferred {
+				deferred++
+			}
+		}
+		perFrame = append(perFrame, n)
+		if want := min(3, len(sides)-len(newAt)+n); n != want {
+			t.Errorf("frame %d: %d new, want %d", fr, n, want)
+		}
+		if fr == 1 && deferred != len(sides)-3 {
+			t.Errorf("frame 1: %d deferred, want %d", deferred, len(sides)-3)
+		}
+	}
+	if len(newAt) != len(sides) {
+		t.Errorf("%d of %d specimens were ever new (per frame %v)", len(newAt), len(sides), perFrame)
+	}
+	// The largest three first.
+	for k, s := range sides {
+		if s >= 26 && newAt[40+100*k] != 1 {
+			t.Errorf("side %d px new on frame %d, want 1 (largest first)", s, newAt[40+100*k])
+		}
+	}
+}
+
+// deferFinder marks the specimens at the given indices Deferred (not new).
+type deferFinder struct {
+	fakeFinder
+	deferred map[int]bool
+}
+
+func (f deferFinder) Find(img image.Image) ([]Specimen, error) {
+	specs, err := f.fakeFinder.Find(img)
+	for i := range specs {
+		if f.deferred[i] {
+			specs[i].New, specs[i].Deferred = false, true
+		}
+	}
+	return specs, err
+}
+
+func TestFrameSummaryDeferred(t *testing.T) {
+	p, _, _ := newPipeline(t, deferFinder{fakeFinder{reds: []uint8{200, 200, 200}}, map[int]bool{1: true, 2: true}}, &fakeClassifier{})
+	sum, err := p.Process(frame("f1.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 1 || sum.Deferred != 2 || sum.Specimens != 3 {
+		t.Fatalf("summary: %d specimens, %d new, %d deferred; want 3, 1, 2", sum.Specimens, sum.New, sum.Deferred)
+	}
+}

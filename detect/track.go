@@ -199,5 +199,25 @@ func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out [
 	}
 }
 
+// Forget drops the tracks with the given IDs, as if their specimens had
+// not been seen: on the next Update they are new again (a specimen whose
+// classification was put off to a later frame).
+func (t *Tracker) Forget(ids ...int) {
+	if len(ids) == 0 {
+		return
+	}
+	drop := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		drop[id] = true
+	}
+	kept := t.tracks[:0]
+	for _, tr := range t.tracks {
+		if !drop[tr.ID] {
+			kept = append(kept, tr)
+		}
+	}
+	t.tracks = kept
+}
+
 // Active returns the number of tracks currently remembered.
 func (t *Tracker) Active() int { return len(t.tracks) }

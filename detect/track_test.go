@@ -125,3 +125,20 @@ func TestTrackerCountsOnce(t *testing.T) {
 		t.Errorf("%d new tracks over 3 frames, want %d specimens", newCount, len(f.boxes))
 	}
 }
+
+func TestTrackerForget(t *testing.T) {
+	tr := NewTracker(0.3, 10)
+	boxes := []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(50, 50, 60, 60), image.Rect(100, 0, 110, 10)}
+	first := tr.Update(boxes)
+	tr.Forget(first[1].ID, 999) // an unknown ID is ignored
+	if tr.Active() != 2 {
+		t.Fatalf("%d tracks after forgetting one of 3", tr.Active())
+	}
+	second := tr.Update(boxes)
+	if second[0].New || !second[1].New || second[2].New {
+		t.Errorf("new flags after Forget: %v %v %v, want false true false", second[0].New, second[1].New, second[2].New)
+	}
+	if second[1].ID == first[1].ID {
+		t.Errorf("a forgotten specimen kept its track ID %d", first[1].ID)
+	}
+}

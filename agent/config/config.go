@@ -126,6 +126,11 @@ type Model struct {
 	// Threads is how many crops are classified in parallel (one interpreter,
 	// with its own activation memory, per thread).
 	Threads int `yaml:"threads"`
+	// MaxNewPerFrame is the most new specimens classified on one frame,
+	// the largest first; the others are classified (and counted) on the
+	// next frames. 0 = no limit. Default 200: the first frame of a used
+	// sticky card holds 300-900 specks (agent.DetectFinder.MaxNew).
+	MaxNewPerFrame int `yaml:"max_new_per_frame"`
 }
 
 // Uncertain is where low-confidence crops are kept for labelling.
@@ -219,7 +224,7 @@ func Default() Config {
 	return Config{
 		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
 			Settle: time.Second, MaxFileBytes: 64 << 20, Window: Window{Mode: "always", CommandTimeout: 30 * time.Second}},
-		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2,
+		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2, MaxNewPerFrame: 200,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Crops:     Crops{MaxSide: 192, MaxBytes: 32 << 10},
@@ -310,6 +315,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Model.Threads < 1 || c.Model.Threads > 64 {
 		return bad("model.threads", "must be in [1, 64], got %d", c.Model.Threads)
+	}
+	if c.Model.MaxNewPerFrame < 0 || c.Model.MaxNewPerFrame > 1000000 {
+		return bad("model.max_new_per_frame", "must be in [0, 1000000] (0 = no limit), got %d", c.Model.MaxNewPerFrame)
 	}
 	if c.Model.MaxUpdateBytes <= 0 {
 		return bad("model.max_update_bytes", "must be > 0")

@@ -102,6 +102,7 @@ func TestBadConfigs(t *testing.T) {
 		{"metrics address", "trap: {id: t}\nhealth: {metrics_listen: 9101}\n", []string{"health.metrics_listen"}},
 		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
 		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
+		{"new per frame", "trap: {id: t}\nmodel: {max_new_per_frame: -1}\n", []string{"model.max_new_per_frame"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -122,6 +122,7 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	if finder == nil {
 		df := agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 		df.Options.ScaleSquareMM = cfg.Capture.ScaleSquareMM
+		df.MaxNew = cfg.Model.MaxNewPerFrame
 		finder = df
 	}
 	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)

@@ -22,9 +22,10 @@ import (
 
 // runReal scores the detector on the annotated real frames under dir
 // (detect/realeval) and prints Markdown tables for bench/REPORT.md. With a
-// model, each frame also goes through the agent's finder (crops, sizes) and
-// every specimen is classified, model.threads (config default) crops at a
-// time as the agent does; the classify column is that time.
+// model, each frame also goes through the agent's finder (crops, sizes) as a
+// trap's first frame and its new specimens are classified as the agent
+// does (at most model.max_new_per_frame of them, model.threads crops at a
+// time; config defaults); the classify column is that time.
 func runReal(dir, modelPath, annotate string) error {
 	frames, problems, err := realeval.FindFrames(dir)
 	if err != nil {
@@ -78,8 +79,9 @@ func runReal(dir, modelPath, annotate string) error {
 	return nil
 }
 
-// agentSteps returns a detector running the agent's finder (no tracking:
-// frames are independent) and a classifier over its specimens' crops.
+// agentSteps returns a detector running the agent's finder (a fresh
+// tracker per frame: frames are independent) and a classifier over its new
+// specimens' crops.
 func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error) {
 	cfg := config.Default()
 	m, err := model.LoadN(modelPath, cfg.Model.Threads)
@@ -89,8 +91,11 @@ func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error
 	cfg.Trap.ID = "bench"
 	var specs []agent.Specimen
 	det := func(f realeval.Frame, img image.Image) ([]image.Rectangle, error) {
+		// A fresh tracker per frame: each frame is a trap's first, all
+		// its specimens are new, and at most model.max_new_per_frame of
+		// them are cropped and classified now (the agent's rule).
 		finder := agent.NewDetectFinder(f.Scale())
-		finder.Tracker = nil
+		finder.MaxNew = cfg.Model.MaxNewPerFrame
 		specs, err = finder.Find(img)
 		if err != nil {
 			return nil, err
@@ -111,6 +116,9 @@ func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error
 		sem := make(chan struct{}, cfg.Model.Threads)
 		var wg sync.WaitGroup
 		for i, s := range specs {
+			if !s.New {
+				continue
+			}
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
