@@ -168,3 +168,18 @@ func TestCardPaleDiscIsInsect(t *testing.T) {
 		t.Errorf("found %d of %d pale discs (%v)", n, len(want), boxesOf(got))
 	}
 }
+
+// TestCardTouchingPiecesMerge: a small piece of another colour that
+// touches a larger one (a fly's pale wing tip) is part of it.
+func TestCardTouchingPiecesMerge(t *testing.T) {
+	img, paint := cardFrame(600, 400)
+	for x := 100; x < 600; x += 150 {
+		paint(float64(x), 200, 10, 6, color.RGBA{60, 45, 30, 255})
+		o := img.RGBAAt(x+13, 200)
+		paint(float64(x+13), 200, 4, 3, color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
+	}
+	got := detectCard(t, img)
+	if len(got) != 4 {
+		t.Errorf("%d detections (%v), want 4 flies", len(got), boxesOf(got))
+	}
+}

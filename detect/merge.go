@@ -30,8 +30,7 @@ type piece struct {
 // mergePieces joins fragments of one specimen that the background colour
 // splits (a wasp's yellow bands on a yellow card): a piece at most a third
 // the area of a larger one is absorbed when its box comes within gap pixels
-// of the larger one's box, unless it is compact and of another colour (see
-// mergeCompact). It repeats until nothing changes. A merged
+// of the larger one's box, unless the two are apart (see mergeCompact). It repeats until nothing changes. A merged
 // piece stays within mergeReach gaps of its largest part's box: on a card
 // strewn with specks, chains of absorptions would otherwise grow across the
 // card (from a crease, along every whitefly on the card).
@@ -66,7 +65,7 @@ func mergePieces(ps []*piece, gap int) []*piece {
 			}
 			for _, j := range cands[i] {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) || (compact(small) && colourDistance(big, small) > mergeColour) {
+				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) || apart(big, small) {
 					continue
 				}
 				big.absorb(small)
@@ -133,8 +132,9 @@ func floorDiv(a, b int) int {
 }
 
 // A compact piece (at most mergeCompact times as long as wide) whose mean
-// colour is more than mergeColour from a larger piece's is an insect of
-// its own, not a fragment of that one: a whitefly beside a fly on a card.
+// colour is more than mergeColour from a larger piece's, and which does not
+// touch it, is an insect of its own, not a fragment of that one: a
+// whitefly beside a fly on a card.
 // Fragments that a card's colour cuts off an insect are bands, longer than
 // wide (a wasp's abdomen), and keep merging. On ../shared/realframes/sticky
 // this separates whiteflies that were absorbed into their neighbours: 0.85
@@ -143,6 +143,14 @@ const (
 	mergeCompact = 2.5
 	mergeColour  = 0.1
 )
+
+// apart reports whether small, near big, is an insect of its own: compact,
+// of another colour, and not touching big (big's pixels do not enter
+// small's box; pieces that touch are one insect whatever their colours, a
+// fly's orange leg tip).
+func apart(big, small *piece) bool {
+	return compact(small) && colourDistance(big, small) > mergeColour && !big.reaches(small.box, 0)
+}
 
 // compact reports whether a piece is at most mergeCompact times as long as
 // wide.

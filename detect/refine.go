@@ -26,6 +26,7 @@ type refiner struct {
 	sigmas       float32
 	reach        int   // how far, in cells, the fill may go beyond the component
 	thin         int32 // legs and antennae up to 2*thin+1 px thick are left out of boxes
+	bridge       int32 // on a card: gaps up to 2*bridge px in a piece are closed before trimming limbs
 }
 
 // mostlyClaimed reports whether most of c's cells belong to a specimen
@@ -136,6 +137,13 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	}
 	depth := chessDepth(state, rw, box)
 	p.thick = depthThickness(depth)
+	if r.bridge > 0 {
+		// On a card, bands of an insect that are the card's colour (a
+		// wasp's yellow stripes) leave the dark bands between them thin
+		// enough to pass for legs: the body is measured with such gaps
+		// closed.
+		depth = chessDepth(closeReached(state, rw, rh, int(r.bridge)), rw, box)
+	}
 	p.full = box.Add(reg.Min)
 	// Trim limbs only off specimens thick enough for a limb to be told
 	// from the body (a 3 mm fly at 5 px/mm is a few pixels across).

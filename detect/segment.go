@@ -151,6 +151,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, tint: tn, plain: tn.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
 		level: level, scale: scale, sigmas: float32(o.NoiseSigmas),
 		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
+	if card != nil {
+		r.bridge = r.thin
+	}
 	var pieces []*piece
 	for _, c := range comps {
 		seed := o.StrongThreshold

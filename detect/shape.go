@@ -162,3 +162,25 @@ func bodyBox(depth []int32, box image.Rectangle, r int32) image.Rectangle {
 	}
 	return core.Inset(-int(r)).Add(box.Min).Intersect(box)
 }
+
+// closeReached returns a copy of a fill's state (2 = reached) with the
+// reached pixels morphologically closed by r (chessboard): gaps up to 2*r
+// pixels wide between reached pixels are reached too.
+func closeReached(state []uint8, w, h, r int) []uint8 {
+	m := make([]bool, len(state))
+	for i, v := range state {
+		m[i] = v == 2
+	}
+	grown := dilate(m, w, h, r)
+	for i, v := range grown {
+		grown[i] = !v
+	}
+	shrunk := dilate(grown, w, h, r) // erosion: the complement's dilation
+	out := make([]uint8, len(state))
+	for i, v := range shrunk {
+		if !v {
+			out[i] = 2
+		}
+	}
+	return out
+}
