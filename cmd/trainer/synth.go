@@ -113,7 +113,7 @@ func addFrameFlags(cmd *cobra.Command) {
 	f.Float64Var(&fo.PixelsPerMM, "frame-ppm", fo.PixelsPerMM, "frame scale in pixels per millimetre")
 	f.StringVar(&fo.Background, "frame-background", fo.Background, "trap background: sheet, sticky or mixed")
 	f.BoolVar(&fo.SeenOnly, "frame-seen-only", false, "draw only labelled (seen) species on frames")
-	f.BoolVar(&fo.PhotoCard, "frame-photo-card", false, "sticky cards as phone photos of used cards: darker card on dark cloth, uneven daylight, punched holes, whiteflies (see synth/trap)")
+	f.BoolVar(&fo.PhotoCard, "frame-photo-card", fo.PhotoCard, "sticky cards as phone photos of used cards: darker card on dark cloth, uneven daylight, punched holes, whiteflies (see synth/trap); =false for a plain bright card")
 }
 
 // prepareSynth checks all flags before anything is written and returns

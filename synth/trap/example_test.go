@@ -27,8 +27,12 @@ func ExampleGenerate() {
 		last := f.Specimens[len(f.Specimens)-1]
 		fmt.Println(f.File, f.Province == gt.Frames[0].Province, len(f.Specimens), "specimens,", f.New, "new, last", last.ID, "from", last.FirstFrame)
 	}
+	// This seed's trap is a sticky card, photographed as a used card is
+	// (PhotoCard): its whiteflies are specimens too, beside the 3 first and
+	// 2 new catalog specimens per frame.
+	//
 	// Output:
-	// frame_0001.jpg true 3 specimens, 3 new, last s0003 from frame_0001.jpg
-	// frame_0002.jpg true 5 specimens, 2 new, last s0005 from frame_0002.jpg
-	// frame_0003.jpg true 7 specimens, 2 new, last s0007 from frame_0003.jpg
+	// frame_0001.jpg true 9 specimens, 9 new, last s0009 from frame_0001.jpg
+	// frame_0002.jpg true 11 specimens, 2 new, last s0011 from frame_0002.jpg
+	// frame_0003.jpg true 14 specimens, 3 new, last s0014 from frame_0003.jpg
 }

@@ -45,7 +45,7 @@ func renderFrame(o *Options, i int, ft *Frame) *image.RGBA {
 			ft.Specimens = append(ft.Specimens, s)
 		}
 	}
-	if o.PhotoCard && ft.Background == BackgroundSticky {
+	if o.PhotoCard && ft.Background == BackgroundSticky && !o.SeenOnly {
 		for k, n := 0, whiteflyCount(r, 0, sc.area, uni(r, whiteflyMinDensity, whiteflyMaxDensity)); k < n; k++ {
 			if s, box, ok := placeWhitefly(r, img, o.PixelsPerMM, sc.area, placed); ok {
 				placed = append(placed, box)

@@ -84,8 +84,9 @@ type Options struct {
 	// (see doc.go): a darker card covering 55-85 % of the frame on dark
 	// cloth, stronger uneven daylight, glue speckle, two punched holes
 	// (not_insect objects) and whiteflies, 8-50 per megapixel of card
-	// (specimens of no catalog species, SpeciesID -1). Off by default:
-	// agent's synthetic-frame tests fail with it (see the package doc).
+	// (specimens of no catalog species, SpeciesID -1; none with
+	// SeenOnly, as they are no labelled species). On by default; false
+	// draws the plain bright card of earlier versions.
 	PhotoCard bool
 	// Seed makes the frames reproducible.
 	Seed uint64
@@ -122,7 +123,7 @@ const FrameInterval = 15 * time.Minute
 // trap session at a Seed-chosen region.
 func DefaultOptions() Options {
 	return Options{Width: 4096, Height: 2160, MinSpecimens: 2, MaxSpecimens: 20, NewMin: 1, NewMax: 3, Region: -1,
-		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 75}
+		PixelsPerMM: 20, Background: BackgroundMixed, Seed: 1, Quality: 75, PhotoCard: true}
 }
 
 // Specimen is the ground truth of one specimen on a frame.

@@ -98,10 +98,10 @@ func checkFrame(t *testing.T, o Options, f Frame) {
 		if s.Species == "" || s.Genus == "" || s.Order == "" || s.Class != "Insecta" || s.AreaMM2 <= 0 {
 			t.Errorf("%s specimen %d: incomplete labels %+v", f.File, i, s)
 		}
-		darkest := 255.0
+		darkest, brightest := 255.0, 0.0
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
-				darkest = math.Min(darkest, lum(img, x, y))
+				darkest, brightest = math.Min(darkest, lum(img, x, y)), math.Max(brightest, lum(img, x, y))
 			}
 		}
 		// Local background: the mean of a ring just outside the box.
@@ -111,7 +111,12 @@ func checkFrame(t *testing.T, o Options, f Frame) {
 			sum += lum(img, x, ring.Min.Y) + lum(img, x, ring.Max.Y-1)
 			n += 2
 		}
-		if bg := sum / float64(n); darkest > bg-50 {
+		bg := sum / float64(n)
+		if s.SpeciesID < 0 { // a whitefly on a photo card: white wings
+			if brightest < bg+50 {
+				t.Errorf("%s specimen %d (whitefly): brightest pixel %.0f vs local background %.0f", f.File, i, brightest, bg)
+			}
+		} else if darkest > bg-50 {
 			t.Errorf("%s specimen %d: darkest pixel %.0f vs local background %.0f", f.File, i, darkest, bg)
 		}
 	}
@@ -181,6 +186,12 @@ func TestFramesSeenOnly(t *testing.T) {
 		unseen := 0
 		for _, f := range gt.Frames {
 			for _, s := range f.Specimens {
+				if s.SpeciesID < 0 {
+					if seenOnly {
+						t.Errorf("%s: SeenOnly drew a whitefly (no labelled species)", f.File)
+					}
+					continue
+				}
 				sp := cat.Species[s.SpeciesID]
 				if s.Species != sp.Name || s.Group != sp.Group || s.Seen != sp.Seen {
 					t.Fatalf("%s: specimen %+v does not match species %d", f.File, s, s.SpeciesID)

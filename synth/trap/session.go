@@ -62,7 +62,7 @@ func newTrapSession(o *Options) *trapSession {
 	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
 	s.scene = drawScene(s.sheet, r, s.background, o.PixelsPerMM, o.PhotoCard)
 	s.keepOut = append(s.keepOut, s.scene.keepOut...)
-	if o.PhotoCard && s.background == BackgroundSticky {
+	if o.PhotoCard && s.background == BackgroundSticky && !o.SeenOnly {
 		s.whiteflies = uni(r, whiteflyMinDensity, whiteflyMaxDensity)
 	}
 	return s
