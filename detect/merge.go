@@ -30,7 +30,8 @@ type piece struct {
 // mergePieces joins fragments of one specimen that the background colour
 // splits (a wasp's yellow bands on a yellow card): a piece at most a third
 // the area of a larger one is absorbed when its box comes within gap pixels
-// of the larger one's box, unless the two are apart (see mergeCompact). It repeats until nothing changes. A merged
+// of the larger one's box, unless the two are apart (see mergeCompact). It
+// repeats until nothing changes. A merged
 // piece stays within mergeReach gaps of its largest part's box: on a card
 // strewn with specks, chains of absorptions would otherwise grow across the
 // card (from a crease, along every whitefly on the card).
@@ -80,55 +81,6 @@ func mergePieces(ps []*piece, gap int) []*piece {
 		}
 	}
 	return out
-}
-
-// boxGrid buckets pieces by the cells (cell x cell pixels) their boxes
-// touch.
-type boxGrid struct {
-	cell  int
-	cells map[image.Point][]int
-	seen  []int // per piece, the last query that listed it
-	query int
-}
-
-func newBoxGrid(ps []*piece, cell int) *boxGrid {
-	g := &boxGrid{cell: max(cell, 1), cells: map[image.Point][]int{}, seen: make([]int, len(ps))}
-	for i, p := range ps {
-		g.cover(p.box, func(c image.Point) { g.cells[c] = append(g.cells[c], i) })
-	}
-	return g
-}
-
-// cover calls fn for each cell r touches.
-func (g *boxGrid) cover(r image.Rectangle, fn func(image.Point)) {
-	x0, y0 := floorDiv(r.Min.X, g.cell), floorDiv(r.Min.Y, g.cell)
-	x1, y1 := floorDiv(r.Max.X-1, g.cell), floorDiv(r.Max.Y-1, g.cell)
-	for y := y0; y <= y1; y++ {
-		for x := x0; x <= x1; x++ {
-			fn(image.Pt(x, y))
-		}
-	}
-}
-
-// each calls fn once for every piece whose box touches a cell r touches.
-func (g *boxGrid) each(r image.Rectangle, fn func(int)) {
-	g.query++
-	g.cover(r, func(c image.Point) {
-		for _, i := range g.cells[c] {
-			if g.seen[i] != g.query {
-				g.seen[i] = g.query
-				fn(i)
-			}
-		}
-	})
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
 }
 
 // A compact piece (at most mergeCompact times as long as wide) whose mean
