@@ -183,3 +183,50 @@ func TestCardTouchingPiecesMerge(t *testing.T) {
 		t.Errorf("%d detections (%v), want 4 flies", len(got), boxesOf(got))
 	}
 }
+
+// rectPiece is a solid rectangular piece of frame pixels, of the given
+// darkness (1 - Y/background).
+func rectPiece(r image.Rectangle, dark float64) *piece {
+	p := &piece{box: r, full: r, thick: float64(min(r.Dx(), r.Dy()))}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		p.spans = append(p.spans, span{y: y, lo: r.Min.X, hi: r.Max.X - 1})
+		for x := r.Min.X; x < r.Max.X; x++ {
+			p.m.add(float64(x), float64(y))
+			p.sumRatio += 1 - dark
+		}
+	}
+	p.cover = p.m.n
+	return p
+}
+
+// TestCardSpecksNotGathered: specks strewn around a larger one on a card
+// are merged into it (each within the gap, a third of its size) but the
+// result fills little of its box, so the merge is undone (mergeMinFill).
+func TestCardSpecksNotGathered(t *testing.T) {
+	o, _ := DefaultOptions(8).withDefaults()
+	frame := image.Rect(0, 0, 600, 400)
+	ps := []*piece{rectPiece(image.Rect(300, 200, 310, 210), 0.4)}
+	for _, at := range []image.Point{{289, 189}, {317, 189}, {289, 217}, {317, 217}, {303, 189}, {303, 217}} {
+		ps = append(ps, rectPiece(image.Rectangle{Min: at, Max: at.Add(image.Pt(4, 4))}, 0.4))
+	}
+	merged := mergePieces(ps, 8)
+	if len(merged) != 1 {
+		t.Fatalf("%d pieces after merging, want the specks gathered into 1 (the test's premise)", len(merged))
+	}
+	if s, ok := o.measure(merged[0], frame); ok {
+		t.Errorf("specks gathered into %v (fill %.2f) accepted as a specimen", s.Box, s.AreaPx/float64(s.Box.Dx()*s.Box.Dy()))
+	}
+	if parts := merged[0].unmerge(); len(parts) != len(ps) {
+		t.Errorf("unmerge gave %d pieces, want %d", len(parts), len(ps))
+	}
+	// A wasp: bands merged onto a body fill their box and stay merged.
+	wasp := []*piece{rectPiece(image.Rect(300, 200, 330, 220), 0.5)}
+	for x := 332; x < 370; x += 8 {
+		wasp = append(wasp, rectPiece(image.Rect(x, 202, x+5, 218), 0.5))
+	}
+	if m := mergePieces(wasp, 8); len(m) != 1 {
+		t.Errorf("wasp: %d pieces after merging, want 1", len(m))
+	} else if _, ok := o.measure(m[0], frame); !ok {
+		t.Errorf("wasp merged into %v rejected", m[0].box)
+	}
+}

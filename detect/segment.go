@@ -296,6 +296,9 @@ func (o Options) measure(p *piece, b image.Rectangle) (Specimen, bool) {
 	if !o.accepts(s) {
 		return s, false
 	}
+	if p.own != nil && s.AreaPx < mergeMinFill*float64(s.Box.Dx()*s.Box.Dy()) {
+		return s, false // specks gathered by merging, not an insect (undone)
+	}
 	if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
 		// Fasteners and punched holes are dark; a pale round piece is an
 		// insect (a whitefly seen from above on a card).
