@@ -57,7 +57,7 @@
 // Measured on 2026-12-04 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
 // every trap, count within 9 % on every frame; sticky-card whitefly recall
-// 0.70 (0.90 of the whiteflies' boxes hold a detection's centre). About 0.2-0.4 s of CPU per
+// 0.70 (0.91 of the whiteflies' boxes hold a detection's centre). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
 package detect
