@@ -115,20 +115,32 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 }
 
 // cardColour returns the median chromaticity of the frame's saturated
-// cells, and whether they cover cardMinFraction of it.
+// cells, and whether they cover cardMinFraction of it. It counts them
+// first: a sheet (nearly every frame of a light trap) has few and
+// allocates nothing.
 func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
-	bs, rs := make([]float32, 0, len(py.v)), make([]float32, 0, len(py.v))
-	for i, y := range py.v {
+	saturated := func(i int) (b, r float32, ok bool) {
+		y := py.v[i]
 		if y < 8 {
-			continue
+			return 0, 0, false
 		}
-		b, r := (pcb.v[i]-128)/y, (pcr.v[i]-128)/y
-		if b*b+r*r >= cardChroma*cardChroma {
-			bs, rs = append(bs, b), append(rs, r)
+		b, r = (pcb.v[i]-128)/y, (pcr.v[i]-128)/y
+		return b, r, b*b+r*r >= cardChroma*cardChroma
+	}
+	n := 0
+	for i := range py.v {
+		if _, _, ok := saturated(i); ok {
+			n++
 		}
 	}
-	if float64(len(bs)) < cardMinFraction*float64(len(py.v)) {
+	if float64(n) < cardMinFraction*float64(len(py.v)) {
 		return 0, 0, false
+	}
+	bs, rs := make([]float32, 0, n), make([]float32, 0, n)
+	for i := range py.v {
+		if b, r, ok := saturated(i); ok {
+			bs, rs = append(bs, b), append(rs, r)
+		}
 	}
 	return selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 }
