@@ -1,7 +1,5 @@
 package detect
 
-import "math"
-
 // closedKeep: a background block darker than closedKeep times its grey
 // closing is taken to be covered by a specimen and replaced by the closing.
 const closedKeep = 0.9
@@ -173,20 +171,4 @@ func chromaticity(py, pcb, pcr, bg plane) (kb, kr float32) {
 		return 0
 	}
 	return median(&hb), median(&hr)
-}
-
-// deviation is how much a pixel (y, cb, cr) differs from a background of
-// luma bgY and chromaticity (kb, kr): the larger of its darkness 1 - y/bgY
-// and its chroma distance, relative to bgY, from a background-coloured
-// surface of its own luma (so shadows and uneven light count only as
-// darkness, while a whitish wing on a yellow card counts).
-func deviation(y, cb, cr, bgY, kb, kr float32) float32 {
-	if bgY <= 1 {
-		return 0
-	}
-	dark := 1 - y/bgY
-	db := cb - 128 - kb*y
-	dr := cr - 128 - kr*y
-	chroma := float32(math.Sqrt(float64(db*db+dr*dr))) / bgY
-	return max(dark, chroma)
 }

@@ -85,13 +85,13 @@ func TestDeviation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			y, cb, cr := ycc(tc.r, tc.g, tc.b)
-			d := deviation(y, cb, cr, cardY, kb, kr)
+			d := flatTint(kb, kr).deviation(0, y, cb, cr, cardY)
 			if (d > 0.15) != tc.fg {
 				t.Errorf("deviation %.3f, want foreground=%v", d, tc.fg)
 			}
 		})
 	}
-	if d := deviation(100, 128, 128, 0, 0, 0); d != 0 {
+	if d := flatTint(0, 0).deviation(0, 100, 128, 128, 0); d != 0 {
 		t.Errorf("zero background: deviation %v, want 0", d)
 	}
 }

@@ -82,7 +82,12 @@ func (t tint) unweighted() tint {
 	return t
 }
 
-// deviation is deviation's measure at working cell i.
+// deviation is how much a pixel (y, cb, cr) at working cell i differs from
+// a background of luma bgY and the tint's chromaticity there: the larger of
+// its darkness 1 - y/bgY and its weighted chroma distance, relative to bgY,
+// from a background-coloured surface of its own luma (so shadows and
+// uneven light count only as darkness, while a whitish wing on a yellow
+// card counts).
 func (t tint) deviation(i int, y, cb, cr, bgY float32) float32 {
 	if bgY <= 1 {
 		return 0
