@@ -107,10 +107,9 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		devs = append(devs, r.plain.deviation(cy*r.w+cx, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx]))
 		k := cy*r.w + cx
 		sumRatio += float64(px.y[p]) / float64(r.bg.v[k])
-		yv := float32(px.y[p])
-		kb, kr := r.tint.at(k)
-		sumDB += float64((float32(px.cb[p]) - 128 - kb*yv) / r.bg.v[k])
-		sumDR += float64((float32(px.cr[p]) - 128 - kr*yv) / r.bg.v[k])
+		db, dr := r.tint.offsets(k, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]))
+		sumDB += float64(db / r.bg.v[k])
+		sumDR += float64(dr / r.bg.v[k])
 		sp := &spans[y]
 		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)
 		for dy := -1; dy <= 1; dy++ {

@@ -92,11 +92,16 @@ func (t tint) deviation(i int, y, cb, cr, bgY float32) float32 {
 	if bgY <= 1 {
 		return 0
 	}
-	dark := 1 - y/bgY
+	db, dr := t.offsets(i, y, cb, cr)
+	db, dr = db*t.gb, dr*t.gr
+	return max(1-y/bgY, sqrt32(db*db+dr*dr)/bgY)
+}
+
+// offsets are a pixel's (Cb, Cr) offsets at working cell i from a
+// background-coloured surface of its own luma y (unweighted).
+func (t tint) offsets(i int, y, cb, cr float32) (db, dr float32) {
 	kb, kr := t.at(i)
-	db := (cb - 128 - kb*y) * t.gb
-	dr := (cr - 128 - kr*y) * t.gr
-	return max(dark, sqrt32(db*db+dr*dr)/bgY)
+	return cb - 128 - kb*y, cr - 128 - kr*y
 }
 
 func sqrt32(v float32) float32 { return float32(math.Sqrt(float64(v))) }
