@@ -186,7 +186,9 @@ func selectK(v []float32, k int) float32 {
 }
 
 // dilate returns the w x h mask m grown by r cells in every direction
-// (chessboard distance), in two separable passes.
+// (a (2r+1) x (2r+1) square structuring element); r <= 0 returns m. Both
+// passes run along rows (the vertical one keeps each column's distance to
+// its last set cell), so a frame-sized mask is read in memory order.
 func dilate(m []bool, w, h, r int) []bool {
 	if r <= 0 {
 		return m
@@ -209,20 +211,36 @@ func dilate(m []bool, w, h, r int) []bool {
 			o[x] = o[x] || last-x <= r
 		}
 	}
-	for x := range w {
-		last := -1 << 30
-		for y := range h {
-			if tmp[y*w+x] {
-				last = y
+	// since[x]: rows since column x's last set cell of tmp (above, then
+	// below); r+1 means none within reach.
+	since := make([]int32, w)
+	far := int32(r + 1)
+	for x := range since {
+		since[x] = far
+	}
+	for y := range h {
+		row, o := tmp[y*w:(y+1)*w], out[y*w:(y+1)*w]
+		for x, on := range row {
+			if on {
+				since[x] = 0
+			} else if since[x] < far {
+				since[x]++
 			}
-			out[y*w+x] = y-last <= r
+			o[x] = since[x] < far
 		}
-		last = 1 << 30
-		for y := h - 1; y >= 0; y-- {
-			if tmp[y*w+x] {
-				last = y
+	}
+	for x := range since {
+		since[x] = far
+	}
+	for y := h - 1; y >= 0; y-- {
+		row, o := tmp[y*w:(y+1)*w], out[y*w:(y+1)*w]
+		for x, on := range row {
+			if on {
+				since[x] = 0
+			} else if since[x] < far {
+				since[x]++
 			}
-			out[y*w+x] = out[y*w+x] || last-y <= r
+			o[x] = o[x] || since[x] < far
 		}
 	}
 	return out
