@@ -179,6 +179,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		// Only a coloured card splits one insect into pieces (its yellow
 		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+		pieces = dropCardEdge(pieces, card, w, h, f, b.Min, o.PixelsPerMM)
 	} else {
 		taken := pieces
 		for _, cb := range boards {

@@ -1,0 +1,72 @@
+package detect
+
+import (
+	"image"
+	"math"
+)
+
+// The card's edge. Where a card meets the cloth or table around it, the
+// edge itself, its shadow, a curl catching the light or a sliver of the
+// surround pass for specimens. On ../shared/realframes/sticky, 531
+// detections were 40 px or larger; judged by eye (bench/detect/
+// sticky-large.tsv), 130 were insects and 370 not, about half of those
+// the card's edge. A piece that lies along the outline (at least
+// edgeShare of its pixels within edgeBandMM of it or beyond it, elongated
+// at least edgeAspect:1 and edgeMinLengthMM or longer) is taken for the
+// edge. That drops 138 of the 370, and 2 of the 130 (an ant whose fill
+// ran into the edge, a beetle in a loose box's corner) and 1 of the 1529
+// annotated whiteflies. Without the length floor, 2 more whiteflies go;
+// with a 3 mm band, 16 more of the edge and 2 more insects.
+
+const (
+	edgeBandMM      = 2
+	edgeShare       = 0.5
+	edgeAspect      = 2
+	edgeMinLengthMM = 3
+)
+
+// dropCardEdge removes the pieces lying along the card's outline (see
+// above); card is the w x h working mask (cardMask), f its cell size in
+// frame pixels from origin.
+func dropCardEdge(ps []*piece, card []bool, w, h, f int, origin image.Point, pxPerMM float64) []*piece {
+	band := edgeBand(card, w, h, max(1, int(math.Round(edgeBandMM*pxPerMM/float64(f)))))
+	kept := ps[:0]
+	for _, p := range ps {
+		_, _, major, minor, _ := p.m.axes()
+		along := major >= edgeAspect*minor && major >= edgeMinLengthMM*pxPerMM && bandShare(p, band, f, w, origin) >= edgeShare
+		if !along {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// edgeBand returns which working cells lie within r cells of the card's
+// searchable outline or beyond it (card[i] false: cardMask's margin and
+// the surround, which a piece's fill can reach into).
+func edgeBand(card []bool, w, h, r int) []bool {
+	off := make([]bool, len(card))
+	for i, on := range card {
+		off[i] = !on
+	}
+	return dilate(off, w, h, r)
+}
+
+// bandShare returns the fraction of p's pixels whose working cell (f x f
+// frame pixels from origin) lies in band (w cells wide).
+func bandShare(p *piece, band []bool, f, w int, origin image.Point) float64 {
+	var in, all int
+	for _, s := range p.spans {
+		row := (s.y - origin.Y) / f * w
+		for x := s.lo; x <= s.hi; x++ {
+			all++
+			if band[row+(x-origin.X)/f] {
+				in++
+			}
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(in) / float64(all)
+}
