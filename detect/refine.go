@@ -136,19 +136,19 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	}
 	depth := chessDepth(state, rw, box)
 	p.thick = depthThickness(depth)
-	if r.bridge > 0 {
-		// On a card, bands of an insect that are the card's colour (a
-		// wasp's yellow stripes) leave the dark bands between them thin
-		// enough to pass for legs: the body is measured with such gaps
-		// closed.
-		depth = chessDepth(closeReached(state, rw, rh, int(r.bridge)), rw, box)
-	}
 	p.full = box.Add(reg.Min)
 	// Trim limbs only off specimens thick enough for a limb to be told
 	// from the body (a 3 mm fly at 5 px/mm is a few pixels across).
 	thin := min(r.thin, int32(p.thick-1)/4)
 	p.box = box.Add(reg.Min)
 	if thin >= 1 {
+		if r.bridge > 0 {
+			// On a card, bands of an insect that are the card's colour
+			// (a wasp's yellow stripes) leave the dark bands between
+			// them thin enough to pass for legs: the body is measured
+			// with such gaps closed.
+			depth = chessDepth(closeReached(state, rw, rh, int(r.bridge)), rw, box)
+		}
 		p.box = bodyBox(depth, box, thin).Add(reg.Min)
 	}
 	return p, true
