@@ -156,9 +156,13 @@ func flood8(start, w, h int, stack []int, take func(q int) bool) (int, []int) {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n++
-		for _, q := range neighbours8(k, w, h) {
-			if q >= 0 && take(q) {
-				stack = append(stack, q)
+		x, y := k%w, k/w
+		x0, x1 := max(x-1, 0), min(x+1, w-1)
+		for ny := max(y-1, 0); ny <= min(y+1, h-1); ny++ {
+			for q := ny*w + x0; q <= ny*w+x1; q++ {
+				if q != k && take(q) {
+					stack = append(stack, q)
+				}
 			}
 		}
 	}
