@@ -249,8 +249,7 @@ func coverArea(devs, interior []float32) float64 {
 		q, src = coverFullQuantile, devs
 	}
 	s := append([]float32(nil), src...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	full := s[min(len(s)-1, int(q*float64(len(s))))]
+	full := selectK(s, min(len(s)-1, int(q*float64(len(s)))))
 	if !(full > 0) {
 		return float64(len(devs))
 	}
