@@ -21,6 +21,7 @@ var rootCmd = &cobra.Command{
 	SilenceUsage:  true,
 	SilenceErrors: true,
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		applyMemoryLimit()
 		if err := flagconfig.Apply(cmd); err != nil {
 			return err
 		}
