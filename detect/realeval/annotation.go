@@ -45,7 +45,7 @@ const (
 // FRAME.jpg.
 const SuffixBoxes = ".boxes.json"
 
-// StickyFolder is the folder name whose frames are scored as sticky cards
+// StickyFolder names the folders whose frames are scored as sticky cards
 // (whitefly recall only).
 const StickyFolder = "sticky"
 
@@ -119,10 +119,27 @@ type Frame struct {
 	Path, BoxesPath string
 	// Trap is the name of the folder holding the frame (vermont, sticky...).
 	Trap string
-	// Sticky reports a sticky-card frame (Trap == StickyFolder).
+	// Sticky reports a sticky-card frame: a folder between FindFrames'
+	// dir and the frame has StickyFolder in its name (any case: sticky/,
+	// sticky-2024/, Sticky_cards/set2/).
 	Sticky bool
 	// Ann is the loaded annotation.
 	Ann Annotation
+}
+
+// stickyPath reports whether a folder of p below dir names a sticky card
+// (see Frame.Sticky).
+func stickyPath(dir, p string) bool {
+	rel, err := filepath.Rel(dir, filepath.Dir(p))
+	if err != nil {
+		rel = filepath.Dir(p)
+	}
+	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.Contains(strings.ToLower(part), StickyFolder) {
+			return true
+		}
+	}
+	return false
 }
 
 var imageExts = []string{".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG"}
@@ -161,7 +178,7 @@ func FindFrames(dir string) (frames []Frame, problems []error, err error) {
 			return nil
 		}
 		trap := filepath.Base(filepath.Dir(p))
-		frames = append(frames, Frame{Path: img, BoxesPath: p, Trap: trap, Sticky: trap == StickyFolder, Ann: a})
+		frames = append(frames, Frame{Path: img, BoxesPath: p, Trap: trap, Sticky: stickyPath(dir, p), Ann: a})
 		return nil
 	})
 	if err != nil {

@@ -21,6 +21,8 @@ func TestFindFrames(t *testing.T) {
 	write("vermont/a.boxes.json", good)
 	write("sticky/b.JPG", "")
 	write("sticky/b.boxes.json", good)
+	write("Sticky_Cards/set2/c.jpeg", "") // held-back cards in their own folder
+	write("Sticky_Cards/set2/c.boxes.json", good)
 	write("panama/noimage.boxes.json", good)
 	for name, body := range map[string]string{
 		"kind":    `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 30, 40], "kind": "moth"}]}`,
@@ -37,11 +39,14 @@ func TestFindFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(frames) != 2 || frames[0].Trap != "sticky" || !frames[0].Sticky || frames[1].Trap != "vermont" || frames[1].Sticky {
+	if len(frames) != 3 || frames[0].Trap != "set2" || !frames[0].Sticky || frames[1].Trap != "sticky" || !frames[1].Sticky || frames[2].Trap != "vermont" || frames[2].Sticky {
 		t.Fatalf("frames %+v", frames)
 	}
-	if filepath.Base(frames[0].Path) != "b.JPG" || len(frames[1].Ann.Insects()) != 1 || len(frames[1].Ann.NotInsects()) != 1 {
+	if filepath.Base(frames[1].Path) != "b.JPG" || len(frames[2].Ann.Insects()) != 1 || len(frames[2].Ann.NotInsects()) != 1 {
 		t.Fatalf("frames %+v", frames)
+	}
+	if frames[0].Scale() != PixelsPerMM[StickyFolder] || frames[2].Scale() != PixelsPerMM["vermont"] {
+		t.Errorf("scales %v %v: a sticky folder's frames take sticky cards' scale", frames[0].Scale(), frames[2].Scale())
 	}
 	want := []string{"empty.boxes.json: object 0", "json.boxes.json", "kind.boxes.json: object 0: kind \"moth\"",
 		"outside.boxes.json: object 0", "size.boxes.json: size 0x0", "unknown.boxes.json", "noimage.boxes.json: no image"}

@@ -26,10 +26,14 @@ var PixelsPerMM = map[string]float64{
 // DefaultPixelsPerMM is the scale of a folder missing from PixelsPerMM.
 const DefaultPixelsPerMM = 10
 
-// Scale returns the frame's assumed pixels per mm (see PixelsPerMM).
+// Scale returns the frame's assumed pixels per mm (see PixelsPerMM): its
+// folder's, else sticky cards' for a sticky frame, else DefaultPixelsPerMM.
 func (f Frame) Scale() float64 {
 	if v, ok := PixelsPerMM[f.Trap]; ok {
 		return v
+	}
+	if f.Sticky {
+		return PixelsPerMM[StickyFolder]
 	}
 	return DefaultPixelsPerMM
 }
