@@ -17,8 +17,8 @@ import (
 // larger detections on them were judged by eye instead (bench/detect/
 // sticky-large.tsv). A Judged row is one detection box of some earlier
 // detector with what a person saw in it; a later detector's boxes are
-// paired with them (IoU >= JudgedIoU) to count the insects it still
-// reports and the junk it no longer does.
+// paired with them (Judge) to count the insects it still reports and the
+// junk it no longer does.
 
 // Judged labels.
 const (
@@ -26,9 +26,6 @@ const (
 	JudgedJunk   = "junk"
 	JudgedUnsure = "unsure"
 )
-
-// JudgedIoU is the IoU at which a detection is taken for a judged box.
-const JudgedIoU = 0.5
 
 // Judged is one judged detection box.
 type Judged struct {
@@ -113,9 +110,12 @@ type JudgedScore struct {
 	Unjudged int
 }
 
-// Judge pairs each frame's detections of MinSidePx or more with the
-// judged rows of that frame (by file name): each detection takes the
-// unpaired judged box it overlaps most, at IoU >= JudgedIoU.
+// Judge pairs each frame's detections with the judged rows of that frame
+// (by file name): each detection takes the unpaired judged box it
+// overlaps most among those it Matches (the README's rule, so that a box
+// a later detector draws a little tighter or looser is still the same
+// object, whatever its size now). Unjudged counts the detections of
+// MinSidePx or more left unpaired.
 func (r Report) Judge(judged []Judged) JudgedScore {
 	s := JudgedScore{Judged: map[string]int{}, Kept: map[string]int{}}
 	byFrame := map[string][]Judged{}
@@ -132,17 +132,16 @@ func (r Report) Judge(judged []Judged) JudgedScore {
 		}
 		taken := make([]bool, len(js))
 		for _, d := range row.Boxes {
-			if LongestSide(d) < MinSidePx {
-				continue
-			}
-			best, bestIoU := -1, JudgedIoU
+			best, bestIoU := -1, -1.0
 			for k, j := range js {
-				if u := detect.IoU(d, j.Box); !taken[k] && u >= bestIoU {
+				if u := detect.IoU(d, j.Box); !taken[k] && u > bestIoU && Matches(d, j.Box) {
 					best, bestIoU = k, u
 				}
 			}
 			if best < 0 {
-				s.Unjudged++
+				if LongestSide(d) >= MinSidePx {
+					s.Unjudged++
+				}
 				continue
 			}
 			taken[best] = true

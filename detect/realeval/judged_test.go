@@ -48,14 +48,15 @@ func TestJudge(t *testing.T) {
 			image.Rect(0, 0, 58, 60),       // a second box on it: nothing left to pair
 			image.Rect(100, 0, 200, 40),    // the first junk
 			image.Rect(600, 600, 700, 700), // new
-			image.Rect(400, 400, 420, 420), // under 40 px: not counted
+			image.Rect(410, 410, 440, 440), // under 40 px, on the unsure box: found
+			image.Rect(900, 900, 920, 920), // under 40 px, on nothing: not counted
 		},
 	}}}
 	s := rep.Judge(judged)
 	if s.Judged[JudgedInsect] != 1 || s.Judged[JudgedJunk] != 2 || s.Judged[JudgedUnsure] != 1 {
 		t.Errorf("judged %v", s.Judged)
 	}
-	if s.Kept[JudgedInsect] != 1 || s.Kept[JudgedJunk] != 1 || s.Kept[JudgedUnsure] != 0 || s.Unjudged != 2 {
+	if s.Kept[JudgedInsect] != 1 || s.Kept[JudgedJunk] != 1 || s.Kept[JudgedUnsure] != 1 || s.Unjudged != 2 {
 		t.Errorf("kept %v, unjudged %d", s.Kept, s.Unjudged)
 	}
 	if p := s.Precision(); p != 0.5 {
