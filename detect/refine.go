@@ -140,6 +140,13 @@ func (r *refiner) refine(c component) (*piece, bool) {
 	// Trim limbs only off specimens thick enough for a limb to be told
 	// from the body (a 3 mm fly at 5 px/mm is a few pixels across).
 	thin := min(r.thin, int32(p.thick-1)/4)
+	if r.bridge > 0 && thin < 2 {
+		// On a card, a specimen this small (a whitefly, 5-7 px thick)
+		// has no limb the fill resolves: trimming 1 px only shaved its
+		// wing tips off the box. On a sheet it still cuts off the
+		// seams and fibres the fill ran along.
+		thin = 0
+	}
 	p.box = box.Add(reg.Min)
 	if thin >= 1 {
 		if r.bridge > 0 {
