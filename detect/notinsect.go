@@ -153,12 +153,17 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	// Squares meet corner to corner, and blur joins them there: erode the
 	// dark mask (4-neighbourhood) so each square is a blob, by one pixel,
 	// else by two (a bar photographed off the pixel grid is blurred more).
+	// First try it as it is: squares printed as outlines, seen at 10 px a
+	// side (vermont's bar at half the resolution), are parted already and
+	// an erosion wipes them out.
 	dark := make([]bool, w*h)
 	for i, v := range lum {
 		dark[i] = v <= thr
 	}
-	for r := 1; r <= 2; r++ {
-		dark = erode4(dark, w, h)
+	for r := 0; r <= 2; r++ {
+		if r > 0 {
+			dark = erode4(dark, w, h)
+		}
 		if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
 			cb.Box = box
 			return cb, true

@@ -10,7 +10,11 @@ import (
 // checkerFrame draws, on a light grey sheet at ppm px/mm, a 10 mm x 3 mm
 // dark moth and a checkerboard scale bar (two rows of five sq-mm squares
 // meeting corner to corner on a white label).
-func checkerFrame(ppm, sq float64) *image.RGBA {
+func checkerFrame(ppm, sq float64) *image.RGBA { return checkerFrameOutlined(ppm, sq, 0) }
+
+// checkerFrameOutlined is checkerFrame with squares printed as a dark
+// outline line px wide around a light grey inside (0: solid squares).
+func checkerFrameOutlined(ppm, sq float64, line int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, 900, 600))
 	for i := 0; i < len(img.Pix); i += 4 {
 		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 215, 212, 208, 255
@@ -29,6 +33,9 @@ func checkerFrame(ppm, sq float64) *image.RGBA {
 		x := label.Min.X + s + i*s
 		y := label.Min.Y + s + (i%2)*s
 		fill(image.Rect(x, y, x+s, y+s), color.RGBA{30, 25, 40, 255})
+		if line > 0 {
+			fill(image.Rect(x+line, y+line, x+s-line, y+s-line), color.RGBA{170, 168, 172, 255})
+		}
 	}
 	cx, cy, a, b := 500.0, 200.0, 5*ppm, 1.5*ppm
 	for y := range 600 {
@@ -71,5 +78,27 @@ func TestAnalyzeCheckerboardScale(t *testing.T) {
 	}
 	if fr.ScaleSource != "config" || fr.PixelsPerMM != 8 || len(fr.Specimens) != 1 || len(fr.Checkerboards) != 1 {
 		t.Errorf("without a square size: source %q, %v px/mm, %d specimens, %d boards", fr.ScaleSource, fr.PixelsPerMM, len(fr.Specimens), len(fr.Checkerboards))
+	}
+}
+
+// TestCheckerboardOutlinedSmall: a bar whose squares are printed as 2 px
+// outlines, 10 px to a side (vermont's bar seen by a camera of half the
+// resolution). Eroding the mask to part the squares' corners wipes the
+// outlines out; the 4-connected blobs of the uneroded mask are already
+// apart, as squares meet only corner to corner.
+func TestCheckerboardOutlinedSmall(t *testing.T) {
+	const ppm, sq = 5.0, 2.0
+	img := checkerFrameOutlined(ppm, sq, 2)
+	o := DefaultOptions(ppm)
+	o.ScaleSquareMM = sq
+	fr, err := Analyze(img, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Checkerboards) != 1 || fr.ScaleSource != "checkerboard" {
+		t.Fatalf("checkerboards %v, scale source %q, specimens %v", fr.Checkerboards, fr.ScaleSource, boxesOf(fr.Specimens))
+	}
+	if math.Abs(fr.PixelsPerMM-ppm) > 0.1*ppm {
+		t.Errorf("scale %.2f px/mm, want %.0f", fr.PixelsPerMM, ppm)
 	}
 }
