@@ -1,0 +1,52 @@
+package detect
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+// TestCardGlareNotSpecimen: glossy glue catching the light, drawn as a
+// 9 mm net of faint pale ridges 3 px wide, is not reported; a spider with
+// its legs spread (as thin for its width, but dark) and a pair of touching
+// whiteflies are.
+func TestCardGlareNotSpecimen(t *testing.T) {
+	img, paint := cardFrame(900, 600)
+	glare := image.Rect(120, 150, 192, 222) // 72 px: 9 mm at 8 px/mm
+	for y := glare.Min.Y; y < glare.Max.Y; y++ {
+		for x := glare.Min.X; x < glare.Max.X; x++ {
+			dx, dy := (x-glare.Min.X)%18, (y-glare.Min.Y)%18
+			if dx < 3 || dy < 3 || (x-glare.Min.X+y-glare.Min.Y)%36 < 3 {
+				o := img.RGBAAt(x, y)
+				img.SetRGBA(x, y, color.RGBA{min(255, o.R+12), min(255, o.G+14), min(255, o.B+70), 255})
+			}
+		}
+	}
+	spider := image.Pt(500, 200)
+	paint(float64(spider.X), float64(spider.Y), 6, 5, color.RGBA{70, 50, 30, 255})
+	for k := range 8 { // legs: 1.5 px wide, 4 mm
+		a := math.Pi/8 + float64(k)*math.Pi/4
+		for r := 5.0; r < 37; r += 0.5 {
+			x, y := float64(spider.X)+r*math.Cos(a), float64(spider.Y)+r*math.Sin(a)
+			paint(x, y, 1, 1, color.RGBA{80, 60, 35, 255})
+		}
+	}
+	pair := image.Pt(700, 400)
+	o := img.RGBAAt(pair.X, pair.Y)
+	pale := color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255}
+	paint(float64(pair.X), float64(pair.Y), 5, 3, pale)
+	paint(float64(pair.X+9), float64(pair.Y+5), 5, 3, pale)
+	got := detectCard(t, img)
+	for _, s := range got {
+		if s.Box.Overlaps(glare) && s.Box.Dx() >= 40 {
+			t.Errorf("glare reported as a specimen: %v (contrast %.2f, thickness %.0f of width %.0f px)", s.Box, s.Contrast, s.ThicknessPx, s.WidthPx)
+		}
+	}
+	if countFound(got, []image.Point{spider}, centredWithin(6)) != 1 {
+		t.Errorf("spider not found: %v", boxesOf(got))
+	}
+	if countFound(got, []image.Point{pair, pair.Add(image.Pt(9, 5))}, func(s Specimen, p image.Point) bool { return p.In(s.Box) }) != 2 {
+		t.Errorf("touching whiteflies not found: %v", boxesOf(got))
+	}
+}
