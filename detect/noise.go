@@ -211,28 +211,12 @@ func dilate(m []bool, w, h, r int) []bool {
 			o[x] = o[x] || last-x <= r
 		}
 	}
-	// since[x]: rows since column x's last set cell of tmp (above, then
-	// below); r+1 means none within reach.
+	// since[x]: rows since column x's last set cell of tmp, going down,
+	// then up; r+1 means none within reach. A cell is set when either
+	// pass finds one.
 	since := make([]int32, w)
 	far := int32(r + 1)
-	for x := range since {
-		since[x] = far
-	}
-	for y := range h {
-		row, o := tmp[y*w:(y+1)*w], out[y*w:(y+1)*w]
-		for x, on := range row {
-			if on {
-				since[x] = 0
-			} else if since[x] < far {
-				since[x]++
-			}
-			o[x] = since[x] < far
-		}
-	}
-	for x := range since {
-		since[x] = far
-	}
-	for y := h - 1; y >= 0; y-- {
+	pass := func(y int) {
 		row, o := tmp[y*w:(y+1)*w], out[y*w:(y+1)*w]
 		for x, on := range row {
 			if on {
@@ -242,6 +226,18 @@ func dilate(m []bool, w, h, r int) []bool {
 			}
 			o[x] = o[x] || since[x] < far
 		}
+	}
+	for x := range since {
+		since[x] = far
+	}
+	for y := range h {
+		pass(y)
+	}
+	for x := range since {
+		since[x] = far
+	}
+	for y := h - 1; y >= 0; y-- {
+		pass(y)
 	}
 	return out
 }
