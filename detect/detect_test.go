@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -246,5 +248,49 @@ func TestDetectWorkSizes(t *testing.T) {
 				t.Errorf("WorkSize %d: recall %.3f precision %.3f, want both >= 0.9", ws, rec, prec)
 			}
 		})
+	}
+}
+
+// secondReadPanics is an image whose At panics when pixel p is read a
+// second time: the full-resolution refinement (run on several goroutines)
+// reads it after the reduction did.
+type secondReadPanics struct {
+	*image.RGBA
+	p     image.Point
+	mu    sync.Mutex
+	reads int
+}
+
+func (m *secondReadPanics) At(x, y int) color.Color {
+	if x == m.p.X && y == m.p.Y {
+		m.mu.Lock()
+		m.reads++
+		n := m.reads
+		m.mu.Unlock()
+		if n > 1 {
+			panic("pixel read failed")
+		}
+	}
+	return m.RGBA.At(x, y)
+}
+
+// TestDetectPanicInRefineIsError: a frame whose pixels fail to read while
+// specimens are refined in parallel gives an error, not a crash.
+func TestDetectPanicInRefineIsError(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	for i := range img.Pix {
+		img.Pix[i] = 220
+	}
+	for y := 135; y < 165; y++ { // under 60 px: no checkerboard search reads it first
+		for x := 185; x < 235; x++ {
+			img.SetRGBA(x, y, color.RGBA{60, 50, 40, 255})
+		}
+	}
+	if got, err := Detect(img, DefaultOptions(10)); err != nil || len(got) != 1 {
+		t.Fatalf("plain image: %d specimens, error %v; want 1 and none", len(got), err)
+	}
+	_, err := Detect(&secondReadPanics{RGBA: img, p: image.Pt(200, 150)}, DefaultOptions(10))
+	if err == nil || !strings.Contains(err.Error(), "pixel read failed") {
+		t.Fatalf("error %v, want the pixel read's failure", err)
 	}
 }

@@ -3,6 +3,9 @@ package detect
 import (
 	"image"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // refiner re-segments working-resolution components at full resolution.
@@ -47,8 +50,10 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // reachable from the frame pixels of component c, within c's box grown by
 // 3/4 of its size (legs and antennae that the working image lost). A frame
 // pixel is foreground when its deviation from its cell's background
-// exceeds GrowThreshold. It returns false when no frame pixel of c is foreground.
-func (r *refiner) refine(c component) (*piece, bool) {
+// exceeds GrowThreshold. It returns the piece and the working cells it
+// reached, and false when no frame pixel of c is foreground. It changes
+// nothing shared (refineAll runs it on all cores).
+func (r *refiner) refine(c component) (*piece, []int32, bool) {
 	b, f := r.img.Bounds(), r.f
 	grow := r.reach
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
@@ -85,11 +90,12 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		}
 	}
 	if len(stack) == 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	var m moments
 	var sumRatio, sumDB, sumDR float64
 	var devs []float32
+	var cells []int32 // the working cells reached (claimed once the piece is kept)
 	var at []int32
 	spans := make([]span, rh)
 	for i := range spans {
@@ -102,7 +108,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		fx, fy := reg.Min.X+x, reg.Min.Y+y
 		m.add(float64(fx), float64(fy))
 		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
-		r.claimed[cy*r.w+cx] = true
+		cells = append(cells, int32(cy*r.w+cx))
 		at = append(at, int32(p))
 		devs = append(devs, r.plain.deviation(cy*r.w+cx, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx]))
 		k := cy*r.w + cx
@@ -158,7 +164,7 @@ func (r *refiner) refine(c component) (*piece, bool) {
 		}
 		p.box = bodyBox(depth, box, thin).Add(reg.Min)
 	}
-	return p, true
+	return p, cells, true
 }
 
 // near returns, for the working cells of c's box grown by grow on every
@@ -175,4 +181,48 @@ func (r *refiner) near(c component, grow int) []bool {
 		}
 	}
 	return dilate(in, nw, nh, grow)
+}
+
+// refined is one component's refine result.
+type refined struct {
+	p     *piece
+	cells []int32
+	ok    bool
+}
+
+// refineAll refines cs on all cores and returns the results in cs's
+// order. refine reads the refiner's shared state and writes none of it
+// (the caller marks the cells claimed, in order, so the outcome is the
+// sequential one). A panic in a worker (an image whose pixels cannot be
+// read) is raised again on the caller's goroutine, where Analyze turns
+// it into an error.
+func (r *refiner) refineAll(cs []component) []refined {
+	out := make([]refined, len(cs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var once sync.Once
+	var failure any
+	for range min(runtime.GOMAXPROCS(0), len(cs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if e := recover(); e != nil {
+					once.Do(func() { failure = e })
+				}
+			}()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(cs) {
+					return
+				}
+				out[i].p, out[i].cells, out[i].ok = r.refine(cs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if failure != nil {
+		panic(failure)
+	}
+	return out
 }

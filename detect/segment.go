@@ -154,7 +154,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if card != nil {
 		r.bridge = r.thin
 	}
-	var pieces []*piece
+	var cands []component
 	for _, c := range comps {
 		seed := o.StrongThreshold
 		if card != nil && c.n <= cardSmallCells {
@@ -167,12 +167,20 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		if workMM2 < o.MinAreaMM2/8 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
 			continue // clearly out of range, even as a fragment
 		}
+		cands = append(cands, c)
+	}
+	var pieces []*piece
+	for i, rf := range r.refineAll(cands) {
+		c := cands[i]
 		if r.mostlyClaimed(c) {
 			continue // a fragment of a specimen already found
 		}
-		if p, ok := r.refine(c); ok {
-			p.group = c.group
-			pieces = append(pieces, p)
+		if rf.ok {
+			for _, k := range rf.cells {
+				r.claimed[k] = true
+			}
+			rf.p.group = c.group
+			pieces = append(pieces, rf.p)
 		}
 	}
 	if card != nil {
