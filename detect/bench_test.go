@@ -1,9 +1,7 @@
 package detect
 
 import (
-	"bytes"
 	"image"
-	"image/jpeg"
 	"sort"
 	"sync"
 	"testing"
@@ -21,15 +19,7 @@ var (
 func fullFrame(b *testing.B) (testFrame, image.Image) {
 	benchOnce.Do(func() {
 		benchFrame = makeFrame(frameSpec{w: 4096, h: 2160, ppm: 10, specimens: 30, debris: 200, noise: 5, seed: 42})
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, benchFrame.img, &jpeg.Options{Quality: 90}); err != nil {
-			b.Fatal(err)
-		}
-		img, err := jpeg.Decode(&buf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchJPEG = img
+		benchJPEG = jpegRoundTrip(b, benchFrame.img, 90)
 	})
 	return benchFrame, benchJPEG
 }

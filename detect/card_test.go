@@ -37,11 +37,12 @@ func cardFrame(w, h int) (*image.RGBA, func(cx, cy, a, b float64, c color.RGBA))
 	return img, paint
 }
 
-// jpegRoundTrip encodes img as a phone would (4:2:0 chroma) and decodes it.
-func jpegRoundTrip(t *testing.T, img image.Image) image.Image {
+// jpegRoundTrip encodes img at quality (Go's encoder: 4:2:0 chroma, as a
+// phone or camera delivers) and decodes it.
+func jpegRoundTrip(t testing.TB, img image.Image, quality int) image.Image {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := jpeg.Decode(&buf)
@@ -54,7 +55,7 @@ func jpegRoundTrip(t *testing.T, img image.Image) image.Image {
 // detectCard runs Detect at 8 px/mm on img as a phone's JPEG delivers it.
 func detectCard(t *testing.T, img image.Image) []Specimen {
 	t.Helper()
-	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(8))
+	got, err := Detect(jpegRoundTrip(t, img, 85), DefaultOptions(8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestCardPaleDiscIsInsect(t *testing.T) {
 		paint(float64(x), 200, 8, 8, color.RGBA{236, 236, 248, 255})
 		want = append(want, image.Pt(x, 200))
 	}
-	got, err := Detect(jpegRoundTrip(t, img), DefaultOptions(10))
+	got, err := Detect(jpegRoundTrip(t, img, 85), DefaultOptions(10))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,8 @@
 package detect
 
 import (
-	"bytes"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"testing"
 )
 
@@ -18,15 +16,7 @@ func TestDownscaleYCCAgrees(t *testing.T) {
 			src.SetRGBA(x, y, color.RGBA{uint8(60 + x/2), uint8(60 + 2*y), uint8(100 + (x+y)/4), 255}) // smooth, in gamut
 		}
 	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
-	dec, err := jpeg.Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ycc := dec.(*image.YCbCr)
+	ycc := jpegRoundTrip(t, src, 95).(*image.YCbCr)
 	sub := image.NewYCbCr(image.Rect(0, 0, 203, 61), image.YCbCrSubsampleRatio422)
 	for y := range 61 {
 		for x := range 203 {
