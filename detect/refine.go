@@ -107,11 +107,10 @@ func (r *refiner) refine(c component) (*piece, []int32, bool) {
 		x, y := p%rw, p/rw
 		fx, fy := reg.Min.X+x, reg.Min.Y+y
 		m.add(float64(fx), float64(fy))
-		cx, cy := (fx-b.Min.X)/f, (fy-b.Min.Y)/f
-		cells = append(cells, int32(cy*r.w+cx))
+		k := (fy-b.Min.Y)/f*r.w + (fx-b.Min.X)/f // its working cell
+		cells = append(cells, int32(k))
 		at = append(at, int32(p))
-		devs = append(devs, r.plain.deviation(cy*r.w+cx, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[cy*r.w+cx]))
-		k := cy*r.w + cx
+		devs = append(devs, r.plain.deviation(k, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]), r.bg.v[k]))
 		sumRatio += float64(px.y[p]) / float64(r.bg.v[k])
 		db, dr := r.tint.offsets(k, float32(px.y[p]), float32(px.cb[p]), float32(px.cr[p]))
 		sumDB += float64(db / r.bg.v[k])
