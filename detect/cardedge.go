@@ -52,8 +52,9 @@ func edgeBand(card []bool, w, h, r int) []bool {
 	return dilate(off, w, h, r)
 }
 
-// bandShare returns the fraction of p's pixels whose working cell (f x f
-// frame pixels from origin) lies in band (w cells wide).
+// bandShare returns the fraction of the pixels of p's row spans (its
+// silhouette, holes filled) whose working cell (f x f frame pixels from
+// origin) lies in band (w cells wide).
 func bandShare(p *piece, band []bool, f, w int, origin image.Point) float64 {
 	var in, all int
 	for _, s := range p.spans {
