@@ -62,9 +62,11 @@ func TestScoreFrame(t *testing.T) {
 		{"one box over two far-apart insects matches neither", []image.Rectangle{image.Rect(100, 100, 700, 200)}, false,
 			Score{Detections: 1, FalsePositives: 1, FalseIdx: []int{0}, Missed: []int{0, 1, 2}}}, // IoU 1/6 each, centres not mutual
 		{"sticky: no false positives, others split at 40 px", []image.Rectangle{image.Rect(100, 100, 200, 200), image.Rect(0, 0, 30, 30), image.Rect(800, 800, 900, 840)}, true,
-			Score{Sticky: true, Found: 1, Centred: 1, Detections: 3, OtherSmall: 1, OtherLarge: 1, Missed: []int{1, 2}}},
+			Score{Sticky: true, Found: 1, Centred: 1, SideRatios: []float64{1}, Detections: 3, OtherSmall: 1, OtherLarge: 1, Missed: []int{1, 2}}},
 		{"sticky: a tight box off the loose box's centre is centred, not found", []image.Rectangle{image.Rect(610, 110, 630, 130)}, true,
-			Score{Sticky: true, Centred: 1, Detections: 1, OtherSmall: 1, Missed: []int{0, 1, 2}}},
+			Score{Sticky: true, Centred: 1, SideRatios: []float64{5}, Detections: 1, OtherSmall: 1, Missed: []int{0, 1, 2}}},
+		{"sticky: the side ratio is the detection centred nearest the box's centre", []image.Rectangle{image.Rect(105, 105, 145, 145), image.Rect(140, 140, 160, 160)}, true,
+			Score{Sticky: true, Found: 1, Centred: 1, SideRatios: []float64{5}, Detections: 2, OtherLarge: 1, Missed: []int{1, 2}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ScoreFrame(ann, tc.dets, tc.sticky)
@@ -117,5 +119,14 @@ func TestScoreRatios(t *testing.T) {
 	sum.Add(Score{Frames: 1, Annotated: 1, Found: 1, NotInsectHits: 1, FalsePositives: 1})
 	if want := (Score{Frames: 2, Annotated: 4, Found: 3, NotInsectHits: 1, FalsePositives: 2}); !reflect.DeepEqual(sum, want) {
 		t.Fatalf("sum %+v, want %+v", sum, want)
+	}
+	var cards Score
+	if got := cards.MedianSideRatio(); got != 0 {
+		t.Errorf("median side ratio of nothing = %v, want 0", got)
+	}
+	cards.Add(Score{Sticky: true, SideRatios: []float64{4, 1}})
+	cards.Add(Score{Sticky: true, SideRatios: []float64{3}})
+	if got := cards.MedianSideRatio(); got != 3 || !reflect.DeepEqual(cards.SideRatios, []float64{4, 1, 3}) {
+		t.Errorf("after Add: ratios %v, median %v; want [4 1 3], 3", cards.SideRatios, got)
 	}
 }

@@ -135,7 +135,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		recall := fmt.Sprintf("%.3f", s.Recall())
 		if s.Sticky {
-			recall += fmt.Sprintf(" (centred %.3f)", s.CentredRecall())
+			recall += fmt.Sprintf(" (centred %.3f; box/detection side %.1f)", s.CentredRecall(), s.MedianSideRatio())
 		}
 		if mixed {
 			recall = "-"
