@@ -37,6 +37,26 @@ func offGrid(d, s float64) float64 {
 	return math.Abs(q - math.Round(q))
 }
 
+// A fastener or a punched hole is a dark disc (Contrast at least
+// fastenerContrast) at least fastenerMinMM across. Measured on
+// ../shared/realframes: the sheets' grommets are 0.74-0.88 dark and about
+// 10 mm across, the cards' punched holes 0.40-0.51 and 6-10 mm. Below
+// those floors, discs are insects: round beetles and flies of 1.5-3 mm
+// (0.35-0.57 dark, dropped as fasteners before the size floor, 10 on the
+// cards and one on a vermont sheet) and whiteflies seen from above
+// (under 0.26, dropped when the card's background was estimated in
+// smaller blocks).
+const (
+	fastenerContrast = 0.3
+	fastenerMinMM    = 4
+)
+
+// isFastener reports whether a piece of contrast c, filled row spans and
+// extent full is a fastener or a punched hole (see fastenerContrast).
+func isFastener(c float64, spans []span, full, frame image.Rectangle, pxPerMM float64) bool {
+	return c >= fastenerContrast && float64(max(full.Dx(), full.Dy())) >= fastenerMinMM*pxPerMM && isDisc(spans, full, frame)
+}
+
 // isDisc reports whether the piece's silhouette (filled row spans) is a
 // disc, or a disc cut by the frame's border.
 func isDisc(spans []span, box, frame image.Rectangle) bool {

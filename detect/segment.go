@@ -311,12 +311,8 @@ func (o Options) measure(p *piece, b image.Rectangle) (Specimen, bool) {
 	if p.own != nil && s.AreaPx < mergeMinFill*float64(s.Box.Dx()*s.Box.Dy()) {
 		return s, false // specks gathered by merging, not an insect (undone)
 	}
-	if max(s.Box.Dx(), s.Box.Dy()) >= 16 {
-		// Fasteners and punched holes are dark; a pale round piece is an
-		// insect (a whitefly seen from above on a card).
-		if (s.Contrast > 0 && isDisc(p.spans, p.full, b)) || isBorderStrip(s.Box, b, o.PixelsPerMM) {
-			return s, false
-		}
+	if max(s.Box.Dx(), s.Box.Dy()) >= 16 && (isFastener(s.Contrast, p.spans, p.full, b, o.PixelsPerMM) || isBorderStrip(s.Box, b, o.PixelsPerMM)) {
+		return s, false
 	}
 	s.TouchesEdge = s.Box.Min.X <= b.Min.X || s.Box.Min.Y <= b.Min.Y || s.Box.Max.X >= b.Max.X || s.Box.Max.Y >= b.Max.Y
 	if s.TouchesEdge && s.ThicknessPx < minEdgeThicknessPx {
