@@ -31,6 +31,21 @@ const (
 	// about 0.2-0.3); larger ones need the whole threshold.
 	cardSeedFraction = 2.0 / 3
 	cardSmallCells   = 200
+	// cardBlockFraction scales the background's blocks on a card (in
+	// frame pixels, against a sheet's). A phone photo of a card is lit
+	// unevenly: shade from the hand or a curl, glare, a second card, in
+	// patches a few mm across. Blocks of 1/32 of the frame (64 px on a
+	// 2048x1536 card) smoothed over 3x3 blocks do not follow them, so
+	// shade reads as deviation: it raises the local noise level that
+	// hides faint whiteflies, and passes for large faint specimens. With
+	// half the blocks, on ../shared/realframes/sticky whitefly recall
+	// rises from 0.721 to 0.760 (centred 0.902 to 0.939); of the
+	// detections of 40 px or more judged by eye
+	// (bench/detect/sticky-large.tsv), 168 of the 172 insects are
+	// reported (161 before) and 188 of the 430 junk boxes (211). Sheets
+	// keep their blocks: a moth there can be 40 mm across. Quarter-size
+	// blocks kept 119 of the first 130 judged insects (128 at full size).
+	cardBlockFraction = 0.5
 )
 
 // cardMask finds a coloured card: when at least cardMinFraction of the

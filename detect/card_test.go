@@ -231,3 +231,73 @@ func TestCardSpecksNotGathered(t *testing.T) {
 		t.Errorf("wasp merged into %v rejected", m[0].box)
 	}
 }
+
+// TestCardShade: a phone photo of a card has patches of shade a few mm
+// across (a hand, a curl). They are not specimens, and the faint whiteflies
+// in them are found. With the background's blocks as large as a sheet's
+// (64 px on this 1600 px frame), the shade passed for large faint
+// specimens and hid the whiteflies in it (cardBlockFraction).
+func TestCardShade(t *testing.T) {
+	img, paint := cardFrame(1600, 1000)
+	type spot struct{ x, y float64 }
+	var shades []spot
+	for y := 200.0; y < 1000; y += 300 {
+		for x := 200.0; x < 1600; x += 300 {
+			shades = append(shades, spot{x + 40*math.Sin(y), y})
+		}
+	}
+	const radius, depth = 70.0, 0.22
+	for y := range 1000 {
+		for x := range 1600 {
+			k := 1.0
+			for _, s := range shades {
+				if d := math.Hypot(float64(x)-s.x, float64(y)-s.y) / radius; d < 1 {
+					c := math.Cos(d * math.Pi / 2)
+					k -= depth * c * c
+				}
+			}
+			o := img.RGBAAt(x, y)
+			img.SetRGBA(x, y, color.RGBA{uint8(float64(o.R) * k), uint8(float64(o.G) * k), uint8(float64(o.B) * k), 255})
+		}
+	}
+	var want []image.Point
+	for _, s := range shades {
+		for _, d := range []spot{{-30, 0}, {0, -30}, {25, 25}} {
+			cx, cy := s.x+d.x, s.y+d.y
+			o := img.RGBAAt(int(cx), int(cy))
+			paint(cx, cy, 4.5, 3, color.RGBA{o.R + 8, o.G + 10, o.B + 60, 255})
+			want = append(want, image.Pt(int(cx), int(cy)))
+		}
+	}
+	got := detectCard(t, img)
+	var large []image.Rectangle
+	for _, s := range got {
+		if max(s.Box.Dx(), s.Box.Dy()) >= 40 {
+			large = append(large, s.Box)
+		}
+	}
+	if found := countFound(got, want, centredWithin(4)); found < len(want)*9/10 || len(large) > 0 {
+		t.Errorf("found %d of %d whiteflies in the shade; %d detections of 40 px or more %v, want >= 90 %% and none", found, len(want), len(large), large)
+	}
+}
+
+// TestCardLargePaleInsect: on a close-up card a pale insect (a whitefly,
+// a lacewing) can cover more than one of the card's background blocks (32
+// px on this 1600 px frame) and is still measured against the card, not
+// against itself.
+func TestCardLargePaleInsect(t *testing.T) {
+	img, paint := cardFrame(1600, 1000)
+	var want []image.Point
+	for x := 200; x < 1600; x += 300 {
+		for _, y := range []int{300, 700} {
+			cx, cy := float64(x)+float64(y%13), float64(y)
+			o := img.RGBAAt(int(cx), int(cy))
+			paint(cx, cy, 40, 30, color.RGBA{o.R + 20, o.G + 30, o.B + 150, 255})
+			want = append(want, image.Pt(int(cx), int(cy)))
+		}
+	}
+	got := detectCard(t, img)
+	if found := countFound(got, want, centredWithin(6)); found < len(want) {
+		t.Errorf("found %d of %d large pale insects (%v)", found, len(want), boxesOf(got))
+	}
+}

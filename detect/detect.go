@@ -60,8 +60,8 @@
 // Measured on 2026-12-04 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
 // every trap, count within 9 % on every frame; sticky-card whitefly recall
-// 0.72 (0.90 of the whiteflies' boxes hold a detection's centre); of the
-// card detections of 40 px or more judged by eye, 0.39 are insects
+// 0.76 (0.94 of the whiteflies' boxes hold a detection's centre); of the
+// card detections of 40 px or more judged by eye, 0.47 are insects
 // (bench/detect/sticky-large.tsv). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
@@ -205,6 +205,9 @@ type Specimen struct {
 	TouchesEdge bool
 }
 
+// minBlock is the smallest automatic background block, in working pixels.
+const minBlock = 16
+
 // ErrBadOptions wraps every Options validation error.
 var ErrBadOptions = errors.New("detect: bad options")
 
@@ -249,7 +252,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("%w: BackgroundBlock must be >= 0, got %d", ErrBadOptions, o.BackgroundBlock)
 	}
 	if o.BackgroundBlock == 0 {
-		o.BackgroundBlock = max(16, o.WorkSize/32)
+		o.BackgroundBlock = max(minBlock, o.WorkSize/32)
 	}
 	return o, nil
 }

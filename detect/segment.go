@@ -79,9 +79,10 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	card := cardMask(py, pcb, pcr)
 	if card != nil && f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
-		// at twice the resolution, with the same blocks in frame pixels.
+		// at twice the resolution. The background's blocks are smaller in
+		// frame pixels than a sheet's (cardBlockFraction).
 		coarse, cw := card, py.w
-		f, block = f/2, block*f/(f/2)
+		f, block = f/2, max(minBlock, int(float64(block*f/(f/2))*cardBlockFraction))
 		if py, pcb, pcr, bg, kb, kr, err = reduce(img, f, block); err != nil {
 			return Frame{}, err
 		}
