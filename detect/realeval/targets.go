@@ -36,15 +36,15 @@ var IssueTargets = Targets{
 // 2026-12-04), and for the targets it does not meet yet the level measured
 // that day with a small margin, so that a change making them worse fails:
 // 7 detections on not_insect boxes (a stain, a shadow, a debris clump seen
-// on 5 frames) and sticky-card whitefly recall 0.72 (whiteflies of 4-12 px,
-// their annotated boxes 25-45 px: 0.90 of them hold a detection's centre,
+// on 5 frames) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
+// their annotated boxes 25-45 px: 0.94 of them hold a detection's centre,
 // Score.Centred).
 var Floors = Targets{
 	SheetRecall:    0.90,
 	SheetPrecision: 0.85,
 	MaxNotInsect:   8,
 	MaxCountError:  0.10,
-	StickyRecall:   0.69,
+	StickyRecall:   0.74,
 }
 
 // NotSheet are folders of frames that are not trap sheets (DSLR: hand-held
