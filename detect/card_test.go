@@ -301,3 +301,38 @@ func TestCardLargePaleInsect(t *testing.T) {
 		t.Errorf("found %d of %d large pale insects (%v)", found, len(want), boxesOf(got))
 	}
 }
+
+// TestCardPunchedHole: a hole punched through a card shows the dark cloth
+// behind it, ringed by puckered, shaded glue; the piece is no disc, but
+// its dark core is (isPunchedHole). Dark insects of 2-3 mm beside it, one
+// of them round, are kept.
+func TestCardPunchedHole(t *testing.T) {
+	img, paint := cardFrame(900, 600)
+	const hx, hy = 300.0, 300.0
+	for y := 230; y < 370; y++ {
+		for x := 230; x < 370; x++ {
+			dx, dy := float64(x)+0.5-hx, float64(y)+0.5-hy
+			d, a := math.Hypot(dx, dy), math.Atan2(dy, dx)
+			o := img.RGBAAt(x, y)
+			switch {
+			case d <= 20: // 5 mm at 8 px/mm: the cloth
+				img.SetRGBA(x, y, color.RGBA{58, 60, 66, 255})
+			case d <= 44 && math.Sin(4*a) > 0: // puckered glue: shaded lobes around it
+				k := 0.76 + 0.04*math.Sin(7*a)
+				img.SetRGBA(x, y, color.RGBA{uint8(float64(o.R) * k), uint8(float64(o.G) * k), uint8(float64(o.B) * k), 255})
+			}
+		}
+	}
+	want := []image.Point{{500, 300}, {650, 300}}
+	paint(500, 300, 12, 7, color.RGBA{50, 35, 25, 255})  // a fly, 3 x 1.75 mm
+	paint(650, 300, 10, 10, color.RGBA{40, 30, 25, 255}) // a round beetle, 2.5 mm
+	got := detectCard(t, img)
+	if n := countFound(got, want, centredWithin(4)); n < len(want) {
+		t.Errorf("found %d of the %d insects beside the hole (%v)", n, len(want), boxesOf(got))
+	}
+	for _, s := range got {
+		if (image.Point{int(hx), int(hy)}).In(s.Box) {
+			t.Errorf("the punched hole is reported: %v", s.Box)
+		}
+	}
+}

@@ -196,15 +196,21 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		}
 		pieces = absorbFragments(faintPieces(excess, scale, py, bg, f, ks, b, o.PixelsPerMM, taken), pieces)
 	}
+	keep := func(p *piece) (Specimen, bool) {
+		if card != nil && isPunchedHole(img, p, bg, f, o.PixelsPerMM) {
+			return Specimen{}, false
+		}
+		return o.measure(p, b)
+	}
 	var out []Specimen
 	for _, p := range pieces {
-		if s, ok := o.measure(p, b); ok {
+		if s, ok := keep(p); ok {
 			out = append(out, s)
 			continue
 		}
 		if p.own != nil {
 			for _, q := range p.unmerge() {
-				if s, ok := o.measure(q, b); ok {
+				if s, ok := keep(q); ok {
 					out = append(out, s)
 				}
 			}
