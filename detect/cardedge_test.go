@@ -44,3 +44,34 @@ func TestCardEdgeNotSpecimen(t *testing.T) {
 		}
 	}
 }
+
+// TestCardEdgeShadeDropped: where a card curls away from the camera the
+// shade along its edge is a band several mm wide, faint and cut into
+// blocky pieces. A faint piece lying along the outline is dropped whatever
+// its shape; a dark one of the same shape (an insect at the edge) and a
+// faint one under edgeMinLengthMM (a whitefly) are kept.
+func TestCardEdgeShadeDropped(t *testing.T) {
+	const w, h, ppm = 400, 300, 8.0
+	card := make([]bool, w*h)
+	for y := range h {
+		for x := 20; x < w; x++ { // the cloth: x < 20
+			card[y*w+x] = true
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		r    image.Rectangle
+		dark float64
+		kept bool
+	}{
+		{"faint shade, 3.5 x 4.5 mm, along the outline", image.Rect(22, 100, 50, 136), 0.15, false},
+		{"dark insect, same place and shape", image.Rect(22, 100, 50, 136), 0.45, true},
+		{"faint whitefly, 2 mm, at the outline", image.Rect(22, 100, 38, 112), 0.15, true},
+		{"faint piece, 3.5 x 4.5 mm, away from the outline", image.Rect(200, 100, 228, 136), 0.15, true},
+	} {
+		got := dropCardEdge([]*piece{rectPiece(tc.r, tc.dark)}, card, w, h, 1, image.Point{}, ppm)
+		if kept := len(got) == 1; kept != tc.kept {
+			t.Errorf("%s: kept = %v, want %v", tc.name, kept, tc.kept)
+		}
+	}
+}

@@ -47,7 +47,7 @@
 //     local colour with chroma weighted more (tint.go): whiteflies are 4-12
 //     px on a phone photo and differ from a yellow card mostly in blue.
 //     A piece lying along the card's outline (its edge against the
-//     cloth, its shade, a curl) is not a specimen (cardedge.go), nor is
+//     cloth, a curl, or faint: its shade) is not a specimen (cardedge.go), nor is
 //     a faint, flat net of thin strands: glare on the glue (glare.go),
 //     nor a piece whose dark core is a disc 4 mm or more across: a hole
 //     punched through the card (hole.go).
@@ -63,7 +63,7 @@
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
 // every trap, count within 9 % on every frame; sticky-card whitefly recall
 // 0.76 (0.94 of the whiteflies' boxes hold a detection's centre); of the
-// card detections of 40 px or more judged by eye, 0.48 are insects
+// card detections of 40 px or more judged by eye, 0.51 are insects
 // (bench/detect/sticky-large.tsv). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
