@@ -39,7 +39,8 @@
 //   - Checkerboard scale bars, fasteners and grommets (discs), cables and
 //     hems along the border and burned-in timestamps are recognised by
 //     shape and not reported (notinsect.go); a checkerboard also gives the
-//     frame's scale (Analyze, Options.ScaleSquareMM).
+//     frame's scale (Analyze, Options.ScaleSquareMM). Nor are lines of
+//     printed text, a label's words (text.go).
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
 //     coarse second pass over 4x4-cell averages (faint.go).
 //   - On a coloured sticky card only the card is searched, at twice the

@@ -219,6 +219,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if card != nil {
 		out = dropGlare(out, o.PixelsPerMM)
 	}
+	out = dropTextLines(out)
 	if card == nil {
 		// On a sheet, a piece mostly inside a much larger specimen's box
 		// is part of it (a wing's pattern, a dark vein along its edge) cut
