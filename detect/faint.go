@@ -28,6 +28,10 @@ const (
 	// faintOverlap: a faint object whose box is covered this much by the
 	// boxes of specimens already found is one of them.
 	faintOverlap = 0.25
+	// faintMaxAspect: a faint object longer than this many times its width
+	// is not a moth (the pale moths of ../shared/realframes measure 1.9-3.3
+	// by their moments; a 150 x 20 mm ruler pasted onto the sheets 11).
+	faintMaxAspect = 4
 )
 
 // faintPieces returns pieces for large faint objects: coarse components
@@ -77,7 +81,11 @@ func faintPieces(excess, scale, py, bg plane, f int, sigmas float32, frame image
 		if covered(box, found) >= faintOverlap {
 			continue
 		}
-		out = append(out, faintPiece(labels, c, cw, py, bg, f, frame))
+		p := faintPiece(labels, c, cw, py, bg, f, frame)
+		if _, _, major, minor, _ := p.m.axes(); major > faintMaxAspect*minor {
+			continue // a ruler, a strip of paper, a fold: no moth is that narrow
+		}
+		out = append(out, p)
 	}
 	return out
 }

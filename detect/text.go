@@ -13,8 +13,9 @@ import (
 // side: each thin for its height (ThicknessPx at most textThin of it) and
 // dark (Contrast at least textDark), their heights within textHeightTol of
 // each other, their tops and bottoms level to within textHeightTol of the
-// height, and the gaps between them at most textGap heights; with them go
-// the smaller pieces inside the line (hyphens, dots). Insects are
+// height, and the gaps between them at most textGap heights (a ruler's
+// numbers stand 2-3 heights apart); with them go the smaller pieces inside
+// the line (hyphens, dots). Insects are
 // thicker for their height (a moth's body and wings fill it), and rarely
 // line up three abreast, level to a few pixels.
 const (
@@ -22,7 +23,7 @@ const (
 	textThin      = 0.25
 	textDark      = 0.5
 	textHeightTol = 0.15
-	textGap       = 1.0
+	textGap       = 3.5
 )
 
 // dropTextLines removes the specimens that form lines of text, written

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"strconv"
 	"testing"
 
 	"golang.org/x/image/font"
@@ -57,6 +58,61 @@ func TestPrintedLabelNotSpecimens(t *testing.T) {
 	for _, s := range got {
 		if s.Box.Overlaps(label) {
 			t.Errorf("printed word reported as a specimen: %v (thickness %.0f px, contrast %.2f)", s.Box, s.ThicknessPx, s.Contrast)
+		}
+	}
+}
+
+// TestRulerNotSpecimens: a pale paper ruler on the sheet, 150 x 20 mm with
+// its mm ticks and a number every 10 mm, is neither a pale moth (too
+// narrow, faintMaxAspect) nor a row of insects (its numbers are text, 10
+// mm apart); a moth beside it is found.
+func TestRulerNotSpecimens(t *testing.T) {
+	const ppm = 10.0
+	img := image.NewRGBA(image.Rect(0, 0, 2000, 1000))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{214, 212, 218, 255}), image.Point{}, draw.Src)
+	ft, err := opentype.Parse(gobold.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 4 * ppm, DPI: 72, Hinting: font.HintingNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ruler := image.Rect(200, 200, 1700, 400)
+	draw.Draw(img, ruler, image.NewUniform(color.RGBA{235, 230, 200, 255}), image.Point{}, draw.Src)
+	ink := image.NewUniform(color.RGBA{20, 20, 25, 255})
+	for mm := 0; mm <= 145; mm++ {
+		x, l := ruler.Min.X+25+mm*10, 30
+		if mm%10 == 0 {
+			l = 70
+		} else if mm%5 == 0 {
+			l = 50
+		}
+		draw.Draw(img, image.Rect(x, ruler.Min.Y, x+2, ruler.Min.Y+l), ink, image.Point{}, draw.Src)
+	}
+	d := font.Drawer{Dst: img, Src: ink, Face: face}
+	for cm := 0; cm <= 14; cm++ {
+		d.Dot = fixed.P(ruler.Min.X+15+cm*100, ruler.Max.Y-30)
+		d.DrawString(strconv.Itoa(cm))
+	}
+	moth := image.Pt(950, 720) // 20 x 8 mm, brown
+	for y := 670; y < 770; y++ {
+		for x := 840; x < 1060; x++ {
+			if dx, dy := (float64(x)+0.5-950)/100, (float64(y)+0.5-720)/40; dx*dx+dy*dy <= 1 {
+				img.SetRGBA(x, y, color.RGBA{120, 100, 80, 255})
+			}
+		}
+	}
+	got, err := Detect(img, DefaultOptions(ppm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if countFound(got, []image.Point{moth}, centredWithin(30)) != 1 {
+		t.Errorf("the moth is not found (%v)", boxesOf(got))
+	}
+	for _, s := range got {
+		if s.Box.Overlaps(ruler) {
+			t.Errorf("the ruler or part of it reported as a specimen: %v", s.Box)
 		}
 	}
 }
