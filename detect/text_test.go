@@ -14,24 +14,31 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// TestPrintedLabelNotSpecimens: a label printed in 5 mm letters on a
-// sheet is words of ink, one piece each, not insects; three moths resting
-// in a row, level with each other, are insects.
-func TestPrintedLabelNotSpecimens(t *testing.T) {
-	const ppm = 10.0
-	img := image.NewRGBA(image.Rect(0, 0, 1400, 900))
+// inkOnSheet returns a w x h grey sheet and a drawer that prints on it in
+// black Go Bold letters size px high.
+func inkOnSheet(t *testing.T, w, h int, size float64) (*image.RGBA, *font.Drawer) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{214, 212, 218, 255}), image.Point{}, draw.Src)
 	ft, err := opentype.Parse(gobold.TTF)
 	if err != nil {
 		t.Fatal(err)
 	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 5 * ppm, DPI: 72, Hinting: font.HintingNone})
+	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return img, &font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{20, 20, 25, 255}), Face: face}
+}
+
+// TestPrintedLabelNotSpecimens: a label printed in 5 mm letters on a
+// sheet is words of ink, one piece each, not insects; three moths resting
+// in a row, level with each other, are insects.
+func TestPrintedLabelNotSpecimens(t *testing.T) {
+	const ppm = 10.0
+	img, d := inkOnSheet(t, 1400, 900, 5*ppm)
 	label := image.Rect(300, 150, 1000, 320)
 	draw.Draw(img, label, image.NewUniform(color.RGBA{245, 245, 240, 255}), image.Point{}, draw.Src)
-	d := font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{20, 20, 25, 255}), Face: face}
 	d.Dot = fixed.P(label.Min.X+20, label.Min.Y+65)
 	d.DrawString("TRAP 07 VT")
 	d.Dot = fixed.P(label.Min.X+20, label.Min.Y+135)
@@ -68,19 +75,10 @@ func TestPrintedLabelNotSpecimens(t *testing.T) {
 // mm apart); a moth beside it is found.
 func TestRulerNotSpecimens(t *testing.T) {
 	const ppm = 10.0
-	img := image.NewRGBA(image.Rect(0, 0, 2000, 1000))
-	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{214, 212, 218, 255}), image.Point{}, draw.Src)
-	ft, err := opentype.Parse(gobold.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 4 * ppm, DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img, d := inkOnSheet(t, 2000, 1000, 4*ppm)
 	ruler := image.Rect(200, 200, 1700, 400)
 	draw.Draw(img, ruler, image.NewUniform(color.RGBA{235, 230, 200, 255}), image.Point{}, draw.Src)
-	ink := image.NewUniform(color.RGBA{20, 20, 25, 255})
+	ink := d.Src
 	for mm := 0; mm <= 145; mm++ {
 		x, l := ruler.Min.X+25+mm*10, 30
 		if mm%10 == 0 {
@@ -90,7 +88,6 @@ func TestRulerNotSpecimens(t *testing.T) {
 		}
 		draw.Draw(img, image.Rect(x, ruler.Min.Y, x+2, ruler.Min.Y+l), ink, image.Point{}, draw.Src)
 	}
-	d := font.Drawer{Dst: img, Src: ink, Face: face}
 	for cm := 0; cm <= 14; cm++ {
 		d.Dot = fixed.P(ruler.Min.X+15+cm*100, ruler.Max.Y-30)
 		d.DrawString(strconv.Itoa(cm))
