@@ -10,14 +10,15 @@ import (
 // surround pass for specimens. On ../shared/realframes/sticky, 531
 // detections were 40 px or larger; judged by eye
 // (bench/detect/sticky-large.tsv), 130 were insects and 370 not, about
-// half of those the card's edge. A piece that lies along the outline (at least edgeShare of its
-// pixels within edgeBandMM of it or beyond it, elongated at least
-// edgeAspect:1 and edgeMinLengthMM or longer) is taken for the edge (or,
-// faint, its shade). That drops 138 of the 370, and 2 of the 130 (an ant
-// whose fill ran into the edge, a beetle in a loose box's corner) and 1 of
-// the 1529 annotated whiteflies. Without the length floor, 2 more
-// whiteflies go; with a 3 mm band, 16 more of the edge and 2 more insects.
-// A faint piece there (Contrast under edgeFaint) is the edge's shade
+// half of those the card's edge. A piece that lies along the outline (at
+// least edgeShare of its pixels within edgeBandMM of it or beyond it,
+// elongated at least edgeAspect:1 and edgeMinLengthMM or longer) is taken
+// for the edge. That drops 138 of the 370, and 2 of the 130 (an ant whose
+// fill ran into the edge, a beetle in a loose box's corner) and 1 of the
+// 1529 annotated whiteflies. Without the length floor, 2 more whiteflies
+// go; with a 3 mm band, 16 more of the edge and 2 more insects.
+//
+// A faint piece there (Contrast under edgeFaint) is the edge's shade,
 // whatever its shape: where the card curls away, the shade along it is a
 // band several mm wide, cut into blocky pieces. With the card's smaller
 // background blocks (card.go), that drops 16 more of the judged junk
