@@ -48,10 +48,10 @@
 //     local colour with chroma weighted more (tint.go): whiteflies are 4-12
 //     px on a phone photo and differ from a yellow card mostly in blue.
 //     A piece lying along the card's outline (its edge against the
-//     cloth, a curl, or faint: its shade) is not a specimen (cardedge.go), nor is
-//     a faint, flat net of thin strands: glare on the glue (glare.go),
-//     nor a piece whose dark core is a disc 4 mm or more across: a hole
-//     punched through the card (hole.go).
+//     cloth, a curl, or faint: its shade) is not a specimen
+//     (cardedge.go), nor is a faint, flat net of thin strands: glare on
+//     the glue (glare.go), nor a piece whose dark core is a disc 4 mm or
+//     more across: a hole punched through the card (hole.go).
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
