@@ -45,6 +45,8 @@ const (
 	// reported (161 before) and 188 of the 430 junk boxes (211). Sheets
 	// keep their blocks: a moth there can be 40 mm across. Quarter-size
 	// blocks kept 119 of the first 130 judged insects (128 at full size).
+	// A large moth on a card covers several of these blocks; cardTint
+	// keeps the card's colour under it the card's.
 	cardBlockFraction = 0.5
 )
 

@@ -2,10 +2,12 @@ package detect
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -334,5 +336,39 @@ func TestCardPunchedHole(t *testing.T) {
 		if (image.Point{int(hx), int(hy)}).In(s.Box) {
 			t.Errorf("the punched hole is reported: %v", s.Box)
 		}
+	}
+}
+
+// TestCardLargeBandedMoth: a moth 15-32 mm across with pale bands on its
+// wings is one specimen on a card. The card's background is estimated in
+// blocks of 32 px here, which such a moth covers several times over; the
+// card's colour in them must not become the moth's (cardTint leaves object
+// cells out), or the moth falls apart at its pale bands (6 of these 12
+// moths did).
+func TestCardLargeBandedMoth(t *testing.T) {
+	var split []string
+	for _, sz := range []float64{64, 88, 100, 128} {
+		for _, period := range []float64{7, 9, 12} {
+			img, _ := cardFrame(1600, 1000)
+			for y := 500 - int(sz); y < 500+int(sz); y++ {
+				for x := 800 - int(sz); x < 800+int(sz); x++ {
+					dx, dy := (float64(x)+0.5-800)/sz, (float64(y)+0.5-500)/(sz/2.2)
+					if dx*dx+dy*dy <= 1 {
+						c := color.RGBA{110, 85, 60, 255}
+						if math.Sin(float64(x)/period) > 0.6 {
+							c = color.RGBA{190, 175, 140, 255}
+						}
+						img.SetRGBA(x, y, c)
+					}
+				}
+			}
+			got := detectCard(t, img)
+			if len(got) != 1 || got[0].Box.Dx() < int(1.8*sz) {
+				split = append(split, fmt.Sprintf("%.0f mm, bands every %.0f px: %v", 2*sz/8, 2*math.Pi*period, boxesOf(got)))
+			}
+		}
+	}
+	if len(split) > 0 {
+		t.Errorf("banded moths not found whole:\n%s", strings.Join(split, "\n"))
 	}
 }

@@ -42,8 +42,29 @@ func (t tint) at(i int) (kb, kr float32) {
 // neighbours'), smoothed over 3x3 blocks and interpolated between block
 // centres. A card's colour drifts across a phone photo (glare, shade, a
 // second card) by as much as a whitefly differs from it (0.05-0.1 of
-// chromaticity on ../shared/realframes/sticky).
+// chromaticity on ../shared/realframes/sticky). Blocks that small can be
+// mostly covered by one insect, so the medians leave out the cells whose
+// chroma is an object's against a first estimate over blocks twice as
+// large (objectLevel, and objectGuard cells around them).
 func cardTint(py, pcb, pcr plane, on []bool, block int) tint {
+	coarse := blockTint(py, pcb, pcr, on, 2*block)
+	obj := make([]bool, len(on))
+	for i, v := range py.v {
+		if on[i] && v >= 8 {
+			db, dr := coarse.offsets(i, v, pcb.v[i], pcr.v[i])
+			obj[i] = sqrt32(db*db+dr*dr)*cardChromaWeight/v > objectLevel
+		}
+	}
+	obj = dilate(obj, py.w, py.h, objectGuard)
+	bare := make([]bool, len(on))
+	for i := range on {
+		bare[i] = on[i] && !obj[i]
+	}
+	return blockTint(py, pcb, pcr, bare, block)
+}
+
+// blockTint is cardTint's estimate from the cells on (see cardTint).
+func blockTint(py, pcb, pcr plane, on []bool, block int) tint {
 	w, h := py.w, py.h
 	gw, gh := (w+block-1)/block, (h+block-1)/block
 	lb, lr := make([]float32, gw*gh), make([]float32, gw*gh)
