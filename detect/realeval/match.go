@@ -57,7 +57,7 @@ type Score struct {
 	// that of the detection it holds (the one centred nearest its own
 	// centre; sides as the square root of the area). Near 1 when the
 	// annotations are drawn as tightly as the detector's boxes; the cards'
-	// whitefly boxes give about 3.7, which is why a tight box centred on
+	// whitefly boxes give about 3.6, which is why a tight box centred on
 	// a whitefly so often fails the README's mutual-centre rule.
 	SideRatios []float64
 	// Detections is the number of boxes the detector returned.
