@@ -41,8 +41,7 @@ func dropCardEdge(ps []*piece, card []bool, w, h, f int, origin image.Point, pxP
 	kept := ps[:0]
 	for _, p := range ps {
 		_, _, major, minor, _ := p.m.axes()
-		faint := 1-p.sumRatio/max(p.m.n, 1) < edgeFaint
-		along := (major >= edgeAspect*minor || faint) && major >= edgeMinLengthMM*pxPerMM && bandShare(p, band, f, w, origin) >= edgeShare
+		along := (major >= edgeAspect*minor || p.contrast() < edgeFaint) && major >= edgeMinLengthMM*pxPerMM && bandShare(p, band, f, w, origin) >= edgeShare
 		if !along {
 			kept = append(kept, p)
 		}

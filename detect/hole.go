@@ -33,7 +33,7 @@ func isPunchedHole(img image.Image, p *piece, bg plane, f int, pxPerMM float64) 
 		return false
 	}
 	b := img.Bounds()
-	row := newYCC(b.Dx())
+	row := newYCC(p.full.Dx())
 	var core []span
 	n := 0
 	for _, s := range p.spans {

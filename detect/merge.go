@@ -182,9 +182,13 @@ func (p *piece) unmerge() []*piece {
 	return out
 }
 
+// contrast is 1 - (mean pixel value / background) over the piece
+// (Specimen.Contrast).
+func (p *piece) contrast() float64 { return 1 - p.sumRatio/max(p.m.n, 1) }
+
 // specimen measures the piece.
 func (p *piece) specimen() Specimen {
-	s := Specimen{Box: p.box, Extent: p.full, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: 1 - p.sumRatio/p.m.n, Solidity: 1, ThicknessPx: p.thick}
+	s := Specimen{Box: p.box, Extent: p.full, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: p.contrast(), Solidity: 1, ThicknessPx: p.thick}
 	if ha := hullArea(p.spans); ha > 0 {
 		s.Solidity = math.Min(1, p.m.n/ha)
 	}

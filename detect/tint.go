@@ -51,8 +51,7 @@ func cardTint(py, pcb, pcr plane, on []bool, block int) tint {
 	obj := make([]bool, len(on))
 	for i, v := range py.v {
 		if on[i] && v >= 8 {
-			db, dr := coarse.offsets(i, v, pcb.v[i], pcr.v[i])
-			obj[i] = sqrt32(db*db+dr*dr)*cardChromaWeight/v > objectLevel
+			obj[i] = coarse.chroma(i, v, pcb.v[i], pcr.v[i])/v > objectLevel
 		}
 	}
 	obj = dilate(obj, py.w, py.h, objectGuard)
@@ -113,9 +112,16 @@ func (t tint) deviation(i int, y, cb, cr, bgY float32) float32 {
 	if bgY <= 1 {
 		return 0
 	}
+	return max(1-y/bgY, t.chroma(i, y, cb, cr)/bgY)
+}
+
+// chroma is the weighted distance of a pixel's (Cb, Cr) at working cell i
+// from a background-coloured surface of its own luma y: deviation's chroma
+// term before it is made relative to a luma.
+func (t tint) chroma(i int, y, cb, cr float32) float32 {
 	db, dr := t.offsets(i, y, cb, cr)
 	db, dr = db*t.gb, dr*t.gr
-	return max(1-y/bgY, sqrt32(db*db+dr*dr)/bgY)
+	return sqrt32(db*db + dr*dr)
 }
 
 // offsets are a pixel's (Cb, Cr) offsets at working cell i from a
