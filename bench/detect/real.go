@@ -50,6 +50,12 @@ func runReal(dir, modelPath, annotate string) error {
 	if err := rep.WriteMarkdown(os.Stdout); err != nil {
 		return err
 	}
+	if seq := realeval.EvaluateSequences(rep, realeval.NewAgentTracker); len(seq) > 0 {
+		fmt.Printf("\nCounting over time on the sequences (realeval.SequenceFolders; the agent's tracker, detect.NewFrameTracker):\n\n")
+		if err := realeval.WriteSequenceMarkdown(os.Stdout, seq); err != nil {
+			return err
+		}
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		fmt.Printf("\npeak RSS: %.0f MB\n", float64(ru.Maxrss)/1024)
