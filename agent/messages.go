@@ -68,8 +68,9 @@ type FrameSummary struct {
 	LatencyMS float64        `json:"latency_ms"`
 
 	// TimeSource says where CaptureTime came from: "exif" (the image's
-	// DateTimeOriginal), "mtime" (the file's modification time) or ""
-	// (the agent's clock, for a frame without a time).
+	// DateTimeOriginal), "filename" (a date and time in the file's name),
+	// "mtime" (the file's modification time) or "" (the agent's clock, for
+	// a frame without a time).
 	TimeSource string `json:"time_source,omitempty"`
 	// PixelsPerMM is the scale sizes were measured at; ScaleSource says
 	// where it came from: "config" (capture.pixels_per_mm) or

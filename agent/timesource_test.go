@@ -18,6 +18,7 @@ func TestFrameTimeSource(t *testing.T) {
 	}{
 		{"exif", camera.TimeSourceExif, "exif", false},
 		{"mtime", camera.TimeSourceMtime, "mtime", false},
+		{"filename", camera.TimeSourceName, "filename", false},
 		{"no time", camera.TimeSourceExif, "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 const (
 	// TimeSourceExif: Frame.Time is the image's Exif DateTimeOriginal.
 	TimeSourceExif = "exif"
+	// TimeSourceName: Frame.Time is written in the file's name (NameTime).
+	TimeSourceName = "filename"
 	// TimeSourceMtime: Frame.Time is the file's modification time.
 	TimeSourceMtime = "mtime"
 )
@@ -49,13 +51,23 @@ func ExifTime(path string, loc *time.Location) (time.Time, error) {
 }
 
 // captureTime is the frame time of the file at path: its Exif time when it
-// has one, else mod (its modification time).
+// has one, else the time its name gives (NameTime) unless that is more
+// than nameTimeSlack after mod (then the digits are no capture time: a
+// file is written after it is taken), else mod (its modification time).
 func captureTime(path string, mod time.Time, loc *time.Location) (time.Time, string) {
 	if t, err := ExifTime(path, loc); err == nil {
 		return t, TimeSourceExif
 	}
+	if t, ok := NameTime(path, loc); ok && !t.After(mod.Add(nameTimeSlack)) {
+		return t, TimeSourceName
+	}
 	return mod, TimeSourceMtime
 }
+
+// nameTimeSlack is how far a file-name time may lie after the file's
+// modification time: a name written in another zone than trap.timezone
+// (up to 14 h ahead) or by a clock a little off.
+const nameTimeSlack = 26 * time.Hour
 
 // exifTime parses the start of a JPEG file (see ExifTime).
 func exifTime(b []byte, loc *time.Location) (time.Time, error) {

@@ -119,18 +119,26 @@ func TestExifTime(t *testing.T) {
 }
 
 // TestSourcesTimeSource checks that the file sources (Files, Folder) take
-// the Exif time of a JPEG that has one (still decoding it) and the
-// modification time otherwise.
+// the Exif time of a JPEG that has one (still decoding it), else the time
+// its name gives, unless that is later than the file was written, and
+// the modification time otherwise.
 func TestSourcesTimeSource(t *testing.T) {
 	zone := time.FixedZone("trap", -4*3600)
 	mod := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	write := func(dir string) []string {
-		exif, plain := filepath.Join(dir, "a-exif.jpg"), filepath.Join(dir, "b-plain.jpg")
-		os.WriteFile(exif, withExif(jpegBytes(t), exifTIFF(binary.LittleEndian, "2022:06:22 00:04:59", "")), 0o644)
-		os.WriteFile(plain, jpegBytes(t), 0o644)
-		os.Chtimes(exif, mod, mod)
-		os.Chtimes(plain, mod, mod)
-		return []string{exif, plain}
+		names := []string{"a-exif-20231130_165304.jpg", "b-plain.jpg", "c-20231130_165304.jpg", "d-20260105_120000.jpg"}
+		var paths []string
+		for i, n := range names {
+			p := filepath.Join(dir, n)
+			data := jpegBytes(t)
+			if i == 0 {
+				data = withExif(data, exifTIFF(binary.LittleEndian, "2022:06:22 00:04:59", ""))
+			}
+			os.WriteFile(p, data, 0o644)
+			os.Chtimes(p, mod, mod)
+			paths = append(paths, p)
+		}
+		return paths
 	}
 	files := NewFiles(write(t.TempDir()), Options{Location: zone})
 	dir := t.TempDir()
@@ -146,7 +154,12 @@ func TestSourcesTimeSource(t *testing.T) {
 		for _, want := range []struct {
 			t   time.Time
 			src string
-		}{{time.Date(2022, 6, 22, 4, 4, 59, 0, time.UTC), TimeSourceExif}, {mod, TimeSourceMtime}} {
+		}{
+			{time.Date(2022, 6, 22, 4, 4, 59, 0, time.UTC), TimeSourceExif},
+			{mod, TimeSourceMtime},
+			{time.Date(2023, 11, 30, 16, 53, 4, 0, zone), TimeSourceName},
+			{mod, TimeSourceMtime}, // named 3 days after it was written
+		} {
 			f, err := src.Next(ctx)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)

@@ -38,11 +38,12 @@ type Frame struct {
 	// Path is the file the frame was read from ("" for live capture).
 	Path string
 	// Time is the capture time: for Files and Folder the JPEG's Exif
-	// DateTimeOriginal when it has one (see ExifTime), else the file's
-	// modification time; for Capture the time the frame was grabbed.
+	// DateTimeOriginal when it has one (see ExifTime), else the time in
+	// the file's name (NameTime), else the file's modification time; for
+	// Capture the time the frame was grabbed.
 	Time time.Time
 	// TimeSource says where Time came from: TimeSourceExif,
-	// TimeSourceMtime, or "" (grabbed live).
+	// TimeSourceName, TimeSourceMtime, or "" (grabbed live).
 	TimeSource string
 }
 
