@@ -52,152 +52,27 @@ type Frame struct {
 	ScaleSource string
 }
 
-// Analyze is Detect plus the frame's scale bars and scale (see Frame).
-func Analyze(img image.Image, opts Options) (fr Frame, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			fr, err = Frame{}, fmt.Errorf("detect: reading frame pixels: %v", r)
-		}
-	}()
-	o, err := opts.withDefaults()
-	if err != nil {
-		return Frame{}, err
-	}
-	if img == nil {
-		return Frame{}, fmt.Errorf("detect: nil image")
-	}
-	b := img.Bounds()
-	if b.Dx() < minFrameSide || b.Dy() < minFrameSide {
-		return Frame{}, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
-	}
-	f := max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize)
-	block := o.BackgroundBlock
-	py, pcb, pcr, bg, kb, kr, err := reduce(img, f, block)
-	if err != nil {
-		return Frame{}, err
-	}
-	card := cardMask(py, pcb, pcr)
-	if card != nil && f > 1 {
-		// Insects on sticky cards are small (whiteflies: 10-20 px): work
-		// at twice the resolution. The background's blocks are smaller in
-		// frame pixels than a sheet's (cardBlockFraction).
-		coarse, cw := card, py.w
-		f, block = f/2, max(minBlock, int(float64(block*f/(f/2))*cardBlockFraction))
-		if py, pcb, pcr, bg, kb, kr, err = reduce(img, f, block); err != nil {
-			return Frame{}, err
-		}
-		card = make([]bool, py.w*py.h)
-		ch := len(coarse) / cw
-		for y := range py.h {
-			for x := range py.w {
-				card[y*py.w+x] = coarse[min(y/2, ch-1)*cw+min(x/2, cw-1)]
-			}
-		}
-	}
-	w, h := py.w, py.h
-	tn := flatTint(kb, kr)
-	if card != nil {
-		tn = cardTint(py, pcb, pcr, card, block) // the card's own colour, cell by cell
-	}
-	raw := newPlane(w, h)
-	for i, v := range py.v {
-		raw.v[i] = tn.deviation(i, v, pcb.v[i], pcr.v[i], bg.v[i])
-	}
-	for i, on := range card { // off the card (nil: a sheet, all on)
-		if !on {
-			raw.v[i] = 0
-		}
-	}
-	// On a card, specimens are small (whiteflies: 4-12 px at a phone
-	// photo's resolution) and the surface is smooth: the blur, which
-	// would flatten them, only adds (the larger of raw and blurred), and
-	// small components are seeded at cardSeedFraction of StrongThreshold.
-	smooth := boxBlur3(raw)
-	if card != nil {
-		for i, v := range raw.v {
-			smooth.v[i] = max(smooth.v[i], v)
-		}
-	}
-	level, scale := sheetStats(smooth, block)
-	// A cell is foreground when its smoothed deviation exceeds the bare
-	// sheet's local level by WeakThreshold and by NoiseSigmas local
-	// sigmas; dark holds the excess rescaled so that StrongThreshold
-	// means "StrongThreshold and 2*NoiseSigmas sigmas above the level".
-	mask := make([]uint8, w*h)
-	dark := make([]float32, w*h)
-	norm := make([]float32, w*h)
-	ks := float32(o.NoiseSigmas)
-	excess := smooth // from here on, the deviation above the sheet's level
-	for i, v := range smooth.v {
-		e := v - level.v[i]
-		excess.v[i] = e
-		thr := max(float32(o.WeakThreshold), ks*scale.v[i])
-		if e > thr {
-			mask[i] = 1
-		}
-		norm[i] = e / thr
-		// dark is rescaled so that o.StrongThreshold is the seed test.
-		dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*scale.v[i])
-	}
-	labels, comps := labelComponents(mask, dark, w, h)
-	var boards []Checkerboard
-	comps, boards = dropCheckerboards(img, comps, f)
-	comps = splitComponents(labels, comps, norm, dark, w)
-	// Largest first, so fragments of a specimen that the full-resolution
-	// fill already covered are recognised and skipped.
-	sort.Slice(comps, func(i, j int) bool { return comps[i].n > comps[j].n })
-
-	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
-	cellArea := float64(f * f)
-	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: bg, tint: tn, plain: tn.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
-		level: level, scale: scale, sigmas: float32(o.NoiseSigmas),
-		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
-	if card != nil {
-		r.bridge = r.thin
-	}
-	var cands []component
-	for _, c := range comps {
-		seed := o.StrongThreshold
-		if card != nil && c.n <= cardSmallCells {
-			seed *= cardSeedFraction
-		}
-		if float64(c.maxDark) < seed {
-			continue // no seed: faint smudge, shadow or printed grid
-		}
-		workMM2 := float64(c.n) * cellArea * px2mm2
-		if workMM2 < o.MinAreaMM2/8 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
-			continue // clearly out of range, even as a fragment
-		}
-		cands = append(cands, c)
-	}
-	var pieces []*piece
-	for i, rf := range r.refineAll(cands) {
-		c := cands[i]
-		if r.mostlyClaimed(c) {
-			continue // a fragment of a specimen already found
-		}
-		if rf.ok {
-			for _, k := range rf.cells {
-				r.claimed[k] = true
-			}
-			rf.p.group = c.group
-			pieces = append(pieces, rf.p)
-		}
-	}
-	if card != nil {
+// specimens turns pieces into specimens: on a card, fragments of one
+// insect are merged and pieces along the card's edge dropped; on a sheet,
+// faint large objects are added. Each piece is then measured and filtered
+// (a merge whose result is rejected is undone), and what is no insect is
+// dropped (glare, printed text, pieces nested in a larger specimen).
+func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, boards []Checkerboard) []Specimen {
+	b, f := wp.bounds, wp.f
+	if wp.card != nil {
 		// Only a coloured card splits one insect into pieces (its yellow
 		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
-		pieces = dropCardEdge(pieces, card, w, h, f, b.Min, o.PixelsPerMM)
+		pieces = dropCardEdge(pieces, wp.card, wp.py.w, wp.py.h, f, b.Min, o.PixelsPerMM)
 	} else {
 		taken := pieces
 		for _, cb := range boards {
 			taken = append(taken, &piece{box: cb.Box})
 		}
-		pieces = absorbFragments(faintPieces(excess, scale, py, bg, f, ks, b, o.PixelsPerMM, taken), pieces)
+		pieces = absorbFragments(faintPieces(fg.excess, fg.scale, wp.py, wp.bg, f, float32(o.NoiseSigmas), b, o.PixelsPerMM, taken), pieces)
 	}
 	keep := func(p *piece) (Specimen, bool) {
-		if card != nil && isPunchedHole(img, p, bg, f, o.PixelsPerMM) {
+		if wp.card != nil && isPunchedHole(img, p, wp.bg, f, o.PixelsPerMM) {
 			return Specimen{}, false
 		}
 		return o.measure(p, b)
@@ -216,11 +91,11 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 			}
 		}
 	}
-	if card != nil {
+	if wp.card != nil {
 		out = dropGlare(out, o.PixelsPerMM)
 	}
 	out = dropTextLines(out)
-	if card == nil {
+	if wp.card == nil {
 		// On a sheet, a piece mostly inside a much larger specimen's box
 		// is part of it (a wing's pattern, a dark vein along its edge) cut
 		// off by the threshold: on ../shared/realframes, 2 of the 15 false
@@ -234,17 +109,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		}
 		return out[i].Box.Min.X < out[j].Box.Min.X
 	})
-	fr = Frame{Specimens: out, Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
-	if len(boards) > 0 && o.ScaleSquareMM > 0 {
-		fr.PixelsPerMM, fr.ScaleSource = boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
-		k := o.PixelsPerMM / fr.PixelsPerMM
-		for i := range out {
-			out[i].AreaMM2 *= k * k
-			out[i].LengthMM *= k
-			out[i].WidthMM *= k
-		}
-	}
-	return fr, nil
+	return out
 }
 
 // dropCheckerboards removes the components that hold a checkerboard scale

@@ -1,0 +1,204 @@
+package detect
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"sort"
+)
+
+// Analyze runs in four stages: work planes (the frame reduced, its
+// background, and the card when there is one), foreground (each working
+// cell's deviation above the bare surface's level), pieces (components
+// seeded, split and refilled at full resolution) and specimens (pieces
+// merged or gathered, measured, and filtered for what is no insect).
+
+// Analyze is Detect plus the frame's scale bars and scale (see Frame).
+func Analyze(img image.Image, opts Options) (fr Frame, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fr, err = Frame{}, fmt.Errorf("detect: reading frame pixels: %v", r)
+		}
+	}()
+	o, err := opts.withDefaults()
+	if err != nil {
+		return Frame{}, err
+	}
+	if img == nil {
+		return Frame{}, fmt.Errorf("detect: nil image")
+	}
+	b := img.Bounds()
+	if b.Dx() < minFrameSide || b.Dy() < minFrameSide {
+		return Frame{}, fmt.Errorf("detect: frame %dx%d is smaller than %dx%d", b.Dx(), b.Dy(), minFrameSide, minFrameSide)
+	}
+	wp, err := workPlanes(img, o)
+	if err != nil {
+		return Frame{}, err
+	}
+	fg := wp.foreground(o)
+	pieces, boards := wp.pieces(img, o, fg)
+	out := wp.specimens(img, o, fg, pieces, boards)
+	fr = Frame{Specimens: out, Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	if len(boards) > 0 && o.ScaleSquareMM > 0 {
+		fr.PixelsPerMM, fr.ScaleSource = boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
+		k := o.PixelsPerMM / fr.PixelsPerMM
+		for i := range out {
+			out[i].AreaMM2 *= k * k
+			out[i].LengthMM *= k
+			out[i].WidthMM *= k
+		}
+	}
+	return fr, nil
+}
+
+// work holds a frame reduced to working cells: f x f frame pixels each,
+// the background estimated in block x block cells.
+type work struct {
+	f, block     int
+	py, pcb, pcr plane // luma and chroma per cell
+	bg           plane // the background's luma
+	kb, kr       float32
+	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
+	tint         tint   // the background's colour for the deviation
+	bounds       image.Rectangle
+}
+
+// workPlanes reduces img to working cells and finds a card.
+func workPlanes(img image.Image, o Options) (*work, error) {
+	b := img.Bounds()
+	wp := &work{f: max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize), block: o.BackgroundBlock, bounds: b}
+	var err error
+	if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
+		return nil, err
+	}
+	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
+	if wp.card != nil && wp.f > 1 {
+		// Insects on sticky cards are small (whiteflies: 10-20 px): work
+		// at twice the resolution. The background's blocks are smaller in
+		// frame pixels than a sheet's (cardBlockFraction).
+		coarse, cw := wp.card, wp.py.w
+		wp.f, wp.block = wp.f/2, max(minBlock, int(float64(wp.block*wp.f/(wp.f/2))*cardBlockFraction))
+		if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
+			return nil, err
+		}
+		w, h := wp.py.w, wp.py.h
+		wp.card = make([]bool, w*h)
+		ch := len(coarse) / cw
+		for y := range h {
+			for x := range w {
+				wp.card[y*w+x] = coarse[min(y/2, ch-1)*cw+min(x/2, cw-1)]
+			}
+		}
+	}
+	wp.tint = flatTint(wp.kb, wp.kr)
+	if wp.card != nil {
+		wp.tint = cardTint(wp.py, wp.pcb, wp.pcr, wp.card, wp.block) // the card's own colour, cell by cell
+	}
+	return wp, nil
+}
+
+// fgCells is the foreground stage's result, per working cell.
+type fgCells struct {
+	mask         []uint8   // 1: foreground
+	dark, norm   []float32 // the excess rescaled for seeding, and over the cell's threshold
+	excess       plane     // the deviation above the bare surface's level
+	level, scale plane     // the bare surface's local deviation level and sigma (sheetStats)
+}
+
+// foreground measures each cell's deviation from the background and
+// thresholds it against the bare surface's local level and noise.
+func (wp *work) foreground(o Options) fgCells {
+	w, h := wp.py.w, wp.py.h
+	raw := newPlane(w, h)
+	for i, v := range wp.py.v {
+		raw.v[i] = wp.tint.deviation(i, v, wp.pcb.v[i], wp.pcr.v[i], wp.bg.v[i])
+	}
+	for i, on := range wp.card { // off the card (nil: a sheet, all on)
+		if !on {
+			raw.v[i] = 0
+		}
+	}
+	// On a card, specimens are small (whiteflies: 4-12 px at a phone
+	// photo's resolution) and the surface is smooth: the blur, which
+	// would flatten them, only adds (the larger of raw and blurred), and
+	// small components are seeded at cardSeedFraction of StrongThreshold.
+	smooth := boxBlur3(raw)
+	if wp.card != nil {
+		for i, v := range raw.v {
+			smooth.v[i] = max(smooth.v[i], v)
+		}
+	}
+	fg := fgCells{mask: make([]uint8, w*h), dark: make([]float32, w*h), norm: make([]float32, w*h)}
+	fg.level, fg.scale = sheetStats(smooth, wp.block)
+	// A cell is foreground when its smoothed deviation exceeds the bare
+	// sheet's local level by WeakThreshold and by NoiseSigmas local
+	// sigmas; dark holds the excess rescaled so that StrongThreshold
+	// means "StrongThreshold and 2*NoiseSigmas sigmas above the level".
+	ks := float32(o.NoiseSigmas)
+	fg.excess = smooth // from here on, the deviation above the sheet's level
+	for i, v := range smooth.v {
+		e := v - fg.level.v[i]
+		fg.excess.v[i] = e
+		thr := max(float32(o.WeakThreshold), ks*fg.scale.v[i])
+		if e > thr {
+			fg.mask[i] = 1
+		}
+		fg.norm[i] = e / thr
+		// dark is rescaled so that o.StrongThreshold is the seed test.
+		fg.dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*fg.scale.v[i])
+	}
+	return fg
+}
+
+// pieces labels the foreground's components, sets checkerboards aside,
+// splits touching specimens, and refills at full resolution each
+// component that has a seed and a plausible size.
+func (wp *work) pieces(img image.Image, o Options, fg fgCells) ([]*piece, []Checkerboard) {
+	w, h, f := wp.py.w, wp.py.h, wp.f
+	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
+	var boards []Checkerboard
+	comps, boards = dropCheckerboards(img, comps, f)
+	comps = splitComponents(labels, comps, fg.norm, fg.dark, w)
+	// Largest first, so fragments of a specimen that the full-resolution
+	// fill already covered are recognised and skipped.
+	sort.Slice(comps, func(i, j int) bool { return comps[i].n > comps[j].n })
+
+	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
+	cellArea := float64(f * f)
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: wp.bg, tint: wp.tint, plain: wp.tint.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
+		level: fg.level, scale: fg.scale, sigmas: float32(o.NoiseSigmas),
+		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
+	if wp.card != nil {
+		r.bridge = r.thin
+	}
+	var cands []component
+	for _, c := range comps {
+		seed := o.StrongThreshold
+		if wp.card != nil && c.n <= cardSmallCells {
+			seed *= cardSeedFraction
+		}
+		if float64(c.maxDark) < seed {
+			continue // no seed: faint smudge, shadow or printed grid
+		}
+		workMM2 := float64(c.n) * cellArea * px2mm2
+		if workMM2 < o.MinAreaMM2/8 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
+			continue // clearly out of range, even as a fragment
+		}
+		cands = append(cands, c)
+	}
+	var pieces []*piece
+	for i, rf := range r.refineAll(cands) {
+		c := cands[i]
+		if r.mostlyClaimed(c) {
+			continue // a fragment of a specimen already found
+		}
+		if rf.ok {
+			for _, k := range rf.cells {
+				r.claimed[k] = true
+			}
+			rf.p.group = c.group
+			pieces = append(pieces, rf.p)
+		}
+	}
+	return pieces, boards
+}
