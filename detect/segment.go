@@ -77,15 +77,18 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 		return o.measure(p, b)
 	}
+	shadow := func(p *piece, s Specimen) bool { return isShadow(img, p, s, wp.bg, f, o.PixelsPerMM) }
 	var out []Specimen
 	for _, p := range pieces {
-		if s, ok := keep(p); ok {
+		s, ok := keep(p)
+		switch {
+		case ok && shadow(p, s):
+			// a shadow, with whatever was merged into it
+		case ok:
 			out = append(out, s)
-			continue
-		}
-		if p.own != nil {
+		case p.own != nil:
 			for _, q := range p.unmerge() {
-				if s, ok := keep(q); ok {
+				if s, ok := keep(q); ok && !shadow(q, s) {
 					out = append(out, s)
 				}
 			}

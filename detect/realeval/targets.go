@@ -32,17 +32,17 @@ var IssueTargets = Targets{
 
 // Floors are what real_test.go asserts on every run: the issue's light-sheet
 // recall, precision and per-frame count error, which the detector meets
-// (recall 0.95, precision 0.89-1.0 per trap, count error at most 0.09 on
-// 2026-12-04), and for the targets it does not meet yet the level measured
+// (recall 0.95, precision 0.90-1.0 per trap, count error at most 0.08 on
+// 2026-12-05), and for the targets it does not meet yet the level measured
 // that day with a small margin, so that a change making them worse fails:
-// 7 detections on not_insect boxes (a stain, a shadow, a debris clump seen
-// on 5 frames) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
+// 6 detections on not_insect boxes (a stain, and a debris clump seen on 5
+// frames; the shadow is dropped) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
 // their annotated boxes 25-45 px: 0.94 of them hold a detection's centre,
 // Score.Centred).
 var Floors = Targets{
 	SheetRecall:    0.90,
 	SheetPrecision: 0.85,
-	MaxNotInsect:   8,
+	MaxNotInsect:   7,
 	MaxCountError:  0.10,
 	StickyRecall:   0.74,
 }
