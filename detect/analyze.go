@@ -35,8 +35,19 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
+	// Each plane is as large as the working frame (3 M cells on a card):
+	// the ones no later stage reads are let go between the stages, or the
+	// peak memory of ../shared/realframes's cards grows by about 90 MB.
 	fg := wp.foreground(o)
-	pieces, boards := wp.pieces(img, o, fg)
+	wp.pcb, wp.pcr = plane{}, plane{}
+	if wp.card != nil {
+		wp.py, fg.excess = plane{}, plane{} // read only by a sheet's faint pass
+	}
+	pieces, boards := wp.pieces(img, o, &fg)
+	wp.tint, fg.level = tint{}, plane{}
+	if wp.card != nil {
+		fg.scale = plane{}
+	}
 	out := wp.specimens(img, o, fg, pieces, boards)
 	fr = Frame{Specimens: out, Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
 	if len(boards) > 0 && o.ScaleSquareMM > 0 {
@@ -55,6 +66,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 // the background estimated in block x block cells.
 type work struct {
 	f, block     int
+	w, h         int   // the working frame's size in cells
 	py, pcb, pcr plane // luma and chroma per cell
 	bg           plane // the background's luma
 	kb, kr       float32
@@ -90,6 +102,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 			}
 		}
 	}
+	wp.w, wp.h = wp.py.w, wp.py.h
 	wp.tint = flatTint(wp.kb, wp.kr)
 	if wp.card != nil {
 		wp.tint = cardTint(wp.py, wp.pcb, wp.pcr, wp.card, wp.block) // the card's own colour, cell by cell
@@ -108,7 +121,7 @@ type fgCells struct {
 // foreground measures each cell's deviation from the background and
 // thresholds it against the bare surface's local level and noise.
 func (wp *work) foreground(o Options) fgCells {
-	w, h := wp.py.w, wp.py.h
+	w, h := wp.w, wp.h
 	raw := newPlane(w, h)
 	for i, v := range wp.py.v {
 		raw.v[i] = wp.tint.deviation(i, v, wp.pcb.v[i], wp.pcr.v[i], wp.bg.v[i])
@@ -152,13 +165,16 @@ func (wp *work) foreground(o Options) fgCells {
 
 // pieces labels the foreground's components, sets checkerboards aside,
 // splits touching specimens, and refills at full resolution each
-// component that has a seed and a plausible size.
-func (wp *work) pieces(img image.Image, o Options, fg fgCells) ([]*piece, []Checkerboard) {
-	w, h, f := wp.py.w, wp.py.h, wp.f
+// component that has a seed and a plausible size. It lets fg's component
+// planes go once the components are split (fg.mask, fg.dark and fg.norm
+// are nil after it): the refill is the stage that needs memory.
+func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, []Checkerboard) {
+	w, h, f := wp.w, wp.h, wp.f
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
 	var boards []Checkerboard
 	comps, boards = dropCheckerboards(img, comps, f)
 	comps = splitComponents(labels, comps, fg.norm, fg.dark, w)
+	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.
 	sort.Slice(comps, func(i, j int) bool { return comps[i].n > comps[j].n })

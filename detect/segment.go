@@ -63,7 +63,7 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		// Only a coloured card splits one insect into pieces (its yellow
 		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
-		pieces = dropCardEdge(pieces, wp.card, wp.py.w, wp.py.h, f, b.Min, o.PixelsPerMM)
+		pieces = dropCardEdge(pieces, wp.card, wp.w, wp.h, f, b.Min, o.PixelsPerMM)
 	} else {
 		taken := pieces
 		for _, cb := range boards {
