@@ -39,39 +39,16 @@ func NameTime(path string, loc *time.Location) (t time.Time, ok bool) {
 
 // stampAt parses a date and time starting at name[i] (see NameTime).
 func stampAt(name string, i int, loc *time.Location) (time.Time, bool) {
-	var f [6]int // year, month, day, hour, minute, second
-	pos := i
-	// Date: YYYYMMDD or YYYY-MM-DD (one separator kind between the fields).
-	if n, ok := digits(name, pos, 8); ok {
-		f[0], f[1], f[2] = n/10000, n/100%100, n%100
-		pos += 8
-	} else if y, ok := digits(name, pos, 4); ok && pos+10 <= len(name) && isDateSep(name[pos+4]) && name[pos+7] == name[pos+4] {
-		m, ok1 := digits(name, pos+5, 2)
-		d, ok2 := digits(name, pos+8, 2)
-		if !ok1 || !ok2 {
-			return time.Time{}, false
-		}
-		f[0], f[1], f[2] = y, m, d
-		pos += 10
-	} else {
+	year, month, day, pos, ok := fields3(name, i, 4, isDateSep)
+	if !ok {
 		return time.Time{}, false
 	}
-	// Time: right after the date, or after one separator.
+	// The time: right after the date, or after one separator.
 	if pos < len(name) && isTimeSep(name[pos]) {
 		pos++
 	}
-	if n, ok := digits(name, pos, 6); ok {
-		f[3], f[4], f[5] = n/10000, n/100%100, n%100
-		pos += 6
-	} else if h, ok := digits(name, pos, 2); ok && pos+8 <= len(name) && isTimeSep(name[pos+2]) && name[pos+5] == name[pos+2] {
-		m, ok1 := digits(name, pos+3, 2)
-		s, ok2 := digits(name, pos+6, 2)
-		if !ok1 || !ok2 {
-			return time.Time{}, false
-		}
-		f[3], f[4], f[5] = h, m, s
-		pos += 8
-	} else {
+	hour, minute, sec, pos, ok := fields3(name, pos, 2, isTimeSep)
+	if !ok {
 		return time.Time{}, false
 	}
 	// Up to 3 more digits are milliseconds (PXL_20231130_165304123); more
@@ -83,14 +60,31 @@ func stampAt(name string, i int, loc *time.Location) (time.Time, bool) {
 	if end-pos > 3 {
 		return time.Time{}, false
 	}
-	if f[0] < 2000 || f[0] > 2099 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+	if year < 2000 || year > 2099 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, loc)
-	if t.Day() != f[2] { // 31 April, 29 February of a common year
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc)
+	if t.Day() != day { // 31 April, 29 February of a common year
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// fields3 reads three numbers at s[i:], of w0, 2 and 2 digits: packed
+// (YYYYMMDD, hhmmss) or each after one separator that sep accepts, the
+// same both times (YYYY-MM-DD, hh.mm.ss). next is the index after them.
+func fields3(s string, i, w0 int, sep func(byte) bool) (a, b, c, next int, ok bool) {
+	if n, ok := digits(s, i, w0+4); ok {
+		return n / 10000, n / 100 % 100, n % 100, i + w0 + 4, true
+	}
+	a, ok = digits(s, i, w0)
+	j := i + w0
+	if !ok || j+6 > len(s) || !sep(s[j]) || s[j+3] != s[j] {
+		return 0, 0, 0, 0, false
+	}
+	b, okb := digits(s, j+1, 2)
+	c, okc := digits(s, j+4, 2)
+	return a, b, c, j + 6, okb && okc
 }
 
 // digits returns the n-digit number at s[i:i+n], and false when s has no
