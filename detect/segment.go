@@ -62,7 +62,16 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	if wp.card != nil {
 		// Only a coloured card splits one insect into pieces (its yellow
 		// bands); on a sheet, nearby pieces are nearby insects.
-		pieces = mergePieces(pieces, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
+		// A punched hole is dropped before pieces merge: an insect beside
+		// it would otherwise be merged into it and lost with it (or keep
+		// it, the merge being no disc).
+		kept := pieces[:0]
+		for _, p := range pieces {
+			if !isPunchedHole(img, p, wp.bg, f, o.PixelsPerMM) {
+				kept = append(kept, p)
+			}
+		}
+		pieces = mergePieces(kept, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
 		pieces = dropCardEdge(pieces, wp.card, wp.w, wp.h, f, b.Min, o.PixelsPerMM)
 	} else {
 		taken := pieces
