@@ -1,0 +1,191 @@
+package detect
+
+import (
+	"image"
+	"math"
+	"sort"
+)
+
+// Checkerboards. A checkerboard scale bar on the sheet is not a specimen,
+// and it gives the frame's scale (Options.ScaleSquareMM, Frame.PixelsPerMM):
+// its dark squares are found whole before components are split
+// (dropCheckerboards).
+
+// minSquares is the least number of dark squares taken for a checkerboard.
+const minSquares = 5
+
+// offGrid returns how far d is from a whole multiple of s, in units of s.
+func offGrid(d, s float64) float64 {
+	q := math.Abs(d) / s
+	return math.Abs(q - math.Round(q))
+}
+
+// Checkerboard is a scale bar of alternating dark and light squares seen
+// on the frame.
+type Checkerboard struct {
+	// Box is where it is, in frame coordinates.
+	Box image.Rectangle
+	// SquarePx is the side of one square in frame pixels (the median
+	// centre-to-centre distance of squares meeting corner to corner).
+	SquarePx float64
+	// Squares is how many dark squares were found.
+	Squares int
+}
+
+// findCheckerboard looks for at least minSquares dark squares of one size
+// inside box, on a grid and corner to corner (a checkerboard scale bar):
+// pixels darker than a third of the way from the box's darkest to its
+// lightest luma form 4-connected blobs; square blobs (box aspect <= 1.5,
+// filling >= 40% of their box: the squares may be printed lighter inside) within 20% of the median side count.
+func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool) {
+	box = box.Inset(-4).Intersect(img.Bounds())
+	w, h := box.Dx(), box.Dy()
+	if w < 16 || h < 8 || w*h > 4<<20 {
+		return Checkerboard{}, false
+	}
+	lum := make([]uint8, w*h)
+	row := newYCC(w)
+	var hist [256]int
+	for y := range h {
+		rowYCC(img, box.Min.Y+y, box.Min.X, box.Max.X, row)
+		copy(lum[y*w:], row.y)
+		for _, v := range row.y {
+			hist[v]++
+		}
+	}
+	pct := func(q float64) int {
+		c, want := 0, int(q*float64(w*h))
+		for i, n := range hist {
+			if c += n; c > want {
+				return i
+			}
+		}
+		return 255
+	}
+	lo, hi := pct(0.05), pct(0.95)
+	if hi-lo < 40 {
+		return Checkerboard{}, false
+	}
+	thr := uint8(lo + (hi-lo)/3)
+	// Squares meet corner to corner, and blur joins them there: erode the
+	// dark mask (4-neighbourhood) so each square is a blob, by one pixel,
+	// else by two (a bar photographed off the pixel grid is blurred more).
+	// First try it as it is: squares printed as outlines, seen at 10 px a
+	// side (vermont's bar at half the resolution), are parted already and
+	// an erosion wipes them out.
+	dark := make([]bool, w*h)
+	for i, v := range lum {
+		dark[i] = v <= thr
+	}
+	for r := 0; r <= 2; r++ {
+		if r > 0 {
+			dark = erode4(dark, w, h)
+		}
+		if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
+			cb.Box = box
+			return cb, true
+		}
+	}
+	return Checkerboard{}, false
+}
+
+// erode4 keeps the pixels of m whose four neighbours are in m too.
+func erode4(m []bool, w, h int) []bool {
+	out := make([]bool, len(m))
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			out[i] = m[i] && m[i-1] && m[i+1] && m[i-w] && m[i+w]
+		}
+	}
+	return out
+}
+
+// gridOfSquares finds the checkerboard's squares among the 4-connected
+// blobs of the (eroded) dark mask; grown is what the erosion took off a
+// square's side. The Box of the result is left for the caller.
+func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
+	seen := make([]bool, w*h)
+	type blob struct {
+		x0, y0, x1, y1, n int
+	}
+	var blobs []blob
+	var stack []int
+	for i := range dark {
+		if seen[i] || !dark[i] {
+			continue
+		}
+		b := blob{x0: w, y0: h}
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := k%w, k/w
+			b.n++
+			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x+1), max(b.y1, y+1)
+			for _, q := range [4]int{k - 1, k + 1, k - w, k + w} {
+				if q < 0 || q >= w*h || (q == k-1 && x == 0) || (q == k+1 && x == w-1) {
+					continue
+				}
+				if !seen[q] && dark[q] {
+					seen[q] = true
+					stack = append(stack, q)
+				}
+			}
+		}
+		bw, bh := b.x1-b.x0, b.y1-b.y0
+		if b.n >= 16 && max(bw, bh) <= 3*min(bw, bh)/2 && float64(b.n) >= 0.4*float64(bw*bh) {
+			blobs = append(blobs, b)
+		}
+	}
+	if len(blobs) < minSquares {
+		return Checkerboard{}, false
+	}
+	sides := make([]float64, len(blobs))
+	for i, b := range blobs {
+		sides[i] = float64(b.x1-b.x0+b.y1-b.y0)/2 + grown // undo the erosion
+	}
+	sort.Float64s(sides)
+	s := sides[len(sides)/2]
+	var sq []blob
+	for _, b := range blobs {
+		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + grown; math.Abs(side-s) <= 0.2*s {
+			sq = append(sq, b)
+		}
+	}
+	// A printed checkerboard is a grid: neighbours meet corner to corner,
+	// one square apart in x and in y, and every square's centre sits a
+	// whole number of squares from the first one's. A moth's spotted wing
+	// has neither. The pitch (centre to centre of corner neighbours) is
+	// the square's side, unbiased by blur and erosion.
+	centre := func(b blob) (float64, float64) { return float64(b.x0+b.x1) / 2, float64(b.y0+b.y1) / 2 }
+	var pitch []float64
+	for i, a := range sq {
+		ax, ay := centre(a)
+		for _, b := range sq[i+1:] {
+			bx, by := centre(b)
+			dx, dy := math.Abs(ax-bx), math.Abs(ay-by)
+			if math.Abs(dx-s) <= 0.25*s && math.Abs(dy-s) <= 0.25*s {
+				pitch = append(pitch, dx, dy)
+			}
+		}
+	}
+	if len(sq) < minSquares || float64(len(pitch)/2) < 0.7*float64(len(sq)-1) {
+		return Checkerboard{}, false
+	}
+	sort.Float64s(pitch)
+	p := pitch[len(pitch)/2]
+	onGrid := 0
+	c0x, c0y := centre(sq[0])
+	for _, a := range sq {
+		ax, ay := centre(a)
+		if offGrid(ax-c0x, p) <= 0.2 && offGrid(ay-c0y, p) <= 0.2 {
+			onGrid++
+		}
+	}
+	if float64(onGrid) < 0.8*float64(len(sq)) {
+		return Checkerboard{}, false
+	}
+	return Checkerboard{SquarePx: p, Squares: len(sq)}, true
+}
