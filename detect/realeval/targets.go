@@ -8,9 +8,11 @@ type Targets struct {
 	// the frames scored by the 40 px rules (every folder but sticky), over
 	// all of them and on every trap folder.
 	SheetRecall, SheetPrecision float64
-	// MaxNotInsect is the most detections allowed to match a not_insect
-	// box, over all frames.
-	MaxNotInsect int
+	// MaxNotInsectShare is the most detections allowed to match a
+	// not_insect box, as a share of the not_insect boxes annotated on the
+	// frames scored by the 40 px rules (0: none; a share, so that a floor
+	// holds as frames are added).
+	MaxNotInsectShare float64
 	// MaxCountError is the largest per-frame CountError allowed (frames
 	// scored by the 40 px rules).
 	MaxCountError float64
@@ -23,11 +25,11 @@ type Targets struct {
 // and per trap folder, no not_insect reported as a specimen, count error
 // <= 10 % per frame, sticky cards whitefly recall >= 0.80.
 var IssueTargets = Targets{
-	SheetRecall:    0.90,
-	SheetPrecision: 0.85,
-	MaxNotInsect:   0,
-	MaxCountError:  0.10,
-	StickyRecall:   0.80,
+	SheetRecall:       0.90,
+	SheetPrecision:    0.85,
+	MaxNotInsectShare: 0,
+	MaxCountError:     0.10,
+	StickyRecall:      0.80,
 }
 
 // Floors are what real_test.go asserts on every run: the issue's light-sheet
@@ -35,16 +37,16 @@ var IssueTargets = Targets{
 // (recall 0.95, precision 0.90-1.0 per trap, count error at most 0.08 on
 // 2026-12-05), and for the targets it does not meet yet the level measured
 // that day with a small margin, so that a change making them worse fails:
-// 6 detections on not_insect boxes (a stain, and a debris clump seen on 5
-// frames; the shadow is dropped) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
+// 6 detections on the 39 not_insect boxes (a stain, and a debris clump
+// seen on 5 frames; the shadow is dropped) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
 // their annotated boxes 25-45 px: 0.94 of them hold a detection's centre,
 // Score.Centred).
 var Floors = Targets{
-	SheetRecall:    0.90,
-	SheetPrecision: 0.85,
-	MaxNotInsect:   7,
-	MaxCountError:  0.10,
-	StickyRecall:   0.74,
+	SheetRecall:       0.90,
+	SheetPrecision:    0.85,
+	MaxNotInsectShare: 0.2,
+	MaxCountError:     0.10,
+	StickyRecall:      0.74,
 }
 
 // NotSheet are folders of frames that are not trap sheets (DSLR: hand-held
@@ -57,7 +59,7 @@ var NotSheet = map[string]bool{"DSLR": true}
 func (r Report) Check(t Targets) []string {
 	var fails []string
 	bad := func(format string, a ...any) { fails = append(fails, fmt.Sprintf(format, a...)) }
-	notInsect := 0
+	notInsect, notBoxes := 0, 0
 	for _, row := range r.Rows {
 		if row.Err != nil {
 			bad("%s: not scored: %v", row.Frame.Path, row.Err)
@@ -67,12 +69,15 @@ func (r Report) Check(t Targets) []string {
 			continue
 		}
 		notInsect += row.Score.NotInsectHits
+		if !row.Frame.Sticky {
+			notBoxes += len(row.Frame.Ann.NotInsects())
+		}
 		if !row.Frame.Sticky && row.Score.CountError() > t.MaxCountError {
 			bad("%s: count error %.2f > %.2f (%d counted, %d annotated)", row.Frame.Path, row.Score.CountError(), t.MaxCountError, row.Score.Counted(), row.Score.Annotated)
 		}
 	}
-	if notInsect > t.MaxNotInsect {
-		bad("%d detections on not_insect boxes > %d", notInsect, t.MaxNotInsect)
+	if float64(notInsect) > t.MaxNotInsectShare*float64(notBoxes) {
+		bad("%d detections on the %d not_insect boxes > %.2f of them", notInsect, notBoxes, t.MaxNotInsectShare)
 	}
 	for _, g := range r.Groups() {
 		s := g.Score
