@@ -39,8 +39,10 @@
 //   - Checkerboard scale bars, fasteners and grommets (discs), cables and
 //     hems along the border and burned-in timestamps are recognised by
 //     shape and not reported (notinsect.go); a checkerboard also gives the
-//     frame's scale (Analyze, Options.ScaleSquareMM). Nor are lines of
-//     printed text, a label's words (text.go).
+//     frame's scale (Analyze, Options.ScaleSquareMM; checkerboard.go). Nor
+//     are lines of printed text, a label's words (text.go), nor a dark
+//     piece whose outline nowhere turns within a millimetre: a cast shadow,
+//     out of the focused surface (shadow.go).
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
 //     coarse second pass over 4x4-cell averages (faint.go).
 //   - On a coloured sticky card only the card is searched, at twice the
@@ -51,7 +53,8 @@
 //     cloth, a curl, or faint: its shade) is not a specimen
 //     (cardedge.go), nor is a faint, flat net of thin strands: glare on
 //     the glue (glare.go), nor a piece whose dark core is a disc 4 mm or
-//     more across: a hole punched through the card (hole.go).
+//     more across: a hole punched through the card (hole.go; dropped
+//     before pieces merge, so an insect beside one keeps its own box).
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
@@ -60,9 +63,12 @@
 // undone. On a sheet nearby pieces are nearby insects, and a piece mostly
 // inside a much larger specimen's box is dropped as part of it.
 //
-// Measured on 2026-12-04 (detect/realeval, the realframes README's
+// Analyze runs in stages (analyze.go): work planes, foreground, pieces,
+// specimens.
+//
+// Measured on 2026-12-05 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
-// every trap, count within 9 % on every frame; sticky-card whitefly recall
+// every trap, count within 8 % on every frame; sticky-card whitefly recall
 // 0.76 (0.94 of the whiteflies' boxes hold a detection's centre); of the
 // card detections of 40 px or more judged by eye, 0.50 are insects
 // (bench/detect/sticky-large.tsv). About 0.2-0.4 s of CPU per
