@@ -60,8 +60,6 @@ type Frame struct {
 func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, boards []Checkerboard) []Specimen {
 	b, f := wp.bounds, wp.f
 	if wp.card != nil {
-		// Only a coloured card splits one insect into pieces (its yellow
-		// bands); on a sheet, nearby pieces are nearby insects.
 		// A punched hole is dropped before pieces merge: an insect beside
 		// it would otherwise be merged into it and lost with it (or keep
 		// it, the merge being no disc).
@@ -71,6 +69,8 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 				kept = append(kept, p)
 			}
 		}
+		// Only a coloured card splits one insect into pieces (its yellow
+		// bands); on a sheet, nearby pieces are nearby insects.
 		pieces = mergePieces(kept, int(math.Ceil(o.MergeGapMM*o.PixelsPerMM)))
 		pieces = dropCardEdge(pieces, wp.card, wp.w, wp.h, f, b.Min, o.PixelsPerMM)
 	} else {
@@ -81,8 +81,8 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		pieces = absorbFragments(faintPieces(fg.excess, fg.scale, wp.py, wp.bg, f, float32(o.NoiseSigmas), b, o.PixelsPerMM, taken), pieces)
 	}
 	keep := func(p *piece) (Specimen, bool) {
-		if wp.card != nil && isPunchedHole(img, p, wp.bg, f, o.PixelsPerMM) {
-			return Specimen{}, false
+		if p.own != nil && isPunchedHole(img, p, wp.bg, f, o.PixelsPerMM) {
+			return Specimen{}, false // fragments merged into a hole (each was tested alone above)
 		}
 		return o.measure(p, b)
 	}
