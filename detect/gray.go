@@ -78,6 +78,13 @@ type plane struct {
 
 func newPlane(w, h int) plane { return plane{w: w, h: h, v: make([]float32, w*h)} }
 
+// atFrame returns the value of the working cell (f x f frame pixels from
+// origin) that holds frame pixel (x, y); pixels past the last cell (a
+// frame not a multiple of f) take the last one.
+func (p plane) atFrame(x, y, f int, origin image.Point) float32 {
+	return p.v[min((y-origin.Y)/f, p.h-1)*p.w+min((x-origin.X)/f, p.w-1)]
+}
+
 // downscaleYCC box-averages Y, Cb and Cr of img by an integer factor f.
 // Cells at the right and bottom edges average the pixels they have. RGB
 // images are averaged in RGB and converted per cell (the conversion is

@@ -38,12 +38,11 @@ func isPunchedHole(img image.Image, p *piece, bg plane, f int, pxPerMM float64) 
 	n := 0
 	for _, s := range p.spans {
 		rowYCC(img, s.y, s.lo, s.hi+1, row)
-		bgRow := bg.v[min((s.y-b.Min.Y)/f, bg.h-1)*bg.w:]
 		lo := -1
 		for x := s.lo; x <= s.hi+1; x++ {
 			dark := false
 			if x <= s.hi {
-				g := bgRow[min((x-b.Min.X)/f, bg.w-1)]
+				g := bg.atFrame(x, s.y, f, b.Min)
 				dark = g > 0 && 1-float32(row.y[x-s.lo])/g >= holeCoreDark
 			}
 			switch {

@@ -59,7 +59,7 @@ func steepestEdge(img image.Image, p *piece, bg plane, f int) (float64, bool) {
 			for r := range 5 {
 				rowYCC(img, sp.y-2+r, x-2, x+3, win.slice(5*r, 5*r+5))
 			}
-			g := bg.v[min((sp.y-b.Min.Y)/f, bg.h-1)*bg.w+min((x-b.Min.X)/f, bg.w-1)]
+			g := bg.atFrame(x, sp.y, f, b.Min)
 			if g <= 0 {
 				continue
 			}
