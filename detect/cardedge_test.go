@@ -49,7 +49,10 @@ func TestCardEdgeNotSpecimen(t *testing.T) {
 // shade along its edge is a band several mm wide, faint and cut into
 // blocky pieces. A faint piece lying along the outline is dropped whatever
 // its shape; a dark one of the same shape (an insect at the edge) and a
-// faint one under edgeMinLengthMM (a whitefly) are kept.
+// faint one under edgeMinLengthMM (a whitefly) are kept. A piece whose
+// outline lies off the card's searchable mask all round (a clip or wire on
+// the cloth that a fill reached) is dropped whatever its size and shape;
+// an insect half over the outline is kept.
 func TestCardEdgeShadeDropped(t *testing.T) {
 	const w, h, ppm = 400, 300, 8.0
 	card := make([]bool, w*h)
@@ -68,6 +71,8 @@ func TestCardEdgeShadeDropped(t *testing.T) {
 		{"dark insect, same place and shape", image.Rect(22, 100, 50, 136), 0.45, true},
 		{"faint whitefly, 2 mm, at the outline", image.Rect(22, 100, 38, 112), 0.15, true},
 		{"faint piece, 3.5 x 4.5 mm, away from the outline", image.Rect(200, 100, 228, 136), 0.15, true},
+		{"dark compact piece on the cloth, 2 mm", image.Rect(2, 100, 18, 116), 0.45, false},
+		{"dark compact insect half over the outline, 2 mm", image.Rect(12, 100, 28, 116), 0.45, true},
 	} {
 		got := dropCardEdge([]*piece{rectPiece(tc.r, tc.dark)}, card, w, h, 1, image.Point{}, ppm)
 		if kept := len(got) == 1; kept != tc.kept {
