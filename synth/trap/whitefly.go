@@ -16,7 +16,7 @@ import (
 // that per frame.
 const (
 	whiteflyMinDensity, whiteflyMaxDensity = 8, 50 // per megapixel of card (real: 3-53, median 26)
-	whiteflyMinMM, whiteflyMaxMM           = 1.2, 1.8
+	whiteflyMinMM, whiteflyMaxMM           = 0.8, 1.3
 )
 
 // whitefly is the taxonomy recorded for whiteflies.
@@ -33,10 +33,12 @@ func whiteflyCount(r *rand.Rand, i int, area image.Rectangle, density float64) i
 	return int(n*uni(r, 0.8, 1.2) + 0.5)
 }
 
-// placeWhitefly draws a whitefly at a free spot inside area: two white
+// placeWhitefly draws a whitefly at a free spot inside area: two beige
 // wings held roof-like over a pale yellow body, length (wings included)
-// 1.2-1.8 mm. It returns its truth (without ID and FirstFrame) and its box
-// plus margin.
+// 0.8-1.3 mm, the whole 30-100 % opaque over the glue, so that it differs
+// from the card mostly in blue and about as much as the real cards'
+// whiteflies (see doc.go). It returns its truth (without ID and
+// FirstFrame) and its box plus margin.
 func placeWhitefly(r *rand.Rand, img *image.RGBA, ppm float64, area image.Rectangle, placed []image.Rectangle) (Specimen, image.Rectangle, bool) {
 	lmm := uni(r, whiteflyMinMM, whiteflyMaxMM)
 	l := lmm * ppm
@@ -45,11 +47,12 @@ func placeWhitefly(r *rand.Rand, img *image.RGBA, ppm float64, area image.Rectan
 		return Specimen{}, image.Rectangle{}, false
 	}
 	ang := uni(r, 0, 2*math.Pi)
+	op := uni(r, 0.3, 1)
 	c := raster.NewCanvas(img)
 	c.TrackExtent()
 	m := raster.NewAffine(pl.CX, pl.CY, ang, l, false)
 	pn := raster.NewPen(c, m)
-	pn.Ellipse(0.05, 0, 0.3, 0.11, color.NRGBA{214, 200, 120, 255})
+	pn.Ellipse(0.05, 0, 0.3, 0.11, color.NRGBA{214, 200, 120, uint8(255 * op)})
 	var wing []raster.Pt
 	for _, side := range []float64{-1, 1} {
 		wing = raster.Ellipse(wing[:0], 0, 0, 0.5, 0.2, 24)
@@ -57,8 +60,8 @@ func placeWhitefly(r *rand.Rand, img *image.RGBA, ppm float64, area image.Rectan
 		for k, q := range wing {
 			wing[k] = raster.Pt{X: q.X*ca - q.Y*sa - 0.02, Y: q.X*sa + q.Y*ca + side*0.13}
 		}
-		w := uint8(uni(r, 232, 250))
-		pn.Poly(wing, color.NRGBA{w, w, w - 6, uint8(uni(r, 215, 245))})
+		w := uint8(uni(r, 205, 235))
+		pn.Poly(wing, color.NRGBA{w - 8, w - 16, w - 50, uint8(255 * op * uni(r, 0.9, 1))})
 	}
 	pn.Ellipse(0.45, 0, 0.07, 0.07, color.NRGBA{150, 60, 50, 200}) // eyes
 	got := c.PixelExtent().Intersect(img.Bounds())
