@@ -35,9 +35,15 @@
 // edge), and on half of them a checkerboard scale bar: 2 x 10 squares of
 // 2 mm (larger below 5 px/mm) alternating corner to corner on a light
 // card between grey end blocks, whose square size Frame.ScaleBar records
-// for detect.Options.ScaleSquareMM (TestDetectOnSceneObjects checks that
-// detect measures the frame's scale from it and reports none of these
-// objects). With Options.PhotoCard, sticky cards get two punched holes,
+// for detect.Options.ScaleSquareMM. Since 2026-12-05 sheets also carry
+// the blemishes of ../shared/realframes' sheets (blemish.go): on half of
+// them 1-2 faint brownish stains 4-13 mm across with blurred edges
+// (darkest 0.11/0.18/0.29 of the sheet's luma at p10/p50/p90 by 5 x 5
+// means, against the six real ones' 0.07-0.50, median 0.19), and on a
+// fifth the shadow the trap's housing casts into a corner, its darkness
+// ramping up over 4-15 mm (Cyprus' does over tens of mm).
+// TestDetectOnSceneObjects checks that detect measures the frame's scale
+// from the bar and reports none of these objects. With Options.PhotoCard, sticky cards get two punched holes,
 // and whiteflies besides the catalog's species (see Options.PhotoCard).
 // Specimens are never placed on these objects.
 //
@@ -94,7 +100,7 @@
 // 10 px/mm: wingspans of 30 mm), synth's specimens are the catalog's
 // BIOSCAN-like species (silhouettes of 1-9 mm², at most about 130 px at
 // the default 20 px/mm), so the size distribution matches at the median
-// only; real sheets show shadows, stains, a cable at the border, moths
+// only; real sheets show a cable at the border, moths
 // overlapping and blurred wing edges, real cards glare, creases, a stick
 // lying across and many small flies and midges besides the whiteflies;
 // synth's whitefly boxes are tight while the real annotations are loose

@@ -69,12 +69,20 @@ func drawSheet(img *image.RGBA, r *rand.Rand, ppm float64, sc *scene) {
 		amp = uni(r, 0.02, 0.05) // coarse, speckled fabric
 	}
 	raster.Speckle(img, r, amp, 2+r.IntN(2))
+	drawBlemishes(img, r, ppm, sc)
 	if r.Float64() < 0.35 { // grommets: pairs across the sheet, some cut by its lower edge
 		rad := uni(r, 4.5, 5.5) * ppm
 		for k, n := 0, 1+r.IntN(3); k < n; k++ {
 			y := uni(r, 0.25, 1.02) * float64(b.Dy())
 			dx := uni(r, 0.22, 0.4) * float64(b.Dx())
-			for _, x := range []float64{float64(b.Dx())/2 - dx, float64(b.Dx())/2 + dx} {
+			xs := []float64{float64(b.Dx())/2 - dx, float64(b.Dx())/2 + dx}
+			disc := func(x float64) image.Rectangle {
+				return image.Rect(int(x-rad), int(y-rad), int(x+rad)+1, int(y+rad)+1)
+			}
+			if overlapsAny(disc(xs[0]), sc.keepOut) || overlapsAny(disc(xs[1]), sc.keepOut) {
+				continue // a sheet's fasteners are spaced apart (and clear of its stains and shade)
+			}
+			for _, x := range xs {
 				sc.add(drawGrommet(c, r, x, y, rad), b, "black round fastener/grommet on sheet", int(ppm))
 			}
 		}
@@ -94,6 +102,16 @@ func drawSheet(img *image.RGBA, r *rand.Rand, ppm float64, sc *scene) {
 			sc.add(image.Rect(bar.Box[0], bar.Box[1], bar.Box[2], bar.Box[3]), b, "scale bar (checkerboard)", int(2*ppm))
 		}
 	}
+}
+
+// overlapsAny reports whether r overlaps one of boxes.
+func overlapsAny(r image.Rectangle, boxes []image.Rectangle) bool {
+	for _, o := range boxes {
+		if r.Overlaps(o) {
+			return true
+		}
+	}
+	return false
 }
 
 // drawPlainCard paints a bright yellow sticky card filling the frame,
