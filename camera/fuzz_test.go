@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"encoding/binary"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,8 @@ import (
 // image without an error.
 func FuzzDecodeBytes(f *testing.F) {
 	p, j := pngBytes(f), jpegBytes(f)
-	for _, seed := range [][]byte{p, j, p[:len(p)/2], j[:len(j)/3], hugePNG(f), nil, []byte("GIF89a"), []byte("\xff\xd8\xff")} {
+	turned := withOrientation(j, 6, binary.BigEndian) // a phone's portrait photo
+	for _, seed := range [][]byte{p, j, turned, turned[:len(turned)/2], p[:len(p)/2], j[:len(j)/3], hugePNG(f), nil, []byte("GIF89a"), []byte("\xff\xd8\xff")} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -91,7 +91,9 @@ func (o Options) maxPixels() int {
 // decoding and turns decoder panics into errors, so corrupt, empty or
 // truncated files give an error naming the file and the problem. The file
 // is streamed, never read whole, and must be a regular file of at most
-// DefaultMaxBytes (see DecodeFileLimit).
+// DefaultMaxBytes (see DecodeFileLimit). A JPEG is turned as its Exif
+// Orientation says (a phone's portrait photo), so the image is the one a
+// viewer shows (orient.go).
 func DecodeFile(path string, maxPixels int) (image.Image, error) {
 	return DecodeFileLimit(path, maxPixels, 0)
 }
@@ -136,7 +138,8 @@ func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
 }
 
 // decodeReader decodes an image of size bytes from r: the header first
-// (format and pixel count checked), then the image, both streamed.
+// (format and pixel count checked), then the image, both streamed; a JPEG
+// is turned by its Exif orientation.
 func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, err error) {
 	if size == 0 {
 		return nil, errors.New("empty file")
@@ -162,6 +165,12 @@ func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, 
 			img, err = nil, fmt.Errorf("%s decoder panicked: %v", format, r)
 		}
 	}()
+	o := 1
+	if format == "jpeg" {
+		if o, err = readOrientation(r); err != nil {
+			return nil, err
+		}
+	}
 	img, _, err = image.Decode(bufio.NewReader(r))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -169,7 +178,7 @@ func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, 
 		}
 		return nil, fmt.Errorf("corrupt %s image: %w", format, err)
 	}
-	return img, nil
+	return orient(img, o), nil // as a viewer shows it (orient.go)
 }
 
 var errNotRegular = errors.New("not a regular file")
