@@ -41,8 +41,8 @@
 //     shape and not reported (notinsect.go); a checkerboard also gives the
 //     frame's scale (Analyze, Options.ScaleSquareMM; checkerboard.go). Nor
 //     are lines of printed text, a label's words (text.go), nor a dark
-//     piece whose outline nowhere turns within a millimetre: a cast shadow,
-//     out of the focused surface (shadow.go).
+//     piece whose outline nowhere turns within 0.8 mm: a cast shadow, out
+//     of the focused surface (shadow.go).
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
 //     coarse second pass over 4x4-cell averages (faint.go).
 //   - On a coloured sticky card only the card is searched, at twice the
@@ -50,8 +50,9 @@
 //     local colour with chroma weighted more (tint.go): whiteflies are 4-12
 //     px on a phone photo and differ from a yellow card mostly in blue.
 //     A piece lying along the card's outline (its edge against the
-//     cloth, a curl, or faint: its shade) is not a specimen
-//     (cardedge.go), nor is a faint, flat net of thin strands: glare on
+//     cloth, a curl, or faint: its shade) is not a specimen, nor is one
+//     whose outline lies off the card nearly all round (a clip, the cloth;
+//     cardedge.go), nor a faint, flat net of thin strands: glare on
 //     the glue (glare.go), nor a piece whose dark core is a disc 4 mm or
 //     more across: a hole punched through the card (hole.go; dropped
 //     before pieces merge, so an insect beside one keeps its own box).
