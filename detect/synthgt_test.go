@@ -38,9 +38,12 @@ func synthFrames(tb testing.TB, o trap.Options) ([]image.Image, *trap.GroundTrut
 	return imgs, gt
 }
 
-// score matches detections to truth greedily by IoU >= RealMatchIoU and returns the
-// counts of true positives, truths and detections.
-func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nDet int) {
+// score matches detections to truth greedily by IoU >= RealMatchIoU and
+// returns the true positives, the truths, and the false positives as the
+// real frames count them (realframes' README): detections that match no
+// truth and are 40 px or more on their longest side; smaller ones are
+// ignored (specks, and on PhotoCard cards the glare's flecks).
+func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nFalse int) {
 	used := make([]bool, len(got))
 	for _, s := range truth {
 		g := image.Rect(s.BodyBox[0], s.BodyBox[1], s.BodyBox[2], s.BodyBox[3])
@@ -55,7 +58,12 @@ func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nDet int) 
 			tp++
 		}
 	}
-	return tp, len(truth), len(got)
+	for i, d := range got {
+		if !used[i] && max(d.Box.Dx(), d.Box.Dy()) >= 40 {
+			nFalse++
+		}
+	}
+	return tp, len(truth), nFalse
 }
 
 // TestDetectSynthGroundTruth measures recall and precision (IoU >= 0.3, the
@@ -78,20 +86,20 @@ func TestDetectSynthGroundTruth(t *testing.T) {
 			o.Frames, o.Width, o.Height, o.PixelsPerMM = 3, 2048, 1080, 10
 			o.Background, o.Seed = tc.bg, tc.seed
 			imgs, gt := synthFrames(t, o)
-			var tp, nt, nd int
+			var tp, nt, nf int
 			for i, img := range imgs {
 				got, err := detect.Detect(img, detect.DefaultOptions(gt.Frames[i].PixelsPerMM))
 				if err != nil {
 					t.Fatal(err)
 				}
 				a, b, c := score(gt.Frames[i].Specimens, got)
-				tp, nt, nd = tp+a, nt+b, nd+c
+				tp, nt, nf = tp+a, nt+b, nf+c
 			}
 			if nt == 0 {
 				t.Fatal("synth drew no specimens")
 			}
-			recall, precision := float64(tp)/float64(nt), float64(tp)/float64(max(nd, 1))
-			t.Logf("%d specimens, %d detections: recall %.3f precision %.3f", nt, nd, recall, precision)
+			recall, precision := float64(tp)/float64(nt), float64(tp)/float64(max(tp+nf, 1))
+			t.Logf("%d specimens, %d found, %d false positives of 40 px or more: recall %.3f precision %.3f", nt, tp, nf, recall, precision)
 			if recall < 0.9 || precision < 0.9 {
 				t.Errorf("recall %.3f precision %.3f, want both >= 0.9", recall, precision)
 			}
@@ -107,7 +115,7 @@ func BenchmarkDetectSynth(b *testing.B) {
 	o.Frames, o.Seed = 4, 21
 	imgs, gt := synthFrames(b, o)
 	var times []time.Duration
-	var tp, nt, nd int
+	var tp, nt, nf int
 	i := 0
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -122,7 +130,7 @@ func BenchmarkDetectSynth(b *testing.B) {
 		times = append(times, time.Since(t0))
 		if i < len(imgs) {
 			a, c, d := score(gt.Frames[k].Specimens, got)
-			tp, nt, nd = tp+a, nt+c, nd+d
+			tp, nt, nf = tp+a, nt+c, nf+d
 		}
 		i++
 	}
@@ -132,7 +140,7 @@ func BenchmarkDetectSynth(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 	if nt > 0 {
 		b.ReportMetric(float64(tp)/float64(nt), "recall")
-		b.ReportMetric(float64(tp)/float64(max(nd, 1)), "precision")
+		b.ReportMetric(float64(tp)/float64(max(tp+nf, 1)), "precision")
 		b.ReportMetric(float64(nt)/float64(min(i, len(imgs))), "specimens/frame")
 	}
 }
@@ -141,33 +149,61 @@ func BenchmarkDetectSynth(b *testing.B) {
 // runner test's frames, 1024x576 at 12 px/mm). A wasp's yellow bands are
 // the card's colour, so its abdomen is dark bands joined by thin lines,
 // which must stay in its box (refiner.bridge), and pale parts touching an
-// insect are part of it (apart); the two punched holes per card are the
-// only detections allowed besides the specimens. Before both: 19
-// detections for 13 specimens on the first frame, two wasps cut in half.
+// insect are part of it (apart); nothing may be reported on the bare card
+// (the two punched holes and the glare fields, synth's not_insect objects,
+// are where other detections may lie: glare is, as on the real cards, what
+// detect reports most wrongly). Before both: 19 detections for 13
+// specimens on the first frame, two wasps cut in half.
 func TestDetectSynthPhotoCard(t *testing.T) {
 	o := trap.DefaultOptions()
 	o.Frames, o.Width, o.Height, o.MinSpecimens, o.MaxSpecimens, o.PixelsPerMM = 3, 1024, 576, 4, 8, 12
 	o.PhotoCard = true
 	imgs, gt := synthFrames(t, o)
-	var tp, nt, nd, holes int
+	var tp, nt, onObjects, objects int
 	for i, img := range imgs {
 		got, err := detect.Detect(img, detect.DefaultOptions(o.PixelsPerMM))
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, b, c := score(gt.Frames[i].Specimens, got)
-		tp, nt, nd = tp+a, nt+b, nd+c
-		holes += len(gt.Frames[i].Objects)
+		a, b, _ := score(gt.Frames[i].Specimens, got)
+		tp, nt = tp+a, nt+b
+		objects += len(gt.Frames[i].Objects)
+		for _, d := range got {
+			if matchesTruth(d.Box, gt.Frames[i].Specimens) {
+				continue
+			}
+			on := false
+			for _, ob := range gt.Frames[i].Objects {
+				if d.Box.Min.Add(d.Box.Max).Div(2).In(image.Rect(ob.Box[0], ob.Box[1], ob.Box[2], ob.Box[3]).Inset(-int(o.PixelsPerMM))) {
+					on = true
+				}
+			}
+			if !on {
+				t.Errorf("frame %d: detection %v on the bare card", i, d.Box)
+			}
+			onObjects++
+		}
 	}
 	recall := float64(tp) / float64(nt)
-	t.Logf("%d specimens, %d detections (%d not_insect objects on the cards): recall %.3f", nt, nd, holes, recall)
-	if recall < 0.9 || nd-tp > holes {
-		t.Errorf("recall %.3f with %d detections matching no specimen, want >= 0.9 and at most the %d punched holes", recall, nd-tp, holes)
+	t.Logf("%d specimens, recall %.3f; %d other detections, on the %d not_insect objects (holes, glare)", nt, recall, onObjects, objects)
+	if recall < 0.9 {
+		t.Errorf("recall %.3f, want >= 0.9", recall)
 	}
 }
 
+// matchesTruth reports whether box has IoU >= RealMatchIoU with one of the
+// specimens' body boxes.
+func matchesTruth(box image.Rectangle, truth []trap.Specimen) bool {
+	for _, s := range truth {
+		if detect.IoU(box, image.Rect(s.BodyBox[0], s.BodyBox[1], s.BodyBox[2], s.BodyBox[3])) >= detect.RealMatchIoU {
+			return true
+		}
+	}
+	return false
+}
+
 // TestDetectSynthWhiteflies: synth's whiteflies are drawn as faint as the
-// real cards' (synth/trap's TestRealVsSynthWhiteflies compares them:
+// real cards' (synth/trap's TestRealVsSynthCards compares them:
 // peak blue excess over the card 61/102/132 levels at p10/p50/p90 against
 // the real 58/101/158), on PhotoCard cards at the real photos' 8 px/mm.
 // On ../shared/realframes 0.94 of the whiteflies hold a detection's

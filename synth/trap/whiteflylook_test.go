@@ -81,11 +81,43 @@ func lookRow(name string, ls []flyLook) string {
 	return fmt.Sprintf("| %s | %d | %s | %s | %s |", name, len(ls), q(func(l flyLook) float64 { return l.dB }), q(func(l flyLook) float64 { return l.dY }), q(side))
 }
 
-// TestRealVsSynthWhiteflies compares synth's whiteflies (PhotoCard cards
-// at the real photos' 8 px/mm) with the annotated whiteflies of the real
-// sticky cards: how much bluer and brighter than the card they are at
-// their peak, and their size (the table in doc.go comes from here).
-func TestRealVsSynthWhiteflies(t *testing.T) {
+// specularShare is the share of img's pixels (every second row and
+// column) that are glare: brighter than 1.15 times the median luma of the
+// card-coloured pixels, and about as blue as bright (blue >= 0.75 luma).
+func specularShare(img image.Image) float64 {
+	b := img.Bounds()
+	var card []float64
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, yy := pixelAt(img, x, y)
+			if isCard(r, g, bl) {
+				card = append(card, float64(yy))
+			}
+		}
+	}
+	if len(card) == 0 {
+		return 0
+	}
+	med := median(card)
+	n, k := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			_, _, bl, yy := pixelAt(img, x, y)
+			n++
+			if float64(yy) > 1.15*med && float64(bl) >= 0.75*float64(yy) {
+				k++
+			}
+		}
+	}
+	return float64(k) / float64(n)
+}
+
+// TestRealVsSynthCards compares synth's PhotoCard cards at the real
+// photos' 8 px/mm with the real sticky cards: their whiteflies (how much
+// bluer and brighter than the card they are at their peak, and their
+// size) and their glare (specularShare). The tables in doc.go come from
+// here.
+func TestRealVsSynthCards(t *testing.T) {
 	dir := realFrames(t)
 	if testing.Short() {
 		t.Skip("real whitefly statistics skipped in -short mode (decodes 18 card photos)")
@@ -95,11 +127,13 @@ func TestRealVsSynthWhiteflies(t *testing.T) {
 		t.Fatal(err)
 	}
 	var real, syn []flyLook
+	var realGlare, synGlare []float64
 	for _, f := range frames {
 		if !f.Sticky {
 			continue
 		}
 		img := decodeFile(t, f.Path)
+		realGlare = append(realGlare, specularShare(img))
 		for _, box := range f.Ann.Insects() {
 			if l, ok := whiteflyLook(img, box, f.Scale()); ok {
 				real = append(real, l)
@@ -107,7 +141,7 @@ func TestRealVsSynthWhiteflies(t *testing.T) {
 		}
 	}
 	const ppm = 8
-	for _, seed := range []uint64{1, 2} {
+	for _, seed := range []uint64{1, 2, 3, 4, 5, 6} {
 		o := trap.DefaultOptions()
 		o.Dir, o.Frames, o.Width, o.Height, o.Background, o.Seed, o.PixelsPerMM = t.TempDir(), 2, 2048, 1536, trap.BackgroundSticky, seed, ppm
 		gt, err := trap.Generate(context.Background(), o)
@@ -116,6 +150,7 @@ func TestRealVsSynthWhiteflies(t *testing.T) {
 		}
 		for _, ft := range gt.Frames {
 			img := decodeFile(t, filepath.Join(o.Dir, trap.FramesDir, ft.File))
+			synGlare = append(synGlare, specularShare(img))
 			for _, s := range ft.Specimens {
 				if s.SpeciesID >= 0 {
 					continue
@@ -131,6 +166,11 @@ func TestRealVsSynthWhiteflies(t *testing.T) {
 	}
 	t.Logf("whiteflies, p10/p50/p90 (blue and luma: peak excess over the card around, levels; side: 0.1 mm, of the pixels at half the blue peak or more):\n| whiteflies | n | blue | luma | side |\n|---|--:|--:|--:|--:|\n%s\n%s",
 		lookRow("real (annotated)", real), lookRow("synth, PhotoCard at 8 px/mm", syn))
+	t.Logf("glare (specular share of the frame), p10/p50/p90: real %.4f/%.4f/%.4f, synth %.4f/%.4f/%.4f",
+		quantile(realGlare, 0.1), quantile(realGlare, 0.5), quantile(realGlare, 0.9), quantile(synGlare, 0.1), quantile(synGlare, 0.5), quantile(synGlare, 0.9))
+	if a, b := quantile(realGlare, 0.5), quantile(synGlare, 0.5); math.Abs(a-b) > 0.006 {
+		t.Errorf("glare: real median share %.4f, synth %.4f: more than 0.006 apart", a, b)
+	}
 	for _, c := range []struct {
 		what string
 		f    func(flyLook) float64
