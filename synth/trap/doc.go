@@ -104,7 +104,7 @@
 // only; real sheets show a cable at the border, moths
 // overlapping and blurred wing edges, real cards glare, creases, a stick
 // lying across and many small flies and midges besides the whiteflies
-// (synth's cards have glare, but no creases, curl or stick);
+// (synth's cards have glare and a curl's shade, but no creases or stick);
 // synth's whitefly boxes are tight while the real annotations are loose
 // (20-56 px at about 8 px/mm around insects of 6-12 px).
 //
@@ -138,7 +138,11 @@
 // card frames 7 detections of 40 px or more match no specimen (precision
 // 0.97 by the real frames' rule): over those three frames of one card
 // with one field, 68 smaller detections and 7 of 40 px or more lie on the
-// field, 31 small ones elsewhere (specks of the glue).
+// field, 31 small ones elsewhere (specks of the glue). Half the cards
+// also get the shade of a curl: a band 3-8 mm wide along 40-100 % of one
+// side, darkest (by 10-35 %) at the edge; detect reports none of 11 such
+// bands of 40 px or more (real bands are reported now and then: 8 of the
+// judged junk boxes).
 //
 // PhotoCard is on by default since 2026-12-04 (second session of issue
 // #11), when the detector stopped splitting catalog specimens on the darker

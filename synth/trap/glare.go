@@ -67,3 +67,62 @@ func drawGlare(img *image.RGBA, r *rand.Rand, ppm float64, card image.Rectangle,
 		}
 	}
 }
+
+// The card's curl. Where a card bends away from the camera along one
+// side, the glue there turns from the light: a band a few mm wide darkens
+// towards the edge (on ../shared/realframes/sticky the band along
+// 20231219_175553's lower edge, about 5 mm; judged by eye, the card's edge
+// and its shade are the most frequent junk among the detections of 40 px
+// or more). Half the PhotoCard cards get one, along 40-100 % of one side.
+const (
+	curlMinMM, curlMaxMM     = 3, 8
+	curlMinDark, curlMaxDark = 0.1, 0.35
+)
+
+// drawCurl darkens a band along one side of card and returns its box.
+func drawCurl(img *image.RGBA, r *rand.Rand, ppm float64, card image.Rectangle) image.Rectangle {
+	w := uni(r, curlMinMM, curlMaxMM) * ppm
+	dark := uni(r, curlMinDark, curlMaxDark)
+	side := r.IntN(4)
+	horizontal := side < 2 // along the top or bottom side
+	length := float64(card.Dx())
+	if !horizontal {
+		length = float64(card.Dy())
+	}
+	l := uni(r, 0.4, 1) * length
+	s0 := uni(r, 0, length-l)
+	var box image.Rectangle
+	switch side {
+	case 0: // top
+		box = image.Rect(card.Min.X+int(s0), card.Min.Y, card.Min.X+int(s0+l), card.Min.Y+int(w))
+	case 1: // bottom
+		box = image.Rect(card.Min.X+int(s0), card.Max.Y-int(w), card.Min.X+int(s0+l), card.Max.Y)
+	case 2: // left
+		box = image.Rect(card.Min.X, card.Min.Y+int(s0), card.Min.X+int(w), card.Min.Y+int(s0+l))
+	default: // right
+		box = image.Rect(card.Max.X-int(w), card.Min.Y+int(s0), card.Max.X, card.Min.Y+int(s0+l))
+	}
+	box = box.Intersect(img.Bounds())
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			var d, along float64 // distance from the edge; position along the band, 0-1
+			switch side {
+			case 0:
+				d, along = float64(y-card.Min.Y), float64(x-box.Min.X)/float64(box.Dx())
+			case 1:
+				d, along = float64(card.Max.Y-1-y), float64(x-box.Min.X)/float64(box.Dx())
+			case 2:
+				d, along = float64(x-card.Min.X), float64(y-box.Min.Y)/float64(box.Dy())
+			default:
+				d, along = float64(card.Max.X-1-x), float64(y-box.Min.Y)/float64(box.Dy())
+			}
+			// deepest at the edge, gone at w; tapering at the band's ends
+			k := dark * (1 - d/w) * math.Min(1, 5*math.Min(along, 1-along))
+			i := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[i+c] = uint8(float64(img.Pix[i+c])*(1-k) + 0.5)
+			}
+		}
+	}
+	return box
+}

@@ -172,6 +172,11 @@ func drawCard(img *image.RGBA, r *rand.Rand, ppm float64, sc *scene) {
 	y1 := float64(cardR.Max.Y)
 	raster.Speckle(img, r, uni(r, 0.01, 0.025), 2)
 	drawGlare(img, r, ppm, cardR, sc)
+	if r.Float64() < 0.5 {
+		if box := drawCurl(img, r, ppm, cardR); !box.Empty() {
+			sc.add(box, b, "shade of the card's curl along its edge", int(ppm))
+		}
+	}
 	rad := uni(r, 1.5, 2.5) * ppm
 	for _, hx := range []float64{x0 + 0.06*cw, x1 - 0.06*cw} {
 		sc.add(drawGrommet(c, r, hx, y1-0.06*ch, rad), b, "punched hole in the card", int(ppm))
