@@ -36,7 +36,7 @@
 // 2 mm (larger below 5 px/mm) alternating corner to corner on a light
 // card between grey end blocks, whose square size Frame.ScaleBar records
 // for detect.Options.ScaleSquareMM. Since 2026-12-05 sheets also carry
-// the blemishes of ../shared/realframes' sheets (blemish.go): on half of
+// the blemishes of ../shared/realframes' sheets (sheetblemish.go): on half of
 // them 1-2 faint brownish stains 4-13 mm across with blurred edges
 // (darkest 0.11/0.18/0.29 of the sheet's luma at p10/p50/p90 by 5 x 5
 // means, against the six real ones' 0.07-0.50, median 0.19), and on a
@@ -128,7 +128,7 @@
 // (TestDetectSynthWhiteflies in detect: a detection's centre in the
 // whitefly's box), against 0.94 of the real ones by the same rule.
 //
-// PhotoCard cards also carry glare since then (glare.go): 0-2 fields of
+// PhotoCard cards also carry glare since then (cardblemish.go): 0-2 fields of
 // white flecks along the glue's ridges over a sheen, each a patch of the
 // card (semi-axes 8-30 mm, at most a sixth of its side), recorded as
 // not_insect objects. Their specular pixels (brighter than 1.15 times the
