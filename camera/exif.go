@@ -129,20 +129,9 @@ func jpegExif(b []byte) ([]byte, error) {
 // and OffsetTimeOriginal (0x9011, "" when absent) from a TIFF block in
 // either byte order.
 func tiffTimeTags(t []byte) (orig, offset string, err error) {
-	if len(t) < 8 {
-		return "", "", errors.New("exif: short TIFF header")
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return "", "", fmt.Errorf("exif: byte order %q", t[:2])
-	}
-	if bo.Uint16(t[2:]) != 42 {
-		return "", "", errors.New("exif: bad TIFF magic")
+	bo, err := tiffByteOrder(t)
+	if err != nil {
+		return "", "", err
 	}
 	var exifIFD uint32
 	found := false
@@ -177,6 +166,27 @@ func tiffTimeTags(t []byte) (orig, offset string, err error) {
 		return "", "", errNoExifTime
 	}
 	return orig, offset, nil
+}
+
+// tiffByteOrder checks a TIFF block's header (byte order mark, magic 42,
+// room for IFD0's offset) and returns its byte order.
+func tiffByteOrder(t []byte) (binary.ByteOrder, error) {
+	if len(t) < 8 {
+		return nil, errors.New("exif: short TIFF header")
+	}
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return nil, fmt.Errorf("exif: byte order %q", t[:2])
+	}
+	if bo.Uint16(t[2:]) != 42 {
+		return nil, errors.New("exif: bad TIFF magic")
+	}
+	return bo, nil
 }
 
 // eachTag calls fn for every entry of the IFD at off (val: the 4-byte

@@ -1,7 +1,6 @@
 package camera
 
 import (
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
@@ -20,16 +19,11 @@ import (
 // valid.
 func exifOrientation(b []byte) int {
 	tiff, err := jpegExif(b)
-	if err != nil || len(tiff) < 8 {
+	if err != nil {
 		return 1
 	}
-	var bo binary.ByteOrder
-	switch string(tiff[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
+	bo, err := tiffByteOrder(tiff)
+	if err != nil {
 		return 1
 	}
 	o := 1
