@@ -98,6 +98,13 @@ func DecodeFile(path string, maxPixels int) (image.Image, error) {
 	return DecodeFileLimit(path, maxPixels, 0)
 }
 
+// DecodeFileAsStored is DecodeFile without the turn by Exif orientation:
+// the pixels as stored in the file, for boxes drawn by a tool that ignores
+// the tag.
+func DecodeFileAsStored(path string, maxPixels int) (image.Image, error) {
+	return decodeFile(path, maxPixels, 0, false)
+}
+
 // DefaultMaxBytes is the default cap on an image file's size.
 const DefaultMaxBytes = 256 << 20
 
@@ -105,6 +112,12 @@ const DefaultMaxBytes = 256 << 20
 // DefaultMaxBytes), checked before anything is read. FIFOs, devices and
 // other non-regular files are refused without being opened for reading.
 func DecodeFileLimit(path string, maxPixels int, maxBytes int64) (image.Image, error) {
+	return decodeFile(path, maxPixels, maxBytes, true)
+}
+
+// decodeFile is DecodeFileLimit; turn says whether to turn a JPEG by its
+// Exif orientation.
+func decodeFile(path string, maxPixels int, maxBytes int64, turn bool) (image.Image, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
@@ -126,7 +139,7 @@ func DecodeFileLimit(path string, maxPixels int, maxBytes int64) (image.Image, e
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
 		return nil, fmt.Errorf("camera: %s: changed while opened", path)
 	}
-	img, err := decodeReader(io.NewSectionReader(f, 0, fi.Size()), fi.Size(), Options{MaxPixels: maxPixels}.maxPixels())
+	img, err := decodeReader(io.NewSectionReader(f, 0, fi.Size()), fi.Size(), Options{MaxPixels: maxPixels}.maxPixels(), turn)
 	if err != nil {
 		return nil, fmt.Errorf("camera: %s: %w", path, err)
 	}
@@ -134,13 +147,13 @@ func DecodeFileLimit(path string, maxPixels int, maxBytes int64) (image.Image, e
 }
 
 func decodeBytes(data []byte, maxPixels int) (img image.Image, err error) {
-	return decodeReader(bytes.NewReader(data), int64(len(data)), maxPixels)
+	return decodeReader(bytes.NewReader(data), int64(len(data)), maxPixels, true)
 }
 
 // decodeReader decodes an image of size bytes from r: the header first
-// (format and pixel count checked), then the image, both streamed; a JPEG
-// is turned by its Exif orientation.
-func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, err error) {
+// (format and pixel count checked), then the image, both streamed; with
+// turn, a JPEG is turned by its Exif orientation.
+func decodeReader(r io.ReadSeeker, size int64, maxPixels int, turn bool) (img image.Image, err error) {
 	if size == 0 {
 		return nil, errors.New("empty file")
 	}
@@ -166,7 +179,7 @@ func decodeReader(r io.ReadSeeker, size int64, maxPixels int) (img image.Image, 
 		}
 	}()
 	o := 1
-	if format == "jpeg" {
+	if turn && format == "jpeg" {
 		if o, err = readOrientation(r); err != nil {
 			return nil, err
 		}

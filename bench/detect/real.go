@@ -88,6 +88,9 @@ func runReal(dir, modelPath, annotate string) error {
 		if r.Err != nil {
 			failed++
 		}
+		if r.AsStored {
+			fmt.Printf("%s: scored on its pixels as stored (its boxes ignore the Exif orientation the agent turns it by)\n", r.Frame.Path)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d frames could not be scored", failed, len(frames))

@@ -71,6 +71,10 @@ type Row struct {
 	// Err is why the frame could not be scored (unreadable image, size
 	// not the annotation's, detector or classifier error).
 	Err error
+	// AsStored says the frame was scored on its pixels as stored: turned
+	// by its Exif orientation its size is not the annotation's, as stored
+	// it is (the boxes were drawn by a tool that ignores the tag).
+	AsStored bool
 }
 
 // Latency is the frame's decode + detect + classify time.
@@ -97,8 +101,15 @@ func evaluateOne(f Frame, det Detector, cls Classifier) Row {
 		return row
 	}
 	if b := img.Bounds(); b.Dx() != f.Ann.Width || b.Dy() != f.Ann.Height {
-		row.Err = fmt.Errorf("realeval: %s: image is %dx%d, %s says %dx%d", f.Path, b.Dx(), b.Dy(), f.BoxesPath, f.Ann.Width, f.Ann.Height)
-		return row
+		// Boxes drawn by a tool that ignores the Exif orientation are on
+		// the pixels as stored: score on those when their size is the
+		// annotation's.
+		stored, serr := camera.DecodeFileAsStored(f.Path, 0)
+		if sb := image.Rect(0, 0, f.Ann.Width, f.Ann.Height); serr != nil || stored.Bounds().Size() != sb.Size() {
+			row.Err = fmt.Errorf("realeval: %s: image is %dx%d, %s says %dx%d", f.Path, b.Dx(), b.Dy(), f.BoxesPath, f.Ann.Width, f.Ann.Height)
+			return row
+		}
+		img, row.AsStored = stored, true
 	}
 	t0 = time.Now()
 	boxes, err := det(f, img)
