@@ -46,11 +46,18 @@ const (
 // frame pixels from origin.
 func dropCardEdge(ps []*piece, card []bool, w, h, f int, origin image.Point, pxPerMM float64) []*piece {
 	band := edgeBand(card, w, h, max(1, int(math.Round(edgeBandMM*pxPerMM/float64(f)))))
+	rim := edgeBand(card, w, h, 1) // next to a cell off the card, or the frame's border
+	for x := range w {
+		rim[x], rim[(h-1)*w+x] = true, true
+	}
+	for y := range h {
+		rim[y*w], rim[y*w+w-1] = true, true
+	}
 	kept := ps[:0]
 	for _, p := range ps {
 		_, _, major, minor, _ := p.m.axes()
 		along := (major >= edgeAspect*minor || p.contrast() < edgeFaint) && major >= edgeMinLengthMM*pxPerMM && bandShare(p, band, f, w, origin) >= edgeShare
-		if !along && outlineOffCard(p, card, w, h, f, origin) < edgeOutline {
+		if !along && endShare(p, rim, f, w, origin) < edgeOutline {
 			kept = append(kept, p)
 		}
 	}
@@ -68,35 +75,23 @@ func edgeBand(card []bool, w, h, r int) []bool {
 	return dilate(off, w, h, r)
 }
 
-// outlineOffCard returns the share of p's outline (the ends of its row
-// spans) whose working cell is next to (8-neighbourhood) a cell off the
-// card's searchable mask or beyond the frame.
-func outlineOffCard(p *piece, card []bool, w, h, f int, origin image.Point) float64 {
-	off := func(x, y int) bool {
-		cx, cy := (x-origin.X)/f, (y-origin.Y)/f
-		for dy := -1; dy <= 1; dy++ {
-			for dx := -1; dx <= 1; dx++ {
-				X, Y := cx+dx, cy+dy
-				if X < 0 || Y < 0 || X >= w || Y >= h || !card[Y*w+X] {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	n, k := 0, 0
+// endShare returns the fraction of the ends of p's row spans (its
+// outline) whose working cell lies in mask.
+func endShare(p *piece, mask []bool, f, w int, origin image.Point) float64 {
+	var in, all int
 	for _, s := range p.spans {
+		row := (s.y - origin.Y) / f * w
 		for _, x := range [2]int{s.lo, s.hi} {
-			n++
-			if off(x, s.y) {
-				k++
+			all++
+			if mask[row+(x-origin.X)/f] {
+				in++
 			}
 		}
 	}
-	if n == 0 {
+	if all == 0 {
 		return 0
 	}
-	return float64(k) / float64(n)
+	return float64(in) / float64(all)
 }
 
 // bandShare returns the fraction of the pixels of p's row spans (its
