@@ -24,12 +24,12 @@ import (
 // card's edge measure 1.0-1.4 mm. The line is drawn between the two, at
 // 0.8 mm (it was 1.0, at the shadows' edge; at 0.8 two more judged junk
 // boxes go, a spring clip and the card's edge against the cloth, and no
-// insect). Pieces at or over it are dropped (with, on denmark's sheet, a piece of a
-// moth's wing cut off the moth, 1.01 mm: the cut is no edge). synth/trap
-// draws housing shadows whose darkness ramps up over 4-15 mm, as Cyprus'
-// does over tens of mm; they measure 1.0-2.1 mm. Pale specimens are left
-// alone: a faint outline turns slowly by nature (a pale moth on denmark's
-// sheet, Contrast 0.22, measures about 1 mm).
+// insect). Pieces at or over it are dropped (with, on denmark's sheet, a
+// piece of a moth's wing cut off the moth, 1.01 mm: the cut is no edge).
+// synth/trap draws housing shadows whose darkness ramps up over 4-15 mm,
+// as Cyprus' does over tens of mm; they measure 1.0-2.1 mm. Pale
+// specimens are left alone: a faint outline turns slowly by nature (a
+// pale moth on denmark's sheet, Contrast 0.22, measures about 1 mm).
 const (
 	shadowContrast = 0.3 // from this Contrast up, a specimen's outline is tested
 	shadowEdgeMM   = 0.8 // a shadow's sharpest tenth of outline is this wide or wider

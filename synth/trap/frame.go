@@ -122,14 +122,7 @@ func findSpot(r *rand.Rand, area image.Rectangle, w, h, margin float64, placed [
 		}
 		cx, cy := uni(r, lo, hiX), uni(r, loY, hiY)
 		box := image.Rect(int(math.Floor(cx-w/2))-1, int(math.Floor(cy-h/2))-1, int(math.Ceil(cx+w/2))+1, int(math.Ceil(cy+h/2))+1)
-		free := true
-		for _, q := range placed {
-			if q.Overlaps(box) {
-				free = false
-				break
-			}
-		}
-		if free {
+		if !overlapsAny(box, placed) {
 			return insect.Placement{CX: cx, CY: cy}, box, true
 		}
 	}

@@ -60,8 +60,10 @@ func drawStain(img *image.RGBA, r *rand.Rand, cx, cy, size, dark float64) image.
 }
 
 // Housing shadow: on Cyprus' sheet the trap's housing shades a corner
-// (about 55 x 130 mm), darker than any insect and turning from the lit
-// sheet over a penumbra of 1-2 mm (detect tells it by that: shadow.go).
+// (about 55 x 130 mm), darker than any insect, its darkness ramping up
+// from the lit sheet over tens of mm. Synth's ramps over 4-15 mm, so the
+// sharpest tenth of its outline turns over 1.0-2.1 mm (Cyprus': 1.15 mm),
+// which is how detect tells a shadow (shadow.go).
 const (
 	shadowMinMM, shadowMaxMM       = 40, 130
 	shadowPenMinMM, shadowPenMaxMM = 4, 15
@@ -70,7 +72,7 @@ const (
 
 // drawCornerShadow shades a quarter ellipse of semi-axes a x b px in a
 // random corner of img, letting through light of the sheet's light,
-// with a penumbra pen px wide, and returns its box.
+// its darkness ramping up over pen px, and returns its box.
 func drawCornerShadow(img *image.RGBA, r *rand.Rand, a, b, pen, light float64) image.Rectangle {
 	fb := img.Bounds()
 	cx, cy := float64(fb.Min.X), float64(fb.Min.Y)
