@@ -1,7 +1,6 @@
 package camera
 
 import (
-	"errors"
 	"image"
 	"image/color"
 	"io"
@@ -44,7 +43,7 @@ func readOrientation(r io.ReadSeeker) (int, error) {
 		return 1, err
 	}
 	head, err := io.ReadAll(io.LimitReader(r, ExifMaxBytes))
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+	if err != nil {
 		return 1, err
 	}
 	_, err = r.Seek(0, io.SeekStart)
