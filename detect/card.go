@@ -17,6 +17,15 @@ const (
 	// above which the background is taken to be a coloured card. White
 	// and grey sheets measure under 0.05; yellow cards about 0.4.
 	cardChroma = 0.15
+	// cardMinColour: the saturated cells' median chromaticity must be
+	// at least this far from grey for them to be a card. A light sheet
+	// under a coloured lamp or a camera's white balance is tinted as a
+	// whole: a purple or warm cast of 0.15-0.2 passed cardChroma, and the
+	// sheet was searched as a card (on ../shared/realframes' sheets with
+	// such a cast, precision 0.51 or 0.81 instead of 0.94). The real
+	// cards' median measures 0.38-0.6 (yellow; blue cards are as
+	// saturated).
+	cardMinColour = 0.25
 	// cardColourTol: a cell is card-coloured when its chromaticity is
 	// within this fraction of the card's chromaticity magnitude of it.
 	cardColourTol = 0.5
@@ -132,7 +141,8 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 }
 
 // cardColour returns the median chromaticity of the frame's saturated
-// cells, and whether they cover cardMinFraction of it. It counts them
+// cells, and whether they cover cardMinFraction of it with a median at
+// least cardMinColour from grey. It counts them
 // first: a sheet (nearly every frame of a light trap) has few and
 // allocates nothing.
 func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
@@ -159,7 +169,8 @@ func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
 			bs, rs = append(bs, b), append(rs, r)
 		}
 	}
-	return selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
+	kb, kr = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2)
+	return kb, kr, kb*kb+kr*kr >= cardMinColour*cardMinColour
 }
 
 // flood8 visits the 8-connected region of a w x h grid holding start

@@ -374,3 +374,101 @@ func TestCardLargeBandedMoth(t *testing.T) {
 		t.Errorf("banded moths not found whole:\n%s", strings.Join(split, "\n"))
 	}
 }
+
+// TestTintedSheetNotCard: a light sheet photographed under a coloured lamp
+// or with the camera's white balance off is tinted as a whole (purple
+// under UV, warm under a mercury-vapour or incandescent lamp). Its
+// chromaticity (0.15-0.2) is far below a sticky card's (0.38-0.6 on
+// ../shared/realframes/sticky), so it is searched as a sheet: the same
+// moths are found as on the neutral sheet and none of its seams. A yellow
+// and a blue card are still cards.
+func TestTintedSheetNotCard(t *testing.T) {
+	const w, h = 1024, 768
+	scene := func(gain [3]float64) image.Image {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		rng := uint32(7)
+		for y := range h {
+			for x := range w {
+				rng = rng*1664525 + 1013904223
+				v := 226 + float64(rng>>28) - 8 - 12*float64(x)/w // speckle, uneven light
+				if y%37 == 0 && x%300 < 220 {
+					v -= 45 // the sheet's seams: 1 px grey lines
+				}
+				img.SetRGBA(x, y, color.RGBA{uint8(min(255, v*gain[0])), uint8(min(255, v*gain[1])), uint8(min(255, v*gain[2])), 255})
+			}
+		}
+		moth := func(cx, cy, a, b, v float64) {
+			for y := int(cy - b); y <= int(cy+b); y++ {
+				for x := int(cx - a); x <= int(cx+a); x++ {
+					if dx, dy := (float64(x)-cx)/a, (float64(y)-cy)/b; dx*dx+dy*dy <= 1 {
+						img.SetRGBA(x, y, color.RGBA{uint8(v * 1.1 * gain[0]), uint8(v * gain[1]), uint8(v * 0.8 * gain[2]), 255})
+					}
+				}
+			}
+		}
+		for i := range 6 {
+			moth(120+float64(i)*150, 200+float64(i%2)*300, 30, 14, 60+float64(i)*12)
+		}
+		return jpegRoundTrip(t, img, 90)
+	}
+	lights := []struct {
+		name string
+		gain [3]float64
+	}{{"neutral", [3]float64{1, 1, 1}}, {"purple", [3]float64{0.85, 0.75, 1.05}}, {"warm", [3]float64{1.05, 0.95, 0.72}}}
+	for _, l := range lights {
+		img := scene(l.gain)
+		wp, err := workPlanes(img, withDefaults(t, DefaultOptions(10)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mag := math.Hypot(float64(wp.kb), float64(wp.kr))
+		if wp.card != nil {
+			t.Errorf("%s sheet (chromaticity %.2f) taken for a card", l.name, mag)
+		}
+		got, err := Detect(img, DefaultOptions(10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var big int
+		for _, s := range got {
+			if max(s.Box.Dx(), s.Box.Dy()) >= 40 {
+				big++
+			}
+		}
+		t.Logf("%s sheet: chromaticity %.2f, %d detections, %d of 40 px or more", l.name, mag, len(got), big)
+		if big != 6 {
+			t.Errorf("%s sheet: %d detections of 40 px or more, want the 6 moths", l.name, big)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		col  color.RGBA
+	}{{"yellow", color.RGBA{212, 182, 20, 255}}, {"blue", color.RGBA{30, 70, 190, 255}}} {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				img.SetRGBA(x, y, color.RGBA{40, 38, 36, 255}) // dark cloth
+				if x > 100 && x < 900 && y > 80 && y < 680 {
+					img.SetRGBA(x, y, c.col)
+				}
+			}
+		}
+		wp, err := workPlanes(jpegRoundTrip(t, img, 90), withDefaults(t, DefaultOptions(8)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wp.card == nil {
+			t.Errorf("%s card not found", c.name)
+		}
+	}
+}
+
+// withDefaults is o.withDefaults, failing t on an error.
+func withDefaults(t *testing.T, o Options) Options {
+	t.Helper()
+	o, err := o.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
