@@ -54,7 +54,11 @@ func mainErr() error {
 	flag.IntVar(&so.Height, "height", so.Height, "with -synth: frame height")
 	realDir := flag.String("real", "", "score on the annotated real frames under this folder (FRAME.boxes.json beside FRAME.jpg)")
 	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
+	perturb := flag.String("perturb", "", "with -real: score the frames as taken and changed by these perturbations (comma-separated names of realeval.Perturbations, or all) instead")
 	flag.Parse()
+	if *realDir != "" && *perturb != "" {
+		return runPerturb(*realDir, *perturb)
+	}
 	if *realDir != "" {
 		return runReal(*realDir, *modelPath, *annotate)
 	}

@@ -1,0 +1,185 @@
+package realeval
+
+import (
+	"bytes"
+	"image"
+	"image/draw"
+	"image/jpeg"
+	"math/rand"
+
+	"github.com/trapnet/trapnet/detect"
+)
+
+// Perturbation changes a decoded frame as another camera, lamp, exposure
+// or file would, to see how far the real frames' figures hold beyond the
+// frames themselves (bench/detect -perturb).
+type Perturbation struct {
+	// Name is the perturbation's short name (a -perturb value).
+	Name string
+	// Doc says what it does, for the bench's table.
+	Doc string
+	// Apply returns the changed frame, the factor its pixels per mm are
+	// multiplied by, and the map of a box on it back to the frame's
+	// pixels (where the annotations are).
+	Apply func(img *image.RGBA) (out image.Image, scale float64, back func(image.Rectangle) image.Rectangle)
+}
+
+// Perturbations are the changes bench/detect -perturb applies: exposure,
+// haze, colour casts, sensor noise, JPEG quality, blur, half resolution
+// and a frame turned a quarter.
+var Perturbations = []Perturbation{
+	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
+	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
+	photometric("haze", "60 + 0.7 v (flat, lifted blacks)", func(r, g, b float64) (float64, float64, float64) {
+		return 60 + 0.7*r, 60 + 0.7*g, 60 + 0.7*b
+	}),
+	photometric("purple", "RGB x (0.85, 0.75, 1.05): a UV lamp's cast", func(r, g, b float64) (float64, float64, float64) {
+		return r * 0.85, g * 0.75, b * 1.05
+	}),
+	photometric("warm", "RGB x (1.05, 0.95, 0.75): a warm lamp or white balance", func(r, g, b float64) (float64, float64, float64) {
+		return r * 1.05, g * 0.95, b * 0.75
+	}),
+	photometric("cool", "RGB x (0.9, 0.95, 1.15): a cool white balance", func(r, g, b float64) (float64, float64, float64) {
+		return r * 0.9, g * 0.95, b * 1.15
+	}),
+	{Name: "noise", Doc: "sensor noise, sigma 8 levels (plus 3 per channel)", Apply: noisy},
+	{Name: "jpeg50", Doc: "re-encoded as JPEG at quality 50", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+		return reencode(img, 50), 1, same
+	}},
+	{Name: "blur", Doc: "defocus: a 5-tap binomial blur (sigma about 1 px)", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+		return blurred(img), 1, same
+	}},
+	{Name: "half", Doc: "half the resolution (2 x 2 means), scale halved", Apply: halved},
+	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
+}
+
+// Detector returns DetectBoxes on the changed frame, its boxes mapped back.
+func (p Perturbation) Detector() Detector {
+	return func(f Frame, img image.Image) ([]image.Rectangle, error) {
+		out, k, back := p.Apply(RGBA(img))
+		found, err := detect.Detect(out, detect.DefaultOptions(f.Scale()*k))
+		if err != nil {
+			return nil, err
+		}
+		boxes := make([]image.Rectangle, len(found))
+		for i, s := range found {
+			boxes[i] = back(s.Box)
+		}
+		return boxes, nil
+	}
+}
+
+// RGBA returns img as an *image.RGBA with its bounds at the origin.
+func RGBA(img image.Image) *image.RGBA {
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, img, b.Min, draw.Src)
+	return out
+}
+
+func same(r image.Rectangle) image.Rectangle { return r }
+
+func clamp8(v float64) uint8 { return uint8(min(255, max(0, v+0.5))) }
+
+// photometric is a Perturbation changing every pixel's (r, g, b) by fn.
+func photometric(name, doc string, fn func(r, g, b float64) (float64, float64, float64)) Perturbation {
+	return Perturbation{Name: name, Doc: doc, Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+		out := image.NewRGBA(img.Rect)
+		for i := 0; i < len(img.Pix); i += 4 {
+			r, g, b := fn(float64(img.Pix[i]), float64(img.Pix[i+1]), float64(img.Pix[i+2]))
+			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = clamp8(r), clamp8(g), clamp8(b), 255
+		}
+		return out, 1, same
+	}}
+}
+
+func noisy(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	rng := rand.New(rand.NewSource(1))
+	out := image.NewRGBA(img.Rect)
+	for i := 0; i < len(img.Pix); i += 4 {
+		n := rng.NormFloat64() * 8
+		for c := range 3 {
+			out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) + n + rng.NormFloat64()*3)
+		}
+		out.Pix[i+3] = 255
+	}
+	return out, 1, same
+}
+
+func reencode(img image.Image, quality int) image.Image {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		return img
+	}
+	out, err := jpeg.Decode(&buf)
+	if err != nil {
+		return img
+	}
+	return out
+}
+
+// blurred applies a 1-4-6-4-1 binomial filter along rows, then columns
+// (taps beyond the border left out).
+func blurred(img *image.RGBA) image.Image {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	tap := [5]float64{1, 4, 6, 4, 1}
+	// filter1 filters n samples of src, step apart from start, into dst.
+	filter1 := func(dst, src []float64, start, step, n int) {
+		for k := range n {
+			var s, wt float64
+			for d := -2; d <= 2; d++ {
+				if j := k + d; j >= 0 && j < n {
+					s += tap[d+2] * src[start+j*step]
+					wt += tap[d+2]
+				}
+			}
+			dst[start+k*step] = s / wt
+		}
+	}
+	out := image.NewRGBA(img.Rect)
+	a, b := make([]float64, w*h), make([]float64, w*h)
+	for c := range 3 {
+		for i := range a {
+			a[i] = float64(img.Pix[4*i+c])
+		}
+		for y := range h {
+			filter1(b, a, y*w, 1, w)
+		}
+		for x := range w {
+			filter1(a, b, x, w, h)
+		}
+		for i, v := range a {
+			out.Pix[4*i+c] = clamp8(v)
+		}
+	}
+	for i := 3; i < len(out.Pix); i += 4 {
+		out.Pix[i] = 255
+	}
+	return out
+}
+
+func halved(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	w, h := img.Rect.Dx()/2, img.Rect.Dy()/2
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			for c := range 4 {
+				p := func(dx, dy int) int { return int(img.Pix[(2*y+dy)*img.Stride+(2*x+dx)*4+c]) }
+				out.Pix[y*out.Stride+x*4+c] = uint8((p(0, 0) + p(1, 0) + p(0, 1) + p(1, 1) + 2) / 4)
+			}
+		}
+	}
+	return out, 0.5, func(r image.Rectangle) image.Rectangle { return image.Rect(2*r.Min.X, 2*r.Min.Y, 2*r.Max.X, 2*r.Max.Y) }
+}
+
+// turned turns the frame a quarter clockwise: (x, y) goes to (H-1-y, x).
+func turned(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	out := image.NewRGBA(image.Rect(0, 0, h, w))
+	for y := range h {
+		for x := range w {
+			copy(out.Pix[x*out.Stride+(h-1-y)*4:], img.Pix[y*img.Stride+x*4:y*img.Stride+x*4+4])
+		}
+	}
+	return out, 1, func(r image.Rectangle) image.Rectangle { return image.Rect(r.Min.Y, h-r.Max.X, r.Max.Y, h-r.Min.X) }
+}
