@@ -23,8 +23,9 @@ const (
 	// whole: a purple or warm cast of 0.15-0.2 passed cardChroma, and the
 	// sheet was searched as a card (on ../shared/realframes' sheets with
 	// such a cast, precision 0.51 or 0.81 instead of 0.94). The real
-	// cards' median measures 0.38-0.6 (yellow; blue cards are as
-	// saturated).
+	// cards' median measures 0.31-0.59 (all yellow; the DSLR photos'
+	// grass and stones 0.22-0.23, now searched as sheets). A blue card
+	// of the same saturation passes (TestTintedSheetNotCard).
 	cardMinColour = 0.25
 	// cardColourTol: a cell is card-coloured when its chromaticity is
 	// within this fraction of the card's chromaticity magnitude of it.

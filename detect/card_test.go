@@ -378,7 +378,7 @@ func TestCardLargeBandedMoth(t *testing.T) {
 // TestTintedSheetNotCard: a light sheet photographed under a coloured lamp
 // or with the camera's white balance off is tinted as a whole (purple
 // under UV, warm under a mercury-vapour or incandescent lamp). Its
-// chromaticity (0.15-0.2) is far below a sticky card's (0.38-0.6 on
+// chromaticity (0.15-0.2) is far below a sticky card's (0.31-0.59 on
 // ../shared/realframes/sticky), so it is searched as a sheet: the same
 // moths are found as on the neutral sheet and none of its seams. A yellow
 // and a blue card are still cards.
