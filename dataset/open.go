@@ -22,19 +22,20 @@ const (
 const SpecFile = "dataset.yaml"
 
 // Source names one dataset to open: a folder (BIOSCAN-5M layout when it
-// holds BIOSCANMetadataFile, otherwise a generic CSV folder with SpecFile or
-// spec.yaml) or a generic CSV spec file.
+// holds BIOSCANMetadataFile, else a generic CSV folder with SpecFile or
+// spec.yaml, else a folder of labelled photos in class folders: OpenFolder)
+// or a generic CSV spec file.
 type Source struct {
 	// Path is the folder or spec file as given.
 	Path string
-	// Format is FormatBIOSCAN or FormatCSV.
+	// Format is FormatBIOSCAN, FormatCSV or FormatFolder.
 	Format string
 	// Spec is the CSV spec (FormatCSV only).
 	Spec Spec
 }
 
 // ParseSource finds out what path is: a BIOSCAN-5M folder, a generic CSV
-// folder, or a spec file. The error names the path and what was looked for.
+// folder, a folder of labelled photos, or a spec file. The error names the path and what was looked for.
 func ParseSource(path string) (Source, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -62,7 +63,10 @@ func ParseSource(path string) (Source, error) {
 			return Source{Path: path, Format: FormatCSV, Spec: spec}, nil
 		}
 	}
-	return Source{}, fmt.Errorf("dataset %s: neither %s (BIOSCAN-5M layout) nor %s / spec.yaml (generic CSV) found", path, BIOSCANMetadataFile, SpecFile)
+	if isFolderDataset(path) {
+		return Source{Path: path, Format: FormatFolder}, nil
+	}
+	return Source{}, fmt.Errorf("dataset %s: neither %s (BIOSCAN-5M layout) nor %s / spec.yaml (generic CSV) nor class folders of photos (DIR/LABEL/photo.jpg) found", path, BIOSCANMetadataFile, SpecFile)
 }
 
 // ParseSources parses every path (see ParseSource).
@@ -96,7 +100,8 @@ func AllBIOSCAN(srcs []Source) bool {
 type SourceSummary struct {
 	Path   string `json:"path"`
 	Format string `json:"format"`
-	// RowsRead counts the data rows of its CSV.
+	// RowsRead counts the data rows of its CSV (a folder dataset's
+	// photos).
 	RowsRead int `json:"rows_read"`
 	// Samples counts its kept samples per split.
 	Samples map[string]int `json:"samples"`
@@ -139,6 +144,8 @@ func Open(srcs []Source, opts Options) (*Dataset, error) {
 			d, err = OpenBIOSCAN(src.Path, per)
 		case FormatCSV:
 			d, err = OpenCSV(src.Spec, per)
+		case FormatFolder:
+			d, err = OpenFolder(src.Path, per)
 		default:
 			err = fmt.Errorf("dataset %s: unknown format %q", src.Path, src.Format)
 		}

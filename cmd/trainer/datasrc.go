@@ -19,7 +19,7 @@ type dataFlags struct {
 func (d *dataFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&d.dirs, "data", nil, "dataset folder: BIOSCAN-5M layout ("+dataset.BIOSCANMetadataFile+
-		") or a generic CSV folder with "+dataset.SpecFile+" (e.g. imported field crops); repeat to train on several at once")
+		"), a generic CSV folder with "+dataset.SpecFile+" (e.g. imported field crops), or labelled photos in class folders (DIR/LABEL/photo.jpg, optionally DIR/train|val|test/LABEL/...); repeat to train on several at once")
 	f.StringArrayVar(&d.specs, "spec", nil, "YAML spec file of a generic CSV dataset (repeatable; combined with --data)")
 }
 
