@@ -14,15 +14,9 @@ import (
 // recall, precision, not_insect hits and worst trap, the cards' whitefly
 // recall and the judged larger detections still reported.
 func runPerturb(dir, names string) error {
-	frames, problems, err := realeval.FindFrames(dir)
+	frames, err := findFrames(dir)
 	if err != nil {
 		return err
-	}
-	for _, p := range problems {
-		fmt.Fprintln(os.Stderr, "skipped:", p)
-	}
-	if len(frames) == 0 {
-		return fmt.Errorf("%s: no FRAME.boxes.json with its image", dir)
 	}
 	var chosen []realeval.Perturbation
 	known := map[string]realeval.Perturbation{}

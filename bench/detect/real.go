@@ -27,15 +27,9 @@ import (
 // does (at most model.max_new_per_frame of them, model.threads crops at a
 // time; config defaults); the classify column is that time.
 func runReal(dir, modelPath, annotate string) error {
-	frames, problems, err := realeval.FindFrames(dir)
+	frames, err := findFrames(dir)
 	if err != nil {
 		return err
-	}
-	for _, p := range problems {
-		fmt.Fprintln(os.Stderr, "skipped:", p)
-	}
-	if len(frames) == 0 {
-		return fmt.Errorf("%s: no FRAME.boxes.json with its image", dir)
 	}
 	det, cls := realeval.Detector(realeval.DetectBoxes), realeval.Classifier(nil)
 	what := "detect.Detect, DefaultOptions"
@@ -96,6 +90,22 @@ func runReal(dir, modelPath, annotate string) error {
 		return fmt.Errorf("%d of %d frames could not be scored", failed, len(frames))
 	}
 	return nil
+}
+
+// findFrames returns the annotated frames under dir (realeval.FindFrames),
+// printing the files skipped; none is an error.
+func findFrames(dir string) ([]realeval.Frame, error) {
+	frames, problems, err := realeval.FindFrames(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "skipped:", p)
+	}
+	if len(frames) == 0 {
+		return nil, fmt.Errorf("%s: no FRAME.boxes.json with its image", dir)
+	}
+	return frames, nil
 }
 
 // judgedFile holds the sticky cards' larger detections judged by eye (run

@@ -3,7 +3,6 @@ package realeval
 import (
 	"image"
 	"image/color"
-	"os"
 	"testing"
 )
 
@@ -14,13 +13,7 @@ import (
 // Before the card test asked for a card's saturation, both casts made the
 // sheets pass for sticky cards (precision 0.51 and 0.81).
 func TestRealSheetsTinted(t *testing.T) {
-	dir := realFramesDir(t)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real frames not available (%v): they live in ../shared/realframes beside the repository, see its README", err)
-	}
-	if testing.Short() {
-		t.Skip("real frames skipped in -short mode")
-	}
+	dir := realFramesOrSkip(t)
 	all, _, err := FindFrames(dir)
 	if err != nil {
 		t.Fatal(err)

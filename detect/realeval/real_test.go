@@ -16,6 +16,19 @@ func realFramesDir(t *testing.T) string {
 	return filepath.Join(repoRoot(t), "..", "shared", "realframes")
 }
 
+// realFramesOrSkip returns realFramesDir, skipping t when it is absent or
+// in -short mode (the real-frame tests decode and detect 4K frames).
+func realFramesOrSkip(t *testing.T) string {
+	dir := realFramesDir(t)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("real frames not available (%v): they live in ../shared/realframes beside the repository, see its README", err)
+	}
+	if testing.Short() {
+		t.Skip("real frames skipped in -short mode (decodes and detects 4K frames)")
+	}
+	return dir
+}
+
 // repoRoot returns the folder holding go.mod above the test's folder.
 func repoRoot(t *testing.T) string {
 	dir, err := filepath.Abs(".")
@@ -40,13 +53,7 @@ func repoRoot(t *testing.T) string {
 // light-sheet targets, and the measured level of the others) and that no
 // insect of a sequence is counted twice.
 func TestRealFrames(t *testing.T) {
-	dir := realFramesDir(t)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real frames not available (%v): they live in ../shared/realframes beside the repository, see its README", err)
-	}
-	if testing.Short() {
-		t.Skip("real frames skipped in -short mode (decodes and detects about 30 frames)")
-	}
+	dir := realFramesOrSkip(t)
 	frames, problems, err := FindFrames(dir)
 	if err != nil {
 		t.Fatal(err)
