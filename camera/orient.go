@@ -36,6 +36,15 @@ func exifOrientation(b []byte) int {
 	return o
 }
 
+// Upright returns img, decoded from the JPEG whose first bytes are head
+// (ExifMaxBytes are enough), turned as its Exif orientation says: what
+// the sources do to every frame, for other readers of photos (the
+// trainer's datasets) to do the same. Without a valid orientation it
+// returns img itself.
+func Upright(img image.Image, head []byte) image.Image {
+	return orient(img, exifOrientation(head))
+}
+
 // readOrientation reads the Exif orientation from the start of r (a JPEG)
 // and leaves r at its start.
 func readOrientation(r io.ReadSeeker) (int, error) {

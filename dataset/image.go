@@ -9,6 +9,8 @@ import (
 	_ "image/png"  // register the PNG decoder
 	"io"
 	"os"
+
+	"github.com/trapnet/trapnet/camera"
 )
 
 // MaxImagePixels caps the decoded size of one image (guards against
@@ -58,6 +60,11 @@ func decodeBytes(data []byte) (img image.Image, err error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("corrupt or truncated %s: %w", format, err)
+	}
+	if format == "jpeg" {
+		// A phone's photo stored sideways: turned as every viewer (and the
+		// agent's sources) show it, so training sees what the traps see.
+		img = camera.Upright(img, data)
 	}
 	return img, nil
 }
