@@ -116,6 +116,11 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 	if h.Epochs < 1 || h.BatchSize < 1 {
 		return nil, fmt.Errorf("fit: epochs %d and batch %d must be >= 1", h.Epochs, h.BatchSize)
 	}
+	if n := o.Train.Len(); n < h.BatchSize {
+		// Only full batches train (a partial one would recompile the
+		// graph): nothing would, and the untrained model would be kept.
+		return nil, fmt.Errorf("fit: %d training samples, fewer than a batch of %d: no step would train; use a batch of at most %d (--batch)", n, h.BatchSize, n)
+	}
 	st := &loopState{BestF1: -1}
 	var ckpt *checkpoints.Handler
 	if o.CheckpointDir != "" {

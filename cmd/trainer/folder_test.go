@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/trapnet/trapnet/trainer"
@@ -56,6 +57,12 @@ func TestTrainOnPhotoFolders(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("model labels %v, want the folders' names %v", m.Labels, want)
+	}
+	// Fewer photos than a batch: said, not a model left untrained.
+	tooBig := append([]string{"train", "--data", photos, "--genotype", geno, "--out", filepath.Join(dir, "run-big")}, small...)
+	tooBig = append(tooBig, "--batch", "4096")
+	if err := runTrainer(t, tooBig...); err == nil || !strings.Contains(err.Error(), "fewer than a batch of 4096") {
+		t.Errorf("train with a batch larger than the photos: %v, want an error saying so", err)
 	}
 	if err := runTrainer(t, "eval", "--data", photos, "--model", filepath.Join(run, trainer.DirModel), "--out", filepath.Join(dir, "eval")); err != nil {
 		t.Fatal(err)
