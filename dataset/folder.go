@@ -89,6 +89,12 @@ func OpenFolder(dir string, opts Options) (*Dataset, error) {
 				b.rep.Add(Issue{Kind: UnreadableImage, File: p, Reason: err.Error()})
 				return nil
 			}
+			if strings.HasPrefix(d.Name(), ".") && p != classDir { // .DS_Store, .thumbnails
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
 			if d.IsDir() {
 				return nil
 			}

@@ -51,6 +51,8 @@ func TestOpenFolderClasses(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "Catocala", "notes.txt"), []byte("seen at the trap"))
 	writeFile(t, filepath.Join(dir, "README.md"), []byte("my photos"))
+	writeFile(t, filepath.Join(dir, "Catocala", ".DS_Store"), []byte("x"))    // hidden: skipped silently
+	writePhoto(t, filepath.Join(dir, "Catocala", ".thumbnails", "pa.jpg"), 1) // not a photo of the class
 	src, err := ParseSource(dir)
 	if err != nil {
 		t.Fatal(err)
