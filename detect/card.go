@@ -22,7 +22,7 @@ const (
 	// under a coloured lamp or a camera's white balance is tinted as a
 	// whole: a purple or warm cast of 0.15-0.2 passed cardChroma, and the
 	// sheet was searched as a card (on ../shared/realframes' sheets with
-	// such a cast, precision 0.51 or 0.81 instead of 0.94). The real
+	// such a cast, precision 0.52 or 0.81 instead of 0.94). The real
 	// cards' median measures 0.31-0.59 (all yellow; the DSLR photos'
 	// grass and stones 0.22-0.23, now searched as sheets). A blue card
 	// of the same saturation passes (TestTintedSheetNotCard).
