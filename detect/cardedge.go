@@ -56,8 +56,8 @@ func dropCardEdge(ps []*piece, card []bool, w, h, f int, origin image.Point, pxP
 	kept := ps[:0]
 	for _, p := range ps {
 		_, _, major, minor, _ := p.m.axes()
-		along := (major >= edgeAspect*minor || p.contrast() < edgeFaint) && major >= edgeMinLengthMM*pxPerMM && bandShare(p, band, f, w, origin) >= edgeShare
-		if !along && endShare(p, rim, f, w, origin) < edgeOutline {
+		along := (major >= edgeAspect*minor || p.contrast() < edgeFaint) && major >= edgeMinLengthMM*pxPerMM && spanShare(p, band, f, w, origin, false) >= edgeShare
+		if !along && spanShare(p, rim, f, w, origin, true) < edgeOutline {
 			kept = append(kept, p)
 		}
 	}
@@ -75,37 +75,27 @@ func edgeBand(card []bool, w, h, r int) []bool {
 	return dilate(off, w, h, r)
 }
 
-// endShare returns the fraction of the ends of p's row spans (its
-// outline) whose working cell lies in mask.
-func endShare(p *piece, mask []bool, f, w int, origin image.Point) float64 {
+// spanShare returns the fraction of p's pixels whose working cell (f x f
+// frame pixels from origin) lies in mask (w cells wide): of every pixel
+// of its row spans (its silhouette, holes filled), or with ends only of
+// the two ends of each span (its outline).
+func spanShare(p *piece, mask []bool, f, w int, origin image.Point, ends bool) float64 {
 	var in, all int
 	for _, s := range p.spans {
 		row := (s.y - origin.Y) / f * w
-		for _, x := range [2]int{s.lo, s.hi} {
+		count := func(x int) {
 			all++
 			if mask[row+(x-origin.X)/f] {
 				in++
 			}
 		}
-	}
-	if all == 0 {
-		return 0
-	}
-	return float64(in) / float64(all)
-}
-
-// bandShare returns the fraction of the pixels of p's row spans (its
-// silhouette, holes filled) whose working cell (f x f frame pixels from
-// origin) lies in band (w cells wide).
-func bandShare(p *piece, band []bool, f, w int, origin image.Point) float64 {
-	var in, all int
-	for _, s := range p.spans {
-		row := (s.y - origin.Y) / f * w
+		if ends { // both ends, once each even where they are one pixel
+			count(s.lo)
+			count(s.hi)
+			continue
+		}
 		for x := s.lo; x <= s.hi; x++ {
-			all++
-			if band[row+(x-origin.X)/f] {
-				in++
-			}
+			count(x)
 		}
 	}
 	if all == 0 {
