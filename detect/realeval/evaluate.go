@@ -45,7 +45,13 @@ type Detector func(f Frame, img image.Image) ([]image.Rectangle, error)
 // detect.Detect with detect.DefaultOptions at the frame's Scale (what
 // agent.NewDetectFinder uses).
 func DetectBoxes(f Frame, img image.Image) ([]image.Rectangle, error) {
-	found, err := detect.Detect(img, detect.DefaultOptions(f.Scale()))
+	return detectAt(img, f.Scale())
+}
+
+// detectAt returns the boxes of detect.Detect with DefaultOptions at
+// pixelsPerMM.
+func detectAt(img image.Image, pixelsPerMM float64) ([]image.Rectangle, error) {
+	found, err := detect.Detect(img, detect.DefaultOptions(pixelsPerMM))
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"math/rand"
-
-	"github.com/trapnet/trapnet/detect"
 )
 
 // Perturbation changes a decoded frame as another camera, lamp, exposure
@@ -56,21 +54,17 @@ var Perturbations = []Perturbation{
 // Detector returns DetectBoxes on the changed frame, its boxes mapped back.
 func (p Perturbation) Detector() Detector {
 	return func(f Frame, img image.Image) ([]image.Rectangle, error) {
-		out, k, back := p.Apply(RGBA(img))
-		found, err := detect.Detect(out, detect.DefaultOptions(f.Scale()*k))
-		if err != nil {
-			return nil, err
+		out, k, back := p.Apply(toRGBA(img))
+		boxes, err := detectAt(out, f.Scale()*k)
+		for i, b := range boxes {
+			boxes[i] = back(b)
 		}
-		boxes := make([]image.Rectangle, len(found))
-		for i, s := range found {
-			boxes[i] = back(s.Box)
-		}
-		return boxes, nil
+		return boxes, err
 	}
 }
 
-// RGBA returns img as an *image.RGBA with its bounds at the origin.
-func RGBA(img image.Image) *image.RGBA {
+// toRGBA returns img as an *image.RGBA with its bounds at the origin.
+func toRGBA(img image.Image) *image.RGBA {
 	b := img.Bounds()
 	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(out, out.Rect, img, b.Min, draw.Src)

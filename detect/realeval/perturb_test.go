@@ -66,7 +66,7 @@ func TestPerturbationsMapBack(t *testing.T) {
 	seen := map[string]bool{}
 	for _, p := range Perturbations {
 		seen[p.Name] = true
-		out, k, back := p.Apply(RGBA(img))
+		out, k, back := p.Apply(toRGBA(img))
 		b := out.Bounds()
 		if want := int(float64(w) * k); k != 1 && b.Dx() != want && b.Dy() != want {
 			t.Errorf("%s: %v at scale %v from %dx%d", p.Name, b, k, w, h)
