@@ -79,8 +79,7 @@ func OpenFolder(dir string, opts Options) (*Dataset, error) {
 			splitFolders = true
 		}
 	}
-	type photo struct{ path, rel, label, split string }
-	var photos []photo
+	var photos []folderPhoto
 	perClass := map[string][]int{}
 	// walkClass gathers the photos under one class folder.
 	walkClass := func(classDir, label, split string) error {
@@ -104,7 +103,7 @@ func OpenFolder(dir string, opts Options) (*Dataset, error) {
 				return nil
 			}
 			perClass[label] = append(perClass[label], len(photos))
-			photos = append(photos, photo{path: p, rel: filepath.ToSlash(rel), label: label, split: split})
+			photos = append(photos, newFolderPhoto(p, filepath.ToSlash(rel), label, split))
 			return nil
 		})
 	}
@@ -140,7 +139,7 @@ func OpenFolder(dir string, opts Options) (*Dataset, error) {
 	}
 	if !splitFolders {
 		for _, idx := range perClass {
-			assignFolderSplits(idx, func(i int) string { return photos[i].rel }, func(i int, s string) { photos[i].split = s })
+			assignFolderSplits(photos, idx)
 		}
 	}
 	b.rep.RowsRead = len(photos) // a photo is a folder dataset's row
@@ -153,33 +152,39 @@ func OpenFolder(dir string, opts Options) (*Dataset, error) {
 	return b.finish(dir, "label"), nil
 }
 
-// assignFolderSplits splits one class's photos (indices idx) by the hash
-// of their keys: the lowest hashes go to test, the next to val, the rest
-// to train; fewer than folderMinSplit all go to train.
-func assignFolderSplits(idx []int, key func(int) string, set func(int, string)) {
-	if len(idx) < folderMinSplit {
-		for _, i := range idx {
-			set(i, SplitTrain)
-		}
-		return
-	}
-	hashOf := func(i int) uint64 {
-		h := fnv.New64a()
-		h.Write([]byte(key(i)))
-		return h.Sum64()
-	}
+// folderPhoto is one photo of a folder dataset: its path, its path
+// relative to the dataset (its id), label, split, and the hash of rel
+// that splits its class.
+type folderPhoto struct {
+	path, rel, label, split string
+	hash                    uint64
+}
+
+func newFolderPhoto(path, rel, label, split string) folderPhoto {
+	h := fnv.New64a()
+	h.Write([]byte(rel))
+	return folderPhoto{path: path, rel: rel, label: label, split: split, hash: h.Sum64()}
+}
+
+// assignFolderSplits splits one class's photos (indices idx into photos)
+// by their hashes: the lowest go to test, the next to val, the rest to
+// train; fewer than folderMinSplit all go to train.
+func assignFolderSplits(photos []folderPhoto, idx []int) {
 	order := append([]int(nil), idx...)
-	sort.Slice(order, func(a, b int) bool { return hashOf(order[a]) < hashOf(order[b]) })
+	sort.Slice(order, func(a, b int) bool { return photos[order[a]].hash < photos[order[b]].hash })
 	nTest := max(1, int(folderTestShare*float64(len(order))+0.5))
 	nVal := max(1, int(folderValShare*float64(len(order))+0.5))
+	if len(order) < folderMinSplit {
+		nTest, nVal = 0, 0
+	}
 	for k, i := range order {
 		switch {
 		case k < nTest:
-			set(i, SplitTest)
+			photos[i].split = SplitTest
 		case k < nTest+nVal:
-			set(i, SplitVal)
+			photos[i].split = SplitVal
 		default:
-			set(i, SplitTrain)
+			photos[i].split = SplitTrain
 		}
 	}
 }
