@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -97,3 +98,15 @@ func (l *Log) Write(v any) error { return l.enc.Encode(v) }
 
 // Close closes the file.
 func (l *Log) Close() error { return l.f.Close() }
+
+// Terminal reports whether w is a terminal (an *os.File on a character
+// device). Progress bars are drawn only there: written to a log file or a
+// CI capture, each redraw would be a line of its own.
+func Terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,8 +1,10 @@
 package loopkit
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -85,5 +87,25 @@ func TestLog(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if got := strings.Count(string(b), `{"kind":"step"}`); got != 2 {
 		t.Errorf("log %q", b)
+	}
+}
+
+func TestTerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var nilFile *os.File
+	for name, w := range map[string]io.Writer{"file": f, "buffer": &bytes.Buffer{}, "nil file": nilFile, "nil": nil} {
+		if Terminal(w) {
+			t.Errorf("%s taken for a terminal", name)
+		}
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		if !Terminal(tty) {
+			t.Error("/dev/tty not taken for a terminal")
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"github.com/trapnet/trapnet/trainer/metrics"
 	"io"
+	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,7 +166,8 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		if o.Progress != nil {
 			bar = progressbar.NewOptions64(stepsPerEpoch, progressbar.OptionSetWriter(o.Progress),
 				progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, h.Epochs)),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+				progressbar.OptionSetVisibility(loopkit.Terminal(o.Progress)))
 		}
 		var lossSum float64
 		var seen, correct int
@@ -241,6 +244,8 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		} else {
 			st.BadEpochs++
 		}
+		slog.Info("epoch", "epoch", epoch, "of", h.Epochs, "train_loss", round3(e.TrainLoss), "train_acc", round3(e.TrainAccuracy),
+			"val_loss", round3(vloss), "val_macro_f1", round3(vm.MacroF1), "best", e.Best, "seconds", round3(el))
 		st.Epoch, st.EpochStep = epoch, 0
 		st.Finished = h.Patience > 0 && st.BadEpochs >= h.Patience
 		res.Epochs = append(res.Epochs, e)
@@ -259,3 +264,6 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 	}
 	return res, nil
 }
+
+// round3 rounds v to 3 decimals for log lines.
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/trapnet/trapnet/loopkit"
 
 	"github.com/trapnet/trapnet/dataset"
 )
@@ -97,7 +98,8 @@ func runDataCheck(ctx context.Context, o dataCheckFlags) error {
 
 	bar := progressbar.NewOptions(len(d.Samples), progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription("checking images"), progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
+		progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
 	d.Samples = dataset.VerifyImages(ctx, d.Samples, o.checkImages, o.workers, d.Report, func(n int) { _ = bar.Set(n) })
 	_ = bar.Finish()
 	if err := ctx.Err(); err != nil {

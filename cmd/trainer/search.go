@@ -13,6 +13,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/trapnet/trapnet/loopkit"
 
 	"github.com/trapnet/trapnet/dataset"
 	"github.com/trapnet/trapnet/search"
@@ -183,7 +184,15 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 		_ = os.WriteFile(filepath.Join(s.out, "search_config.json"), b, 0o644)
 	}
 	var bar *progressbar.ProgressBar
+	tty := loopkit.Terminal(os.Stderr)
 	progress := func(step, total int, r search.StepResult, ips float64) {
+		if !tty { // a log: a line every twentieth of the run, no bar
+			if every := max(1, total/20); step%every == 0 || step == total {
+				slog.Info("search", "step", step, "of", total, "train_loss", r.TrainLoss, "train_acc", r.TrainAcc,
+					"val_loss", r.ValLoss, "val_acc", r.ValAcc, "images_per_sec", ips)
+			}
+			return
+		}
 		if bar == nil {
 			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("search"))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/trapnet/trapnet/loopkit"
 
 	"github.com/trapnet/trapnet/synth"
 	"github.com/trapnet/trapnet/synth/trap"
@@ -64,7 +65,8 @@ whatever the number of workers.`,
 			if o.Images > 0 {
 				bar := progressbar.NewOptions(o.Images, progressbar.OptionSetWriter(os.Stderr),
 					progressbar.OptionSetDescription("synth images"), progressbar.OptionShowCount(),
-					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish(),
+					progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
 				o.Progress = func(done, total int) { _ = bar.Set(done) }
 				sum, err := synth.Generate(ctx, o)
 				_ = bar.Finish()
@@ -175,7 +177,8 @@ func prepareSynth(cmd *cobra.Command, o *synth.Options) (*trap.Options, error) {
 // runFrames writes the trap frames.
 func runFrames(ctx context.Context, fo *trap.Options) error {
 	bar := progressbar.NewOptions(fo.Frames, progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
 	fo.Progress = func(done, total int) { _ = bar.Set(done) }
 	start := time.Now()
 	gt, err := trap.Generate(ctx, *fo)
