@@ -23,13 +23,17 @@ import (
 // the model's labels by name (samples with other labels are left out and
 // logged), plus a trapnet.data_summary JSON for models whose directory has
 // none.
-func OpenSplits(paths []string, md *ModelDir, rank string, seed uint64) (train, test []dataset.Sample, summary []byte, err error) {
+//
+// The int8 model is compared with the float one on the test split; a
+// dataset without one (a model trained on all the data there is) is
+// compared on val, and evalSplit says which.
+func OpenSplits(paths []string, md *ModelDir, rank string, seed uint64) (train, test []dataset.Sample, evalSplit string, summary []byte, err error) {
 	if rank == "" {
 		rank = md.trainRank
 	}
-	d, err := dataset.OpenPaths(paths, rank, dataset.Options{Splits: []string{dataset.SplitTrain, dataset.SplitTest}})
+	d, err := dataset.OpenPaths(paths, rank, dataset.Options{Splits: []string{dataset.SplitTrain, dataset.SplitVal, dataset.SplitTest}})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, "", nil, err
 	}
 	where := strings.Join(paths, " + ")
 	remap := func(split string) []dataset.Sample {
@@ -39,11 +43,17 @@ func OpenSplits(paths []string, md *ModelDir, rank string, seed uint64) (train, 
 		}
 		return out
 	}
-	train, test = remap(dataset.SplitTrain), remap(dataset.SplitTest)
-	if len(train) == 0 {
-		return nil, nil, nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", where, d.Rank)
+	train, test, evalSplit = remap(dataset.SplitTrain), remap(dataset.SplitTest), dataset.SplitTest
+	if len(test) == 0 {
+		if test = remap(dataset.SplitVal); len(test) > 0 {
+			evalSplit = dataset.SplitVal
+			slog.Warn("no test split: the int8 model is compared with the float one on val", "data", where, "val", len(test))
+		}
 	}
-	slog.Info("dataset", "data", where, "rank", d.Rank, "train", len(train), "test", len(test), "classes", len(md.Labels))
+	if len(train) == 0 {
+		return nil, nil, "", nil, fmt.Errorf("quantize: %s: no training samples with the model's labels (rank %q)", where, d.Rank)
+	}
+	slog.Info("dataset", "data", where, "rank", d.Rank, "train", len(train), evalSplit, len(test), "classes", len(md.Labels))
 	r := rand.New(rand.NewPCG(seed, 0x9a17))
 	r.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
 	counts := make([]int, len(md.Labels))
@@ -51,8 +61,8 @@ func OpenSplits(paths []string, md *ModelDir, rank string, seed uint64) (train, 
 		counts[s.Class]++
 	}
 	summary, err = json.Marshal(map[string]any{"dataset": where, "rank": d.Rank, "class_counts": counts,
-		"split_sizes": map[string]int{"train": len(train), "test": len(test)}})
-	return train, test, summary, err
+		"split_sizes": map[string]int{"train": len(train), evalSplit: len(test)}})
+	return train, test, evalSplit, summary, err
 }
 
 // EachBatch streams up to limit samples (0: all) through fn in batches of

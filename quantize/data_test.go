@@ -14,7 +14,11 @@ import (
 
 // writeDataset writes a tiny BIOSCAN-layout dataset whose species are the
 // labels of writeModelDir plus one the model does not know.
-func writeDataset(t *testing.T) string {
+func writeDataset(t *testing.T) string { t.Helper(); return writeDatasetHeldOut(t, "test") }
+
+// writeDatasetHeldOut is writeDataset with every third row in split
+// heldOut instead of test.
+func writeDatasetHeldOut(t *testing.T, heldOut string) string {
 	t.Helper()
 	root := t.TempDir()
 	var csv strings.Builder
@@ -23,7 +27,7 @@ func writeDataset(t *testing.T) string {
 	for i := range 24 {
 		split := "train"
 		if i%3 == 0 {
-			split = "test"
+			split = heldOut
 		}
 		id := fmt.Sprintf("P%02d", i)
 		fmt.Fprintf(&csv, "%s,%s,%s,,%d,45,-75\n", id, split, species[i%4], i)
@@ -61,7 +65,7 @@ func TestRunOnDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := writeDataset(t)
-	train, test, summary, err := OpenSplits([]string{root}, md, "", 1)
+	train, test, _, summary, err := OpenSplits([]string{root}, md, "", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,15 +95,30 @@ func TestRunOnDataset(t *testing.T) {
 	}
 }
 
+// TestOpenSplitsEvalSplit: without a test split the int8 model is
+// compared on val (a model trained on all the data there is).
+func TestOpenSplitsEvalSplit(t *testing.T) {
+	md, err := ReadModelDir(writeModelDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []string{"test", "val"} {
+		train, eval, evalSplit, _, err := OpenSplits([]string{writeDatasetHeldOut(t, split)}, md, "", 1)
+		if err != nil || len(train) != 12 || len(eval) != 6 || evalSplit != split {
+			t.Errorf("held out as %s: %d train, %d on %q, err %v; want 12, 6 on %q", split, len(train), len(eval), evalSplit, err, split)
+		}
+	}
+}
+
 func TestOpenSplitsErrors(t *testing.T) {
 	md, err := ReadModelDir(writeModelDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := OpenSplits([]string{t.TempDir()}, md, "species", 1); err == nil {
+	if _, _, _, _, err := OpenSplits([]string{t.TempDir()}, md, "species", 1); err == nil {
 		t.Error("empty directory accepted")
 	}
-	if _, _, _, err := OpenSplits([]string{writeDataset(t)}, md, "genus", 1); err == nil || !strings.Contains(err.Error(), "genus") {
+	if _, _, _, _, err := OpenSplits([]string{writeDataset(t)}, md, "genus", 1); err == nil || !strings.Contains(err.Error(), "genus") {
 		t.Errorf("wrong rank: %v", err)
 	}
 }

@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if rank == "" {
 		rank = md.Rank
 	}
-	train, test, summary, err := OpenSplits(cfg.Data, md, rank, cfg.Seed)
+	train, test, evalSplit, summary, err := OpenSplits(cfg.Data, md, rank, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Model: cfg.Model, Output: cfg.Out, IO: string(cfg.IO), Calibration: string(cfg.Calib), CalibBatches: cal.Batches(),
-		CalibSamples: calibN, FileBytes: int64(len(data)), FloatWeights: md.Graph.WeightsSize()}
+		CalibSamples: calibN, FileBytes: int64(len(data)), FloatWeights: md.Graph.WeightsSize(), EvalSplit: evalSplit}
 	if cfg.Calib == Percentile {
 		rep.Percentile = cfg.Percentile
 	}

@@ -16,14 +16,17 @@ const ReportFile = "quantize_report.json"
 
 // Report is what Run measured (written to quantize_report.json).
 type Report struct {
-	Model         string           `json:"model"`
-	Output        string           `json:"output"`
-	IO            string           `json:"io"`
-	Calibration   string           `json:"calibration"`
-	Percentile    float64          `json:"percentile,omitempty"`
-	CalibBatches  int              `json:"calib_batches"`
-	CalibSamples  int              `json:"calib_samples"`
-	TestSamples   int              `json:"test_samples"`
+	Model        string  `json:"model"`
+	Output       string  `json:"output"`
+	IO           string  `json:"io"`
+	Calibration  string  `json:"calibration"`
+	Percentile   float64 `json:"percentile,omitempty"`
+	CalibBatches int     `json:"calib_batches"`
+	CalibSamples int     `json:"calib_samples"`
+	TestSamples  int     `json:"test_samples"`
+	// EvalSplit is the split TestSamples come from: test, or val when the
+	// data has no test split.
+	EvalSplit     string           `json:"eval_split"`
 	Float         *metrics.Metrics `json:"float"`
 	Int8          *metrics.Metrics `json:"int8"`
 	AccuracyDrop  float64          `json:"accuracy_drop"`
@@ -61,7 +64,7 @@ func (rep *Report) sizes(m *tflite.Model) {
 func (rep *Report) compare(cmp *Comparison, labels []string) error {
 	rep.TestSamples = len(cmp.Labels)
 	if rep.TestSamples == 0 {
-		return errors.New("quantize: no labelled test samples to evaluate")
+		return errors.New("quantize: no labelled test or val samples to evaluate")
 	}
 	var err error
 	if rep.Float, err = metrics.Evaluate(cmp.Labels, cmp.Float, cmp.K, labels); err != nil {

@@ -68,8 +68,8 @@ func runQuantize(ctx context.Context, q quantizeFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("float: accuracy %.4f macro-F1 %.4f | int8: accuracy %.4f macro-F1 %.4f | top-1 agreement %.4f | %d test samples\n",
-		rep.Float.Accuracy, rep.Float.MacroF1, rep.Int8.Accuracy, rep.Int8.MacroF1, rep.Top1Agreement, rep.TestSamples)
+	fmt.Printf("float: accuracy %.4f macro-F1 %.4f | int8: accuracy %.4f macro-F1 %.4f | top-1 agreement %.4f | %d %s samples\n",
+		rep.Float.Accuracy, rep.Float.MacroF1, rep.Int8.Accuracy, rep.Int8.MacroF1, rep.Top1Agreement, rep.TestSamples, rep.EvalSplit)
 	fmt.Printf("size: %s %d bytes = %.1f%% of float weights (%d bytes; int8 constants alone %.1f%%); report %s\n",
 		rep.Output, rep.FileBytes, 100*rep.SizeRatio, rep.FloatWeights, 100*rep.ConstRatio, rep.Path())
 	return nil
