@@ -63,7 +63,8 @@ type DetectFinder struct {
 	// spread over a few frames each frame stays within its time.
 	MaxNew int
 
-	scale Scale // of the last frame
+	scale    Scale // of the last frame
+	rejected int   // of the last frame: specimens Options.Verifier dropped
 }
 
 // Scale is the scale a frame's sizes were measured at.
@@ -83,6 +84,15 @@ type ScaleReporter interface {
 // LastScale implements ScaleReporter.
 func (d *DetectFinder) LastScale() Scale { return d.scale }
 
+// RejectReporter is a Finder that tells how many specimens of the last
+// frame its verifier took for no insect (detect.Options.Verifier).
+type RejectReporter interface {
+	LastRejected() int
+}
+
+// LastRejected implements RejectReporter.
+func (d *DetectFinder) LastRejected() int { return d.rejected }
+
 // NewDetectFinder uses detect's defaults for the given scale.
 func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
 	bg := detect.BIOSCANBackground
@@ -98,6 +108,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	}
 	found := fr.Specimens
 	d.scale = Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}
+	d.rejected = fr.Rejected
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

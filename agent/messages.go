@@ -77,6 +77,9 @@ type FrameSummary struct {
 	// "checkerboard" (a scale bar in view, capture.scale_square_mm).
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
+	// Rejected counts the card's larger specimens that model.verifier took
+	// for no insect (not counted, not tracked).
+	Rejected int `json:"rejected,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

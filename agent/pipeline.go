@@ -117,6 +117,9 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		sc := sr.LastScale()
 		sum.PixelsPerMM, sum.ScaleSource = sc.PixelsPerMM, sc.Source
 	}
+	if rr, ok := p.Finder.(RejectReporter); ok {
+		sum.Rejected = rr.LastRejected()
+	}
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
 	// One model for the whole frame, even if an update swaps it meanwhile.
 	cls := p.Classifier

@@ -49,7 +49,11 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		fg.scale = plane{}
 	}
 	out := wp.specimens(img, o, fg, pieces, boards)
-	fr = Frame{Specimens: out, Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	fr = Frame{Checkerboards: boards, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	if wp.card != nil && o.Verifier != nil {
+		out, fr.Rejected, fr.VerifyErrors = verify(img, out, o)
+	}
+	fr.Specimens = out
 	if len(boards) > 0 && o.ScaleSquareMM > 0 {
 		fr.PixelsPerMM, fr.ScaleSource = boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
 		k := o.PixelsPerMM / fr.PixelsPerMM

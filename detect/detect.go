@@ -147,6 +147,16 @@ type Options struct {
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
 	BackgroundBlock int
+	// Verifier, when set, judges each specimen on a coloured card whose
+	// box is VerifierMinMM or longer (see VerifierCrop); those it gives a
+	// probability of no insect over VerifierReject are dropped
+	// (Frame.Rejected). Sheets are not judged. nil: none.
+	Verifier Verifier
+	// VerifierReject is that probability; 0 means DefaultVerifierReject.
+	VerifierReject float64
+	// VerifierMinMM is the shortest box judged; 0 means
+	// DefaultVerifierMinMM (40 px at a phone photo's 8 px/mm).
+	VerifierMinMM float64
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.
@@ -260,6 +270,15 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.BackgroundBlock < 0 {
 		return o, fmt.Errorf("%w: BackgroundBlock must be >= 0, got %d", ErrBadOptions, o.BackgroundBlock)
+	}
+	if o.VerifierReject == 0 {
+		o.VerifierReject = DefaultVerifierReject
+	}
+	if o.VerifierMinMM == 0 {
+		o.VerifierMinMM = DefaultVerifierMinMM
+	}
+	if !(o.VerifierReject > 0 && o.VerifierReject <= 1) || !(o.VerifierMinMM > 0) {
+		return o, fmt.Errorf("%w: VerifierReject must be in (0,1] and VerifierMinMM > 0, got %v and %v", ErrBadOptions, o.VerifierReject, o.VerifierMinMM)
 	}
 	if o.BackgroundBlock == 0 {
 		o.BackgroundBlock = max(minBlock, o.WorkSize/32)

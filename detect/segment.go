@@ -50,6 +50,9 @@ type Frame struct {
 	// ScaleSource says where PixelsPerMM came from: "checkerboard" or
 	// "config".
 	ScaleSource string
+	// Rejected counts the specimens Options.Verifier took for no insect
+	// (on a card); VerifyErrors those it failed on (kept).
+	Rejected, VerifyErrors int
 }
 
 // specimens turns pieces into specimens: on a card, fragments of one

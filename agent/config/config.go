@@ -131,6 +131,14 @@ type Model struct {
 	// next frames. 0 = no limit. Default 200: the first frame of a used
 	// sticky card holds 300-900 specks (agent.DetectFinder.MaxNew).
 	MaxNewPerFrame int `yaml:"max_new_per_frame"`
+	// Verifier is an optional .tflite with classes insect and junk (built
+	// by bench/verifier from judged sticky-card crops): on a sticky card,
+	// each specimen 5 mm or longer is judged from its crop, and one it
+	// gives a junk probability over VerifierReject is dropped (the frame
+	// message's "rejected"). Empty: none. Sheets are never judged.
+	Verifier string `yaml:"verifier"`
+	// VerifierReject is that probability (default 0.95, detect.DefaultVerifierReject).
+	VerifierReject float64 `yaml:"verifier_reject"`
 }
 
 // Uncertain is where low-confidence crops are kept for labelling.
@@ -224,7 +232,7 @@ func Default() Config {
 	return Config{
 		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
 			Settle: time.Second, MaxFileBytes: 64 << 20, Window: Window{Mode: "always", CommandTimeout: 30 * time.Second}},
-		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2, MaxNewPerFrame: 200,
+		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2, MaxNewPerFrame: 200, VerifierReject: 0.95,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
 		Uncertain: Uncertain{Dir: "/var/lib/trapnet/uncertain", MaxBytes: 512 << 20},
 		Crops:     Crops{MaxSide: 192, MaxBytes: 32 << 10},
@@ -309,6 +317,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Model.TopK < 1 {
 		return bad("model.top_k", "must be >= 1, got %d", c.Model.TopK)
+	}
+	if !(c.Model.VerifierReject > 0 && c.Model.VerifierReject <= 1) {
+		return bad("model.verifier_reject", "%v is outside (0, 1]", c.Model.VerifierReject)
 	}
 	if c.Model.MinConfidence < 0 || c.Model.MinConfidence > 1 {
 		return bad("model.min_confidence", "%v is outside [0, 1]", c.Model.MinConfidence)

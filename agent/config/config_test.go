@@ -103,6 +103,7 @@ func TestBadConfigs(t *testing.T) {
 		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
 		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
 		{"new per frame", "trap: {id: t}\nmodel: {max_new_per_frame: -1}\n", []string{"model.max_new_per_frame"}},
+		{"verifier reject", "trap: {id: t}\nmodel: {verifier: v.tflite, verifier_reject: 1.5}\n", []string{"model.verifier_reject"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

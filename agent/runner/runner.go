@@ -123,6 +123,14 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		df := agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
 		df.Options.ScaleSquareMM = cfg.Capture.ScaleSquareMM
 		df.MaxNew = cfg.Model.MaxNewPerFrame
+		if cfg.Model.Verifier != "" {
+			v, err := LoadVerifier(cfg.Model.Verifier)
+			if err != nil {
+				return nil, fmt.Errorf("model.verifier: %w", err)
+			}
+			df.Options.Verifier, df.Options.VerifierReject = v, cfg.Model.VerifierReject
+			r.log.Info("verifier loaded", "path", cfg.Model.Verifier, "reject", cfg.Model.VerifierReject)
+		}
 		finder = df
 	}
 	alerts := agent.NewAlerts(cfg.Trap.ID, cfg.Alerts)
@@ -325,4 +333,16 @@ func (t *timedSource) Next(ctx context.Context) (camera.Frame, error) {
 		t.r.busy.Store(time.Now().UnixNano())
 	}
 	return f, err
+}
+
+// LoadVerifier loads model.verifier's .tflite as a detect.Verifier.
+func LoadVerifier(path string) (*model.Verifier, error) {
+	m, err := model.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.SelfTest(); err != nil {
+		return nil, err
+	}
+	return model.NewVerifier(m)
 }

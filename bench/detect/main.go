@@ -54,13 +54,14 @@ func mainErr() error {
 	flag.IntVar(&so.Height, "height", so.Height, "with -synth: frame height")
 	realDir := flag.String("real", "", "score on the annotated real frames under this folder (FRAME.boxes.json beside FRAME.jpg)")
 	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
+	verifierPath := flag.String("verifier", "", "with -real: judge the sticky cards' specimens of 5 mm or more with this insect/junk .tflite (bench/verifier)")
 	perturb := flag.String("perturb", "", "with -real: score the frames as taken and changed by these perturbations (comma-separated names of realeval.Perturbations, or all) instead")
 	flag.Parse()
 	if *realDir != "" && *perturb != "" {
 		return runPerturb(*realDir, *perturb)
 	}
 	if *realDir != "" {
-		return runReal(*realDir, *modelPath, *annotate)
+		return runReal(*realDir, *modelPath, *verifierPath, *annotate)
 	}
 	if *nSynth > 0 {
 		dir, err := os.MkdirTemp("", "detect-bench-")

@@ -15,7 +15,9 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/agent/runner"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect"
 	"github.com/trapnet/trapnet/detect/overlay"
 	"github.com/trapnet/trapnet/detect/realeval"
 )
@@ -26,18 +28,30 @@ import (
 // trap's first frame and its new specimens are classified as the agent
 // does (at most model.max_new_per_frame of them, model.threads crops at a
 // time; config defaults); the classify column is that time.
-func runReal(dir, modelPath, annotate string) error {
+func runReal(dir, modelPath, verifierPath, annotate string) error {
 	frames, err := findFrames(dir)
 	if err != nil {
 		return err
 	}
+	var ver detect.Verifier
+	if verifierPath != "" {
+		if ver, err = runner.LoadVerifier(verifierPath); err != nil {
+			return fmt.Errorf("-verifier: %w", err)
+		}
+	}
 	det, cls := realeval.Detector(realeval.DetectBoxes), realeval.Classifier(nil)
 	what := "detect.Detect, DefaultOptions"
+	if ver != nil {
+		det, what = realeval.VerifiedDetector(ver, 0), what+" and the card verifier "+filepath.Base(verifierPath)
+	}
 	if modelPath != "" {
-		if det, cls, err = agentSteps(modelPath); err != nil {
+		if det, cls, err = agentSteps(modelPath, ver); err != nil {
 			return err
 		}
 		what = "agent finder (detect + crops + sizes) and " + filepath.Base(modelPath)
+		if ver != nil {
+			what += " and the card verifier " + filepath.Base(verifierPath)
+		}
 	}
 	rep := realeval.Evaluate(frames, det, cls)
 	fmt.Printf("Real frames in %s (%d frames; %s; px/mm per folder: realeval.PixelsPerMM):\n\n", dir, len(frames), what)
@@ -115,7 +129,7 @@ var judgedFile = filepath.Join("bench", "detect", "sticky-large.tsv")
 // agentSteps returns a detector running the agent's finder (a fresh
 // tracker per frame: frames are independent) and a classifier over its new
 // specimens' crops.
-func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error) {
+func agentSteps(modelPath string, ver detect.Verifier) (realeval.Detector, realeval.Classifier, error) {
 	cfg := config.Default()
 	m, err := model.LoadN(modelPath, cfg.Model.Threads)
 	if err != nil {
@@ -129,6 +143,7 @@ func agentSteps(modelPath string) (realeval.Detector, realeval.Classifier, error
 		// them are cropped and classified now (the agent's rule).
 		finder := agent.NewDetectFinder(f.Scale())
 		finder.MaxNew = cfg.Model.MaxNewPerFrame
+		finder.Options.Verifier = ver
 		specs, err = finder.Find(img)
 		if err != nil {
 			return nil, err

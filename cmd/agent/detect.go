@@ -16,6 +16,7 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
+	"github.com/trapnet/trapnet/agent/runner"
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect/overlay"
 )
@@ -27,16 +28,17 @@ type detectError struct {
 }
 
 func init() {
-	var cfgPath, modelPath, annotate string
+	var cfgPath, modelPath, annotate, verifierPath string
 	var ppm float64
 	cmd := &cobra.Command{
-		Use:   "detect [--pixels-per-mm N | --config agent.yaml] [--model model.tflite] [--annotate DIR] FRAME...",
+		Use:   "detect [--pixels-per-mm N | --config agent.yaml] [--model model.tflite] [--verifier FILE] [--annotate DIR] FRAME...",
 		Short: "find the specimens on trap frames and print one JSON line each: what the agent sees",
 		Long: `detect runs the agent's specimen finder once on each frame and prints one JSON line per
 specimen: the frame path, box and size in pixels, in mm when the scale is given (--pixels-per-mm,
 or capture.pixels_per_mm of --config; otherwise the agent's default scale is assumed for
 detection and no mm are printed), and label and score with --model. --annotate DIR writes
-each frame as DIR/NAME.jpg with the boxes (and labels) drawn. A frame that cannot be read or
+each frame as DIR/NAME.jpg with the boxes (and labels) drawn. --verifier (or model.verifier of
+--config) judges a sticky card's specimens of 5 mm or more and drops those it takes for junk. A frame that cannot be read or
 processed gives a JSON line with "error"; the others go on, and the exit status is non-zero.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -69,6 +71,17 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 				}
 			}
 			in := agent.NewInspector(&cfg, cfg.Capture.PixelsPerMM, withMM, cls)
+			if cmd.Flags().Changed("verifier") {
+				cfg.Model.Verifier = verifierPath
+			}
+			if cfg.Model.Verifier != "" {
+				v, err := runner.LoadVerifier(cfg.Model.Verifier)
+				if err != nil {
+					return fmt.Errorf("verifier: %w", err)
+				}
+				df := in.Finder.(*agent.DetectFinder)
+				df.Options.Verifier, df.Options.VerifierReject = v, cfg.Model.VerifierReject
+			}
 			return detectFrames(cmd, in, args, annotate)
 		},
 	}
@@ -76,6 +89,7 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 	f.StringVar(&cfgPath, "config", "", "agent configuration (YAML): scale, time zone, trap metadata")
 	f.Float64Var(&ppm, "pixels-per-mm", 0, "frame scale in pixels per mm (overrides --config)")
 	f.StringVar(&modelPath, "model", "", "label each specimen with this .tflite model")
+	f.StringVar(&verifierPath, "verifier", "", "judge a sticky card's larger specimens with this insect/junk .tflite (bench/verifier); overrides model.verifier")
 	f.StringVar(&annotate, "annotate", "", "write each frame with its boxes drawn to this folder (JPEG)")
 	rootCmd.AddCommand(cmd)
 }

@@ -48,10 +48,25 @@ func DetectBoxes(f Frame, img image.Image) ([]image.Rectangle, error) {
 	return detectAt(img, f.Scale())
 }
 
+// VerifiedDetector is DetectBoxes with v judging the larger specimens on
+// sticky cards (detect.Options.Verifier, at reject, 0: the default).
+func VerifiedDetector(v detect.Verifier, reject float64) Detector {
+	return func(f Frame, img image.Image) ([]image.Rectangle, error) {
+		o := detect.DefaultOptions(f.Scale())
+		o.Verifier, o.VerifierReject = v, reject
+		return detectWith(img, o)
+	}
+}
+
 // detectAt returns the boxes of detect.Detect with DefaultOptions at
 // pixelsPerMM.
 func detectAt(img image.Image, pixelsPerMM float64) ([]image.Rectangle, error) {
-	found, err := detect.Detect(img, detect.DefaultOptions(pixelsPerMM))
+	return detectWith(img, detect.DefaultOptions(pixelsPerMM))
+}
+
+// detectWith returns the boxes of detect.Detect with o.
+func detectWith(img image.Image, o detect.Options) ([]image.Rectangle, error) {
+	found, err := detect.Detect(img, o)
 	if err != nil {
 		return nil, err
 	}
