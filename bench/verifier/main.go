@@ -52,13 +52,14 @@ func main() {
 	runs := fs.String("runs", "", "score: folder of DAY/model.tflite")
 	whiteflies := fs.Int("whiteflies", 25, "crops: small whitefly detections per card")
 	reject := fs.Float64("reject", detect.DefaultVerifierReject, "score: junk probability over which a specimen is dropped")
+	verbose := fs.Bool("v", false, "score: list the judged insects the verifier drops")
 	_ = fs.Parse(os.Args[2:])
 	frames, judged, err := load(*real, *judgedPath)
 	if err == nil {
 		if os.Args[1] == "crops" {
 			err = crops(frames, judged, *out, *whiteflies)
 		} else {
-			err = score(frames, judged, *runs, *reject)
+			err = score(frames, judged, *runs, *reject, *verbose)
 		}
 	}
 	if err != nil {
@@ -202,7 +203,7 @@ func writePNG(path string, img image.Image) error {
 
 // score prints, per held-out day and in all, the judged rows kept and the
 // whitefly recall without and with that day's verifier.
-func score(frames []realeval.Frame, judged []realeval.Judged, runs string, reject float64) error {
+func score(frames []realeval.Frame, judged []realeval.Judged, runs string, reject float64, verbose bool) error {
 	if runs == "" {
 		return errors.New("score needs -runs")
 	}
@@ -229,6 +230,11 @@ func score(frames []realeval.Frame, judged []realeval.Judged, runs string, rejec
 			j0.Kept[realeval.JudgedInsect], j1.Kept[realeval.JudgedInsect], j0.Judged[realeval.JudgedInsect],
 			j0.Kept[realeval.JudgedJunk], j1.Kept[realeval.JudgedJunk], j0.Judged[realeval.JudgedJunk],
 			j0.Precision(), j1.Precision(), w0.Recall(), w0.CentredRecall(), w1.Recall(), w1.CentredRecall())
+		if verbose {
+			for _, j := range lost(r0, r1, judged) {
+				fmt.Printf("lost: %s %v %s\n", j.Frame, j.Box, j.Note)
+			}
+		}
 		add(&base, j0)
 		add(&with, j1)
 		wfBase.Add(w0)
@@ -262,4 +268,25 @@ func add(dst *realeval.JudgedScore, s realeval.JudgedScore) {
 		dst.Kept[k] += v
 	}
 	dst.Unjudged += s.Unjudged
+}
+
+// lost lists the judged insects a detection of r0 pairs with and none of r1
+// does (Report.Judge's pairing, one frame at a time).
+func lost(r0, r1 realeval.Report, judged []realeval.Judged) []realeval.Judged {
+	var out []realeval.Judged
+	for _, j := range judged {
+		if j.Label != realeval.JudgedInsect {
+			continue
+		}
+		one := []realeval.Judged{j}
+		k0, k1 := 0, 0
+		for i := range r0.Rows {
+			k0 += realeval.Report{Rows: r0.Rows[i : i+1]}.Judge(one).Kept[realeval.JudgedInsect]
+			k1 += realeval.Report{Rows: r1.Rows[i : i+1]}.Judge(one).Kept[realeval.JudgedInsect]
+		}
+		if k0 > 0 && k1 == 0 {
+			out = append(out, j)
+		}
+	}
+	return out
 }
