@@ -188,8 +188,11 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 	progress := func(step, total int, r search.StepResult, ips float64) {
 		if !tty { // a log: a line every twentieth of the run, no bar
 			if every := max(1, total/20); step%every == 0 || step == total {
-				slog.Info("search", "step", step, "of", total, "train_loss", r.TrainLoss, "train_acc", r.TrainAcc,
-					"val_loss", r.ValLoss, "val_acc", r.ValAcc, "images_per_sec", ips)
+				args := []any{"step", step, "of", total, "train_loss", r.TrainLoss, "train_acc", r.TrainAcc, "images_per_sec", ips}
+				if r.ValLoss > 0 { // no architecture step (and no val batch) during the warm-up
+					args = append(args, "val_loss", r.ValLoss, "val_acc", r.ValAcc)
+				}
+				slog.Info("search", args...)
 			}
 			return
 		}
