@@ -63,8 +63,7 @@ type DetectFinder struct {
 	// spread over a few frames each frame stays within its time.
 	MaxNew int
 
-	scale    Scale // of the last frame
-	rejected int   // of the last frame: specimens Options.Verifier dropped
+	last FrameFacts // of the last frame
 }
 
 // Scale is the scale a frame's sizes were measured at.
@@ -75,23 +74,24 @@ type Scale struct {
 	Source      string
 }
 
-// ScaleReporter is a Finder that tells the scale of the last frame it
+// FrameFacts is what a finder measured on a frame besides its specimens,
+// for the frame message.
+type FrameFacts struct {
+	// Scale is the scale the sizes were measured at.
+	Scale Scale
+	// Rejected counts the specimens the card verifier took for no insect
+	// (detect.Options.Verifier).
+	Rejected int
+}
+
+// FrameReporter is a Finder that tells the FrameFacts of the last frame it
 // searched.
-type ScaleReporter interface {
-	LastScale() Scale
+type FrameReporter interface {
+	LastFrame() FrameFacts
 }
 
-// LastScale implements ScaleReporter.
-func (d *DetectFinder) LastScale() Scale { return d.scale }
-
-// RejectReporter is a Finder that tells how many specimens of the last
-// frame its verifier took for no insect (detect.Options.Verifier).
-type RejectReporter interface {
-	LastRejected() int
-}
-
-// LastRejected implements RejectReporter.
-func (d *DetectFinder) LastRejected() int { return d.rejected }
+// LastFrame implements FrameReporter.
+func (d *DetectFinder) LastFrame() FrameFacts { return d.last }
 
 // NewDetectFinder uses detect's defaults for the given scale.
 func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
@@ -107,8 +107,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		return nil, err
 	}
 	found := fr.Specimens
-	d.scale = Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}
-	d.rejected = fr.Rejected
+	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

@@ -113,12 +113,9 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		return sum, fmt.Errorf("frame %s: find specimens: %w", f.ID, err)
 	}
 	sum.Specimens = len(specs)
-	if sr, ok := p.Finder.(ScaleReporter); ok {
-		sc := sr.LastScale()
-		sum.PixelsPerMM, sum.ScaleSource = sc.PixelsPerMM, sc.Source
-	}
-	if rr, ok := p.Finder.(RejectReporter); ok {
-		sum.Rejected = rr.LastRejected()
+	if fr, ok := p.Finder.(FrameReporter); ok {
+		ff := fr.LastFrame()
+		sum.PixelsPerMM, sum.ScaleSource, sum.Rejected = ff.Scale.PixelsPerMM, ff.Scale.Source, ff.Rejected
 	}
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
 	// One model for the whole frame, even if an update swaps it meanwhile.

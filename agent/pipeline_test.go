@@ -202,28 +202,30 @@ func TestRunSkipsBadFrames(t *testing.T) {
 	}
 }
 
-// scaledFinder is a fakeFinder that reports the scale it measured.
+// scaledFinder is a fakeFinder that reports the scale it measured (and
+// specimens a verifier rejected).
 type scaledFinder struct {
 	fakeFinder
-	s Scale
+	s        Scale
+	rejected int
 }
 
-func (f scaledFinder) LastScale() Scale { return f.s }
+func (f scaledFinder) LastFrame() FrameFacts { return FrameFacts{Scale: f.s, Rejected: f.rejected} }
 
 // TestFrameMessageScale checks that the frame message says which scale the
 // sizes were measured at and where it came from.
 func TestFrameMessageScale(t *testing.T) {
-	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}}, &fakeClassifier{})
+	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}, 2}, &fakeClassifier{})
 	sum, err := p.Process(frame("f1.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" {
+	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" || sum.Rejected != 2 {
 		t.Fatalf("summary %+v", sum)
 	}
 	es, _ := box.Peek(100)
 	last := es[len(es)-1]
-	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard"`) {
+	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard","rejected":2`) {
 		t.Fatalf("frame message on %s: %s", last.Topic, last.Payload)
 	}
 }
@@ -240,7 +242,7 @@ func TestDetectFinderScale(t *testing.T) {
 	if _, err := f.Find(img); err != nil {
 		t.Fatal(err)
 	}
-	if s := f.LastScale(); s.PixelsPerMM != 7 || s.Source != "config" {
+	if s := f.LastFrame().Scale; s.PixelsPerMM != 7 || s.Source != "config" {
 		t.Fatalf("scale %+v", s)
 	}
 }

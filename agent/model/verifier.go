@@ -38,3 +38,16 @@ func (v *Verifier) NotInsect(crop image.Image) (float64, error) {
 }
 
 var _ detect.Verifier = (*Verifier)(nil)
+
+// LoadVerifier loads a verifier .tflite (the agent's model.verifier),
+// self-tests it and wraps it with NewVerifier.
+func LoadVerifier(path string) (*Verifier, error) {
+	m, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.SelfTest(); err != nil {
+		return nil, err
+	}
+	return NewVerifier(m)
+}

@@ -124,7 +124,7 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 		df.Options.ScaleSquareMM = cfg.Capture.ScaleSquareMM
 		df.MaxNew = cfg.Model.MaxNewPerFrame
 		if cfg.Model.Verifier != "" {
-			v, err := LoadVerifier(cfg.Model.Verifier)
+			v, err := model.LoadVerifier(cfg.Model.Verifier)
 			if err != nil {
 				return nil, fmt.Errorf("model.verifier: %w", err)
 			}
@@ -333,16 +333,4 @@ func (t *timedSource) Next(ctx context.Context) (camera.Frame, error) {
 		t.r.busy.Store(time.Now().UnixNano())
 	}
 	return f, err
-}
-
-// LoadVerifier loads model.verifier's .tflite as a detect.Verifier.
-func LoadVerifier(path string) (*model.Verifier, error) {
-	m, err := model.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.SelfTest(); err != nil {
-		return nil, err
-	}
-	return model.NewVerifier(m)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
-	"github.com/trapnet/trapnet/agent/runner"
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect"
 	"github.com/trapnet/trapnet/detect/overlay"
@@ -35,7 +34,7 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 	}
 	var ver detect.Verifier
 	if verifierPath != "" {
-		if ver, err = runner.LoadVerifier(verifierPath); err != nil {
+		if ver, err = model.LoadVerifier(verifierPath); err != nil {
 			return fmt.Errorf("-verifier: %w", err)
 		}
 	}

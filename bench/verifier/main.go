@@ -34,7 +34,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trapnet/trapnet/agent/runner"
+	"github.com/trapnet/trapnet/agent/model"
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect"
 	"github.com/trapnet/trapnet/detect/realeval"
@@ -218,7 +218,7 @@ func score(frames []realeval.Frame, judged []realeval.Judged, runs string, rejec
 				fs = append(fs, f)
 			}
 		}
-		v, err := runner.LoadVerifier(filepath.Join(runs, d, "model.tflite"))
+		v, err := model.LoadVerifier(filepath.Join(runs, d, "model.tflite"))
 		if err != nil {
 			return fmt.Errorf("day %s: %w", d, err)
 		}

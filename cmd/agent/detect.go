@@ -16,7 +16,6 @@ import (
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/agent/model"
-	"github.com/trapnet/trapnet/agent/runner"
 	"github.com/trapnet/trapnet/camera"
 	"github.com/trapnet/trapnet/detect/overlay"
 )
@@ -75,7 +74,7 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 				cfg.Model.Verifier = verifierPath
 			}
 			if cfg.Model.Verifier != "" {
-				v, err := runner.LoadVerifier(cfg.Model.Verifier)
+				v, err := model.LoadVerifier(cfg.Model.Verifier)
 				if err != nil {
 					return fmt.Errorf("verifier: %w", err)
 				}
