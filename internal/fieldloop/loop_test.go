@@ -211,7 +211,10 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // classifies the new species and keeps the old model, which a signed
 // rollback brings back.
 func TestFieldLoop(t *testing.T) {
-	ctx := context.Background()
+	// Cancelled when the test ends, so that a failed wait stops every agent
+	// it started instead of leaving the test hanging on them.
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	start := time.Now()
 	step := func(what string) { t.Logf("%6.1fs %s", time.Since(start).Seconds(), what) }
 	w := makeWorld(t, ctx)
@@ -425,8 +428,12 @@ func TestFieldLoop(t *testing.T) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	go func() { done <- r3.Run(rctx, 5*time.Second) }()
+	// Its own wait for the agent to be up: the update step above may have
+	// taken longer than that step's deadline on a loaded machine, and a
+	// rollback published before the agent subscribes is lost.
 	nHealth = len(b.messages("trapnet/t1/health"))
-	for len(b.messages("trapnet/t1/health")) <= nHealth+1 && time.Now().Before(deadline.Add(20*time.Second)) {
+	deadline = time.Now().Add(10 * time.Second)
+	for len(b.messages("trapnet/t1/health")) <= nHealth+1 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := b.srv.Publish("trapnet/t1/model/set", rb, false, 1); err != nil {
