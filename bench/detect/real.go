@@ -78,6 +78,9 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 		fmt.Printf("\nsticky cards, detections >= %d px judged by eye (%s): %v\n", realeval.MinSidePx, judgedFile, js)
 		fails = append(fails, js.Check(realeval.IssueJudged)...)
 	}
+	if err := printCorrected(dir, frames, rep); err != nil {
+		fmt.Fprintln(os.Stderr, "corrections not read:", err)
+	}
 	fmt.Printf("\nissue #11 targets (realeval.IssueTargets): %d not met\n", len(fails))
 	for _, f := range fails {
 		fmt.Println("- " + f)
@@ -120,6 +123,26 @@ func findFrames(dir string) ([]realeval.Frame, error) {
 	}
 	return frames, nil
 }
+
+// printCorrected prints the sheets' figures on the annotations as given
+// and with the project's corrections (correctionsFile), for the traps they
+// change.
+func printCorrected(dir string, frames []realeval.Frame, rep realeval.Report) error {
+	cs, problems, err := realeval.LoadCorrections(correctionsFile)
+	if err != nil {
+		return err
+	}
+	fixed, more := realeval.Correct(dir, frames, cs)
+	for _, p := range append(problems, more...) {
+		fmt.Fprintln(os.Stderr, "correction skipped:", p)
+	}
+	fmt.Printf("\nlight sheets on the annotations as given -> with the project's %d corrections (%s; the targets are checked on the former):\n\n", len(cs), correctionsFile)
+	return rep.WriteCorrected(os.Stdout, rep.Rescored(fixed))
+}
+
+// correctionsFile holds the project's corrections to the real frames'
+// annotations (run from the repository root, as make bench does).
+var correctionsFile = filepath.Join("bench", "detect", "corrections.tsv")
 
 // judgedFile holds the sticky cards' larger detections judged by eye (run
 // from the repository root, as make bench does).

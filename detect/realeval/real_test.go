@@ -94,6 +94,21 @@ func TestRealFrames(t *testing.T) {
 	for _, f := range js.Check(FloorJudged) {
 		t.Errorf("below the floor (FloorJudged): %s", f)
 	}
+	// The project's corrections to the annotations apply cleanly; the
+	// figures on them are logged beside the ones above.
+	cs, problems, err := LoadCorrections(filepath.Join(repoRoot(t), "bench", "detect", "corrections.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, more := Correct(dir, frames, cs)
+	for _, p := range append(problems, more...) {
+		t.Errorf("corrections: %v", p)
+	}
+	md.Reset()
+	if err := rep.WriteCorrected(&md, rep.Rescored(fixed)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("light sheets as annotated -> with the project's %d corrections:\n%s", len(cs), md.String())
 	for _, r := range seq {
 		if r.Recounted > 0 {
 			t.Errorf("%s: %d insects already on the previous frame counted again", r.Frame.Path, r.Recounted)
