@@ -1,11 +1,9 @@
 package realeval
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,33 +43,16 @@ type Correction struct {
 // row is skipped and reported in problems (file and line); err is for a
 // file that cannot be read.
 func LoadCorrections(path string) (rows []Correction, problems []error, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	return ReadCorrections(f, path)
+	return loadRows(path, ReadCorrections)
 }
 
 // ReadCorrections is LoadCorrections on a reader; name is used in problems.
 func ReadCorrections(r io.Reader, name string) (rows []Correction, problems []error, err error) {
-	sc := bufio.NewScanner(r)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
+	return readRows(r, name, func(text string, line int) (Correction, error) {
 		c, err := parseCorrection(text)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("%s:%d: %v", name, line, err))
-			continue
-		}
 		c.Line = line
-		rows = append(rows, c)
-	}
-	return rows, problems, sc.Err()
+		return c, err
+	})
 }
 
 func parseCorrection(text string) (Correction, error) {

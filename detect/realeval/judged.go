@@ -42,17 +42,29 @@ type Judged struct {
 // skipped and reported in problems (file and line); err is for a file
 // that cannot be read.
 func LoadJudged(path string) (rows []Judged, problems []error, err error) {
+	return loadRows(path, ReadJudged)
+}
+
+// ReadJudged is LoadJudged on a reader; name is used in problems.
+func ReadJudged(r io.Reader, name string) (rows []Judged, problems []error, err error) {
+	return readRows(r, name, func(text string, _ int) (Judged, error) { return parseJudged(text) })
+}
+
+// loadRows opens path and reads it with read (a ReadJudged or
+// ReadCorrections).
+func loadRows[T any](path string, read func(io.Reader, string) ([]T, []error, error)) ([]T, []error, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	rows, problems, err = ReadJudged(f, path)
-	return rows, problems, err
+	return read(f, path)
 }
 
-// ReadJudged is LoadJudged on a reader; name is used in problems.
-func ReadJudged(r io.Reader, name string) (rows []Judged, problems []error, err error) {
+// readRows parses each line of r that is neither blank nor a # comment
+// with parse (given the line's text and number); a line it refuses is
+// skipped and reported in problems as name:line.
+func readRows[T any](r io.Reader, name string, parse func(text string, line int) (T, error)) (rows []T, problems []error, err error) {
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -61,12 +73,12 @@ func ReadJudged(r io.Reader, name string) (rows []Judged, problems []error, err 
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		j, err := parseJudged(text)
+		row, err := parse(text, line)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s:%d: %v", name, line, err))
 			continue
 		}
-		rows = append(rows, j)
+		rows = append(rows, row)
 	}
 	return rows, problems, sc.Err()
 }
