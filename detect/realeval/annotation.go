@@ -24,11 +24,11 @@
 package realeval
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -85,32 +85,79 @@ func (a Annotation) boxes(kind string) []image.Rectangle {
 	return out
 }
 
-// LoadAnnotation reads and checks one boxes.json file. Errors name the file
-// and, for a bad object, its index.
-func LoadAnnotation(path string) (Annotation, error) {
-	var a Annotation
+// LoadAnnotation reads and checks one boxes.json file. Fields it does not
+// know are ignored (a held-back file may carry more); "objects" must be
+// there (an empty list for a frame with nothing to annotate). A bad object
+// (not an object, a box that is not four numbers, an unknown kind, a box
+// empty or wholly outside the frame) is skipped and reported in problems
+// with the file and its index, and the rest are kept; fractional
+// coordinates are rounded and a box reaching past the frame's edge is
+// clipped to it. err is for a file that cannot be used at all (unreadable,
+// not JSON, no size or no objects); every message names the file.
+func LoadAnnotation(path string) (a Annotation, problems []error, err error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return a, fmt.Errorf("realeval: %w", err)
+		return a, nil, fmt.Errorf("realeval: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
-		return a, fmt.Errorf("realeval: %s: %w", path, err)
+	var in struct {
+		Image          string             `json:"image"`
+		Width          int                `json:"width"`
+		Height         int                `json:"height"`
+		Objects        *[]json.RawMessage `json:"objects"`
+		ConfidenceNote string             `json:"confidence_note"`
 	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return a, nil, fmt.Errorf("realeval: %s: %w", path, err)
+	}
+	a = Annotation{Image: in.Image, Width: in.Width, Height: in.Height, ConfidenceNote: in.ConfidenceNote}
 	if a.Width <= 0 || a.Height <= 0 {
-		return a, fmt.Errorf("realeval: %s: size %dx%d", path, a.Width, a.Height)
+		return a, nil, fmt.Errorf("realeval: %s: size %dx%d", path, a.Width, a.Height)
 	}
-	for i, o := range a.Objects {
-		b := o.Box
-		if o.Kind != KindInsect && o.Kind != KindNotInsect {
-			return a, fmt.Errorf("realeval: %s: object %d: kind %q, want %q or %q", path, i, o.Kind, KindInsect, KindNotInsect)
-		}
-		if b[0] >= b[2] || b[1] >= b[3] || b[0] < 0 || b[1] < 0 || b[2] > a.Width || b[3] > a.Height {
-			return a, fmt.Errorf("realeval: %s: object %d: box %v empty or outside the %dx%d frame", path, i, b, a.Width, a.Height)
-		}
+	if in.Objects == nil {
+		return a, nil, fmt.Errorf("realeval: %s: no \"objects\" list", path)
 	}
-	return a, nil
+	frame := image.Rect(0, 0, a.Width, a.Height)
+	for i, m := range *in.Objects {
+		o, err := parseObject(m, frame)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("realeval: %s: object %d: %v (skipped)", path, i, err))
+			continue
+		}
+		a.Objects = append(a.Objects, o)
+	}
+	return a, problems, nil
+}
+
+// parseObject decodes one annotated object, rounding its box to whole
+// pixels and clipping it to frame.
+func parseObject(m json.RawMessage, frame image.Rectangle) (Object, error) {
+	var in struct {
+		Box  []float64 `json:"box"`
+		Kind string    `json:"kind"`
+		Note string    `json:"note"`
+	}
+	if err := json.Unmarshal(m, &in); err != nil {
+		return Object{}, err
+	}
+	if in.Kind != KindInsect && in.Kind != KindNotInsect {
+		return Object{}, fmt.Errorf("kind %q, want %q or %q", in.Kind, KindInsect, KindNotInsect)
+	}
+	if len(in.Box) != 4 {
+		return Object{}, fmt.Errorf("box %v is not [x0, y0, x1, y1]", in.Box)
+	}
+	var b [4]int
+	for i, v := range in.Box {
+		if math.IsNaN(v) || math.Abs(v) > 1e9 {
+			return Object{}, fmt.Errorf("box %v: coordinate %v", in.Box, v)
+		}
+		b[i] = int(math.Round(v))
+	}
+	r := image.Rect(b[0], b[1], b[2], b[3])
+	if b[0] >= b[2] || b[1] >= b[3] || r.Intersect(frame).Empty() {
+		return Object{}, fmt.Errorf("box %v empty or outside the %dx%d frame", in.Box, frame.Dx(), frame.Dy())
+	}
+	r = r.Intersect(frame)
+	return Object{Box: [4]int{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y}, Kind: in.Kind, Note: in.Note}, nil
 }
 
 // Frame is one annotated image found by FindFrames.
@@ -147,7 +194,8 @@ var imageExts = []string{".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG"}
 // FindFrames walks dir for FRAME.boxes.json files with an image FRAME.jpg
 // (.jpeg or .png, any case) beside them, sorted by trap then path. Annotation
 // files that cannot be read or have no image are returned as problems (the
-// rest go on); an unreadable dir is an error.
+// rest go on), and so are the objects LoadAnnotation skips (their frames
+// are kept); an unreadable dir is an error.
 func FindFrames(dir string) (frames []Frame, problems []error, err error) {
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -172,7 +220,8 @@ func FindFrames(dir string) (frames []Frame, problems []error, err error) {
 			problems = append(problems, fmt.Errorf("realeval: %s: no image %s.jpg (or .jpeg, .png) beside it", p, filepath.Base(stem)))
 			return nil
 		}
-		a, err := LoadAnnotation(p)
+		a, bad, err := LoadAnnotation(p)
+		problems = append(problems, bad...)
 		if err != nil {
 			problems = append(problems, err)
 			return nil

@@ -25,12 +25,19 @@ func TestFindFrames(t *testing.T) {
 	write("Sticky_Cards/set2/c.boxes.json", good)
 	write("panama/noimage.boxes.json", good)
 	for name, body := range map[string]string{
-		"kind":    `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 30, 40], "kind": "moth"}]}`,
-		"outside": `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 130, 40], "kind": "insect"}]}`,
-		"empty":   `{"width": 100, "height": 50, "objects": [{"box": [30, 2, 30, 40], "kind": "insect"}]}`,
-		"unknown": `{"width": 100, "height": 50, "objects": [], "colour": "red"}`,
-		"size":    `{"objects": []}`,
-		"json":    `{"width": 100,`,
+		// dropped: the file cannot be used
+		"size":      `{"objects": []}`,
+		"json":      `{"width": 100,`,
+		"noobjects": `{"width": 100, "height": 50}`,
+		// kept, with a bad object skipped
+		"kind":  `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 30, 40], "kind": "moth"}, {"box": [1, 2, 30, 40], "kind": "insect"}]}`,
+		"empty": `{"width": 100, "height": 50, "objects": [{"box": [30, 2, 30, 40], "kind": "insect"}]}`,
+		"away":  `{"width": 100, "height": 50, "objects": [{"box": [150, 0, 160, 10], "kind": "insect"}, {"box": [1, 2], "kind": "insect"}, 7]}`,
+		// kept whole: fields it does not know, a box past the edge
+		// (clipped), fractional coordinates (rounded)
+		"unknown": `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 30, 40], "kind": "insect", "id": 3}], "colour": "red"}`,
+		"outside": `{"width": 100, "height": 50, "objects": [{"box": [-1, 2, 101, 40], "kind": "insect"}]}`,
+		"float":   `{"width": 100, "height": 50, "objects": [{"box": [1.4, 2.6, 30.5, 40], "kind": "not_insect"}]}`,
 	} {
 		write("bad/"+name+".png", "")
 		write("bad/"+name+".boxes.json", body)
@@ -39,17 +46,41 @@ func TestFindFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(frames) != 3 || frames[0].Trap != "set2" || !frames[0].Sticky || frames[1].Trap != "sticky" || !frames[1].Sticky || frames[2].Trap != "vermont" || frames[2].Sticky {
+	byName := map[string]Frame{}
+	for _, f := range frames {
+		byName[filepath.Base(f.Path)] = f
+	}
+	if len(frames) != 9 || frames[0].Trap != "bad" || frames[6].Trap != "set2" || !frames[6].Sticky || frames[7].Trap != "sticky" || !frames[7].Sticky || frames[8].Trap != "vermont" || frames[8].Sticky {
 		t.Fatalf("frames %+v", frames)
 	}
-	if filepath.Base(frames[1].Path) != "b.JPG" || len(frames[2].Ann.Insects()) != 1 || len(frames[2].Ann.NotInsects()) != 1 {
+	if v := byName["a.jpg"]; len(v.Ann.Insects()) != 1 || len(v.Ann.NotInsects()) != 1 || byName["b.JPG"].Path == "" {
 		t.Fatalf("frames %+v", frames)
 	}
-	if frames[0].Scale() != PixelsPerMM[StickyFolder] || frames[2].Scale() != PixelsPerMM["vermont"] {
-		t.Errorf("scales %v %v: a sticky folder's frames take sticky cards' scale", frames[0].Scale(), frames[2].Scale())
+	if frames[6].Scale() != PixelsPerMM[StickyFolder] || frames[8].Scale() != PixelsPerMM["vermont"] {
+		t.Errorf("scales %v %v: a sticky folder's frames take sticky cards' scale", frames[6].Scale(), frames[8].Scale())
 	}
-	want := []string{"empty.boxes.json: object 0", "json.boxes.json", "kind.boxes.json: object 0: kind \"moth\"",
-		"outside.boxes.json: object 0", "size.boxes.json: size 0x0", "unknown.boxes.json", "noimage.boxes.json: no image"}
+	for name, want := range map[string][]Object{
+		"kind.png":    {{Box: [4]int{1, 2, 30, 40}, Kind: KindInsect}},
+		"empty.png":   nil,
+		"away.png":    nil,
+		"unknown.png": {{Box: [4]int{1, 2, 30, 40}, Kind: KindInsect}},
+		"outside.png": {{Box: [4]int{0, 2, 100, 40}, Kind: KindInsect}},
+		"float.png":   {{Box: [4]int{1, 3, 31, 40}, Kind: KindNotInsect}},
+	} {
+		f, ok := byName[name]
+		if !ok || len(f.Ann.Objects) != len(want) {
+			t.Errorf("%s: objects %+v, want %+v", name, f.Ann.Objects, want)
+			continue
+		}
+		for i := range want {
+			if f.Ann.Objects[i] != want[i] {
+				t.Errorf("%s: object %d = %+v, want %+v", name, i, f.Ann.Objects[i], want[i])
+			}
+		}
+	}
+	want := []string{"away.boxes.json: object 0: box", "away.boxes.json: object 1: box [1 2] is not", "away.boxes.json: object 2: json",
+		"empty.boxes.json: object 0: box", "json.boxes.json", "kind.boxes.json: object 0: kind \"moth\"",
+		"noobjects.boxes.json: no \"objects\"", "size.boxes.json: size 0x0", "noimage.boxes.json: no image"}
 	if len(problems) != len(want) {
 		t.Fatalf("problems %v", problems)
 	}
