@@ -168,7 +168,8 @@ type Frame struct {
 	Trap string
 	// Sticky reports a sticky-card frame: a folder between FindFrames'
 	// dir and the frame has StickyFolder in its name (any case: sticky/,
-	// sticky-2024/, Sticky_cards/set2/).
+	// sticky-2024/, Sticky_cards/set2/), or the annotation's
+	// confidence_note says it boxes whiteflies only (as the cards' do).
 	Sticky bool
 	// Ann is the loaded annotation.
 	Ann Annotation
@@ -187,6 +188,13 @@ func stickyPath(dir, p string) bool {
 		}
 	}
 	return false
+}
+
+// whitefliesOnly reports whether a's confidence_note says it boxes
+// whiteflies only ("whiteflies only: other insects on the card are not
+// boxed"): its frame is scored as a sticky card wherever it lies.
+func whitefliesOnly(a Annotation) bool {
+	return strings.Contains(strings.ToLower(a.ConfidenceNote), "whiteflies only")
 }
 
 var imageExts = []string{".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG"}
@@ -227,7 +235,7 @@ func FindFrames(dir string) (frames []Frame, problems []error, err error) {
 			return nil
 		}
 		trap := filepath.Base(filepath.Dir(p))
-		frames = append(frames, Frame{Path: img, BoxesPath: p, Trap: trap, Sticky: stickyPath(dir, p), Ann: a})
+		frames = append(frames, Frame{Path: img, BoxesPath: p, Trap: trap, Sticky: stickyPath(dir, p) || whitefliesOnly(a), Ann: a})
 		return nil
 	})
 	if err != nil {

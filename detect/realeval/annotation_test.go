@@ -3,6 +3,7 @@ package realeval
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,8 @@ func TestFindFrames(t *testing.T) {
 		"unknown": `{"width": 100, "height": 50, "objects": [{"box": [1, 2, 30, 40], "kind": "insect", "id": 3}], "colour": "red"}`,
 		"outside": `{"width": 100, "height": 50, "objects": [{"box": [-1, 2, 101, 40], "kind": "insect"}]}`,
 		"float":   `{"width": 100, "height": 50, "objects": [{"box": [1.4, 2.6, 30.5, 40], "kind": "not_insect"}]}`,
+		// a card's whitefly boxes in a folder not named sticky
+		"cards/w": `{"width": 100, "height": 50, "objects": [], "confidence_note": "Whiteflies only: other insects are not boxed"}`,
 	} {
 		write("bad/"+name+".png", "")
 		write("bad/"+name+".boxes.json", body)
@@ -50,6 +53,11 @@ func TestFindFrames(t *testing.T) {
 	for _, f := range frames {
 		byName[filepath.Base(f.Path)] = f
 	}
+	if w := byName["w.png"]; !w.Sticky || w.Trap != "cards" || byName["float.png"].Sticky {
+		t.Errorf("a whiteflies-only annotation is a card's, wherever it lies: %+v", w)
+	}
+	delete(byName, "w.png")
+	frames = slices.DeleteFunc(frames, func(f Frame) bool { return f.Trap == "cards" })
 	if len(frames) != 9 || frames[0].Trap != "bad" || frames[6].Trap != "set2" || !frames[6].Sticky || frames[7].Trap != "sticky" || !frames[7].Sticky || frames[8].Trap != "vermont" || frames[8].Sticky {
 		t.Fatalf("frames %+v", frames)
 	}
