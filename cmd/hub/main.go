@@ -8,10 +8,10 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/trapnet/trapnet/internal/flagconfig"
 )
 
 var rootCmd = &cobra.Command{
@@ -20,19 +20,12 @@ var rootCmd = &cobra.Command{
 	SilenceUsage:  true,
 	SilenceErrors: true,
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-		var lvl slog.Level
-		if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
-			return fmt.Errorf("--log-level: %w", err)
-		}
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
-		return nil
+		return flagconfig.SetupLogging(cmd)
 	},
 }
 
-var logLevel string
-
 func init() {
-	rootCmd.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	flagconfig.RegisterLogLevel(rootCmd)
 }
 
 func main() {

@@ -7,7 +7,6 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -24,24 +23,13 @@ var rootCmd = &cobra.Command{
 		if err := flagconfig.Apply(cmd); err != nil {
 			return err
 		}
-		return setupLogging(cmd)
+		return flagconfig.SetupLogging(cmd)
 	},
 }
 
-var logLevel string
-
 func init() {
-	rootCmd.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	flagconfig.RegisterLogLevel(rootCmd)
 	flagconfig.Register(rootCmd)
-}
-
-func setupLogging(cmd *cobra.Command) error {
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
-	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
-	return nil
 }
 
 func main() {

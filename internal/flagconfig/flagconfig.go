@@ -1,6 +1,7 @@
 // Package flagconfig gives every trainer and agent command a --config flag:
 // a YAML file whose keys are the command's flag names, whose values are set
-// as if given on the command line; flags given on the command line win.
+// as if given on the command line; flags given on the command line win. It
+// also holds the --log-level flag the agent, trainer and hub share.
 //
 // A command whose own local --config flag means something else (agent run
 // and check: the agent's configuration file) keeps its own meaning.
@@ -9,6 +10,7 @@ package flagconfig
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -147,4 +149,27 @@ func reset(cmd *cobra.Command) {
 		}
 		f.Changed = false
 	})
+}
+
+// LogLevel is the flag RegisterLogLevel adds.
+const LogLevel = "log-level"
+
+// RegisterLogLevel adds the persistent --log-level flag to root (every
+// command of agent, trainer and hub has it). Call SetupLogging from root's
+// PersistentPreRunE.
+func RegisterLogLevel(root *cobra.Command) {
+	root.PersistentFlags().String(LogLevel, "info", "log level: debug, info, warn, error")
+}
+
+// SetupLogging makes the default slog logger write text to stderr at cmd's
+// --log-level; an unknown level is an error naming the flag.
+func SetupLogging(cmd *cobra.Command) error {
+	var lvl slog.Level
+	if fl := cmd.Flag(LogLevel); fl != nil {
+		if err := lvl.UnmarshalText([]byte(fl.Value.String())); err != nil {
+			return fmt.Errorf("--%s: %w", LogLevel, err)
+		}
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
 }

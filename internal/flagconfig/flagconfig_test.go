@@ -1,6 +1,8 @@
 package flagconfig
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -90,5 +92,36 @@ func TestMissing(t *testing.T) {
 	Register(root)
 	if got := Missing(root); len(got) != 0 {
 		t.Errorf("after Register: %v", got)
+	}
+}
+
+func TestSetupLogging(t *testing.T) {
+	for _, tc := range []struct {
+		level string
+		debug bool
+		err   string
+	}{
+		{"debug", true, ""},
+		{"warn", false, ""},
+		{"loud", false, "--log-level"},
+	} {
+		root := &cobra.Command{Use: "x"}
+		RegisterLogLevel(root)
+		if err := root.PersistentFlags().Set(LogLevel, tc.level); err != nil {
+			t.Fatal(err)
+		}
+		err := SetupLogging(root)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: err %v, want one naming %s", tc.level, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slog.Default().Enabled(context.Background(), slog.LevelDebug); got != tc.debug {
+			t.Errorf("%s: debug enabled %v", tc.level, got)
+		}
 	}
 }
