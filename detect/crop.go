@@ -3,7 +3,6 @@ package detect
 import (
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 )
 
@@ -42,23 +41,8 @@ func CropRect(box image.Rectangle, margin float64) image.Rectangle {
 // BIOSCAN-5M's crops show a plain bright background. A box that does not
 // intersect img, or an image.Image whose pixels cannot be read (one that
 // panics), gives an empty image: Crop never panics.
-func Crop(img image.Image, box image.Rectangle, margin float64) (crop *image.RGBA) {
-	defer func() {
-		if recover() != nil {
-			crop = image.NewRGBA(image.Rectangle{})
-		}
-	}()
-	r := CropRect(box, margin)
-	in := r.Intersect(img.Bounds())
-	if r.Empty() || in.Empty() {
-		return image.NewRGBA(image.Rectangle{})
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	if in != r {
-		draw.Draw(dst, dst.Bounds(), image.NewUniform(backgroundColor(img, in, box.Canon())), image.Point{}, draw.Src)
-	}
-	draw.Draw(dst, in.Sub(r.Min), img, in.Min, draw.Src)
-	return dst
+func Crop(img image.Image, box image.Rectangle, margin float64) *image.RGBA {
+	return CropTo(img, CropRect(box, margin), box)
 }
 
 // backgroundColor estimates the sheet colour around a specimen: the mean of

@@ -118,16 +118,7 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 	usedT := make([]bool, len(t.tracks))
 	usedB := make([]bool, len(boxes))
 	for _, p := range pairs {
-		if usedT[p.ti] || usedB[p.bi] {
-			continue
-		}
-		usedT[p.ti], usedB[p.bi] = true, true
-		tr := &t.tracks[p.ti]
-		tr.Box = boxes[p.bi]
-		tr.Hits++
-		tr.LastFrame = t.frame
-		tr.New = false
-		out[p.bi] = *tr
+		t.follow(p.ti, p.bi, boxes, usedT, usedB, out)
 	}
 	if t.MaxMove > 0 {
 		t.matchMoved(boxes, usedT, usedB, out)
@@ -186,17 +177,23 @@ func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out [
 		return pairs[i].ti < pairs[j].ti || (pairs[i].ti == pairs[j].ti && pairs[i].bi < pairs[j].bi)
 	})
 	for _, p := range pairs {
-		if usedT[p.ti] || usedB[p.bi] {
-			continue
-		}
-		usedT[p.ti], usedB[p.bi] = true, true
-		tr := &t.tracks[p.ti]
-		tr.Box = boxes[p.bi]
-		tr.Hits++
-		tr.LastFrame = t.frame
-		tr.New = false
-		out[p.bi] = *tr
+		t.follow(p.ti, p.bi, boxes, usedT, usedB, out)
 	}
+}
+
+// follow moves track ti to box bi (unless either is used already) and
+// records it as out[bi].
+func (t *Tracker) follow(ti, bi int, boxes []image.Rectangle, usedT, usedB []bool, out []Track) {
+	if usedT[ti] || usedB[bi] {
+		return
+	}
+	usedT[ti], usedB[bi] = true, true
+	tr := &t.tracks[ti]
+	tr.Box = boxes[bi]
+	tr.Hits++
+	tr.LastFrame = t.frame
+	tr.New = false
+	out[bi] = *tr
 }
 
 // Forget drops the tracks with the given IDs, as if their specimens had
