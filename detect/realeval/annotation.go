@@ -17,6 +17,11 @@
 // measured; detections that match no whitefly are counted apart (OtherLarge,
 // OtherSmall at the 40 px line) to be judged by eye, not as false positives.
 //
+// Annotations are taken as given for the targets; the project's own
+// corrections to them (a duplicate box, an insect left out) are kept apart
+// (LoadCorrections, Correct) and a report can be scored again on them
+// (Report.Rescored) to be shown beside.
+//
 // The package knows nothing of how boxes are found: Evaluate takes a
 // Detector, and DetectBoxes is the agent's current detector (detect.Detect
 // with detect.DefaultOptions). bench/detect -real prints a Report as
