@@ -1,10 +1,15 @@
 package preprocess
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
 
 // Augment describes the training-time augmentation applied to a
 // preprocessed tensor: a random crop with zero padding (zero is the mean
-// colour after normalisation) and random flips. The zero value does nothing.
+// colour after normalisation), random flips and transposes, and a random
+// gain and offset per channel. The zero value does nothing.
 type Augment struct {
 	// Pad is the largest shift in pixels of the random crop: the image is
 	// padded by Pad on every side and a Size x Size window is cut at a
@@ -14,10 +19,34 @@ type Augment struct {
 	// Trap specimens have no preferred orientation, so both are sensible.
 	HFlip bool `json:"hflip,omitempty"`
 	VFlip bool `json:"vflip,omitempty"`
+	// Transpose swaps rows and columns with probability 1/2: with both
+	// flips, each of a specimen's eight right-angle turns and mirror
+	// images is equally likely.
+	Transpose bool `json:"transpose,omitempty"`
+	// Jitter, when above 0, scales each channel by a factor drawn from
+	// [1-Jitter, 1+Jitter] and adds an offset drawn from [-Jitter,
+	// Jitter] (the tensor is normalised, so in units of the channel's
+	// spread): lamps, cameras and days of photos differ in light and colour.
+	Jitter float64 `json:"jitter,omitempty"`
 }
 
 // Enabled reports whether a does anything.
-func (a Augment) Enabled() bool { return a.Pad > 0 || a.HFlip || a.VFlip }
+func (a Augment) Enabled() bool {
+	return a.Pad > 0 || a.HFlip || a.VFlip || a.Transpose || a.Jitter > 0
+}
+
+// Check reports an augmentation that cannot be applied: a negative Pad, or
+// a Jitter outside [0, 1) (a gain of 0 or less would blank or invert a
+// channel).
+func (a Augment) Check() error {
+	if a.Pad < 0 {
+		return fmt.Errorf("augment: pad %d is negative", a.Pad)
+	}
+	if a.Jitter < 0 || a.Jitter >= 1 || math.IsNaN(a.Jitter) {
+		return fmt.Errorf("augment: jitter %v outside [0, 1)", a.Jitter)
+	}
+	return nil
+}
 
 // Apply augments the size x size x 3 HWC tensor t in place, drawing from rng.
 // scratch (grown and returned) avoids an allocation per call. The number of
@@ -42,7 +71,32 @@ func (a Augment) Apply(t []float32, size int, rng *rand.Rand, scratch []float32)
 	if a.VFlip && rng.IntN(2) == 1 {
 		FlipV(t, size)
 	}
+	if a.Transpose && rng.IntN(2) == 1 {
+		Transpose(t, size)
+	}
+	if a.Jitter > 0 {
+		for c := range 3 {
+			scale := float32(1 + a.Jitter*(2*rng.Float64()-1))
+			offset := float32(a.Jitter * (2*rng.Float64() - 1))
+			for i := c; i < len(t); i += 3 {
+				t[i] = t[i]*scale + offset
+			}
+		}
+	}
 	return scratch
+}
+
+// Transpose swaps the rows and columns of the size x size x 3 tensor t in
+// place.
+func Transpose(t []float32, size int) {
+	for y := 0; y < size; y++ {
+		for x := y + 1; x < size; x++ {
+			a, b := t[(y*size+x)*3:], t[(x*size+y)*3:]
+			a[0], b[0] = b[0], a[0]
+			a[1], b[1] = b[1], a[1]
+			a[2], b[2] = b[2], a[2]
+		}
+	}
 }
 
 // Shift writes into dst the size x size x 3 tensor src moved by (dx, dy)

@@ -71,6 +71,9 @@ func OpenData(paths []string, o DataOptions) (*Data, error) {
 	if !slices.Contains([]string{"weights", "sampler", "none"}, o.Balance) {
 		return nil, fmt.Errorf("balance %q: want weights, sampler or none", o.Balance)
 	}
+	if err := o.Augment.Check(); err != nil {
+		return nil, err
+	}
 	srcs, err := dataset.ParseSources(paths)
 	if err != nil {
 		return nil, err

@@ -139,6 +139,8 @@ func addHyperFlags(cmd *cobra.Command, c *trainer.TrainConfig) {
 	f.IntVar(&c.Augment.Pad, "aug-pad", c.Augment.Pad, "random-crop shift in pixels (0: none)")
 	f.BoolVar(&c.Augment.HFlip, "hflip", c.Augment.HFlip, "random horizontal flips")
 	f.BoolVar(&c.Augment.VFlip, "vflip", c.Augment.VFlip, "random vertical flips")
+	f.BoolVar(&c.Augment.Transpose, "transpose", c.Augment.Transpose, "random transposes (with both flips: every right-angle turn and mirror image)")
+	f.Float64Var(&c.Augment.Jitter, "jitter", c.Augment.Jitter, "random per-channel gain 1 +- J and offset +- J on the normalised image (0: none)")
 	f.StringVar(&c.Backend, "backend", c.Backend, "GoMLX backend: auto, go or xla")
 }
 
