@@ -34,7 +34,8 @@ type Correction struct {
 	Action string
 	// Object is the box, its kind and why.
 	Object Object
-	// Line is the row's line in its file (for problems).
+	// File and Line say where the row was read (for problems).
+	File string
 	Line int
 }
 
@@ -50,7 +51,7 @@ func LoadCorrections(path string) (rows []Correction, problems []error, err erro
 func ReadCorrections(r io.Reader, name string) (rows []Correction, problems []error, err error) {
 	return readRows(r, name, func(text string, line int) (Correction, error) {
 		c, err := parseCorrection(text)
-		c.Line = line
+		c.File, c.Line = name, line
 		return c, err
 	})
 }
@@ -103,7 +104,7 @@ func Correct(dir string, frames []Frame, cs []Correction) (out []Frame, problems
 	for _, c := range cs {
 		i, ok := byPath[c.Frame]
 		if !ok {
-			problems = append(problems, fmt.Errorf("line %d: no annotated frame %s under %s", c.Line, c.Frame, dir))
+			problems = append(problems, fmt.Errorf("%s:%d: no annotated frame %s under %s", c.File, c.Line, c.Frame, dir))
 			continue
 		}
 		a := &out[i].Ann
@@ -117,13 +118,13 @@ func Correct(dir string, frames []Frame, cs []Correction) (out []Frame, problems
 				}
 			}
 			if k < 0 {
-				problems = append(problems, fmt.Errorf("line %d: %s has no %s box %v to drop", c.Line, c.Frame, c.Object.Kind, c.Object.Box))
+				problems = append(problems, fmt.Errorf("%s:%d: %s has no %s box %v to drop", c.File, c.Line, c.Frame, c.Object.Kind, c.Object.Box))
 				continue
 			}
 			a.Objects = append(a.Objects[:k], a.Objects[k+1:]...)
 		case CorrectAdd:
 			if !c.Object.Rect().In(image.Rect(0, 0, a.Width, a.Height)) {
-				problems = append(problems, fmt.Errorf("line %d: box %v outside %s's %dx%d frame", c.Line, c.Object.Box, c.Frame, a.Width, a.Height))
+				problems = append(problems, fmt.Errorf("%s:%d: box %v outside %s's %dx%d frame", c.File, c.Line, c.Object.Box, c.Frame, a.Width, a.Height))
 				continue
 			}
 			a.Objects = append(a.Objects, c.Object)

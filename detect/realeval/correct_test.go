@@ -24,7 +24,7 @@ func TestReadCorrections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0].Action != CorrectDrop || rows[1].Object.Box != [4]int{5, 6, 50, 60} || rows[1].Line != 3 {
+	if len(rows) != 2 || rows[0].Action != CorrectDrop || rows[1].Object.Box != [4]int{5, 6, 50, 60} || rows[1].Line != 3 || rows[1].File != "c.tsv" {
 		t.Errorf("rows = %+v", rows)
 	}
 	want := []string{"c.tsv:4: action", "c.tsv:5: field 4 (y0)", "c.tsv:6: box", "c.tsv:7: kind", "c.tsv:8: no note", "c.tsv:9: 6 tab-separated", "c.tsv:10: empty frame"}
@@ -48,16 +48,16 @@ func TestCorrectAndRescore(t *testing.T) {
 	frames := []Frame{{Path: filepath.Join(dir, "trap", "f.jpg"), Trap: "trap", Ann: ann}}
 	cs := []Correction{
 		{Frame: "trap/f.jpg", Action: CorrectDrop, Object: Object{Box: [4]int{12, 12, 58, 58}, Kind: KindInsect}, Line: 1},
-		{Frame: "trap/f.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{150, 10, 195, 40}, Kind: KindInsect, Note: "x"}, Line: 2},
-		{Frame: "trap/g.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{1, 1, 2, 2}, Kind: KindInsect}, Line: 3},
-		{Frame: "trap/f.jpg", Action: CorrectDrop, Object: Object{Box: [4]int{1, 1, 2, 2}, Kind: KindInsect}, Line: 4},
-		{Frame: "trap/f.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{190, 190, 250, 199}, Kind: KindInsect}, Line: 5},
+		{Frame: "trap/f.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{150, 10, 195, 40}, Kind: KindInsect, Note: "x"}, File: "c.tsv", Line: 2},
+		{Frame: "trap/g.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{1, 1, 2, 2}, Kind: KindInsect}, File: "c.tsv", Line: 3},
+		{Frame: "trap/f.jpg", Action: CorrectDrop, Object: Object{Box: [4]int{1, 1, 2, 2}, Kind: KindInsect}, File: "c.tsv", Line: 4},
+		{Frame: "trap/f.jpg", Action: CorrectAdd, Object: Object{Box: [4]int{190, 190, 250, 199}, Kind: KindInsect}, File: "c.tsv", Line: 5},
 	}
 	fixed, problems := Correct(dir, frames, cs)
 	if len(problems) != 3 {
-		t.Fatalf("problems = %v, want lines 3, 4, 5", problems)
+		t.Fatalf("problems = %v, want c.tsv lines 3, 4, 5", problems)
 	}
-	for i, w := range []string{"line 3: no annotated frame", "line 4: trap/f.jpg has no insect box", "line 5: box"} {
+	for i, w := range []string{"c.tsv:3: no annotated frame", "c.tsv:4: trap/f.jpg has no insect box", "c.tsv:5: box"} {
 		if !strings.HasPrefix(problems[i].Error(), w) {
 			t.Errorf("problem %d = %q, want prefix %q", i, problems[i], w)
 		}
