@@ -14,7 +14,7 @@ folds=$(go run ./bench/verifier crops -real "$real" -out "$out/crops")
 for d in $folds; do
 	echo "verifier: training without day $d" >&2
 	"$out/trainer" train --data "$out/crops/$d" --genotype bench/verifier/genotype.json --out "$out/runs/$d" \
-		--size 32 --modality image --epochs 25 --cells 3 --channels 8 --batch 32 --seed 1 --log-level warn
+		--size 32 --modality image --epochs 25 --cells 3 --channels 8 --batch 32 --seed 1 --transpose --jitter 0.2 --log-level warn
 	"$out/trainer" quantize --model "$out/runs/$d/model" --data "$out/crops/$d" --out "$out/runs/$d/model.tflite" --log-level warn
 done
 go run ./bench/verifier score -real "$real" -runs "$out/runs"
