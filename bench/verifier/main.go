@@ -20,7 +20,8 @@
 // runs the detector on each day's cards with the verifier OUT/DAY/model.tflite
 // (trained without that day) and without one, and prints the judged rows
 // kept and the whitefly recall of both: what the verifier does on cards
-// it has not seen.
+// it has not seen; -curve 0.9,0.98 adds the judged rows kept at other
+// junk probabilities.
 package main
 
 import (
@@ -32,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/trapnet/trapnet/agent/model"
@@ -53,6 +55,7 @@ func main() {
 	whiteflies := fs.Int("whiteflies", 25, "crops: small whitefly detections per card")
 	reject := fs.Float64("reject", detect.DefaultVerifierReject, "score: junk probability over which a specimen is dropped")
 	verbose := fs.Bool("v", false, "score: list the judged insects the verifier drops")
+	curve := fs.String("curve", "", "score: also the judged rows kept at these other junk probabilities (comma-separated, e.g. 0.9,0.98,0.995)")
 	_ = fs.Parse(os.Args[2:])
 	frames, judged, err := load(*real, *judgedPath)
 	if err == nil {
@@ -60,6 +63,9 @@ func main() {
 			err = crops(frames, judged, *out, *whiteflies)
 		} else {
 			err = score(frames, judged, *runs, *reject, *verbose)
+			if err == nil && *curve != "" {
+				err = scoreCurve(frames, judged, *runs, *curve)
+			}
 		}
 	}
 	if err != nil {
@@ -212,12 +218,7 @@ func score(frames []realeval.Frame, judged []realeval.Judged, runs string, rejec
 	fmt.Println("| held-out day | cards | judged insects kept (without / with) | judged junk kept | precision | whitefly recall (centred) |")
 	fmt.Println("|---|--:|--:|--:|--:|--:|")
 	for _, d := range days(frames) {
-		var fs []realeval.Frame
-		for _, f := range frames {
-			if day(f) == d {
-				fs = append(fs, f)
-			}
-		}
+		fs := dayFrames(frames, d)
 		v, err := model.LoadVerifier(filepath.Join(runs, d, "model.tflite"))
 		if err != nil {
 			return fmt.Errorf("day %s: %w", d, err)
@@ -245,6 +246,41 @@ func score(frames []realeval.Frame, judged []realeval.Judged, runs string, rejec
 		base.Kept[realeval.JudgedJunk], with.Kept[realeval.JudgedJunk], base.Judged[realeval.JudgedJunk],
 		base.Precision(), with.Precision(), wfBase.Recall(), wfBase.CentredRecall(), wfWith.Recall(), wfWith.CentredRecall())
 	return nil
+}
+
+// scoreCurve prints, for each junk probability of the comma-separated list,
+// the judged rows the held-out days' verifiers keep over all days.
+func scoreCurve(frames []realeval.Frame, judged []realeval.Judged, runs, list string) error {
+	fmt.Println("\n| junk probability to drop | judged insects kept | judged junk kept | precision |")
+	fmt.Println("|--:|--:|--:|--:|")
+	for _, f := range strings.Split(list, ",") {
+		reject, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || reject <= 0 || reject > 1 {
+			return fmt.Errorf("-curve: %q is not a probability in (0, 1]", f)
+		}
+		var sum realeval.JudgedScore
+		for _, d := range days(frames) {
+			v, err := model.LoadVerifier(filepath.Join(runs, d, "model.tflite"))
+			if err != nil {
+				return fmt.Errorf("day %s: %w", d, err)
+			}
+			add(&sum, realeval.Evaluate(dayFrames(frames, d), realeval.VerifiedDetector(v, reject), nil).Judge(judged))
+		}
+		fmt.Printf("| %g | %d of %d | %d of %d | %.2f |\n", reject, sum.Kept[realeval.JudgedInsect], sum.Judged[realeval.JudgedInsect],
+			sum.Kept[realeval.JudgedJunk], sum.Judged[realeval.JudgedJunk], sum.Precision())
+	}
+	return nil
+}
+
+// dayFrames returns the frames of day d.
+func dayFrames(frames []realeval.Frame, d string) []realeval.Frame {
+	var fs []realeval.Frame
+	for _, f := range frames {
+		if day(f) == d {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 // sticky sums a report's whitefly scores.

@@ -17,4 +17,4 @@ for d in $folds; do
 		--size 32 --modality image --epochs 25 --cells 3 --channels 8 --batch 32 --seed 1 --transpose --jitter 0.2 --log-level warn
 	"$out/trainer" quantize --model "$out/runs/$d/model" --data "$out/crops/$d" --out "$out/runs/$d/model.tflite" --log-level warn
 done
-go run ./bench/verifier score -real "$real" -runs "$out/runs"
+go run ./bench/verifier score -real "$real" -runs "$out/runs" -curve 0.9,0.98,0.995
