@@ -1,8 +1,9 @@
 // Package loopkit is the training-loop kit that the architecture search
 // (package search) and the training of derived nets (package trainer)
 // share: the cosine learning-rate schedule, the run-state file written next
-// to a checkpoint for --resume, the typed JSONL log, and the checks for a
-// diverged loss and an interrupt.
+// to a checkpoint for --resume, the typed JSONL log, the checks for a
+// diverged loss and an interrupt, and the progress bar (drawn only on a
+// terminal) that the trainer's long commands share.
 package loopkit
 
 import (
@@ -14,6 +15,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/schollz/progressbar/v3"
 )
 
 // CosineLR is lrMin + (lrMax-lrMin)(1+cos(π·min(step/total, 1)))/2.
@@ -98,6 +101,15 @@ func (l *Log) Write(v any) error { return l.enc.Encode(v) }
 
 // Close closes the file.
 func (l *Log) Close() error { return l.f.Close() }
+
+// Bar returns a progress bar of total steps described as desc, drawn on w
+// only when w is a terminal (Terminal), with opts added (counts, rate,
+// throttle, clear on finish as each loop wants).
+func Bar(w io.Writer, total int64, desc string, opts ...progressbar.Option) *progressbar.ProgressBar {
+	base := []progressbar.Option{progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetVisibility(Terminal(w))}
+	return progressbar.NewOptions64(total, append(base, opts...)...)
+}
 
 // Terminal reports whether w is a terminal (an *os.File on a character
 // device). Progress bars are drawn only there: written to a log file or a

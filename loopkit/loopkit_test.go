@@ -109,3 +109,16 @@ func TestTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestBarOnlyOnTerminal: a bar written to a log or a buffer draws nothing.
+func TestBarOnlyOnTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	bar := Bar(&buf, 10, "steps")
+	for i := range 10 {
+		_ = bar.Set(i + 1)
+	}
+	_ = bar.Finish()
+	if buf.Len() != 0 {
+		t.Errorf("a bar on a buffer wrote %q", buf.String())
+	}
+}

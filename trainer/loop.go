@@ -164,10 +164,8 @@ func (r *Runner) Fit(ctx context.Context, h Hyper, o FitOptions) (*FitResult, er
 		o.Train.Reset(epoch)
 		var bar *progressbar.ProgressBar
 		if o.Progress != nil {
-			bar = progressbar.NewOptions64(stepsPerEpoch, progressbar.OptionSetWriter(o.Progress),
-				progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, h.Epochs)),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-				progressbar.OptionSetVisibility(loopkit.Terminal(o.Progress)))
+			bar = loopkit.Bar(o.Progress, stepsPerEpoch, fmt.Sprintf("epoch %d/%d", epoch, h.Epochs),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		}
 		var lossSum float64
 		var seen, correct int

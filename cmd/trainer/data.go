@@ -96,10 +96,8 @@ func runDataCheck(ctx context.Context, o dataCheckFlags) error {
 		fmt.Fprintf(out, "  source %s\n", s.Describe())
 	}
 
-	bar := progressbar.NewOptions(len(d.Samples), progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription("checking images"), progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
+	bar := loopkit.Bar(os.Stderr, int64(len(d.Samples)), "checking images", progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
 	d.Samples = dataset.VerifyImages(ctx, d.Samples, o.checkImages, o.workers, d.Report, func(n int) { _ = bar.Set(n) })
 	_ = bar.Finish()
 	if err := ctx.Err(); err != nil {

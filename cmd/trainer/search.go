@@ -197,8 +197,7 @@ func runSearch(cmd *cobra.Command, _ []string) error {
 			return
 		}
 		if bar == nil {
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
-				progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("search"))
+			bar = loopkit.Bar(os.Stderr, int64(total), "search", progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true))
 			_ = bar.Set(step - 1)
 		}
 		bar.Describe(fmt.Sprintf("loss %.3f acc %.2f val %.3f/%.2f %.1f img/s", r.TrainLoss, r.TrainAcc, r.ValLoss, r.ValAcc, ips))

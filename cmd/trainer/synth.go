@@ -63,10 +63,8 @@ whatever the number of workers.`,
 				return err
 			}
 			if o.Images > 0 {
-				bar := progressbar.NewOptions(o.Images, progressbar.OptionSetWriter(os.Stderr),
-					progressbar.OptionSetDescription("synth images"), progressbar.OptionShowCount(),
-					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish(),
-					progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
+				bar := loopkit.Bar(os.Stderr, int64(o.Images), "synth images", progressbar.OptionShowCount(),
+					progressbar.OptionShowIts(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
 				o.Progress = func(done, total int) { _ = bar.Set(done) }
 				sum, err := synth.Generate(ctx, o)
 				_ = bar.Finish()
@@ -176,9 +174,7 @@ func prepareSynth(cmd *cobra.Command, o *synth.Options) (*trap.Options, error) {
 
 // runFrames writes the trap frames.
 func runFrames(ctx context.Context, fo *trap.Options) error {
-	bar := progressbar.NewOptions(fo.Frames, progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription("synth frames"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(loopkit.Terminal(os.Stderr)))
+	bar := loopkit.Bar(os.Stderr, int64(fo.Frames), "synth frames", progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	fo.Progress = func(done, total int) { _ = bar.Set(done) }
 	start := time.Now()
 	gt, err := trap.Generate(ctx, *fo)
