@@ -13,8 +13,8 @@ import (
 // separated them (bench/REPORT.md: logistic regression and boosted stumps
 // on 18-23 crop features). A small net trained by our own trainer on crops
 // of judged detections (bench/verifier) does better, not well: on the
-// cards of days it never saw it drops 46 of the 160 junk boxes the
-// detector reports and 9 of its 170 insects (bench/REPORT.md). It runs on
+// cards of days it never saw it drops 47 of the 160 junk boxes the
+// detector reports and 5 of its 170 insects (bench/REPORT.md). It runs on
 // the agent's int8 interpreter (agent/model.Verifier) and is opt-in (the
 // agent's model.verifier): a trap must find every catch, and 18 cards from
 // one phone are little to learn from; an operator's own reviewed crops
