@@ -92,17 +92,22 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
 		// at twice the resolution. The background's blocks are smaller in
 		// frame pixels than a sheet's (cardBlockFraction).
-		coarse, cw := wp.card, wp.py.w
-		wp.f, wp.block = wp.f/2, max(minBlock, int(float64(wp.block*wp.f/(wp.f/2))*cardBlockFraction))
+		// An odd factor does not halve: a fine cell is mapped to the coarse
+		// cell that holds its centre, not to half its index (which, at a
+		// factor of 3 or 5, shrank the card towards the frame's top left
+		// and left the rest of it unsearched).
+		coarse, cw, fc := wp.card, wp.py.w, wp.f
+		wp.f, wp.block = fc/2, max(minBlock, int(float64(wp.block*fc/(fc/2))*cardBlockFraction))
 		if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
 			return nil, err
 		}
-		w, h := wp.py.w, wp.py.h
+		w, h, ff := wp.py.w, wp.py.h, wp.f
 		wp.card = make([]bool, w*h)
 		ch := len(coarse) / cw
 		for y := range h {
+			cy := min((y*ff+ff/2)/fc, ch-1)
 			for x := range w {
-				wp.card[y*w+x] = coarse[min(y/2, ch-1)*cw+min(x/2, cw-1)]
+				wp.card[y*w+x] = coarse[cy*cw+min((x*ff+ff/2)/fc, cw-1)]
 			}
 		}
 	}
