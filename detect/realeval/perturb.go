@@ -5,7 +5,10 @@ import (
 	"image"
 	"image/draw"
 	"image/jpeg"
+	"math"
 	"math/rand"
+
+	xdraw "golang.org/x/image/draw"
 )
 
 // Perturbation changes a decoded frame as another camera, lamp, exposure
@@ -23,8 +26,8 @@ type Perturbation struct {
 }
 
 // Perturbations are the changes bench/detect -perturb applies: exposure,
-// haze, colour casts, sensor noise, JPEG quality, blur, half resolution
-// and a frame turned a quarter.
+// haze, colour casts, sensor noise, JPEG quality, blur, half and 1.5 times
+// the resolution, and a frame turned a quarter.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -48,6 +51,7 @@ var Perturbations = []Perturbation{
 		return blurred(img), 1, same
 	}},
 	{Name: "half", Doc: "half the resolution (2 x 2 means), scale halved", Apply: halved},
+	{Name: "larger", Doc: "enlarged 1.5 times (bilinear), scale x1.5: a 3072 px photo", Apply: enlarged},
 	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
 }
 
@@ -164,6 +168,19 @@ func halved(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.
 		}
 	}
 	return out, 0.5, func(r image.Rectangle) image.Rectangle { return image.Rect(2*r.Min.X, 2*r.Min.Y, 2*r.Max.X, 2*r.Max.Y) }
+}
+
+// enlarged scales the frame up 1.5 times (bilinear), as a phone of more
+// pixels or a closer shot would take it: with a 2048 px card photo the
+// detector's working factor is then odd (see detect's workPlanes).
+func enlarged(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	const k = 1.5
+	out := image.NewRGBA(image.Rect(0, 0, int(float64(img.Rect.Dx())*k+0.5), int(float64(img.Rect.Dy())*k+0.5)))
+	xdraw.BiLinear.Scale(out, out.Rect, img, img.Rect, xdraw.Src, nil)
+	return out, k, func(r image.Rectangle) image.Rectangle {
+		return image.Rect(int(math.Floor(float64(r.Min.X)/k)), int(math.Floor(float64(r.Min.Y)/k)),
+			int(math.Ceil(float64(r.Max.X)/k)), int(math.Ceil(float64(r.Max.Y)/k)))
+	}
 }
 
 // turned turns the frame a quarter clockwise: (x, y) goes to (H-1-y, x).
