@@ -90,14 +90,17 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
 	if wp.card != nil && wp.f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
-		// at twice the resolution. The background's blocks are smaller in
-		// frame pixels than a sheet's (cardBlockFraction).
-		// An odd factor does not halve: a fine cell is mapped to the coarse
-		// cell that holds its centre, not to half its index (which, at a
-		// factor of 3 or 5, shrank the card towards the frame's top left
-		// and left the rest of it unsearched).
+		// at twice the resolution, at half the factor rounded up, so the
+		// working image's longest side stays at most 2 WorkSize (at a
+		// factor of 1 a 3072 px card took 2 s and 339 MB, against 0.8 s
+		// and 161 MB). The background's blocks are smaller in frame pixels
+		// than a sheet's (cardBlockFraction). An odd factor does not halve:
+		// a fine cell reads the coarse cell holding its centre, not the
+		// one at half its index (which shrank the card towards the top
+		// left and left the rest of it unsearched).
 		coarse, cw, fc := wp.card, wp.py.w, wp.f
-		wp.f, wp.block = fc/2, max(minBlock, int(float64(wp.block*fc/(fc/2))*cardBlockFraction))
+		wp.f = (fc + 1) / 2
+		wp.block = max(minBlock, int(float64(wp.block*fc/wp.f)*cardBlockFraction))
 		if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
 			return nil, err
 		}

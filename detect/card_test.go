@@ -474,14 +474,15 @@ func withDefaults(t *testing.T, o Options) Options {
 }
 
 // TestCardAtOddWorkFactors: a card photo is searched at half its first
-// working factor; when that factor is odd (a photo's longest side of
+// working factor. When that factor is odd (a photo's longest side of
 // 2049-3072 px, 4097-5120 px: 5 MP and 16 MP phones, or the 2048 px cards
-// enlarged 1.25 or 1.5 times) the card mask found at the coarse factor
-// was mapped to the finer cells as if the ratio were 2, shrinking the card
+// enlarged 1.25 or 1.5 times) the card mask found at the coarse factor was
+// mapped to the finer cells as if the ratio were 2, shrinking the card
 // towards the top left and leaving the rest of it unsearched (the real
 // cards enlarged 1.25 and 1.5 times kept 0.29 of their whiteflies, 0.76 as
-// taken). Whiteflies spread over a card on dark cloth are found at every
-// size, at a scale that follows the photo's.
+// taken; here 16 and 35 of 48 found at 2560 and 4608 px). Whiteflies
+// spread over a card on dark cloth, up to 3 % of the frame from its edges,
+// are found at every size, at a scale that follows the photo's.
 func TestCardAtOddWorkFactors(t *testing.T) {
 	for _, side := range []int{2048, 2560, 4608} {
 		k := float64(side) / 2048
@@ -495,10 +496,19 @@ func TestCardAtOddWorkFactors(t *testing.T) {
 				}
 			}
 		}
+		// A grid over the card, and a row and a column 3 % of the frame
+		// inside its top and left edges (in the cloth, were the mask
+		// shrunk towards the top left).
 		var want []image.Point
-		for gy := 1; gy < 6; gy++ {
-			for gx := 1; gx < 8; gx++ {
+		for gy := 0; gy < 6; gy++ {
+			for gx := 0; gx < 8; gx++ {
 				p := image.Pt(card.Min.X+card.Dx()*gx/8, card.Min.Y+card.Dy()*gy/6)
+				if gx == 0 {
+					p.X = card.Min.X + w*3/100
+				}
+				if gy == 0 {
+					p.Y = card.Min.Y + h*3/100
+				}
 				o := img.RGBAAt(p.X, p.Y)
 				paint(float64(p.X), float64(p.Y), 4.5*k, 3*k, color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
 				want = append(want, p)
@@ -508,8 +518,8 @@ func TestCardAtOddWorkFactors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if found := countFound(got, want, centredWithin(4*k)); found < len(want)*9/10 {
-			t.Errorf("%dx%d card photo: found %d of %d whiteflies (%d detections), want >= 90 %%", w, h, found, len(want), len(got))
+		if found := countFound(got, want, centredWithin(4*k)); found < len(want)*9/10 || len(got) > len(want)+2 {
+			t.Errorf("%dx%d card photo: found %d of %d whiteflies with %d detections (%v), want >= 90 %% and no more than 2 extra", w, h, found, len(want), len(got), boxesOf(got))
 		}
 	}
 }
