@@ -13,26 +13,7 @@ import (
 // Before the card test asked for a card's saturation, both casts made the
 // sheets pass for sticky cards (precision 0.52 and 0.81).
 func TestRealSheetsTinted(t *testing.T) {
-	dir := realFramesOrSkip(t)
-	all, _, err := FindFrames(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sheets []Frame
-	for _, f := range all {
-		if !f.Sticky && f.Trap != "DSLR" {
-			sheets = append(sheets, f)
-		}
-	}
-	if len(sheets) == 0 {
-		t.Skipf("%s: no light-sheet frames", dir)
-	}
-	total := func(rep Report) (s Score) {
-		for _, r := range rep.Rows {
-			s.Add(r.Score)
-		}
-		return s
-	}
+	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
 	for _, c := range Perturbations {
 		if c.Name != "purple" && c.Name != "warm" {
@@ -55,26 +36,7 @@ func TestRealSheetsTinted(t *testing.T) {
 // halve), such photos kept 0.29 of their whiteflies (centred 0.39), against
 // 0.76 as taken.
 func TestRealCardsEnlarged(t *testing.T) {
-	dir := realFramesOrSkip(t)
-	all, _, err := FindFrames(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cards []Frame
-	for _, f := range all {
-		if f.Sticky {
-			cards = append(cards, f)
-		}
-	}
-	if len(cards) == 0 {
-		t.Skipf("%s: no sticky-card frames", dir)
-	}
-	total := func(rep Report) (s Score) {
-		for _, r := range rep.Rows {
-			s.Add(r.Score)
-		}
-		return s
-	}
+	cards := realFramesWhere(t, "sticky-card", func(f Frame) bool { return f.Sticky })
 	base := total(Evaluate(cards, DetectBoxes, nil))
 	for _, p := range Perturbations {
 		if p.Name != "larger" {
@@ -87,6 +49,35 @@ func TestRealCardsEnlarged(t *testing.T) {
 				got.Recall(), got.CentredRecall(), base.Recall(), base.CentredRecall())
 		}
 	}
+}
+
+// realFramesWhere returns the real frames keep takes, skipping the test
+// when ../shared/realframes or such frames (what) are missing.
+func realFramesWhere(t *testing.T, what string, keep func(Frame) bool) []Frame {
+	t.Helper()
+	dir := realFramesOrSkip(t)
+	all, _, err := FindFrames(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Frame
+	for _, f := range all {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		t.Skipf("%s: no %s frames", dir, what)
+	}
+	return out
+}
+
+// total sums a report's frame scores.
+func total(rep Report) (s Score) {
+	for _, r := range rep.Rows {
+		s.Add(r.Score)
+	}
+	return s
 }
 
 // TestPerturbationsMapBack: a dark square on a grey frame, found on each
