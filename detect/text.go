@@ -55,20 +55,24 @@ func markTextLines(ss []Specimen, text []bool, view func(image.Rectangle) image.
 	sort.Slice(cand, func(a, b int) bool { return view(ss[cand[a]].Box).Min.X < view(ss[cand[b]].Box).Min.X })
 	for k, i := range cand {
 		line := []int{i}
-		for cur := i; ; {
-			c := view(ss[cur].Box)
+		// A line goes on only to pieces later in the order (the first that
+		// fits has the least Min.X): a piece narrower than a fifth of its
+		// height fits after itself, and two such pieces after each other,
+		// so looking back made the line grow without end (a grey card's
+		// specks took 24 GB).
+		for at := k; ; {
+			c := view(ss[cand[at]].Box)
 			next := -1
-			for _, j := range cand[k+1:] {
-				if b := view(ss[j].Box); b.Min.X >= c.Max.X-c.Dy()/5 && float64(b.Min.X-c.Max.X) <= textGap*float64(c.Dy()) && level(c, b) {
-					if next < 0 || b.Min.X < view(ss[next].Box).Min.X {
-						next = j
-					}
+			for p := at + 1; p < len(cand); p++ {
+				if b := view(ss[cand[p]].Box); b.Min.X >= c.Max.X-c.Dy()/5 && float64(b.Min.X-c.Max.X) <= textGap*float64(c.Dy()) && level(c, b) {
+					next = p
+					break
 				}
 			}
 			if next < 0 {
 				break
 			}
-			line, cur = append(line, next), next
+			line, at = append(line, cand[next]), next
 		}
 		if len(line) >= textMinPieces {
 			var box image.Rectangle

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -111,5 +112,28 @@ func TestRulerNotSpecimens(t *testing.T) {
 		if s.Box.Overlaps(ruler) {
 			t.Errorf("the ruler or part of it reported as a specimen: %v", s.Box)
 		}
+	}
+}
+
+// TestTextLinesEnd: pieces narrower than a fifth of their height each fit
+// after themselves and after one another as the next word of a line; the
+// line search must still end (it grew without end on a grey phone photo
+// of a card, 24 GB), and two such pieces are no line of text.
+func TestTextLinesEnd(t *testing.T) {
+	ss := []Specimen{
+		{Box: image.Rect(100, 100, 102, 140), Contrast: 0.8, ThicknessPx: 2},
+		{Box: image.Rect(101, 100, 103, 140), Contrast: 0.8, ThicknessPx: 2},
+		{Box: image.Rect(100, 300, 140, 302), Contrast: 0.8, ThicknessPx: 2}, // the same, lying flat
+		{Box: image.Rect(100, 301, 140, 303), Contrast: 0.8, ThicknessPx: 2},
+	}
+	done := make(chan []Specimen, 1)
+	go func() { done <- dropTextLines(append([]Specimen(nil), ss...)) }()
+	select {
+	case got := <-done:
+		if len(got) != len(ss) {
+			t.Errorf("kept %d of %d pieces, want all (two thin pieces are no line of text): %v", len(got), len(ss), boxesOf(got))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("dropTextLines did not return in 10 s")
 	}
 }
