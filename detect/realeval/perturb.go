@@ -26,8 +26,8 @@ type Perturbation struct {
 }
 
 // Perturbations are the changes bench/detect -perturb applies: exposure,
-// haze, colour casts, sensor noise, JPEG quality, blur, half and 1.5 times
-// the resolution, and a frame turned a quarter.
+// haze, colour casts, grey levels only, sensor noise, JPEG quality, blur,
+// half and 1.5 times the resolution, and a frame turned a quarter.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -43,6 +43,7 @@ var Perturbations = []Perturbation{
 	photometric("cool", "RGB x (0.9, 0.95, 1.15): a cool white balance", func(r, g, b float64) (float64, float64, float64) {
 		return r * 0.9, g * 0.95, b * 1.15
 	}),
+	{Name: "gray", Doc: "grey levels only: a monochrome (night, infrared) camera", Apply: grayed},
 	{Name: "noise", Doc: "sensor noise, sigma 8 levels (plus 3 per channel)", Apply: noisy},
 	{Name: "jpeg50", Doc: "re-encoded as JPEG at quality 50", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
 		return reencode(img, 50), 1, same
@@ -168,6 +169,16 @@ func halved(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.
 		}
 	}
 	return out, 0.5, func(r image.Rectangle) image.Rectangle { return image.Rect(2*r.Min.X, 2*r.Min.Y, 2*r.Max.X, 2*r.Max.Y) }
+}
+
+// grayed keeps the frame's luma only (an *image.Gray, as a monochrome
+// JPEG decodes).
+func grayed(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	out := image.NewGray(img.Rect)
+	for i := 0; i < len(img.Pix); i += 4 {
+		out.Pix[i/4] = uint8((299*int(img.Pix[i]) + 587*int(img.Pix[i+1]) + 114*int(img.Pix[i+2]) + 500) / 1000)
+	}
+	return out, 1, same
 }
 
 // enlarged scales the frame up 1.5 times (bilinear), as a phone of more
