@@ -3,6 +3,7 @@ package detect
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"testing"
 )
 
@@ -56,9 +57,7 @@ func fuzzFrame(data []byte) (image.Image, float64) {
 	ppm := 2 + float64(next()%30)
 	if mode == 2 {
 		g := image.NewGray(img.Rect)
-		for i := 0; i < len(img.Pix); i += 4 {
-			g.Pix[i/4] = uint8((299*int(img.Pix[i]) + 587*int(img.Pix[i+1]) + 114*int(img.Pix[i+2])) / 1000)
-		}
+		draw.Draw(g, g.Rect, img, image.Point{}, draw.Src)
 		return g, ppm
 	}
 	return img, ppm

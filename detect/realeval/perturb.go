@@ -175,9 +175,7 @@ func halved(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.
 // JPEG decodes).
 func grayed(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
 	out := image.NewGray(img.Rect)
-	for i := 0; i < len(img.Pix); i += 4 {
-		out.Pix[i/4] = uint8((299*int(img.Pix[i]) + 587*int(img.Pix[i+1]) + 114*int(img.Pix[i+2]) + 500) / 1000)
-	}
+	draw.Draw(out, out.Rect, img, img.Rect.Min, draw.Src)
 	return out, 1, same
 }
 
