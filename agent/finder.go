@@ -69,7 +69,8 @@ type DetectFinder struct {
 // Scale is the scale a frame's sizes were measured at.
 type Scale struct {
 	// PixelsPerMM is the scale used; Source is "config" (the configured
-	// pixels_per_mm) or "checkerboard" (read from a scale bar in view).
+	// pixels_per_mm), "checkerboard" (read from a scale bar in view) or
+	// "ruler" (read from a millimetre ruler's ticks).
 	PixelsPerMM float64
 	Source      string
 }

@@ -73,8 +73,9 @@ type FrameSummary struct {
 	// a frame without a time).
 	TimeSource string `json:"time_source,omitempty"`
 	// PixelsPerMM is the scale sizes were measured at; ScaleSource says
-	// where it came from: "config" (capture.pixels_per_mm) or
-	// "checkerboard" (a scale bar in view, capture.scale_square_mm).
+	// where it came from: "config" (capture.pixels_per_mm),
+	// "checkerboard" (a scale bar in view, capture.scale_square_mm) or
+	// "ruler" (a millimetre ruler in view, read from its ticks).
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
 	// Rejected counts the card's larger specimens that model.verifier took

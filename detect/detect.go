@@ -143,6 +143,11 @@ type Options struct {
 	// (Frame.PixelsPerMM) and reports sizes in mm at that scale; detection
 	// thresholds still use PixelsPerMM. 0: no automatic scale.
 	ScaleSquareMM float64
+	// NoRulerScale: a millimetre ruler in view (ruler.go) is still no
+	// specimen, but Analyze keeps PixelsPerMM instead of measuring the
+	// frame's scale from its ticks. By default a ruler sets the scale
+	// (Frame.ScaleSource "ruler") unless a checkerboard does.
+	NoRulerScale bool
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).

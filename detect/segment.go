@@ -40,15 +40,17 @@ func Detect(img image.Image, opts Options) ([]Specimen, error) {
 type Frame struct {
 	// Specimens as Detect returns them. Their mm fields use PixelsPerMM.
 	Specimens []Specimen
-	// Checkerboards are the checkerboard scale bars seen (never reported
-	// as specimens).
+	// Checkerboards are the checkerboard scale bars seen, Rulers the
+	// millimetre rulers (never reported as specimens).
 	Checkerboards []Checkerboard
+	Rulers        []Ruler
 	// PixelsPerMM is the scale the mm fields use: measured from the first
 	// checkerboard when Options.ScaleSquareMM is set and one is in view,
+	// else from the first ruler in view (unless Options.NoRulerScale),
 	// else Options.PixelsPerMM.
 	PixelsPerMM float64
-	// ScaleSource says where PixelsPerMM came from: "checkerboard" or
-	// "config".
+	// ScaleSource says where PixelsPerMM came from: "checkerboard",
+	// "ruler" or "config".
 	ScaleSource string
 	// Rejected counts the specimens Options.Verifier took for no insect
 	// (on a card); VerifyErrors those it failed on (kept).
@@ -60,7 +62,7 @@ type Frame struct {
 // faint large objects are added. Each piece is then measured and filtered
 // (a merge whose result is rejected is undone), and what is no insect is
 // dropped (glare, printed text, pieces nested in a larger specimen).
-func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, boards []Checkerboard) []Specimen {
+func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, boards []Checkerboard, rulers []Ruler) []Specimen {
 	b, f := wp.bounds, wp.f
 	if wp.card != nil {
 		// A punched hole is dropped before pieces merge: an insect beside
@@ -80,6 +82,9 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		taken := pieces
 		for _, cb := range boards {
 			taken = append(taken, &piece{box: cb.Box})
+		}
+		for _, r := range rulers {
+			taken = append(taken, &piece{box: r.Box})
 		}
 		pieces = absorbFragments(faintPieces(fg.excess, fg.scale, wp.py, wp.bg, f, float32(o.NoiseSigmas), b, o.PixelsPerMM, taken), pieces)
 	}
@@ -109,6 +114,15 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	if wp.card != nil {
 		out = dropGlare(out, o.PixelsPerMM)
 	}
+	if len(rulers) > 0 {
+		kept := out[:0]
+		for _, s := range out {
+			if !onRuler(s.Box, rulers) {
+				kept = append(kept, s)
+			}
+		}
+		out = kept
+	}
 	out = dropTextLines(out)
 	if wp.card == nil {
 		// On a sheet, a piece mostly inside a much larger specimen's box
@@ -127,23 +141,96 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	return out
 }
 
-// dropCheckerboards removes the components that hold a checkerboard scale
-// bar (before splitting: a bar must be seen whole) and returns them.
-func dropCheckerboards(img image.Image, comps []component, f int) ([]component, []Checkerboard) {
+// dropScaleBars removes the components that hold a checkerboard scale
+// bar or a millimetre ruler (before splitting: a bar must be seen whole),
+// and with a ruler every component lying on it (its numbers, its body in
+// pieces), and returns them.
+func dropScaleBars(img image.Image, comps []component, f int) ([]component, []Checkerboard, []Ruler) {
 	b := img.Bounds()
 	var boards []Checkerboard
+	var rulers []Ruler
+	boxOf := func(c component) image.Rectangle {
+		return image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
+	}
 	out := comps[:0]
 	for _, c := range comps {
-		if max(c.x1-c.x0, c.y1-c.y0)*f >= minBoardPx {
-			box := image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
-			if cb, ok := findCheckerboard(img, box); ok {
+		side := max(c.x1-c.x0, c.y1-c.y0) * f
+		if side >= minBoardPx {
+			if cb, ok := findCheckerboard(img, boxOf(c)); ok {
 				boards = append(boards, cb)
+				continue
+			}
+		}
+		if side >= minRulerPx {
+			if r, ok := findRuler(img, boxOf(c)); ok {
+				rulers = append(rulers, r)
 				continue
 			}
 		}
 		out = append(out, c)
 	}
-	return out, boards
+	if len(rulers) == 0 {
+		return out, boards, nil
+	}
+	// A ruler seen in pieces: the components across it beyond its ends
+	// that hold its ticks extend it (nearest first, so each reaches on).
+	ticked := make([]bool, len(out))
+	for i := range rulers {
+		r := &rulers[i]
+		for grown := true; grown; {
+			grown = false
+			for k, c := range out {
+				box := boxOf(c)
+				s, t := r.coords(float64(box.Min.X+box.Max.X)/2, float64(box.Min.Y+box.Max.Y)/2)
+				if !ticked[k] && inBand(t) && (s < float64(r.first)-rulerEndMM || s > float64(r.last)+rulerEndMM) &&
+					s > float64(r.first)-3*rulerEndMM && s < float64(r.last)+3*rulerEndMM && r.extend(img, box) {
+					ticked[k], grown = true, true
+				}
+			}
+		}
+	}
+	kept := out[:0]
+	for k, c := range out {
+		if !ticked[k] && !onRuler(boxOf(c), rulers) {
+			kept = append(kept, c)
+		}
+	}
+	return kept, boards, rulers
+}
+
+// onRuler reports whether box lies on one of the rulers: its centre and
+// at least three of its corners on the ruler's markings (Ruler.holds), or
+// its centre across the ruler and either beyond its outer ticks (an end
+// of its body) or its box rulerStripMM or more long along it (a strip of
+// its body or edge).
+func onRuler(box image.Rectangle, rulers []Ruler) bool {
+	x0, y0, x1, y1 := float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y)
+	corners := [4][2]float64{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}}
+	for _, r := range rulers {
+		s, t := r.coords((x0+x1)/2, (y0+y1)/2)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range corners {
+			cs, _ := r.coords(p[0], p[1])
+			lo, hi = min(lo, cs), max(hi, cs)
+		}
+		if inBand(t) && s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM &&
+			(s < float64(r.first) || s > float64(r.last) || hi-lo >= rulerStripMM) {
+			return true
+		}
+		if !r.holds((x0+x1)/2, (y0+y1)/2) {
+			continue
+		}
+		n := 0
+		for _, p := range corners {
+			if r.holds(p[0], p[1]) {
+				n++
+			}
+		}
+		if n >= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // reduce box-averages img by f and estimates its background (block x
