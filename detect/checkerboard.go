@@ -43,26 +43,8 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	if w < 16 || h < 8 || w*h > 4<<20 {
 		return Checkerboard{}, false
 	}
-	lum := make([]uint8, w*h)
-	row := newYCC(w)
-	var hist [256]int
-	for y := range h {
-		rowYCC(img, box.Min.Y+y, box.Min.X, box.Max.X, row)
-		copy(lum[y*w:], row.y)
-		for _, v := range row.y {
-			hist[v]++
-		}
-	}
-	pct := func(q float64) int {
-		c, want := 0, int(q*float64(w*h))
-		for i, n := range hist {
-			if c += n; c > want {
-				return i
-			}
-		}
-		return 255
-	}
-	lo, hi := pct(0.05), pct(0.95)
+	lum, hist := boxLuma(img, box)
+	lo, hi := percentile(hist, 0.05), percentile(hist, 0.95)
 	if hi-lo < 40 {
 		return Checkerboard{}, false
 	}

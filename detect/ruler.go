@@ -107,7 +107,8 @@ func (r *Ruler) extend(img image.Image, box image.Rectangle) bool {
 	if w*h > 4<<20 || w < 2 || h < 2 {
 		return false
 	}
-	lum, p90 := boxLuma(img, box)
+	lum, hist := boxLuma(img, box)
+	p90 := percentile(hist, 0.9)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	n := 0
 	for _, tk := range thinBlobs(lum, w, h, uint8(rulerInk*float64(p90))) {
@@ -131,9 +132,9 @@ func (r *Ruler) extend(img image.Image, box image.Rectangle) bool {
 // rulerMoreTicks: see Ruler.extend.
 const rulerMoreTicks = 3
 
-// boxLuma returns the luma of img inside box, row by row, and its 90th
-// percentile.
-func boxLuma(img image.Image, box image.Rectangle) ([]uint8, int) {
+// boxLuma returns the luma of img inside box, row by row, and its
+// histogram.
+func boxLuma(img image.Image, box image.Rectangle) ([]uint8, [256]int) {
 	w, h := box.Dx(), box.Dy()
 	lum := make([]uint8, w*h)
 	row := newYCC(w)
@@ -145,13 +146,23 @@ func boxLuma(img image.Image, box image.Rectangle) ([]uint8, int) {
 			hist[v]++
 		}
 	}
-	c := 0
+	return lum, hist
+}
+
+// percentile returns the luma below which a fraction q of hist's pixels
+// lie.
+func percentile(hist [256]int, q float64) int {
+	total := 0
+	for _, n := range hist {
+		total += n
+	}
+	c, want := 0, int(q*float64(total))
 	for i, n := range hist {
-		if c += n; c > w*h*9/10 {
-			return lum, i
+		if c += n; c > want {
+			return i
 		}
 	}
-	return lum, 255
+	return 255
 }
 
 // tick is one thin dark blob: its centre, direction and extent.
@@ -166,7 +177,8 @@ func findRuler(img image.Image, box image.Rectangle) (Ruler, bool) {
 	if max(w, h) < minRulerPx || w*h > 4<<20 {
 		return Ruler{}, false
 	}
-	lum, p90 := boxLuma(img, box)
+	lum, hist := boxLuma(img, box)
+	p90 := percentile(hist, 0.9)
 	ticks := thinBlobs(lum, w, h, uint8(rulerInk*float64(p90)))
 	if len(ticks) < rulerMinTicks {
 		return Ruler{}, false
