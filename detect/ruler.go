@@ -3,7 +3,6 @@ package detect
 import (
 	"image"
 	"math"
-	"sort"
 )
 
 // Rulers. A millimetre ruler lying in view (a common scale reference in
@@ -62,11 +61,12 @@ type Ruler struct {
 	// direction in radians from +x (y down), in [0, pi).
 	Ticks int
 	Angle float64
-	// band maps a point to ruler coordinates: s along the ruler in mm
-	// from the first tick, t across it in mm from the base line towards
-	// the ticks.
-	ox, oy, base, dir float64
-	first, last       int
+	// (ox, oy) is the base line's point at the first tick found and dir
+	// the sign that turns the ticks' direction towards the ticks (see
+	// coords); first and last are the outer ticks' positions in mm from
+	// that tick.
+	ox, oy, dir float64
+	first, last int
 	// markMM is the depth of its markings (see rulerMarkMM).
 	markMM float64
 }
@@ -77,7 +77,7 @@ type Ruler struct {
 func (r Ruler) coords(x, y float64) (s, t float64) {
 	ux, uy := math.Cos(r.Angle), math.Sin(r.Angle)
 	s = ((x-r.ox)*-uy + (y-r.oy)*ux) / r.PixelsPerMM
-	t = r.dir * ((x-r.ox)*ux + (y-r.oy)*uy - r.base) / r.PixelsPerMM
+	t = r.dir * ((x-r.ox)*ux + (y-r.oy)*uy) / r.PixelsPerMM
 	return s, t
 }
 
@@ -132,273 +132,59 @@ func (r *Ruler) extend(img image.Image, box image.Rectangle) bool {
 // rulerMoreTicks: see Ruler.extend.
 const rulerMoreTicks = 3
 
-// boxLuma returns the luma of img inside box, row by row, and its
-// histogram.
-func boxLuma(img image.Image, box image.Rectangle) ([]uint8, [256]int) {
-	w, h := box.Dx(), box.Dy()
-	lum := make([]uint8, w*h)
-	row := newYCC(w)
-	var hist [256]int
-	for y := range h {
-		rowYCC(img, box.Min.Y+y, box.Min.X, box.Max.X, row)
-		copy(lum[y*w:], row.y)
-		for _, v := range row.y {
-			hist[v]++
+// onRuler reports whether box lies on one of the rulers: its centre and
+// at least three of its corners on the ruler's markings (Ruler.holds), or
+// its centre across the ruler and either beyond its outer ticks (an end
+// of its body) or its box rulerStripMM or more long along it (a strip of
+// its body or edge).
+func onRuler(box image.Rectangle, rulers []Ruler) bool {
+	x0, y0, x1, y1 := float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y)
+	corners := [4][2]float64{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}}
+	for _, r := range rulers {
+		s, t := r.coords((x0+x1)/2, (y0+y1)/2)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range corners {
+			cs, _ := r.coords(p[0], p[1])
+			lo, hi = min(lo, cs), max(hi, cs)
 		}
-	}
-	return lum, hist
-}
-
-// percentile returns the luma below which a fraction q of hist's pixels
-// lie.
-func percentile(hist [256]int, q float64) int {
-	total := 0
-	for _, n := range hist {
-		total += n
-	}
-	c, want := 0, int(q*float64(total))
-	for i, n := range hist {
-		if c += n; c > want {
-			return i
+		if inBand(t) && s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM &&
+			(s < float64(r.first) || s > float64(r.last) || hi-lo >= rulerStripMM) {
+			return true
 		}
-	}
-	return 255
-}
-
-// tick is one thin dark blob: its centre, direction and extent.
-type tick struct {
-	cx, cy, angle, length float64
-}
-
-// findRuler looks for a millimetre ruler's ticks inside box (see Ruler).
-func findRuler(img image.Image, box image.Rectangle) (Ruler, bool) {
-	box = box.Inset(-4).Intersect(img.Bounds())
-	w, h := box.Dx(), box.Dy()
-	if max(w, h) < minRulerPx || w*h > 4<<20 {
-		return Ruler{}, false
-	}
-	lum, hist := boxLuma(img, box)
-	p90 := percentile(hist, 0.9)
-	ticks := thinBlobs(lum, w, h, uint8(rulerInk*float64(p90)))
-	if len(ticks) < rulerMinTicks {
-		return Ruler{}, false
-	}
-	r, ok := tickGrid(ticks)
-	if !ok {
-		return Ruler{}, false
-	}
-	r.Box = box
-	r.ox += float64(box.Min.X)
-	r.oy += float64(box.Min.Y)
-	return r, true
-}
-
-// thinBlobs returns the 8-connected blobs of lum <= thr that are thin
-// lines (see Ruler), with their second-moment axes.
-func thinBlobs(lum []uint8, w, h int, thr uint8) []tick {
-	seen := make([]bool, w*h)
-	var out []tick
-	var stack []int
-	for i, v := range lum {
-		if seen[i] || v > thr {
+		if !r.holds((x0+x1)/2, (y0+y1)/2) {
 			continue
 		}
-		var n, sx, sy, sxx, syy, sxy float64
-		seen[i] = true
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			k := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := float64(k%w), float64(k/w)
-			n, sx, sy, sxx, syy, sxy = n+1, sx+x, sy+y, sxx+x*x, syy+y*y, sxy+x*y
-			for _, q := range neighbours8(k, w, h) {
-				if q >= 0 && !seen[q] && lum[q] <= thr {
-					seen[q] = true
-					stack = append(stack, q)
+		n := 0
+		for _, p := range corners {
+			if r.holds(p[0], p[1]) {
+				n++
+			}
+		}
+		if n >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// extendRulers extends each ruler over the boxes (components not yet
+// taken) lying across it beyond its ends that hold more of its ticks (see
+// Ruler.extend), again until none does, and reports which boxes did: they
+// are pieces of the ruler.
+func extendRulers(img image.Image, rulers []Ruler, boxes []image.Rectangle) []bool {
+	ticked := make([]bool, len(boxes))
+	for i := range rulers {
+		r := &rulers[i]
+		for grown := true; grown; {
+			grown = false
+			for k, box := range boxes {
+				s, t := r.coords(float64(box.Min.X+box.Max.X)/2, float64(box.Min.Y+box.Max.Y)/2)
+				if !ticked[k] && inBand(t) && (s < float64(r.first)-rulerEndMM || s > float64(r.last)+rulerEndMM) &&
+					s > float64(r.first)-3*rulerEndMM && s < float64(r.last)+3*rulerEndMM && r.extend(img, box) {
+					ticked[k], grown = true, true
 				}
 			}
 		}
-		if n < 3 || n > 4000 {
-			continue
-		}
-		mx, my := sx/n, sy/n
-		vxx, vyy, vxy := sxx/n-mx*mx+1.0/12, syy/n-my*my+1.0/12, sxy/n-mx*my
-		tr, det := vxx+vyy, vxx*vyy-vxy*vxy
-		d := math.Sqrt(max(0, tr*tr/4-det))
-		l1, l2 := tr/2+d, max(tr/2-d, 1e-9)
-		if math.Sqrt(l1/l2) < rulerAspect {
-			continue
-		}
-		a := 0.5 * math.Atan2(2*vxy, vxx-vyy)
-		if a < 0 {
-			a += math.Pi
-		}
-		out = append(out, tick{cx: mx, cy: my, angle: a, length: math.Sqrt(12 * l1)})
 	}
-	return out
-}
-
-// tickGrid finds the ruler among ticks: the commonest direction, one
-// base line, one grid (see Ruler). Positions are relative to the blobs'
-// coordinates.
-func tickGrid(ticks []tick) (Ruler, bool) {
-	// The commonest direction: the tick with most others within tolerance.
-	best, bestN := 0, 0
-	for i, a := range ticks {
-		n := 0
-		for _, b := range ticks {
-			if angleDiff(a.angle, b.angle) <= rulerAngleTol {
-				n++
-			}
-		}
-		if n > bestN {
-			best, bestN = i, n
-		}
-	}
-	if bestN < rulerMinTicks {
-		return Ruler{}, false
-	}
-	ang := ticks[best].angle
-	ux, uy := math.Cos(ang), math.Sin(ang)
-	type pos struct{ s, lo, hi, length float64 }
-	var ps []pos
-	for _, t := range ticks {
-		if angleDiff(ang, t.angle) > rulerAngleTol {
-			continue
-		}
-		along := t.cx*ux + t.cy*uy
-		ps = append(ps, pos{s: t.cx*-uy + t.cy*ux, lo: along - t.length/2, hi: along + t.length/2, length: t.length})
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].s < ps[j].s })
-	// The period: the median gap between neighbours along the ruler.
-	gaps := make([]float64, 0, len(ps))
-	for i := 1; i < len(ps); i++ {
-		if g := ps[i].s - ps[i-1].s; g > 1 {
-			gaps = append(gaps, g)
-		}
-	}
-	if len(gaps) < rulerMinTicks-1 {
-		return Ruler{}, false
-	}
-	sort.Float64s(gaps)
-	period := gaps[len(gaps)/2]
-	if period < 3 {
-		return Ruler{}, false // ticks closer than 3 px are not resolved
-	}
-	median := func(v []float64) float64 {
-		s := append([]float64(nil), v...)
-		sort.Float64s(s)
-		return s[len(s)/2]
-	}
-	los, his := make([]float64, len(ps)), make([]float64, len(ps))
-	for i, p := range ps {
-		los[i], his[i] = p.lo, p.hi
-	}
-	// The base line: the end the most ticks share (the other end varies
-	// with the ticks' lengths).
-	near := func(v []float64, m float64) int {
-		n := 0
-		for _, x := range v {
-			if math.Abs(x-m) <= rulerBaseTol*period {
-				n++
-			}
-		}
-		return n
-	}
-	mlo, mhi := median(los), median(his)
-	base, dir, ends := mlo, 1.0, los
-	if near(his, mhi) > near(los, mlo) {
-		base, dir, ends = mhi, -1.0, his
-	}
-	// On the grid: each tick's index from the first on the base line,
-	// counted gap by gap (a period a little off must not drift the far
-	// ticks off the grid; a gap of up to 5 mm may miss ticks). The
-	// longest such chain from any start (a stray blob on the base line
-	// must not set the grid).
-	var on []pos
-	for i, p := range ps {
-		if math.Abs(ends[i]-base) <= rulerBaseTol*period {
-			on = append(on, p)
-		}
-	}
-	var ks, ss, ls []float64
-	for start := range on {
-		if len(on)-start <= len(ks) {
-			break
-		}
-		cks, css, cls := []float64{0}, []float64{on[start].s}, []float64{on[start].length}
-		prev, k := on[start].s, 0
-		for _, p := range on[start+1:] {
-			d := (p.s - prev) / period
-			m := math.Round(d)
-			if m < 1 || m > 5 || math.Abs(d-m) > 0.25 {
-				continue
-			}
-			k += int(m)
-			prev = p.s
-			cks, css, cls = append(cks, float64(k)), append(css, p.s), append(cls, p.length)
-		}
-		if len(cks) > len(ks) {
-			ks, ss, ls = cks, css, cls
-		}
-	}
-	idx := map[int]float64{}
-	for i, k := range ks {
-		idx[int(k)] = ls[i]
-	}
-	if len(ks) < rulerMinTicks {
-		return Ruler{}, false
-	}
-	first, last := int(ks[0]), int(ks[len(ks)-1])
-	if float64(len(ks)) < rulerFill*float64(last-first+1) {
-		return Ruler{}, false
-	}
-	// One tick in five is longer (the half-centimetre and centimetre marks).
-	var sum, cnt [5]float64
-	for k, l := range idx {
-		r := ((k % 5) + 5) % 5
-		sum[r], cnt[r] = sum[r]+l, cnt[r]+1
-	}
-	long := false
-	for r := range 5 {
-		var os, on float64
-		for q := range 5 {
-			if q != r {
-				os, on = os+sum[q], on+cnt[q]
-			}
-		}
-		if cnt[r] >= 2 && on > 0 && sum[r]/cnt[r] >= rulerLongTick*os/on {
-			long = true
-		}
-	}
-	if !long {
-		return Ruler{}, false
-	}
-	// The scale: least squares of position on index.
-	var mk, ms float64
-	for i := range ks {
-		mk, ms = mk+ks[i], ms+ss[i]
-	}
-	mk, ms = mk/float64(len(ks)), ms/float64(len(ks))
-	var skk, sks float64
-	for i := range ks {
-		skk += (ks[i] - mk) * (ks[i] - mk)
-		sks += (ks[i] - mk) * (ss[i] - ms)
-	}
-	ppm := sks / skk
-	longest := 0.0
-	for _, l := range idx {
-		longest = max(longest, l)
-	}
-	// (ox, oy) is the point of the base line at the first tick.
-	sFirst := ms + (float64(first)-mk)*ppm
-	return Ruler{PixelsPerMM: ppm, Ticks: len(ks), Angle: ang,
-		ox: -uy*sFirst + ux*base, oy: ux*sFirst + uy*base, base: 0, dir: dir, first: 0, last: last - first,
-		markMM: max(rulerMarkMM, 2*longest/ppm)}, true
-}
-
-// angleDiff is the difference of two directions in [0, pi), modulo pi.
-func angleDiff(a, b float64) float64 {
-	d := math.Mod(math.Abs(a-b), math.Pi)
-	return min(d, math.Pi-d)
+	return ticked
 }

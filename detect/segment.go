@@ -172,65 +172,18 @@ func dropScaleBars(img image.Image, comps []component, f int) ([]component, []Ch
 	if len(rulers) == 0 {
 		return out, boards, nil
 	}
-	// A ruler seen in pieces: the components across it beyond its ends
-	// that hold its ticks extend it (nearest first, so each reaches on).
-	ticked := make([]bool, len(out))
-	for i := range rulers {
-		r := &rulers[i]
-		for grown := true; grown; {
-			grown = false
-			for k, c := range out {
-				box := boxOf(c)
-				s, t := r.coords(float64(box.Min.X+box.Max.X)/2, float64(box.Min.Y+box.Max.Y)/2)
-				if !ticked[k] && inBand(t) && (s < float64(r.first)-rulerEndMM || s > float64(r.last)+rulerEndMM) &&
-					s > float64(r.first)-3*rulerEndMM && s < float64(r.last)+3*rulerEndMM && r.extend(img, box) {
-					ticked[k], grown = true, true
-				}
-			}
-		}
+	boxes := make([]image.Rectangle, len(out))
+	for k, c := range out {
+		boxes[k] = boxOf(c)
 	}
+	ticked := extendRulers(img, rulers, boxes)
 	kept := out[:0]
 	for k, c := range out {
-		if !ticked[k] && !onRuler(boxOf(c), rulers) {
+		if !ticked[k] && !onRuler(boxes[k], rulers) {
 			kept = append(kept, c)
 		}
 	}
 	return kept, boards, rulers
-}
-
-// onRuler reports whether box lies on one of the rulers: its centre and
-// at least three of its corners on the ruler's markings (Ruler.holds), or
-// its centre across the ruler and either beyond its outer ticks (an end
-// of its body) or its box rulerStripMM or more long along it (a strip of
-// its body or edge).
-func onRuler(box image.Rectangle, rulers []Ruler) bool {
-	x0, y0, x1, y1 := float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y)
-	corners := [4][2]float64{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}}
-	for _, r := range rulers {
-		s, t := r.coords((x0+x1)/2, (y0+y1)/2)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, p := range corners {
-			cs, _ := r.coords(p[0], p[1])
-			lo, hi = min(lo, cs), max(hi, cs)
-		}
-		if inBand(t) && s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM &&
-			(s < float64(r.first) || s > float64(r.last) || hi-lo >= rulerStripMM) {
-			return true
-		}
-		if !r.holds((x0+x1)/2, (y0+y1)/2) {
-			continue
-		}
-		n := 0
-		for _, p := range corners {
-			if r.holds(p[0], p[1]) {
-				n++
-			}
-		}
-		if n >= 3 {
-			return true
-		}
-	}
-	return false
 }
 
 // reduce box-averages img by f and estimates its background (block x

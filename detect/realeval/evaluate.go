@@ -70,11 +70,16 @@ func detectWith(img image.Image, o detect.Options) ([]image.Rectangle, error) {
 	if err != nil {
 		return nil, err
 	}
-	boxes := make([]image.Rectangle, len(found))
-	for i, s := range found {
+	return specimenBoxes(found), nil
+}
+
+// specimenBoxes returns the specimens' boxes.
+func specimenBoxes(ss []detect.Specimen) []image.Rectangle {
+	boxes := make([]image.Rectangle, len(ss))
+	for i, s := range ss {
 		boxes[i] = s.Box
 	}
-	return boxes, nil
+	return boxes
 }
 
 // Classifier, if given to Evaluate, runs after detection on the frame's

@@ -110,7 +110,7 @@ func TestRealFramesWithRuler(t *testing.T) {
 			}
 		}
 		ann.Objects = keep
-		sb, sa := ScoreFrame(ann, boxes(before), f.Sticky), ScoreFrame(ann, boxes(after), f.Sticky)
+		sb, sa := ScoreFrame(ann, specimenBoxes(before.Specimens), f.Sticky), ScoreFrame(ann, specimenBoxes(after.Specimens), f.Sticky)
 		off += sb.Annotated
 		foundBefore += sb.Found
 		foundAfter += sa.Found
@@ -123,12 +123,4 @@ func TestRealFramesWithRuler(t *testing.T) {
 	if foundAfter < foundBefore-off/50 {
 		t.Errorf("with a ruler in view %d of the %d insects off it are found, without %d", foundAfter, off, foundBefore)
 	}
-}
-
-func boxes(fr detect.Frame) []image.Rectangle {
-	out := make([]image.Rectangle, len(fr.Specimens))
-	for i, s := range fr.Specimens {
-		out[i] = s.Box
-	}
-	return out
 }
