@@ -43,22 +43,24 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if wp.card != nil {
 		wp.py, fg.excess = plane{}, plane{} // read only by a sheet's faint pass
 	}
-	pieces, boards, rulers := wp.pieces(img, o, &fg)
+	pieces, refs := wp.pieces(img, o, &fg)
 	wp.tint, fg.level = tint{}, plane{}
 	if wp.card != nil {
 		fg.scale = plane{}
 	}
-	out := wp.specimens(img, o, fg, pieces, boards, rulers)
-	fr = Frame{Checkerboards: boards, Rulers: rulers, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	out := wp.specimens(img, o, fg, pieces, refs)
+	fr = Frame{Checkerboards: refs.boards, Rulers: refs.rulers, SolidBars: refs.bars, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
 	if wp.card != nil && o.Verifier != nil {
 		out, fr.Rejected, fr.VerifyErrors = verify(img, out, o)
 	}
 	fr.Specimens = out
 	switch {
-	case len(boards) > 0 && o.ScaleSquareMM > 0:
-		fr.PixelsPerMM, fr.ScaleSource = boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
-	case len(rulers) > 0 && !o.NoRulerScale:
-		fr.PixelsPerMM, fr.ScaleSource = rulers[0].PixelsPerMM, "ruler"
+	case len(refs.boards) > 0 && o.ScaleSquareMM > 0:
+		fr.PixelsPerMM, fr.ScaleSource = refs.boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
+	case len(refs.bars) > 0:
+		fr.PixelsPerMM, fr.ScaleSource = refs.bars[0].LengthPx/o.SolidBarMM, "solid_bar"
+	case len(refs.rulers) > 0 && !o.NoRulerScale:
+		fr.PixelsPerMM, fr.ScaleSource = refs.rulers[0].PixelsPerMM, "ruler"
 	}
 	if fr.ScaleSource != "config" {
 		k := o.PixelsPerMM / fr.PixelsPerMM
@@ -185,10 +187,10 @@ func (wp *work) foreground(o Options) fgCells {
 // component that has a seed and a plausible size. It lets fg's component
 // planes go once the components are split (fg.mask, fg.dark and fg.norm
 // are nil after it): the refill is the stage that needs memory.
-func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, []Checkerboard, []Ruler) {
+func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scaleRefs) {
 	w, h, f := wp.w, wp.h, wp.f
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
-	comps, boards, rulers := dropScaleBars(img, comps, f)
+	comps, refs := dropSolidBars(img, comps, f, o)
 	comps = splitComponents(labels, comps, fg.norm, fg.dark, w)
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
@@ -232,5 +234,5 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, []Che
 			pieces = append(pieces, rf.p)
 		}
 	}
-	return pieces, boards, rulers
+	return pieces, refs
 }

@@ -81,6 +81,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 )
 
 // Options configures Detect. Use DefaultOptions and override fields.
@@ -143,6 +144,12 @@ type Options struct {
 	// (Frame.PixelsPerMM) and reports sizes in mm at that scale; detection
 	// thresholds still use PixelsPerMM. 0: no automatic scale.
 	ScaleSquareMM float64
+	// SolidBarMM is the length, in mm, of a solid dark scale bar placed in
+	// view (a printed bar, a strip of black tape), if any (solidbar.go).
+	// When it is set and such a bar is in view, Analyze measures the
+	// frame's scale from its length (Frame.ScaleSource "solid_bar") and
+	// does not report it as a specimen. 0: none sought.
+	SolidBarMM float64
 	// NoRulerScale: a millimetre ruler in view (ruler.go) is still no
 	// specimen, but Analyze keeps PixelsPerMM instead of measuring the
 	// frame's scale from its ticks. By default a ruler sets the scale
@@ -270,8 +277,8 @@ func (o Options) withDefaults() (Options, error) {
 	if o.ReachMM == 0 {
 		o.ReachMM = 1
 	}
-	if o.NoiseSigmas < 0 || o.ReachMM < 0 || o.ScaleSquareMM < 0 {
-		return o, fmt.Errorf("%w: NoiseSigmas, ReachMM and ScaleSquareMM must be >= 0, got %v, %v and %v", ErrBadOptions, o.NoiseSigmas, o.ReachMM, o.ScaleSquareMM)
+	if o.NoiseSigmas < 0 || o.ReachMM < 0 || !(o.ScaleSquareMM >= 0) || !(o.SolidBarMM >= 0) || math.IsInf(o.ScaleSquareMM+o.SolidBarMM, 0) {
+		return o, fmt.Errorf("%w: NoiseSigmas, ReachMM, ScaleSquareMM and SolidBarMM must be >= 0, got %v, %v, %v and %v", ErrBadOptions, o.NoiseSigmas, o.ReachMM, o.ScaleSquareMM, o.SolidBarMM)
 	}
 	if o.BackgroundBlock < 0 {
 		return o, fmt.Errorf("%w: BackgroundBlock must be >= 0, got %d", ErrBadOptions, o.BackgroundBlock)

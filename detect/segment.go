@@ -41,16 +41,19 @@ type Frame struct {
 	// Specimens as Detect returns them. Their mm fields use PixelsPerMM.
 	Specimens []Specimen
 	// Checkerboards are the checkerboard scale bars seen, Rulers the
-	// millimetre rulers (never reported as specimens).
+	// millimetre rulers, SolidBars the solid scale bar of
+	// Options.SolidBarMM (at most one); none is reported as a specimen.
 	Checkerboards []Checkerboard
 	Rulers        []Ruler
+	SolidBars     []SolidBar
 	// PixelsPerMM is the scale the mm fields use: measured from the first
 	// checkerboard when Options.ScaleSquareMM is set and one is in view,
-	// else from the first ruler in view (unless Options.NoRulerScale),
-	// else Options.PixelsPerMM.
+	// else from the solid bar when Options.SolidBarMM is set and one is in
+	// view, else from the first ruler in view (unless
+	// Options.NoRulerScale), else Options.PixelsPerMM.
 	PixelsPerMM float64
 	// ScaleSource says where PixelsPerMM came from: "checkerboard",
-	// "ruler" or "config".
+	// "solid_bar", "ruler" or "config".
 	ScaleSource string
 	// Rejected counts the specimens Options.Verifier took for no insect
 	// (on a card); VerifyErrors those it failed on (kept).
@@ -62,7 +65,7 @@ type Frame struct {
 // faint large objects are added. Each piece is then measured and filtered
 // (a merge whose result is rejected is undone), and what is no insect is
 // dropped (glare, printed text, pieces nested in a larger specimen).
-func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, boards []Checkerboard, rulers []Ruler) []Specimen {
+func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, refs scaleRefs) []Specimen {
 	b, f := wp.bounds, wp.f
 	if wp.card != nil {
 		// A punched hole is dropped before pieces merge: an insect beside
@@ -80,11 +83,8 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		pieces = dropCardEdge(pieces, wp.card, wp.w, wp.h, f, b.Min, o.PixelsPerMM)
 	} else {
 		taken := pieces
-		for _, cb := range boards {
-			taken = append(taken, &piece{box: cb.Box})
-		}
-		for _, r := range rulers {
-			taken = append(taken, &piece{box: r.Box})
+		for _, r := range refs.boxes() {
+			taken = append(taken, &piece{box: r})
 		}
 		pieces = absorbFragments(faintPieces(fg.excess, fg.scale, wp.py, wp.bg, f, float32(o.NoiseSigmas), b, o.PixelsPerMM, taken), pieces)
 	}
@@ -114,16 +114,16 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	if wp.card != nil {
 		out = dropGlare(out, o.PixelsPerMM)
 	}
-	if len(rulers) > 0 {
+	if len(refs.rulers) > 0 || len(refs.bars) > 0 {
 		kept := out[:0]
 		for _, s := range out {
-			if !onRuler(s.Box, rulers) {
+			if !onRuler(s.Box, refs.rulers) && !onSolidBar(s.Box, refs.bars) {
 				kept = append(kept, s)
 			}
 		}
 		out = kept
 	}
-	out = dropTextLines(out)
+	out = dropCaptions(dropTextLines(out), refs.bars, o.SolidBarMM)
 	if wp.card == nil {
 		// On a sheet, a piece mostly inside a much larger specimen's box
 		// is part of it (a wing's pattern, a dark vein along its edge) cut
@@ -141,49 +141,99 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	return out
 }
 
-// dropScaleBars removes the components that hold a checkerboard scale
-// bar or a millimetre ruler (before splitting: a bar must be seen whole),
-// and with a ruler every component lying on it (its numbers, its body in
-// pieces), and returns them.
-func dropScaleBars(img image.Image, comps []component, f int) ([]component, []Checkerboard, []Ruler) {
+// scaleRefs are the scale references seen on a frame: checkerboards,
+// millimetre rulers and (at most one) solid scale bar.
+type scaleRefs struct {
+	boards []Checkerboard
+	rulers []Ruler
+	bars   []SolidBar
+}
+
+// boxes returns where the references lie.
+func (r scaleRefs) boxes() []image.Rectangle {
+	var out []image.Rectangle
+	for _, cb := range r.boards {
+		out = append(out, cb.Box)
+	}
+	for _, ru := range r.rulers {
+		out = append(out, ru.Box)
+	}
+	for _, sb := range r.bars {
+		out = append(out, sb.Box)
+	}
+	return out
+}
+
+// dropSolidBars removes the components that hold a checkerboard scale
+// bar, a millimetre ruler or the solid scale bar of o.SolidBarMM (before
+// splitting: a bar must be seen whole), and with a ruler every component
+// lying on it (its numbers, its body in pieces), and returns them.
+func dropSolidBars(img image.Image, comps []component, f int, o Options) ([]component, scaleRefs) {
 	b := img.Bounds()
-	var boards []Checkerboard
-	var rulers []Ruler
+	var refs scaleRefs
 	boxOf := func(c component) image.Rectangle {
 		return image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
 	}
+	bar, barLabel := SolidBar{}, int32(-1)
 	out := comps[:0]
 	for _, c := range comps {
 		side := max(c.x1-c.x0, c.y1-c.y0) * f
 		if side >= minBoardPx {
 			if cb, ok := findCheckerboard(img, boxOf(c)); ok {
-				boards = append(boards, cb)
+				refs.boards = append(refs.boards, cb)
 				continue
 			}
 		}
 		if side >= minRulerPx {
 			if r, ok := findRuler(img, boxOf(c)); ok {
-				rulers = append(rulers, r)
+				refs.rulers = append(refs.rulers, r)
 				continue
+			}
+		}
+		if o.SolidBarMM > 0 && mayBeSolidBar(c, f, o.SolidBarMM, o.PixelsPerMM) {
+			if sb, ok := findSolidBar(img, boxOf(c), o.SolidBarMM, o.PixelsPerMM); ok && sb.Fill > bar.Fill {
+				bar, barLabel = sb, c.label
 			}
 		}
 		out = append(out, c)
 	}
-	if len(rulers) == 0 {
-		return out, boards, nil
+	if barLabel >= 0 {
+		refs.bars = []SolidBar{bar}
+		kept := out[:0]
+		for _, c := range out {
+			if c.label != barLabel {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
+	}
+	if len(refs.rulers) == 0 {
+		return out, refs
 	}
 	boxes := make([]image.Rectangle, len(out))
 	for k, c := range out {
 		boxes[k] = boxOf(c)
 	}
-	ticked := extendRulers(img, rulers, boxes)
+	ticked := extendRulers(img, refs.rulers, boxes)
 	kept := out[:0]
 	for k, c := range out {
-		if !ticked[k] && !onRuler(boxes[k], rulers) {
+		if !ticked[k] && !onRuler(boxes[k], refs.rulers) {
 			kept = append(kept, c)
 		}
 	}
-	return kept, boards, rulers
+	return kept, refs
+}
+
+// onSolidBar reports whether most of box (half its area or more) lies on one
+// of bars: a piece of the bar's edge left by the threshold.
+func onSolidBar(box image.Rectangle, bars []SolidBar) bool {
+	for _, sb := range bars {
+		in := box.Intersect(sb.Box.Inset(-2))
+		if 2*in.Dx()*in.Dy() >= box.Dx()*box.Dy() {
+			return true
+		}
+	}
+	return false
 }
 
 // reduce box-averages img by f and estimates its background (block x
