@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"sort"
 
+	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/detect"
 )
 
@@ -69,8 +70,9 @@ type DetectFinder struct {
 // Scale is the scale a frame's sizes were measured at.
 type Scale struct {
 	// PixelsPerMM is the scale used; Source is "config" (the configured
-	// pixels_per_mm), "checkerboard" (read from a scale bar in view) or
-	// "ruler" (read from a millimetre ruler's ticks).
+	// pixels_per_mm), "checkerboard" (read from a checkerboard scale bar
+	// in view), "solid_bar" (from a solid bar of the configured length)
+	// or "ruler" (read from a millimetre ruler's ticks).
 	PixelsPerMM float64
 	Source      string
 }
@@ -99,6 +101,13 @@ func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
 	bg := detect.BIOSCANBackground
 	return &DetectFinder{Options: detect.DefaultOptions(pixelsPerMM), Margin: detect.DefaultMargin, Tracker: detect.NewFrameTracker(pixelsPerMM),
 		Reference: detect.BIOSCANReference, Background: &bg}
+}
+
+// UseCapture applies the capture section's scale references: the side of
+// a checkerboard's square (scale_square_mm), the length of a solid bar
+// (solid_bar_mm) and whether a ruler sets the scale (ruler_scale).
+func (d *DetectFinder) UseCapture(c config.Capture) {
+	d.Options.ScaleSquareMM, d.Options.SolidBarMM, d.Options.NoRulerScale = c.ScaleSquareMM, c.SolidBarMM, !c.RulerScale
 }
 
 // Find implements Finder.

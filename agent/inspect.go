@@ -20,10 +20,16 @@ type Found struct {
 	HeightPx int     `json:"height_px"`
 	AreaPx   float64 `json:"area_px"`
 	// LengthMM, WidthMM, AreaMM2 are given only when the frame's scale
-	// was (Inspector.WithMM).
+	// was (Inspector.WithMM) or read from a scale reference in view.
 	LengthMM float64 `json:"length_mm,omitempty"`
 	WidthMM  float64 `json:"width_mm,omitempty"`
 	AreaMM2  float64 `json:"area_mm2,omitempty"`
+	// PixelsPerMM and ScaleSource are the scale the frame was measured at
+	// and where it came from ("config", "checkerboard", "solid_bar",
+	// "ruler"; see FrameSummary); absent when no scale was given and none
+	// was in view.
+	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
+	ScaleSource string  `json:"scale_source,omitempty"`
 	// Label and Score are the best prediction, only with a classifier.
 	Label string  `json:"label,omitempty"`
 	Score float64 `json:"score,omitempty"`
@@ -44,9 +50,11 @@ type Inspector struct {
 	WithMM bool
 }
 
-// NewInspector inspects frames at the given scale with the agent's finder.
+// NewInspector inspects frames at the given scale with the agent's finder
+// and cfg's scale references (DetectFinder.UseCapture).
 func NewInspector(cfg *config.Config, pixelsPerMM float64, withMM bool, cls Classifier) *Inspector {
 	f := NewDetectFinder(pixelsPerMM)
+	f.UseCapture(cfg.Capture)
 	f.Tracker = nil
 	return &Inspector{Finder: f, Classifier: cls, Cfg: cfg, WithMM: withMM}
 }
@@ -58,9 +66,17 @@ func (in *Inspector) Inspect(f camera.Frame) ([]Found, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: find specimens: %w", f.Path, err)
 	}
+	var scale Scale
+	if r, ok := in.Finder.(FrameReporter); ok {
+		scale = r.LastFrame().Scale
+	}
+	withMM := in.WithMM || scale.Source != "" && scale.Source != "config"
 	out := make([]Found, len(specs))
 	for i, s := range specs {
-		out[i] = found(f.Path, i, s, in.WithMM)
+		out[i] = found(f.Path, i, s, withMM)
+		if withMM {
+			out[i].PixelsPerMM, out[i].ScaleSource = round2(scale.PixelsPerMM), scale.Source
+		}
 		if in.Classifier == nil {
 			continue
 		}

@@ -74,8 +74,10 @@ type FrameSummary struct {
 	TimeSource string `json:"time_source,omitempty"`
 	// PixelsPerMM is the scale sizes were measured at; ScaleSource says
 	// where it came from: "config" (capture.pixels_per_mm),
-	// "checkerboard" (a scale bar in view, capture.scale_square_mm) or
-	// "ruler" (a millimetre ruler in view, read from its ticks).
+	// "checkerboard" (a checkerboard scale bar in view,
+	// capture.scale_square_mm), "solid_bar" (a solid bar of
+	// capture.solid_bar_mm in view) or "ruler" (a millimetre ruler in
+	// view, read from its ticks; capture.ruler_scale).
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
 	// Rejected counts the card's larger specimens that model.verifier took

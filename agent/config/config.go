@@ -65,6 +65,16 @@ type Capture struct {
 	// message says so (scale_source "checkerboard"); otherwise
 	// PixelsPerMM is used. 0: no automatic scale.
 	ScaleSquareMM float64 `yaml:"scale_square_mm"`
+	// SolidBarMM is the length, in mm, of a solid dark scale bar on the
+	// sheet or card (a printed bar, a strip of black tape cut to length).
+	// When set and such a bar is in view, sizes are measured at the scale
+	// read from its length (scale_source "solid_bar"), and the bar and
+	// its caption are not specimens. 0: none sought.
+	SolidBarMM float64 `yaml:"solid_bar_mm"`
+	// RulerScale: a millimetre ruler in view sets the frame's scale from
+	// its ticks (scale_source "ruler"); false keeps pixels_per_mm (the
+	// ruler is still no specimen). Default true.
+	RulerScale bool `yaml:"ruler_scale"`
 	// Settle is how long a new file's size and time must stay unchanged
 	// before it is read (trigger "files"); raise it for slow uploads.
 	Settle time.Duration `yaml:"settle"`
@@ -230,7 +240,7 @@ type Alert struct {
 // Default returns the configuration used for every key left out.
 func Default() Config {
 	return Config{
-		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10,
+		Capture: Capture{Interval: 60 * time.Second, Trigger: "interval", Snapshot: "/run/trapnet/snapshot.jpg", PixelsPerMM: 10, RulerScale: true,
 			Settle: time.Second, MaxFileBytes: 64 << 20, Window: Window{Mode: "always", CommandTimeout: 30 * time.Second}},
 		Model: Model{Path: "/var/lib/trapnet/model/model.tflite", TopK: 5, MinConfidence: 0.5, MaxUpdateBytes: 64 << 20, Threads: 2, MaxNewPerFrame: 200, VerifierReject: 0.95,
 			UpdateTimeout: 5 * time.Minute, SelfTestTimeout: time.Minute, UpdateMinInterval: 10 * time.Second},
@@ -311,6 +321,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Capture.ScaleSquareMM >= 0) || c.Capture.ScaleSquareMM > 1000 {
 		return bad("capture.scale_square_mm", "must be between 0 (off) and 1000, got %v", c.Capture.ScaleSquareMM)
+	}
+	if !(c.Capture.SolidBarMM >= 0) || c.Capture.SolidBarMM > 1000 {
+		return bad("capture.solid_bar_mm", "must be between 0 (off) and 1000, got %v", c.Capture.SolidBarMM)
 	}
 	if c.Model.Path == "" {
 		return bad("model.path", "required")

@@ -33,6 +33,19 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// TestScaleKeys: a ruler sets the scale unless ruler_scale is false; a
+// solid bar is sought only with its length.
+func TestScaleKeys(t *testing.T) {
+	c, _ := Parse([]byte("trap: {id: t1}\n"), "a.yaml")
+	if !c.Capture.RulerScale || c.Capture.SolidBarMM != 0 {
+		t.Fatalf("defaults: ruler_scale %v, solid_bar_mm %v; want true and 0", c.Capture.RulerScale, c.Capture.SolidBarMM)
+	}
+	c, err := Parse([]byte("trap: {id: t1}\ncapture: {ruler_scale: false, solid_bar_mm: 10}\n"), "a.yaml")
+	if err != nil || c.Capture.RulerScale || c.Capture.SolidBarMM != 10 {
+		t.Fatalf("ruler_scale false, solid_bar_mm 10 gave %+v, %v", c.Capture, err)
+	}
+}
+
 func TestOmitColumnsDefaultAndOverride(t *testing.T) {
 	c, _ := Parse([]byte("trap: {id: t1}\n"), "a.yaml")
 	if len(c.Model.OmitColumns) != 0 {
@@ -103,6 +116,8 @@ func TestBadConfigs(t *testing.T) {
 		{"crop side", "trap: {id: t}\ncrops: {enabled: true, max_side: 4}\n", []string{"crops.max_side"}},
 		{"crop bytes", "trap: {id: t}\ncrops: {max_bytes: 10000000}\n", []string{"crops.max_bytes"}},
 		{"new per frame", "trap: {id: t}\nmodel: {max_new_per_frame: -1}\n", []string{"model.max_new_per_frame"}},
+		{"solid bar", "trap: {id: t}\ncapture:\n  solid_bar_mm: -10\n", []string{"capture.solid_bar_mm"}},
+		{"ruler scale", "trap: {id: t}\ncapture: {ruler_scale: maybe}\n", []string{"capture.ruler_scale"}},
 		{"verifier reject", "trap: {id: t}\nmodel: {verifier: v.tflite, verifier_reject: 1.5}\n", []string{"model.verifier_reject"}},
 	}
 	for _, c := range cases {

@@ -121,7 +121,7 @@ func New(cfg *config.Config, opt Options) (*Runner, error) {
 	finder := opt.Finder
 	if finder == nil {
 		df := agent.NewDetectFinder(cfg.Capture.PixelsPerMM)
-		df.Options.ScaleSquareMM = cfg.Capture.ScaleSquareMM
+		df.UseCapture(cfg.Capture)
 		df.MaxNew = cfg.Model.MaxNewPerFrame
 		if cfg.Model.Verifier != "" {
 			v, err := model.LoadVerifier(cfg.Model.Verifier)

@@ -34,8 +34,10 @@ func init() {
 		Short: "find the specimens on trap frames and print one JSON line each: what the agent sees",
 		Long: `detect runs the agent's specimen finder once on each frame and prints one JSON line per
 specimen: the frame path, box and size in pixels, in mm when the scale is given (--pixels-per-mm,
-or capture.pixels_per_mm of --config; otherwise the agent's default scale is assumed for
-detection and no mm are printed), and label and score with --model. --annotate DIR writes
+or capture.pixels_per_mm of --config) or read from the frame (a millimetre ruler in view; a
+checkerboard or solid bar as capture.scale_square_mm or capture.solid_bar_mm of --config say),
+with the scale and its source (otherwise the agent's default scale is assumed for detection and
+no mm are printed), and label and score with --model. --annotate DIR writes
 each frame as DIR/NAME.jpg with the boxes (and labels) drawn. --verifier (or model.verifier of
 --config) judges a sticky card's specimens of 5 mm or more and drops those it takes for junk. A frame that cannot be read or
 processed gives a JSON line with "error"; the others go on, and the exit status is non-zero.`,

@@ -3,17 +3,22 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/agent/model/testmodel"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/synth/trap"
 )
 
 // sheetFrame writes a 400x300 light sheet with one dark 20x10 mm specimen
@@ -39,7 +44,19 @@ func sheetFrame(t *testing.T, path string) {
 	}
 }
 
+// runDetect runs `agent detect args...` in-process, its flags back at
+// their defaults first (cobra keeps them between runs).
 func runDetect(t *testing.T, args ...string) (lines []map[string]any, err error) {
+	cmd, _, err := rootCmd.Find([]string{"detect"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if err := f.Value.Set(f.DefValue); err != nil {
+			t.Fatalf("resetting --%s: %v", f.Name, err)
+		}
+		f.Changed = false
+	})
 	var out, errOut bytes.Buffer
 	rootCmd.SetOut(&out)
 	rootCmd.SetErr(&errOut)
@@ -48,7 +65,7 @@ func runDetect(t *testing.T, args ...string) (lines []map[string]any, err error)
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var m map[string]any
 		if e := json.Unmarshal([]byte(l), &m); e != nil {
-			t.Fatalf("output line %q: %v", l, e)
+			t.Fatalf("output line %q: %v (err %v, stderr %s)", l, e, err, errOut.String())
 		}
 		lines = append(lines, m)
 	}
@@ -105,5 +122,95 @@ func TestDetectCommand(t *testing.T) {
 	if !red {
 		r, g, b, _ := img.At(box.Min.X, y).RGBA()
 		t.Fatalf("annotated frame: box edge colour %x %x %x, want red", r, g, b)
+	}
+}
+
+// TestDetectScaleReferences: `agent detect` reads the scale from what is
+// in view and says so on every line: a millimetre ruler with nothing
+// configured (sizes in mm though no scale was given), a solid bar with
+// capture.solid_bar_mm of --config; capture.ruler_scale false keeps the
+// configured scale.
+func TestDetectScaleReferences(t *testing.T) {
+	dir := t.TempDir()
+	const ppm = 6.0
+	draw := func(name string, ref func(*image.RGBA) error) string {
+		img := image.NewRGBA(image.Rect(0, 0, 1400, 700))
+		for i := 0; i < len(img.Pix); i += 4 {
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 215, 213, 208, 255
+		}
+		for y := 500; y < 560; y++ { // a moth 20 x 10 mm at (300, 530)
+			for x := 240; x < 360; x++ {
+				if dx, dy := float64(x-300)/60, float64(y-530)/30; dx*dx+dy*dy <= 1 {
+					img.SetRGBA(x, y, color.RGBA{70, 55, 40, 255})
+				}
+			}
+		}
+		if err := ref(img); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ruler := draw("ruler.png", func(img *image.RGBA) error {
+		return trap.DrawRuler(img, trap.Ruler{X: 200, Y: 100, PixelsPerMM: ppm, LengthMM: 150}, color.NRGBA{200, 165, 115, 255})
+	})
+	bar := draw("bar.png", func(img *image.RGBA) error {
+		return trap.DrawSolidBar(img, trap.SolidBar{X: 700, Y: 200, PixelsPerMM: ppm, LengthMM: 10, WidthMM: 1.5, Caption: true}, color.RGBA{25, 25, 30, 255})
+	})
+	nCfg := 0
+	cfg := func(extra string) string {
+		nCfg++
+		p := filepath.Join(dir, fmt.Sprintf("agent%d.yaml", nCfg))
+		if err := os.WriteFile(p, []byte("trap: {id: t1}\ncapture: {pixels_per_mm: 9"+extra+"}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	moth := func(lines []map[string]any) agent.Found {
+		t.Helper()
+		for _, l := range lines {
+			var s agent.Found
+			raw, _ := json.Marshal(l)
+			json.Unmarshal(raw, &s)
+			if s.Box.Rect().Overlaps(image.Rect(290, 520, 310, 540)) {
+				return s
+			}
+		}
+		t.Fatalf("no moth among %v", lines)
+		return agent.Found{}
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		source string
+		ppm    float64
+	}{
+		{"ruler, nothing configured", []string{ruler}, "ruler", ppm},
+		{"ruler, configured scale 9", []string{"--config", cfg(""), ruler}, "ruler", ppm},
+		{"ruler off", []string{"--config", cfg(", ruler_scale: false"), ruler}, "config", 9},
+		{"solid bar of 10 mm", []string{"--config", cfg(", solid_bar_mm: 10"), bar}, "solid_bar", ppm},
+		{"solid bar not configured", []string{"--config", cfg(""), bar}, "config", 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines, err := runDetect(t, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := moth(lines)
+			if s.ScaleSource != tc.source || math.Abs(s.PixelsPerMM/tc.ppm-1) > 0.01 {
+				t.Errorf("scale %v from %q, want %v from %q", s.PixelsPerMM, s.ScaleSource, tc.ppm, tc.source)
+			}
+			if want := 20 * ppm / tc.ppm; math.Abs(s.LengthMM/want-1) > 0.1 {
+				t.Errorf("moth %.1f mm long, want %.1f", s.LengthMM, want)
+			}
+		})
 	}
 }
