@@ -188,3 +188,71 @@ func extendRulers(img image.Image, rulers []Ruler, boxes []image.Rectangle) []bo
 	}
 	return ticked
 }
+
+// A ruler cut into pieces. On a glossy card a white ruler's body is cut
+// by glare and shade into components of fewer than rulerMinTicks ticks
+// each, and none is a ruler alone (2 of 6 real cards with a ruler drawn on
+// them). Components at least minRulerPiecePx long holding
+// rulerPieceTicks thin blobs or more are gathered when their boxes come
+// within half the smaller one's shorter side (and 8 px) of each other;
+// each gathering of two or more is searched whole.
+const (
+	minRulerPiecePx = 32
+	rulerPieceTicks = 5
+)
+
+// rulerPieceTickCount counts the thin blobs (tick candidates) in box, or
+// returns 0 when box cannot be a piece of a ruler.
+func rulerPieceTickCount(img image.Image, box image.Rectangle) int {
+	box = box.Inset(-4).Intersect(img.Bounds())
+	w, h := box.Dx(), box.Dy()
+	if max(w, h) < minRulerPiecePx || w*h > 4<<20 {
+		return 0
+	}
+	lum, hist := boxLuma(img, box)
+	return len(thinBlobs(lum, w, h, uint8(rulerInk*float64(percentile(hist, 0.9)))))
+}
+
+// rulersInPieces searches the gatherings of pieces (boxes of components
+// holding rulerPieceTicks tick candidates or more) for rulers.
+func rulersInPieces(img image.Image, pieces []image.Rectangle) []Ruler {
+	parent := make([]int, len(pieces))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	for i, a := range pieces {
+		for j := i + 1; j < len(pieces); j++ {
+			b := pieces[j]
+			g := 8 + min(a.Dx(), a.Dy(), b.Dx(), b.Dy())/2
+			if a.Inset(-g).Overlaps(b) {
+				parent[find(i)] = find(j)
+			}
+		}
+	}
+	groups := map[int][]image.Rectangle{}
+	for i, p := range pieces {
+		groups[find(i)] = append(groups[find(i)], p)
+	}
+	var out []Ruler
+	for i := range pieces {
+		g := groups[i]
+		if len(g) < 2 {
+			continue
+		}
+		box := g[0]
+		for _, p := range g[1:] {
+			box = box.Union(p)
+		}
+		if r, ok := findRuler(img, box); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -175,6 +175,7 @@ func dropSolidBars(img image.Image, comps []component, f int, o Options) ([]comp
 		return image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
 	}
 	bar, barLabel := SolidBar{}, int32(-1)
+	var rulerPieces []image.Rectangle
 	out := comps[:0]
 	for _, c := range comps {
 		side := max(c.x1-c.x0, c.y1-c.y0) * f
@@ -189,6 +190,9 @@ func dropSolidBars(img image.Image, comps []component, f int, o Options) ([]comp
 				refs.rulers = append(refs.rulers, r)
 				continue
 			}
+		}
+		if side >= minRulerPiecePx && rulerPieceTickCount(img, boxOf(c)) >= rulerPieceTicks {
+			rulerPieces = append(rulerPieces, boxOf(c))
 		}
 		if o.SolidBarMM > 0 && mayBeSolidBar(c, f, o.SolidBarMM, o.PixelsPerMM) {
 			if sb, ok := findSolidBar(img, boxOf(c), o.SolidBarMM, o.PixelsPerMM); ok && sb.Fill > bar.Fill {
@@ -206,6 +210,9 @@ func dropSolidBars(img image.Image, comps []component, f int, o Options) ([]comp
 			}
 		}
 		out = kept
+	}
+	if len(refs.rulers) == 0 {
+		refs.rulers = rulersInPieces(img, rulerPieces)
 	}
 	if len(refs.rulers) == 0 {
 		return out, refs

@@ -19,9 +19,10 @@ import (
 // specimen (before, a wooden ruler on a sheet came out as one specimen of
 // 1 568 px and a white one on a card as two of 500-650 px); the annotated
 // insects off it are found as on the frame without it (to 2 %). On every
-// sheet; on the cards as measured on 2026-12-05: the ruler is seen on 4
-// of the 6 (on two a white ruler on the glossy card is cut into pieces of
-// fewer than rulerMinTicks ticks each) and 8 small pieces of it (digits,
+// sheet; on the cards as measured: the ruler is seen on 5 of the 6 (on
+// two a white ruler on the glossy card is cut into pieces of fewer than
+// rulerMinTicks ticks each: seen on neither until the pieces were searched
+// together on 2026-12-05, on one since) and 8 small pieces of it (digits,
 // 20-25 px) are still reported on two.
 func TestRealFramesWithRuler(t *testing.T) {
 	frames := realFramesWhere(t, "sheet or card", func(f Frame) bool { return !NotSheet[f.Trap] || f.Sticky })
@@ -117,8 +118,8 @@ func TestRealFramesWithRuler(t *testing.T) {
 	}
 	t.Logf("annotated insects off the rulers: %d; found without a ruler %d, with one %d", off, foundBefore, foundAfter)
 	t.Logf("cards: the ruler seen on %d of %d, %d pieces of it reported", cardsSeen, cards, cardParts)
-	if cardsSeen < cards*2/3 || cardParts > 10 {
-		t.Errorf("cards: the ruler seen on %d of %d (floor 2/3), %d pieces of it reported (floor 10)", cardsSeen, cards, cardParts)
+	if cardsSeen < cards*5/6 || cardParts > 10 {
+		t.Errorf("cards: the ruler seen on %d of %d (floor 5/6), %d pieces of it reported (floor 10)", cardsSeen, cards, cardParts)
 	}
 	if foundAfter < foundBefore-off/50 {
 		t.Errorf("with a ruler in view %d of the %d insects off it are found, without %d", foundAfter, off, foundBefore)
