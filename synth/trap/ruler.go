@@ -34,22 +34,31 @@ func (r Ruler) OnBody(x, y float64) bool {
 }
 
 // local maps a frame point into the unturned ruler's pixels.
-func (r Ruler) local(x, y float64) (u, v float64) {
-	c, s := math.Cos(r.Angle), math.Sin(r.Angle)
-	dx, dy := x-r.X, y-r.Y
-	return c*dx + s*dy, -s*dx + c*dy
-}
+func (r Ruler) local(x, y float64) (u, v float64) { return unturn(x, y, r.X, r.Y, r.Angle) }
 
 // Box is the frame box the ruler covers.
 func (r Ruler) Box() image.Rectangle {
-	w, h := float64(r.LengthMM+2*rulerLeadMM)*r.PixelsPerMM, rulerWidthMM*r.PixelsPerMM
-	c, s := math.Cos(r.Angle), math.Sin(r.Angle)
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	return turnedBox(r.X, r.Y, r.Angle, float64(r.LengthMM+2*rulerLeadMM)*r.PixelsPerMM, rulerWidthMM*r.PixelsPerMM)
+}
+
+// unturn maps the frame point (x, y) into the pixels of a drawing whose
+// top-left corner lies at (x0, y0), turned by angle about it.
+func unturn(x, y, x0, y0, angle float64) (u, v float64) {
+	c, s := math.Cos(angle), math.Sin(angle)
+	dx, dy := x-x0, y-y0
+	return c*dx + s*dy, -s*dx + c*dy
+}
+
+// turnedBox is the frame box of a w x h drawing whose top-left corner lies
+// at (x0, y0), turned by angle about it.
+func turnedBox(x0, y0, angle, w, h float64) image.Rectangle {
+	c, s := math.Cos(angle), math.Sin(angle)
+	bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, p := range [4][2]float64{{0, 0}, {w, 0}, {0, h}, {w, h}} {
-		x, y := r.X+c*p[0]-s*p[1], r.Y+s*p[0]+c*p[1]
-		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+		x, y := x0+c*p[0]-s*p[1], y0+s*p[0]+c*p[1]
+		bx0, by0, bx1, by1 = min(bx0, x), min(by0, y), max(bx1, x), max(by1, y)
 	}
-	return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+	return image.Rect(int(math.Floor(bx0)), int(math.Floor(by0)), int(math.Ceil(bx1)), int(math.Ceil(by1)))
 }
 
 // DrawRuler draws r on img with a body of colour body (its alpha says how

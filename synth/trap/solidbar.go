@@ -27,11 +27,7 @@ type SolidBar struct {
 const captionMM = 3
 
 // local maps a frame point into the unturned bar's pixels.
-func (b SolidBar) local(x, y float64) (u, v float64) {
-	c, s := math.Cos(b.Angle), math.Sin(b.Angle)
-	dx, dy := x-b.X, y-b.Y
-	return c*dx + s*dy, -s*dx + c*dy
-}
+func (b SolidBar) local(x, y float64) (u, v float64) { return unturn(x, y, b.X, b.Y, b.Angle) }
 
 // size is the unturned drawing's size in pixels (bar and caption).
 func (b SolidBar) size() (w, h float64) {
@@ -51,13 +47,7 @@ func (b SolidBar) OnBar(x, y float64) bool {
 // Box is the frame box the bar and its caption cover.
 func (b SolidBar) Box() image.Rectangle {
 	w, h := b.size()
-	c, s := math.Cos(b.Angle), math.Sin(b.Angle)
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range [4][2]float64{{0, 0}, {w, 0}, {0, h}, {w, h}} {
-		x, y := b.X+c*p[0]-s*p[1], b.Y+s*p[0]+c*p[1]
-		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-	}
-	return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+	return turnedBox(b.X, b.Y, b.Angle, w, h)
 }
 
 // DrawSolidBar draws b on img in ink, the bar's edges anti-aliased (4 x 4
