@@ -190,7 +190,7 @@ func (wp *work) foreground(o Options) fgCells {
 func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scaleRefs) {
 	w, h, f := wp.w, wp.h, wp.f
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
-	comps, refs := dropSolidBars(img, comps, f, o)
+	comps, refs := dropScaleBars(img, comps, f, o)
 	comps = splitComponents(labels, comps, fg.norm, fg.dark, w)
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution

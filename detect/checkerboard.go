@@ -9,7 +9,7 @@ import (
 // Checkerboards. A checkerboard scale bar on the sheet is not a specimen,
 // and it gives the frame's scale (Options.ScaleSquareMM, Frame.PixelsPerMM):
 // its dark squares are found whole before components are split
-// (dropCheckerboards).
+// (dropScaleBars).
 
 // minSquares is the least number of dark squares taken for a checkerboard.
 const minSquares = 5

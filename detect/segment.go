@@ -164,11 +164,11 @@ func (r scaleRefs) boxes() []image.Rectangle {
 	return out
 }
 
-// dropSolidBars removes the components that hold a checkerboard scale
+// dropScaleBars removes the components that hold a checkerboard scale
 // bar, a millimetre ruler or the solid scale bar of o.SolidBarMM (before
 // splitting: a bar must be seen whole), and with a ruler every component
 // lying on it (its numbers, its body in pieces), and returns them.
-func dropSolidBars(img image.Image, comps []component, f int, o Options) ([]component, scaleRefs) {
+func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]component, scaleRefs) {
 	b := img.Bounds()
 	var refs scaleRefs
 	boxOf := func(c component) image.Rectangle {
