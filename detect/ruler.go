@@ -201,18 +201,6 @@ const (
 	rulerPieceTicks = 5
 )
 
-// rulerPieceTickCount counts the thin blobs (tick candidates) in box, or
-// returns 0 when box cannot be a piece of a ruler.
-func rulerPieceTickCount(img image.Image, box image.Rectangle) int {
-	box = box.Inset(-4).Intersect(img.Bounds())
-	w, h := box.Dx(), box.Dy()
-	if max(w, h) < minRulerPiecePx || w*h > 4<<20 {
-		return 0
-	}
-	lum, hist := boxLuma(img, box)
-	return len(thinBlobs(lum, w, h, uint8(rulerInk*float64(percentile(hist, 0.9)))))
-}
-
 // rulersInPieces searches the gatherings of pieces (boxes of components
 // holding rulerPieceTicks tick candidates or more) for rulers.
 func rulersInPieces(img image.Image, pieces []image.Rectangle) []Ruler {

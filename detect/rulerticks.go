@@ -49,15 +49,25 @@ type tick struct {
 
 // findRuler looks for a millimetre ruler's ticks inside box (see Ruler).
 func findRuler(img image.Image, box image.Rectangle) (Ruler, bool) {
+	return rulerOf(rulerTicks(img, box))
+}
+
+// rulerTicks returns the tick candidates (thin dark blobs) inside box
+// widened by 4 px, and that box; none when it is shorter than
+// minRulerPiecePx or too large to read.
+func rulerTicks(img image.Image, box image.Rectangle) ([]tick, image.Rectangle) {
 	box = box.Inset(-4).Intersect(img.Bounds())
 	w, h := box.Dx(), box.Dy()
-	if max(w, h) < minRulerPx || w*h > 4<<20 {
-		return Ruler{}, false
+	if max(w, h) < minRulerPiecePx || w*h > 4<<20 {
+		return nil, box
 	}
 	lum, hist := boxLuma(img, box)
-	p90 := percentile(hist, 0.9)
-	ticks := thinBlobs(lum, w, h, uint8(rulerInk*float64(p90)))
-	if len(ticks) < rulerMinTicks {
+	return thinBlobs(lum, w, h, uint8(rulerInk*float64(percentile(hist, 0.9)))), box
+}
+
+// rulerOf finds a ruler among the ticks read from box (rulerTicks).
+func rulerOf(ticks []tick, box image.Rectangle) (Ruler, bool) {
+	if max(box.Dx(), box.Dy()) < minRulerPx || len(ticks) < rulerMinTicks {
 		return Ruler{}, false
 	}
 	r, ok := tickGrid(ticks)

@@ -185,14 +185,16 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 				continue
 			}
 		}
-		if side >= minRulerPx {
-			if r, ok := findRuler(img, boxOf(c)); ok {
+		if side >= minRulerPiecePx {
+			// One reading of the ticks serves a whole ruler and a piece.
+			ticks, tb := rulerTicks(img, boxOf(c))
+			if r, ok := rulerOf(ticks, tb); ok && side >= minRulerPx {
 				refs.rulers = append(refs.rulers, r)
 				continue
 			}
-		}
-		if side >= minRulerPiecePx && rulerPieceTickCount(img, boxOf(c)) >= rulerPieceTicks {
-			rulerPieces = append(rulerPieces, boxOf(c))
+			if len(ticks) >= rulerPieceTicks {
+				rulerPieces = append(rulerPieces, boxOf(c))
+			}
 		}
 		if o.SolidBarMM > 0 && mayBeSolidBar(c, f, o.SolidBarMM, o.PixelsPerMM) {
 			if sb, ok := findSolidBar(img, boxOf(c), o.SolidBarMM, o.PixelsPerMM); ok && sb.Fill > bar.Fill {
