@@ -197,7 +197,7 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 			}
 		}
 		if o.SolidBarMM > 0 && mayBeSolidBar(c, f, o.SolidBarMM, o.PixelsPerMM) {
-			if sb, ok := findSolidBar(img, boxOf(c), o.SolidBarMM, o.PixelsPerMM); ok && sb.Fill > bar.Fill {
+			if sb, ok := findSolidBar(img, boxOf(c), o.SolidBarMM, o.PixelsPerMM); ok && (barLabel < 0 || math.Abs(sb.Fill-1) < math.Abs(bar.Fill-1)) {
 				bar, barLabel = sb, c.label
 			}
 		}

@@ -26,7 +26,7 @@ import (
 // solidBarEven of the box's range (10th to 90th percentile), light on all
 // four sides and clear of the box's edges (on ../shared/realframes the
 // cards' straight edges against dark cloth passed every other test). Of
-// the bars found, the one filling its rectangle best is taken; the others
+// the bars found, the one whose fill is nearest 1 is taken; the others
 // stay components, so an insect shaped like a bar is not lost with it.
 const (
 	solidBarRange  = 2.5
@@ -46,7 +46,8 @@ type SolidBar struct {
 	// moments of its pixels, which a blurred edge does not shift);
 	// Angle is its long side's direction (radians, from the x axis).
 	LengthPx, WidthPx, Angle float64
-	// Fill is the share of its rectangle its dark pixels cover.
+	// Fill is its dark pixels' count over its rectangle's area (about 1;
+	// a little more where blur widens it past its moments).
 	Fill float64
 }
 
