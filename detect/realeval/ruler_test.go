@@ -3,7 +3,6 @@ package realeval
 import (
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 	"testing"
 
@@ -43,9 +42,7 @@ func TestRealFramesWithRuler(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := img.Bounds()
-		rgba := image.NewRGBA(b)
-		draw.Draw(rgba, b, img, b.Min, draw.Src)
+		b, rgba := img.Bounds(), toRGBA(img)
 		ppm := f.Scale()
 		ang := float64(k*37%180) * math.Pi / 180
 		body := color.NRGBA{200, 165, 115, 255}
@@ -103,15 +100,7 @@ func TestRealFramesWithRuler(t *testing.T) {
 			}
 			return false
 		}
-		var ann Annotation = f.Ann
-		var keep []Object
-		for _, ob := range ann.Objects {
-			if !onRuler(ob.Rect()) {
-				keep = append(keep, ob)
-			}
-		}
-		ann.Objects = keep
-		sb, sa := ScoreFrame(ann, specimenBoxes(before.Specimens), f.Sticky), ScoreFrame(ann, specimenBoxes(after.Specimens), f.Sticky)
+		sb, sa := scoreOff(f, onRuler, before.Specimens, after.Specimens)
 		off += sb.Annotated
 		foundBefore += sb.Found
 		foundAfter += sa.Found
@@ -124,4 +113,18 @@ func TestRealFramesWithRuler(t *testing.T) {
 	if foundAfter < foundBefore-off/50 {
 		t.Errorf("with a ruler in view %d of the %d insects off it are found, without %d", foundAfter, off, foundBefore)
 	}
+}
+
+// scoreOff scores what was found on f before and after something was drawn
+// on it, on the annotated objects off the drawing (on says whether a box
+// lies on it).
+func scoreOff(f Frame, on func(image.Rectangle) bool, before, after []detect.Specimen) (sb, sa Score) {
+	ann := f.Ann
+	ann.Objects = nil
+	for _, ob := range f.Ann.Objects {
+		if !on(ob.Rect()) {
+			ann.Objects = append(ann.Objects, ob)
+		}
+	}
+	return ScoreFrame(ann, specimenBoxes(before), f.Sticky), ScoreFrame(ann, specimenBoxes(after), f.Sticky)
 }

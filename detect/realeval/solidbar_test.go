@@ -3,7 +3,6 @@ package realeval
 import (
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 	"slices"
 	"testing"
@@ -55,9 +54,7 @@ func TestRealFramesSolidBar(t *testing.T) {
 			continue
 		}
 		drawn++
-		b := img.Bounds()
-		rgba := image.NewRGBA(b)
-		draw.Draw(rgba, b, img, b.Min, draw.Src)
+		b, rgba := img.Bounds(), toRGBA(img)
 		// Turned by ang about its middle, on a clear spot (no annotated
 		// object nor specimen of 20 px or more within 3 mm; specks and
 		// whiteflies may lie under it or touch it), as a bar is placed: first a
@@ -133,15 +130,7 @@ func TestRealFramesSolidBar(t *testing.T) {
 				t.Errorf("%s: the bar or its caption reported as a specimen: %v", f.Path, s.Box)
 			}
 		}
-		var ann Annotation = f.Ann
-		var keep []Object
-		for _, ob := range ann.Objects {
-			if !ob.Rect().Overlaps(bar.Box()) {
-				keep = append(keep, ob)
-			}
-		}
-		ann.Objects = keep
-		sb, sa := ScoreFrame(ann, specimenBoxes(before.Specimens), f.Sticky), ScoreFrame(ann, specimenBoxes(after.Specimens), f.Sticky)
+		sb, sa := scoreOff(f, bar.Box().Overlaps, before.Specimens, after.Specimens)
 		off += sb.Annotated
 		foundBefore += sb.Found
 		foundAfter += sa.Found
