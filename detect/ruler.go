@@ -89,48 +89,13 @@ const rulerEndMM = 12
 func inBand(t float64) bool { return t >= -3 && t <= rulerBodyMM }
 
 // holds reports whether the frame point (x, y) lies on the ruler's
-// markings: between 3 mm outside its base line and markMM inside it, and
-// within rulerEndMM beyond its first and last ticks.
+// markings: between 1 mm outside its base line and markMM inside it, and
+// within rulerEndMM beyond its first and last ticks. (The ticks start at
+// the edge: at 3 mm, a whitefly beside the edge went with the ruler.)
 func (r Ruler) holds(x, y float64) bool {
 	s, t := r.coords(x, y)
-	return s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM && t >= -3 && t <= r.markMM
+	return s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM && t >= -1 && t <= r.markMM
 }
-
-// extend looks in box (a component lying across the ruler, beyond its
-// ends) for ticks of the ruler's grid: parallel to its ticks, standing
-// on its base line, on its millimetres. With rulerMoreTicks or more the
-// ruler reaches over them (a clear ruler on a card is seen in pieces: its
-// ticks against the card, one component per stretch).
-func (r *Ruler) extend(img image.Image, box image.Rectangle) bool {
-	box = box.Inset(-4).Intersect(img.Bounds())
-	w, h := box.Dx(), box.Dy()
-	if w*h > 4<<20 || w < 2 || h < 2 {
-		return false
-	}
-	lum, hist := boxLuma(img, box)
-	p90 := percentile(hist, 0.9)
-	lo, hi := math.Inf(1), math.Inf(-1)
-	n := 0
-	for _, tk := range thinBlobs(lum, w, h, uint8(rulerInk*float64(p90))) {
-		if angleDiff(tk.angle, r.Angle) > rulerAngleTol {
-			continue
-		}
-		s, t := r.coords(tk.cx+float64(box.Min.X), tk.cy+float64(box.Min.Y))
-		if math.Abs(t-tk.length/2/r.PixelsPerMM) > rulerBaseTol || math.Abs(s-math.Round(s)) > 0.25 {
-			continue
-		}
-		n++
-		lo, hi = min(lo, math.Round(s)), max(hi, math.Round(s))
-	}
-	if n < rulerMoreTicks {
-		return false
-	}
-	r.first, r.last = min(r.first, int(lo)), max(r.last, int(hi))
-	return true
-}
-
-// rulerMoreTicks: see Ruler.extend.
-const rulerMoreTicks = 3
 
 // onRuler reports whether box lies on one of the rulers: its centre and
 // at least three of its corners on the ruler's markings (Ruler.holds), or

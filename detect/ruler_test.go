@@ -38,25 +38,39 @@ func mothAt(img *image.RGBA, x, y, a, b float64) {
 // TestRulerScale: a millimetre ruler on a sheet or a card, at several
 // scales and turns, gives the frame's scale (to 1 %) and is no specimen,
 // nor are its numbers; a moth beside it is found and measured at the
-// ruler's scale.
+// ruler's scale. The card may be dim (about half the white ruler's luma,
+// so that its ticks merge with it where they meet the ruler's edge) or
+// shaded on its right half, and the ruler turned so that its thin ticks'
+// own axes are off by a degree or more (126 and 131 degrees: read from
+// them alone, the base line ran off the far ticks and the numbers beyond
+// were reported).
 func TestRulerScale(t *testing.T) {
-	sheet, card := color.RGBA{200, 198, 192, 255}, color.RGBA{205, 185, 40, 255}
+	sheet, card, dim := color.RGBA{200, 198, 192, 255}, color.RGBA{205, 185, 40, 255}, color.RGBA{155, 138, 27, 255}
 	wood, white, clear := color.NRGBA{200, 165, 115, 255}, color.NRGBA{246, 246, 242, 255}, color.NRGBA{255, 255, 255, 50}
 	for _, tc := range []struct {
 		name       string
 		bg         color.RGBA
 		body       color.NRGBA
 		ppm, angle float64
+		shadeRight bool // the frame's right half dim
 	}{
-		{"wooden ruler on a sheet, level", sheet, wood, 10, 0},
-		{"wooden ruler on a sheet, turned 30 degrees", sheet, wood, 10, 30},
-		{"wooden ruler on a sheet, upright, 6 px/mm", sheet, wood, 6, 90},
-		{"wooden ruler on a sheet, 4 px/mm", sheet, wood, 4, 160},
-		{"white ruler on a card, turned 20 degrees", card, white, 8, 20},
-		{"clear ruler on a card, turned 200 degrees", card, clear, 8, 200},
+		{"wooden ruler on a sheet, level", sheet, wood, 10, 0, false},
+		{"wooden ruler on a sheet, turned 30 degrees", sheet, wood, 10, 30, false},
+		{"wooden ruler on a sheet, upright, 6 px/mm", sheet, wood, 6, 90, false},
+		{"wooden ruler on a sheet, 4 px/mm", sheet, wood, 4, 160, false},
+		{"white ruler on a card, turned 20 degrees", card, white, 8, 20, false},
+		{"clear ruler on a card, turned 200 degrees", card, clear, 8, 200, false},
+		{"white ruler on a card, turned 126 degrees", card, white, 8, 126, false},
+		{"white ruler on a card, turned 131 degrees", card, white, 8, 131, false},
+		{"white ruler on a dim card, turned 10 degrees", dim, white, 8, 10, false},
+		{"white ruler across a card's shaded half, turned 5 degrees", card, white, 8, 5, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img := surface(2400, 1500, tc.bg)
+			if tc.shadeRight {
+				half := surface(1200, 1500, dim)
+				draw.Draw(img, image.Rect(1200, 0, 2400, 1500), half, image.Point{}, draw.Src)
+			}
 			r := trap.Ruler{X: 1200 - 80*tc.ppm*math.Cos(tc.angle*math.Pi/180), Y: 750 - 80*tc.ppm*math.Sin(tc.angle*math.Pi/180), Angle: tc.angle * math.Pi / 180, PixelsPerMM: tc.ppm, LengthMM: 150}
 			// the ruler from its corner: shift so its middle is the frame's
 			r.X, r.Y = r.X+12*tc.ppm*math.Sin(r.Angle), r.Y-12*tc.ppm*math.Cos(r.Angle)
@@ -135,4 +149,51 @@ func TestNoRulerScale(t *testing.T) {
 			t.Errorf("part of the ruler reported as a specimen: %v", s.Box)
 		}
 	}
+}
+
+// TestRulerDirection: a ruler's ticks are found along its whole length at
+// every turn. The ticks are thin blobs whose own axes the pixel grid
+// biases, the same way for all of them (by 2.6 degrees when turned 91
+// degrees): read from them alone, the base line ran off the far ticks, and
+// only 27 of 101 were found. The line through their ends on the base line
+// gives the direction.
+func TestRulerDirection(t *testing.T) {
+	for deg := 0.0; deg < 180; deg += 7 {
+		img := surface(1600, 1600, color.RGBA{205, 185, 40, 255})
+		a := deg * math.Pi / 180
+		r := trap.Ruler{X: 800 - 55*8*math.Cos(a) + 12*8*math.Sin(a), Y: 800 - 55*8*math.Sin(a) - 12*8*math.Cos(a), Angle: a, PixelsPerMM: 8, LengthMM: 100}
+		if err := trap.DrawRuler(img, r, color.NRGBA{246, 246, 242, 255}); err != nil {
+			t.Fatal(err)
+		}
+		ru, ok := findRuler(img, r.Box())
+		want := math.Mod(a+math.Pi/2, math.Pi) // the ticks stand across the ruler
+		if !ok || ru.Ticks != 101 || ru.last-ru.first != 100 || angleDiff(ru.Angle, want) > 0.2*math.Pi/180 || math.Abs(ru.PixelsPerMM/8-1) > 0.002 {
+			t.Errorf("turned %.0f degrees: found %v, %d ticks over %d-%d mm, direction %.2f degrees off, %.3f px/mm; want 101 ticks over 100 mm, 8 px/mm",
+				deg, ok, ru.Ticks, ru.first, ru.last, angleDiff(ru.Angle, want)*180/math.Pi, ru.PixelsPerMM)
+		}
+	}
+}
+
+// TestInsectBesideRuler: a small insect 1.5-2.5 mm off the ruler's ticked
+// edge is no marking of it (they start at the edge) and is found.
+func TestInsectBesideRuler(t *testing.T) {
+	img := surface(2000, 1000, color.RGBA{205, 185, 40, 255})
+	r := trap.Ruler{X: 200, Y: 400, PixelsPerMM: 8, LengthMM: 150}
+	if err := trap.DrawRuler(img, r, color.NRGBA{246, 246, 242, 255}); err != nil {
+		t.Fatal(err)
+	}
+	mothAt(img, 900, 400-2*8, 8, 4) // 2 x 1 mm, its middle 2 mm above the edge
+	fr, err := Analyze(img, DefaultOptions(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Rulers) != 1 {
+		t.Fatalf("%d rulers, want 1", len(fr.Rulers))
+	}
+	for _, s := range fr.Specimens {
+		if math.Abs(s.CenterX-900) < 4 && math.Abs(s.CenterY-384) < 4 {
+			return
+		}
+	}
+	t.Errorf("the insect beside the ruler is not found (%v)", boxesOf(fr.Specimens))
 }

@@ -187,8 +187,9 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 		}
 		if side >= minRulerPiecePx {
 			// One reading of the ticks serves a whole ruler and a piece.
-			ticks, tb := rulerTicks(img, boxOf(c))
-			if r, ok := rulerOf(ticks, tb); ok && side >= minRulerPx {
+			rd := readTicks(img, boxOf(c), minRulerPiecePx)
+			ticks := rd.at(rulerInk)
+			if r, ok := rd.ruler(ticks); ok && side >= minRulerPx {
 				refs.rulers = append(refs.rulers, r)
 				continue
 			}
@@ -218,6 +219,9 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 	}
 	if len(refs.rulers) == 0 {
 		return out, refs
+	}
+	for i := range refs.rulers {
+		refs.rulers[i].grow(img)
 	}
 	boxes := make([]image.Rectangle, len(out))
 	for k, c := range out {

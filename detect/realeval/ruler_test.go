@@ -21,8 +21,11 @@ import (
 // sheet; on the cards as measured: the ruler is seen on 5 of the 6 (on
 // two a white ruler on the glossy card is cut into pieces of fewer than
 // rulerMinTicks ticks each: seen on neither until the pieces were searched
-// together on 2026-12-05, on one since) and 8 small pieces of it (digits,
-// 20-25 px) are still reported on two.
+// together on 2026-12-05, on one since), and none of it is reported (8
+// digits of 20-25 px on two cards were, until the ruler's direction was
+// taken from its base line and its ends grown over its ticks beside shade
+// and glare). On all 18 cards (a third are run here, for time): seen on
+// 17, one piece reported (until then: seen on 14, 61 pieces reported).
 func TestRealFramesWithRuler(t *testing.T) {
 	frames := realFramesWhere(t, "sheet or card", func(f Frame) bool { return !NotSheet[f.Trap] || f.Sticky })
 	report := func(card bool, format string, args ...any) {
@@ -107,8 +110,8 @@ func TestRealFramesWithRuler(t *testing.T) {
 	}
 	t.Logf("annotated insects off the rulers: %d; found without a ruler %d, with one %d", off, foundBefore, foundAfter)
 	t.Logf("cards: the ruler seen on %d of %d, %d pieces of it reported", cardsSeen, cards, cardParts)
-	if cardsSeen < cards*5/6 || cardParts > 10 {
-		t.Errorf("cards: the ruler seen on %d of %d (floor 5/6), %d pieces of it reported (floor 10)", cardsSeen, cards, cardParts)
+	if cardsSeen < cards*5/6 || cardParts > 2 {
+		t.Errorf("cards: the ruler seen on %d of %d (floor 5/6), %d pieces of it reported (at most 2)", cardsSeen, cards, cardParts)
 	}
 	if foundAfter < foundBefore-off/50 {
 		t.Errorf("with a ruler in view %d of the %d insects off it are found, without %d", foundAfter, off, foundBefore)
