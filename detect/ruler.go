@@ -16,16 +16,19 @@ import (
 // The ticks are sought in every component at least minRulerPx long,
 // before components are split (as checkerboards): at full resolution, the
 // dark blobs inside its box (luma under rulerInk of the box's 90th
-// percentile) that are thin lines (major axis rulerAspect times the minor
-// or more), parallel (within rulerAngleTol of their commonest direction),
-// standing on one base line (their near ends within rulerBaseTol of the
-// period of it) and on a grid along it: rulerMinTicks or more ticks each
+// percentile, or rulerInkDeep when that finds no ruler) that are thin
+// lines (major axis rulerAspect times the minor or more), parallel (within
+// rulerAngleTol of their commonest direction, which is then taken from
+// the line through their ends: rulergrid.go), standing on one base line
+// (their near ends within rulerBaseTol of the period of it) and on a grid
+// along it: rulerMinTicks or more ticks each
 // a whole number of periods (1-5) after the last, within a quarter
 // period, making at least rulerFill of the positions between the first
 // and last, and one tick in five (one residue of the position mod 5)
 // longer than the rest by rulerLongTick on average. Text, a moth's
 // veins, a sheet's weave or a glue streak line up this way only by
-// accident.
+// accident. The ruler then reaches over the rest of its ticks, in other
+// components or merged with shade beside it (rulerreach.go).
 const (
 	minRulerPx    = 100
 	rulerInk      = 0.55
