@@ -25,41 +25,43 @@ func (r *Ruler) extend(img image.Image, box image.Rectangle) bool {
 	return true
 }
 
-// grow reaches the ruler's ends over the ticks of its grid (gridTicks,
-// read at rulerInk and at rulerInkDeep) along its strip, rulerGrowMM
-// beyond each end at a time, that continue its run of ticks with gaps of
-// at most rulerGapMM. Where the surface beside the ruler is about as dark
-// as rulerInk reads, or glare lies along it, the ticks standing on its
-// edge merge with it: the ruler's component then holds only part of its
-// ticks, and its numbers beyond them were reported as specimens (2 of 6
-// real cards with a white ruler drawn on them).
+// grow reaches each of the ruler's ends over the ticks of its grid
+// (gridTicks, read at rulerInk and at rulerInkDeep) in its strip beyond
+// that end, rulerGrowMM at a time, that continue its run of ticks with
+// gaps of at most rulerGapMM. Where the surface beside the ruler is about
+// as dark as rulerInk reads, or glare lies along it, the ticks standing on
+// its edge merge with it: the ruler's component then holds only part of
+// its ticks, and its numbers beyond them were reported as specimens (2 of
+// 6 real cards with a white ruler drawn on them).
 func (r *Ruler) grow(img image.Image) {
+	r.first, r.last = r.reach(img, r.first, -1), r.reach(img, r.last, 1)
+}
+
+// reach returns how far the ruler's run of ticks goes on from its end
+// (first or last) in direction step (-1 or 1).
+func (r *Ruler) reach(img image.Image, end, step int) int {
 	for {
-		first, last := r.first, r.last
-		box := r.strip(float64(first-rulerGrowMM), float64(last+rulerGrowMM))
-		rd, on := readTicks(img, box, 2), map[int]bool{}
+		rd, on := readTicks(img, r.strip(float64(end), float64(end+step*rulerGrowMM)), 2), map[int]bool{}
 		for _, ink := range []float64{rulerInk, rulerInkDeep} {
 			for _, s := range r.gridTicks(rd, ink) {
 				on[s] = true
 			}
 		}
-		reach := func(from, step int) int {
-			for s, gap := from+step, 0; gap < rulerGapMM; s += step {
-				if gap++; on[s] {
-					from, gap = s, 0
-				}
+		next := end
+		for s, gap := end+step, 0; gap < rulerGapMM; s += step {
+			if gap++; on[s] {
+				next, gap = s, 0
 			}
-			return from
 		}
-		r.first, r.last = reach(first, -1), reach(last, 1)
-		if r.first == first && r.last == last {
-			return
+		if next == end {
+			return end
 		}
+		end = next
 	}
 }
 
 // strip returns the frame box holding the ruler's markings (3 mm outside
-// its base line to markMM inside) from s0 to s1 mm along it.
+// its base line to markMM inside) between s0 and s1 mm along it.
 func (r Ruler) strip(s0, s1 float64) image.Rectangle {
 	ux, uy := math.Cos(r.Angle), math.Sin(r.Angle)
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
@@ -76,8 +78,8 @@ func (r Ruler) strip(s0, s1 float64) image.Rectangle {
 
 // rulerInkDeep is grow's second ink level (of the box's 90th percentile),
 // under a dark surface beside the ruler; rulerGapMM the most a run of
-// ticks may miss (as tickGrid allows); rulerGrowMM how far beyond its
-// ends grow reads at a time.
+// ticks may miss (as tickGrid allows); rulerGrowMM how far beyond an
+// end reach reads at a time.
 const (
 	rulerInkDeep = 0.3
 	rulerGapMM   = 5

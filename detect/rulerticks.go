@@ -54,10 +54,9 @@ func findRuler(img image.Image, box image.Rectangle) (Ruler, bool) {
 
 // tickReading is the luma of a box (widened by 4 px) read for ticks.
 type tickReading struct {
-	lum  []uint8
-	p90  int
-	box  image.Rectangle
-	read bool
+	lum []uint8 // nil: not read
+	p90 int
+	box image.Rectangle
 }
 
 // readTicks reads box widened by 4 px; nothing when it is shorter than
@@ -69,13 +68,13 @@ func readTicks(img image.Image, box image.Rectangle, minSide int) tickReading {
 		return tickReading{box: box}
 	}
 	lum, hist := boxLuma(img, box)
-	return tickReading{lum: lum, p90: percentile(hist, 0.9), box: box, read: true}
+	return tickReading{lum: lum, p90: percentile(hist, 0.9), box: box}
 }
 
 // at returns the tick candidates (thin dark blobs) darker than ink times
 // the box's 90th percentile.
 func (rd tickReading) at(ink float64) []tick {
-	if !rd.read {
+	if rd.lum == nil {
 		return nil
 	}
 	return thinBlobs(rd.lum, rd.box.Dx(), rd.box.Dy(), uint8(ink*float64(rd.p90)))

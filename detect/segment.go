@@ -189,9 +189,11 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 			// One reading of the ticks serves a whole ruler and a piece.
 			rd := readTicks(img, boxOf(c), minRulerPiecePx)
 			ticks := rd.at(rulerInk)
-			if r, ok := rd.ruler(ticks); ok && side >= minRulerPx {
-				refs.rulers = append(refs.rulers, r)
-				continue
+			if side >= minRulerPx {
+				if r, ok := rd.ruler(ticks); ok {
+					refs.rulers = append(refs.rulers, r)
+					continue
+				}
 			}
 			if len(ticks) >= rulerPieceTicks {
 				rulerPieces = append(rulerPieces, boxOf(c))
@@ -220,14 +222,16 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 	if len(refs.rulers) == 0 {
 		return out, refs
 	}
-	for i := range refs.rulers {
-		refs.rulers[i].grow(img)
-	}
 	boxes := make([]image.Rectangle, len(out))
 	for k, c := range out {
 		boxes[k] = boxOf(c)
 	}
+	// Pieces beyond a ruler's ends holding its ticks go with it; then its
+	// ends reach over the ticks no component held alone.
 	ticked := extendRulers(img, refs.rulers, boxes)
+	for i := range refs.rulers {
+		refs.rulers[i].grow(img)
+	}
 	kept := out[:0]
 	for k, c := range out {
 		if !ticked[k] && !onRuler(boxes[k], refs.rulers) {
