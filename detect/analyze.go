@@ -190,8 +190,9 @@ func (wp *work) foreground(o Options) fgCells {
 func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scaleRefs) {
 	w, h, f := wp.w, wp.h, wp.f
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
+	last := int32(len(comps))
 	comps, refs := dropScaleBars(img, comps, f, o)
-	comps = splitComponents(labels, comps, fg.norm, fg.dark, w)
+	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last)
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.

@@ -30,9 +30,12 @@ var splitLevels = []float32{1.6, 2.4, 3.6, 5.4, 8}
 // component per core. norm is each cell's deviation above the sheet over
 // its foreground threshold (> 1 in the mask). labels is updated in place;
 // the returned components carry the label of the component they came from
-// in group (0 for components that were not split).
-func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int) []component {
-	next := int32(len(comps))
+// in group (0 for components that were not split). New labels start above
+// last, the largest label in labels: components set aside before splitting
+// (scale references) keep theirs there, and the fill must not take their
+// cells for a new part's.
+func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32) []component {
+	next := last
 	var out []component
 	var work []component
 	for _, c := range comps {
