@@ -116,14 +116,13 @@ func thinBlobs(lum []uint8, w, h int, thr uint8) []tick {
 		if seen[i] || v > thr {
 			continue
 		}
-		var n, sx, sy, sxx, syy, sxy float64
+		var m moments
 		seen[i] = true
 		stack = append(stack[:0], i)
 		for len(stack) > 0 {
 			k := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			x, y := float64(k%w), float64(k/w)
-			n, sx, sy, sxx, syy, sxy = n+1, sx+x, sy+y, sxx+x*x, syy+y*y, sxy+x*y
+			m.add(float64(k%w), float64(k/w))
 			for _, q := range neighbours8(k, w, h) {
 				if q >= 0 && !seen[q] && lum[q] <= thr {
 					seen[q] = true
@@ -131,22 +130,18 @@ func thinBlobs(lum []uint8, w, h int, thr uint8) []tick {
 				}
 			}
 		}
-		if n < 3 || n > 4000 {
+		if m.n < 3 || m.n > 4000 {
 			continue
 		}
-		mx, my := sx/n, sy/n
-		vxx, vyy, vxy := sxx/n-mx*mx+1.0/12, syy/n-my*my+1.0/12, sxy/n-mx*my
-		tr, det := vxx+vyy, vxx*vyy-vxy*vxy
-		d := math.Sqrt(max(0, tr*tr/4-det))
-		l1, l2 := tr/2+d, max(tr/2-d, 1e-9)
-		if math.Sqrt(l1/l2) < rulerAspect {
+		mx, my, major, minor, a := m.axes()
+		if major < rulerAspect*minor {
 			continue
 		}
-		a := 0.5 * math.Atan2(2*vxy, vxx-vyy)
 		if a < 0 {
 			a += math.Pi
 		}
-		out = append(out, tick{cx: mx, cy: my, angle: a, length: math.Sqrt(12 * l1)})
+		// The ellipse axis is 4 sigma; a line of length L has sigma L/sqrt(12).
+		out = append(out, tick{cx: mx, cy: my, angle: a, length: major * math.Sqrt(12) / 4})
 	}
 	return out
 }
