@@ -9,7 +9,8 @@ import (
 // Checkerboards. A checkerboard scale bar on the sheet is not a specimen,
 // and it gives the frame's scale (Options.ScaleSquareMM, Frame.PixelsPerMM):
 // its dark squares are found whole before components are split
-// (dropScaleBars).
+// (dropScaleBars), and what of their component reaches beyond the board's
+// label is cut from it and goes on (cutBoard, cutout.go).
 
 // minSquares is the least number of dark squares taken for a checkerboard.
 const minSquares = 5
@@ -30,6 +31,9 @@ type Checkerboard struct {
 	SquarePx float64
 	// Squares is how many dark squares were found.
 	Squares int
+	// grid is the box of the dark squares on the grid, in frame
+	// coordinates.
+	grid image.Rectangle
 }
 
 // findCheckerboard looks for at least minSquares dark squares of one size
@@ -64,7 +68,7 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 			dark = erode4(dark, w, h)
 		}
 		if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
-			cb.Box = box
+			cb.Box, cb.grid = box, cb.grid.Add(box.Min).Inset(-r)
 			return cb, true
 		}
 	}
@@ -142,32 +146,46 @@ func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
 	// has neither. The pitch (centre to centre of corner neighbours) is
 	// the square's side, unbiased by blur and erosion.
 	centre := func(b blob) (float64, float64) { return float64(b.x0+b.x1) / 2, float64(b.y0+b.y1) / 2 }
+	// Squares meet corner to corner: the pairs are at least 0.7 of the
+	// squares less one, or at least 0.8 of the squares have a neighbour
+	// (an insect resting on the board merges with the squares it touches
+	// and leaves their neighbours fewer pairs).
 	var pitch []float64
+	paired := make([]bool, len(sq))
 	for i, a := range sq {
 		ax, ay := centre(a)
-		for _, b := range sq[i+1:] {
+		for j, b := range sq[i+1:] {
 			bx, by := centre(b)
 			dx, dy := math.Abs(ax-bx), math.Abs(ay-by)
 			if math.Abs(dx-s) <= 0.25*s && math.Abs(dy-s) <= 0.25*s {
 				pitch = append(pitch, dx, dy)
+				paired[i], paired[i+1+j] = true, true
 			}
 		}
 	}
-	if len(sq) < minSquares || float64(len(pitch)/2) < 0.7*float64(len(sq)-1) {
+	np := 0
+	for _, ok := range paired {
+		if ok {
+			np++
+		}
+	}
+	if len(sq) < minSquares || (float64(len(pitch)/2) < 0.7*float64(len(sq)-1) && float64(np) < 0.8*float64(len(sq))) {
 		return Checkerboard{}, false
 	}
 	sort.Float64s(pitch)
 	p := pitch[len(pitch)/2]
 	onGrid := 0
+	var grid image.Rectangle
 	c0x, c0y := centre(sq[0])
 	for _, a := range sq {
 		ax, ay := centre(a)
 		if offGrid(ax-c0x, p) <= 0.2 && offGrid(ay-c0y, p) <= 0.2 {
 			onGrid++
+			grid = grid.Union(image.Rect(a.x0, a.y0, a.x1, a.y1))
 		}
 	}
 	if float64(onGrid) < 0.8*float64(len(sq)) {
 		return Checkerboard{}, false
 	}
-	return Checkerboard{SquarePx: p, Squares: len(sq)}, true
+	return Checkerboard{SquarePx: p, Squares: len(sq), grid: grid}, true
 }

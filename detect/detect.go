@@ -39,7 +39,8 @@
 //   - Checkerboard scale bars, fasteners and grommets (discs), cables and
 //     hems along the border and burned-in timestamps are recognised by
 //     shape and not reported (notinsect.go); a checkerboard also gives the
-//     frame's scale (Analyze, Options.ScaleSquareMM; checkerboard.go). Nor
+//     frame's scale (Analyze, Options.ScaleSquareMM; checkerboard.go), and
+//     an insect resting against its side is cut from it (cutout.go). Nor
 //     are lines of printed text, a label's words (text.go), nor a dark
 //     piece whose outline nowhere turns within 0.8 mm: a cast shadow, out
 //     of the focused surface (shadow.go).

@@ -168,20 +168,29 @@ func (r scaleRefs) boxes() []image.Rectangle {
 // bar, a millimetre ruler or the solid scale bar of o.SolidBarMM (before
 // splitting: a bar must be seen whole), and with a ruler every component
 // lying on it (its numbers, its body in pieces), and returns them.
-func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]component, scaleRefs) {
+func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps []component, f int, o Options, next *int32) ([]component, scaleRefs) {
 	b := img.Bounds()
 	var refs scaleRefs
 	boxOf := func(c component) image.Rectangle {
 		return image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
 	}
+	cellsOf := func(r image.Rectangle) image.Rectangle {
+		r = r.Sub(b.Min)
+		return image.Rect(r.Min.X/f, r.Min.Y/f, (r.Max.X+f-1)/f, (r.Max.Y+f-1)/f)
+	}
 	bar, barLabel := SolidBar{}, int32(-1)
 	var rulerPieces []image.Rectangle
+	var rest []component // parts of components a board was cut out of
 	out := comps[:0]
 	for _, c := range comps {
 		side := max(c.x1-c.x0, c.y1-c.y0) * f
 		if side >= minBoardPx {
 			if cb, ok := findCheckerboard(img, boxOf(c)); ok {
+				// The board and its label go; whatever of the component
+				// lies beyond them (an insect touching it) goes on.
+				cb.Box = cb.Box.Intersect(boardBand(cb, cb.Box, boardSides))
 				refs.boards = append(refs.boards, cb)
+				rest = append(rest, cutBoard(labels, dark, w, c, cb, cellsOf, boxOf, next)...)
 				continue
 			}
 		}
@@ -216,6 +225,7 @@ func dropScaleBars(img image.Image, comps []component, f int, o Options) ([]comp
 		}
 		out = kept
 	}
+	out = append(out, rest...)
 	if len(refs.rulers) == 0 {
 		refs.rulers = rulersInPieces(img, rulerPieces)
 	}
