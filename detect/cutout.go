@@ -64,42 +64,32 @@ func cutBoard(labels []int32, dark []float32, w int, c component, cb Checkerboar
 // which no component carries any more, so no fill enters them.
 func cutOut(labels []int32, dark []float32, w int, c component, region image.Rectangle, next *int32) []component {
 	bw, bh := c.x1-c.x0, c.y1-c.y0
-	seen := make([]bool, bw*bh)
-	take := func(x, y int) bool {
-		return x >= c.x0 && x < c.x1 && y >= c.y0 && y < c.y1 && !seen[(y-c.y0)*bw+x-c.x0] &&
-			labels[y*w+x] == c.label && !image.Pt(x, y).In(region)
-	}
 	var out []component
-	var stack []image.Point
-	for y := c.y0; y < c.y1; y++ {
-		for x := c.x0; x < c.x1; x++ {
-			if !take(x, y) {
-				continue
-			}
-			*next++
-			p := component{label: *next, x0: x, y0: y, x1: x + 1, y1: y + 1}
-			seen[(y-c.y0)*bw+x-c.x0] = true
-			stack = append(stack[:0], image.Pt(x, y))
-			for len(stack) > 0 {
-				q := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				i := q.Y*w + q.X
-				labels[i] = p.label
-				p.n++
-				p.x0, p.y0, p.x1, p.y1 = min(p.x0, q.X), min(p.y0, q.Y), max(p.x1, q.X+1), max(p.y1, q.Y+1)
-				p.maxDark = max(p.maxDark, dark[i])
-				p.m.add(float64(q.X), float64(q.Y))
-				for dy := -1; dy <= 1; dy++ {
-					for dx := -1; dx <= 1; dx++ {
-						if n := q.Add(image.Pt(dx, dy)); take(n.X, n.Y) {
-							seen[(n.Y-c.y0)*bw+n.X-c.x0] = true
-							stack = append(stack, n)
-						}
-					}
-				}
-			}
-			out = append(out, p)
+	var stack []int
+	var p component
+	// take moves cell q of c's box (its labels still c's: relabelling
+	// marks it) to p, unless it lies in region.
+	take := func(q int) bool {
+		x, y := q%bw+c.x0, q/bw+c.y0
+		i := y*w + x
+		if labels[i] != c.label || image.Pt(x, y).In(region) {
+			return false
 		}
+		labels[i] = p.label
+		p.n++
+		p.x0, p.y0, p.x1, p.y1 = min(p.x0, x), min(p.y0, y), max(p.x1, x+1), max(p.y1, y+1)
+		p.maxDark = max(p.maxDark, dark[i])
+		p.m.add(float64(x), float64(y))
+		return true
+	}
+	for q := range bw * bh {
+		p = component{label: *next + 1, x0: c.x1, y0: c.y1}
+		if !take(q) {
+			continue
+		}
+		*next++
+		_, stack = flood8(q, bw, bh, stack, take)
+		out = append(out, p)
 	}
 	return out
 }
