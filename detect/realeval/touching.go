@@ -1,0 +1,185 @@
+package realeval
+
+import (
+	"image"
+	"image/draw"
+	"math"
+
+	"github.com/trapnet/trapnet/camera"
+)
+
+// Insects resting against each other. On a busy light sheet moths settle
+// wing to wing; the frames as taken show few such pairs, so Touching makes
+// them: beside each annotated insect it pastes a neighbour (a copy of the
+// insect, or of another insect of the frame) and counts how often the
+// detector finds both.
+
+// Pair is an annotated insect and the neighbour pasted beside it.
+type Pair struct{ Insect, Neighbour image.Rectangle }
+
+// Neighbours chooses what rests beside each insect.
+type Neighbours int
+
+const (
+	// Copies: a copy of the insect itself, as it lies.
+	Copies Neighbours = iota
+	// Others: a copy of the frame's other insect nearest it in size,
+	// turned by 0-3 quarters (the insect's index modulo 4), as different
+	// insects lie.
+	Others
+)
+
+// TouchResult is how the pairs of one gap fared over the frames.
+type TouchResult struct {
+	Pairs, Split int   // pairs made; pairs with both insects found
+	Score        Score // the frames scored with the neighbours as insects
+	Worst        float64
+}
+
+// Touching pastes a neighbour gap px beside every insect of 40-400 px of
+// each frame (where it lands clear of every annotated box), runs detector,
+// and scores the frames with the neighbours added as insects. A pair counts
+// as split when both its boxes are matched (the README's rule). lost, when
+// not nil, is called for every pair not split with the frame searched and
+// the detections. Frames that cannot be decoded or searched are skipped and
+// returned.
+func Touching(frames []Frame, gap int, with Neighbours, detector Detector, lost func(f Frame, img *image.RGBA, boxes []image.Rectangle, p Pair)) (TouchResult, []string) {
+	var res TouchResult
+	var skipped []string
+	for _, f := range frames {
+		img, err := camera.DecodeFile(f.Path, 0)
+		if err != nil {
+			skipped = append(skipped, f.Path+": "+err.Error())
+			continue
+		}
+		out, ann, pairs := WithNeighbours(img, f.Ann, gap, with)
+		boxes, err := detector(f, out)
+		if err != nil {
+			skipped = append(skipped, f.Path+": "+err.Error())
+			continue
+		}
+		s := ScoreFrame(ann, boxes, false)
+		res.Score.Add(s)
+		res.Worst = max(res.Worst, s.CountError())
+		ins := ann.Insects()
+		ofIns, _ := Assign(ins, boxes)
+		idx := map[image.Rectangle]int{}
+		for i, r := range ins {
+			idx[r] = i
+		}
+		for _, p := range pairs {
+			res.Pairs++
+			if ofIns[idx[p.Insect]] >= 0 && ofIns[idx[p.Neighbour]] >= 0 {
+				res.Split++
+			} else if lost != nil {
+				lost(f, out, boxes, p)
+			}
+		}
+	}
+	return res, skipped
+}
+
+// WithNeighbours returns img with a neighbour pasted beside each insect of
+// a of 40-400 px, gap px from its box (to the right, else left, below or
+// above: the first side where it lands clear of every annotated box by 12
+// px), the annotation with the neighbours added as insects, and the pairs.
+// A neighbour is blended in as the darker of it and the sheet, feathered
+// over 6 px; the annotated boxes hold the insects with a margin of a few
+// pixels, so at gap 0 most pairs touch or overlap.
+func WithNeighbours(img image.Image, a Annotation, gap int, with Neighbours) (*image.RGBA, Annotation, []Pair) {
+	base := image.NewRGBA(img.Bounds())
+	draw.Draw(base, base.Bounds(), img, img.Bounds().Min, draw.Src)
+	out := image.NewRGBA(base.Bounds())
+	copy(out.Pix, base.Pix)
+	var taken []image.Rectangle
+	for _, o := range a.Objects {
+		taken = append(taken, image.Rect(o.Box[0], o.Box[1], o.Box[2], o.Box[3]))
+	}
+	ann := a
+	ann.Objects = append([]Object(nil), a.Objects...)
+	var pairs []Pair
+	var sized []image.Rectangle
+	for _, r := range a.Insects() {
+		if s := LongestSide(r); s >= 40 && s <= 400 {
+			sized = append(sized, r)
+		}
+	}
+	for i, r := range sized {
+		src, turns := r, 0
+		if with == Others {
+			if len(sized) < 2 {
+				continue
+			}
+			src, turns = nearestInSize(sized, i), i%4
+		}
+		size := src.Size()
+		if turns%2 == 1 {
+			size = image.Pt(size.Y, size.X)
+		}
+		for _, at := range []image.Point{r.Min.Add(image.Pt(r.Dx()+gap, 0)), r.Min.Add(image.Pt(-size.X-gap, 0)), r.Min.Add(image.Pt(0, r.Dy()+gap)), r.Min.Add(image.Pt(0, -size.Y-gap))} {
+			dst := image.Rectangle{Min: at, Max: at.Add(size)}
+			if !dst.Inset(-2).In(base.Bounds()) || overlapsAny(dst.Inset(-12), taken, r) {
+				continue
+			}
+			paste(out, base, src, 6, at, turns)
+			taken = append(taken, dst)
+			pairs = append(pairs, Pair{r, dst})
+			ann.Objects = append(ann.Objects, Object{Box: [4]int{dst.Min.X, dst.Min.Y, dst.Max.X, dst.Max.Y}, Kind: KindInsect, Note: "neighbour"})
+			break
+		}
+	}
+	return out, ann, pairs
+}
+
+// nearestInSize returns the box of boxes other than boxes[i] whose longest
+// side is nearest boxes[i]'s (the first such).
+func nearestInSize(boxes []image.Rectangle, i int) image.Rectangle {
+	best, bd := image.Rectangle{}, math.MaxInt
+	for j, b := range boxes {
+		if d := LongestSide(b) - LongestSide(boxes[i]); j != i && max(d, -d) < bd {
+			best, bd = b, max(d, -d)
+		}
+	}
+	return best
+}
+
+// overlapsAny reports whether r overlaps a box of taken other than except.
+func overlapsAny(r image.Rectangle, taken []image.Rectangle, except image.Rectangle) bool {
+	for _, t := range taken {
+		if t != except && t.Overlaps(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// paste blends src's patch r, grown by m px and feathered over them, into
+// dst with r's top-left at at after turning it by turns quarters clockwise,
+// as the darker of the two (an insect over the sheet or over another
+// insect's wing).
+func paste(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point, turns int) {
+	g := r.Inset(-m).Intersect(src.Bounds())
+	w, h := r.Dx(), r.Dy()
+	for y := g.Min.Y; y < g.Max.Y; y++ {
+		for x := g.Min.X; x < g.Max.X; x++ {
+			a := math.Min(1, float64(min(x-g.Min.X, g.Max.X-1-x, y-g.Min.Y, g.Max.Y-1-y))/float64(m))
+			u, v := x-r.Min.X, y-r.Min.Y
+			switch turns % 4 {
+			case 1:
+				u, v = h-1-v, u
+			case 2:
+				u, v = w-1-u, h-1-v
+			case 3:
+				u, v = v, w-1-u
+			}
+			tx, ty := at.X+u, at.Y+v
+			if !image.Pt(tx, ty).In(dst.Bounds()) {
+				continue
+			}
+			s, d := src.RGBAAt(x, y), dst.RGBAAt(tx, ty)
+			mix := func(sv, dv uint8) uint8 { return uint8(a*float64(min(sv, dv)) + (1-a)*float64(dv) + 0.5) }
+			d.R, d.G, d.B = mix(s.R, d.R), mix(s.G, d.G), mix(s.B, d.B)
+			dst.SetRGBA(tx, ty, d)
+		}
+	}
+}
