@@ -192,7 +192,7 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
 	last := int32(len(comps))
 	comps, refs := dropScaleBars(img, labels, fg.dark, w, comps, f, o, &last)
-	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last)
+	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last, wp.card == nil)
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.

@@ -33,8 +33,9 @@ var splitLevels = []float32{1.6, 2.4, 3.6, 5.4, 8}
 // in group (0 for components that were not split). New labels start above
 // last, the largest label in labels: components set aside before splitting
 // (scale references) keep theirs there, and the fill must not take their
-// cells for a new part's.
-func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32) []component {
+// cells for a new part's. With pale (light sheets), every component and
+// part is then also tried as a pale insect against a dark one (splitPale).
+func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32, pale bool) []component {
 	next := last
 	var out []component
 	var work []component
@@ -65,6 +66,22 @@ func splitComponents(labels []int32, comps []component, norm []float32, dark []f
 				break
 			}
 			work = again
+		}
+	}
+	// A pale insect against a dark one has no core of its own.
+	n := len(out)
+	for k := 0; k < n && pale; k++ {
+		c := out[k]
+		if parts := splitPale(labels, c, norm, dark, w, &next); len(parts) == 2 {
+			group := c.group
+			if group == 0 {
+				group = c.label
+			}
+			for i := range parts {
+				parts[i].group = group
+			}
+			out[k] = parts[0]
+			out = append(out, parts[1])
 		}
 	}
 	return out
