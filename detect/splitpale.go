@@ -55,6 +55,9 @@ func splitPale(labels []int32, c component, norm, dark []float32, w int, next *i
 			vs = append(vs, val[j])
 		}
 	}
+	if len(vs) < 2*paleMinCells {
+		return nil // c's cells relabelled since it was counted
+	}
 	t := otsu(vs)
 	core := blobsOf(bw, bh, func(j int) bool { return val[j] > t })
 	a := core.largest()
