@@ -94,72 +94,66 @@ func splitOne(labels []int32, c component, norm, dark []float32, w int, next *in
 		return nil
 	}
 	bw, bh := c.x1-c.x0, c.y1-c.y0
-	core := make([]int32, bw*bh)
+	in := func(j int) bool { return labels[(j/bw+c.y0)*w+j%bw+c.x0] == c.label }
 	for _, lv := range splitLevels {
-		clear(core)
-		var sizes []int
-		var stack []int
-		for y := c.y0; y < c.y1; y++ {
-			for x := c.x0; x < c.x1; x++ {
-				i, j := y*w+x, (y-c.y0)*bw+x-c.x0
-				if labels[i] != c.label || norm[i] <= lv || core[j] != 0 {
-					continue
-				}
-				id := int32(len(sizes) + 1)
-				core[j] = id
-				var n int
-				n, stack = flood8(j, bw, bh, stack, func(q int) bool {
-					if i := (q/bw+c.y0)*w + q%bw + c.x0; core[q] == 0 && labels[i] == c.label && norm[i] > lv {
-						core[q] = id
-						return true
-					}
-					return false
-				})
-				sizes = append(sizes, n)
-			}
-		}
+		core := blobsOf(bw, bh, func(j int) bool {
+			return in(j) && norm[(j/bw+c.y0)*w+j%bw+c.x0] > lv
+		})
 		big := 0
-		for _, n := range sizes {
+		for _, n := range core.size {
 			if n >= minCoreCells {
 				big++
 			}
 		}
 		if big >= 2 {
-			owner := growCores(labels, c, core, sizes, w)
+			owner := make([]int32, bw*bh)
+			for j, id := range core.id {
+				if id != 0 && core.size[id-1] >= minCoreCells {
+					owner[j] = id
+				}
+			}
+			growParts(owner, bw, bh, in)
 			if narrowNecks(owner, bw, bh) {
 				return relabel(labels, c, owner, dark, w, next)
 			}
 		}
-		if len(sizes) == 0 {
+		if len(core.size) == 0 {
 			return nil
 		}
 	}
 	return nil
 }
 
-// growCores gives every cell of c the id of the nearest large core
-// (breadth-first through c's cells); 0 = not reached.
-func growCores(labels []int32, c component, core []int32, sizes []int, w int) []int32 {
-	bw, bh := c.x1-c.x0, c.y1-c.y0
-	owner := make([]int32, bw*bh)
+// growParts gives every cell of a bw x bh box for which in holds, and
+// that owner leaves at 0, the id of the nearest part of owner
+// (breadth-first through such cells, parts in index order).
+func growParts(owner []int32, bw, bh int, in func(j int) bool) {
 	var queue []int
-	for j, id := range core {
-		if id == 0 || sizes[id-1] < minCoreCells {
-			continue
+	for j, id := range owner {
+		if id != 0 {
+			queue = append(queue, j)
 		}
-		owner[j] = id
-		queue = append(queue, j)
 	}
 	for h := 0; h < len(queue); h++ {
 		k := queue[h]
 		for _, q := range neighbours8(k, bw, bh) {
-			if q >= 0 && owner[q] == 0 && labels[(q/bw+c.y0)*w+q%bw+c.x0] == c.label {
+			if q >= 0 && owner[q] == 0 && in(q) {
 				owner[q] = owner[k]
 				queue = append(queue, q)
 			}
 		}
 	}
-	return owner
+}
+
+// touchesOther reports whether cell j of owner (bw x bh, part ids, 0 =
+// none) has an 8-neighbour in another part.
+func touchesOther(owner []int32, bw, bh, j int) bool {
+	for _, q := range neighbours8(j, bw, bh) {
+		if q >= 0 && owner[q] != 0 && owner[q] != owner[j] {
+			return true
+		}
+	}
+	return false
 }
 
 // maxNeck is the longest contact allowed between two parts of a split, in
@@ -174,28 +168,13 @@ const maxNeck = 0.6
 func narrowNecks(owner []int32, bw, bh int) bool {
 	area := map[int32]int{}
 	contact := map[int32]int{}
-	for y := range bh {
-		for x := range bw {
-			id := owner[y*bw+x]
-			if id == 0 {
-				continue
-			}
-			area[id]++
-			touch := false
-			for dy := -1; dy <= 1 && !touch; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					nx, ny := x+dx, y+dy
-					if nx >= 0 && ny >= 0 && nx < bw && ny < bh {
-						if o := owner[ny*bw+nx]; o != 0 && o != id {
-							touch = true
-							break
-						}
-					}
-				}
-			}
-			if touch {
-				contact[id]++
-			}
+	for j, id := range owner {
+		if id == 0 {
+			continue
+		}
+		area[id]++
+		if touchesOther(owner, bw, bh, j) {
+			contact[id]++
 		}
 	}
 	for id, n := range contact {

@@ -96,26 +96,14 @@ func splitPale(labels []int32, c component, norm, dark []float32, w int, next *i
 		return nil // no pale piece, or pale pieces all round a dark body
 	}
 	owner := make([]int32, bw*bh)
-	queue = queue[:0]
 	for j := range owner {
 		if core.id[j] == a {
 			owner[j] = 1
 		} else if pale.id[j] == b {
 			owner[j] = 2
-		} else {
-			continue
-		}
-		queue = append(queue, j)
-	}
-	for h := 0; h < len(queue); h++ {
-		k := queue[h]
-		for _, q := range neighbours8(k, bw, bh) {
-			if q >= 0 && val[q] > 0 && owner[q] == 0 {
-				owner[q] = owner[k]
-				queue = append(queue, q)
-			}
 		}
 	}
+	growParts(owner, bw, bh, func(j int) bool { return val[j] > 0 })
 	if !twoInsects(owner, val, bw, bh) {
 		return nil
 	}
@@ -143,14 +131,11 @@ func twoInsects(owner []int32, val []float64, bw, bh int) bool {
 			} else {
 				spans[o] = append(spans[o], span{y: y, lo: x, hi: x})
 			}
-			for _, q := range neighbours8(j, bw, bh) {
-				if q >= 0 && owner[q] != 0 && owner[q] != o {
-					meet++
-					meetSum += val[j]
-					if o == 1 {
-						touch1++
-					}
-					break
+			if touchesOther(owner, bw, bh, j) {
+				meet++
+				meetSum += val[j]
+				if o == 1 {
+					touch1++
 				}
 			}
 		}
