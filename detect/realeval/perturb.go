@@ -43,6 +43,13 @@ var Perturbations = []Perturbation{
 	photometric("cool", "RGB x (0.9, 0.95, 1.15): a cool white balance", func(r, g, b float64) (float64, float64, float64) {
 		return r * 0.9, g * 0.95, b * 1.15
 	}),
+	shaded("vignette", "vignetting: gain 1 - 0.5 r^2 (r 1 at the corners)", func(x, y float64) float64 {
+		dx, dy := 2*x-1, 2*y-1
+		return 1 - 0.5*(dx*dx+dy*dy)/2
+	}),
+	shaded("lamp", "uneven light: gain 1.05 at the top to 0.5 at the bottom (a lamp above)", func(_, y float64) float64 {
+		return 1.05 - 0.55*y
+	}),
 	{Name: "gray", Doc: "grey levels only: a monochrome (night, infrared) camera", Apply: grayed},
 	{Name: "noise", Doc: "sensor noise, sigma 8 levels (plus 3 per channel)", Apply: noisy},
 	{Name: "jpeg50", Doc: "re-encoded as JPEG at quality 50", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
@@ -87,6 +94,26 @@ func photometric(name, doc string, fn func(r, g, b float64) (float64, float64, f
 		for i := 0; i < len(img.Pix); i += 4 {
 			r, g, b := fn(float64(img.Pix[i]), float64(img.Pix[i+1]), float64(img.Pix[i+2]))
 			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = clamp8(r), clamp8(g), clamp8(b), 255
+		}
+		return out, 1, same
+	}}
+}
+
+// shaded is a Perturbation multiplying every pixel by gain(x, y), its
+// position as a fraction of the frame's width and height.
+func shaded(name, doc string, gain func(x, y float64) float64) Perturbation {
+	return Perturbation{Name: name, Doc: doc, Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+		out := image.NewRGBA(img.Rect)
+		w, h := img.Rect.Dx(), img.Rect.Dy()
+		for y := range h {
+			for x := range w {
+				g := gain((float64(x)+0.5)/float64(w), (float64(y)+0.5)/float64(h))
+				i := y*img.Stride + 4*x
+				for c := range 3 {
+					out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) * g)
+				}
+				out.Pix[i+3] = 255
+			}
 		}
 		return out, 1, same
 	}}
