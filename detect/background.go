@@ -6,10 +6,10 @@ const closedKeep = 0.9
 
 // estimateBackground returns a smooth estimate of the bright background
 // (sheet or card) under p: the 90th luma percentile of each block x block
-// cell, with cells much darker than a grey closing over 5x5 cells replaced
-// by the closing (so dark objects up to about 4 cells across do not darken
-// it), a 3x3 mean, and bilinear interpolation back to p's size between
-// cell centres.
+// cell, with cells much darker than a grey closing over 5x5 cells (taken
+// relative to the light's trend) replaced by the closing (so dark objects
+// up to about 4 cells across do not darken it), a 3x3 mean, and bilinear
+// interpolation back to p's size between cell centres.
 func estimateBackground(p plane, block int) plane {
 	gw := (p.w + block - 1) / block
 	gh := (p.h + block - 1) / block
@@ -36,13 +36,21 @@ func estimateBackground(p plane, block int) plane {
 			}
 		}
 	}
-	closed := filterGrid(filterGrid(grid, gw, gh, 2, maxOf), gw, gh, 2, minOf)
-	// The closing also brightens blocks at the frame's border where light
-	// falls off (vignetting), so it only replaces blocks clearly darker than
-	// their closing: blocks mostly covered by a specimen.
+	// The closing works on the blocks relative to the light's trend
+	// (lightTrend): where the light falls off steeply towards the frame's
+	// corners (vignetting) or away from a lamp, a bare block is far darker
+	// than the brightest within two blocks of it, and taken as it is it
+	// was replaced by them. It still only replaces blocks clearly darker
+	// than their closing: blocks mostly covered by a specimen.
+	trend := lightTrend(grid, gw, gh)
+	rel := make([]float32, len(grid))
 	for i, v := range grid {
+		rel[i] = v / trend[i]
+	}
+	closed := filterGrid(filterGrid(rel, gw, gh, 2, maxOf), gw, gh, 2, minOf)
+	for i, v := range rel {
 		if v < closedKeep*closed[i] {
-			grid[i] = closed[i]
+			grid[i] = closed[i] * trend[i]
 		}
 	}
 	grid = filterGrid(grid, gw, gh, 1, meanOf)

@@ -12,21 +12,32 @@ import (
 // as taken: recall and precision within 0.02, no more not_insect hits.
 // Before the card test asked for a card's saturation, both casts made the
 // sheets pass for sticky cards (precision 0.52 and 0.81). The same for
-// grey levels only (a monochrome night camera).
+// grey levels only (a monochrome night camera). Under uneven light (the
+// vignette and lamp perturbations: corners or the bottom at half the
+// light) it wants recall and precision within 0.005: before the
+// background's closing worked relative to the light's trend, the vignette
+// made vermont's darkened corners specimens (precision 0.917) and the
+// lamp lost a moth at denmark's bottom border (recall 0.943).
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
+	within := map[string]float64{"purple": 0.02, "warm": 0.02, "gray": 0.02, "vignette": 0.005, "lamp": 0.005}
 	for _, c := range Perturbations {
-		if c.Name != "purple" && c.Name != "warm" && c.Name != "gray" {
+		tol, ok := within[c.Name]
+		if !ok {
 			continue
 		}
+		delete(within, c.Name)
 		got := total(Evaluate(sheets, c.Detector(), nil))
-		t.Logf("%s cast: recall %.3f precision %.3f not_insect %d (as taken: %.3f %.3f %d)", c.Name,
+		t.Logf("%s: recall %.3f precision %.3f not_insect %d (as taken: %.3f %.3f %d)", c.Name,
 			got.Recall(), got.Precision(), got.NotInsectHits, base.Recall(), base.Precision(), base.NotInsectHits)
-		if got.Recall() < base.Recall()-0.02 || got.Precision() < base.Precision()-0.02 || got.NotInsectHits > base.NotInsectHits {
-			t.Errorf("%s cast: recall %.3f precision %.3f not_insect %d, want within 0.02 of the sheets as taken (%.3f %.3f %d)", c.Name,
-				got.Recall(), got.Precision(), got.NotInsectHits, base.Recall(), base.Precision(), base.NotInsectHits)
+		if got.Recall() < base.Recall()-tol || got.Precision() < base.Precision()-tol || got.NotInsectHits > base.NotInsectHits {
+			t.Errorf("%s: recall %.3f precision %.3f not_insect %d, want within %.3f of the sheets as taken (%.3f %.3f %d)", c.Name,
+				got.Recall(), got.Precision(), got.NotInsectHits, tol, base.Recall(), base.Precision(), base.NotInsectHits)
 		}
+	}
+	for name := range within {
+		t.Errorf("no perturbation %q", name)
 	}
 }
 
