@@ -20,10 +20,11 @@ const (
 // is the last one (at first, flat at the median).
 func lightTrend(grid []float32, gw, gh int) []float32 {
 	n := gw * gh
-	basis := func(gx, gy int) [6]float64 {
-		x := 2*(float64(gx)+0.5)/float64(gw) - 1
-		y := 2*(float64(gy)+0.5)/float64(gh) - 1
-		return [6]float64{1, x, y, x * x, x * y, y * y}
+	basis := make([][6]float64, n) // the surface's terms at each cell
+	for i := range basis {
+		x := 2*(float64(i%gw)+0.5)/float64(gw) - 1
+		y := 2*(float64(i/gw)+0.5)/float64(gh) - 1
+		basis[i] = [6]float64{1, x, y, x * x, x * y, y * y}
 	}
 	vals := make([]float32, n)
 	copy(vals, grid)
@@ -36,19 +37,15 @@ func lightTrend(grid []float32, gw, gh int) []float32 {
 		var ata [6][6]float64
 		var atb [6]float64
 		used := 0
-		for gy := range gh {
-			for gx := range gw {
-				i := gy*gw + gx
-				if grid[i] < (1-trendDrop)*fit[i] {
-					continue
-				}
-				used++
-				b := basis(gx, gy)
-				for r := range 6 {
-					atb[r] += b[r] * float64(grid[i])
-					for c := range 6 {
-						ata[r][c] += b[r] * b[c]
-					}
+		for i, b := range basis {
+			if grid[i] < (1-trendDrop)*fit[i] {
+				continue
+			}
+			used++
+			for r := range 6 {
+				atb[r] += b[r] * float64(grid[i])
+				for c := range 6 {
+					ata[r][c] += b[r] * b[c]
 				}
 			}
 		}
@@ -56,15 +53,12 @@ func lightTrend(grid []float32, gw, gh int) []float32 {
 		if !ok || used < 12 {
 			break
 		}
-		for gy := range gh {
-			for gx := range gw {
-				b := basis(gx, gy)
-				v := 0.0
-				for r := range 6 {
-					v += coef[r] * b[r]
-				}
-				fit[gy*gw+gx] = float32(max(1, v))
+		for i, b := range basis {
+			v := 0.0
+			for r := range 6 {
+				v += coef[r] * b[r]
 			}
+			fit[i] = float32(max(1, v))
 		}
 	}
 	return fit
