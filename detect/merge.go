@@ -19,8 +19,11 @@ type piece struct {
 	sumDB, sumDR float64
 	cover        float64 // coverage-weighted area (coverArea)
 	spans        []span  // row extents in frame coordinates (several per row after merges)
-	thick        float64
-	group        int32 // component this piece was split from (0: none)
+	// cols are the column extents likewise, y holding the column's x and
+	// lo, hi its top and bottom rows (none on faint pieces).
+	cols  []span
+	thick float64
+	group int32 // component this piece was split from (0: none)
 	// own and parts record a merge (mergePieces): the piece as it was
 	// before its first absorption, and the pieces it absorbed.
 	own   *piece
@@ -148,6 +151,7 @@ func (p *piece) absorb(q *piece) {
 	if p.own == nil {
 		own := *p
 		own.spans = slices.Clone(p.spans)
+		own.cols = slices.Clone(p.cols)
 		p.own = &own
 	}
 	p.parts = append(p.parts, q)
@@ -164,6 +168,7 @@ func (p *piece) absorb(q *piece) {
 	p.sumDR += q.sumDR
 	p.cover += q.cover
 	p.spans = append(p.spans, q.spans...)
+	p.cols = append(p.cols, q.cols...)
 	p.thick = max(p.thick, q.thick)
 }
 

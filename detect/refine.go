@@ -97,9 +97,12 @@ func (r *refiner) refine(c component) (*piece, []int32, bool) {
 	var devs []float32
 	var cells []int32 // the working cells reached (claimed once the piece is kept)
 	var at []int32
-	spans := make([]span, rh)
+	spans, cols := make([]span, rh), make([]span, rw)
 	for i := range spans {
 		spans[i] = span{y: i, lo: math.MaxInt, hi: -1}
+	}
+	for i := range cols {
+		cols[i] = span{y: i, lo: math.MaxInt, hi: -1}
 	}
 	for len(stack) > 0 {
 		p := int(stack[len(stack)-1])
@@ -117,6 +120,8 @@ func (r *refiner) refine(c component) (*piece, []int32, bool) {
 		sumDR += float64(dr / r.bg.v[k])
 		sp := &spans[y]
 		sp.lo, sp.hi = min(sp.lo, x), max(sp.hi, x)
+		cs := &cols[x]
+		cs.lo, cs.hi = min(cs.lo, y), max(cs.hi, y)
 		for dy := -1; dy <= 1; dy++ {
 			for dx := -1; dx <= 1; dx++ {
 				nx, ny := x+dx, y+dy
@@ -137,6 +142,11 @@ func (r *refiner) refine(c component) (*piece, []int32, bool) {
 			box.Min.X, box.Max.X = min(box.Min.X, sp.lo), max(box.Max.X, sp.hi+1)
 			box.Min.Y, box.Max.Y = min(box.Min.Y, sp.y), max(box.Max.Y, sp.y+1)
 			p.spans = append(p.spans, span{y: sp.y + reg.Min.Y, lo: sp.lo + reg.Min.X, hi: sp.hi + reg.Min.X})
+		}
+	}
+	for _, cs := range cols {
+		if cs.hi >= 0 {
+			p.cols = append(p.cols, span{y: cs.y + reg.Min.X, lo: cs.lo + reg.Min.Y, hi: cs.hi + reg.Min.Y})
 		}
 	}
 	depth := chessDepth(state, rw, box)

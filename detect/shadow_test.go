@@ -66,3 +66,45 @@ func TestShadowNotSpecimen(t *testing.T) {
 		}
 	}
 }
+
+// TestShadowTestTurns: a dark insect whose outline is sharp along its top
+// and bottom and soft at its ends (a moth whose wing tips are blurred by
+// their motion), drawn lying level and turned a quarter, is found both
+// ways. When only the ends of its rows were measured, the level one was
+// taken for a shadow (its sharp outline faced up and down, where no row
+// ends) and the upright one was found.
+func TestShadowTestTurns(t *testing.T) {
+	const ppm = 10.0
+	const w, h = 1200, 1200
+	rng := rand.New(rand.NewSource(4))
+	// darkness 0.6 in a 200 x 60 px body, sharp along its long sides and
+	// ramping over 25 px at its ends.
+	dark := func(x, y int, upright bool) float64 {
+		if upright {
+			x, y = y, x
+		}
+		dx, dy := math.Abs(float64(x)+0.5-600), math.Abs(float64(y)+0.5-600)
+		if dy > 30 {
+			return 0
+		}
+		return 0.6 * math.Min(1, math.Max(0, (125-dx)/25))
+	}
+	for _, upright := range []bool{false, true} {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				k := 1 - dark(x, y, upright)
+				n := rng.NormFloat64() * 3
+				c := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v*k+n))) }
+				img.SetRGBA(x, y, color.RGBA{c(214), c(212), c(218), 255})
+			}
+		}
+		got, err := Detect(img, DefaultOptions(ppm))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if countFound(got, []image.Point{{600, 600}}, centredWithin(20)) != 1 {
+			t.Errorf("upright %v: the insect is not found (%v)", upright, boxesOf(got))
+		}
+	}
+}
