@@ -65,26 +65,11 @@ func splitPale(labels []int32, c component, norm, dark []float32, w int, next *i
 		return nil
 	}
 	// The paler cells beyond the core's rim.
-	rim := make([]bool, bw*bh)
-	var queue, ring []int
+	inCore := make([]bool, bw*bh)
 	for j, id := range core.id {
-		if id == a {
-			rim[j] = true
-			queue = append(queue, j)
-		}
+		inCore[j] = id == a
 	}
-	for range paleRim {
-		ring = ring[:0]
-		for _, k := range queue {
-			for _, q := range neighbours8(k, bw, bh) {
-				if q >= 0 && val[q] > 0 && !rim[q] {
-					rim[q] = true
-					ring = append(ring, q)
-				}
-			}
-		}
-		queue, ring = ring, queue
-	}
+	rim := dilate(inCore, bw, bh, paleRim)
 	pale := blobsOf(bw, bh, func(j int) bool { return val[j] > 0 && val[j] <= t && !rim[j] })
 	b, large := pale.largest(), 0
 	for _, n := range pale.size {
