@@ -2,7 +2,6 @@ package realeval
 
 import (
 	"image"
-	"image/draw"
 	"math"
 
 	"github.com/trapnet/trapnet/camera"
@@ -87,8 +86,7 @@ func Touching(frames []Frame, gap int, with Neighbours, detector Detector, lost 
 // over 6 px; the annotated boxes hold the insects with a margin of a few
 // pixels, so at gap 0 most pairs touch or overlap.
 func WithNeighbours(img image.Image, a Annotation, gap int, with Neighbours) (*image.RGBA, Annotation, []Pair) {
-	base := image.NewRGBA(img.Bounds())
-	draw.Draw(base, base.Bounds(), img, img.Bounds().Min, draw.Src)
+	base := toRGBA(img)
 	out := image.NewRGBA(base.Bounds())
 	copy(out.Pix, base.Pix)
 	var taken []image.Rectangle
