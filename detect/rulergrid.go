@@ -56,22 +56,16 @@ func tickGrid(ticks []tick) (Ruler, bool) {
 }
 
 // lineAngle returns the direction, in [0, pi), of the line fitted to pts
-// (their principal axis); false for fewer than two points.
+// (their principal axis, moments.axes); false for fewer than two points.
 func lineAngle(pts [][2]float64) (float64, bool) {
 	if len(pts) < 2 {
 		return 0, false
 	}
-	var mx, my float64
+	var m moments
 	for _, p := range pts {
-		mx, my = mx+p[0], my+p[1]
+		m.add(p[0], p[1])
 	}
-	mx, my = mx/float64(len(pts)), my/float64(len(pts))
-	var sxx, syy, sxy float64
-	for _, p := range pts {
-		dx, dy := p[0]-mx, p[1]-my
-		sxx, syy, sxy = sxx+dx*dx, syy+dy*dy, sxy+dx*dy
-	}
-	a := 0.5 * math.Atan2(2*sxy, sxx-syy)
+	_, _, _, _, a := m.axes()
 	if a < 0 {
 		a += math.Pi
 	}
