@@ -50,3 +50,61 @@ func TestCardGlareNotSpecimen(t *testing.T) {
 		t.Errorf("touching whiteflies not found: %v", boxesOf(got))
 	}
 }
+
+// TestGlareAmongFlecks: a thin, flat net of Contrast 0.35 (the bare card
+// between sparkling glue's flecks, read against the flecks' white) is
+// glare when white flecks lie around it; not on clean card, not when the
+// only white is its own (whitish wings), not when it is dark, and not when
+// it is less flat (an insect's partly covered limbs).
+func TestGlareAmongFlecks(t *testing.T) {
+	card := color.RGBA{212, 182, 20, 255}
+	box := image.Rect(60, 60, 140, 140)
+	net := Specimen{Box: box, AreaPx: 2000, CoverAreaPx: 1900, Contrast: 0.35, ThicknessPx: 4, WidthPx: 60}
+	y0, cb0, cr0 := rgbToYCC(card.R, card.G, card.B)
+	frame := func(fleck func(x, y int) bool, white color.RGBA) (*image.RGBA, *work) {
+		img := image.NewRGBA(image.Rect(0, 0, 200, 200))
+		bg := newPlane(200, 200)
+		for y := range 200 {
+			for x := range 200 {
+				c := card
+				if fleck(x, y) {
+					c = white
+				}
+				img.SetRGBA(x, y, c)
+				bg.v[y*200+x] = float32(y0)
+			}
+		}
+		return img, &work{f: 1, bg: bg, kb: (float32(cb0) - 128) / float32(y0), kr: (float32(cr0) - 128) / float32(y0)}
+	}
+	sparkle := func(x, y int) bool { return x%9 < 3 && y%7 < 2 } // 0.095 of the frame
+	wings := func(x, y int) bool { return image.Pt(x, y).In(box.Inset(10)) && sparkle(x, y) }
+	none := func(int, int) bool { return false }
+	white := color.RGBA{250, 248, 236, 255}
+	for _, c := range []struct {
+		name     string
+		fleck    func(x, y int) bool
+		white    color.RGBA
+		contrast float64
+		want     bool
+	}{
+		{"among flecks", sparkle, white, 0.35, true},
+		{"clean card", none, white, 0.35, false},
+		{"own whitish wings", wings, color.RGBA{246, 240, 170, 255}, 0.35, false},
+		{"own white parts", wings, white, 0.35, false},
+		{"dark, among flecks", sparkle, white, 0.6, false},
+		{"faint, clean card", none, white, 0.2, true},
+	} {
+		img, wp := frame(c.fleck, c.white)
+		s := net
+		s.Contrast = c.contrast
+		if got := isGlare(img, s, wp, 8); got != c.want {
+			t.Errorf("%s: isGlare %v, want %v (flecks %.3f of the margin)", c.name, got, c.want, fleckShare(img, box, wp))
+		}
+	}
+	img, wp := frame(sparkle, white)
+	limbs := net
+	limbs.CoverAreaPx = 0.82 * limbs.AreaPx // an insect's partly covered limbs
+	if isGlare(img, limbs, wp, 8) {
+		t.Errorf("a net among flecks 0.82 flat (a spider in glare, hazed) taken for glare")
+	}
+}

@@ -112,7 +112,7 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 	}
 	if wp.card != nil {
-		out = dropGlare(out, o.PixelsPerMM)
+		out = dropGlare(img, out, wp, o.PixelsPerMM)
 	}
 	if len(refs.rulers) > 0 || len(refs.bars) > 0 {
 		kept := out[:0]
