@@ -205,6 +205,7 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
 	if wp.card != nil {
 		r.bridge = r.thin
+		r.paleMax = int(math.Round(paleMaxMM * o.PixelsPerMM))
 	}
 	var cands []component
 	for _, c := range comps {
@@ -224,7 +225,7 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 	var pieces []*piece
 	for i, rf := range r.refineAll(cands) {
 		c := cands[i]
-		if r.mostlyClaimed(c) {
+		if r.mostlyClaimed(c) || (rf.ok && rf.p.pale && r.mostlyReached(rf.cells)) {
 			continue // a fragment of a specimen already found
 		}
 		if rf.ok {

@@ -58,6 +58,34 @@ const (
 	// A large moth on a card covers several of these blocks; cardTint
 	// keeps the card's colour under it the card's.
 	cardBlockFraction = 0.5
+	// paleLevel, paleBlue, paleMeanBlue and paleMaxMM: a whitefly on a
+	// phone photo of a card is a pale oval 6-12 px long, its translucent
+	// wings bluer than the card (whiter, on yellow) but deviating only
+	// 0.5-0.8 of the fill's threshold, often round a darker spot. The plain
+	// fill took the spot and a few wing pixels: a box round the spot, or
+	// a piece 1 px thick, rejected as a fibre (of the 1529 whiteflies on
+	// ../shared/realframes/sticky, 90 had no detection centred in their
+	// box, most of them for this). On a card a small component's fill
+	// therefore also takes the pixels above paleLevel of the threshold
+	// that are bluer than the card by paleBlue of its luma, and keeps
+	// that piece when it is whitish on the whole (a mean blue offset of
+	// paleMeanBlue or more: whiteflies' pieces measure a median 0.13,
+	// other small pieces 0.01) and at most paleMaxMM long; else the plain
+	// fill stands (a dark speck, a larger insect beside glare). paleLevel
+	// is the lowest at which synth's whiteflies, whose silhouettes are
+	// known, keep boxes within a pixel of them (sides p10 -1, median 0,
+	// p90 +1 px beyond, as with the plain fill; at 0.5, p90 +2). A pale
+	// fill reaches round the components beside it, so a piece most of
+	// whose pixels an earlier one took is dropped (refiner.mostlyReached:
+	// else two parts of one whitefly were each reported as all of it,
+	// pairs of boxes overlapping by IoU 0.3 or more 120 -> 374). On
+	// ../shared/realframes/sticky: whitefly recall 0.759 -> 0.802 (centred
+	// 0.941 -> 0.952), the boxes 3.6 -> 3.2 times smaller than the
+	// annotations' in side; other detections under 40 px 10582 -> 11240.
+	paleLevel    = 0.6
+	paleBlue     = 0.04
+	paleMeanBlue = 0.05
+	paleMaxMM    = 3
 )
 
 // cardMask finds a coloured card: when at least cardMinFraction of the

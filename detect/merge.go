@@ -24,6 +24,7 @@ type piece struct {
 	cols  []span
 	thick float64
 	group int32 // component this piece was split from (0: none)
+	pale  bool  // filled with its pale pixels (refine, on a card)
 	// own and parts record a merge (mergePieces): the piece as it was
 	// before its first absorption, and the pieces it absorbed.
 	own   *piece

@@ -30,6 +30,21 @@ type refiner struct {
 	reach        int   // how far, in cells, the fill may go beyond the component
 	thin         int32 // legs and antennae up to 2*thin+1 px thick are left out of boxes
 	bridge       int32 // on a card: gaps up to 2*bridge px in a piece are closed before trimming limbs
+	paleMax      int   // on a card: the longest side, in frame pixels, of a piece filled with its pale pixels (0 on a sheet: none)
+}
+
+// mostlyReached reports whether most of cells (a fill's, one entry per
+// frame pixel) belong to a specimen already found: a pale fill reaches
+// round the components beside it, so two parts of one whitefly (its spot
+// and a wing) would each be filled as the whole whitefly.
+func (r *refiner) mostlyReached(cells []int32) bool {
+	n := 0
+	for _, k := range cells {
+		if r.claimed[k] {
+			n++
+		}
+	}
+	return 2*n > len(cells)
 }
 
 // mostlyClaimed reports whether most of c's cells belong to a specimen
@@ -53,7 +68,24 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // exceeds GrowThreshold. It returns the piece and the working cells it
 // reached, and false when no frame pixel of c is foreground. It changes
 // nothing shared (refineAll runs it on all cores).
+//
+// On a card a small component is first filled with its pale pixels too
+// (fill's pale mode): the result is kept when it is a whitefly's, whitish
+// and no longer than paleMaxMM (see paleLevel), else the plain fill is.
 func (r *refiner) refine(c component) (*piece, []int32, bool) {
+	if r.paleMax > 0 && c.n <= cardSmallCells {
+		if p, cells, ok := r.fill(c, true); ok && max(p.full.Dx(), p.full.Dy()) <= r.paleMax && p.sumDB >= paleMeanBlue*p.m.n {
+			p.pale = true
+			return p, cells, true
+		}
+	}
+	return r.fill(c, false)
+}
+
+// fill is refine's flood fill; with pale, a pixel whose deviation exceeds
+// only paleLevel of the threshold is foreground too when it is bluer than
+// the card by paleBlue of the card's luma (a whitefly's wing).
+func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
 	b, f := r.img.Bounds(), r.f
 	grow := r.reach
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
@@ -79,8 +111,15 @@ func (r *refiner) refine(c component) (*piece, []int32, bool) {
 			if !nearRow[cx-c.x0+grow] || (lab[cx] != 0 && lab[cx] != c.label) {
 				continue
 			}
-			e := r.tint.deviation(cy*r.w+cx, float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx]) - lvRow[cx]
-			if e > max(r.weak, r.sigmas*scRow[cx]) {
+			k := cy*r.w + cx
+			e := r.tint.deviation(k, float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx]) - lvRow[cx]
+			thr := max(r.weak, r.sigmas*scRow[cx])
+			on := e > thr
+			if !on && pale && e > paleLevel*thr {
+				db, _ := r.tint.offsets(k, float32(v), float32(row.cb[i]), float32(row.cr[i]))
+				on = db > paleBlue*bgRow[cx]
+			}
+			if on {
 				st[i] = 1
 				if lab[cx] == c.label {
 					st[i] = 2

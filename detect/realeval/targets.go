@@ -38,15 +38,17 @@ var IssueTargets = Targets{
 // 2026-12-05), and for the targets it does not meet yet the level measured
 // that day with a small margin, so that a change making them worse fails:
 // 6 detections on the 39 not_insect boxes (a stain, and a debris clump
-// seen on 5 frames; the shadow is dropped) and sticky-card whitefly recall 0.76 (whiteflies of 4-12 px,
-// their annotated boxes 25-45 px: 0.94 of them hold a detection's centre,
-// Score.Centred).
+// seen on 5 frames; the shadow is dropped). Sticky-card whitefly recall
+// was 0.76 then (whiteflies of 4-12 px, their annotated boxes 25-45 px:
+// 0.94 of them hold a detection's centre, Score.Centred); since
+// 2026-12-06, with a whitefly's pale wings filled (detect/card.go,
+// paleLevel), it is 0.80 and its floor 0.78.
 var Floors = Targets{
 	SheetRecall:       0.90,
 	SheetPrecision:    0.85,
 	MaxNotInsectShare: 0.2,
 	MaxCountError:     0.10,
-	StickyRecall:      0.74,
+	StickyRecall:      0.78,
 }
 
 // NotSheet are folders of frames that are not trap sheets (DSLR: hand-held
