@@ -532,7 +532,7 @@ func TestCardAtOddWorkFactors(t *testing.T) {
 // fill takes the wings too, so such a whitefly is found and boxed whole;
 // the same dark spot without wings (a speck of dirt) is still not reported.
 // Drawn with noise of +-5 levels, the wings 18 levels bluer than the card:
-// the plain fill found and boxed whole 9 of the 18.
+// the plain fill found and boxed whole 9 of the 18, the pale fill 16.
 func TestCardFaintWingedWhitefly(t *testing.T) {
 	img, paint := cardFrame(1200, 900)
 	var flies, specks []image.Point
