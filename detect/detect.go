@@ -71,8 +71,9 @@
 // Measured on 2026-12-05 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
 // every trap, count within 8 % on every frame; sticky-card whitefly recall
-// 0.76 (0.94 of the whiteflies' boxes hold a detection's centre); of the
-// card detections of 40 px or more judged by eye, 0.50 are insects
+// 0.80 since 2026-12-06, their pale wings filled (0.76 before; 0.95 of the
+// whiteflies' boxes hold a detection's centre); of the
+// card detections of 40 px or more judged by eye, 0.52 are insects
 // (bench/detect/sticky-large.tsv). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.
