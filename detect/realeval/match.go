@@ -267,3 +267,17 @@ func fill(n, v int) []int {
 	}
 	return s
 }
+
+// Overlapping counts the pairs of dets overlapping by IoU minIoU or more:
+// one object boxed twice, and so counted twice.
+func Overlapping(dets []image.Rectangle, minIoU float64) int {
+	n := 0
+	for i, a := range dets {
+		for _, b := range dets[i+1:] {
+			if a.Overlaps(b) && detect.IoU(a, b) >= minIoU {
+				n++
+			}
+		}
+	}
+	return n
+}

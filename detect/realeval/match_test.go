@@ -130,3 +130,25 @@ func TestScoreRatios(t *testing.T) {
 		t.Errorf("after Add: ratios %v, median %v; want [4 1 3], 3", cards.SideRatios, got)
 	}
 }
+
+func TestOverlapping(t *testing.T) {
+	r := image.Rect
+	for _, c := range []struct {
+		name string
+		dets []image.Rectangle
+		want int
+	}{
+		{"none", nil, 0},
+		{"apart", []image.Rectangle{r(0, 0, 10, 10), r(20, 0, 30, 10)}, 0},
+		{"touching", []image.Rectangle{r(0, 0, 10, 10), r(10, 0, 20, 10)}, 0},
+		{"the same box twice", []image.Rectangle{r(0, 0, 10, 10), r(0, 0, 10, 10)}, 1},
+		{"shifted a pixel", []image.Rectangle{r(0, 0, 10, 10), r(1, 0, 11, 10)}, 1},
+		{"half overlap (IoU 1/3)", []image.Rectangle{r(0, 0, 10, 10), r(5, 0, 15, 10)}, 0},
+		{"three on one object", []image.Rectangle{r(0, 0, 10, 10), r(0, 1, 10, 11), r(1, 0, 11, 10)}, 3},
+		{"a box inside one 4 times larger", []image.Rectangle{r(0, 0, 20, 20), r(0, 0, 10, 10)}, 0},
+	} {
+		if got := Overlapping(c.dets, 0.5); got != c.want {
+			t.Errorf("%s: %d pairs, want %d", c.name, got, c.want)
+		}
+	}
+}

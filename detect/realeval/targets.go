@@ -51,6 +51,11 @@ var Floors = Targets{
 	StickyRecall:      0.78,
 }
 
+// MaxCardOverlaps is the most pairs of detections on the sticky cards of
+// ../shared/realframes that real_test.go lets overlap by IoU 0.5 or more
+// (Overlapping): 41 before the pale fill (detect/card.go), 31 since.
+const MaxCardOverlaps = 40
+
 // NotSheet are folders of frames that are not trap sheets (DSLR: hand-held
 // photos of a butterfly on the ground): reported, not held to the sheet
 // targets.
