@@ -70,8 +70,9 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // nothing shared (refineAll runs it on all cores).
 //
 // On a card a small component is first filled with its pale pixels too
-// (fill's pale mode): the result is kept when it is a whitefly's, whitish
-// and no longer than paleMaxMM (see paleLevel), else the plain fill is.
+// (fill's pale mode): the result is kept when, like a whitefly, it is
+// whitish on the whole (paleMeanBlue) and no longer than paleMaxMM (see
+// paleLevel); else the plain fill is.
 func (r *refiner) refine(c component) (*piece, []int32, bool) {
 	if r.paleMax > 0 && c.n <= cardSmallCells {
 		if p, cells, ok := r.fill(c, true); ok && max(p.full.Dx(), p.full.Dy()) <= r.paleMax && p.sumDB >= paleMeanBlue*p.m.n {
