@@ -75,18 +75,24 @@ func (r *refiner) mostlyClaimed(c component) bool {
 // paleLevel); else the plain fill is.
 func (r *refiner) refine(c component) (*piece, []int32, bool) {
 	if r.paleMax > 0 && c.n <= cardSmallCells {
-		if p, cells, ok := r.fill(c, true); ok && max(p.full.Dx(), p.full.Dy()) <= r.paleMax && p.sumDB >= paleMeanBlue*p.m.n {
+		p, cells, ok, paled := r.fill(c, true)
+		if ok && max(p.full.Dx(), p.full.Dy()) <= r.paleMax && p.sumDB >= paleMeanBlue*p.m.n {
 			p.pale = true
 			return p, cells, true
 		}
+		if !paled {
+			return p, cells, ok // no pixel was pale only: the plain fill's result
+		}
 	}
-	return r.fill(c, false)
+	p, cells, ok, _ := r.fill(c, false)
+	return p, cells, ok
 }
 
 // fill is refine's flood fill; with pale, a pixel whose deviation exceeds
 // only paleLevel of the threshold is foreground too when it is bluer than
-// the card by paleBlue of the card's luma (a whitefly's wing).
-func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
+// the card by paleBlue of the card's luma (a whitefly's wing), and paled
+// reports whether any pixel was foreground by that test alone.
+func (r *refiner) fill(c component, pale bool) (p *piece, cells []int32, ok, paled bool) {
 	b, f := r.img.Bounds(), r.f
 	grow := r.reach
 	reg := image.Rect(b.Min.X+(c.x0-grow)*f, b.Min.Y+(c.y0-grow)*f, b.Min.X+(c.x1+grow)*f, b.Min.Y+(c.y1+grow)*f).Intersect(b)
@@ -119,6 +125,7 @@ func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
 			if !on && pale && e > paleLevel*thr {
 				db, _ := r.tint.offsets(k, float32(v), float32(row.cb[i]), float32(row.cr[i]))
 				on = db > paleBlue*bgRow[cx]
+				paled = paled || on
 			}
 			if on {
 				st[i] = 1
@@ -130,12 +137,12 @@ func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
 		}
 	}
 	if len(stack) == 0 {
-		return nil, nil, false
+		return nil, nil, false, paled
 	}
 	var m moments
 	var sumRatio, sumDB, sumDR float64
 	var devs []float32
-	var cells []int32 // the working cells reached (claimed once the piece is kept)
+	// cells: the working cells reached (claimed once the piece is kept)
 	var at []int32
 	spans, cols := make([]span, rh), make([]span, rw)
 	for i := range spans {
@@ -175,7 +182,7 @@ func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
 			}
 		}
 	}
-	p := &piece{m: m, sumRatio: sumRatio, sumDB: sumDB, sumDR: sumDR, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
+	p = &piece{m: m, sumRatio: sumRatio, sumDB: sumDB, sumDR: sumDR, cover: coverArea(devs, interiorDevs(state, rw, rh, at, devs))}
 	box := image.Rectangle{Min: image.Pt(math.MaxInt, math.MaxInt), Max: image.Pt(math.MinInt, math.MinInt)}
 	for _, sp := range spans {
 		if sp.hi >= 0 {
@@ -213,7 +220,7 @@ func (r *refiner) fill(c component, pale bool) (*piece, []int32, bool) {
 		}
 		p.box = bodyBox(depth, box, thin).Add(reg.Min)
 	}
-	return p, cells, true
+	return p, cells, true, paled
 }
 
 // near returns, for the working cells of c's box grown by grow on every
