@@ -15,6 +15,19 @@ import (
 // minSquares is the least number of dark squares taken for a checkerboard.
 const minSquares = 5
 
+// boardLevels are the levels, from the box's darkest luma (0) to its
+// lightest (1), below which a pixel is dark, tried in turn until a board is
+// found. The squares of a printed bar are speckled lighter inside
+// (vermont's are), and on an over-exposed sheet the speckle comes nearer
+// the sheet's luma: on vermont's 20220622200400-01 at exposure x1.35
+// (clipped) the squares fall apart into scraps at a third of the way,
+// each scrap too small to be a square, and are whole at a half; at x1.5,
+// at 0.6. Each level is tried only when the ones before it found no board
+// (a bar seen as taken is found at a third, as before), so the cost falls
+// on large components that are no board: on ../shared/realframes at most
+// about 0.1 s a frame (panama's 35 components of 60 px or more).
+var boardLevels = [...]float64{1.0 / 3, 0.5, 0.6}
+
 // offGrid returns how far d is from a whole multiple of s, in units of s.
 func offGrid(d, s float64) float64 {
 	q := math.Abs(d) / s
@@ -38,9 +51,10 @@ type Checkerboard struct {
 
 // findCheckerboard looks for at least minSquares dark squares of one size
 // inside box, on a grid and corner to corner (a checkerboard scale bar):
-// pixels darker than a third of the way from the box's darkest to its
-// lightest luma form 4-connected blobs; square blobs (box aspect <= 1.5,
-// filling >= 40% of their box: the squares may be printed lighter inside) within 20% of the median side count.
+// pixels darker than a level between the box's darkest and its lightest
+// luma form 4-connected blobs; square blobs (box aspect <= 1.5, filling >=
+// 40% of their box: the squares may be printed lighter inside) within 20%
+// of the median side count. The level is tried at boardLevels in turn.
 func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool) {
 	box = box.Inset(-4).Intersect(img.Bounds())
 	w, h := box.Dx(), box.Dy()
@@ -52,24 +66,26 @@ func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool)
 	if hi-lo < 40 {
 		return Checkerboard{}, false
 	}
-	thr := uint8(lo + (hi-lo)/3)
-	// Squares meet corner to corner, and blur joins them there: erode the
-	// dark mask (4-neighbourhood) so each square is a blob, by one pixel,
-	// else by two (a bar photographed off the pixel grid is blurred more).
-	// First try it as it is: squares printed as outlines, seen at 10 px a
-	// side (vermont's bar at half the resolution), are parted already and
-	// an erosion wipes them out.
 	dark := make([]bool, w*h)
-	for i, v := range lum {
-		dark[i] = v <= thr
-	}
-	for r := 0; r <= 2; r++ {
-		if r > 0 {
-			dark = erode4(dark, w, h)
+	for _, level := range boardLevels {
+		thr := uint8(float64(lo) + float64(hi-lo)*level)
+		// Squares meet corner to corner, and blur joins them there: erode
+		// the dark mask (4-neighbourhood) so each square is a blob, by one
+		// pixel, else by two (a bar photographed off the pixel grid is
+		// blurred more). First try it as it is: squares printed as
+		// outlines, seen at 10 px a side (vermont's bar at half the
+		// resolution), are parted already and an erosion wipes them out.
+		for i, v := range lum {
+			dark[i] = v <= thr
 		}
-		if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
-			cb.Box, cb.grid = box, cb.grid.Add(box.Min).Inset(-r)
-			return cb, true
+		for r := 0; r <= 2; r++ {
+			if r > 0 {
+				dark = erode4(dark, w, h)
+			}
+			if cb, ok := gridOfSquares(dark, w, h, float64(2*r)); ok {
+				cb.Box, cb.grid = box, cb.grid.Add(box.Min).Inset(-r)
+				return cb, true
+			}
 		}
 	}
 	return Checkerboard{}, false

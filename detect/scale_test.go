@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -101,4 +102,54 @@ func TestCheckerboardOutlinedSmall(t *testing.T) {
 	if math.Abs(fr.PixelsPerMM-ppm) > 0.1*ppm {
 		t.Errorf("scale %.2f px/mm, want %.0f", fr.PixelsPerMM, ppm)
 	}
+}
+
+// TestCheckerboardSpeckledOverexposed: a bar whose dark squares are
+// speckled lighter inside (as vermont's are), on a sheet over-exposed
+// until it clips. At a third of the way from the squares' luma to the
+// sheet's the speckle parts each square into scraps; at a half the
+// squares are whole. As taken the bar is found, and over-exposed too
+// (vermont's 20220622200400-01 at exposure x1.35 lost its bar to this and
+// reported it as a specimen).
+func TestCheckerboardSpeckledOverexposed(t *testing.T) {
+	const ppm, sq = 10.0, 2.0
+	for _, gain := range []float64{1, 1.35, 1.5} {
+		for seed := range uint64(3) {
+			img := speckledBoard(gain, seed)
+			o := DefaultOptions(ppm)
+			o.ScaleSquareMM = sq
+			fr, err := Analyze(img, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fr.Checkerboards) != 1 || math.Abs(fr.PixelsPerMM-ppm) > 0.1*ppm || len(fr.Specimens) != 1 {
+				t.Errorf("gain %v seed %d: checkerboards %v, %.1f px/mm, specimens %v (want the board, %v px/mm and the moth)", gain, seed, fr.Checkerboards, fr.PixelsPerMM, boxesOf(fr.Specimens), ppm)
+			}
+		}
+	}
+}
+
+// speckledBoard is checkerFrame at 10 px/mm with 2 mm squares, each pixel
+// of a dark square drawn at a random luma up to 0.6 of the way to white,
+// and every channel multiplied by gain (clipped).
+func speckledBoard(gain float64, seed uint64) *image.RGBA {
+	const s = 20
+	img := checkerFrame(10, 2)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	label := image.Rect(100, 400, 100+12*s, 400+4*s)
+	for i := range 10 {
+		x0, y0 := label.Min.X+s+i*s, label.Min.Y+s+(i%2)*s
+		for y := y0; y < y0+s; y++ {
+			for x := x0; x < x0+s; x++ {
+				v := uint8(30 + rng.Float64()*0.6*(250-30))
+				img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		for c := range 3 {
+			img.Pix[i+c] = uint8(min(255, float64(img.Pix[i+c])*gain+0.5))
+		}
+	}
+	return img
 }
