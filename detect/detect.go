@@ -56,7 +56,9 @@
 //     cardedge.go), nor a faint, flat net of thin strands: glare on
 //     the glue (glare.go), nor a piece whose dark core is a disc 4 mm or
 //     more across: a hole punched through the card (hole.go; dropped
-//     before pieces merge, so an insect beside one keeps its own box).
+//     before pieces merge, so an insect beside one keeps its own box), nor
+//     a flat, ragged scatter with no body, such as a shaded band gathered
+//     with its specks (flatscatter.go).
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
@@ -73,7 +75,7 @@
 // every trap, count within 8 % on every frame; sticky-card whitefly recall
 // 0.80 since 2026-12-06, their pale wings filled (0.76 before; 0.95 of the
 // whiteflies' boxes hold a detection's centre); of the
-// card detections of 40 px or more judged by eye, 0.52 are insects
+// card detections of 40 px or more judged by eye, 0.56 are insects
 // (bench/detect/sticky-large.tsv). About 0.2-0.4 s of CPU per
 // 4096x2160 sheet frame and 0.5-1 s per 2048x1536 card on this machine's
 // Xeon cores.

@@ -113,6 +113,7 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 	}
 	if wp.card != nil {
 		out = dropGlare(img, out, wp, o.PixelsPerMM)
+		out = dropFlatScatter(out, o.PixelsPerMM)
 	}
 	if len(refs.rulers) > 0 || len(refs.bars) > 0 {
 		kept := out[:0]
