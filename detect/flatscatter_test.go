@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// TestCardFlatScatter: a flat, ragged smear with no body (a brown zigzag
-// 5 px wide across 11 mm, evenly dark) is not reported; a moth of the same
-// darkness with its wings spread (as flat and as ragged, but with a
-// body 2.2 mm thick) is, and so is a crane fly (thin, ragged, but its legs are partly
-// covered pixels).
+// TestCardFlatScatter: a flat, ragged smear with no body (a brown zigzag 5
+// px wide across 11 mm, evenly dark) is not reported. A moth as dark with
+// its wings spread, as flat and as ragged but with a body 2.2 mm thick, is;
+// so is a crane fly, thin and ragged but with legs of partly covered
+// pixels.
 func TestCardFlatScatter(t *testing.T) {
 	img, paint := cardFrame(900, 600)
 	smear := color.RGBA{130, 105, 30, 255}
