@@ -43,7 +43,9 @@
 //     an insect resting against its side is cut from it (cutout.go). Nor
 //     are lines of printed text, a label's words (text.go), nor a dark
 //     piece whose outline nowhere turns within 0.8 mm: a cast shadow, out
-//     of the focused surface (shadow.go).
+//     of the focused surface (shadow.go), nor a faint piece whose outline
+//     is half as wide again as the frame's clear insects': a stain soaked
+//     into the sheet (stain.go).
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
 //     coarse second pass over 4x4-cell averages (faint.go).
 //   - On a coloured sticky card only the card is searched, at twice the

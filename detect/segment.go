@@ -94,7 +94,17 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 		return o.measure(p, b)
 	}
-	shadow := func(p *piece, s Specimen) bool { return isShadow(img, p, s, wp.bg, f, o.PixelsPerMM) }
+	var stainMedian float64
+	var faintEdge map[*piece]float64
+	if wp.card == nil {
+		stainMedian, faintEdge = stainEdges(img, pieces, o, b, wp.bg, f)
+	}
+	shadow := func(p *piece, s Specimen) bool {
+		if e, ok := faintEdge[p]; ok && stainMedian > 0 && e >= stainRatio*stainMedian {
+			return true // a stain
+		}
+		return isShadow(img, p, s, wp.bg, f, o.PixelsPerMM)
+	}
 	var out []Specimen
 	for _, p := range pieces {
 		s, ok := keep(p)

@@ -29,9 +29,11 @@ import (
 // dropped, whose rows turn slowly and columns fast, among them a tear, a
 // spring clip and the card's bright edge; no insect was.) synth/trap draws
 // housing shadows whose darkness ramps up over 4-15 mm, as Cyprus' does
-// over tens of mm; they measure 0.97-3.7 mm. Pale specimens are left alone:
-// a faint outline turns slowly by nature (a pale moth on denmark's sheet,
-// Contrast 0.22, measures about 1 mm).
+// over tens of mm; they measure 0.97-3.7 mm. Pale specimens are left alone
+// here: a faint outline turns slowly by nature (a pale moth on denmark's
+// sheet, Contrast 0.22, measures about 1 mm, found by the coarse faint
+// pass); a faint stain is told by its outline against the frame's own
+// insects' (stain.go).
 const (
 	shadowContrast = 0.3 // from this Contrast up, a specimen's outline is tested
 	shadowEdgeMM   = 0.8 // a shadow's sharpest tenth of outline is this wide or wider

@@ -42,11 +42,13 @@ var IssueTargets = Targets{
 // was 0.76 then (whiteflies of 4-12 px, their annotated boxes 25-45 px:
 // 0.94 of them hold a detection's centre, Score.Centred); since
 // 2026-12-06, with a whitefly's pale wings filled (detect/card.go,
-// paleLevel), it is 0.80 and its floor 0.78.
+// paleLevel), it is 0.80 and its floor 0.78. Since the twenty-first
+// session vermont's stain is dropped (detect/stain.go): 5 of the 39
+// not_insect boxes are hit (0.13), and the floor is 0.15.
 var Floors = Targets{
 	SheetRecall:       0.90,
 	SheetPrecision:    0.85,
-	MaxNotInsectShare: 0.2,
+	MaxNotInsectShare: 0.15,
 	MaxCountError:     0.10,
 	StickyRecall:      0.78,
 }

@@ -1,0 +1,66 @@
+package detect
+
+import (
+	"image"
+	"sort"
+)
+
+// Stains. A moth's meconium or a drop of rain dyes the sheet, and the dye
+// spreads into the weave: a faint stain's darkness fades over a wider band
+// than any object lying on the sheet, whose outline is as sharp as the
+// camera's focus makes it. How sharp that is depends on the camera and the
+// resolution (the same moths' outlines measure about 2 px on 4K and on
+// half-size frames, so a width in mm moves with the resolution), so the
+// frame's own insects are the yardstick: the outline width (Contrast over
+// the steepest tenth of the outline's gradients, as for shadows) of a faint
+// specimen is compared with the median of the frame's clear specimens
+// (Contrast stainClearContrast or more, stainMinMM or longer; at least
+// stainMinClear of them). A faint one (Contrast under stainContrast) whose
+// outline is stainRatio times that median or wider is a stain.
+//
+// Measured on ../shared/realframes's light sheets, at full and at half
+// resolution (the median of the clear insects 2.0-2.3 px, denmark's 3.3-3.4
+// px): vermont's faint reddish stain 1.81 and 3.15 times the median, the
+// faint insects (Contrast under 0.3, 40 px or more: pale moths, a crane
+// fly, a slender insect) 0.55-1.25 times. Panama's and denmark's stains are
+// not found in the first place. The faint pass's pale moths (faint.go) are
+// measured in coarse blocks and are not tested.
+const (
+	stainContrast      = 0.3
+	stainClearContrast = 0.4
+	stainRatio         = 1.5
+	stainMinMM         = 4.0
+	stainMinClear      = 5
+)
+
+// stainEdges measures, on a light sheet, the outline width of the pieces
+// a stain test needs (see above): it returns the median width of the clear
+// ones (0 when there are fewer than stainMinClear) and each faint piece's
+// width.
+func stainEdges(img image.Image, ps []*piece, o Options, b image.Rectangle, bg plane, f int) (median float64, faint map[*piece]float64) {
+	var clear []float64
+	faint = map[*piece]float64{}
+	for _, p := range ps {
+		if len(p.cols) == 0 {
+			continue // a faint pass's coarse piece
+		}
+		s, ok := o.measure(p, b)
+		if !ok || float64(max(s.Box.Dx(), s.Box.Dy())) < stainMinMM*o.PixelsPerMM || (s.Contrast >= stainContrast && s.Contrast < stainClearContrast) {
+			continue
+		}
+		steep, ok := steepestEdge(img, p, bg, f)
+		if !ok {
+			continue
+		}
+		if s.Contrast >= stainClearContrast {
+			clear = append(clear, s.Contrast/steep)
+		} else {
+			faint[p] = s.Contrast / steep
+		}
+	}
+	if len(clear) < stainMinClear {
+		return 0, faint
+	}
+	sort.Float64s(clear)
+	return clear[len(clear)/2], faint
+}
