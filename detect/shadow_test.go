@@ -27,29 +27,10 @@ func TestShadowNotSpecimen(t *testing.T) {
 			dark[y*w+x] = 0.6 * math.Min(1, math.Max(0, d/30))
 		}
 	}
-	// moth paints an ellipse of darkness v whose edge ramps over edge px.
-	moth := func(cx, cy, a, b, v, edge float64) image.Point {
-		for y := int(cy - b - edge); y <= int(cy+b+edge); y++ {
-			for x := int(cx - a - edge); x <= int(cx+a+edge); x++ {
-				dx, dy := (float64(x)+0.5-cx)/a, (float64(y)+0.5-cy)/b
-				k := math.Min(1, math.Max(0, (1-math.Sqrt(dx*dx+dy*dy))*math.Min(a, b)/edge+0.5))
-				dark[y*w+x] = math.Max(dark[y*w+x], v*k)
-			}
-		}
-		return image.Pt(int(cx), int(cy))
-	}
-	sharp := moth(400, 300, 90, 40, 0.7, 1)
-	soft := moth(400, 800, 90, 40, 0.7, 5)
-	pale := moth(1000, 600, 120, 60, 0.22, 12)
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			k := 1 - dark[y*w+x]
-			n := rng.NormFloat64() * 3
-			c := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v*k+n))) }
-			img.SetRGBA(x, y, color.RGBA{c(214), c(212), c(218), 255})
-		}
-	}
+	sharp := paintDark(dark, w, 400, 300, 90, 40, 0.7, 1)
+	soft := paintDark(dark, w, 400, 800, 90, 40, 0.7, 5)
+	pale := paintDark(dark, w, 1000, 600, 120, 60, 0.22, 12)
+	img := darkSheet(dark, w, h, func(int, int) float64 { return rng.NormFloat64() * 3 })
 	got, err := Detect(jpegRoundTrip(t, img, 90), DefaultOptions(ppm))
 	if err != nil {
 		t.Fatal(err)
@@ -90,15 +71,13 @@ func TestShadowTestTurns(t *testing.T) {
 		return 0.6 * math.Min(1, math.Max(0, (125-dx)/25))
 	}
 	for _, upright := range []bool{false, true} {
-		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		d := make([]float64, w*h)
 		for y := range h {
 			for x := range w {
-				k := 1 - dark(x, y, upright)
-				n := rng.NormFloat64() * 3
-				c := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v*k+n))) }
-				img.SetRGBA(x, y, color.RGBA{c(214), c(212), c(218), 255})
+				d[y*w+x] = dark(x, y, upright)
 			}
 		}
+		img := darkSheet(d, w, h, func(int, int) float64 { return rng.NormFloat64() * 3 })
 		got, err := Detect(img, DefaultOptions(ppm))
 		if err != nil {
 			t.Fatal(err)
@@ -107,4 +86,32 @@ func TestShadowTestTurns(t *testing.T) {
 			t.Errorf("upright %v: the insect is not found (%v)", upright, boxesOf(got))
 		}
 	}
+}
+
+// paintDark paints into dark (w wide; 0: bare sheet, 1: black) an ellipse
+// of darkness v centred at (cx, cy) with half-axes a and b, its edge
+// ramping over edge px, and returns its centre.
+func paintDark(dark []float64, w int, cx, cy, a, b, v, edge float64) image.Point {
+	for y := int(cy - b - 2*edge); y <= int(cy+b+2*edge); y++ {
+		for x := int(cx - a - 2*edge); x <= int(cx+a+2*edge); x++ {
+			dx, dy := (float64(x)+0.5-cx)/a, (float64(y)+0.5-cy)/b
+			k := math.Min(1, math.Max(0, (1-math.Sqrt(dx*dx+dy*dy))*math.Min(a, b)/edge+0.5))
+			dark[y*w+x] = math.Max(dark[y*w+x], v*k)
+		}
+	}
+	return image.Pt(int(cx), int(cy))
+}
+
+// darkSheet draws a light grey sheet darkened by dark (w x h), noise(x, y)
+// added to every channel.
+func darkSheet(dark []float64, w, h int, noise func(x, y int) float64) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			k, n := 1-dark[y*w+x], noise(x, y)
+			c := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v*k+n))) }
+			img.SetRGBA(x, y, color.RGBA{c(214), c(212), c(218), 255})
+		}
+	}
+	return img
 }
