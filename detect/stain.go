@@ -19,10 +19,10 @@ import (
 // outline is stainRatio times that median or wider is a stain.
 //
 // Measured on ../shared/realframes's light sheets, at full and at half
-// resolution (the median of the clear insects 2.0-2.3 px, denmark's 3.3-3.4
-// px): vermont's faint reddish stain 1.81 and 3.15 times the median, the
-// faint insects (Contrast under 0.3, 40 px or more: pale moths, a crane
-// fly, a slender insect) 0.55-1.25 times. Panama's and denmark's stains are
+// resolution (the median of the clear specimens 1.95-2.27 px, denmark's
+// 3.3-3.4 px): vermont's faint reddish stain 1.81 and 3.15 times the
+// median, the 36 faint insect pieces (Contrast under 0.3, 4 mm or more:
+// pale moths, a crane fly, a slender insect) 1.25 times at most. Panama's and denmark's stains are
 // not found in the first place. The faint pass's pale moths (faint.go) are
 // measured in coarse blocks and are not tested.
 const (
