@@ -22,9 +22,9 @@ import (
 // resolution (the median of the clear specimens 1.95-2.27 px, denmark's
 // 3.3-3.4 px): vermont's faint reddish stain 1.81 and 3.15 times the
 // median, the 36 faint insect pieces (Contrast under 0.3, 4 mm or more:
-// pale moths, a crane fly, a slender insect) 1.25 times at most. Panama's and denmark's stains are
-// not found in the first place. The faint pass's pale moths (faint.go) are
-// measured in coarse blocks and are not tested.
+// pale moths, a crane fly, a slender insect) 1.25 times at most. Panama's
+// and denmark's stains are not found in the first place. The faint pass's
+// pale moths (faint.go) are measured in coarse blocks and are not tested.
 const (
 	stainContrast      = 0.3
 	stainClearContrast = 0.4
