@@ -94,23 +94,19 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 		return o.measure(p, b)
 	}
-	var stainMedian float64
-	var faintEdge map[*piece]float64
+	var st stains
 	if wp.card == nil {
-		stainMedian, faintEdge = stainEdges(img, pieces, o, b, wp.bg, f)
+		st = sheetStains(img, pieces, o, b, wp.bg, f)
 	}
-	shadow := func(p *piece, s Specimen) bool {
-		if e, ok := faintEdge[p]; ok && stainMedian > 0 && e >= stainRatio*stainMedian {
-			return true // a stain
-		}
-		return isShadow(img, p, s, wp.bg, f, o.PixelsPerMM)
+	shadow := func(p *piece, s Specimen) bool { // or a stain
+		return st.isStain(p) || isShadow(img, p, s, wp.bg, f, o.PixelsPerMM)
 	}
 	var out []Specimen
 	for _, p := range pieces {
 		s, ok := keep(p)
 		switch {
 		case ok && shadow(p, s):
-			// a shadow, with whatever was merged into it
+			// a shadow or a stain, with whatever was merged into it
 		case ok:
 			out = append(out, s)
 		case p.own != nil:

@@ -33,13 +33,25 @@ const (
 	stainMinClear      = 5
 )
 
-// stainEdges measures, on a light sheet, the outline width of the pieces
-// a stain test needs (see above): it returns the median width of the clear
-// ones (0 when there are fewer than stainMinClear) and each faint piece's
-// width.
-func stainEdges(img image.Image, ps []*piece, o Options, b image.Rectangle, bg plane, f int) (median float64, faint map[*piece]float64) {
+// stains is a light sheet's stain test: the median outline width of its
+// clear specimens (0 when there are fewer than stainMinClear: no test) and
+// the outline width of each faint piece.
+type stains struct {
+	median float64
+	faint  map[*piece]float64
+}
+
+// isStain reports whether p is a stain (see above).
+func (st stains) isStain(p *piece) bool {
+	e, ok := st.faint[p]
+	return ok && st.median > 0 && e >= stainRatio*st.median
+}
+
+// sheetStains measures the outline widths the stain test needs on the
+// pieces of a light sheet.
+func sheetStains(img image.Image, ps []*piece, o Options, b image.Rectangle, bg plane, f int) stains {
 	var clear []float64
-	faint = map[*piece]float64{}
+	st := stains{faint: map[*piece]float64{}}
 	for _, p := range ps {
 		if len(p.cols) == 0 {
 			continue // a faint pass's coarse piece
@@ -55,12 +67,12 @@ func stainEdges(img image.Image, ps []*piece, o Options, b image.Rectangle, bg p
 		if s.Contrast >= stainClearContrast {
 			clear = append(clear, s.Contrast/steep)
 		} else {
-			faint[p] = s.Contrast / steep
+			st.faint[p] = s.Contrast / steep
 		}
 	}
-	if len(clear) < stainMinClear {
-		return 0, faint
+	if len(clear) >= stainMinClear {
+		sort.Float64s(clear)
+		st.median = clear[len(clear)/2]
 	}
-	sort.Float64s(clear)
-	return clear[len(clear)/2], faint
+	return st
 }
