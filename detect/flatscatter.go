@@ -34,14 +34,3 @@ func isFlatScatter(s Specimen, pxPerMM float64) bool {
 	return float64(max(s.Box.Dx(), s.Box.Dy())) >= flatMinMM*pxPerMM && s.CoverAreaPx >= flatCover*s.AreaPx &&
 		s.Solidity <= flatSolidity && s.ThicknessPx <= flatThin*s.LengthPx
 }
-
-// dropFlatScatter removes the specimens isFlatScatter reports.
-func dropFlatScatter(ss []Specimen, pxPerMM float64) []Specimen {
-	kept := ss[:0]
-	for _, s := range ss {
-		if !isFlatScatter(s, pxPerMM) {
-			kept = append(kept, s)
-		}
-	}
-	return kept
-}

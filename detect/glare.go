@@ -90,14 +90,3 @@ func fleckShare(img image.Image, box image.Rectangle, wp *work) float64 {
 	}
 	return float64(n) / float64(all)
 }
-
-// dropGlare removes the specimens isGlare reports.
-func dropGlare(img image.Image, ss []Specimen, wp *work, pxPerMM float64) []Specimen {
-	kept := ss[:0]
-	for _, s := range ss {
-		if !isGlare(img, s, wp, pxPerMM) {
-			kept = append(kept, s)
-		}
-	}
-	return kept
-}

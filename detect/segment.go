@@ -64,7 +64,8 @@ type Frame struct {
 // insect are merged and pieces along the card's edge dropped; on a sheet,
 // faint large objects are added. Each piece is then measured and filtered
 // (a merge whose result is rejected is undone), and what is no insect is
-// dropped (glare, printed text, pieces nested in a larger specimen).
+// dropped (glare and flat scatters on a card, printed text, pieces nested
+// in a larger specimen).
 func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piece, refs scaleRefs) []Specimen {
 	b, f := wp.bounds, wp.f
 	if wp.card != nil {
@@ -118,8 +119,13 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 	}
 	if wp.card != nil {
-		out = dropGlare(img, out, wp, o.PixelsPerMM)
-		out = dropFlatScatter(out, o.PixelsPerMM)
+		kept := out[:0]
+		for _, s := range out {
+			if !isGlare(img, s, wp, o.PixelsPerMM) && !isFlatScatter(s, o.PixelsPerMM) {
+				kept = append(kept, s)
+			}
+		}
+		out = kept
 	}
 	if len(refs.rulers) > 0 || len(refs.bars) > 0 {
 		kept := out[:0]
