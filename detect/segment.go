@@ -95,16 +95,21 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 		return o.measure(p, b)
 	}
+	ss, oks := make([]Specimen, len(pieces)), make([]bool, len(pieces))
+	for i, p := range pieces {
+		ss[i], oks[i] = keep(p)
+	}
+	ol := newOutlines(img, wp.bg, f)
 	var st stains
 	if wp.card == nil {
-		st = sheetStains(img, pieces, o, b, wp.bg, f)
+		st = sheetStains(ol, pieces, ss, oks, o.PixelsPerMM)
 	}
 	shadow := func(p *piece, s Specimen) bool { // or a stain
-		return st.isStain(p) || isShadow(img, p, s, wp.bg, f, o.PixelsPerMM)
+		return st.isStain(p) || isShadow(ol, p, s, o.PixelsPerMM)
 	}
 	var out []Specimen
-	for _, p := range pieces {
-		s, ok := keep(p)
+	for i, p := range pieces {
+		s, ok := ss[i], oks[i]
 		switch {
 		case ok && shadow(p, s):
 			// a shadow or a stain, with whatever was merged into it

@@ -41,14 +41,44 @@ const (
 )
 
 // isShadow reports whether the specimen s measured from piece p is a
-// shadow (see above). bg is the background's luma per working cell of f x
-// f frame pixels.
-func isShadow(img image.Image, p *piece, s Specimen, bg plane, f int, pxPerMM float64) bool {
+// shadow (see above), its outline read by ol.
+func isShadow(ol *outlines, p *piece, s Specimen, pxPerMM float64) bool {
 	if s.Contrast < shadowContrast || float64(max(s.Box.Dx(), s.Box.Dy())) < shadowMinMM*pxPerMM {
 		return false
 	}
-	steep, ok := steepestEdge(img, p, bg, f)
-	return ok && s.Contrast/steep >= shadowEdgeMM*pxPerMM
+	w, ok := ol.width(p, s.Contrast)
+	return ok && w >= shadowEdgeMM*pxPerMM
+}
+
+// outlines measures the outline width of pieces of one frame, once each:
+// the specimen's Contrast over the steepest tenth of its outline's
+// gradients (steepestEdge), in frame pixels. The shadow and stain tests
+// read the same measure. bg is the background's luma per working cell of
+// f x f frame pixels.
+type outlines struct {
+	img    image.Image
+	bg     plane
+	f      int
+	widths map[*piece]float64 // 0: not measurable
+}
+
+// newOutlines returns an empty outlines for img.
+func newOutlines(img image.Image, bg plane, f int) *outlines {
+	return &outlines{img: img, bg: bg, f: f, widths: map[*piece]float64{}}
+}
+
+// width returns p's outline width (contrast: its specimen's Contrast), and
+// false when its outline cannot be read (too few ends, none turning) or it
+// is no darker than the background.
+func (ol *outlines) width(p *piece, contrast float64) (float64, bool) {
+	w, ok := ol.widths[p]
+	if !ok {
+		if steep, turns := steepestEdge(ol.img, p, ol.bg, ol.f); turns && contrast > 0 {
+			w = contrast / steep
+		}
+		ol.widths[p] = w
+	}
+	return w, w > 0
 }
 
 // steepestEdge returns the 90th percentile, over the ends of p's row and

@@ -1,9 +1,6 @@
 package detect
 
-import (
-	"image"
-	"sort"
-)
+import "sort"
 
 // Stains. A moth's meconium or a drop of rain dyes the sheet, and the dye
 // spreads into the weave: a faint stain's darkness fades over a wider band
@@ -47,27 +44,26 @@ func (st stains) isStain(p *piece) bool {
 	return ok && st.median > 0 && e >= stainRatio*st.median
 }
 
-// sheetStains measures the outline widths the stain test needs on the
-// pieces of a light sheet.
-func sheetStains(img image.Image, ps []*piece, o Options, b image.Rectangle, bg plane, f int) stains {
+// sheetStains reads the outline widths the stain test needs on the pieces
+// ps of a light sheet, measured as ss (ok[i]: ps[i] passed measure).
+func sheetStains(ol *outlines, ps []*piece, ss []Specimen, ok []bool, pxPerMM float64) stains {
 	var clear []float64
 	st := stains{faint: map[*piece]float64{}}
-	for _, p := range ps {
+	for i, p := range ps {
+		s := ss[i]
 		if len(p.cols) == 0 {
 			continue // a faint pass's coarse piece
 		}
-		s, ok := o.measure(p, b)
-		if !ok || float64(max(s.Box.Dx(), s.Box.Dy())) < stainMinMM*o.PixelsPerMM || (s.Contrast >= stainContrast && s.Contrast < stainClearContrast) {
+		if !ok[i] || float64(max(s.Box.Dx(), s.Box.Dy())) < stainMinMM*pxPerMM || (s.Contrast >= stainContrast && s.Contrast < stainClearContrast) {
 			continue
 		}
-		steep, ok := steepestEdge(img, p, bg, f)
-		if !ok {
-			continue
-		}
-		if s.Contrast >= stainClearContrast {
-			clear = append(clear, s.Contrast/steep)
-		} else {
-			st.faint[p] = s.Contrast / steep
+		w, measured := ol.width(p, s.Contrast)
+		switch {
+		case !measured:
+		case s.Contrast >= stainClearContrast:
+			clear = append(clear, w)
+		default:
+			st.faint[p] = w
 		}
 	}
 	if len(clear) >= stainMinClear {
