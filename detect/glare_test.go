@@ -108,3 +108,39 @@ func TestGlareAmongFlecks(t *testing.T) {
 		t.Errorf("a net among flecks 0.82 flat (a spider in glare, hazed) taken for glare")
 	}
 }
+
+// TestCardPaleGlareNotSpecimen: light thrown back by the glue, drawn as a
+// whitish arc 11 mm long and 5 px wide and as a straight streak 7.5 mm
+// long, is not reported; a whitefly on a close-up card (a whitish oval 6 x 3 mm),
+// as pale, is.
+func TestCardPaleGlareNotSpecimen(t *testing.T) {
+	img, paint := cardFrame(900, 600)
+	card := image.NewRGBA(img.Bounds())
+	copy(card.Pix, img.Pix)
+	whitish := func(x, y float64) color.RGBA { // the clean card's colour there, whiter
+		o := card.RGBAAt(int(x), int(y))
+		return color.RGBA{o.R + 12, o.G + 14, o.B + 80, 255}
+	}
+	arc := image.Rect(150, 120, 250, 220)
+	for a := 0.0; a < math.Pi/2; a += 0.02 { // a quarter circle of radius 60 px
+		x, y := 160+60*math.Cos(a), 130+60*math.Sin(a)
+		paint(x, y, 2.5, 2.5, whitish(x, y))
+	}
+	streak := image.Rect(400, 150, 480, 170)
+	for x := 410.0; x < 470; x++ { // straight, 7.5 mm long and 5 px wide
+		paint(x, 160, 2.5, 2.5, whitish(x, 160))
+	}
+	fly := image.Pt(650, 400)
+	paint(float64(fly.X), float64(fly.Y), 24, 12, whitish(float64(fly.X), float64(fly.Y)))
+	got := detectCard(t, img)
+	for _, s := range got {
+		for _, r := range []image.Rectangle{arc, streak} {
+			if s.Box.Overlaps(r) && max(s.Box.Dx(), s.Box.Dy()) >= 40 {
+				t.Errorf("pale glare reported as a specimen: %v (contrast %.2f, solidity %.2f, thickness %.0f of length %.0f px)", s.Box, s.Contrast, s.Solidity, s.ThicknessPx, s.LengthPx)
+			}
+		}
+	}
+	if countFound(got, []image.Point{fly}, centredWithin(6)) != 1 {
+		t.Errorf("whitish whitefly not found: %v", boxesOf(got))
+	}
+}
