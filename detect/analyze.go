@@ -81,8 +81,9 @@ type work struct {
 	py, pcb, pcr plane // luma and chroma per cell
 	bg           plane // the background's luma
 	kb, kr       float32
-	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
-	tint         tint   // the background's colour for the deviation
+	card         []bool     // the cells on a coloured card (nil: a sheet, all searched)
+	tint         tint       // the background's colour for the deviation
+	white        whitePoint // where a sheet was clipped (foreground)
 	bounds       image.Rectangle
 }
 
@@ -166,12 +167,17 @@ func (wp *work) foreground(o Options) fgCells {
 	// sheet's local level by WeakThreshold and by NoiseSigmas local
 	// sigmas; dark holds the excess rescaled so that StrongThreshold
 	// means "StrongThreshold and 2*NoiseSigmas sigmas above the level".
+	// On a sheet the camera clipped, the foreground's floor is lower
+	// where the background is the white point (clip.go).
 	ks := float32(o.NoiseSigmas)
+	if wp.card == nil {
+		wp.white.level, wp.white.ok = clipLevel(wp.py)
+	}
 	fg.excess = smooth // from here on, the deviation above the sheet's level
 	for i, v := range smooth.v {
 		e := v - fg.level.v[i]
 		fg.excess.v[i] = e
-		thr := max(float32(o.WeakThreshold), ks*fg.scale.v[i])
+		thr := max(wp.white.floor(wp.bg.v[i])*float32(o.WeakThreshold), ks*fg.scale.v[i])
 		if e > thr {
 			fg.mask[i] = 1
 		}

@@ -1,0 +1,59 @@
+package detect
+
+import "math"
+
+// A clipped sheet. A camera exposed for the lamp clips the bright sheet at
+// its white point, and a clipped patch of sheet has no texture and no
+// noise left: every pixel holds the white point (the AMI traps of
+// ../shared/realframes clip at luma 228: half of sequential's cells,
+// a fifth of two of vermont's, 8 % of cyprus's). There the thresholds'
+// floors (WeakThreshold, StrongThreshold), which keep a textured or
+// noisy sheet's weave and speckle out, are what hides a pale moth: a
+// beige or whitish moth on a clipped sheet deviates 0.06-0.15. On cells
+// whose background is the white point, the floors are clipFloor of
+// theirs (the noise term, NoiseSigmas local sigmas, still applies).
+//
+// The white point is found as a spike in the histogram of the working
+// cells' luma (rounded): a level holding clipMinShare of the cells or more
+// and clipSpike times as many as either neighbouring level. Sheets that
+// are not clipped have no spike (denmark's and vermont 215's top levels
+// each hold 1-2 % of the cells, their neighbours as many); panama's
+// 228 holds 3.9 %, its neighbour 3.3 %: a few patches, not a clipped
+// sheet.
+const (
+	clipMinShare = 0.02
+	clipSpike    = 2.0
+	clipFloor    = 0.5
+)
+
+// whitePoint is where a sheet was clipped (ok false: not clipped, or a
+// card).
+type whitePoint struct {
+	level float32
+	ok    bool
+}
+
+// floor returns the factor of the foreground's floor on a cell whose
+// background luma is bg: clipFloor on the white point, else 1.
+func (wpt whitePoint) floor(bg float32) float32 {
+	if wpt.ok && bg >= wpt.level-0.5 {
+		return clipFloor
+	}
+	return 1
+}
+
+// clipLevel returns the working plane's white point (see above) and
+// whether it has one.
+func clipLevel(py plane) (float32, bool) {
+	var h [257]int
+	for _, v := range py.v {
+		h[min(256, max(0, int(math.Round(float64(v)))))]++
+	}
+	n := len(py.v)
+	for v := 255; v >= 1; v-- {
+		if float64(h[v]) >= clipMinShare*float64(n) {
+			return float32(v), float64(h[v]) >= clipSpike*float64(max(h[v-1], h[v+1]))
+		}
+	}
+	return 0, false
+}
