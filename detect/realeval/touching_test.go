@@ -8,7 +8,11 @@ import "testing"
 // insect against a dark one was split (detect's splitPale): before it, a
 // copy of the insect was found with it 0.62 of the time and another of the
 // frame's insects 0.55; with it 0.70 and 0.61. Precision with the
-// neighbours counted as insects must stay at the sheets' level.
+// neighbours counted as insects must stay at the sheets' level. Since a
+// clipped sheet's floor (detect/clip.go) lets a specimen there grow over
+// its pale margins, 3 more pairs of copies are joined at gap 0 (0.69 ->
+// 0.67) while 3 more pairs of other insects are split (0.61 -> 0.63):
+// the floor for copies is 0.64.
 func TestRealTouchingPairs(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && !NotSheet[f.Trap] })
 	for _, tc := range []struct {
@@ -16,7 +20,7 @@ func TestRealTouchingPairs(t *testing.T) {
 		with  Neighbours
 		floor float64
 	}{
-		{"copies", Copies, 0.66},
+		{"copies", Copies, 0.64},
 		{"others", Others, 0.58},
 	} {
 		r, skipped := Touching(sheets, 0, tc.with, DetectBoxes, nil)
