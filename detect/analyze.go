@@ -81,9 +81,8 @@ type work struct {
 	py, pcb, pcr plane // luma and chroma per cell
 	bg           plane // the background's luma
 	kb, kr       float32
-	card         []bool     // the cells on a coloured card (nil: a sheet, all searched)
-	tint         tint       // the background's colour for the deviation
-	white        whitePoint // where a sheet was clipped (foreground)
+	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
+	tint         tint   // the background's colour for the deviation
 	bounds       image.Rectangle
 }
 
@@ -170,14 +169,15 @@ func (wp *work) foreground(o Options) fgCells {
 	// On a sheet the camera clipped, the foreground's floor is lower
 	// where the background is the white point (clip.go).
 	ks := float32(o.NoiseSigmas)
+	var white whitePoint // a card is never taken for clipped
 	if wp.card == nil {
-		wp.white.level, wp.white.ok = clipLevel(wp.py)
+		white = clipLevel(wp.py)
 	}
 	fg.excess = smooth // from here on, the deviation above the sheet's level
 	for i, v := range smooth.v {
 		e := v - fg.level.v[i]
 		fg.excess.v[i] = e
-		thr := max(wp.white.floor(wp.bg.v[i])*float32(o.WeakThreshold), ks*fg.scale.v[i])
+		thr := max(white.floor(wp.bg.v[i])*float32(o.WeakThreshold), ks*fg.scale.v[i])
 		if e > thr {
 			fg.mask[i] = 1
 		}

@@ -53,9 +53,8 @@ func (wpt whitePoint) floor(bg float32) float32 {
 	return 1
 }
 
-// clipLevel returns the working plane's white point (see above) and
-// whether it has one.
-func clipLevel(py plane) (float32, bool) {
+// clipLevel returns the working plane's white point (see above).
+func clipLevel(py plane) whitePoint {
 	var h [257]int
 	for _, v := range py.v {
 		h[min(256, max(0, int(math.Round(float64(v)))))]++
@@ -63,8 +62,8 @@ func clipLevel(py plane) (float32, bool) {
 	n := len(py.v)
 	for v := 255; v >= 1; v-- {
 		if float64(h[v]) >= clipMinShare*float64(n) {
-			return float32(v), float64(h[v]) >= clipSpike*float64(max(h[v-1], h[v+1]))
+			return whitePoint{level: float32(v), ok: float64(h[v]) >= clipSpike*float64(max(h[v-1], h[v+1]))}
 		}
 	}
-	return 0, false
+	return whitePoint{}
 }

@@ -40,9 +40,9 @@ func TestClipLevel(t *testing.T) {
 		{"no spike: a smooth top", cat(ramp(10000, 150, 240)), 0, false},
 		{"a mild bump (3.9 % against 3.3 %)", cat(flat(390, 228), flat(330, 227), flat(330, 229), ramp(8950, 150, 227)), 0, false},
 	} {
-		got, ok := clipLevel(c.py)
-		if ok != c.wantOK || (ok && got != c.want) {
-			t.Errorf("%s: clipLevel %v, %v; want %v, %v", c.name, got, ok, c.want, c.wantOK)
+		wpt := clipLevel(c.py)
+		if wpt.ok != c.wantOK || (wpt.ok && wpt.level != c.want) {
+			t.Errorf("%s: clipLevel %v, %v; want %v, %v", c.name, wpt.level, wpt.ok, c.want, c.wantOK)
 		}
 	}
 }
@@ -80,7 +80,8 @@ func TestClippedSheetForeground(t *testing.T) {
 		fg := wp.foreground(DefaultOptions(10))
 		mid := (patch.Min.Y+patch.Max.Y)/2*w + (patch.Min.X+patch.Max.X)/2
 		if got := fg.mask[mid] == 1; got != c.want {
-			t.Errorf("%s: patch foreground %v, want %v (white point %v %v)", c.name, got, c.want, wp.white.level, wp.white.ok)
+			wpt := clipLevel(wp.py)
+			t.Errorf("%s: patch foreground %v, want %v (white point %v %v)", c.name, got, c.want, wpt.level, wpt.ok)
 		}
 		if fg.dark[mid] >= float32(DefaultOptions(10).StrongThreshold) {
 			t.Errorf("%s: the patch seeds (dark %.2f)", c.name, fg.dark[mid])
