@@ -48,10 +48,11 @@ import (
 // more (a moth with spread wings has a body 0.21 of its length thick or
 // more). A piece of glarePaleMinMM or longer that is no darker than the
 // card and more ragged than glarePaleSolidity or thinner than
-// glarePaleThin of its length is glare. On those cards that drops 15 of
+// glarePaleThin of its length is glare. On those cards that drops 13 of
 // the 140 judged junk boxes still reported (glare streaks and arcs, pale
-// streaks, white flecks), no judged insect and no whitefly; with bounds
-// 0.65 and 0.25 it would drop 19, 0.6 alone 13.
+// streaks, white flecks), no judged insect and no whitefly. With a 5 mm
+// floor it dropped 15 (with bounds 0.65 and 0.25 19, with 0.6 alone 13);
+// 6 mm keeps touching whiteflies, 45 px at most there, out of reach.
 const (
 	glarePaleContrast = 0.05
 	glarePaleSolidity = 0.6
