@@ -35,7 +35,10 @@ var splitLevels = []float32{1.6, 2.4, 3.6, 5.4, 8}
 // (scale references) keep theirs there, and the fill must not take their
 // cells for a new part's. With pale (light sheets), every component and
 // part is then also tried as a pale insect against a dark one (splitPale).
-func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32, pale bool) []component {
+// With notchMin > 0 (light sheets), each is then tried as insects
+// touching at notches of their joint outline (splitNotch), each part at
+// least notchMin cells.
+func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32, pale bool, notchMin int) []component {
 	next := last
 	var out []component
 	var work []component
@@ -82,6 +85,23 @@ func splitComponents(labels []int32, comps []component, norm []float32, dark []f
 			}
 			out[k] = parts[0]
 			out = append(out, parts[1])
+		}
+	}
+	// Touching specimens with no core of their own, told by the notches
+	// of their joint outline; each part is tried again.
+	for k := 0; k < len(out) && notchMin > 0; k++ {
+		c := out[k]
+		if parts := splitNotch(labels, c, dark, w, notchMin, &next); len(parts) == 2 {
+			group := c.group
+			if group == 0 {
+				group = c.label
+			}
+			for i := range parts {
+				parts[i].group = group
+			}
+			out[k] = parts[0]
+			out = append(out, parts[1])
+			k--
 		}
 	}
 	return out

@@ -1,0 +1,142 @@
+package detect
+
+import (
+	"image"
+	"math"
+	"testing"
+)
+
+// ellipseCells marks the cells of a w x h grid inside the ellipse (x, y,
+// a, b, turned by angle rad) as label 1.
+func ellipseCells(labels []int32, w int, x, y, a, b, angle float64) {
+	c, s := math.Cos(angle), math.Sin(angle)
+	for k := range labels {
+		px, py := float64(k%w)+0.5-x, float64(k/w)+0.5-y
+		u, v := (px*c+py*s)/a, (-px*s+py*c)/b
+		if u*u+v*v <= 1 {
+			labels[k] = 1
+		}
+	}
+}
+
+// componentOf returns label 1 of labels (w x h) as a component.
+func componentOf(labels []int32, w int) component {
+	c := component{label: 1, x0: w, y0: len(labels) / w}
+	for k, l := range labels {
+		if l != 1 {
+			continue
+		}
+		x, y := k%w, k/w
+		c.n++
+		c.x0, c.x1 = min(c.x0, x), max(c.x1, x+1)
+		c.y0, c.y1 = min(c.y0, y), max(c.y1, y+1)
+	}
+	return c
+}
+
+// TestSplitNotch cuts working-cell silhouettes: two insects whose wings
+// overlap are cut where their outlines meet, each part close to one of
+// them; one insect, whatever its outline's bays, is left whole.
+func TestSplitNotch(t *testing.T) {
+	type ell struct{ x, y, a, b, angle float64 }
+	tests := []struct {
+		name string
+		ells []ell
+		want []image.Rectangle // the parts' boxes, nil: left whole
+	}{
+		{"two ovals overlapping", []ell{{20, 20, 12, 8, 0.3}, {40, 22, 10, 9, -0.5}}, []image.Rectangle{image.Rect(8, 11, 31, 30), image.Rect(30, 13, 50, 32)}},
+		{"a round and a long one end to end", []ell{{20, 20, 9, 9, 0}, {40, 20, 13, 5, 0}}, []image.Rectangle{image.Rect(11, 11, 29, 29), image.Rect(28, 15, 53, 25)}},
+		{"one oval", []ell{{30, 20, 20, 10, 0.4}}, nil},
+		// Wings spread: two lobes each side of a slender body, with bays
+		// at the head, the tail and between fore- and hindwings.
+		{"wings spread", []ell{{18, 16, 12, 7, -0.5}, {42, 16, 12, 7, 0.5}, {21, 30, 8, 6, 0.4}, {39, 30, 8, 6, -0.4}, {30, 23, 2.5, 13, 0}}, nil},
+		{"a moth at rest (a delta)", []ell{{30, 20, 6, 14, 0}, {24, 24, 5, 12, 0.45}, {36, 24, 5, 12, -0.45}}, nil},
+	}
+	for _, tc := range tests {
+		const w, h = 64, 48
+		labels := make([]int32, w*h)
+		for _, e := range tc.ells {
+			ellipseCells(labels, w, e.x, e.y, e.a, e.b, e.angle)
+		}
+		dark := make([]float32, w*h)
+		next := int32(1)
+		parts := splitNotch(labels, componentOf(labels, w), dark, w, 40, &next)
+		if tc.want == nil {
+			if parts != nil {
+				t.Errorf("%s: cut into %v, want it whole", tc.name, partBoxes(parts))
+			}
+			continue
+		}
+		if len(parts) != 2 {
+			t.Errorf("%s: %d parts, want 2", tc.name, len(parts))
+			continue
+		}
+		got := partBoxes(parts)
+		if got[0].Min.X > got[1].Min.X {
+			got[0], got[1] = got[1], got[0]
+		}
+		for i := range got {
+			if IoU(got[i], tc.want[i]) < 0.7 {
+				t.Errorf("%s: part %d %v, want about %v", tc.name, i, got[i], tc.want[i])
+			}
+		}
+	}
+}
+
+func partBoxes(cs []component) []image.Rectangle {
+	var out []image.Rectangle
+	for _, c := range cs {
+		out = append(out, image.Rect(c.x0, c.y0, c.x1, c.y1))
+	}
+	return out
+}
+
+// TestDetectSplitsEvenlyDarkPair: two evenly dark insects whose wings
+// overlap have no cores of their own at any level (splitComponents) and
+// neither is paler (splitPale); they are found as two by their outline.
+// One evenly dark insect with its wings spread is found as one.
+func TestDetectSplitsEvenlyDarkPair(t *testing.T) {
+	type ell struct{ x, y, a, b, angle float64 }
+	tests := []struct {
+		name string
+		ells []ell
+		want []image.Rectangle
+	}{
+		{"two overlapping", []ell{{300, 300, 60, 36, 0.3}, {405, 310, 55, 30, -0.5}}, []image.Rectangle{image.Rect(240, 262, 362, 338), image.Rect(357, 270, 453, 350)}},
+		{"wings spread", []ell{{240, 264, 60, 35, -0.5}, {360, 264, 60, 35, 0.5}, {255, 330, 40, 30, 0.4}, {345, 330, 40, 30, -0.4}, {300, 295, 12, 65, 0}}, []image.Rectangle{image.Rect(186, 230, 414, 362)}},
+	}
+	for _, tc := range tests {
+		img := image.NewRGBA(image.Rect(0, 0, 1200, 700))
+		for i := 0; i < len(img.Pix); i += 4 {
+			n := uint8(i / 4 * 7919 % 13)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 200+n, 198+n, 192+n, 255
+		}
+		for y := range 700 {
+			for x := range 1200 {
+				for _, e := range tc.ells {
+					c, s := math.Cos(e.angle), math.Sin(e.angle)
+					px, py := float64(x)+0.5-e.x, float64(y)+0.5-e.y
+					u, v := (px*c+py*s)/e.a, (-px*s+py*c)/e.b
+					if u*u+v*v <= 1 {
+						img.Pix[(y*1200+x)*4], img.Pix[(y*1200+x)*4+1], img.Pix[(y*1200+x)*4+2] = 70, 60, 50
+					}
+				}
+			}
+		}
+		o := DefaultOptions(10)
+		o.WorkSize = 300 // working cells of 4 x 4 px, as on a 4K frame
+		got, err := Detect(img, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: specimens %v, want %v", tc.name, boxesOf(got), tc.want)
+			continue
+		}
+		for i, s := range got {
+			if IoU(s.Box, tc.want[i]) < 0.6 {
+				t.Errorf("%s: specimen %d %v, want about %v", tc.name, i, s.Box, tc.want[i])
+			}
+		}
+	}
+}
