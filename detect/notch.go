@@ -266,38 +266,6 @@ func neighbours4(k, w, h int) [4]int {
 	return n
 }
 
-// convexHull returns the convex hull of pts, counter-clockwise (monotone
-// chain), without collinear points.
-func convexHull(pts [][2]float64) [][2]float64 {
-	if len(pts) < 3 {
-		return pts
-	}
-	sort.Slice(pts, func(a, b int) bool {
-		if pts[a][0] != pts[b][0] {
-			return pts[a][0] < pts[b][0]
-		}
-		return pts[a][1] < pts[b][1]
-	})
-	cross := func(o, a, b [2]float64) float64 {
-		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
-	}
-	h := make([][2]float64, 0, 2*len(pts))
-	for _, p := range pts {
-		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, p)
-	}
-	for i, t := len(pts)-2, len(h)+1; i >= 0; i-- {
-		p := pts[i]
-		for len(h) >= t && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, p)
-	}
-	return h[:len(h)-1]
-}
-
 // hullDepth is the distance from (x, y), inside the convex polygon hull,
 // to the polygon's outline.
 func hullDepth(hull [][2]float64, x, y float64) float64 {

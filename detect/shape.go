@@ -52,39 +52,48 @@ func hullArea(spans []span) float64 {
 		pts = append(pts, [2]float64{float64(s.lo), y}, [2]float64{float64(s.lo), y + 1},
 			[2]float64{float64(s.hi + 1), y}, [2]float64{float64(s.hi + 1), y + 1})
 	}
-	if len(pts) < 3 {
+	hull := convexHull(pts)
+	if len(hull) < 3 {
 		return 0
 	}
-	sort.Slice(pts, func(i, j int) bool {
-		if pts[i][0] != pts[j][0] {
-			return pts[i][0] < pts[j][0]
+	a := 0.0
+	for i := range hull {
+		j := (i + 1) % len(hull)
+		a += hull[i][0]*hull[j][1] - hull[j][0]*hull[i][1]
+	}
+	return math.Abs(a) / 2
+}
+
+// convexHull returns the convex hull of pts (sorted in place),
+// counter-clockwise without collinear points (Andrew's monotone chain).
+func convexHull(pts [][2]float64) [][2]float64 {
+	if len(pts) < 3 {
+		return pts
+	}
+	sort.Slice(pts, func(a, b int) bool {
+		if pts[a][0] != pts[b][0] {
+			return pts[a][0] < pts[b][0]
 		}
-		return pts[i][1] < pts[j][1]
+		return pts[a][1] < pts[b][1]
 	})
 	cross := func(o, a, b [2]float64) float64 {
 		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
 	}
-	// Andrew's monotone chain.
-	hull := make([][2]float64, 0, 2*len(pts))
+	h := make([][2]float64, 0, 2*len(pts))
 	for _, p := range pts {
-		for len(hull) >= 2 && cross(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
-			hull = hull[:len(hull)-1]
+		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
 		}
-		hull = append(hull, p)
+		h = append(h, p)
 	}
-	lower := len(hull) + 1
-	for i := len(pts) - 2; i >= 0; i-- {
+	for i, t := len(pts)-2, len(h)+1; i >= 0; i-- {
 		p := pts[i]
-		for len(hull) >= lower && cross(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
-			hull = hull[:len(hull)-1]
+		for len(h) >= t && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
 		}
-		hull = append(hull, p)
+		h = append(h, p)
 	}
-	a := 0.0
-	for i := 0; i < len(hull)-1; i++ {
-		a += hull[i][0]*hull[i+1][1] - hull[i+1][0]*hull[i][1]
-	}
-	return math.Abs(a) / 2
+	return h[:len(h)-1]
 }
 
 // span is the horizontal extent of a component on one row.

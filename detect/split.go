@@ -74,37 +74,33 @@ func splitComponents(labels []int32, comps []component, norm []float32, dark []f
 	// A pale insect against a dark one has no core of its own.
 	n := len(out)
 	for k := 0; k < n && pale; k++ {
-		c := out[k]
-		if parts := splitPale(labels, c, norm, dark, w, &next); len(parts) == 2 {
-			group := c.group
-			if group == 0 {
-				group = c.label
-			}
-			for i := range parts {
-				parts[i].group = group
-			}
-			out[k] = parts[0]
-			out = append(out, parts[1])
+		if parts := splitPale(labels, out[k], norm, dark, w, &next); len(parts) == 2 {
+			out = replaceByParts(out, k, parts)
 		}
 	}
 	// Touching specimens with no core of their own, told by the notches
 	// of their joint outline; each part is tried again.
 	for k := 0; k < len(out) && notchMin > 0; k++ {
-		c := out[k]
-		if parts := splitNotch(labels, c, dark, w, notchMin, &next); len(parts) == 2 {
-			group := c.group
-			if group == 0 {
-				group = c.label
-			}
-			for i := range parts {
-				parts[i].group = group
-			}
-			out[k] = parts[0]
-			out = append(out, parts[1])
+		if parts := splitNotch(labels, out[k], dark, w, notchMin, &next); len(parts) == 2 {
+			out = replaceByParts(out, k, parts)
 			k--
 		}
 	}
 	return out
+}
+
+// replaceByParts puts the parts of out[k] in its place and at the end of
+// out, in the group of the component out[k] was split from (or its own).
+func replaceByParts(out []component, k int, parts []component) []component {
+	group := out[k].group
+	if group == 0 {
+		group = out[k].label
+	}
+	for i := range parts {
+		parts[i].group = group
+	}
+	out[k] = parts[0]
+	return append(out, parts[1:]...)
 }
 
 // splitOne splits component c at the lowest level that gives two or more
