@@ -198,11 +198,11 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 	labels, comps := labelComponents(fg.mask, fg.dark, w, h)
 	last := int32(len(comps))
 	comps, refs := dropScaleBars(img, labels, fg.dark, w, comps, f, o, &last)
-	notchMin := 0 // cards: no cut at notches (notch.go)
+	var notch notchSize // cards: no cut at notches (notch.go)
 	if wp.card == nil {
-		notchMin = notchCells(o.PixelsPerMM, f)
+		notch = notchCells(o.PixelsPerMM, f)
 	}
-	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last, wp.card == nil, notchMin)
+	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last, wp.card == nil, notch)
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.

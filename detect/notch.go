@@ -36,24 +36,41 @@ const (
 	// finer working resolution the same cells would be the strokes of a
 	// printed letter (a T's bar and stem, 3 mm long on a 5 mm label).
 	notchMinMM2 = 6.4
+	// notchMaxMM2 bounds the component cut: twice the box of the largest
+	// insect on the 13 sheets (vermont's luna moth, 46 x 32 mm). Larger
+	// components are grass, cloth or shade, whose ragged outline has
+	// hundreds of bays and each cut costs a pass over the component: on
+	// ../shared/realframes' DSLR photos of a butterfly on the ground,
+	// detection took twice as long without the bound.
+	notchMaxMM2 = 3000
 	// notchMaxCut bounds the cut's length, in units of the square root of
 	// the smaller part's area.
 	notchMaxCut = 0.8
 	// notchSolid is the least share of its convex hull each part fills.
 	notchSolid = 0.8
+	// notchMost bounds the bays tried, deepest first: each pair is a cut
+	// to try, and a large ragged component (the cloth, grass on a photo
+	// taken for a sheet) has hundreds of bays.
+	notchMost = 16
 )
 
-// notchCells returns the least size of a part in working cells of f x f
-// frame pixels at pxPerMM (notchMinMM2).
-func notchCells(pxPerMM float64, f int) int {
-	return int(math.Round(notchMinMM2 * pxPerMM * pxPerMM / float64(f*f)))
+// notchSize bounds splitNotch's work in working cells: the least part and
+// the largest component cut (0: none is cut).
+type notchSize struct{ min, max int }
+
+// notchCells returns the notchSize for working cells of f x f frame
+// pixels at pxPerMM (notchMinMM2, notchMaxMM2).
+func notchCells(pxPerMM float64, f int) notchSize {
+	cells := func(mm2 float64) int { return int(math.Round(mm2 * pxPerMM * pxPerMM / float64(f*f))) }
+	return notchSize{cells(notchMinMM2), cells(notchMaxMM2)}
 }
 
 // splitNotch returns c cut in two along its best pair of notches (labels
-// relabelled in place), each part at least minCells working cells, or nil
-// when no cut passes the tests above.
-func splitNotch(labels []int32, c component, dark []float32, w, minCells int, next *int32) []component {
-	if c.n < 2*minCells {
+// relabelled in place), each part at least size.min working cells, or nil
+// when no cut passes the tests above or c is over size.max.
+func splitNotch(labels []int32, c component, dark []float32, w int, size notchSize, next *int32) []component {
+	minCells := size.min
+	if c.n < 2*minCells || c.n > size.max {
 		return nil
 	}
 	bw, bh := c.x1-c.x0, c.y1-c.y0
@@ -71,6 +88,10 @@ func splitNotch(labels []int32, c component, dark []float32, w, minCells int, ne
 	notches := findNotches(in, bw, bh)
 	if len(notches) < 2 {
 		return nil
+	}
+	if len(notches) > notchMost {
+		sort.Slice(notches, func(a, b int) bool { return notches[a].depth > notches[b].depth })
+		notches = notches[:notchMost]
 	}
 	best, bestScore := []int32(nil), math.Inf(1)
 	longest := notchMaxCut * math.Sqrt(float64(n)/2) // the smaller part is at most half

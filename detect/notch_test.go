@@ -60,7 +60,7 @@ func TestSplitNotch(t *testing.T) {
 		}
 		dark := make([]float32, w*h)
 		next := int32(1)
-		parts := splitNotch(labels, componentOf(labels, w), dark, w, 40, &next)
+		parts := splitNotch(labels, componentOf(labels, w), dark, w, notchSize{40, w * h}, &next)
 		if tc.want == nil {
 			if parts != nil {
 				t.Errorf("%s: cut into %v, want it whole", tc.name, partBoxes(parts))
@@ -79,6 +79,21 @@ func TestSplitNotch(t *testing.T) {
 			if IoU(got[i], tc.want[i]) < 0.7 {
 				t.Errorf("%s: part %d %v, want about %v", tc.name, i, got[i], tc.want[i])
 			}
+		}
+	}
+}
+
+// TestSplitNotchBounds: a component over the largest size cut, or with a
+// part under the least, is left whole.
+func TestSplitNotchBounds(t *testing.T) {
+	const w, h = 64, 48
+	for _, size := range []notchSize{{40, 300}, {300, w * h}, {0, 0}} {
+		labels := make([]int32, w*h)
+		ellipseCells(labels, w, 20, 20, 12, 8, 0.3)
+		ellipseCells(labels, w, 40, 22, 10, 9, -0.5)
+		next := int32(1)
+		if parts := splitNotch(labels, componentOf(labels, w), make([]float32, w*h), w, size, &next); parts != nil {
+			t.Errorf("size %+v: cut into %v, want it whole", size, partBoxes(parts))
 		}
 	}
 }

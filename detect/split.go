@@ -35,10 +35,9 @@ var splitLevels = []float32{1.6, 2.4, 3.6, 5.4, 8}
 // (scale references) keep theirs there, and the fill must not take their
 // cells for a new part's. With pale (light sheets), every component and
 // part is then also tried as a pale insect against a dark one (splitPale).
-// With notchMin > 0 (light sheets), each is then tried as insects
-// touching at notches of their joint outline (splitNotch), each part at
-// least notchMin cells.
-func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32, pale bool, notchMin int) []component {
+// With notch's bounds set (light sheets), each is then tried as insects
+// touching at notches of their joint outline (splitNotch).
+func splitComponents(labels []int32, comps []component, norm []float32, dark []float32, w int, last int32, pale bool, notch notchSize) []component {
 	next := last
 	var out []component
 	var work []component
@@ -80,8 +79,8 @@ func splitComponents(labels []int32, comps []component, norm []float32, dark []f
 	}
 	// Touching specimens with no core of their own, told by the notches
 	// of their joint outline; each part is tried again.
-	for k := 0; k < len(out) && notchMin > 0; k++ {
-		if parts := splitNotch(labels, out[k], dark, w, notchMin, &next); len(parts) == 2 {
+	for k := 0; k < len(out) && notch.max > 0; k++ {
+		if parts := splitNotch(labels, out[k], dark, w, notch, &next); len(parts) == 2 {
 			out = replaceByParts(out, k, parts)
 			k--
 		}
