@@ -36,13 +36,14 @@ const (
 	// finer working resolution the same cells would be the strokes of a
 	// printed letter (a T's bar and stem, 3 mm long on a 5 mm label).
 	notchMinMM2 = 6.4
-	// notchMaxMM2 bounds the component cut: twice the box of the largest
-	// insect on the 13 sheets (vermont's luna moth, 46 x 32 mm). Larger
-	// components are grass, cloth or shade, whose ragged outline has
-	// hundreds of bays and each cut costs a pass over the component: on
-	// ../shared/realframes' DSLR photos of a butterfly on the ground,
-	// detection took twice as long without the bound.
-	notchMaxMM2 = 3000
+	// notchMaxMM2 bounds the component cut: about twice the box of the
+	// largest insect on the 13 sheets (vermont's luna moth, 70 x 73 mm as
+	// the frame's borders cut it). Larger components are grass, cloth or
+	// shade, whose ragged outline has hundreds of bays, and each cut costs
+	// a pass over the component: on ../shared/realframes' DSLR photos of a
+	// butterfly on the ground, detection took twice as long with neither
+	// this bound nor notchMost.
+	notchMaxMM2 = 10000
 	// notchMaxCut bounds the cut's length, in units of the square root of
 	// the smaller part's area.
 	notchMaxCut = 0.8
