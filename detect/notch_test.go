@@ -6,17 +6,30 @@ import (
 	"testing"
 )
 
-// ellipseCells marks the cells of a w x h grid inside the ellipse (x, y,
-// a, b, turned by angle rad) as label 1.
-func ellipseCells(labels []int32, w int, x, y, a, b, angle float64) {
-	c, s := math.Cos(angle), math.Sin(angle)
+// ell is an ellipse centred on (x, y) with half-axes a, b, turned by
+// angle rad.
+type ell struct{ x, y, a, b, angle float64 }
+
+// holds reports whether (x, y) lies inside e.
+func (e ell) holds(x, y float64) bool {
+	c, s := math.Cos(e.angle), math.Sin(e.angle)
+	px, py := x-e.x, y-e.y
+	u, v := (px*c+py*s)/e.a, (-px*s+py*c)/e.b
+	return u*u+v*v <= 1
+}
+
+// silhouette returns a w x h grid of labels, 1 on the cells inside any of
+// ells.
+func silhouette(w, h int, ells ...ell) []int32 {
+	labels := make([]int32, w*h)
 	for k := range labels {
-		px, py := float64(k%w)+0.5-x, float64(k/w)+0.5-y
-		u, v := (px*c+py*s)/a, (-px*s+py*c)/b
-		if u*u+v*v <= 1 {
-			labels[k] = 1
+		for _, e := range ells {
+			if e.holds(float64(k%w)+0.5, float64(k/w)+0.5) {
+				labels[k] = 1
+			}
 		}
 	}
+	return labels
 }
 
 // componentOf returns label 1 of labels (w x h) as a component.
@@ -38,7 +51,6 @@ func componentOf(labels []int32, w int) component {
 // overlap are cut where their outlines meet, each part close to one of
 // them; one insect, whatever its outline's bays, is left whole.
 func TestSplitNotch(t *testing.T) {
-	type ell struct{ x, y, a, b, angle float64 }
 	tests := []struct {
 		name string
 		ells []ell
@@ -54,10 +66,7 @@ func TestSplitNotch(t *testing.T) {
 	}
 	for _, tc := range tests {
 		const w, h = 64, 48
-		labels := make([]int32, w*h)
-		for _, e := range tc.ells {
-			ellipseCells(labels, w, e.x, e.y, e.a, e.b, e.angle)
-		}
+		labels := silhouette(w, h, tc.ells...)
 		dark := make([]float32, w*h)
 		next := int32(1)
 		parts := splitNotch(labels, componentOf(labels, w), dark, w, notchSize{40, w * h}, &next)
@@ -88,9 +97,7 @@ func TestSplitNotch(t *testing.T) {
 func TestSplitNotchBounds(t *testing.T) {
 	const w, h = 64, 48
 	for _, size := range []notchSize{{40, 300}, {300, w * h}, {0, 0}} {
-		labels := make([]int32, w*h)
-		ellipseCells(labels, w, 20, 20, 12, 8, 0.3)
-		ellipseCells(labels, w, 40, 22, 10, 9, -0.5)
+		labels := silhouette(w, h, ell{20, 20, 12, 8, 0.3}, ell{40, 22, 10, 9, -0.5})
 		next := int32(1)
 		if parts := splitNotch(labels, componentOf(labels, w), make([]float32, w*h), w, size, &next); parts != nil {
 			t.Errorf("size %+v: cut into %v, want it whole", size, partBoxes(parts))
@@ -111,7 +118,6 @@ func partBoxes(cs []component) []image.Rectangle {
 // neither is paler (splitPale); they are found as two by their outline.
 // One evenly dark insect with its wings spread is found as one.
 func TestDetectSplitsEvenlyDarkPair(t *testing.T) {
-	type ell struct{ x, y, a, b, angle float64 }
 	tests := []struct {
 		name string
 		ells []ell
@@ -129,10 +135,7 @@ func TestDetectSplitsEvenlyDarkPair(t *testing.T) {
 		for y := range 700 {
 			for x := range 1200 {
 				for _, e := range tc.ells {
-					c, s := math.Cos(e.angle), math.Sin(e.angle)
-					px, py := float64(x)+0.5-e.x, float64(y)+0.5-e.y
-					u, v := (px*c+py*s)/e.a, (-px*s+py*c)/e.b
-					if u*u+v*v <= 1 {
+					if e.holds(float64(x)+0.5, float64(y)+0.5) {
 						img.Pix[(y*1200+x)*4], img.Pix[(y*1200+x)*4+1], img.Pix[(y*1200+x)*4+2] = 70, 60, 50
 					}
 				}
