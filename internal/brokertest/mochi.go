@@ -40,12 +40,25 @@ type Mochi struct {
 // FreePort returns a currently unused 127.0.0.1 TCP address.
 func FreePort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return FreePorts(t, 1)[0]
+}
+
+// FreePorts returns n distinct, currently unused 127.0.0.1 TCP addresses.
+// Every listener stays open until all n have their port: two addresses taken
+// one after the other could otherwise be the same just-closed port (CI saw
+// mosquitto told to listen twice on one port).
+func FreePorts(t testing.TB, n int) []string {
+	t.Helper()
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs
 }
 
 // StartMochi starts a broker on a free loopback port; it stops at cleanup.

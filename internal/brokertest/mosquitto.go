@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,7 +65,30 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 	}
 	m.PasswordFile = filepath.Join(dir, "client.password")
 	os.WriteFile(m.PasswordFile, []byte(m.Password+"\n"), 0o600)
-	addr, addr2 := FreePort(t), FreePort(t)
+	// Another process may take a chosen port before mosquitto binds it:
+	// then mosquitto exits at once and is started again on fresh ports.
+	var addr, addr2 string
+	for try := 1; ; try++ {
+		ports := FreePorts(t, 2)
+		addr, addr2 = ports[0], ports[1]
+		err := m.listen(t, bin, dir, pwf, ca, srvCert, srvKey, addr, addr2)
+		if err == nil {
+			break
+		}
+		if try == 3 || !strings.Contains(m.Log.String(), "Address already in use") {
+			t.Fatalf("mosquitto did not listen on %s and %s: %v\n%s", addr, addr2, err, m.Log)
+		}
+		m.Log.Reset()
+	}
+	m.URL, m.MTLSURL = "ssl://"+addr, "ssl://"+addr2
+	return m
+}
+
+// listen writes the configuration for two TLS listeners and starts
+// mosquitto, waiting until both listen. It returns an error, mosquitto
+// stopped, when mosquitto exits or does not listen within 5 s.
+func (m *Mosquitto) listen(t testing.TB, bin, dir, pwf, ca, srvCert, srvKey, addr, addr2 string) error {
+	t.Helper()
 	_, port, _ := net.SplitHostPort(addr)
 	_, port2, _ := net.SplitHostPort(addr2)
 	conf := fmt.Sprintf("per_listener_settings false\nallow_anonymous false\npassword_file %[1]s\npersistence false\nlog_dest stderr\n"+
@@ -79,20 +103,38 @@ func StartMosquitto(t testing.TB) *Mosquitto {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start mosquitto: %v", err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i > 50 {
-			t.Fatalf("mosquitto did not listen on %s: %s", addr, m.Log)
-		}
-		time.Sleep(100 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		cmd.Process.Kill()
+		<-exited
 	}
-	m.URL, m.MTLSURL = "ssl://"+addr, "ssl://"+addr2
-	return m
+	for end := time.Now().Add(5 * time.Second); ; {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("mosquitto exited: %v", err)
+		default:
+		}
+		if dialable(addr) && dialable(addr2) {
+			t.Cleanup(stop)
+			return nil
+		}
+		if time.Now().After(end) {
+			stop()
+			return fmt.Errorf("not listening after 5 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// dialable reports whether a TCP connection to addr opens.
+func dialable(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 // writeCerts makes a CA, a server certificate for IP 127.0.0.1 and a client
