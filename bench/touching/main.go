@@ -50,6 +50,11 @@ func main() {
 	for _, s := range skipped {
 		log.Printf("touching: skipped %s", s)
 	}
+	if *crops != "" {
+		if err := os.MkdirAll(*crops, 0o755); err != nil {
+			log.Fatalf("touching: -crops: %v", err)
+		}
+	}
 	var frames []realeval.Frame
 	for _, f := range all {
 		if !f.Sticky && !realeval.NotSheet[f.Trap] {
