@@ -1,0 +1,191 @@
+package detect
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+func TestCardReduction(t *testing.T) {
+	for _, c := range []struct {
+		ppm  float64
+		want int
+	}{{4, 1}, {8, 1}, {12, 1}, {15.9, 1}, {16, 2}, {23.9, 2}, {24, 3}, {31, 3}, {64, 8}} {
+		if got := cardReduction(c.ppm); got != c.want {
+			t.Errorf("cardReduction(%v) = %d, want %d", c.ppm, got, c.want)
+		}
+	}
+}
+
+// TestMeanReduce: each reduced pixel is its block's mean, the last row and
+// column of blocks averaging what is left of an odd-sized frame, and a
+// frame not at the origin reads from its own bounds.
+func TestMeanReduce(t *testing.T) {
+	img := image.NewRGBA(image.Rect(3, 5, 8, 8)) // 5 x 3
+	for y := 5; y < 8; y++ {
+		for x := 3; x < 8; x++ {
+			v := uint8(10*(x-3) + 100*(y-5))
+			img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	got, err := meanReduce(img, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rect != image.Rect(0, 0, 3, 2) {
+		t.Fatalf("reduced to %v, want (0,0)-(3,2)", got.Rect)
+	}
+	// Grey pixels: luma is the grey level, chroma neutral.
+	want := [][]uint8{{55, 75, 90}, {205, 225, 240}}
+	for y := range 2 {
+		for x := range 3 {
+			c := got.YCbCrAt(x, y)
+			if c.Y != want[y][x] || c.Cb != 128 || c.Cr != 128 {
+				t.Errorf("pixel (%d,%d) = %v, want Y %d, Cb Cr 128", x, y, c, want[y][x])
+			}
+		}
+	}
+}
+
+// TestFrameScaleUp: what is found on a frame reduced by 2 is mapped back
+// to the frame's pixels (its bounds need not start at the origin): boxes
+// and lengths doubled, areas four times, centres to their blocks'
+// centres, boxes clipped to the frame, mm and shapes unchanged.
+func TestFrameScaleUp(t *testing.T) {
+	b := image.Rect(10, 20, 111, 81) // 101 x 61: the last reduced column and row are half blocks
+	fr := Frame{
+		Specimens: []Specimen{{
+			Box: image.Rect(4, 5, 51, 31), Extent: image.Rect(3, 4, 51, 31), CenterX: 20, CenterY: 10,
+			AreaPx: 100, AreaMM2: 6.25, CoverAreaPx: 90, LengthPx: 12, WidthPx: 6, LengthMM: 3, WidthMM: 1.5,
+			Orientation: 0.5, Solidity: 0.9, ThicknessPx: 4, Contrast: 0.4, TouchesEdge: true,
+		}},
+		Checkerboards: []Checkerboard{{Box: image.Rect(1, 1, 11, 6), SquarePx: 2.5, Squares: 8, grid: image.Rect(2, 2, 10, 5)}},
+		Rulers:        []Ruler{{Box: image.Rect(0, 0, 30, 4), PixelsPerMM: 4, Ticks: 20, Angle: 1, ox: 1, oy: 2, dir: -1, first: 0, last: 19, markMM: 3}},
+		SolidBars:     []SolidBar{{Box: image.Rect(5, 20, 25, 22), LengthPx: 20, WidthPx: 2, Angle: 0.1, Fill: 0.9}},
+		PixelsPerMM:   4, ScaleSource: "config",
+	}
+	fr.scaleUp(2, b)
+	s := fr.Specimens[0]
+	if s.Box != image.Rect(18, 30, 111, 81) || s.Extent != image.Rect(16, 28, 111, 81) {
+		t.Errorf("box %v, extent %v: want (18,30)-(111,81) and (16,28)-(111,81), clipped to the frame", s.Box, s.Extent)
+	}
+	if s.CenterX != 50.5 || s.CenterY != 40.5 {
+		t.Errorf("centre (%v, %v), want (50.5, 40.5)", s.CenterX, s.CenterY)
+	}
+	if s.AreaPx != 400 || s.CoverAreaPx != 360 || s.LengthPx != 24 || s.WidthPx != 12 || s.ThicknessPx != 8 {
+		t.Errorf("pixel sizes %+v: want areas x4, lengths x2", s)
+	}
+	if s.AreaMM2 != 6.25 || s.LengthMM != 3 || s.WidthMM != 1.5 || s.Orientation != 0.5 || s.Solidity != 0.9 || s.Contrast != 0.4 || !s.TouchesEdge {
+		t.Errorf("mm sizes and shape changed: %+v", s)
+	}
+	if c := fr.Checkerboards[0]; c.Box != image.Rect(12, 22, 32, 32) || c.grid != image.Rect(14, 24, 30, 30) || c.SquarePx != 5 || c.Squares != 8 {
+		t.Errorf("checkerboard %+v", c)
+	}
+	if r := fr.Rulers[0]; r.Box != image.Rect(10, 20, 70, 28) || r.PixelsPerMM != 8 || r.ox != 12.5 || r.oy != 24.5 || r.Angle != 1 || r.dir != -1 || r.last != 19 || r.markMM != 3 {
+		t.Errorf("ruler %+v", r)
+	}
+	// The ruler's markings are where they were: a point 2 mm along it maps
+	// to the same ruler coordinates at both scales.
+	small := Ruler{PixelsPerMM: 4, Angle: 1, ox: 1, oy: 2, dir: -1}
+	ux, uy := math.Cos(1), math.Sin(1)
+	s0, t0 := small.coords(1-2*4*uy, 2+2*4*ux)
+	s1, t1 := fr.Rulers[0].coords(12.5+2*(-2*4*uy), 24.5+2*(2*4*ux))
+	if math.Abs(s0-s1) > 1e-9 || math.Abs(t0-t1) > 1e-9 {
+		t.Errorf("ruler coordinates (%v, %v) on the reduced frame, (%v, %v) mapped back", s0, t0, s1, t1)
+	}
+	if sb := fr.SolidBars[0]; sb.Box != image.Rect(20, 60, 60, 64) || sb.LengthPx != 40 || sb.WidthPx != 4 || sb.Angle != 0.1 || sb.Fill != 0.9 {
+		t.Errorf("solid bar %+v", sb)
+	}
+	if fr.PixelsPerMM != 8 || fr.ScaleSource != "config" {
+		t.Errorf("scale %v from %s, want 8 from config", fr.PixelsPerMM, fr.ScaleSource)
+	}
+}
+
+// TestCardAtFineScale: the same card photographed at twice the scale (16
+// px/mm, 4096 x 3072) is searched reduced to 8 px/mm (a sheet at that
+// scale is not), and its whiteflies come out in the frame's own pixels:
+// the same ones found as at 8 px/mm, centred on them, boxes and areas the
+// size they were drawn (at 8 px/mm JPEG's halved chroma blurs them larger).
+func TestCardAtFineScale(t *testing.T) {
+	const a, b = 4.5, 3.0 // a whitefly's half axes at 8 px/mm, in pixels
+	draw := func(k int) (image.Image, []image.Point) {
+		w, h := 2048*k, 1536*k
+		card := image.Rect(w/10, h/10, w*9/10, h*9/10)
+		img, paint := cardFrame(w, h)
+		for y := range h {
+			for x := range w {
+				if !image.Pt(x, y).In(card) {
+					img.SetRGBA(x, y, color.RGBA{38, 40, 46, 255})
+				}
+			}
+		}
+		var at []image.Point
+		for gy := range 5 {
+			for gx := range 7 {
+				p := image.Pt(card.Min.X+card.Dx()*(2*gx+1)/14, card.Min.Y+card.Dy()*(2*gy+1)/10)
+				o := img.RGBAAt(p.X, p.Y)
+				paint(float64(p.X), float64(p.Y), a*float64(k), b*float64(k), color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
+				at = append(at, p)
+			}
+		}
+		return jpegRoundTrip(t, img, 85), at
+	}
+	find := func(img image.Image, ppm float64) []Specimen {
+		fr, err := Analyze(img, DefaultOptions(ppm))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fr.PixelsPerMM != ppm {
+			t.Errorf("frame scale %v, want %v", fr.PixelsPerMM, ppm)
+		}
+		return fr.Specimens
+	}
+	nearest := func(ss []Specimen, p image.Point) (Specimen, bool) {
+		for _, s := range ss {
+			if math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) <= 2 {
+				return s, true
+			}
+		}
+		return Specimen{}, false
+	}
+	img1, at1 := draw(1)
+	img2, at2 := draw(2)
+	o := withDefaults(t, DefaultOptions(16))
+	if wp, err := workPlanes(img2, o); err != nil || wp.reduce != 2 {
+		t.Fatalf("card at 16 px/mm: not searched reduced by 2 (%v)", err)
+	}
+	sheet := image.NewRGBA(image.Rect(0, 0, 1024, 768))
+	for i := range sheet.Pix {
+		sheet.Pix[i] = 220
+	}
+	if wp, err := workPlanes(sheet, o); err != nil || wp.reduce != 0 {
+		t.Fatalf("sheet at 16 px/mm: searched reduced (%v)", err)
+	}
+	one, two := find(img1, 8), find(img2, 16)
+	if len(two) != len(one) {
+		t.Errorf("%d specimens at 16 px/mm, %d at 8", len(two), len(one))
+	}
+	found := 0
+	for i := range at1 {
+		_, ok1 := nearest(one, at1[i])
+		s, ok2 := nearest(two, at2[i])
+		if ok1 != ok2 {
+			t.Errorf("whitefly %d found at 8 px/mm %v, at 16 %v", i, ok1, ok2)
+		}
+		if !ok2 {
+			continue
+		}
+		found++
+		// Drawn 18 x 12 px (0.66 mm^2), anti-aliased.
+		if d := s.Box.Size(); d.X < 4*a-2 || d.X > 6*a || d.Y < 4*b-2 || d.Y > 6*b {
+			t.Errorf("whitefly %d at 16 px/mm: box %v, drawn %vx%v", i, d, 4*a, 4*b)
+		}
+		if drawn := math.Pi * a * b / 64; s.AreaMM2 < 0.8*drawn || s.AreaMM2 > 1.6*drawn {
+			t.Errorf("whitefly %d at 16 px/mm: %.2f mm^2, drawn %.2f", i, s.AreaMM2, drawn)
+		}
+	}
+	if found < len(at1)*9/10 {
+		t.Errorf("found %d of %d whiteflies", found, len(at1))
+	}
+}
