@@ -110,16 +110,7 @@ func TestFrameScaleUp(t *testing.T) {
 func TestCardAtFineScale(t *testing.T) {
 	const a, b = 4.5, 3.0 // a whitefly's half axes at 8 px/mm, in pixels
 	draw := func(k int) (image.Image, []image.Point) {
-		w, h := 2048*k, 1536*k
-		card := image.Rect(w/10, h/10, w*9/10, h*9/10)
-		img, paint := cardFrame(w, h)
-		for y := range h {
-			for x := range w {
-				if !image.Pt(x, y).In(card) {
-					img.SetRGBA(x, y, color.RGBA{38, 40, 46, 255})
-				}
-			}
-		}
+		img, paint, card := cardOnCloth(2048*k, 1536*k)
 		var at []image.Point
 		for gy := range 5 {
 			for gx := range 7 {
