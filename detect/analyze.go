@@ -35,8 +35,8 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	if wp.reduce > 1 {
-		return analyzeReduced(img, opts, wp.reduce) // a card at a fine scale (cardscale.go)
+	if wp.up*wp.down > 1 {
+		return analyzeResampled(img, opts, wp.up, wp.down) // a card at another scale (cardscale.go)
 	}
 	// Each plane is as large as the working frame (3 M cells on a card):
 	// the ones no later stage reads are let go between the stages, or the
@@ -87,9 +87,10 @@ type work struct {
 	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
 	tint         tint   // the background's colour for the deviation
 	bounds       image.Rectangle
-	// reduce > 1: a card at a fine scale, to be searched on the frame
-	// reduced by it instead (cardscale.go); the other fields are unset.
-	reduce int
+	// up or down > 1: a card at another scale, to be searched on the
+	// frame enlarged or reduced by it instead (cardscale.go); the other
+	// fields are unset.
+	up, down int
 }
 
 // workPlanes reduces img to working cells and finds a card.
@@ -101,8 +102,10 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		return nil, err
 	}
 	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
-	if k := cardReduction(o.PixelsPerMM); wp.card != nil && k > 1 && min(b.Dx(), b.Dy()) >= k*minFrameSide {
-		return &work{reduce: k}, nil
+	if wp.card != nil {
+		if up, down := cardResample(o.PixelsPerMM, b.Size()); up*down > 1 {
+			return &work{up: up, down: down}, nil
+		}
 	}
 	if wp.card != nil && wp.f > 1 {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work

@@ -7,13 +7,20 @@ import (
 	"testing"
 )
 
-func TestCardReduction(t *testing.T) {
+func TestCardResample(t *testing.T) {
+	card := image.Pt(2048, 1536)
 	for _, c := range []struct {
-		ppm  float64
-		want int
-	}{{4, 1}, {8, 1}, {12, 1}, {15.9, 1}, {16, 2}, {23.9, 2}, {24, 3}, {31, 3}, {64, 8}} {
-		if got := cardReduction(c.ppm); got != c.want {
-			t.Errorf("cardReduction(%v) = %d, want %d", c.ppm, got, c.want)
+		ppm      float64
+		sz       image.Point
+		up, down int
+	}{
+		{8, card, 1, 1}, {12, card, 1, 1}, {15.9, card, 1, 1}, {16, card, 1, 2}, {23.9, card, 1, 2}, {24, card, 1, 3},
+		{64, card, 1, 8}, {7.9, card, 1, 1}, {6.5, card, 1, 1}, {6, card, 2, 1}, {4, card, 2, 1}, {3.9, image.Pt(1024, 768), 3, 1}, {3.9, card, 1, 1}, {2, image.Pt(1024, 768), 4, 1},
+		{16, image.Pt(40, 31), 1, 1},                                     // reduced below the least frame
+		{5, image.Pt(4096, 3072), 1, 1}, {4, image.Pt(2048, 1537), 1, 1}, // enlarged over 4096x3072 pixels
+	} {
+		if up, down := cardResample(c.ppm, c.sz); up != c.up || down != c.down {
+			t.Errorf("cardResample(%v, %v) = %d, %d, want %d, %d", c.ppm, c.sz, up, down, c.up, c.down)
 		}
 	}
 }
@@ -48,11 +55,11 @@ func TestMeanReduce(t *testing.T) {
 	}
 }
 
-// TestFrameScaleUp: what is found on a frame reduced by 2 is mapped back
+// TestFrameRescale: what is found on a frame reduced by 2 is mapped back
 // to the frame's pixels (its bounds need not start at the origin): boxes
 // and lengths doubled, areas four times, centres to their blocks'
 // centres, boxes clipped to the frame, mm and shapes unchanged.
-func TestFrameScaleUp(t *testing.T) {
+func TestFrameRescale(t *testing.T) {
 	b := image.Rect(10, 20, 111, 81) // 101 x 61: the last reduced column and row are half blocks
 	fr := Frame{
 		Specimens: []Specimen{{
@@ -65,7 +72,7 @@ func TestFrameScaleUp(t *testing.T) {
 		SolidBars:     []SolidBar{{Box: image.Rect(5, 20, 25, 22), LengthPx: 20, WidthPx: 2, Angle: 0.1, Fill: 0.9}},
 		PixelsPerMM:   4, ScaleSource: "config",
 	}
-	fr.scaleUp(2, b)
+	fr.rescale(2, b)
 	s := fr.Specimens[0]
 	if s.Box != image.Rect(18, 30, 111, 81) || s.Extent != image.Rect(16, 28, 111, 81) {
 		t.Errorf("box %v, extent %v: want (18,30)-(111,81) and (16,28)-(111,81), clipped to the frame", s.Box, s.Extent)
@@ -143,14 +150,14 @@ func TestCardAtFineScale(t *testing.T) {
 	img1, at1 := draw(1)
 	img2, at2 := draw(2)
 	o := withDefaults(t, DefaultOptions(16))
-	if wp, err := workPlanes(img2, o); err != nil || wp.reduce != 2 {
+	if wp, err := workPlanes(img2, o); err != nil || wp.down != 2 || wp.up != 1 {
 		t.Fatalf("card at 16 px/mm: not searched reduced by 2 (%v)", err)
 	}
 	sheet := image.NewRGBA(image.Rect(0, 0, 1024, 768))
 	for i := range sheet.Pix {
 		sheet.Pix[i] = 220
 	}
-	if wp, err := workPlanes(sheet, o); err != nil || wp.reduce != 0 {
+	if wp, err := workPlanes(sheet, o); err != nil || wp.up*wp.down != 0 {
 		t.Fatalf("sheet at 16 px/mm: searched reduced (%v)", err)
 	}
 	one, two := find(img1, 8), find(img2, 16)
@@ -178,5 +185,87 @@ func TestCardAtFineScale(t *testing.T) {
 	}
 	if found < len(at1)*9/10 {
 		t.Errorf("found %d of %d whiteflies", found, len(at1))
+	}
+}
+
+// TestEnlarge: an enlarged pixel interpolates between the source pixels'
+// centres, clamped at the borders.
+func TestEnlarge(t *testing.T) {
+	img := image.NewGray(image.Rect(7, 9, 10, 11)) // 3 x 2, not at the origin
+	copy(img.Pix, []uint8{0, 100, 200, 100, 200, 240})
+	got, err := enlarge(img, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rect != image.Rect(0, 0, 6, 4) {
+		t.Fatalf("enlarged to %v, want (0,0)-(6,4)", got.Rect)
+	}
+	want := [][]uint8{
+		{0, 25, 75, 125, 175, 200},
+		{25, 50, 100, 146, 189, 210},
+		{75, 100, 150, 189, 216, 230},
+		{100, 125, 175, 210, 230, 240},
+	}
+	for y := range 4 {
+		for x := range 6 {
+			if c := got.YCbCrAt(x, y); c.Y != want[y][x] || c.Cb != 128 || c.Cr != 128 {
+				t.Errorf("pixel (%d,%d) = %v, want Y %d", x, y, c, want[y][x])
+			}
+		}
+	}
+}
+
+// TestFrameRescaleEnlarged: what is found on a frame enlarged by 2 maps
+// back to boxes widened to whole pixels, centres at the source pixels'.
+func TestFrameRescaleEnlarged(t *testing.T) {
+	fr := Frame{Specimens: []Specimen{{Box: image.Rect(3, 4, 9, 11), CenterX: 5.5, CenterY: 7, AreaPx: 40, LengthPx: 8, ThicknessPx: 4}}, PixelsPerMM: 8}
+	fr.rescale(0.5, image.Rect(100, 50, 160, 90))
+	s := fr.Specimens[0]
+	if s.Box != image.Rect(101, 52, 105, 56) || s.CenterX != 102.5 || s.CenterY != 53.25 || s.AreaPx != 10 || s.LengthPx != 4 || s.ThicknessPx != 2 || fr.PixelsPerMM != 4 {
+		t.Errorf("mapped back to %+v at %v px/mm", s, fr.PixelsPerMM)
+	}
+}
+
+// TestCardAtCoarseScale: a card photographed at half the scale (4 px/mm,
+// 1024 x 768) with slender whiteflies 4.5 x 2 px (9 x 4.4 px at 8 px/mm),
+// under the 3 px thickness floor, is searched enlarged to 8 px/mm, and
+// they are found, in the frame's own pixels. Searched as it is, none is.
+func TestCardAtCoarseScale(t *testing.T) {
+	img, paint, card := cardOnCloth(1024, 768)
+	var at []image.Point
+	for gy := range 5 {
+		for gx := range 7 {
+			p := image.Pt(card.Min.X+card.Dx()*(2*gx+1)/14, card.Min.Y+card.Dy()*(2*gy+1)/10)
+			o := img.RGBAAt(p.X, p.Y)
+			paint(float64(p.X), float64(p.Y), 2.25, 1.1, color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
+			at = append(at, p)
+		}
+	}
+	o := withDefaults(t, DefaultOptions(4))
+	if wp, err := workPlanes(img, o); err != nil || wp.up != 2 || wp.down != 1 {
+		t.Fatalf("card at 4 px/mm: not searched enlarged by 2 (%v)", err)
+	}
+	fr, err := Analyze(img, DefaultOptions(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.PixelsPerMM != 4 {
+		t.Errorf("frame scale %v, want 4", fr.PixelsPerMM)
+	}
+	found := 0
+	for i, p := range at {
+		for _, s := range fr.Specimens {
+			if math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) > 1.5 {
+				continue
+			}
+			found++
+			if d := s.Box.Size(); d.X < 3 || d.X > 8 || d.Y < 1 || d.Y > 5 || !s.Box.In(img.Bounds()) {
+				t.Errorf("whitefly %d: box %v, drawn 4.5 x 2.2 px", i, s.Box)
+			}
+			break
+		}
+	}
+	if found < len(at)*9/10 || len(fr.Specimens) > len(at)+2 {
+		t.Errorf("found %d of %d whiteflies with %d detections", found, len(at), len(fr.Specimens))
 	}
 }
