@@ -10,11 +10,12 @@ import (
 // measured on phone photos at about 8 px/mm (../shared/realframes/sticky),
 // where a whitefly is 8-12 px long, and their floors in frame pixels (3 px
 // of thickness, the limb trim, the fill's reach) are set for that. So a
-// card is searched at cardPPM to 2 cardPPM: a frame at a finer scale on a
-// copy reduced by an integer factor (k x k means), one at a coarser scale
-// on a copy enlarged by one (bilinear), and what is found (specimens, scale
-// bars, the scale) is mapped back to the frame's pixels. Crops are still
-// cut from the frame itself (the agent cuts them at the specimens' boxes).
+// card photographed at 2 cardPPM or finer is searched on a copy reduced by
+// an integer factor (k x k means) to cardPPM-2 cardPPM, and one under
+// cardPPM on a copy enlarged by one (bilinear) to cardPPM-cardMaxEnlargedPPM
+// where an integer factor can; what is found (specimens, scale bars, the
+// scale) is mapped back to the frame's pixels. Crops are still cut from
+// the frame itself (the agent cuts them at the specimens' boxes).
 //
 // Measured on the 18 cards (bench/REPORT.md), whitefly recall (centred in
 // brackets):
@@ -58,12 +59,13 @@ const enlargedMinPx = 2
 func cardResample(pxPerMM float64, sz image.Point) (up, down int) {
 	switch {
 	case pxPerMM >= 2*cardPPM:
-		if k := int(pxPerMM / cardPPM); min(sz.X, sz.Y) >= k*minFrameSide {
-			return 1, k
+		if k := math.Floor(pxPerMM / cardPPM); k*minFrameSide <= float64(min(sz.X, sz.Y)) {
+			return 1, int(k)
 		}
 	case pxPerMM < cardPPM:
-		if k := int(math.Ceil(cardPPM / pxPerMM)); float64(k)*pxPerMM <= cardMaxEnlargedPPM && k*k*sz.X*sz.Y <= cardMaxPixels {
-			return k, 1
+		// In floats: at an absurdly small scale k*k*pixels overflows.
+		if k := math.Ceil(cardPPM / pxPerMM); k*pxPerMM <= cardMaxEnlargedPPM && k*k*float64(sz.X)*float64(sz.Y) <= cardMaxPixels {
+			return int(k), 1
 		}
 	}
 	return 1, 1

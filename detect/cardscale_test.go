@@ -15,7 +15,7 @@ func TestCardResample(t *testing.T) {
 		up, down int
 	}{
 		{8, card, 1, 1}, {12, card, 1, 1}, {15.9, card, 1, 1}, {16, card, 1, 2}, {23.9, card, 1, 2}, {24, card, 1, 3},
-		{64, card, 1, 8}, {7.9, card, 1, 1}, {6.5, card, 1, 1}, {6, card, 2, 1}, {4, card, 2, 1}, {3.9, image.Pt(1024, 768), 3, 1}, {3.9, card, 1, 1}, {2, image.Pt(1024, 768), 4, 1},
+		{64, card, 1, 8}, {1e300, card, 1, 1}, {math.Inf(1), card, 1, 1}, {1e-9, card, 1, 1}, {1e-300, card, 1, 1}, {7.9, card, 1, 1}, {6.5, card, 1, 1}, {6, card, 2, 1}, {4, card, 2, 1}, {3.9, image.Pt(1024, 768), 3, 1}, {3.9, card, 1, 1}, {2, image.Pt(1024, 768), 4, 1},
 		{16, image.Pt(40, 31), 1, 1},                                     // reduced below the least frame
 		{5, image.Pt(4096, 3072), 1, 1}, {4, image.Pt(2048, 1537), 1, 1}, // enlarged over 4096x3072 pixels
 	} {
