@@ -10,17 +10,18 @@ import (
 func TestCardResample(t *testing.T) {
 	card := image.Pt(2048, 1536)
 	for _, c := range []struct {
-		ppm      float64
-		sz       image.Point
-		up, down int
+		ppm  float64
+		sz   image.Point
+		up   int
+		down float64
 	}{
-		{8, card, 1, 1}, {12, card, 1, 1}, {15.9, card, 1, 1}, {16, card, 1, 2}, {23.9, card, 1, 2}, {24, card, 1, 3},
+		{8, card, 1, 1}, {8.4, card, 1, 1}, {11.9, card, 1, 1}, {12, card, 1, 1.5}, {15.9, card, 1, 1.9875}, {16, card, 1, 2}, {23.9, card, 1, 2.9875}, {24, card, 1, 3},
 		{64, card, 1, 8}, {1e300, card, 1, 1}, {math.Inf(1), card, 1, 1}, {1e-9, card, 1, 1}, {1e-300, card, 1, 1}, {7.9, card, 1, 1}, {6.5, card, 1, 1}, {6, card, 2, 1}, {4, card, 2, 1}, {3.9, image.Pt(1024, 768), 3, 1}, {3.9, card, 1, 1}, {2, image.Pt(1024, 768), 4, 1},
-		{16, image.Pt(40, 31), 1, 1},                                     // reduced below the least frame
+		{16, image.Pt(40, 31), 1, 1}, {12, image.Pt(23, 80), 1, 1}, {12, image.Pt(24, 80), 1, 1.5}, // reduced below the least frame
 		{5, image.Pt(4096, 3072), 1, 1}, {4, image.Pt(2048, 1537), 1, 1}, // enlarged over 4096x3072 pixels
 	} {
-		if up, down := cardResample(c.ppm, c.sz); up != c.up || down != c.down {
-			t.Errorf("cardResample(%v, %v) = %d, %d, want %d, %d", c.ppm, c.sz, up, down, c.up, c.down)
+		if up, down := cardResample(c.ppm, c.sz); up != c.up || math.Abs(down-c.down) > 1e-12 {
+			t.Errorf("cardResample(%v, %v) = %d, %v, want %d, %v", c.ppm, c.sz, up, down, c.up, c.down)
 		}
 	}
 }
@@ -109,21 +110,22 @@ func TestFrameRescale(t *testing.T) {
 	}
 }
 
-// TestCardAtFineScale: the same card photographed at twice the scale (16
-// px/mm, 4096 x 3072) is searched reduced to 8 px/mm (a sheet at that
-// scale is not), and its whiteflies come out in the frame's own pixels:
-// the same ones found as at 8 px/mm, centred on them, boxes and areas the
-// size they were drawn (at 8 px/mm JPEG's halved chroma blurs them larger).
+// TestCardAtFineScale: the same card photographed at 1.5 and 2 times the
+// scale (12 and 16 px/mm, 3072 x 2304 and 4096 x 3072) is searched
+// reduced to 8 px/mm (a sheet at that scale is not), and its whiteflies
+// come out in the frame's own pixels: the same ones found as at 8 px/mm,
+// centred on them, boxes and areas the size they were drawn (at 8 px/mm
+// JPEG's halved chroma blurs them larger).
 func TestCardAtFineScale(t *testing.T) {
 	const a, b = 4.5, 3.0 // a whitefly's half axes at 8 px/mm, in pixels
-	draw := func(k int) (image.Image, []image.Point) {
-		img, paint, card := cardOnCloth(2048*k, 1536*k)
+	draw := func(k float64) (image.Image, []image.Point) {
+		img, paint, card := cardOnCloth(int(2048*k), int(1536*k))
 		var at []image.Point
 		for gy := range 5 {
 			for gx := range 7 {
 				p := image.Pt(card.Min.X+card.Dx()*(2*gx+1)/14, card.Min.Y+card.Dy()*(2*gy+1)/10)
 				o := img.RGBAAt(p.X, p.Y)
-				paint(float64(p.X), float64(p.Y), a*float64(k), b*float64(k), color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
+				paint(float64(p.X), float64(p.Y), a*k, b*k, color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
 				at = append(at, p)
 			}
 		}
@@ -148,43 +150,50 @@ func TestCardAtFineScale(t *testing.T) {
 		return Specimen{}, false
 	}
 	img1, at1 := draw(1)
-	img2, at2 := draw(2)
-	o := withDefaults(t, DefaultOptions(16))
-	if wp, err := workPlanes(img2, o); err != nil || wp.down != 2 || wp.up != 1 {
-		t.Fatalf("card at 16 px/mm: not searched reduced by 2 (%v)", err)
-	}
+	one := find(img1, 8)
 	sheet := image.NewRGBA(image.Rect(0, 0, 1024, 768))
 	for i := range sheet.Pix {
 		sheet.Pix[i] = 220
 	}
-	if wp, err := workPlanes(sheet, o); err != nil || wp.up*wp.down != 0 {
-		t.Fatalf("sheet at 16 px/mm: searched reduced (%v)", err)
-	}
-	one, two := find(img1, 8), find(img2, 16)
-	if len(two) != len(one) {
-		t.Errorf("%d specimens at 16 px/mm, %d at 8", len(two), len(one))
-	}
-	found := 0
-	for i := range at1 {
-		_, ok1 := nearest(one, at1[i])
-		s, ok2 := nearest(two, at2[i])
-		if ok1 != ok2 {
-			t.Errorf("whitefly %d found at 8 px/mm %v, at 16 %v", i, ok1, ok2)
+	for _, k := range []float64{1.5, 2} {
+		ppm := 8 * k
+		img2, at2 := draw(k)
+		o := withDefaults(t, DefaultOptions(ppm))
+		if wp, err := workPlanes(img2, o); err != nil || wp.down != k || wp.up != 1 {
+			t.Fatalf("card at %v px/mm: not searched reduced by %v (%v)", ppm, k, err)
 		}
-		if !ok2 {
-			continue
+		if wp, err := workPlanes(sheet, o); err != nil || float64(wp.up)*wp.down != 0 {
+			t.Fatalf("sheet at %v px/mm: searched reduced (%v)", ppm, err)
 		}
-		found++
-		// Drawn 18 x 12 px (0.66 mm^2), anti-aliased.
-		if d := s.Box.Size(); d.X < 4*a-2 || d.X > 6*a || d.Y < 4*b-2 || d.Y > 6*b {
-			t.Errorf("whitefly %d at 16 px/mm: box %v, drawn %vx%v", i, d, 4*a, 4*b)
+		two := find(img2, ppm)
+		if len(two) != len(one) {
+			t.Errorf("%d specimens at %v px/mm, %d at 8", len(two), ppm, len(one))
 		}
-		if drawn := math.Pi * a * b / 64; s.AreaMM2 < 0.8*drawn || s.AreaMM2 > 1.6*drawn {
-			t.Errorf("whitefly %d at 16 px/mm: %.2f mm^2, drawn %.2f", i, s.AreaMM2, drawn)
+		found := 0
+		for i := range at1 {
+			_, ok1 := nearest(one, at1[i])
+			s, ok2 := nearest(two, at2[i])
+			if ok1 != ok2 {
+				t.Errorf("whitefly %d found at 8 px/mm %v, at %v %v", i, ok1, ppm, ok2)
+			}
+			if !ok2 {
+				continue
+			}
+			found++
+			// Drawn 2ka x 2kb px (0.66 mm^2), anti-aliased.
+			if d := s.Box.Size(); float64(d.X) < 2*k*a-2 || float64(d.X) > 3*k*a || float64(d.Y) < 2*k*b-2 || float64(d.Y) > 3*k*b {
+				t.Errorf("whitefly %d at %v px/mm: box %v, drawn %vx%v", i, ppm, d, 2*k*a, 2*k*b)
+			}
+			// The covered area (the size the metadata uses): AreaPx also
+			// counts the pixels that a reduction by 1.5 mixes with the card
+			// as whole (1.06-1.08 mm^2 here, as JPEG's chroma does at 8 px/mm).
+			if drawn, got := math.Pi*a*b/64, s.CoverAreaPx/(ppm*ppm); got < 0.8*drawn || got > 1.25*drawn {
+				t.Errorf("whitefly %d at %v px/mm: covers %.2f mm^2, drawn %.2f", i, ppm, got, drawn)
+			}
 		}
-	}
-	if found < len(at1)*9/10 {
-		t.Errorf("found %d of %d whiteflies", found, len(at1))
+		if found < len(at1)*9/10 {
+			t.Errorf("at %v px/mm: found %d of %d whiteflies", ppm, found, len(at1))
+		}
 	}
 }
 
