@@ -108,29 +108,35 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 			return &work{up: up, down: down}, nil
 		}
 	}
-	if wp.card != nil && wp.f > 1 {
+	if wp.card != nil {
 		// Insects on sticky cards are small (whiteflies: 10-20 px): work
 		// at twice the resolution, at half the factor rounded up, so the
 		// working image's longest side stays at most 2 WorkSize (at a
 		// factor of 1 a 3072 px card took 2 s and 339 MB, against 0.8 s
 		// and 161 MB). The background's blocks are smaller in frame pixels
-		// than a sheet's (cardBlockFraction). An odd factor does not halve:
-		// a fine cell reads the coarse cell holding its centre, not the
-		// one at half its index (which shrank the card towards the top
-		// left and left the rest of it unsearched).
-		coarse, cw, fc := wp.card, wp.py.w, wp.f
-		wp.f = (fc + 1) / 2
-		wp.block = max(minBlock, int(float64(wp.block*fc/wp.f)*cardBlockFraction))
-		if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
-			return nil, err
+		// than a sheet's (cardBlockFraction), and at most cardMaxBlockMM.
+		// An odd factor does not halve: a fine cell reads the coarse cell
+		// holding its centre, not the one at half its index (which shrank
+		// the card towards the top left and left the rest of it
+		// unsearched).
+		coarse, cw, fc, bc := wp.card, wp.py.w, wp.f, wp.block
+		if fc > 1 {
+			wp.f = (fc + 1) / 2
+			wp.block = int(float64(wp.block*fc/wp.f) * cardBlockFraction)
 		}
-		w, h, ff := wp.py.w, wp.py.h, wp.f
-		wp.card = make([]bool, w*h)
-		ch := len(coarse) / cw
-		for y := range h {
-			cy := min((y*ff+ff/2)/fc, ch-1)
-			for x := range w {
-				wp.card[y*w+x] = coarse[cy*cw+min((x*ff+ff/2)/fc, cw-1)]
+		wp.block = max(minBlock, min(wp.block, int(math.Round(cardMaxBlockMM*o.PixelsPerMM/float64(wp.f)))))
+		if wp.f != fc || wp.block != bc {
+			if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
+				return nil, err
+			}
+			w, h, ff := wp.py.w, wp.py.h, wp.f
+			wp.card = make([]bool, w*h)
+			ch := len(coarse) / cw
+			for y := range h {
+				cy := min((y*ff+ff/2)/fc, ch-1)
+				for x := range w {
+					wp.card[y*w+x] = coarse[cy*cw+min((x*ff+ff/2)/fc, cw-1)]
+				}
 			}
 		}
 	}

@@ -58,6 +58,20 @@ const (
 	// A large moth on a card covers several of these blocks; cardTint
 	// keeps the card's colour under it the card's.
 	cardBlockFraction = 0.5
+	// cardMaxBlockMM caps those blocks in mm: as a fraction of the frame
+	// they grow with the frame's size, not the card's scale. The same
+	// cards placed in a frame twice as large (4096x3072, a dark surround,
+	// still 8 px/mm) got 64 px (8 mm) blocks and whitefly recall fell
+	// from 0.802 to 0.755 (centred 0.952 to 0.907); capped at 4 mm 0.791
+	// (0.931), and of the judged larger insects 144 of 179 reported, not
+	// 140, and of the judged junk 106, not 123. In a frame 1.25 times as
+	// large, 0.793 -> 0.805. The blocks of the cards as taken are 4 mm
+	// already. Set in mm outright (4 mm, larger than half a sheet's on a
+	// small frame), TestDetectWaspOnYellowCard's wasp at 10 px/mm was lost
+	// and synth's cards at 10 px/mm gave 9 false positives of 40 px or
+	// more instead of 6; fixed at 32 px, a 16 mm moth on
+	// TestRulerScale's dim card was.
+	cardMaxBlockMM = 4
 	// paleLevel, paleBlue, paleMeanBlue and paleMaxMM: a whitefly on a
 	// phone photo of a card is a pale oval 6-12 px long, its translucent
 	// wings bluer than the card (whiter, on yellow) but deviating only

@@ -278,3 +278,23 @@ func TestCardAtCoarseScale(t *testing.T) {
 		t.Errorf("found %d of %d whiteflies with %d detections", found, len(at), len(fr.Specimens))
 	}
 }
+
+// TestCardBlocks: a card's background blocks are half a sheet's (1/64 of
+// the frame), at most cardMaxBlockMM: 32 frame pixels on a card photo of
+// 1024 to 4096 px at 8 px/mm, 1/64 of a 2048 px frame at 10 px/mm.
+func TestCardBlocks(t *testing.T) {
+	for _, c := range []struct {
+		w       int
+		ppm     float64
+		blockPx int
+	}{{1024, 8, 32}, {2048, 8, 32}, {2560, 8, 32}, {4096, 8, 32}, {2048, 10, 32}, {2400, 10.4, 42}} {
+		img, _, _ := cardOnCloth(c.w, c.w*3/4)
+		wp, err := workPlanes(img, withDefaults(t, DefaultOptions(c.ppm)))
+		if err != nil || wp.card == nil {
+			t.Fatalf("%d px: no card (%v)", c.w, err)
+		}
+		if px := wp.block * wp.f; px != c.blockPx {
+			t.Errorf("%d px at %v px/mm: blocks of %d cells of %d px = %d px, want %d", c.w, c.ppm, wp.block, wp.f, px, c.blockPx)
+		}
+	}
+}

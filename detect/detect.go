@@ -168,6 +168,8 @@ type Options struct {
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
+	// On a coloured card they are half that, and at most 4 mm
+	// (cardMaxBlockMM).
 	BackgroundBlock int
 	// Verifier, when set, judges each specimen on a coloured card whose
 	// box is VerifierMinMM or longer (see VerifierCrop); those it gives a
