@@ -60,8 +60,8 @@
 //     more across: a hole punched through the card (hole.go; dropped
 //     before pieces merge, so an insect beside one keeps its own box), nor
 //     a flat, ragged scatter with no body, such as a shaded band gathered
-//     with its specks (flatscatter.go). A card photographed at 16 px/mm or
-//     finer is searched on the frame reduced to 8-16 px/mm, one under 8
+//     with its specks (flatscatter.go). A card photographed at 12 px/mm or
+//     finer is searched on the frame reduced to 8 px/mm, one under 8
 //     px/mm on the frame enlarged to 8-12 px/mm where an integer factor
 //     can (near the scale its stages were measured at), and what is found
 //     is mapped back to the frame's pixels (cardscale.go).
