@@ -27,9 +27,26 @@ const (
 	// grass and stones 0.22-0.23, now searched as sheets). A blue card
 	// of the same saturation passes (TestTintedSheetNotCard).
 	cardMinColour = 0.25
-	// cardColourTol: a cell is card-coloured when its chromaticity is
-	// within this fraction of the card's chromaticity magnitude of it.
-	cardColourTol = 0.5
+	// cardHueCos, cardMinSaturation and cardMaxSaturation: a cell is
+	// card-coloured when its chromaticity's hue is within 20 degrees of
+	// the card's (cos 0.94) and its magnitude 0.5-2 times the card's.
+	// Shade on a card is more saturated (chroma over luma): the shaded
+	// right half of 20231130_165304 measures 1.6 times the card's median.
+	// Card-coloured meant within 0.5 of the magnitude of the median
+	// (at most 1.5 times it), and that half was left off the card
+	// wherever it met the surround: placed in a frame twice as large,
+	// the thin strip of card between them mixed with the surround in the
+	// coarse cells, and 23 of the 35 judged insects lost there were on
+	// that card (whitefly recall of the 18 cards so placed 0.791 -> 0.802,
+	// judged insects 144 -> 167 of 179, junk 106 -> 113 of 464). The
+	// cards as taken: whitefly recall 0.802 -> 0.803 (centred 0.952 ->
+	// 0.953), judged insects 176 of 179 as before, judged junk 127 -> 129
+	// (2 boxes gone, 4 new: an edge, a speck, glare, judged and added to
+	// the 464). Within 30 degrees a small fly beside a green grass blade
+	// across 20231219_175817 was lost.
+	cardHueCos        = 0.94
+	cardMinSaturation = 0.5
+	cardMaxSaturation = 2
 	// cardMargin is the margin, in working cells, left out along the
 	// card's outline (the edge itself and its shadow).
 	cardMargin = 2
@@ -105,10 +122,12 @@ const (
 // cardMask finds a coloured card: when at least cardMinFraction of the
 // frame's cells are saturated (chromaticity magnitude >= cardChroma; the
 // card need not fill the frame: a card held against grey plastic), the
-// cells within cardColourTol of their median chromaticity are
-// card-coloured, and the mask says which working cells lie on the card.
-// (Deviations are then measured against the card's local colour: cardTint.) It returns nil when there is no
-// card (a white or grey light sheet: everything is searched).
+// cells of about their median chromaticity's hue and saturation
+// (cardHueCos, cardMinSaturation, cardMaxSaturation) are card-coloured,
+// and the mask says which working cells lie on the card. (Deviations are
+// then measured against the card's local colour: cardTint.) It returns
+// nil when there is no card (a white or grey light sheet: everything is
+// searched).
 func cardMask(py, pcb, pcr plane) (on []bool) {
 	kb, kr, ok := cardColour(py, pcb, pcr)
 	if !ok {
@@ -121,8 +140,9 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 		if y < 8 {
 			continue
 		}
-		db, dr := (pcb.v[i]-128)/y-kb, (pcr.v[i]-128)/y-kr
-		col[i] = db*db+dr*dr < cardColourTol*cardColourTol*mag*mag
+		b, r := (pcb.v[i]-128)/y, (pcr.v[i]-128)/y
+		m := float32(math.Hypot(float64(b), float64(r)))
+		col[i] = m >= cardMinSaturation*mag && m <= cardMaxSaturation*mag && b*kb+r*kr >= cardHueCos*m*mag
 	}
 	// Largest card-coloured component.
 	comp := make([]int32, w*h)

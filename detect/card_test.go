@@ -583,3 +583,58 @@ func addNoise(img *image.RGBA, amp int, seed uint32) {
 		img.Pix[i] = uint8(min(255, max(0, v)))
 	}
 }
+
+// TestCardShadedPart: a shaded part of a card is darker and more
+// saturated (chroma over luma: 1.6 times the rest here, as on
+// 20231130_165304), and where it reaches the frame's border it is still
+// card, not surround: the whiteflies on it are found, as on the lit part.
+func TestCardShadedPart(t *testing.T) {
+	const w, h = 1024, 768
+	img, paint := cardFrame(w, h) // repainted below
+	lit, shaded := color.RGBA{181, 182, 78, 255}, color.RGBA{110, 111, 13, 255}
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{38, 40, 46, 255} // cloth above, below and to the left
+			switch {
+			case y < h/10 || y >= h*9/10 || x < w/10:
+			case x >= w*6/10:
+				c = shaded // to the frame's right border
+			default:
+				c = lit
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	for _, c := range []color.RGBA{lit, shaded} {
+		y, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+		t.Logf("%v: chromaticity (%.3f, %.3f)", c, (float64(cb)-128)/float64(y), (float64(cr)-128)/float64(y))
+	}
+	var at []image.Point
+	for gy := range 4 {
+		for gx := range 8 {
+			p := image.Pt(w/10+40+gx*w*85/1000+gx*20, h/10+60+gy*150)
+			o := img.RGBAAt(p.X, p.Y)
+			paint(float64(p.X), float64(p.Y), 4.5, 3, color.RGBA{min(255, o.R+20), min(255, o.G+22), min(255, o.B+90), 255})
+			at = append(at, p)
+		}
+	}
+	ss, err := Detect(jpegRoundTrip(t, img, 90), DefaultOptions(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range at {
+		found := false
+		for _, s := range ss {
+			if math.Hypot(s.CenterX-float64(p.X), s.CenterY-float64(p.Y)) <= 3 {
+				found = true
+			}
+		}
+		if !found {
+			part := "lit"
+			if p.X >= w*6/10 {
+				part = "shaded"
+			}
+			t.Errorf("whitefly at %v on the %s part not found", p, part)
+		}
+	}
+}
