@@ -35,7 +35,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	if float64(wp.up)*wp.down > 1 {
+	if wp.up*wp.down > 1 {
 		return analyzeResampled(img, opts, wp.up, wp.down) // a card at another scale (cardscale.go)
 	}
 	// Each plane is as large as the working frame (3 M cells on a card):
@@ -90,8 +90,7 @@ type work struct {
 	// up or down > 1: a card at another scale, to be searched on the
 	// frame enlarged or reduced by it instead (cardscale.go); the other
 	// fields are unset.
-	up   int
-	down float64
+	up, down float64
 }
 
 // workPlanes reduces img to working cells and finds a card.
@@ -103,8 +102,8 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		return nil, err
 	}
 	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
-	if wp.card != nil {
-		if up, down := cardResample(o.PixelsPerMM, b.Size()); float64(up)*down > 1 {
+	if wp.card != nil && !o.resampled {
+		if up, down := cardResample(o.PixelsPerMM, b.Size()); up*down > 1 {
 			return &work{up: up, down: down}, nil
 		}
 	}

@@ -10,13 +10,12 @@ import (
 // measured on phone photos at about 8 px/mm (../shared/realframes/sticky),
 // where a whitefly is 8-12 px long, and their floors in frame pixels (3 px
 // of thickness, the limb trim, the fill's reach) are set for that. So a
-// card is searched at cardPPM-cardMaxPPM: one photographed at cardMaxPPM
-// or finer on a copy reduced to cardPPM (k x k means; areaReduce where k
-// is no integer), one under cardPPM on a copy enlarged (bilinear) by the
-// integer factor that brings it into that range, where one can; what is
-// found (specimens, scale bars, the scale) is mapped back to the frame's
-// pixels. Crops are still cut from the frame itself (the agent cuts them
-// at the specimens' boxes).
+// card photographed at cardMaxPPM or finer is searched on a copy reduced
+// to cardPPM (k x k means; areaReduce where k is no integer), and one
+// under cardPPM on a copy enlarged to cardPPM (bilinear), unless the copy
+// would exceed cardMaxPixels; what is found (specimens, scale bars, the
+// scale) is mapped back to the frame's pixels. Crops are still cut from
+// the frame itself (the agent cuts them at the specimens' boxes).
 //
 // Measured on the 18 cards (bench/REPORT.md), whitefly recall (centred in
 // brackets):
@@ -31,8 +30,12 @@ import (
 //   - halved (4 px/mm): 0.621 (0.754) as they were, 0.740 (0.859) enlarged
 //     by 2, and 172 of the 179 judged larger insects found instead of 155,
 //     108 of the 464 judged junk boxes instead of 117;
-//   - at 0.75 and 0.875 (6 and 7 px/mm) enlarging by 2 gains little or
-//     loses (cardMaxPPM).
+//   - reduced to 0.625, 0.75 and 0.875 (5, 6 and 7 px/mm, re-encoded as
+//     JPEG), enlarged to 8 px/mm: 0.670 (0.770), 0.774 (0.911) and 0.810
+//     (0.939), against 0.672 (0.801) enlarged by 2 to 10 px/mm, 0.726
+//     (0.880) enlarged by 2 to 12 px/mm and 0.782 (0.931) searched as they
+//     were, when a card was enlarged only by the integer factor that
+//     brought it to 8-12 px/mm.
 //
 // Light sheets are searched at their own scale: their stages were measured
 // at 10 px/mm and on frames 1.5 times that size, and the 13 sheets at 1.5
@@ -44,18 +47,14 @@ const cardPPM = 8
 // measured (4096x3072). A larger frame is searched as it is.
 const cardMaxPixels = 4096 * 3072
 
-// cardMaxPPM bounds the scales a card is searched at. Enlarged: at 12
-// px/mm (the cards at 1.5 times, searched as they were) whitefly recall is 0.795, at 14 px/mm (the
-// cards at 0.875 enlarged twice) 0.796 against 0.807 searched as they were
-// at 7 px/mm, at 16 px/mm 0.764. A card under cardPPM that an integer
-// factor cannot bring to cardPPM-cardMaxPPM is searched as it is. Reduced:
-// the cards at 1.0625-1.25 times (8.5-10 px/mm, re-encoded as JPEG) also
-// score higher reduced to 8 px/mm (0.804-0.810 against 0.770-0.778), but
-// a ruler on the card, with the scale configured 30 % over its own
-// (TestRulerScale: 8 px/mm, configured 10.4), then has its 1 mm ticks
-// 6.15 px apart and blurred, and two of the test's five rulers on cards
-// were not found; at 16 px/mm and 30 % over, reduced by 2 as before, none
-// of those two is. So a card is searched as it is up to cardMaxPPM.
+// cardMaxPPM: a card at this scale or finer is reduced to cardPPM; one
+// between cardPPM and it is searched as it is. The cards at 1.0625-1.25
+// times (8.5-10 px/mm, re-encoded as JPEG) also score higher reduced to 8
+// px/mm (0.804-0.810 against 0.770-0.778), but a ruler on the card, with
+// the scale configured 30 % over its own (TestRulerScale: 8 px/mm,
+// configured 10.4), then has its 1 mm ticks 6.15 px apart and blurred,
+// and two of the test's five rulers on cards were not found; at 16 px/mm
+// and 30 % over, reduced by 2 as before, none of those two is.
 const cardMaxPPM = 1.5 * cardPPM
 
 // enlargedMinPx is the least thickness, in the photo's own pixels, of a
@@ -67,10 +66,9 @@ const enlargedMinPx = 2
 
 // cardResample returns how a card frame of size sz at pxPerMM is
 // resampled before it is searched: enlarged by up or reduced by down (one
-// of them 1; both 1: searched as it is): to cardPPM when reduced (unless
-// the copy would be under minFrameSide), cardPPM-cardMaxPPM when
-// enlarged.
-func cardResample(pxPerMM float64, sz image.Point) (up int, down float64) {
+// of them 1; both 1: searched as it is), to cardPPM, unless a reduced copy
+// would be under minFrameSide or an enlarged one over cardMaxPixels.
+func cardResample(pxPerMM float64, sz image.Point) (up, down float64) {
 	switch {
 	case pxPerMM >= cardMaxPPM:
 		if k := pxPerMM / cardPPM; k*minFrameSide <= float64(min(sz.X, sz.Y)) {
@@ -78,8 +76,8 @@ func cardResample(pxPerMM float64, sz image.Point) (up int, down float64) {
 		}
 	case pxPerMM < cardPPM:
 		// In floats: at an absurdly small scale k*k*pixels overflows.
-		if k := math.Ceil(cardPPM / pxPerMM); k*pxPerMM <= cardMaxPPM && k*k*float64(sz.X)*float64(sz.Y) <= cardMaxPixels {
-			return int(k), 1
+		if k := cardPPM / pxPerMM; k*k*float64(sz.X)*float64(sz.Y) <= cardMaxPixels {
+			return k, 1
 		}
 	}
 	return 1, 1
@@ -88,7 +86,7 @@ func cardResample(pxPerMM float64, sz image.Point) (up int, down float64) {
 // analyzeResampled runs Analyze on img enlarged by up or reduced by down
 // (meanReduce's exact means where down is an integer), at the scale that
 // gives, and maps what it finds back to img's pixels.
-func analyzeResampled(img image.Image, opts Options, up int, down float64) (Frame, error) {
+func analyzeResampled(img image.Image, opts Options, up, down float64) (Frame, error) {
 	var other image.Image
 	var err error
 	switch {
@@ -102,20 +100,29 @@ func analyzeResampled(img image.Image, opts Options, up int, down float64) (Fram
 	if err != nil {
 		return Frame{}, fmt.Errorf("detect: %w", err)
 	}
-	s := float64(up) / down // other's pixels per img pixel
+	s := up / down // other's pixels per img pixel
+	fr, err := Analyze(other, resampledOptions(opts, up, down))
+	if err != nil {
+		return fr, err
+	}
+	fr.rescale(1/s, img.Bounds())
+	return fr, nil
+}
+
+// resampledOptions returns opts for a copy of the frame enlarged by up or
+// reduced by down: at the copy's scale, and searched as it is (a copy
+// enlarged from 7.3 px/mm is at 7.999999999999999 px/mm in floats, and
+// would be enlarged again).
+func resampledOptions(opts Options, up, down float64) Options {
 	if up > 1 {
 		// An enlarged frame has no detail finer than the photo's pixels:
 		// a fibre one pixel wide spreads over three enlarged ones, the
 		// thickness every specimen needs (minThicknessPx).
 		opts.MinThicknessMM = max(opts.MinThicknessMM, enlargedMinPx/opts.PixelsPerMM)
 	}
-	opts.PixelsPerMM *= s
-	fr, err := Analyze(other, opts)
-	if err != nil {
-		return fr, err
-	}
-	fr.rescale(1/s, img.Bounds())
-	return fr, nil
+	opts.PixelsPerMM *= up / down
+	opts.resampled = true
+	return opts
 }
 
 // rescale maps a Frame found on a copy of the frame b resampled by 1/s (at

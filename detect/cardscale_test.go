@@ -10,18 +10,17 @@ import (
 func TestCardResample(t *testing.T) {
 	card := image.Pt(2048, 1536)
 	for _, c := range []struct {
-		ppm  float64
-		sz   image.Point
-		up   int
-		down float64
+		ppm, up, down float64
+		sz            image.Point
 	}{
-		{8, card, 1, 1}, {8.4, card, 1, 1}, {11.9, card, 1, 1}, {12, card, 1, 1.5}, {15.9, card, 1, 1.9875}, {16, card, 1, 2}, {23.9, card, 1, 2.9875}, {24, card, 1, 3},
-		{64, card, 1, 8}, {1e300, card, 1, 1}, {math.Inf(1), card, 1, 1}, {1e-9, card, 1, 1}, {1e-300, card, 1, 1}, {7.9, card, 1, 1}, {6.5, card, 1, 1}, {6, card, 2, 1}, {4, card, 2, 1}, {3.9, image.Pt(1024, 768), 3, 1}, {3.9, card, 1, 1}, {2, image.Pt(1024, 768), 4, 1},
-		{16, image.Pt(40, 31), 1, 1}, {12, image.Pt(23, 80), 1, 1}, {12, image.Pt(24, 80), 1, 1.5}, // reduced below the least frame
-		{5, image.Pt(4096, 3072), 1, 1}, {4, image.Pt(2048, 1537), 1, 1}, // enlarged over 4096x3072 pixels
+		{8, 1, 1, card}, {8.4, 1, 1, card}, {11.9, 1, 1, card}, {12, 1, 1.5, card}, {15.9, 1, 1.9875, card}, {16, 1, 2, card}, {23.9, 1, 2.9875, card}, {24, 1, 3, card},
+		{64, 1, 8, card}, {1e300, 1, 1, card}, {math.Inf(1), 1, 1, card}, {1e-9, 1, 1, card}, {1e-300, 1, 1, card},
+		{7.9, 8 / 7.9, 1, card}, {6.5, 8 / 6.5, 1, card}, {6, 8 / 6.0, 1, card}, {4, 2, 1, card}, {3.9, 8 / 3.9, 1, image.Pt(1024, 768)}, {3.9, 1, 1, card}, {2, 4, 1, image.Pt(1024, 768)},
+		{16, 1, 1, image.Pt(40, 31)}, {12, 1, 1, image.Pt(23, 80)}, {12, 1, 1.5, image.Pt(24, 80)}, // reduced below the least frame
+		{5, 1, 1, image.Pt(4096, 3072)}, {4, 1, 1, image.Pt(2048, 1537)}, // enlarged over 4096x3072 pixels
 	} {
-		if up, down := cardResample(c.ppm, c.sz); up != c.up || math.Abs(down-c.down) > 1e-12 {
-			t.Errorf("cardResample(%v, %v) = %d, %v, want %d, %v", c.ppm, c.sz, up, down, c.up, c.down)
+		if up, down := cardResample(c.ppm, c.sz); math.Abs(up-c.up) > 1e-12 || math.Abs(down-c.down) > 1e-12 {
+			t.Errorf("cardResample(%v, %v) = %v, %v, want %v, %v", c.ppm, c.sz, up, down, c.up, c.down)
 		}
 	}
 }
@@ -162,7 +161,7 @@ func TestCardAtFineScale(t *testing.T) {
 		if wp, err := workPlanes(img2, o); err != nil || wp.down != k || wp.up != 1 {
 			t.Fatalf("card at %v px/mm: not searched reduced by %v (%v)", ppm, k, err)
 		}
-		if wp, err := workPlanes(sheet, o); err != nil || float64(wp.up)*wp.down != 0 {
+		if wp, err := workPlanes(sheet, o); err != nil || wp.up*wp.down != 0 {
 			t.Fatalf("sheet at %v px/mm: searched reduced (%v)", ppm, err)
 		}
 		two := find(img2, ppm)
@@ -198,7 +197,7 @@ func TestCardAtFineScale(t *testing.T) {
 }
 
 // TestEnlarge: an enlarged pixel interpolates between the source pixels'
-// centres, clamped at the borders.
+// centres, clamped at the borders, by an integer factor or any other.
 func TestEnlarge(t *testing.T) {
 	img := image.NewGray(image.Rect(7, 9, 10, 11)) // 3 x 2, not at the origin
 	copy(img.Pix, []uint8{0, 100, 200, 100, 200, 240})
@@ -219,6 +218,23 @@ func TestEnlarge(t *testing.T) {
 		for x := range 6 {
 			if c := got.YCbCrAt(x, y); c.Y != want[y][x] || c.Cb != 128 || c.Cr != 128 {
 				t.Errorf("pixel (%d,%d) = %v, want Y %d", x, y, c, want[y][x])
+			}
+		}
+	}
+	// By 1.5: 4 x 1 pixels become 6 x 2, each at (o + 0.5) / 1.5 - 0.5.
+	line := image.NewGray(image.Rect(0, 0, 4, 1))
+	copy(line.Pix, []uint8{0, 100, 200, 100})
+	got, err = enlarge(line, 1.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rect != image.Rect(0, 0, 6, 2) {
+		t.Fatalf("enlarged by 1.5 to %v, want (0,0)-(6,2)", got.Rect)
+	}
+	for y := range 2 {
+		for x, v := range []uint8{0, 50, 117, 183, 150, 100} {
+			if c := got.YCbCrAt(x, y); c.Y != v {
+				t.Errorf("by 1.5: pixel (%d,%d) = %v, want Y %d", x, y, c, v)
 			}
 		}
 	}
@@ -296,5 +312,29 @@ func TestCardBlocks(t *testing.T) {
 		if px := wp.block * wp.f; px != c.blockPx {
 			t.Errorf("%d px at %v px/mm: blocks of %d cells of %d px = %d px, want %d", c.w, c.ppm, wp.block, wp.f, px, c.blockPx)
 		}
+	}
+}
+
+// TestCardResampledOnce: a card at 7.3 px/mm is searched on a copy
+// enlarged to 8 px/mm, which in floats is 7.999999999999999 px/mm, and
+// that copy is searched as it is, not enlarged again (two resamplings for
+// one).
+func TestCardResampledOnce(t *testing.T) {
+	img, _, _ := cardOnCloth(1024, 768)
+	opts := DefaultOptions(7.3)
+	wp, err := workPlanes(img, withDefaults(t, opts))
+	if err != nil || wp.up != 8/7.3 || wp.down != 1 {
+		t.Fatalf("card at 7.3 px/mm: enlarged by %v, reduced by %v, want %v and 1 (%v)", wp.up, wp.down, 8/7.3, err)
+	}
+	big, err := enlarge(img, wp.up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := resampledOptions(opts, wp.up, 1)
+	if o.PixelsPerMM >= 8 {
+		t.Fatalf("the copy's scale %v: the case this test is for is under 8 in floats", o.PixelsPerMM)
+	}
+	if wp, err := workPlanes(big, withDefaults(t, o)); err != nil || wp.card == nil || wp.up*wp.down != 0 {
+		t.Errorf("the copy at %v px/mm: enlarged by %v, reduced by %v, want searched as it is (%v)", o.PixelsPerMM, wp.up, wp.down, err)
 	}
 }

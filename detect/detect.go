@@ -62,9 +62,9 @@
 //     a flat, ragged scatter with no body, such as a shaded band gathered
 //     with its specks (flatscatter.go). A card photographed at 12 px/mm or
 //     finer is searched on the frame reduced to 8 px/mm, one under 8
-//     px/mm on the frame enlarged to 8-12 px/mm where an integer factor
-//     can (near the scale its stages were measured at), and what is found
-//     is mapped back to the frame's pixels (cardscale.go).
+//     px/mm on the frame enlarged to 8 px/mm (the scale its stages were
+//     measured at), and what is found is mapped back to the frame's
+//     pixels (cardscale.go).
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
@@ -181,6 +181,9 @@ type Options struct {
 	// VerifierMinMM is the shortest box judged; 0 means
 	// DefaultVerifierMinMM (40 px at a phone photo's 8 px/mm).
 	VerifierMinMM float64
+	// resampled: the frame is a card's copy made at the scale it is to be
+	// searched at (cardscale.go), not to be resampled again.
+	resampled bool
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.

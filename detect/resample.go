@@ -8,7 +8,7 @@ import (
 
 // Copies of a frame at another scale (for a card, cardscale.go): reduced
 // by an integer factor's exact means (meanReduce) or by any factor over 1
-// (areaReduce), enlarged by an integer factor (enlarge). Each is a YCbCr
+// (areaReduce), enlarged by any factor over 1 (enlarge). Each is a YCbCr
 // 4:4:4 image at the origin.
 
 // meanReduce returns img reduced by k: each pixel the mean luma and
@@ -26,9 +26,10 @@ func meanReduce(img image.Image, k int) (*image.YCbCr, error) {
 	return out, nil
 }
 
-// enlarge returns img enlarged k times, at the origin: luma and chroma
-// interpolated bilinearly between pixel centres (clamped at the borders).
-func enlarge(img image.Image, k int) (out *image.YCbCr, err error) {
+// enlarge returns img enlarged k > 1 times (round(k w) x round(k h)), at
+// the origin: luma and chroma interpolated bilinearly between pixel
+// centres (clamped at the borders).
+func enlarge(img image.Image, k float64) (out *image.YCbCr, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("reading pixels: %v", r)
@@ -36,7 +37,8 @@ func enlarge(img image.Image, k int) (out *image.YCbCr, err error) {
 	}()
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	out = image.NewYCbCr(image.Rect(0, 0, k*w, k*h), image.YCbCrSubsampleRatio444)
+	W, H := int(math.Round(k*float64(w))), int(math.Round(k*float64(h)))
+	out = image.NewYCbCr(image.Rect(0, 0, W, H), image.YCbCrSubsampleRatio444)
 	// pos maps an enlarged pixel to the two source pixels it lies between
 	// and the weight of the second.
 	pos := func(o, n int) (int, int, float32) {
@@ -44,13 +46,13 @@ func enlarge(img image.Image, k int) (out *image.YCbCr, err error) {
 		i := min(int(f), n-1)
 		return i, min(i+1, n-1), f - float32(i)
 	}
-	x0, x1, wx := make([]int, k*w), make([]int, k*w), make([]float32, k*w)
-	for x := range k * w {
+	x0, x1, wx := make([]int, W), make([]int, W), make([]float32, W)
+	for x := range W {
 		x0[x], x1[x], wx[x] = pos(x, w)
 	}
 	r0, r1 := newYCC(w), newYCC(w)
 	have0, have1 := -1, -1
-	for y := range k * h {
+	for y := range H {
 		i0, i1, wy := pos(y, h)
 		if i0 != have0 {
 			if i0 == have1 {
@@ -70,7 +72,7 @@ func enlarge(img image.Image, k int) (out *image.YCbCr, err error) {
 			return clampByte(a + (c-a)*wy)
 		}
 		o := y * out.YStride
-		for x := range k * w {
+		for x := range W {
 			out.Y[o+x], out.Cb[o+x], out.Cr[o+x] = at(r0.y, r1.y, x), at(r0.cb, r1.cb, x), at(r0.cr, r1.cr, x)
 		}
 	}

@@ -25,9 +25,6 @@ type frameSpec struct {
 	seed      uint64
 	// minMM, maxMM bound body lengths; 0 means 2 and 16 mm.
 	minMM, maxMM float64
-	// areaTol is how far over the drawn area a specimen's AreaPx may be
-	// (0: TestDetectSyntheticFrames' 0.3).
-	areaTol float64
 }
 
 // makeFrame draws specimens (dark body ellipse and head, two translucent
