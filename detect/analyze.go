@@ -113,7 +113,9 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		// working image's longest side stays at most 2 WorkSize (at a
 		// factor of 1 a 3072 px card took 2 s and 339 MB, against 0.8 s
 		// and 161 MB). The background's blocks are smaller in frame pixels
-		// than a sheet's (cardBlockFraction), and at most cardMaxBlockMM.
+		// than a sheet's (cardBlockFraction), and at most cardMaxBlockMM,
+		// and a shade band along the frame's border is left to be
+		// background (closeRadius).
 		// An odd factor does not halve: a fine cell reads the coarse cell
 		// holding its centre, not the one at half its index (which shrank
 		// the card towards the top left and left the rest of it
@@ -125,8 +127,8 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		}
 		wp.block = max(minBlock, min(wp.block, int(math.Round(cardMaxBlockMM*o.PixelsPerMM/float64(wp.f)))))
 		if wp.f != fc || wp.block != bc {
-			if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
-				return nil, err
+			if wp.py, wp.pcb, wp.pcr, err = downscaleYCC(img, wp.f); err != nil {
+				return nil, fmt.Errorf("detect: %w", err)
 			}
 			w, h, ff := wp.py.w, wp.py.h, wp.f
 			wp.card = make([]bool, w*h)
@@ -138,6 +140,8 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 				}
 			}
 		}
+		wp.bg = estimateBackground(wp.py, wp.block, wp.card)
+		wp.kb, wp.kr = chromaticity(wp.py, wp.pcb, wp.pcr, wp.bg)
 	}
 	wp.w, wp.h = wp.py.w, wp.py.h
 	wp.tint = flatTint(wp.kb, wp.kr)

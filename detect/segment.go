@@ -288,7 +288,7 @@ func reduce(img image.Image, f, block int) (py, pcb, pcr, bg plane, kb, kr float
 	if err != nil {
 		return py, pcb, pcr, bg, 0, 0, fmt.Errorf("detect: %w", err)
 	}
-	bg = estimateBackground(py, block)
+	bg = estimateBackground(py, block, nil)
 	kb, kr = chromaticity(py, pcb, pcr, bg)
 	return py, pcb, pcr, bg, kb, kr, nil
 }
