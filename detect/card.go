@@ -162,8 +162,8 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 	for i, l := range comp {
 		rest[i] = l != best
 	}
-	parts, _ := label8(rest, w, h)
-	border := make([]bool, len(parts)) // by label: reaches the border
+	parts, sizes := label8(rest, w, h)
+	border := make([]bool, len(sizes)) // by label: reaches the border
 	for x := range w {
 		border[parts[x]], border[parts[(h-1)*w+x]] = true, true
 	}
