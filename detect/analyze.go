@@ -183,7 +183,7 @@ func (wp *work) foreground(o Options) fgCells {
 		}
 	}
 	fg := fgCells{mask: make([]uint8, w*h), dark: make([]float32, w*h), norm: make([]float32, w*h)}
-	fg.level, fg.scale = sheetStats(smooth, wp.block)
+	fg.level, fg.scale = sheetStats(smooth, wp.block, wp.card)
 	// A cell is foreground when its smoothed deviation exceeds the bare
 	// sheet's local level by WeakThreshold and by NoiseSigmas local
 	// sigmas; dark holds the excess rescaled so that StrongThreshold
