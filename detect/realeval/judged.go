@@ -194,8 +194,11 @@ var IssueJudged = JudgedTargets{InsectsKept: 0.90, Precision: 0.85, MaxJunkKept:
 // Twenty-first session, with flat scatters dropped (detect/flatscatter.go),
 // 176 of 179 and 140 of 464 (precision 0.557): raised again. Twenty-second
 // session, with pale glare dropped (detect/glare.go), 176 of 179 and 127
-// of 464 (precision 0.581): raised again.
-var FloorJudged = JudgedTargets{InsectsKept: 0.95, Precision: 0.56, MaxJunkKept: 0.3}
+// of 464 (precision 0.581): raised again. Twenty-sixth session, with the
+// card's noise scale measured on the card alone (detect/noise.go), 176 of
+// 179 and 125 of 479 (precision 0.585; 0.577 before it, which the floor
+// now fails): raised to 0.58.
+var FloorJudged = JudgedTargets{InsectsKept: 0.95, Precision: 0.58, MaxJunkKept: 0.3}
 
 // Check returns one line per target s misses.
 func (s JudgedScore) Check(t JudgedTargets) []string {
