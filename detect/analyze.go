@@ -93,13 +93,14 @@ type work struct {
 	up, down float64
 }
 
-// workPlanes reduces img to working cells and finds a card.
+// workPlanes reduces img to working cells, finds a card and estimates
+// the background.
 func workPlanes(img image.Image, o Options) (*work, error) {
 	b := img.Bounds()
 	wp := &work{f: max(1, (max(b.Dx(), b.Dy())+o.WorkSize-1)/o.WorkSize), block: o.BackgroundBlock, bounds: b}
 	var err error
-	if wp.py, wp.pcb, wp.pcr, wp.bg, wp.kb, wp.kr, err = reduce(img, wp.f, wp.block); err != nil {
-		return nil, err
+	if wp.py, wp.pcb, wp.pcr, err = downscaleYCC(img, wp.f); err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
 	}
 	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
 	if wp.card != nil && !o.resampled {
@@ -120,13 +121,13 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		// holding its centre, not the one at half its index (which shrank
 		// the card towards the top left and left the rest of it
 		// unsearched).
-		coarse, cw, fc, bc := wp.card, wp.py.w, wp.f, wp.block
+		coarse, cw, fc := wp.card, wp.py.w, wp.f
 		if fc > 1 {
 			wp.f = (fc + 1) / 2
 			wp.block = int(float64(wp.block*fc/wp.f) * cardBlockFraction)
 		}
 		wp.block = max(minBlock, min(wp.block, int(math.Round(cardMaxBlockMM*o.PixelsPerMM/float64(wp.f)))))
-		if wp.f != fc || wp.block != bc {
+		if wp.f != fc { // the cells again, finer, and the card on them
 			if wp.py, wp.pcb, wp.pcr, err = downscaleYCC(img, wp.f); err != nil {
 				return nil, fmt.Errorf("detect: %w", err)
 			}
@@ -140,9 +141,11 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 				}
 			}
 		}
-		wp.bg = estimateBackground(wp.py, wp.block, wp.card)
-		wp.kb, wp.kr = chromaticity(wp.py, wp.pcb, wp.pcr, wp.bg)
 	}
+	// The background once, on the cells searched (a card's, at its
+	// resolution and blocks).
+	wp.bg = estimateBackground(wp.py, wp.block, wp.card)
+	wp.kb, wp.kr = chromaticity(wp.py, wp.pcb, wp.pcr, wp.bg)
 	wp.w, wp.h = wp.py.w, wp.py.h
 	wp.tint = flatTint(wp.kb, wp.kr)
 	if wp.card != nil {

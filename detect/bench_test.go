@@ -81,7 +81,7 @@ func BenchmarkCardMask(b *testing.B) {
 		y := card.Min.Y + 40 + (k*104729)%(card.Dy()-80)
 		paint(float64(x), float64(y), 6, 4, color.RGBA{60, 50, 30, 255})
 	}
-	py, pcb, pcr, _, _, _, err := reduce(img, 4, 32)
+	py, pcb, pcr, err := downscaleYCC(img, 4)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"fmt"
 	"image"
 	"math"
 	"sort"
@@ -279,18 +278,6 @@ func onSolidBar(box image.Rectangle, bars []SolidBar) bool {
 		}
 	}
 	return false
-}
-
-// reduce box-averages img by f and estimates its background (block x
-// block working cells) and the background's chromaticity.
-func reduce(img image.Image, f, block int) (py, pcb, pcr, bg plane, kb, kr float32, err error) {
-	py, pcb, pcr, err = downscaleYCC(img, f)
-	if err != nil {
-		return py, pcb, pcr, bg, 0, 0, fmt.Errorf("detect: %w", err)
-	}
-	bg = estimateBackground(py, block, nil)
-	kb, kr = chromaticity(py, pcb, pcr, bg)
-	return py, pcb, pcr, bg, kb, kr, nil
 }
 
 // nestedFraction and nestedRatio: see dropNested.
