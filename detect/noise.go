@@ -101,56 +101,63 @@ func sheetStats(d plane, block int, card []bool) (level, scale plane) {
 			}
 			g := gy*gw + gx
 			if float64(len(vals)) >= minSheetFraction*float64(n) {
-				lv[g], sc[g], known[g] = medianMAD(vals)
-				knownSc[g] = card == nil
+				lv[g], known[g] = selectK(vals, len(vals)/2), true
+				if card == nil {
+					sc[g], knownSc[g] = madSigma(vals, lv[g]), true
+				}
 			}
 			if card != nil && float64(len(onVals)) >= minSheetFraction*float64(n) {
-				_, sc[g], knownSc[g] = medianMAD(onVals)
+				sc[g], knownSc[g] = madSigma(onVals, selectK(onVals, len(onVals)/2)), true
 			}
 		}
 	}
-	fillUnknown(lv, make([]float32, len(lv)), known, gw, gh)
-	fillUnknown(sc, make([]float32, len(sc)), knownSc, gw, gh)
+	fillUnknown(known, gw, gh, lv)
+	fillUnknown(knownSc, gw, gh, sc)
 	lv = filterGrid(lv, gw, gh, 1, meanOf)
 	sc = filterGrid(sc, gw, gh, 1, meanOf)
 	return upsampleGrid(lv, gw, gh, block, d.w, d.h), upsampleGrid(sc, gw, gh, block, d.w, d.h)
 }
 
-// medianMAD returns the median of vals and their median absolute
-// deviation from it as a Gaussian sigma (vals is reordered and
-// overwritten), and true.
-func medianMAD(vals []float32) (med, sigma float32, ok bool) {
-	med = selectK(vals, len(vals)/2)
+// madSigma returns the median absolute deviation of vals from med as a
+// Gaussian sigma (vals is overwritten).
+func madSigma(vals []float32, med float32) float32 {
 	for i, v := range vals {
 		vals[i] = abs32(v - med)
 	}
-	return med, madToSigma * selectK(vals, len(vals)/2), true
+	return madToSigma * selectK(vals, len(vals)/2)
 }
 
-// fillUnknown gives every unknown grid cell the mean of its known
-// 8-neighbours, repeatedly, until all are known (a grid with no known
-// cell gets zeros).
-func fillUnknown(a, b []float32, known []bool, w, h int) {
+// fillUnknown gives every unknown cell of the w x h grids the mean of its
+// known 8-neighbours, repeatedly, until all are known (a grid with no known
+// cell gets zeros); known is shared by the grids and updated.
+func fillUnknown(known []bool, w, h int, grids ...[]float32) {
+	sums := make([]float32, len(grids))
 	for {
 		var next []int
-		var na, nb []float32
+		var vals []float32 // len(grids) per cell of next
 		for y := range h {
 			for x := range w {
 				i := y*w + x
 				if known[i] {
 					continue
 				}
-				var sa, sb float32
+				clear(sums)
 				n := 0
 				for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
 					for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
 						if j := yy*w + xx; known[j] {
-							sa, sb, n = sa+a[j], sb+b[j], n+1
+							for g, a := range grids {
+								sums[g] += a[j]
+							}
+							n++
 						}
 					}
 				}
 				if n > 0 {
-					next, na, nb = append(next, i), append(na, sa/float32(n)), append(nb, sb/float32(n))
+					next = append(next, i)
+					for _, s := range sums {
+						vals = append(vals, s/float32(n))
+					}
 				}
 			}
 		}
@@ -158,7 +165,10 @@ func fillUnknown(a, b []float32, known []bool, w, h int) {
 			return
 		}
 		for k, i := range next {
-			a[i], b[i], known[i] = na[k], nb[k], true
+			for g, a := range grids {
+				a[i] = vals[k*len(grids)+g]
+			}
+			known[i] = true
 		}
 	}
 }

@@ -90,7 +90,7 @@ func blockTint(py, pcb, pcr plane, on []bool, block int) tint {
 			lb[g], lr[g], known[g] = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 		}
 	}
-	fillUnknown(lb, lr, known, gw, gh)
+	fillUnknown(known, gw, gh, lb, lr)
 	lb = filterGrid(lb, gw, gh, 1, meanOf)
 	lr = filterGrid(lr, gw, gh, 1, meanOf)
 	return tint{kb: upsampleGrid(lb, gw, gh, block, w, h), kr: upsampleGrid(lr, gw, gh, block, w, h), gb: cardChromaWeight, gr: cardChromaWeight}
