@@ -18,11 +18,7 @@ type component struct {
 // otherwise a component's label) and the components. dark is the darkness
 // (1 - value/background) of each pixel, used for the seed test.
 func labelComponents(mask []uint8, dark []float32, w, h int) ([]int32, []component) {
-	on := make([]bool, len(mask))
-	for i, v := range mask {
-		on[i] = v != 0
-	}
-	labels, sizes := label8(on, w, h)
+	labels, sizes := label8(mask, w, h)
 	comps := make([]component, len(sizes)-1)
 	for y := range h {
 		for x := range w {
@@ -44,13 +40,15 @@ func labelComponents(mask []uint8, dark []float32, w, h int) ([]int32, []compone
 	return labels, comps
 }
 
-// label8 labels the 8-connected components of mask (w x h) 1..n with
-// union-find, row by row; it returns the labels (0 off the mask) and each
+// label8 labels the 8-connected components of mask (w x h; a cell is on
+// when it is true or not 0) 1..n with union-find, row by row; it returns
+// the labels (0 off the mask) and each
 // label's size (sizes[0] = 0), labels numbered in the order their first
 // cells come row by row. cardMask's flood fills took 56 ms on a 4K card's
 // coarse cells (24 ms with it, BenchmarkCardMask); TestLabel8 compares it
 // with flood8.
-func label8(mask []bool, w, h int) ([]int32, []int) {
+func label8[E bool | uint8](mask []E, w, h int) ([]int32, []int) {
+	var off E
 	labels := make([]int32, w*h)
 	parent := []int32{0}
 	find := func(a int32) int32 {
@@ -75,7 +73,7 @@ func label8(mask []bool, w, h int) ([]int32, []int) {
 		row := y * w
 		for x := range w {
 			i := row + x
-			if !mask[i] {
+			if mask[i] == off {
 				continue
 			}
 			var l int32
