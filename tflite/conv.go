@@ -127,7 +127,22 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 	for t := range patch {
 		patch[t] = make([]int8, k)
 	}
+	if kernels.SIMD || k > kernels.MaxPackedTaps {
+		return it.parallel(g.OH, func(t, oy0, oy1 int) {
+			kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch[t], oy0, oy1)
+		}), nil
+	}
+	// Without SIMD two output channels share each multiply-add (packed.go);
+	// the packed filter is 4 times the int8 one, counted against the limit.
+	if err := it.reserve(int64(8 * (g.Cout + 1) / 2 * k)); err != nil {
+		return nil, err
+	}
+	pk := kernels.PackPairs(f.i8, g.Cout, k)
+	base := make([]int32, g.Cout)
+	for oc := range base {
+		base[oc] = g.BiasQ[oc] + g.InOff*wsum[oc]
+	}
 	return it.parallel(g.OH, func(t, oy0, oy1 int) {
-		kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch[t], oy0, oy1)
+		kernels.ConvInt8Packed(g, in.i8, pk, base, out.i8, patch[t], oy0, oy1)
 	}), nil
 }

@@ -86,7 +86,9 @@ func ConvFloat(g *Geom, in, f, out, patch []float32, oy0, oy1 int) {
 
 // ConvInt8 computes output rows [oy0, oy1) of TFLite's per-channel int8 CONV_2D. Padding cells hold the
 // input zero point, so Σ w*(x-zp) = Σ w*x - zp*Σw with wsum[oc] = Σw over the
-// whole filter; patch is KH*KW*Cin scratch.
+// whole filter; patch is KH*KW*Cin scratch. The interpreter runs it with
+// SIMD dot products (DotI8x4) and for filters too long to pack; otherwise
+// ConvInt8Packed, which TestConvInt8PackedMatchesConvInt8 holds to it.
 func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8, oy0, oy1 int) {
 	k := g.KH * g.KW * g.Cin
 	pad := int8(-g.InOff)
@@ -200,21 +202,34 @@ func DepthwiseFloat(g *Geom, in, f, out, acc []float32, oy0, oy1 int) {
 }
 
 // DepthwiseInt8 computes output rows [oy0, oy1) of TFLite's per-channel int8
-// DEPTHWISE_CONV_2D; acc is Cout scratch.
+// DEPTHWISE_CONV_2D; acc is Cout scratch. With a channel multiplier of 1,
+// channels go eight at a time in locals (registers) rather than through acc
+// (depthwise8); the rest, and other multipliers, through acc.
 func DepthwiseInt8(g *Geom, in, f, out []int8, acc []int32, oy0, oy1 int) {
+	c8 := 0
+	if g.DepthMul == 1 {
+		c8 = g.Cout / 8 * 8
+	}
 	for n := 0; n < g.N; n++ {
 		for oy := oy0; oy < oy1; oy++ {
 			for ox := 0; ox < g.OW; ox++ {
 				ky0, ky1, kx0, kx1 := g.Taps(oy, ox)
 				iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
+				for c := 0; c < c8; c += 8 {
+					g.depthwise8(in, f, o, n, iy0, ix0, ky0, ky1, kx0, kx1, c)
+				}
+				if c8 == g.Cout {
+					continue
+				}
 				copy(acc, g.BiasQ)
 				for ky := ky0; ky < ky1; ky++ {
 					for kx := kx0; kx < kx1; kx++ {
 						x := in[((n*g.H+iy0+ky*g.DH)*g.W+ix0+kx*g.DW)*g.Cin:][:g.Cin]
 						w := f[(ky*g.KW+kx)*g.Cout:][:g.Cout]
 						if g.DepthMul == 1 {
-							for c, v := range x {
-								acc[c] += (int32(v) + g.InOff) * int32(w[c])
+							for c := c8; c < len(x); c++ {
+								acc[c] += (int32(x[c]) + g.InOff) * int32(w[c])
 							}
 							continue
 						}
@@ -225,12 +240,39 @@ func DepthwiseInt8(g *Geom, in, f, out []int8, acc []int32, oy0, oy1 int) {
 						}
 					}
 				}
-				o := out[((n*g.OH+oy)*g.OW+ox)*g.Cout:][:g.Cout]
-				for c, a := range acc {
-					a = MultiplyByQuantizedMultiplier(a, g.Mul[c], g.Shift[c]) + g.OutOff
-					o[c] = int8(ClampI32(a, g.LoQ, g.HiQ))
+				for c := c8; c < len(o); c++ {
+					o[c] = g.requantBase(c, 0, acc)
 				}
 			}
 		}
+	}
+}
+
+// depthwise8 computes channels [c, c+8) of one output pixel o of a
+// depthwise convolution with a channel multiplier of 1 over the taps
+// [ky0,ky1) x [kx0,kx1) of the window at input cell (iy0, ix0).
+func (g *Geom) depthwise8(in, f, o []int8, n, iy0, ix0, ky0, ky1, kx0, kx1, c int) {
+	b := g.BiasQ[c : c+8]
+	a0, a1, a2, a3, a4, a5, a6, a7 := b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]
+	off := g.InOff
+	for ky := ky0; ky < ky1; ky++ {
+		row := (n*g.H + iy0 + ky*g.DH) * g.W
+		for kx := kx0; kx < kx1; kx++ {
+			x := in[(row+ix0+kx*g.DW)*g.Cin+c:][:8]
+			w := f[(ky*g.KW+kx)*g.Cout+c:][:8]
+			a0 += (int32(x[0]) + off) * int32(w[0])
+			a1 += (int32(x[1]) + off) * int32(w[1])
+			a2 += (int32(x[2]) + off) * int32(w[2])
+			a3 += (int32(x[3]) + off) * int32(w[3])
+			a4 += (int32(x[4]) + off) * int32(w[4])
+			a5 += (int32(x[5]) + off) * int32(w[5])
+			a6 += (int32(x[6]) + off) * int32(w[6])
+			a7 += (int32(x[7]) + off) * int32(w[7])
+		}
+	}
+	o = o[c : c+8]
+	for i, a := range [8]int32{a0, a1, a2, a3, a4, a5, a6, a7} {
+		a = MultiplyByQuantizedMultiplier(a, g.Mul[c+i], g.Shift[c+i]) + g.OutOff
+		o[i] = int8(ClampI32(a, g.LoQ, g.HiQ))
 	}
 }

@@ -28,44 +28,34 @@ func QuantizeMultiplier(m float64) (q int32, shift int) {
 	return int32(qf), exp
 }
 
-// SaturatingRoundingDoublingHighMul returns the high 32 bits of 2*a*b, rounded.
+// SaturatingRoundingDoublingHighMul returns the high 32 bits of 2*a*b, rounded
+// half up. TFLite's form adds a nudge of 2^30 (1-2^30 for a negative
+// product) and divides by 2^31 towards zero; that is floor((ab+2^30)/2^31)
+// for either sign, an add and a shift with no branch on the product's sign
+// (TestRoundingMatchesReference compares the two).
 func SaturatingRoundingDoublingHighMul(a, b int32) int32 {
 	if a == b && a == math.MinInt32 {
 		return math.MaxInt32
 	}
-	ab := int64(a) * int64(b)
-	nudge := int64(1 << 30)
-	if ab < 0 {
-		nudge = 1 - (1 << 30)
-	}
-	return int32((ab + nudge) / (1 << 31))
+	return int32((int64(a)*int64(b) + 1<<30) >> 31)
 }
 
-// RoundingDivideByPOT divides x by 2^exponent rounding to nearest, ties away from zero.
+// RoundingDivideByPOT divides x by 2^exponent rounding to nearest, ties away
+// from zero: floor((x + 2^(exponent-1) - [x < 0]) / 2^exponent), in int64.
+// The exponent is in [0, 31], as QuantizeMultiplier's shifts are.
 func RoundingDivideByPOT(x int32, exponent int) int32 {
-	mask := int32(1)<<exponent - 1
-	remainder := x & mask
-	threshold := mask >> 1
-	if x < 0 {
-		threshold++
+	if exponent == 0 {
+		return x
 	}
-	r := x >> exponent
-	if remainder > threshold {
-		r++
-	}
-	return r
+	return int32((int64(x) + int64(1)<<(exponent-1) - int64(uint32(x)>>31)) >> exponent)
 }
 
 // MultiplyByQuantizedMultiplier computes x * q * 2^(shift-31) with TFLite's
-// double rounding.
+// double rounding: x shifted left by shift when it is positive, else the
+// result divided by 2^-shift.
 func MultiplyByQuantizedMultiplier(x, q int32, shift int) int32 {
-	left, right := 0, 0
-	if shift > 0 {
-		left = shift
-	} else {
-		right = -shift
-	}
-	return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x*(1<<left), q), right)
+	left := max(shift, 0)
+	return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x<<left, q), left-shift)
 }
 
 // MultiplyByQuantizedMultiplierSmallerThanOneExp is the ADD variant (shift <= 0).
