@@ -167,23 +167,25 @@ type fgCells struct {
 func (wp *work) foreground(o Options) fgCells {
 	w, h := wp.w, wp.h
 	raw := newPlane(w, h)
-	for i, v := range wp.py.v {
-		raw.v[i] = wp.tint.deviation(i, v, wp.pcb.v[i], wp.pcr.v[i], wp.bg.v[i])
-	}
-	for i, on := range wp.card { // off the card (nil: a sheet, all on)
-		if !on {
-			raw.v[i] = 0
+	inRows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			raw.v[i] = wp.tint.deviation(i, wp.py.v[i], wp.pcb.v[i], wp.pcr.v[i], wp.bg.v[i])
+			if wp.card != nil && !wp.card[i] { // off the card (nil: a sheet, all on)
+				raw.v[i] = 0
+			}
 		}
-	}
+	})
 	// On a card, specimens are small (whiteflies: 4-12 px at a phone
 	// photo's resolution) and the surface is smooth: the blur, which
 	// would flatten them, only adds (the larger of raw and blurred), and
 	// small components are seeded at cardSeedFraction of StrongThreshold.
 	smooth := boxBlur3(raw)
 	if wp.card != nil {
-		for i, v := range raw.v {
-			smooth.v[i] = max(smooth.v[i], v)
-		}
+		inRows(h, func(y0, y1 int) {
+			for i := y0 * w; i < y1*w; i++ {
+				smooth.v[i] = max(smooth.v[i], raw.v[i])
+			}
+		})
 	}
 	fg := fgCells{mask: make([]uint8, w*h), dark: make([]float32, w*h), norm: make([]float32, w*h)}
 	fg.level, fg.scale = sheetStats(smooth, wp.block, wp.card)
@@ -199,17 +201,19 @@ func (wp *work) foreground(o Options) fgCells {
 		white = clipLevel(wp.py)
 	}
 	fg.excess = smooth // from here on, the deviation above the sheet's level
-	for i, v := range smooth.v {
-		e := v - fg.level.v[i]
-		fg.excess.v[i] = e
-		thr := max(white.floor(wp.bg.v[i])*float32(o.WeakThreshold), ks*fg.scale.v[i])
-		if e > thr {
-			fg.mask[i] = 1
+	inRows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			e := smooth.v[i] - fg.level.v[i]
+			fg.excess.v[i] = e
+			thr := max(white.floor(wp.bg.v[i])*float32(o.WeakThreshold), ks*fg.scale.v[i])
+			if e > thr {
+				fg.mask[i] = 1
+			}
+			fg.norm[i] = e / thr
+			// dark is rescaled so that o.StrongThreshold is the seed test.
+			fg.dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*fg.scale.v[i])
 		}
-		fg.norm[i] = e / thr
-		// dark is rescaled so that o.StrongThreshold is the seed test.
-		fg.dark[i] = e * float32(o.StrongThreshold) / max(float32(o.StrongThreshold), 2*ks*fg.scale.v[i])
-	}
+	})
 	return fg
 }
 

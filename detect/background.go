@@ -113,20 +113,22 @@ func upsampleGrid(grid []float32, gw, gh, block, w, h int) plane {
 	for x := range w {
 		xi[x], xf[x] = cellPos(x, bs, gw)
 	}
-	for y := range h {
-		j, ty := cellPos(y, bs, gh)
-		j1 := min(j+1, gh-1)
-		r0 := grid[j*gw : j*gw+gw]
-		r1 := grid[j1*gw : j1*gw+gw]
-		o := out.v[y*w : y*w+w]
-		for x := range o {
-			i, tx := xi[x], xf[x]
-			i1 := min(i+1, gw-1)
-			a := r0[i] + (r0[i1]-r0[i])*tx
-			b := r1[i] + (r1[i1]-r1[i])*tx
-			o[x] = a + (b-a)*ty
+	inRows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			j, ty := cellPos(y, bs, gh)
+			j1 := min(j+1, gh-1)
+			r0 := grid[j*gw : j*gw+gw]
+			r1 := grid[j1*gw : j1*gw+gw]
+			o := out.v[y*w : y*w+w]
+			for x := range o {
+				i, tx := xi[x], xf[x]
+				i1 := min(i+1, gw-1)
+				a := r0[i] + (r0[i1]-r0[i])*tx
+				b := r1[i] + (r1[i1]-r1[i])*tx
+				o[x] = a + (b-a)*ty
+			}
 		}
-	}
+	})
 	return out
 }
 

@@ -28,31 +28,35 @@ const (
 // specimen (at least a few working cells across) keeps its core.
 func boxBlur3(p plane) plane {
 	tmp, out := newPlane(p.w, p.h), newPlane(p.w, p.h)
-	for y := range p.h {
-		r, o := p.v[y*p.w:(y+1)*p.w], tmp.v[y*p.w:(y+1)*p.w]
-		for x := range p.w {
-			s, n := r[x], float32(1)
-			if x > 0 {
-				s, n = s+r[x-1], n+1
+	inRows(p.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			r, o := p.v[y*p.w:(y+1)*p.w], tmp.v[y*p.w:(y+1)*p.w]
+			for x := range p.w {
+				s, n := r[x], float32(1)
+				if x > 0 {
+					s, n = s+r[x-1], n+1
+				}
+				if x+1 < p.w {
+					s, n = s+r[x+1], n+1
+				}
+				o[x] = s / n
 			}
-			if x+1 < p.w {
-				s, n = s+r[x+1], n+1
-			}
-			o[x] = s / n
 		}
-	}
-	for y := range p.h {
-		for x := range p.w {
-			s, n := tmp.v[y*p.w+x], float32(1)
-			if y > 0 {
-				s, n = s+tmp.v[(y-1)*p.w+x], n+1
+	})
+	inRows(p.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := range p.w {
+				s, n := tmp.v[y*p.w+x], float32(1)
+				if y > 0 {
+					s, n = s+tmp.v[(y-1)*p.w+x], n+1
+				}
+				if y+1 < p.h {
+					s, n = s+tmp.v[(y+1)*p.w+x], n+1
+				}
+				out.v[y*p.w+x] = s / n
 			}
-			if y+1 < p.h {
-				s, n = s+tmp.v[(y+1)*p.w+x], n+1
-			}
-			out.v[y*p.w+x] = s / n
 		}
-	}
+	})
 	return out
 }
 
@@ -76,41 +80,45 @@ func boxBlur3(p plane) plane {
 // longer match); of the level alone: 0.798, junk 111.
 func sheetStats(d plane, block int, card []bool) (level, scale plane) {
 	obj := make([]bool, len(d.v))
-	for i, v := range d.v {
-		obj[i] = v > objectLevel
-	}
+	inRows(d.h, func(y0, y1 int) {
+		for i := y0 * d.w; i < y1*d.w; i++ {
+			obj[i] = d.v[i] > objectLevel
+		}
+	})
 	obj = dilate(obj, d.w, d.h, objectGuard)
 	gw, gh := (d.w+block-1)/block, (d.h+block-1)/block
 	lv, sc := make([]float32, gw*gh), make([]float32, gw*gh)
 	known, knownSc := make([]bool, gw*gh), make([]bool, gw*gh)
-	vals, onVals := make([]float32, 0, block*block), make([]float32, 0, block*block)
-	for gy := range gh {
-		for gx := range gw {
-			vals, onVals = vals[:0], onVals[:0]
-			n := 0
-			for y := gy * block; y < min((gy+1)*block, d.h); y++ {
-				for x := gx * block; x < min((gx+1)*block, d.w); x++ {
-					n++
-					if i := y*d.w + x; !obj[i] {
-						vals = append(vals, d.v[i])
-						if card != nil && card[i] {
-							onVals = append(onVals, d.v[i])
+	inBlocks(gh, func(gy0, gy1 int) {
+		vals, onVals := make([]float32, 0, block*block), make([]float32, 0, block*block)
+		for gy := gy0; gy < gy1; gy++ {
+			for gx := range gw {
+				vals, onVals = vals[:0], onVals[:0]
+				n := 0
+				for y := gy * block; y < min((gy+1)*block, d.h); y++ {
+					for x := gx * block; x < min((gx+1)*block, d.w); x++ {
+						n++
+						if i := y*d.w + x; !obj[i] {
+							vals = append(vals, d.v[i])
+							if card != nil && card[i] {
+								onVals = append(onVals, d.v[i])
+							}
 						}
 					}
 				}
-			}
-			g := gy*gw + gx
-			if float64(len(vals)) >= minSheetFraction*float64(n) {
-				lv[g], known[g] = selectK(vals, len(vals)/2), true
-				if card == nil {
-					sc[g], knownSc[g] = madSigma(vals, lv[g]), true
+				g := gy*gw + gx
+				if float64(len(vals)) >= minSheetFraction*float64(n) {
+					lv[g], known[g] = selectK(vals, len(vals)/2), true
+					if card == nil {
+						sc[g], knownSc[g] = madSigma(vals, lv[g]), true
+					}
+				}
+				if card != nil && float64(len(onVals)) >= minSheetFraction*float64(n) {
+					sc[g], knownSc[g] = madSigma(onVals, selectK(onVals, len(onVals)/2)), true
 				}
 			}
-			if card != nil && float64(len(onVals)) >= minSheetFraction*float64(n) {
-				sc[g], knownSc[g] = madSigma(onVals, selectK(onVals, len(onVals)/2)), true
-			}
 		}
-	}
+	})
 	fillUnknown(known, gw, gh, lv)
 	fillUnknown(knownSc, gw, gh, sc)
 	lv = filterGrid(lv, gw, gh, 1, meanOf)
@@ -231,50 +239,54 @@ func dilate(m []bool, w, h, r int) []bool {
 		return m
 	}
 	tmp, out := make([]bool, len(m)), make([]bool, len(m))
-	for y := range h {
-		row, o := m[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
-		last := -1 << 30 // last set cell seen
-		for x := range w {
-			if row[x] {
-				last = x
+	inRows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			row, o := m[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+			last := -1 << 30 // last set cell seen
+			for x := range w {
+				if row[x] {
+					last = x
+				}
+				o[x] = x-last <= r
 			}
-			o[x] = x-last <= r
-		}
-		last = 1 << 30
-		for x := w - 1; x >= 0; x-- {
-			if row[x] {
-				last = x
+			last = 1 << 30
+			for x := w - 1; x >= 0; x-- {
+				if row[x] {
+					last = x
+				}
+				o[x] = o[x] || last-x <= r
 			}
-			o[x] = o[x] || last-x <= r
 		}
-	}
+	})
 	// since[x]: rows since column x's last set cell of tmp, going down,
 	// then up; r+1 means none within reach. A cell is set when either
-	// pass finds one.
-	since := make([]int32, w)
+	// pass finds one. Each worker takes its own columns, all rows.
 	far := int32(r + 1)
-	pass := func(y int) {
-		row, o := tmp[y*w:(y+1)*w], out[y*w:(y+1)*w]
-		for x, on := range row {
-			if on {
-				since[x] = 0
-			} else if since[x] < far {
-				since[x]++
+	inRows(w, func(x0, x1 int) {
+		since := make([]int32, x1-x0)
+		pass := func(y int) {
+			row, o := tmp[y*w+x0:y*w+x1], out[y*w+x0:y*w+x1]
+			for x, on := range row {
+				if on {
+					since[x] = 0
+				} else if since[x] < far {
+					since[x]++
+				}
+				o[x] = o[x] || since[x] < far
 			}
-			o[x] = o[x] || since[x] < far
 		}
-	}
-	for x := range since {
-		since[x] = far
-	}
-	for y := range h {
-		pass(y)
-	}
-	for x := range since {
-		since[x] = far
-	}
-	for y := h - 1; y >= 0; y-- {
-		pass(y)
-	}
+		for x := range since {
+			since[x] = far
+		}
+		for y := range h {
+			pass(y)
+		}
+		for x := range since {
+			since[x] = far
+		}
+		for y := h - 1; y >= 0; y-- {
+			pass(y)
+		}
+	})
 	return out
 }

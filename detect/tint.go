@@ -49,11 +49,13 @@ func (t tint) at(i int) (kb, kr float32) {
 func cardTint(py, pcb, pcr plane, on []bool, block int) tint {
 	coarse := blockTint(py, pcb, pcr, on, 2*block)
 	obj := make([]bool, len(on))
-	for i, v := range py.v {
-		if on[i] && v >= 8 {
-			obj[i] = coarse.chroma(i, v, pcb.v[i], pcr.v[i])/v > objectLevel
+	inRows(py.h, func(y0, y1 int) {
+		for i := y0 * py.w; i < y1*py.w; i++ {
+			if v := py.v[i]; on[i] && v >= 8 {
+				obj[i] = coarse.chroma(i, v, pcb.v[i], pcr.v[i])/v > objectLevel
+			}
 		}
-	}
+	})
 	obj = dilate(obj, py.w, py.h, objectGuard)
 	bare := make([]bool, len(on))
 	for i := range on {
@@ -68,28 +70,30 @@ func blockTint(py, pcb, pcr plane, on []bool, block int) tint {
 	gw, gh := (w+block-1)/block, (h+block-1)/block
 	lb, lr := make([]float32, gw*gh), make([]float32, gw*gh)
 	known := make([]bool, gw*gh)
-	var bs, rs []float32
-	for gy := range gh {
-		for gx := range gw {
-			bs, rs = bs[:0], rs[:0]
-			n := 0
-			// Every other cell of every other row: a block's median needs
-			// no more (a quarter of the time on a 4K card).
-			for y := gy * block; y < min((gy+1)*block, h); y += 2 {
-				for x := gx * block; x < min((gx+1)*block, w); x += 2 {
-					n++
-					if i := y*w + x; on[i] && py.v[i] >= 8 {
-						bs, rs = append(bs, (pcb.v[i]-128)/py.v[i]), append(rs, (pcr.v[i]-128)/py.v[i])
+	inBlocks(gh, func(gy0, gy1 int) {
+		var bs, rs []float32
+		for gy := gy0; gy < gy1; gy++ {
+			for gx := range gw {
+				bs, rs = bs[:0], rs[:0]
+				n := 0
+				// Every other cell of every other row: a block's median
+				// needs no more (a quarter of the time on a 4K card).
+				for y := gy * block; y < min((gy+1)*block, h); y += 2 {
+					for x := gx * block; x < min((gx+1)*block, w); x += 2 {
+						n++
+						if i := y*w + x; on[i] && py.v[i] >= 8 {
+							bs, rs = append(bs, (pcb.v[i]-128)/py.v[i]), append(rs, (pcr.v[i]-128)/py.v[i])
+						}
 					}
 				}
+				if float64(len(bs)) < minSheetFraction*float64(n) {
+					continue
+				}
+				g := gy*gw + gx
+				lb[g], lr[g], known[g] = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 			}
-			if float64(len(bs)) < minSheetFraction*float64(n) {
-				continue
-			}
-			g := gy*gw + gx
-			lb[g], lr[g], known[g] = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 		}
-	}
+	})
 	fillUnknown(known, gw, gh, lb, lr)
 	lb = filterGrid(lb, gw, gh, 1, meanOf)
 	lr = filterGrid(lr, gw, gh, 1, meanOf)
