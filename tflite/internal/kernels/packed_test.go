@@ -105,15 +105,7 @@ func TestConvInt8PackedMatchesConvInt8(t *testing.T) {
 			g.OH = (tc.h+2*tc.pad-tc.d*(tc.kh-1)-1)/tc.s + 1
 			g.OW = (tc.w+2*tc.pad-tc.d*(tc.kw-1)-1)/tc.s + 1
 			k := tc.kh * tc.kw * tc.cin
-			i8 := func(n int) []int8 {
-				v := make([]int8, n)
-				for i := range v {
-					if v[i] = int8(rng.IntN(256) - 128); extreme {
-						v[i] = [2]int8{-128, 127}[rng.IntN(2)]
-					}
-				}
-				return v
-			}
+			i8 := func(n int) []int8 { return randI8(rng, n, extreme) }
 			in, f := i8(g.N*g.H*g.W*g.Cin), i8(g.Cout*k)
 			wsum, base := make([]int32, g.Cout), make([]int32, g.Cout)
 			for oc := range g.Cout {
@@ -201,15 +193,7 @@ func TestDepthwiseInt8MatchesReference(t *testing.T) {
 				LoQ: -128, HiQ: 127, InOff: int32(rng.IntN(256) - 128), OutOff: int32(rng.IntN(41) - 20)}
 			g.OH = (tc.h+2*tc.pad-tc.d*(tc.k-1)-1)/tc.s + 1
 			g.OW = (tc.w+2*tc.pad-tc.d*(tc.k-1)-1)/tc.s + 1
-			i8 := func(n int) []int8 {
-				v := make([]int8, n)
-				for i := range v {
-					if v[i] = int8(rng.IntN(256) - 128); extreme {
-						v[i] = [2]int8{-128, 127}[rng.IntN(2)]
-					}
-				}
-				return v
-			}
+			i8 := func(n int) []int8 { return randI8(rng, n, extreme) }
 			in, f := i8(g.N*g.H*g.W*g.Cin), i8(tc.k*tc.k*g.Cout)
 			for range g.Cout {
 				g.Mul = append(g.Mul, int32(1<<30+rng.IntN(1<<30)))
@@ -229,4 +213,15 @@ func TestDepthwiseInt8MatchesReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randI8 returns n random int8 values, or with extreme only -128 and 127.
+func randI8(rng *rand.Rand, n int, extreme bool) []int8 {
+	v := make([]int8, n)
+	for i := range v {
+		if v[i] = int8(rng.IntN(256) - 128); extreme {
+			v[i] = [2]int8{-128, 127}[rng.IntN(2)]
+		}
+	}
+	return v
 }
