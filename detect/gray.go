@@ -3,8 +3,6 @@ package detect
 import (
 	"fmt"
 	"image"
-	"runtime"
-	"sync"
 )
 
 // ycc is one row of pixels as BT.601 full-range Y, Cb, Cr (as in JPEG).
@@ -89,7 +87,7 @@ func (p plane) atFrame(x, y, f int, origin image.Point) float32 {
 // Cells at the right and bottom edges average the pixels they have. RGB
 // images are averaged in RGB and converted per cell (the conversion is
 // affine, so this equals averaging Y, Cb and Cr). Rows of cells are shared
-// among up to GOMAXPROCS goroutines. A panic while reading pixels (a
+// among the workers of inRows. A panic while reading pixels (a
 // malformed image.Image, e.g. a Paletted image with a short palette) is
 // returned as an error.
 func downscaleYCC(img image.Image, f int) (py, pcb, pcr plane, err error) {
@@ -97,33 +95,23 @@ func downscaleYCC(img image.Image, f int) (py, pcb, pcr plane, err error) {
 	w := (b.Dx() + f - 1) / f
 	h := (b.Dy() + f - 1) / f
 	py, pcb, pcr = newPlane(w, h), newPlane(w, h), newPlane(w, h)
-	workers := max(1, min(runtime.GOMAXPROCS(0), h, 8))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for k := range workers {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					err = fmt.Errorf("reading pixels: %v", r)
-					mu.Unlock()
-				}
-			}()
-			a := newCellAccumulator(img, f, w)
-			for cy := k * h / workers; cy < (k+1)*h/workers; cy++ {
-				a.reset()
-				y0 := b.Min.Y + cy*f
-				y1 := min(y0+f, b.Max.Y)
-				for y := y0; y < y1; y++ {
-					a.addRow(y)
-				}
-				a.store(cy, y1-y0, py, pcb, pcr)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("reading pixels: %v", r)
+		}
+	}()
+	inRows(h, func(cy0, cy1 int) {
+		a := newCellAccumulator(img, f, w)
+		for cy := cy0; cy < cy1; cy++ {
+			a.reset()
+			y0 := b.Min.Y + cy*f
+			y1 := min(y0+f, b.Max.Y)
+			for y := y0; y < y1; y++ {
+				a.addRow(y)
 			}
-		}(k)
-	}
-	wg.Wait()
+			a.store(cy, y1-y0, py, pcb, pcr)
+		}
+	})
 	return py, pcb, pcr, err
 }
 
