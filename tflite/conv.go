@@ -116,12 +116,15 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 			kernels.ConvFloat(g, in.f32, f.f32, out.f32, patch[t], oy0, oy1)
 		}), nil
 	}
-	// Σw per output channel folds the input offset out of the inner loop.
-	wsum := make([]int32, g.Cout)
-	for oc := range wsum {
+	// The bias and the input offset's share (InOff times Σw per output
+	// channel) fold into one constant per channel, out of the inner loop.
+	base := make([]int32, g.Cout)
+	for oc := range base {
+		var wsum int32
 		for _, v := range f.i8[oc*k : (oc+1)*k] {
-			wsum[oc] += int32(v)
+			wsum += int32(v)
 		}
+		base[oc] = g.BiasQ[oc] + g.InOff*wsum
 	}
 	patch := make([][]int8, it.threads)
 	for t := range patch {
@@ -129,7 +132,7 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 	}
 	if kernels.SIMD || k > kernels.MaxPackedTaps {
 		return it.parallel(g.OH, func(t, oy0, oy1 int) {
-			kernels.ConvInt8(g, in.i8, f.i8, wsum, out.i8, patch[t], oy0, oy1)
+			kernels.ConvInt8(g, in.i8, f.i8, base, out.i8, patch[t], oy0, oy1)
 		}), nil
 	}
 	// Without SIMD two output channels share each multiply-add (packed.go);
@@ -138,10 +141,6 @@ func (it *Interpreter) compileConv(op *Operator) (func(), error) {
 		return nil, err
 	}
 	pk := kernels.PackPairs(f.i8, g.Cout, k)
-	base := make([]int32, g.Cout)
-	for oc := range base {
-		base[oc] = g.BiasQ[oc] + g.InOff*wsum[oc]
-	}
 	return it.parallel(g.OH, func(t, oy0, oy1 int) {
 		kernels.ConvInt8Packed(g, in.i8, pk, base, out.i8, patch[t], oy0, oy1)
 	}), nil

@@ -85,11 +85,12 @@ func ConvFloat(g *Geom, in, f, out, patch []float32, oy0, oy1 int) {
 }
 
 // ConvInt8 computes output rows [oy0, oy1) of TFLite's per-channel int8 CONV_2D. Padding cells hold the
-// input zero point, so Σ w*(x-zp) = Σ w*x - zp*Σw with wsum[oc] = Σw over the
-// whole filter; patch is KH*KW*Cin scratch. The interpreter runs it with
+// input zero point, so Σ w*(x-zp) = Σ w*x - zp*Σw, folded with the bias into
+// base[oc] = bias[oc] + InOff*Σw[oc] over the whole filter; patch is KH*KW*Cin
+// scratch. The interpreter runs it with
 // SIMD dot products (DotI8x4) and for filters too long to pack; otherwise
 // ConvInt8Packed, which TestConvInt8PackedMatchesConvInt8 holds to it.
-func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8, oy0, oy1 int) {
+func ConvInt8(g *Geom, in, f []int8, base []int32, out, patch []int8, oy0, oy1 int) {
 	k := g.KH * g.KW * g.Cin
 	pad := int8(-g.InOff)
 	for n := 0; n < g.N; n++ {
@@ -100,23 +101,17 @@ func ConvInt8(g *Geom, in, f []int8, wsum []int32, out, patch []int8, oy0, oy1 i
 				oc := 0
 				for ; oc+4 <= len(o); oc += 4 {
 					d0, d1, d2, d3 := DotI8x4(x, f[oc*k:(oc+1)*k], f[(oc+1)*k:(oc+2)*k], f[(oc+2)*k:(oc+3)*k], f[(oc+3)*k:(oc+4)*k])
-					o[oc] = g.requant(oc, d0, wsum)
-					o[oc+1] = g.requant(oc+1, d1, wsum)
-					o[oc+2] = g.requant(oc+2, d2, wsum)
-					o[oc+3] = g.requant(oc+3, d3, wsum)
+					o[oc] = g.requantBase(oc, d0, base)
+					o[oc+1] = g.requantBase(oc+1, d1, base)
+					o[oc+2] = g.requantBase(oc+2, d2, base)
+					o[oc+3] = g.requantBase(oc+3, d3, base)
 				}
 				for ; oc < len(o); oc++ {
-					o[oc] = g.requant(oc, DotI8(f[oc*k:(oc+1)*k], x), wsum)
+					o[oc] = g.requantBase(oc, DotI8(f[oc*k:(oc+1)*k], x), base)
 				}
 			}
 		}
 	}
-}
-
-func (g *Geom) requant(oc int, dot int32, wsum []int32) int8 {
-	acc := g.BiasQ[oc] + dot + g.InOff*wsum[oc]
-	acc = MultiplyByQuantizedMultiplier(acc, g.Mul[oc], g.Shift[oc]) + g.OutOff
-	return int8(ClampI32(acc, g.LoQ, g.HiQ))
 }
 
 // dotI8x4Go returns the dot products of x with four filters of len(x) in plain Go.

@@ -102,8 +102,9 @@ func ConvInt8Packed(g *Geom, in []int8, pk []int64, base []int32, out, patch []i
 	}
 }
 
-// requantBase is requant with the bias and the input offset's share folded
-// into base[oc] (int32 sums wrap alike in either order).
+// requantBase requantises output channel oc's dot product to int8, the bias
+// and the input offset's share folded into base[oc] (int32 sums wrap alike
+// in either order).
 func (g *Geom) requantBase(oc int, dot int32, base []int32) int8 {
 	acc := MultiplyByQuantizedMultiplier(base[oc]+dot, g.Mul[oc], g.Shift[oc]) + g.OutOff
 	return int8(ClampI32(acc, g.LoQ, g.HiQ))

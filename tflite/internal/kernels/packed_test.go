@@ -119,7 +119,7 @@ func TestConvInt8PackedMatchesConvInt8(t *testing.T) {
 			}
 			n := g.N * g.OH * g.OW * g.Cout
 			want, got := make([]int8, n), make([]int8, n)
-			ConvInt8(g, in, f, wsum, want, make([]int8, k), 0, g.OH)
+			ConvInt8(g, in, f, base, want, make([]int8, k), 0, g.OH)
 			pk := PackPairs(f, g.Cout, k)
 			ConvInt8Packed(g, in, pk, base, got, make([]int8, k), 0, 1)
 			ConvInt8Packed(g, in, pk, base, got, make([]int8, k), 1, g.OH)
@@ -133,11 +133,11 @@ func TestConvInt8PackedMatchesConvInt8(t *testing.T) {
 }
 
 func BenchmarkRequant(b *testing.B) {
-	g := &Geom{Mul: []int32{1 << 30}, Shift: []int{-7}, BiasQ: []int32{11}, LoQ: -128, HiQ: 127, InOff: 3, OutOff: -5}
-	wsum := []int32{-40}
+	g := &Geom{Mul: []int32{1 << 30}, Shift: []int{-7}, LoQ: -128, HiQ: 127, OutOff: -5}
+	base := []int32{11 + 3*-40}
 	var s int8
 	for i := 0; b.Loop(); i++ {
-		s += g.requant(0, int32(i*2654435761), wsum)
+		s += g.requantBase(0, int32(i*2654435761), base)
 	}
 	_ = s
 }
