@@ -94,10 +94,12 @@ func estimateBackground(p plane, block int, card []bool) plane {
 	// the cells off it (a ruler or a label reaching the card's outline,
 	// the surround) keep their own, as other stages read them there.
 	on := blocksOn(card, p.w, p.h, block)
-	cardGrid := smoothBackground(surroundNoBrighter(grid, onGrid, onKnown, gw, gh), gw, gh, on)
-	offGrid := smoothBackground(grid, gw, gh, on)
-	out := upsampleGrid(cardGrid, gw, gh, block, p.w, p.h)
-	off := upsampleGrid(offGrid, gw, gh, block, p.w, p.h)
+	low, lowered := surroundNoBrighter(grid, onGrid, onKnown, gw, gh)
+	out := upsampleGrid(smoothBackground(low, gw, gh, on), gw, gh, block, p.w, p.h)
+	if !lowered {
+		return out // no surround brighter than the card: one background
+	}
+	off := upsampleGrid(smoothBackground(grid, gw, gh, on), gw, gh, block, p.w, p.h)
 	near := dilate(card, p.w, p.h, cardMargin+1) // the card and the margin left out along it
 	inRows(p.h, func(y0, y1 int) {
 		for i := y0 * p.w; i < y1*p.w; i++ {
@@ -157,7 +159,8 @@ func percentile90(hist *[256]int, n int) float32 {
 }
 
 // surroundNoBrighter returns a card frame's block readings (grid, the 90th
-// percentile of all of a block's cells) lowered to the card's own
+// percentile of all of a block's cells), and whether any changed, lowered
+// to the card's own
 // brightness where the surround is brighter than the card: to the block's
 // card cells' 90th percentile (onGrid, where onKnown), and on blocks with
 // too few card cells to that filled in from the nearest card blocks.
@@ -177,14 +180,15 @@ func percentile90(hist *[256]int, n int) float32 {
 // 122 (bench/REPORT.md). Giving the lowered readings to every cell, the
 // surround's too, did as well on the cards but made 3 more false positives
 // on TestDetectSynthGroundTruth's cards.
-func surroundNoBrighter(grid, onGrid []float32, onKnown []bool, gw, gh int) []float32 {
-	low := append([]float32(nil), onGrid...)
+func surroundNoBrighter(grid, onGrid []float32, onKnown []bool, gw, gh int) (low []float32, lowered bool) {
+	low = append([]float32(nil), onGrid...)
 	known := append([]bool(nil), onKnown...)
 	fillUnknown(known, gw, gh, low)
 	for i, v := range grid {
+		lowered = lowered || low[i] < v
 		low[i] = min(v, low[i])
 	}
-	return low
+	return low, lowered
 }
 
 // upsampleGrid interpolates a gw x gh grid of block x block cell values
