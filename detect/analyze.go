@@ -247,12 +247,14 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 		r.paleMax = int(math.Round(paleMaxMM * o.PixelsPerMM))
 	}
 	var cands []component
+	var faint []bool // seeded on a card only as a whitefly-sized piece (faintseed.go)
 	for _, c := range comps {
 		seed := o.StrongThreshold
-		if wp.card != nil && c.n <= cardSmallCells {
+		small := wp.card != nil && c.n <= cardSmallCells
+		if small {
 			seed *= cardSeedFraction
 		}
-		if float64(c.maxDark) < seed {
+		if float64(c.maxDark) < seed && !small {
 			continue // no seed: faint smudge, shadow or printed grid
 		}
 		workMM2 := float64(c.n) * cellArea * px2mm2
@@ -260,19 +262,23 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 			continue // clearly out of range, even as a fragment
 		}
 		cands = append(cands, c)
+		faint = append(faint, float64(c.maxDark) < seed)
 	}
 	var pieces []*piece
-	for i, rf := range r.refineAll(cands) {
-		c := cands[i]
-		if r.mostlyClaimed(c) || (rf.ok && rf.p.pale && r.mostlyReached(rf.cells)) {
-			continue // a fragment of a specimen already found
-		}
-		if rf.ok {
-			for _, k := range rf.cells {
-				r.claimed[k] = true
+	rfs := r.refineAll(cands)
+	for _, second := range []bool{false, true} { // the faint ones after every seeded one
+		for i, rf := range rfs {
+			c := cands[i]
+			if faint[i] != second || r.mostlyClaimed(c) || (rf.ok && rf.p.pale && r.mostlyReached(rf.cells)) {
+				continue // a fragment of a specimen already found
 			}
-			rf.p.group = c.group
-			pieces = append(pieces, rf.p)
+			if rf.ok && (!faint[i] || faintWhitefly(rf.p, o.PixelsPerMM)) {
+				for _, k := range rf.cells {
+					r.claimed[k] = true
+				}
+				rf.p.group, rf.p.faint = c.group, faint[i]
+				pieces = append(pieces, rf.p)
+			}
 		}
 	}
 	return pieces, refs

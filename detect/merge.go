@@ -25,6 +25,7 @@ type piece struct {
 	thick float64
 	group int32 // component this piece was split from (0: none)
 	pale  bool  // filled with its pale pixels (refine, on a card)
+	faint bool  // seeded under the card's seed, whitefly-sized (faintseed.go): merges with nothing
 	// own and parts record a merge (mergePieces): the piece as it was
 	// before its first absorption, and the pieces it absorbed.
 	own   *piece
@@ -38,7 +39,8 @@ type piece struct {
 // repeats until nothing changes. A merged
 // piece stays within mergeReach gaps of its largest part's box: on a card
 // strewn with specks, chains of absorptions would otherwise grow across the
-// card (from a crease, along every whitefly on the card).
+// card (from a crease, along every whitefly on the card). A faint piece
+// (faintseed.go) neither absorbs nor is absorbed.
 func mergePieces(ps []*piece, gap int) []*piece {
 	const mergeReach = 5
 	if gap <= 0 || len(ps) < 2 {
@@ -65,12 +67,12 @@ func mergePieces(ps []*piece, gap int) []*piece {
 	for changed := true; changed; {
 		changed = false
 		for i, big := range ps {
-			if gone[i] {
+			if gone[i] || big.faint {
 				continue
 			}
 			for _, j := range cands[i] {
 				small := ps[j]
-				if gone[j] || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) || apart(big, small) {
+				if gone[j] || small.faint || 3*small.m.n > big.m.n || !big.box.Inset(-gap).Overlaps(small.box) || !small.box.In(limit[i]) || !big.reaches(small.box, gap) || apart(big, small) {
 					continue
 				}
 				big.absorb(small)
