@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -64,18 +65,33 @@ func TestRealSheetsTinted(t *testing.T) {
 // halve), such photos kept 0.29 of their whiteflies (centred 0.39), against
 // 0.76 as taken.
 func TestRealCardsEnlarged(t *testing.T) {
-	cards := realFramesWhere(t, "sticky-card", func(f Frame) bool { return f.Sticky })
-	base := total(Evaluate(cards, DetectBoxes, nil))
-	for _, p := range Perturbations {
-		if p.Name != "larger" {
-			continue
-		}
-		got := total(Evaluate(cards, p.Detector(), nil))
-		t.Logf("cards enlarged: whitefly recall %.3f (centred %.3f), as taken %.3f (%.3f)", got.Recall(), got.CentredRecall(), base.Recall(), base.CentredRecall())
-		if got.Recall() < base.Recall()-0.03 || got.CentredRecall() < base.CentredRecall()-0.03 {
-			t.Errorf("cards enlarged 1.5 times: whitefly recall %.3f (centred %.3f), want within 0.03 of the cards as taken, %.3f (%.3f)",
-				got.Recall(), got.CentredRecall(), base.Recall(), base.CentredRecall())
-		}
+	cardsChanged(t, "larger", "enlarged 1.5 times", 0.03, 0.03)
+}
+
+// TestRealCardsSlightlyBlurred: a little defocus (realeval's blur, sigma
+// about 1 px) lowers a whitefly's peak under the card's seed. Before faint
+// whitefly-sized pieces were kept (detect/faintseed.go), whitefly recall
+// fell from 0.802 (centred 0.958) as taken to 0.751 (0.910); now 0.780
+// (0.948) against 0.807 (0.964). It must stay within 0.035 (centred
+// 0.025) of the cards as taken.
+func TestRealCardsSlightlyBlurred(t *testing.T) {
+	cardsChanged(t, "blur", "a little out of focus", 0.035, 0.025)
+}
+
+// cardsChanged scores the real cards under the perturbation named and
+// wants their whitefly recall and centred recall within tol and
+// tolCentred of the cards as taken.
+func cardsChanged(t *testing.T, name, what string, tol, tolCentred float64) {
+	cards, base := cardsAsTaken(t)
+	i := slices.IndexFunc(Perturbations, func(p Perturbation) bool { return p.Name == name })
+	if i < 0 {
+		t.Fatalf("no perturbation %q", name)
+	}
+	got := total(Evaluate(cards, Perturbations[i].Detector(), nil))
+	t.Logf("cards %s: whitefly recall %.3f (centred %.3f), as taken %.3f (%.3f)", what, got.Recall(), got.CentredRecall(), base.Recall(), base.CentredRecall())
+	if got.Recall() < base.Recall()-tol || got.CentredRecall() < base.CentredRecall()-tolCentred {
+		t.Errorf("cards %s: whitefly recall %.3f (centred %.3f), want within %.3f (%.3f) of the cards as taken, %.3f (%.3f)",
+			what, got.Recall(), got.CentredRecall(), tol, tolCentred, base.Recall(), base.CentredRecall())
 	}
 }
 
