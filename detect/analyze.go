@@ -38,6 +38,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if wp.up*wp.down > 1 {
 		return analyzeResampled(img, opts, wp.up, wp.down) // a card at another scale (cardscale.go)
 	}
+	if wp.haze > 0 {
+		return analyzeDehazed(img, opts, wp.haze) // a veiled card (haze.go)
+	}
 	// Each plane is as large as the working frame (3 M cells on a card):
 	// the ones no later stage reads are let go between the stages, or the
 	// peak memory of ../shared/realframes's cards grows by about 90 MB.
@@ -91,6 +94,9 @@ type work struct {
 	// frame enlarged or reduced by it instead (cardscale.go); the other
 	// fields are unset.
 	up, down float64
+	// haze > 0: a veiled card, to be searched on a copy with that black
+	// level taken off (haze.go); the other fields are unset.
+	haze float32
 }
 
 // workPlanes reduces img to working cells, finds a card and estimates
@@ -106,6 +112,11 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	if wp.card != nil && !o.resampled {
 		if up, down := cardResample(o.PixelsPerMM, b.Size()); up*down > 1 {
 			return &work{up: up, down: down}, nil
+		}
+	}
+	if !o.dehazed {
+		if a := veil(wp.py, wp.pcb, wp.pcr, wp.card); a > 0 {
+			return &work{haze: a}, nil
 		}
 	}
 	if wp.card != nil {

@@ -184,6 +184,9 @@ type Options struct {
 	// resampled: the frame is a card's copy made at the scale it is to be
 	// searched at (cardscale.go), not to be resampled again.
 	resampled bool
+	// dehazed: the frame is a veiled card's copy with its black level
+	// taken off (haze.go), not to be tested for a veil again.
+	dehazed bool
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.

@@ -57,6 +57,10 @@ type Frame struct {
 	// Rejected counts the specimens Options.Verifier took for no insect
 	// (on a card); VerifyErrors those it failed on (kept).
 	Rejected, VerifyErrors int
+	// Haze is the black level (0-255) a veil over a card's photo lifted
+	// every channel by, taken off before the card was searched (haze.go);
+	// 0 when none was.
+	Haze float64
 }
 
 // specimens turns pieces into specimens: on a card, fragments of one
