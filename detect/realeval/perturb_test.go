@@ -78,6 +78,17 @@ func TestRealCardsSlightlyBlurred(t *testing.T) {
 	cardsChanged(t, "blur", "a little out of focus", 0.035, 0.025)
 }
 
+// TestRealCardsVeiled: a veil over the photo (realeval's haze, 60 + 0.7 v:
+// a smudged lens, a plastic sleeve) shrinks every deviation by a third.
+// Before the veil was measured on the card and taken off
+// (detect/haze.go), whitefly recall fell to 0.657 (centred 0.855) against
+// 0.807 (0.964) as taken, and the close-up card, washed out of the card's
+// colour, was searched as a sheet; now 0.814 (0.967). It must stay within
+// 0.03 of the cards as taken.
+func TestRealCardsVeiled(t *testing.T) {
+	cardsChanged(t, "haze", "under a veil", 0.03, 0.03)
+}
+
 // cardsChanged scores the real cards under the perturbation named and
 // wants their whitefly recall and centred recall within tol and
 // tolCentred of the cards as taken.
