@@ -3,6 +3,7 @@ package agent
 import (
 	"image"
 	"image/color"
+	"math"
 	"sort"
 
 	"github.com/trapnet/trapnet/agent/config"
@@ -85,6 +86,8 @@ type FrameFacts struct {
 	// Rejected counts the specimens the card verifier took for no insect
 	// (detect.Options.Verifier).
 	Rejected int
+	// Haze is the veil taken off a card's photo (detect.Frame.Haze).
+	Haze float64
 }
 
 // FrameReporter is a Finder that tells the FrameFacts of the last frame it
@@ -117,7 +120,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		return nil, err
 	}
 	found := fr.Specimens
-	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected}
+	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze)}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

@@ -83,6 +83,10 @@ type FrameSummary struct {
 	// Rejected counts the card's larger specimens that model.verifier took
 	// for no insect (not counted, not tracked).
 	Rejected int `json:"rejected,omitempty"`
+	// Haze is the black level (0-255) a veil over a card's photo (a
+	// smudged lens, a sleeve) lifted it by, taken off before searching
+	// (detect.Frame.Haze); absent when none was.
+	Haze float64 `json:"haze,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

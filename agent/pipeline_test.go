@@ -203,29 +203,32 @@ func TestRunSkipsBadFrames(t *testing.T) {
 }
 
 // scaledFinder is a fakeFinder that reports the scale it measured (and
-// specimens a verifier rejected).
+// specimens a verifier rejected, and a veil taken off).
 type scaledFinder struct {
 	fakeFinder
 	s        Scale
 	rejected int
+	haze     float64
 }
 
-func (f scaledFinder) LastFrame() FrameFacts { return FrameFacts{Scale: f.s, Rejected: f.rejected} }
+func (f scaledFinder) LastFrame() FrameFacts {
+	return FrameFacts{Scale: f.s, Rejected: f.rejected, Haze: f.haze}
+}
 
 // TestFrameMessageScale checks that the frame message says which scale the
-// sizes were measured at and where it came from.
+// sizes were measured at and where it came from (and the veil taken off).
 func TestFrameMessageScale(t *testing.T) {
-	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}, 2}, &fakeClassifier{})
+	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}, 2, 61}, &fakeClassifier{})
 	sum, err := p.Process(frame("f1.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" || sum.Rejected != 2 {
+	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" || sum.Rejected != 2 || sum.Haze != 61 {
 		t.Fatalf("summary %+v", sum)
 	}
 	es, _ := box.Peek(100)
 	last := es[len(es)-1]
-	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard","rejected":2`) {
+	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard","rejected":2,"haze":61`) {
 		t.Fatalf("frame message on %s: %s", last.Topic, last.Payload)
 	}
 }
