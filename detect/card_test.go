@@ -110,20 +110,29 @@ func centredWithin(r float64) func(Specimen, image.Point) bool {
 // they are found.
 func TestCardPaleWhiteflies(t *testing.T) {
 	img, paint := cardFrame(1200, 900)
-	var want []image.Point
-	for y := 100; y < 900; y += 150 {
-		for x := 100; x < 1200; x += 200 {
-			cx, cy := float64(x)+0.3*float64(y%7), float64(y)
-			o := img.RGBAAt(int(cx), int(cy))
-			paint(cx, cy, 4.5, 3, color.RGBA{o.R + 8, o.G + 10, o.B + 75, 255})
-			want = append(want, image.Pt(int(cx), int(cy)))
-		}
-	}
+	want := whiteflyGrid(img, paint, image.Rect(100, 100, 1200, 900), 200, 150, 4.5, 3, [3]uint8{8, 10, 75})
 	got := detectCard(t, img)
 	found := countFound(got, want, centredWithin(4))
 	if found < len(want)*9/10 || len(got) > len(want)+2 {
 		t.Errorf("found %d of %d whiteflies with %d detections (%v), want >= 90 %% and no more than 2 extra", found, len(want), len(got), boxesOf(got))
 	}
+}
+
+// whiteflyGrid paints whitefly-like ovals of semi-axes a, b, each the
+// card's colour under it lifted by lift (R, G, B), on a grid stepping dx,
+// dy from r's top left and within it (each nudged right by 0.3 of its row's
+// y mod 7), and returns their centres.
+func whiteflyGrid(img *image.RGBA, paint func(cx, cy, a, b float64, c color.RGBA), r image.Rectangle, dx, dy int, a, b float64, lift [3]uint8) []image.Point {
+	var at []image.Point
+	for y := r.Min.Y; y < r.Max.Y; y += dy {
+		for x := r.Min.X; x < r.Max.X; x += dx {
+			cx, cy := float64(x)+0.3*float64(y%7), float64(y)
+			o := img.RGBAAt(int(cx), int(cy))
+			paint(cx, cy, a, b, color.RGBA{o.R + lift[0], o.G + lift[1], o.B + lift[2], 255})
+			at = append(at, image.Pt(int(cx), int(cy)))
+		}
+	}
+	return at
 }
 
 // TestCardMergeUndone: a crease across a card is rejected for its shape;

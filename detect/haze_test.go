@@ -72,15 +72,7 @@ func TestDehaze(t *testing.T) {
 // Without it 20 of 35 were found here.
 func TestCardVeiled(t *testing.T) {
 	img, paint, card := cardOnCloth(1400, 1000)
-	var want []image.Point
-	for y := 200; y < 850; y += 130 {
-		for x := 220; x < 1200; x += 160 {
-			cx, cy := float64(x)+0.3*float64(y%7), float64(y)
-			o := img.RGBAAt(int(cx), int(cy))
-			paint(cx, cy, 4, 2.8, color.RGBA{o.R + 6, o.G + 8, o.B + 55, 255})
-			want = append(want, image.Pt(int(cx), int(cy)))
-		}
-	}
+	want := whiteflyGrid(img, paint, image.Rect(220, 200, 1200, 850), 160, 130, 4, 2.8, [3]uint8{6, 8, 55})
 	// A pale card (a quarter grey) that the veil washes out of the card's
 	// colour: found on the cells with the frame's own black level off.
 	pale := veiled(img, 0)
