@@ -41,6 +41,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if wp.haze > 0 {
 		return analyzeDehazed(img, opts, wp.haze) // a veiled card (haze.go)
 	}
+	if wp.noise > 0 {
+		return analyzeDenoised(img, opts, wp.noise) // a noisy card (denoise.go)
+	}
 	// Each plane is as large as the working frame (3 M cells on a card):
 	// the ones no later stage reads are let go between the stages, or the
 	// peak memory of ../shared/realframes's cards grows by about 90 MB.
@@ -97,6 +100,9 @@ type work struct {
 	// haze > 0: a veiled card, to be searched on a copy with that black
 	// level taken off (haze.go); the other fields are unset.
 	haze float32
+	// noise > 0: a noisy card, to be searched smoothed (denoise.go); the
+	// other fields are unset.
+	noise float32
 }
 
 // workPlanes reduces img to working cells, finds a card and estimates
@@ -151,6 +157,11 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 					wp.card[y*w+x] = coarse[cy*cw+min((x*ff+ff/2)/fc, cw-1)]
 				}
 			}
+		}
+	}
+	if wp.card != nil && !o.denoised {
+		if s := cardNoise(wp.py, wp.card); s >= noisyMin {
+			return &work{noise: s}, nil
 		}
 	}
 	// The background once, on the cells searched (a card's, at its

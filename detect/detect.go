@@ -187,6 +187,9 @@ type Options struct {
 	// dehazed: the frame is a veiled card's copy with its black level
 	// taken off (haze.go), not to be tested for a veil again.
 	dehazed bool
+	// denoised: the frame is a noisy card's smoothed copy (denoise.go),
+	// not to be tested for noise again.
+	denoised bool
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.

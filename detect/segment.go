@@ -61,6 +61,9 @@ type Frame struct {
 	// every channel by, taken off before the card was searched (haze.go);
 	// 0 when none was.
 	Haze float64
+	// Noise is the card's measured noise (a sigma in luma levels) when it
+	// was searched smoothed (denoise.go); 0 when it was not.
+	Noise float64
 }
 
 // specimens turns pieces into specimens: on a card, fragments of one
