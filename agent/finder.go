@@ -86,8 +86,9 @@ type FrameFacts struct {
 	// Rejected counts the specimens the card verifier took for no insect
 	// (detect.Options.Verifier).
 	Rejected int
-	// Haze is the veil taken off a card's photo (detect.Frame.Haze).
-	Haze float64
+	// Haze is the veil taken off a card's photo (detect.Frame.Haze), Noise
+	// the noise of a card searched smoothed (detect.Frame.Noise).
+	Haze, Noise float64
 }
 
 // FrameReporter is a Finder that tells the FrameFacts of the last frame it
@@ -120,7 +121,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		return nil, err
 	}
 	found := fr.Specimens
-	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze)}
+	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze), Noise: math.Round(fr.Noise*10) / 10}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

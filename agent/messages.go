@@ -87,6 +87,10 @@ type FrameSummary struct {
 	// smudged lens, a sleeve) lifted it by, taken off before searching
 	// (detect.Frame.Haze); absent when none was.
 	Haze float64 `json:"haze,omitempty"`
+	// Noise is the noise (a sigma, in luma levels) measured on a sticky
+	// card's photo when it was high enough for the card to be searched
+	// smoothed (detect.Frame.Noise); absent when it was not.
+	Noise float64 `json:"noise,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.
