@@ -30,6 +30,10 @@ type Found struct {
 	// was in view.
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
+	// Haze and Noise are the veil taken off and the noise that had the
+	// frame's card searched smoothed (see FrameSummary); absent when none.
+	Haze  float64 `json:"haze,omitempty"`
+	Noise float64 `json:"noise,omitempty"`
 	// Label and Score are the best prediction, only with a classifier.
 	Label string  `json:"label,omitempty"`
 	Score float64 `json:"score,omitempty"`
@@ -66,14 +70,16 @@ func (in *Inspector) Inspect(f camera.Frame) ([]Found, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: find specimens: %w", f.Path, err)
 	}
-	var scale Scale
+	var facts FrameFacts
 	if r, ok := in.Finder.(FrameReporter); ok {
-		scale = r.LastFrame().Scale
+		facts = r.LastFrame()
 	}
+	scale := facts.Scale
 	withMM := in.WithMM || scale.Source != "" && scale.Source != "config"
 	out := make([]Found, len(specs))
 	for i, s := range specs {
 		out[i] = found(f.Path, i, s, withMM)
+		out[i].Haze, out[i].Noise = facts.Haze, facts.Noise
 		if withMM {
 			out[i].PixelsPerMM, out[i].ScaleSource = round2(scale.PixelsPerMM), scale.Source
 		}
