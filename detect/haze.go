@@ -18,39 +18,34 @@ import (
 // A yellow card's blue channel is near 0 wherever nothing veils it, and
 // its insects and specks are dark: the least channel of the card's cells
 // at its hazeQuantile is 0-8 on the 18 cards as taken, and 60-66 veiled.
-// At hazeMin (2.5 times the most read as taken; under the warm cast of
-// realeval's perturbations one card, its mask reaching a wooden stick,
-// reads 17) or more, the card is searched on a copy with that level taken
-// off every channel and the rest stretched back to the full range
-// (Frame.Haze says by how much). A veil can wash a pale card's colour out
-// of cardMask's reach (the close-up card 20231130_165304 veiled was
+// At hazeMin or more, the card is searched on a copy with that level
+// taken off every channel and the rest stretched back to the full range
+// (Frame.Haze says by how much). A veil can wash a pale card's colour
+// out of cardMask's reach (the close-up card 20231130_165304 veiled was
 // searched as a sheet): with no card found, when the frame's own level is
-// hazeFrameMin to hazeMax (a dark surround's, veiled: only a strong veil
-// washes a card out) and the cells with it taken off hold a card, the
-// level is read on that card. A sheet has no such reference (a clipped
-// white sheet has no dark cells at all; the sheets read 13-158) and is
-// searched as it is: on none of the 15 sheet frames is a card found so.
-// Veiled, the 18 cards now give whitefly recall 0.812 (centred 0.967) and
-// 173 judged insects; every box on the 33 frames as taken, and under every
-// other change of realeval.Perturbations, is the same. Milder veils, 20
-// and 30, cost 0.019 and 0.040 of whitefly recall left as they were; taken
-// off, the cards read 0.815 and 0.817. The limit: a pale card (yellow
+// hazeMin to hazeMax (a dark surround's, veiled) and the cells with it
+// taken off hold a card, the level is read on that card. A sheet has no
+// such reference (a clipped white sheet has no dark cells at all; the
+// sheets read 13-158) and is searched as it is: on none of the 15 sheet
+// frames is a card found so. Veiled, the 18 cards now give whitefly
+// recall 0.812 (centred 0.967) and 173 judged insects; every box on the
+// 33 frames as taken, and under every other change of
+// realeval.Perturbations, is the same. The limit: a pale card (yellow
 // faded, or mixed with white) reads as veiled by its paleness too, unless
 // its insects and specks cover a hundredth of it (every used card here
 // does), and is then stretched as a veiled one is.
 const (
 	hazeQuantile = 0.01
-	hazeMin      = 20
-	hazeFrameMin = 40
+	hazeMin      = 40
 	hazeMax      = 90
 )
 
-// veil returns the black level to take off a frame whose working cells are
-// py, pcb, pcr and whose card is card (nil: none found), or 0: a card's
-// cardHaze when it is hazeMin or more; with no card found, when the
-// frame's own is hazeFrameMin to hazeMax and the cells with it taken off
-// hold a card (a veil can wash a pale card's colour out of cardMask's
-// reach), that card's cardHaze when it is hazeMin or more.
+// veil returns the black level to take off a frame whose working cells
+// are py, pcb, pcr and whose card is card (nil: none found), or 0: a
+// card's cardHaze when it is hazeMin or more; with no card found, when the
+// frame's own is hazeMin to hazeMax and the cells with it taken off hold
+// a card (a veil can wash a pale card's colour out of cardMask's reach),
+// that card's cardHaze when it is hazeMin or more.
 func veil(py, pcb, pcr plane, card []bool) float32 {
 	if card != nil {
 		if a := cardHaze(py, pcb, pcr, card); a >= hazeMin {
@@ -63,7 +58,7 @@ func veil(py, pcb, pcr plane, card []bool) float32 {
 		all[i] = true
 	}
 	a := cardHaze(py, pcb, pcr, all)
-	if a < hazeFrameMin || a > hazeMax {
+	if a < hazeMin || a > hazeMax {
 		return 0
 	}
 	s := 255 / (255 - a)
