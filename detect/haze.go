@@ -53,11 +53,7 @@ func veil(py, pcb, pcr plane, card []bool) float32 {
 		}
 		return 0
 	}
-	all := make([]bool, len(py.v))
-	for i := range all {
-		all[i] = true
-	}
-	a := cardHaze(py, pcb, pcr, all)
+	a := cardHaze(py, pcb, pcr, nil) // the whole frame's
 	if a < hazeMin || a > hazeMax {
 		return 0
 	}
@@ -79,15 +75,15 @@ func veil(py, pcb, pcr plane, card []bool) float32 {
 }
 
 // cardHaze returns the hazeQuantile of the least colour channel of the
-// card's working cells (on: card, whose cells py, pcb, pcr hold), read on
-// every other cell of every other row (a histogram of whole levels: a few
-// ms on a card's 3 M cells).
+// card's working cells (on: card, whose cells py, pcb, pcr hold; nil:
+// every cell of the frame), read on every other cell of every other row
+// (a histogram of whole levels: a few ms on a card's 3 M cells).
 func cardHaze(py, pcb, pcr plane, card []bool) float32 {
 	var hist [256]int
 	n := 0
 	for y := 0; y < py.h; y += 2 {
 		for i := y * py.w; i < (y+1)*py.w; i += 2 {
-			if !card[i] {
+			if card != nil && !card[i] {
 				continue
 			}
 			v, cb, cr := py.v[i], pcb.v[i]-128, pcr.v[i]-128
