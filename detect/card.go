@@ -27,6 +27,10 @@ const (
 	// grass and stones 0.22-0.23, now searched as sheets). A blue card
 	// of the same saturation passes (TestTintedSheetNotCard).
 	cardMinColour = 0.25
+	// cardStrongColour: the least median of the cells cardMinColour or
+	// more from grey, for them to be a card when the saturated cells'
+	// median falls short of cardMinColour (cardColour).
+	cardStrongColour = 0.4
 	// cardHueCos, cardMinSaturation and cardMaxSaturation: a cell is
 	// card-coloured when its chromaticity's hue is within 20 degrees of
 	// the card's (cos 0.94) and its magnitude 0.5-2 times the card's.
@@ -188,14 +192,39 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 // least cardMinColour from grey. It counts them
 // first: a sheet (nearly every frame of a light trap) has few and
 // allocates nothing.
+//
+// A grey surround under a cast is saturated too: on the card
+// 20231209_162100 of ../shared/realframes/sticky (a quarter of the frame,
+// on grey cloth) under a cool white balance (RGB x 0.9, 0.95, 1.15) or a
+// UV lamp's purple, the cloth's cells (0.15-0.2 from grey) outnumbered
+// the card's, their median fell short of cardMinColour, and the card was
+// searched as a sheet. So when the median falls short, it is taken again
+// over the cells at least cardMinColour from grey alone, when those still
+// cover cardMinFraction of the frame (a tinted sheet's cells do not), and
+// it is a card's when at least cardStrongColour from grey: that card's
+// reads 0.54-0.55 so, the DSLR photos' grass 0.30-0.32 (a card as taken
+// there measures 0.58).
 func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
+	if kb, kr, ok = medianChroma(py, pcb, pcr, cardChroma); ok && kb*kb+kr*kr >= cardMinColour*cardMinColour {
+		return kb, kr, true
+	}
+	if !ok {
+		return kb, kr, false
+	}
+	kb, kr, ok = medianChroma(py, pcb, pcr, cardMinColour)
+	return kb, kr, ok && kb*kb+kr*kr >= cardStrongColour*cardStrongColour
+}
+
+// medianChroma returns the median chromaticity of the cells at least least
+// from grey, and whether they cover cardMinFraction of the frame.
+func medianChroma(py, pcb, pcr plane, least float32) (kb, kr float32, ok bool) {
 	saturated := func(i int) (b, r float32, ok bool) {
 		y := py.v[i]
 		if y < 8 {
 			return 0, 0, false
 		}
 		b, r = (pcb.v[i]-128)/y, (pcr.v[i]-128)/y
-		return b, r, b*b+r*r >= cardChroma*cardChroma
+		return b, r, b*b+r*r >= least*least
 	}
 	n := 0
 	for i := range py.v {
@@ -212,8 +241,7 @@ func cardColour(py, pcb, pcr plane) (kb, kr float32, ok bool) {
 			bs, rs = append(bs, b), append(rs, r)
 		}
 	}
-	kb, kr = selectK(bs, len(bs)/2), selectK(rs, len(rs)/2)
-	return kb, kr, kb*kb+kr*kr >= cardMinColour*cardMinColour
+	return selectK(bs, len(bs)/2), selectK(rs, len(rs)/2), true
 }
 
 // flood8 visits the 8-connected region of a w x h grid holding start
