@@ -109,9 +109,23 @@ func NewDetectFinder(pixelsPerMM float64) *DetectFinder {
 
 // UseCapture applies the capture section's scale references: the side of
 // a checkerboard's square (scale_square_mm), the length of a solid bar
-// (solid_bar_mm) and whether a ruler sets the scale (ruler_scale).
+// (solid_bar_mm) and whether a ruler sets the scale (ruler_scale); and
+// what the camera looks at (surface).
 func (d *DetectFinder) UseCapture(c config.Capture) {
 	d.Options.ScaleSquareMM, d.Options.SolidBarMM, d.Options.NoRulerScale = c.ScaleSquareMM, c.SolidBarMM, !c.RulerScale
+	d.Options.Trap = TrapOf(c.Surface)
+}
+
+// TrapOf returns detect.Options.Trap for a capture.surface value (auto,
+// sticky_card, sheet; "" is auto).
+func TrapOf(surface string) string {
+	switch surface {
+	case "sticky_card":
+		return detect.TrapSticky
+	case "sheet":
+		return detect.TrapSheet
+	}
+	return detect.TrapAuto
 }
 
 // Find implements Finder.

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trapnet/trapnet/agent/config"
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect"
 )
 
 func TestInspect(t *testing.T) {
@@ -47,5 +49,16 @@ func TestInspect(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUseCaptureSurface: capture.surface reaches the detector as its Trap.
+func TestUseCaptureSurface(t *testing.T) {
+	for surface, want := range map[string]string{"": detect.TrapAuto, "auto": detect.TrapAuto, "sticky_card": detect.TrapSticky, "sheet": detect.TrapSheet} {
+		f := NewDetectFinder(8)
+		f.UseCapture(config.Capture{Surface: surface, RulerScale: true})
+		if f.Options.Trap != want {
+			t.Errorf("capture.surface %q: Trap %q, want %q", surface, f.Options.Trap, want)
+		}
 	}
 }

@@ -114,15 +114,36 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	if wp.py, wp.pcb, wp.pcr, err = downscaleYCC(img, wp.f); err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
-	wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
-	if wp.card != nil && !o.resampled {
+	resample := func() *work { // a card at another scale (cardscale.go)
+		if o.resampled {
+			return nil
+		}
 		if up, down := cardResample(o.PixelsPerMM, b.Size()); up*down > 1 {
-			return &work{up: up, down: down}, nil
+			return &work{up: up, down: down}
+		}
+		return nil
+	}
+	if o.Trap != TrapSheet {
+		wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
+	}
+	if wp.card != nil {
+		if rw := resample(); rw != nil {
+			return rw, nil
 		}
 	}
 	if !o.dehazed {
 		if a := veil(wp.py, wp.pcb, wp.pcr, wp.card); a > 0 {
 			return &work{haze: a}, nil
+		}
+	}
+	// No card by its colour on a sticky trap (a monochrome camera): the
+	// card found by its brightness (surface.go), after the veil, which
+	// needs colour to be read.
+	grey := false
+	if wp.card == nil && o.Trap == TrapSticky {
+		wp.card, grey = greyCard(wp.py), true
+		if rw := resample(); rw != nil {
+			return rw, nil
 		}
 	}
 	if wp.card != nil {
@@ -172,6 +193,9 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	wp.tint = flatTint(wp.kb, wp.kr)
 	if wp.card != nil {
 		wp.tint = cardTint(wp.py, wp.pcb, wp.pcr, wp.card, wp.block) // the card's own colour, cell by cell
+		if grey {
+			wp.tint.bright = brightCells(wp.card, wp.w, wp.h, wp.block)
+		}
 	}
 	return wp, nil
 }

@@ -159,10 +159,18 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 	if float64(sizes[best]) < cardMinFraction*float64(w*h) {
 		return nil // saturated, but in pieces (grass, a green moth): no card
 	}
-	// Outside: cells not on the card reachable from the frame border
+	return enclosedBy(comp, best, w, h, col)
+}
+
+// enclosedBy returns the working cells on the region labelled best of comp
+// (w x h) or enclosed by it, less a margin of cardMargin cells along its
+// outline: everything but the cells reachable from the frame's border
+// without crossing it. scratch (w*h, any contents) is reused.
+func enclosedBy(comp []int32, best int32, w, h int, scratch []bool) []bool {
+	// Outside: cells not on the region reachable from the frame border
 	// without crossing it (the components of the rest that reach the
-	// border). Everything else is on or enclosed by the card.
-	rest := col // reused: col is read no more
+	// border). Everything else is on or enclosed by the region.
+	rest := scratch
 	for i, l := range comp {
 		rest[i] = l != best
 	}
@@ -180,7 +188,7 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 	}
 	// Leave out a margin along the outline.
 	near := dilate(out, w, h, cardMargin)
-	on = make([]bool, w*h)
+	on := make([]bool, w*h)
 	for i := range on {
 		on[i] = !near[i]
 	}

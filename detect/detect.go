@@ -94,6 +94,13 @@ import (
 	"math"
 )
 
+// Trap kinds (Options.Trap).
+const (
+	TrapAuto   = ""
+	TrapSticky = "sticky"
+	TrapSheet  = "sheet"
+)
+
 // Options configures Detect. Use DefaultOptions and override fields.
 type Options struct {
 	// PixelsPerMM is the frame's scale in full-resolution pixels per
@@ -165,6 +172,13 @@ type Options struct {
 	// frame's scale from its ticks. By default a ruler sets the scale
 	// (Frame.ScaleSource "ruler") unless a checkerboard does.
 	NoRulerScale bool
+	// Trap says what the camera looks at, when the operator knows it:
+	// TrapAuto (""), a card found by its colour or else a sheet;
+	// TrapSticky, a sticky card, found by its colour or, in a frame
+	// without colour (a monochrome camera), as the bright surface on a
+	// dark surround, or else the whole frame (greyCard); TrapSheet, a
+	// light sheet, never searched as a card however tinted.
+	Trap string
 	// BackgroundBlock is the block size, in working pixels, of the coarse
 	// background estimate. Dark objects up to about 4 blocks across do not
 	// leak into the background. 0 means automatic (WorkSize/32, at least 16).
@@ -267,6 +281,9 @@ var ErrBadOptions = errors.New("detect: bad options")
 func (o Options) withDefaults() (Options, error) {
 	if !(o.PixelsPerMM > 0) {
 		return o, fmt.Errorf("%w: PixelsPerMM must be > 0, got %v", ErrBadOptions, o.PixelsPerMM)
+	}
+	if o.Trap != TrapAuto && o.Trap != TrapSticky && o.Trap != TrapSheet {
+		return o, fmt.Errorf("%w: Trap %q: want %q, %q or %q", ErrBadOptions, o.Trap, TrapAuto, TrapSticky, TrapSheet)
 	}
 	if o.WorkSize == 0 {
 		o.WorkSize = 1024

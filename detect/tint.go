@@ -13,6 +13,11 @@ type tint struct {
 	// gb, gr weight the Cb and Cr differences. On a sheet both are 1. On
 	// a card both are cardChromaWeight.
 	gb, gr float32
+	// bright: at the working cells it marks (nil: none), a pixel brighter
+	// than the background deviates by how much (a card found by
+	// brightness, greyCard: a whitefly on it differs by its brightness
+	// alone).
+	bright []bool
 }
 
 // cardChromaWeight weighs chroma differences on a card. A whitefly on a
@@ -116,7 +121,11 @@ func (t tint) deviation(i int, y, cb, cr, bgY float32) float32 {
 	if bgY <= 1 {
 		return 0
 	}
-	return max(1-y/bgY, t.chroma(i, y, cb, cr)/bgY)
+	d := max(1-y/bgY, t.chroma(i, y, cb, cr)/bgY)
+	if t.bright != nil && t.bright[i] {
+		d = max(d, y/bgY-1)
+	}
+	return d
 }
 
 // chroma is the weighted distance of a pixel's (Cb, Cr) at working cell i

@@ -75,6 +75,13 @@ type Capture struct {
 	// its ticks (scale_source "ruler"); false keeps pixels_per_mm (the
 	// ruler is still no specimen). Default true.
 	RulerScale bool `yaml:"ruler_scale"`
+	// Surface is what the camera looks at: "auto" (default: a coloured
+	// sticky card is found by its colour, anything else is a sheet),
+	// "sticky_card" (a sticky card, found by its colour or, from a
+	// monochrome camera, by its brightness: the bright surface on a dark
+	// surround, else the whole frame) or "sheet" (a light sheet, never
+	// taken for a card however tinted its lamp).
+	Surface string `yaml:"surface"`
 	// Settle is how long a new file's size and time must stay unchanged
 	// before it is read (trigger "files"); raise it for slow uploads.
 	Settle time.Duration `yaml:"settle"`
@@ -318,6 +325,11 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Capture.PixelsPerMM > 0) {
 		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)
+	}
+	switch c.Capture.Surface {
+	case "", "auto", "sticky_card", "sheet":
+	default:
+		return bad("capture.surface", "%q: want auto, sticky_card or sheet", c.Capture.Surface)
 	}
 	if !(c.Capture.ScaleSquareMM >= 0) || c.Capture.ScaleSquareMM > 1000 {
 		return bad("capture.scale_square_mm", "must be between 0 (off) and 1000, got %v", c.Capture.ScaleSquareMM)

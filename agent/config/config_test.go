@@ -118,6 +118,7 @@ func TestBadConfigs(t *testing.T) {
 		{"new per frame", "trap: {id: t}\nmodel: {max_new_per_frame: -1}\n", []string{"model.max_new_per_frame"}},
 		{"solid bar", "trap: {id: t}\ncapture:\n  solid_bar_mm: -10\n", []string{"capture.solid_bar_mm"}},
 		{"ruler scale", "trap: {id: t}\ncapture: {ruler_scale: maybe}\n", []string{"capture.ruler_scale"}},
+		{"surface", "trap: {id: t}\ncapture: {surface: card}\n", []string{"capture.surface", "sticky_card"}},
 		{"verifier reject", "trap: {id: t}\nmodel: {verifier: v.tflite, verifier_reject: 1.5}\n", []string{"model.verifier_reject"}},
 	}
 	for _, c := range cases {

@@ -27,10 +27,10 @@ type detectError struct {
 }
 
 func init() {
-	var cfgPath, modelPath, annotate, verifierPath string
+	var cfgPath, modelPath, annotate, verifierPath, surface string
 	var ppm float64
 	cmd := &cobra.Command{
-		Use:   "detect [--pixels-per-mm N | --config agent.yaml] [--model model.tflite] [--verifier FILE] [--annotate DIR] FRAME...",
+		Use:   "detect [--pixels-per-mm N | --config agent.yaml] [--surface auto|sticky_card|sheet] [--model model.tflite] [--verifier FILE] [--annotate DIR] FRAME...",
 		Short: "find the specimens on trap frames and print one JSON line each: what the agent sees",
 		Long: `detect runs the agent's specimen finder once on each frame and prints one JSON line per
 specimen: the frame path, box and size in pixels, in mm when the scale is given (--pixels-per-mm,
@@ -39,7 +39,9 @@ checkerboard or solid bar as capture.scale_square_mm or capture.solid_bar_mm of 
 with the scale and its source (otherwise the agent's default scale is assumed for detection and
 no mm are printed), and label and score with --model. --annotate DIR writes
 each frame as DIR/NAME.jpg with the boxes (and labels) drawn. --verifier (or model.verifier of
---config) judges a sticky card's specimens of 5 mm or more and drops those it takes for junk. A frame that cannot be read or
+--config) judges a sticky card's specimens of 5 mm or more and drops those it takes for junk.
+--surface (or capture.surface of --config) says what the camera looks at: sticky_card finds a
+card in a grey-level photo (a monochrome camera) by its brightness. A frame that cannot be read or
 processed gives a JSON line with "error"; the others go on, and the exit status is non-zero.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,6 +58,14 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 					return fmt.Errorf("--pixels-per-mm must be > 0, got %v", ppm)
 				}
 				cfg.Capture.PixelsPerMM, withMM = ppm, true
+			}
+			if cmd.Flags().Changed("surface") {
+				switch surface {
+				case "auto", "sticky_card", "sheet":
+					cfg.Capture.Surface = surface
+				default:
+					return fmt.Errorf("--surface %q: want auto, sticky_card or sheet", surface)
+				}
 			}
 			var cls agent.Classifier
 			if modelPath != "" {
@@ -89,6 +99,7 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 	f := cmd.Flags()
 	f.StringVar(&cfgPath, "config", "", "agent configuration (YAML): scale, time zone, trap metadata")
 	f.Float64Var(&ppm, "pixels-per-mm", 0, "frame scale in pixels per mm (overrides --config)")
+	f.StringVar(&surface, "surface", "auto", "what the camera looks at: auto, sticky_card (a card even in grey levels) or sheet (overrides --config)")
 	f.StringVar(&modelPath, "model", "", "label each specimen with this .tflite model")
 	f.StringVar(&verifierPath, "verifier", "", "judge a sticky card's larger specimens with this insect/junk .tflite (bench/verifier); overrides model.verifier")
 	f.StringVar(&annotate, "annotate", "", "write each frame with its boxes drawn to this folder (JPEG)")

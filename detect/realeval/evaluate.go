@@ -45,23 +45,30 @@ type Detector func(f Frame, img image.Image) ([]image.Rectangle, error)
 // detect.Detect with detect.DefaultOptions at the frame's Scale (what
 // agent.NewDetectFinder uses).
 func DetectBoxes(f Frame, img image.Image) ([]image.Rectangle, error) {
-	return detectAt(img, f.Scale())
+	return detectWith(img, f.Options(1))
+}
+
+// Options returns detect.DefaultOptions for the frame at k times its
+// Scale, with Trap sticky on a sticky card's frame: the folder says what
+// the trap is, as it says the scale, and a card then is one whether or
+// not its colour shows (detect.TrapSticky; the same boxes wherever the
+// card is found by its colour).
+func (f Frame) Options(k float64) detect.Options {
+	o := detect.DefaultOptions(f.Scale() * k)
+	if f.Sticky {
+		o.Trap = detect.TrapSticky
+	}
+	return o
 }
 
 // VerifiedDetector is DetectBoxes with v judging the larger specimens on
 // sticky cards (detect.Options.Verifier, at reject, 0: the default).
 func VerifiedDetector(v detect.Verifier, reject float64) Detector {
 	return func(f Frame, img image.Image) ([]image.Rectangle, error) {
-		o := detect.DefaultOptions(f.Scale())
+		o := f.Options(1)
 		o.Verifier, o.VerifierReject = v, reject
 		return detectWith(img, o)
 	}
-}
-
-// detectAt returns the boxes of detect.Detect with DefaultOptions at
-// pixelsPerMM.
-func detectAt(img image.Image, pixelsPerMM float64) ([]image.Rectangle, error) {
-	return detectWith(img, detect.DefaultOptions(pixelsPerMM))
 }
 
 // detectWith returns the boxes of detect.Detect with o.

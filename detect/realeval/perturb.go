@@ -67,7 +67,7 @@ var Perturbations = []Perturbation{
 func (p Perturbation) Detector() Detector {
 	return func(f Frame, img image.Image) ([]image.Rectangle, error) {
 		out, k, back := p.Apply(toRGBA(img))
-		boxes, err := detectAt(out, f.Scale()*k)
+		boxes, err := detectWith(out, f.Options(k))
 		for i, b := range boxes {
 			boxes[i] = back(b)
 		}

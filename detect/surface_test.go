@@ -1,0 +1,145 @@
+package detect
+
+import (
+	"errors"
+	"image"
+	"image/color"
+	"testing"
+)
+
+// greyed returns img in grey levels only (a monochrome camera's frame).
+func greyed(img *image.RGBA) *image.RGBA {
+	out := image.NewRGBA(img.Rect)
+	for i := 0; i < len(img.Pix); i += 4 {
+		y := uint8((299*int(img.Pix[i]) + 587*int(img.Pix[i+1]) + 114*int(img.Pix[i+2]) + 500) / 1000)
+		out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = y, y, y, 255
+	}
+	return out
+}
+
+// TestGreyCardOnCloth: a yellow card on dark cloth photographed by a
+// monochrome camera, small dark flies on it, some beside its edge. Said
+// to be a sticky card (Options.Trap), it is found by brightness and every
+// fly is found; searched as a sheet (Trap auto: no colour, no card), the
+// cloth merges with the flies by the edge.
+func TestGreyCardOnCloth(t *testing.T) {
+	img, paint, card := cardOnCloth(1400, 1000)
+	var want []image.Point
+	for y := card.Min.Y + 40; y < card.Max.Y-30; y += 110 {
+		for x := card.Min.X + 30; x < card.Max.X-20; x += 150 {
+			paint(float64(x), float64(y), 6, 4, color.RGBA{60, 45, 30, 255})
+			want = append(want, image.Pt(x, y))
+		}
+	}
+	frame := jpegRoundTrip(t, greyed(img), 90)
+	for _, c := range []struct {
+		trap     string
+		minFound int
+	}{{TrapSticky, len(want)}, {TrapAuto, 0}} {
+		o := DefaultOptions(8)
+		o.Trap = c.trap
+		got, err := Detect(frame, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := countFound(got, want, func(s Specimen, p image.Point) bool {
+			return p.In(s.Box.Inset(-2)) && s.Box.Dx() < 40 && s.Box.Dy() < 40
+		})
+		var huge int
+		for _, s := range got {
+			if s.Box.Dx() > card.Dx()/2 || s.Box.Dy() > card.Dy()/2 {
+				huge++
+			}
+		}
+		t.Logf("trap %q: %d of %d flies, %d detections, %d larger than half the card", c.trap, found, len(want), len(got), huge)
+		switch c.trap {
+		case TrapSticky:
+			if found < c.minFound || huge > 0 {
+				t.Errorf("sticky: %d of %d flies found, %d detections larger than half the card: %v", found, len(want), huge, boxesOf(got))
+			}
+		case TrapAuto:
+			if found == len(want) && huge == 0 {
+				t.Errorf("auto: every fly found and no frame-sized piece: the scene does not show what Trap sticky is for")
+			}
+		}
+	}
+}
+
+// TestGreyCardFillsFrame: a grey-level card filling the frame (no
+// surround to find it by) is searched whole, as a card, when the trap is
+// said to be a sticky card; its flies are found.
+func TestGreyCardFillsFrame(t *testing.T) {
+	img, paint := cardFrame(1200, 900)
+	var want []image.Point
+	for y := 80; y < 850; y += 120 {
+		for x := 80; x < 1150; x += 160 {
+			paint(float64(x), float64(y), 6, 4, color.RGBA{60, 45, 30, 255})
+			want = append(want, image.Pt(x, y))
+		}
+	}
+	frame := jpegRoundTrip(t, greyed(img), 90)
+	o := withDefaults(t, DefaultOptions(8))
+	o.Trap = TrapSticky
+	wp, err := workPlanes(frame, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wp.card == nil {
+		t.Fatal("no card: want the whole frame searched as one")
+	}
+	got, err := Detect(frame, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found := countFound(got, want, centredWithin(4)); found < len(want) {
+		t.Errorf("%d of %d flies found: %v", found, len(want), boxesOf(got))
+	}
+}
+
+// TestTrapOption: an unknown Trap is refused; TrapSheet searches a yellow
+// card's frame as a sheet (no card), TrapAuto and TrapSticky find the card
+// by its colour.
+func TestTrapOption(t *testing.T) {
+	o := DefaultOptions(8)
+	o.Trap = "card"
+	if _, err := Detect(image.NewRGBA(image.Rect(0, 0, 64, 64)), o); !errors.Is(err, ErrBadOptions) {
+		t.Errorf("Trap %q: err %v, want ErrBadOptions", o.Trap, err)
+	}
+	img, _, _ := cardOnCloth(800, 600)
+	for _, c := range []struct {
+		trap string
+		card bool
+	}{{TrapAuto, true}, {TrapSticky, true}, {TrapSheet, false}} {
+		o := withDefaults(t, DefaultOptions(8))
+		o.Trap = c.trap
+		wp, err := workPlanes(img, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (wp.card != nil) != c.card {
+			t.Errorf("trap %q: card found %v, want %v", c.trap, wp.card != nil, c.card)
+		}
+	}
+}
+
+// TestGreyCardWhiteflies: whiteflies on a grey-level card differ from it
+// by their brightness alone (on a colour photo, by their colour: tint's
+// chroma term). On a card found by brightness a pixel brighter than the
+// card deviates by how much (tint.bright): 9/10 of them are found; without
+// it, none.
+func TestGreyCardWhiteflies(t *testing.T) {
+	img, paint, card := cardOnCloth(1400, 1000)
+	want := whiteflyGrid(img, paint, image.Rect(card.Min.X+60, card.Min.Y+60, card.Max.X-50, card.Max.Y-40), 110, 95, 4, 2.8, [3]uint8{40, 40, 40})
+	frame := jpegRoundTrip(t, greyed(img), 90)
+	o := DefaultOptions(8)
+	o.Trap = TrapSticky
+	got, err := Detect(frame, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := countFound(got, want, centredWithin(4))
+	t.Logf("%d of %d whiteflies on a grey-level card, %d detections", found, len(want), len(got))
+	if found < len(want)*9/10 {
+		t.Errorf("%d of %d whiteflies found on a grey-level card (want 9/10): %v", found, len(want), boxesOf(got))
+	}
+}
