@@ -89,6 +89,8 @@ type FrameFacts struct {
 	// Haze is the veil taken off a card's photo (detect.Frame.Haze), Noise
 	// the noise of a card searched smoothed (detect.Frame.Noise).
 	Haze, Noise float64
+	// Surface is what the frame was searched as (detect.Frame.Surface).
+	Surface string
 }
 
 // FrameReporter is a Finder that tells the FrameFacts of the last frame it
@@ -135,7 +137,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		return nil, err
 	}
 	found := fr.Specimens
-	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze), Noise: math.Round(fr.Noise*10) / 10}
+	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze), Noise: math.Round(fr.Noise*10) / 10, Surface: fr.Surface}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

@@ -34,6 +34,9 @@ type Found struct {
 	// frame's card searched smoothed (see FrameSummary); absent when none.
 	Haze  float64 `json:"haze,omitempty"`
 	Noise float64 `json:"noise,omitempty"`
+	// Surface is what the frame was searched as ("sheet", "card",
+	// "grey_card"; see FrameSummary).
+	Surface string `json:"surface,omitempty"`
 	// Label and Score are the best prediction, only with a classifier.
 	Label string  `json:"label,omitempty"`
 	Score float64 `json:"score,omitempty"`
@@ -79,7 +82,7 @@ func (in *Inspector) Inspect(f camera.Frame) ([]Found, error) {
 	out := make([]Found, len(specs))
 	for i, s := range specs {
 		out[i] = found(f.Path, i, s, withMM)
-		out[i].Haze, out[i].Noise = facts.Haze, facts.Noise
+		out[i].Haze, out[i].Noise, out[i].Surface = facts.Haze, facts.Noise, facts.Surface
 		if withMM {
 			out[i].PixelsPerMM, out[i].ScaleSource = round2(scale.PixelsPerMM), scale.Source
 		}

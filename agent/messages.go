@@ -91,6 +91,11 @@ type FrameSummary struct {
 	// card's photo when it was high enough for the card to be searched
 	// smoothed (detect.Frame.Noise); absent when it was not.
 	Noise float64 `json:"noise,omitempty"`
+	// Surface is what the frame was searched as: "sheet", "card" (a
+	// sticky card found by its colour) or "grey_card" (by its brightness,
+	// capture.surface sticky_card; detect.Frame.Surface); absent when the
+	// finder does not say.
+	Surface string `json:"surface,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

@@ -116,6 +116,7 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	if fr, ok := p.Finder.(FrameReporter); ok {
 		ff := fr.LastFrame()
 		sum.PixelsPerMM, sum.ScaleSource, sum.Rejected, sum.Haze, sum.Noise = ff.Scale.PixelsPerMM, ff.Scale.Source, ff.Rejected, ff.Haze, ff.Noise
+		sum.Surface = ff.Surface
 	}
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
 	// One model for the whole frame, even if an update swaps it meanwhile.

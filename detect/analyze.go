@@ -58,7 +58,13 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		fg.scale = plane{}
 	}
 	out := wp.specimens(img, o, fg, pieces, refs)
-	fr = Frame{Checkerboards: refs.boards, Rulers: refs.rulers, SolidBars: refs.bars, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config"}
+	fr = Frame{Checkerboards: refs.boards, Rulers: refs.rulers, SolidBars: refs.bars, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config", Surface: SurfaceSheet}
+	switch {
+	case wp.grey:
+		fr.Surface = SurfaceGreyCard
+	case wp.card != nil:
+		fr.Surface = SurfaceCard
+	}
 	if wp.card != nil && o.Verifier != nil {
 		out, fr.Rejected, fr.VerifyErrors = verify(img, out, o)
 	}
@@ -91,6 +97,7 @@ type work struct {
 	bg           plane // the background's luma
 	kb, kr       float32
 	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
+	grey         bool   // card was found by its brightness (greyCard), not its colour
 	tint         tint   // the background's colour for the deviation
 	bounds       image.Rectangle
 	// up or down > 1: a card at another scale, to be searched on the
@@ -139,9 +146,8 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	// No card by its colour on a sticky trap (a monochrome camera): the
 	// card found by its brightness (surface.go), after the veil, which
 	// needs colour to be read.
-	grey := false
 	if wp.card == nil && o.Trap == TrapSticky {
-		wp.card, grey = greyCard(wp.py), true
+		wp.card, wp.grey = greyCard(wp.py), true
 		if rw := resample(); rw != nil {
 			return rw, nil
 		}
@@ -193,7 +199,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	wp.tint = flatTint(wp.kb, wp.kr)
 	if wp.card != nil {
 		wp.tint = cardTint(wp.py, wp.pcb, wp.pcr, wp.card, wp.block) // the card's own colour, cell by cell
-		if grey {
+		if wp.grey {
 			wp.tint.bright = brightCells(wp.card, wp.w, wp.h, wp.block)
 		}
 	}

@@ -64,7 +64,18 @@ type Frame struct {
 	// Noise is the card's measured noise (a sigma in luma levels) when it
 	// was searched smoothed (denoise.go); 0 when it was not.
 	Noise float64
+	// Surface is what the frame was searched as: SurfaceSheet,
+	// SurfaceCard (a card found by its colour) or SurfaceGreyCard (a
+	// sticky trap's card found by its brightness, surface.go).
+	Surface string
 }
+
+// Frame.Surface values.
+const (
+	SurfaceSheet    = "sheet"
+	SurfaceCard     = "card"
+	SurfaceGreyCard = "grey_card"
+)
 
 // specimens turns pieces into specimens: on a card, fragments of one
 // insect are merged and pieces along the card's edge dropped; on a sheet,

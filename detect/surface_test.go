@@ -98,7 +98,8 @@ func TestGreyCardFillsFrame(t *testing.T) {
 
 // TestTrapOption: an unknown Trap is refused; TrapSheet searches a yellow
 // card's frame as a sheet (no card), TrapAuto and TrapSticky find the card
-// by its colour.
+// by its colour; in grey levels TrapSticky finds it by its brightness,
+// TrapAuto not at all (Frame.Surface says which).
 func TestTrapOption(t *testing.T) {
 	o := DefaultOptions(8)
 	o.Trap = "card"
@@ -106,18 +107,27 @@ func TestTrapOption(t *testing.T) {
 		t.Errorf("Trap %q: err %v, want ErrBadOptions", o.Trap, err)
 	}
 	img, _, _ := cardOnCloth(800, 600)
+	grey := greyed(img)
 	for _, c := range []struct {
-		trap string
-		card bool
-	}{{TrapAuto, true}, {TrapSticky, true}, {TrapSheet, false}} {
-		o := withDefaults(t, DefaultOptions(8))
+		name    string
+		img     image.Image
+		trap    string
+		surface string
+	}{
+		{"colour card, auto", img, TrapAuto, SurfaceCard},
+		{"colour card, sticky", img, TrapSticky, SurfaceCard},
+		{"colour card, sheet", img, TrapSheet, SurfaceSheet},
+		{"grey card, auto", grey, TrapAuto, SurfaceSheet},
+		{"grey card, sticky", grey, TrapSticky, SurfaceGreyCard},
+	} {
+		o := DefaultOptions(8)
 		o.Trap = c.trap
-		wp, err := workPlanes(img, o)
+		fr, err := Analyze(c.img, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if (wp.card != nil) != c.card {
-			t.Errorf("trap %q: card found %v, want %v", c.trap, wp.card != nil, c.card)
+		if fr.Surface != c.surface {
+			t.Errorf("%s: Frame.Surface %q, want %q", c.name, fr.Surface, c.surface)
 		}
 	}
 }
