@@ -20,9 +20,13 @@ package detect
 // less cardMargin cells along its outline, are searched. Otherwise (a
 // close-up card filling the frame; a grey surround as bright as the card's
 // shade) the whole frame is the card. On the 18 cards in grey levels,
-// the 9 on dark cloth are found so (their surround reads 0.10-0.18 of the
-// card, 0.43-0.45 on two on grey plastic); the sheets' darker borders read
-// 0.70-0.84, the cards on grey cloth 0.59-0.70.
+// the 7 on black cloth (their surround reads 0.10-0.18 of the card) and
+// the 2 on grey plastic (0.43-0.45) are found so; the 7 on grey cloth read
+// 0.59-0.67, one on brown cloth 0.69 and the close-up card (its shaded
+// half) 0.70, and are searched whole, cloth and all; the light sheets'
+// darker borders read 0.70-0.84. On such a card a whitefly is brighter
+// than the card (tint.bright, brightCells), and no veil is read (haze.go
+// reads it on a card's least colour channel, here its luma).
 const (
 	surfaceMinFraction = 0.4
 	surfaceMinSurround = 0.1
