@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"math"
 	"testing"
 )
 
@@ -151,5 +152,88 @@ func TestGreyCardWhiteflies(t *testing.T) {
 	t.Logf("%d of %d whiteflies on a grey-level card, %d detections", found, len(want), len(got))
 	if found < len(want)*9/10 {
 		t.Errorf("%d of %d whiteflies found on a grey-level card (want 9/10): %v", found, len(want), boxesOf(got))
+	}
+}
+
+// TestRectFill: a rectangle at any angle fills its least enclosing
+// rectangle; an L and a thin cross do not.
+func TestRectFill(t *testing.T) {
+	const w, h = 200, 160
+	shape := func(in func(x, y float64) bool) []bool {
+		on := make([]bool, w*h)
+		for y := range h {
+			for x := range w {
+				on[y*w+x] = in(float64(x), float64(y))
+			}
+		}
+		return on
+	}
+	turned := func(deg float64) func(x, y float64) bool {
+		c, s := math.Cos(deg*math.Pi/180), math.Sin(deg*math.Pi/180)
+		return func(x, y float64) bool {
+			u, v := (x-100)*c+(y-80)*s, -(x-100)*s+(y-80)*c
+			return math.Abs(u) <= 60 && math.Abs(v) <= 35
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		on       []bool
+		min, max float64
+	}{
+		{"rectangle", shape(turned(0)), 0.97, 1.01},
+		{"rectangle turned 25 degrees", shape(turned(25)), 0.93, 1.01},
+		{"L", shape(func(x, y float64) bool { return x >= 20 && x < 180 && y >= 20 && y < 140 && (x < 70 || y >= 100) }), 0.4, 0.6},
+		{"cross", shape(func(x, y float64) bool { return math.Abs(x-100) < 10 || math.Abs(y-80) < 10 }), 0, 0.3},
+	} {
+		if got := rectFill(c.on, w, h); got < c.min || got > c.max {
+			t.Errorf("%s: rectFill %.3f, want %.2f-%.2f", c.name, got, c.min, c.max)
+		}
+	}
+}
+
+// TestGreyCardOnGreyCloth: in grey levels a card on grey cloth is little
+// brighter than its cloth (here 0.65 of it, as on the real cards on grey
+// cloth); a card seen flat fills the rectangle round it, so it is still
+// found by brightness and its cloth is not searched.
+func TestGreyCardOnGreyCloth(t *testing.T) {
+	const w, h = 1400, 1000
+	img, _ := cardFrame(w, h)
+	c, s := math.Cos(0.2), math.Sin(0.2) // the card turned about 11 degrees
+	in := func(x, y int) bool {
+		u, v := float64(x-700)*c+float64(y-500)*s, -float64(x-700)*s+float64(y-500)*c
+		return math.Abs(u) <= 480 && math.Abs(v) <= 320
+	}
+	for y := range h {
+		for x := range w {
+			if !in(x, y) {
+				v := uint8(110 + (x*7+y*13)%9) // grey cloth, a little texture
+				img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+	}
+	o := withDefaults(t, DefaultOptions(8))
+	o.Trap = TrapSticky
+	wp, err := workPlanes(jpegRoundTrip(t, greyed(img), 90), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cardOn, cardN, clothOn, clothN int
+	for i, on := range wp.card {
+		x, y := (i%wp.w)*wp.f+wp.f/2, (i/wp.w)*wp.f+wp.f/2
+		if in(x, y) {
+			cardN++
+			if on {
+				cardOn++
+			}
+		} else {
+			clothN++
+			if on {
+				clothOn++
+			}
+		}
+	}
+	t.Logf("card cells searched %d of %d, cloth cells %d of %d", cardOn, cardN, clothOn, clothN)
+	if float64(cardOn) < 0.9*float64(cardN) || float64(clothOn) > 0.02*float64(clothN) {
+		t.Errorf("card cells searched %d of %d (want 0.9), cloth cells %d of %d (want at most 0.02)", cardOn, cardN, clothOn, clothN)
 	}
 }

@@ -313,8 +313,8 @@ func paleSurround(img image.Image, level int) *image.RGBA {
 // a sheet, the cloth merged with the specimens along the card's edge, and
 // whitefly recall was 0.003 (centred 0.006), 59 of the 179 judged larger
 // insects reported; with the card found by brightness (detect/surface.go)
-// and a whitefly's brightness counted on it, 0.275 (0.482) and 135 (72 of
-// the 483 judged junk boxes; 106 boxes of 40 px or more not judged). A
+// and a whitefly's brightness counted on it, 0.276 (0.482) and 135 (73 of
+// the 483 judged junk boxes; 87 boxes of 40 px or more not judged). A
 // whitefly differs from a yellow card by its colour far more than by its
 // brightness. Wanted: whitefly recall 0.24 or more and 125 judged insects
 // or more.
