@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,6 +45,9 @@ type Location struct {
 	Country string   `yaml:"country"`
 	Region  string   `yaml:"region"`
 }
+
+// Surfaces are the values of capture.surface ("" is "auto").
+var Surfaces = []string{"auto", "sticky_card", "sheet"}
 
 // Capture says when frames are taken and how pixels map to millimetres.
 type Capture struct {
@@ -326,10 +330,8 @@ func (c *Config) Validate() error {
 	if !(c.Capture.PixelsPerMM > 0) {
 		return bad("capture.pixels_per_mm", "must be > 0, got %v", c.Capture.PixelsPerMM)
 	}
-	switch c.Capture.Surface {
-	case "", "auto", "sticky_card", "sheet":
-	default:
-		return bad("capture.surface", "%q: want auto, sticky_card or sheet", c.Capture.Surface)
+	if c.Capture.Surface != "" && !slices.Contains(Surfaces, c.Capture.Surface) {
+		return bad("capture.surface", "%q: want one of %s", c.Capture.Surface, strings.Join(Surfaces, ", "))
 	}
 	if !(c.Capture.ScaleSquareMM >= 0) || c.Capture.ScaleSquareMM > 1000 {
 		return bad("capture.scale_square_mm", "must be between 0 (off) and 1000, got %v", c.Capture.ScaleSquareMM)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,12 +61,10 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 				cfg.Capture.PixelsPerMM, withMM = ppm, true
 			}
 			if cmd.Flags().Changed("surface") {
-				switch surface {
-				case "auto", "sticky_card", "sheet":
-					cfg.Capture.Surface = surface
-				default:
-					return fmt.Errorf("--surface %q: want auto, sticky_card or sheet", surface)
+				if !slices.Contains(config.Surfaces, surface) {
+					return fmt.Errorf("--surface %q: want one of %s", surface, strings.Join(config.Surfaces, ", "))
 				}
+				cfg.Capture.Surface = surface
 			}
 			var cls agent.Classifier
 			if modelPath != "" {

@@ -63,6 +63,9 @@ func runDetect(t *testing.T, args ...string) (lines []map[string]any, err error)
 	rootCmd.SetArgs(append([]string{"detect"}, args...))
 	err = rootCmd.Execute()
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if l == "" {
+			continue // no output (a refused flag)
+		}
 		var m map[string]any
 		if e := json.Unmarshal([]byte(l), &m); e != nil {
 			t.Fatalf("output line %q: %v (err %v, stderr %s)", l, e, err, errOut.String())
@@ -212,5 +215,58 @@ func TestDetectScaleReferences(t *testing.T) {
 				t.Errorf("moth %.1f mm long, want %.1f", s.LengthMM, want)
 			}
 		})
+	}
+}
+
+// TestDetectSurface: --surface sticky_card finds a card in a grey-level
+// photo by its brightness and every line says so ("grey_card"); without it
+// the frame is searched as a sheet; an unknown value is refused.
+func TestDetectSurface(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "grey-card.png")
+	img := image.NewGray(image.Rect(0, 0, 600, 450))
+	for y := range 450 {
+		for x := range 600 {
+			v := uint8(30) // dark cloth
+			if x >= 60 && x < 540 && y >= 45 && y < 405 {
+				v = 170 // a yellow card in grey levels
+				if (x-150)%120 < 8 && (y-120)%100 < 5 {
+					v = 40 // small dark flies on it
+				}
+			}
+			img.SetGray(x, y, color.Gray{Y: v})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	found := map[string]int{}
+	for _, c := range []struct{ surface, want string }{{"", "sheet"}, {"sticky_card", "grey_card"}} {
+		args := []string{"--pixels-per-mm", "8", path}
+		if c.surface != "" {
+			args = append([]string{"--surface", c.surface}, args...)
+		}
+		lines, err := runDetect(t, args...)
+		if err != nil || len(lines) == 0 {
+			t.Fatalf("--surface %q: err %v, lines %v", c.surface, err, lines)
+		}
+		for _, l := range lines {
+			if l["surface"] != c.want {
+				t.Fatalf("--surface %q: line %v, want surface %q", c.surface, l, c.want)
+			}
+		}
+		t.Logf("--surface %q: %d specimens", c.surface, len(lines))
+		found[c.want] = len(lines)
+	}
+	if found["grey_card"] <= found["sheet"] {
+		t.Errorf("%d specimens on the grey card as a sticky card, %d as a sheet: want more as a card", found["grey_card"], found["sheet"])
+	}
+	if _, err := runDetect(t, "--surface", "card", path); err == nil || !strings.Contains(err.Error(), "sticky_card") {
+		t.Fatalf("--surface card: err %v, want one naming the values", err)
 	}
 }
