@@ -63,8 +63,10 @@ func fuzzFrame(data []byte) (image.Image, float64) {
 	return img, ppm
 }
 
-// FuzzDetect: any frame is analysed without a panic, and every specimen's
-// box is a non-empty part of the frame.
+// FuzzDetect: any frame is analysed without a panic, whatever the trap is
+// said to be (Options.Trap: a sticky trap finds a card without colour by
+// its brightness), and every specimen's box is a non-empty part of the
+// frame.
 func FuzzDetect(f *testing.F) {
 	f.Add([]byte{10, 0, 10, 0, 1, 0, 5, 20, 20, 30, 30, 1, 10, 10, 10})
 	f.Add([]byte{200, 3, 150, 5, 0, 1, 30, 40, 40, 2, 60, 0, 20, 30, 10, 80, 80, 10, 60, 1, 200, 50, 8})
@@ -74,13 +76,17 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte{100, 0, 100, 0, 1, 0, 2, 60, 60, 7, 39, 1, 10, 10, 89, 60, 4, 39, 1, 10, 10, 8})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, ppm := fuzzFrame(data)
-		got, err := Detect(img, DefaultOptions(ppm))
-		if err != nil {
-			t.Fatalf("Detect: %v", err)
-		}
-		for _, s := range got {
-			if s.Box.Empty() || !s.Box.In(img.Bounds()) {
-				t.Fatalf("specimen box %v outside the frame %v", s.Box, img.Bounds())
+		for _, trap := range []string{TrapAuto, TrapSticky, TrapSheet} {
+			o := DefaultOptions(ppm)
+			o.Trap = trap
+			got, err := Detect(img, o)
+			if err != nil {
+				t.Fatalf("trap %q: Detect: %v", trap, err)
+			}
+			for _, s := range got {
+				if s.Box.Empty() || !s.Box.In(img.Bounds()) {
+					t.Fatalf("trap %q: specimen box %v outside the frame %v", trap, s.Box, img.Bounds())
+				}
 			}
 		}
 	})

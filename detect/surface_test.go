@@ -237,3 +237,42 @@ func TestGreyCardOnGreyCloth(t *testing.T) {
 		t.Errorf("card cells searched %d of %d (want 0.9), cloth cells %d of %d (want at most 0.02)", cardOn, cardN, clothOn, clothN)
 	}
 }
+
+// TestGreyCardOddFrames: on a sticky trap, frames with no card to find by
+// any means (one grey level, black, white, noise, a single bright line,
+// the smallest frame Detect takes) are searched whole and give no error.
+func TestGreyCardOddFrames(t *testing.T) {
+	fill := func(w, h int, at func(x, y int) uint8) *image.Gray {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				img.SetGray(x, y, color.Gray{Y: at(x, y)})
+			}
+		}
+		return img
+	}
+	rng := uint32(1)
+	for _, c := range []struct {
+		name string
+		img  image.Image
+	}{
+		{"one level", fill(300, 200, func(int, int) uint8 { return 128 })},
+		{"black", fill(300, 200, func(int, int) uint8 { return 0 })},
+		{"white", fill(300, 200, func(int, int) uint8 { return 255 })},
+		{"noise", fill(300, 200, func(int, int) uint8 { rng = rng*1664525 + 1013904223; return uint8(rng >> 24) })},
+		{"a bright line", fill(300, 200, func(x, y int) uint8 { return map[bool]uint8{true: 250, false: 20}[y == 100] })},
+		{"a bright half", fill(300, 200, func(x, y int) uint8 { return map[bool]uint8{true: 220, false: 20}[x >= 150] })},
+		{"smallest", fill(minFrameSide, minFrameSide, func(x, y int) uint8 { return uint8(x * 15) })},
+	} {
+		o := DefaultOptions(8)
+		o.Trap = TrapSticky
+		fr, err := Analyze(c.img, o)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if fr.Surface != SurfaceGreyCard {
+			t.Errorf("%s: searched as %q, want %q", c.name, fr.Surface, SurfaceGreyCard)
+		}
+	}
+}
