@@ -91,7 +91,14 @@ type FrameFacts struct {
 	Haze, Noise float64
 	// Surface is what the frame was searched as (detect.Frame.Surface).
 	Surface string
+	// GreySheet: the frame had no colour and was searched as a sheet
+	// because capture.surface is auto (detect.Frame.Colourless): a sticky
+	// card from a monochrome camera is not seen as one.
+	GreySheet bool
 }
+
+// GreySheetHint is what the agent says once when a frame is GreySheet.
+const GreySheetHint = "frames have no colour and are searched as light sheets (capture.surface auto): if the camera looks at a sticky card, set capture.surface: sticky_card (agent detect --surface sticky_card)"
 
 // FrameReporter is a Finder that tells the FrameFacts of the last frame it
 // searched.
@@ -137,7 +144,8 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 		return nil, err
 	}
 	found := fr.Specimens
-	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze), Noise: math.Round(fr.Noise*10) / 10, Surface: fr.Surface}
+	d.last = FrameFacts{Scale: Scale{PixelsPerMM: fr.PixelsPerMM, Source: fr.ScaleSource}, Rejected: fr.Rejected, Haze: math.Round(fr.Haze), Noise: math.Round(fr.Noise*10) / 10, Surface: fr.Surface,
+		GreySheet: fr.Colourless && fr.Surface == detect.SurfaceSheet && d.Options.Trap == detect.TrapAuto}
 	boxes := make([]image.Rectangle, len(found))
 	for i, s := range found {
 		boxes[i] = s.Box

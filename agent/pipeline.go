@@ -39,8 +39,9 @@ type Pipeline struct {
 	// frame's messages and the frame's capture time (for latency tracking).
 	OnCommit func(seqs []uint64, capture time.Time)
 
-	counters Counters
-	daily    daily
+	counters   Counters
+	daily      daily
+	greyHinted atomic.Bool // GreySheetHint logged
 }
 
 // Counters are the pipeline's running totals (reported on health).
@@ -117,6 +118,9 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 		ff := fr.LastFrame()
 		sum.PixelsPerMM, sum.ScaleSource, sum.Rejected, sum.Haze, sum.Noise = ff.Scale.PixelsPerMM, ff.Scale.Source, ff.Rejected, ff.Haze, ff.Noise
 		sum.Surface = ff.Surface
+		if ff.GreySheet && p.Log != nil && !p.greyHinted.Swap(true) {
+			p.Log.Warn(GreySheetHint, "frame", f.ID)
+		}
 	}
 	loc := Location{Lat: p.Cfg.Trap.Location.Lat, Lon: p.Cfg.Trap.Location.Lon, Country: p.Cfg.Trap.Location.Country, Region: p.Cfg.Trap.Location.Region}
 	// One model for the whole frame, even if an update swaps it meanwhile.

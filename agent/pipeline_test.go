@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -345,5 +346,27 @@ func TestFrameSummaryDeferred(t *testing.T) {
 	}
 	if sum.New != 1 || sum.Deferred != 2 || sum.Specimens != 3 {
 		t.Fatalf("summary: %d specimens, %d new, %d deferred; want 3, 1, 2", sum.Specimens, sum.New, sum.Deferred)
+	}
+}
+
+// greyFinder is a fakeFinder whose frames had no colour and were searched
+// as sheets (capture.surface auto).
+type greyFinder struct{ fakeFinder }
+
+func (greyFinder) LastFrame() FrameFacts { return FrameFacts{Surface: "sheet", GreySheet: true} }
+
+// TestGreySheetHint: a frame without colour searched as a sheet has the
+// pipeline say once, over many frames, how to have a sticky card seen.
+func TestGreySheetHint(t *testing.T) {
+	p, _, _ := newPipeline(t, greyFinder{fakeFinder{reds: []uint8{200}}}, &fakeClassifier{})
+	var logged bytes.Buffer
+	p.Log = slog.New(slog.NewTextHandler(&logged, nil))
+	for _, id := range []string{"f1.jpg", "f2.jpg", "f3.jpg"} {
+		if _, err := p.Process(frame(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(logged.String(), "capture.surface: sticky_card"); n != 1 {
+		t.Fatalf("hint logged %d times over 3 frames, want once: %s", n, logged.String())
 	}
 }

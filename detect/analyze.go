@@ -59,6 +59,7 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	}
 	out := wp.specimens(img, o, fg, pieces, refs)
 	fr = Frame{Checkerboards: refs.boards, Rulers: refs.rulers, SolidBars: refs.bars, PixelsPerMM: o.PixelsPerMM, ScaleSource: "config", Surface: SurfaceSheet}
+	fr.Colourless = wp.colourless
 	switch {
 	case wp.grey:
 		fr.Surface = SurfaceGreyCard
@@ -98,6 +99,7 @@ type work struct {
 	kb, kr       float32
 	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
 	grey         bool   // card was found by its brightness (greyCard), not its colour
+	colourless   bool   // the frame has no colour (Frame.Colourless)
 	tint         tint   // the background's colour for the deviation
 	bounds       image.Rectangle
 	// up or down > 1: a card at another scale, to be searched on the
@@ -130,6 +132,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		}
 		return nil
 	}
+	wp.colourless = colourless(wp.py, wp.pcb, wp.pcr)
 	if o.Trap != TrapSheet {
 		wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
 	}

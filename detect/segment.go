@@ -68,6 +68,11 @@ type Frame struct {
 	// SurfaceCard (a card found by its colour) or SurfaceGreyCard (a
 	// sticky trap's card found by its brightness, surface.go).
 	Surface string
+	// Colourless: the frame has no colour (a monochrome camera's: every
+	// working cell but a thousandth within colourlessChroma of grey). With
+	// Options.Trap auto such a frame is searched as a sheet, a sticky
+	// card's too.
+	Colourless bool
 }
 
 // Frame.Surface values.

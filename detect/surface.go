@@ -45,6 +45,29 @@ const (
 	surfaceRectFill    = 0.8
 )
 
+// colourlessChroma: a frame is Colourless when all but a thousandth of its
+// working cells are within this chromaticity (|(Cb, Cr)| over luma) of
+// grey. A monochrome camera's frame reads 0 there (the 18 cards in grey
+// levels, as JPEG); the thousandth most coloured cell of the light sheets,
+// white as they are, reads 0.11 or more (insects, a lamp's tint), of the
+// cards 0.63 or more.
+const colourlessChroma = 0.02
+
+// colourless reports whether the working cells py, pcb, pcr hold no colour
+// (see colourlessChroma).
+func colourless(py, pcb, pcr plane) bool {
+	allowed := len(py.v) / 1000
+	for i, y := range py.v {
+		b, r := pcb.v[i]-128, pcr.v[i]-128
+		if b*b+r*r > colourlessChroma*colourlessChroma*max(y, 8)*max(y, 8) {
+			if allowed--; allowed < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // greyCard returns the working cells of a sticky card in a frame of luma
 // py without colour (see above): a bright surface's, or every cell.
 func greyCard(py plane) []bool {

@@ -100,7 +100,8 @@ func TestGreyCardFillsFrame(t *testing.T) {
 // TestTrapOption: an unknown Trap is refused; TrapSheet searches a yellow
 // card's frame as a sheet (no card), TrapAuto and TrapSticky find the card
 // by its colour; in grey levels TrapSticky finds it by its brightness,
-// TrapAuto not at all (Frame.Surface says which).
+// TrapAuto not at all (Frame.Surface says which, Frame.Colourless that
+// the frame has no colour).
 func TestTrapOption(t *testing.T) {
 	o := DefaultOptions(8)
 	o.Trap = "card"
@@ -129,6 +130,9 @@ func TestTrapOption(t *testing.T) {
 		}
 		if fr.Surface != c.surface {
 			t.Errorf("%s: Frame.Surface %q, want %q", c.name, fr.Surface, c.surface)
+		}
+		if want := c.img == image.Image(grey); fr.Colourless != want {
+			t.Errorf("%s: Frame.Colourless %v, want %v", c.name, fr.Colourless, want)
 		}
 	}
 }

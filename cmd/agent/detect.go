@@ -109,7 +109,7 @@ processed gives a JSON line with "error"; the others go on, and the exit status 
 // printed and counted, and make the result an error.
 func detectFrames(cmd *cobra.Command, in *agent.Inspector, paths []string, annotate string) error {
 	enc := json.NewEncoder(cmd.OutOrStdout())
-	failed := 0
+	failed, hinted := 0, false
 	fail := func(path string, err error) error {
 		failed++
 		return enc.Encode(detectError{Frame: path, Error: err.Error()})
@@ -145,6 +145,10 @@ func detectFrames(cmd *cobra.Command, in *agent.Inspector, paths []string, annot
 			}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d specimens\n", fr.Path, len(found))
+		if r, ok := in.Finder.(agent.FrameReporter); ok && r.LastFrame().GreySheet && !hinted {
+			fmt.Fprintf(cmd.ErrOrStderr(), "agent detect: %s\n", agent.GreySheetHint)
+			hinted = true
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d frames failed", failed, len(paths))

@@ -44,6 +44,9 @@ func sheetFrame(t *testing.T, path string) {
 	}
 }
 
+// lastStderr is what the last runDetect wrote to standard error.
+var lastStderr string
+
 // runDetect runs `agent detect args...` in-process, its flags back at
 // their defaults first (cobra keeps them between runs).
 func runDetect(t *testing.T, args ...string) (lines []map[string]any, err error) {
@@ -62,6 +65,7 @@ func runDetect(t *testing.T, args ...string) (lines []map[string]any, err error)
 	rootCmd.SetErr(&errOut)
 	rootCmd.SetArgs(append([]string{"detect"}, args...))
 	err = rootCmd.Execute()
+	lastStderr = errOut.String()
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if l == "" {
 			continue // no output (a refused flag)
@@ -220,7 +224,8 @@ func TestDetectScaleReferences(t *testing.T) {
 
 // TestDetectSurface: --surface sticky_card finds a card in a grey-level
 // photo by its brightness and every line says so ("grey_card"); without it
-// the frame is searched as a sheet; an unknown value is refused.
+// the frame is searched as a sheet, and standard error says once how to
+// have it searched as a card; an unknown value is refused.
 func TestDetectSurface(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "grey-card.png")
@@ -262,6 +267,9 @@ func TestDetectSurface(t *testing.T) {
 		}
 		t.Logf("--surface %q: %d specimens", c.surface, len(lines))
 		found[c.want] = len(lines)
+		if hint := strings.Count(lastStderr, "capture.surface: sticky_card"); hint != map[string]int{"sheet": 1, "grey_card": 0}[c.want] {
+			t.Errorf("--surface %q: the hint to set capture.surface given %d times: %s", c.surface, hint, lastStderr)
+		}
 	}
 	if found["grey_card"] <= found["sheet"] {
 		t.Errorf("%d specimens on the grey card as a sticky card, %d as a sheet: want more as a card", found["grey_card"], found["sheet"])
