@@ -287,6 +287,23 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 		notch = notchCells(o.PixelsPerMM, f)
 	}
 	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last, wp.card == nil, notch)
+	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: wp.bg, tint: wp.tint, plain: wp.tint.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
+		level: fg.level, scale: fg.scale, sigmas: float32(o.NoiseSigmas),
+		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
+	if notch.max > 0 {
+		// Insects joined by a leg, parted at full resolution (limbs.go);
+		// each part is tried again.
+		next := last
+		for _, c := range comps {
+			next = max(next, c.label)
+		}
+		for k := 0; k < len(comps); k++ {
+			if parts := r.splitAtLimbs(labels, comps[k], fg.dark, notch, &next); len(parts) >= 2 {
+				comps = replaceByParts(comps, k, parts)
+				k--
+			}
+		}
+	}
 	fg.mask, fg.dark, fg.norm = nil, nil, nil
 	// Largest first, so fragments of a specimen that the full-resolution
 	// fill already covered are recognised and skipped.
@@ -294,9 +311,6 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 
 	px2mm2 := 1 / (o.PixelsPerMM * o.PixelsPerMM)
 	cellArea := float64(f * f)
-	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: wp.bg, tint: wp.tint, plain: wp.tint.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
-		level: fg.level, scale: fg.scale, sigmas: float32(o.NoiseSigmas),
-		reach: max(1, int(math.Ceil(o.ReachMM*o.PixelsPerMM/float64(f)))), thin: int32(max(1, math.Round(thinLimbMM*o.PixelsPerMM)))}
 	if wp.card != nil {
 		r.bridge = r.thin
 		r.paleMax = int(math.Round(paleMaxMM * o.PixelsPerMM))

@@ -106,8 +106,6 @@ func (r *refiner) fill(c component, pale bool) (p *piece, cells []int32, ok, pal
 	for y := reg.Min.Y; y < reg.Max.Y; y++ {
 		cy := (y - b.Min.Y) / f
 		bgRow := r.bg.v[cy*r.w : cy*r.w+r.w]
-		lvRow := r.level.v[cy*r.w : cy*r.w+r.w]
-		scRow := r.scale.v[cy*r.w : cy*r.w+r.w]
 		lab := r.labels[cy*r.w : cy*r.w+r.w]
 		nearRow := near[(cy-c.y0+grow)*nw : (cy-c.y0+grow+1)*nw]
 		row := px.slice((y-reg.Min.Y)*rw, (y-reg.Min.Y+1)*rw)
@@ -119,8 +117,7 @@ func (r *refiner) fill(c component, pale bool) (p *piece, cells []int32, ok, pal
 				continue
 			}
 			k := cy*r.w + cx
-			e := r.tint.deviation(k, float32(v), float32(row.cb[i]), float32(row.cr[i]), bgRow[cx]) - lvRow[cx]
-			thr := max(r.weak, r.sigmas*scRow[cx])
+			e, thr := r.excess(k, float32(v), float32(row.cb[i]), float32(row.cr[i]))
 			on := e > thr
 			if !on && pale && e > paleLevel*thr {
 				db, _ := r.tint.offsets(k, float32(v), float32(row.cb[i]), float32(row.cr[i]))
@@ -221,6 +218,14 @@ func (r *refiner) fill(c component, pale bool) (p *piece, cells []int32, ok, pal
 		p.box = bodyBox(depth, box, thin).Add(reg.Min)
 	}
 	return p, cells, true, paled
+}
+
+// excess returns a frame pixel's deviation (y, cb, cr) from the
+// background of its working cell k above the bare sheet's local level,
+// and the threshold it must exceed to be foreground (GrowThreshold, and
+// NoiseSigmas local sigmas).
+func (r *refiner) excess(k int, y, cb, cr float32) (e, thr float32) {
+	return r.tint.deviation(k, y, cb, cr, r.bg.v[k]) - r.level.v[k], max(r.weak, r.sigmas*r.scale.v[k])
 }
 
 // near returns, for the working cells of c's box grown by grow on every
