@@ -5,13 +5,16 @@ import (
 	"testing"
 )
 
-// paint is a shape drawn on a test sheet at a luma.
+// paint is a shape drawn on a test sheet in one colour.
 type paint struct {
-	in   func(x, y float64) bool
-	luma float64
+	in  func(x, y float64) bool
+	rgb [3]uint8
 }
 
-func filled(e ell, luma float64) paint { return paint{e.holds, luma} }
+// shade is the drawn insects' brown at luma l ((70, 60, 50) at 70).
+func shade(l float64) [3]uint8 { return [3]uint8{uint8(l), uint8(l * 6 / 7), uint8(l * 5 / 7)} }
+
+func filled(e ell, luma float64) paint { return paint{e.holds, shade(luma)} }
 
 // sheetWith draws ps, later over earlier, on a w x h light sheet with a
 // fine texture, as TestDetectSplitsEvenlyDarkPair's.
@@ -26,7 +29,7 @@ func sheetWith(w, h int, ps ...paint) *image.RGBA {
 			for _, p := range ps {
 				if p.in(float64(x)+0.5, float64(y)+0.5) {
 					i := (y*w + x) * 4
-					img.Pix[i], img.Pix[i+1], img.Pix[i+2] = uint8(p.luma), uint8(p.luma*0.9), uint8(p.luma*0.8)
+					img.Pix[i], img.Pix[i+1], img.Pix[i+2] = p.rgb[0], p.rgb[1], p.rgb[2]
 				}
 			}
 		}
@@ -54,20 +57,34 @@ func TestSplitAtLimbs(t *testing.T) {
 			[]image.Rectangle{image.Rect(220, 260, 380, 340)}},
 	}
 	for _, tc := range tests {
-		o := DefaultOptions(10)
-		o.WorkSize = 300 // working cells of 4 x 4 px, as on a 4K frame
-		got, err := Detect(sheetWith(1200, 700, tc.paint...), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(tc.want) {
-			t.Errorf("%s: specimens %v, want %v", tc.name, boxesOf(got), tc.want)
-			continue
-		}
-		for i, s := range got {
-			if IoU(s.Box, tc.want[i]) < 0.8 {
-				t.Errorf("%s: specimen %d %v, want about %v", tc.name, i, s.Box, tc.want[i])
-			}
+		wantBoxes(t, tc.name, detectAs4K(t, sheetWith(1200, 700, tc.paint...)), tc.want, 0.8)
+	}
+}
+
+// detectAs4K runs Detect at 10 px/mm on working cells of 4 x 4 px, as on
+// a 4K frame.
+func detectAs4K(t *testing.T, img image.Image) []Specimen {
+	t.Helper()
+	o := DefaultOptions(10)
+	o.WorkSize = img.Bounds().Dx() / 4
+	got, err := Detect(img, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// wantBoxes reports name's error unless got holds one specimen per box of
+// want, in order, each overlapping it by minIoU or more.
+func wantBoxes(t *testing.T, name string, got []Specimen, want []image.Rectangle, minIoU float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: specimens %v, want %v", name, boxesOf(got), want)
+		return
+	}
+	for i, s := range got {
+		if IoU(s.Box, want[i]) < minIoU {
+			t.Errorf("%s: specimen %d %v, want about %v", name, i, s.Box, want[i])
 		}
 	}
 }

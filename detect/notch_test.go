@@ -127,34 +127,10 @@ func TestDetectSplitsEvenlyDarkPair(t *testing.T) {
 		{"wings spread", []ell{{240, 264, 60, 35, -0.5}, {360, 264, 60, 35, 0.5}, {255, 330, 40, 30, 0.4}, {345, 330, 40, 30, -0.4}, {300, 295, 12, 65, 0}}, []image.Rectangle{image.Rect(186, 230, 414, 362)}},
 	}
 	for _, tc := range tests {
-		img := image.NewRGBA(image.Rect(0, 0, 1200, 700))
-		for i := 0; i < len(img.Pix); i += 4 {
-			n := uint8(i / 4 * 7919 % 13)
-			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 200+n, 198+n, 192+n, 255
+		var ps []paint
+		for _, e := range tc.ells {
+			ps = append(ps, filled(e, 70))
 		}
-		for y := range 700 {
-			for x := range 1200 {
-				for _, e := range tc.ells {
-					if e.holds(float64(x)+0.5, float64(y)+0.5) {
-						img.Pix[(y*1200+x)*4], img.Pix[(y*1200+x)*4+1], img.Pix[(y*1200+x)*4+2] = 70, 60, 50
-					}
-				}
-			}
-		}
-		o := DefaultOptions(10)
-		o.WorkSize = 300 // working cells of 4 x 4 px, as on a 4K frame
-		got, err := Detect(img, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(tc.want) {
-			t.Errorf("%s: specimens %v, want %v", tc.name, boxesOf(got), tc.want)
-			continue
-		}
-		for i, s := range got {
-			if IoU(s.Box, tc.want[i]) < 0.6 {
-				t.Errorf("%s: specimen %d %v, want about %v", tc.name, i, s.Box, tc.want[i])
-			}
-		}
+		wantBoxes(t, tc.name, detectAs4K(t, sheetWith(1200, 700, ps...)), tc.want, 0.6)
 	}
 }
