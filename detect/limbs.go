@@ -25,12 +25,12 @@ import "image"
 // both of a pair are found 117 times of 159 with another insect of the
 // frame (110 before) and 124 with a copy (118); at 5 px, 136 and 144 (133
 // and 143). It costs about 7 % of detection's CPU time on the sheets.
-// What each bound keeps whole, under realeval.Perturbations:
+// What each bound keeps whole (bench/REPORT.md has the figures):
 //   - without the holes filled, panama's striped moth falls into its wings
-//     and body along its white bands, and vermont's pale moth lying on the
-//     luna moth's wing is cut out of it (17-36 boxes change as taken);
+//     and body along its white bands (17-36 boxes change as taken);
 //   - without the fill bound, moths whose pale parts fall under the
-//     threshold (the warm cast, noise, vignetting) come apart;
+//     threshold come apart under realeval's warm cast, noise and
+//     vignetting;
 //   - without the share bound, a luna moth's feathery antennae (under the
 //     bright change) and the crane fly's long wings (at half size) are
 //     parted from their bodies.
