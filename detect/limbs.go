@@ -31,9 +31,10 @@ import "image"
 //   - without the fill bound, moths whose pale parts fall under the
 //     threshold come apart under realeval's warm cast, noise and
 //     vignetting;
-//   - without the share bound, a luna moth's feathery antennae (under the
-//     bright change) and the crane fly's long wings (at half size) are
-//     parted from their bodies.
+//   - without the share bound, a luna moth's feathery antennae are parted
+//     from its body under the bright change;
+//   - eroded by a fixed 2 px instead of thinLimbMM, the crane fly's long
+//     wings and the striped moth come apart at half size.
 //
 // Left: in grey levels only (realeval's gray) panama's striped moth is
 // cut in its two halves (precision 0.949 -> 0.944); in colour its orange
