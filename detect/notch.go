@@ -123,36 +123,16 @@ type notch struct {
 // findNotches returns the bays of the outline of the cells in (bw x bh,
 // holes filled) at least notchMinDepth deep, by their deepest cell.
 func findNotches(in []bool, bw, bh int) []notch {
-	// Fill holes: cells not reached from the box's border through cells
-	// off the component.
-	outside := make([]bool, bw*bh)
-	var stack []int
-	for j := range in {
-		x, y := j%bw, j/bw
-		if !in[j] && (x == 0 || y == 0 || x == bw-1 || y == bh-1) {
-			outside[j] = true
-			stack = append(stack, j)
-		}
-	}
-	for len(stack) > 0 {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, q := range neighbours4(k, bw, bh) {
-			if q >= 0 && !outside[q] && !in[q] {
-				outside[q] = true
-				stack = append(stack, q)
-			}
-		}
-	}
+	surround := outside(in, bw, bh) // holes filled
 	var pts [][2]float64
 	edge := make([]bool, bw*bh)
 	for j := range in {
-		if outside[j] {
+		if surround[j] {
 			continue
 		}
 		x, y := j%bw, j/bw
 		for _, q := range neighbours4(j, bw, bh) {
-			if q < 0 || outside[q] {
+			if q < 0 || surround[q] {
 				edge[j] = true
 				break
 			}

@@ -193,3 +193,36 @@ func closeReached(state []uint8, w, h, r int) []uint8 {
 	}
 	return out
 }
+
+// outside returns which cells of the w x h grid are off in (false) and
+// joined to the grid's border by a 4-connected path of such cells: the
+// silhouette's surround, its holes left out.
+func outside(in []bool, w, h int) []bool {
+	out := make([]bool, len(in))
+	var stack []int
+	for j := range in {
+		x, y := j%w, j/w
+		if !in[j] && (x == 0 || y == 0 || x == w-1 || y == h-1) {
+			out[j] = true
+			stack = append(stack, j)
+		}
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, q := range neighbours4(k, w, h) {
+			if q >= 0 && !out[q] && !in[q] {
+				out[q] = true
+				stack = append(stack, q)
+			}
+		}
+	}
+	return out
+}
+
+// fillHoles sets the cells of m (w x h) that are off and not outside.
+func fillHoles(m []bool, w, h int) {
+	for i, o := range outside(m, w, h) {
+		m[i] = m[i] || !o
+	}
+}
