@@ -86,7 +86,7 @@ type FrameFacts struct {
 	// Rejected counts the specimens the card verifier took for no insect
 	// (detect.Options.Verifier).
 	Rejected int
-	// Haze is the veil taken off a card's photo (detect.Frame.Haze), Noise
+	// Haze is the veil taken off the photo (detect.Frame.Haze), Noise
 	// the noise of a card searched smoothed (detect.Frame.Noise).
 	Haze, Noise float64
 	// Surface is what the frame was searched as (detect.Frame.Surface).

@@ -83,9 +83,10 @@ type FrameSummary struct {
 	// Rejected counts the card's larger specimens that model.verifier took
 	// for no insect (not counted, not tracked).
 	Rejected int `json:"rejected,omitempty"`
-	// Haze is the black level (0-255) a veil over a card's photo (a
-	// smudged lens, a sleeve) lifted it by, taken off before searching
-	// (detect.Frame.Haze); absent when none was.
+	// Haze is the black level (0-255) a veil over the photo (a smudged
+	// lens, a sleeve over a card, dew on a trap camera's window) lifted it
+	// by, taken off before searching (detect.Frame.Haze); absent when none
+	// was.
 	Haze float64 `json:"haze,omitempty"`
 	// Noise is the noise (a sigma, in luma levels) measured on a sticky
 	// card's photo when it was high enough for the card to be searched

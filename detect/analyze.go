@@ -142,7 +142,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 		}
 	}
 	if !o.dehazed {
-		if a := veil(wp.py, wp.pcb, wp.pcr, wp.card); a > 0 {
+		if a := veil(wp.py, wp.pcb, wp.pcr, wp.card, o.Trap != TrapSticky); a > 0 {
 			return &work{haze: a}, nil
 		}
 	}

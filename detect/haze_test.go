@@ -98,3 +98,54 @@ func TestCardVeiled(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetVeiled: on a light sheet the veil is read on its darkest
+// cells, where enough of them are black to read it on (dark moths here):
+// faint insects that the veil (60 + 0.7 v) takes under the thresholds
+// are found as on the clear sheet. A sheet whose darkest insect is a
+// brown moth has no black to read a veil on: it reads 40 or more but is
+// searched as it is.
+func TestSheetVeiled(t *testing.T) {
+	var ps []paint
+	var faint []image.Rectangle
+	for i := range 4 { // dark moths: the black
+		x := 150 + float64(i)*260
+		ps = append(ps, filled(ell{x, 150, 45, 18, 0.3}, 10))
+	}
+	for i := range 8 { // faint insects
+		x, y := 120+float64(i%4)*270, 380+float64(i/4)*180
+		ps = append(ps, filled(ell{x, y, 22, 9, -0.4}, 155))
+		faint = append(faint, image.Rect(int(x)-22, int(y)-14, int(x)+22, int(y)+14))
+	}
+	img := sheetWith(1200, 700, ps...)
+	brown := sheetWith(1200, 700, filled(ell{300, 300, 20, 8, 0}, 80), filled(ell{800, 400, 22, 9, 0.5}, 150))
+	o := DefaultOptions(10)
+	o.WorkSize = 300 // cells of 4 x 4 px, as on a 4K sheet
+	for _, c := range []struct {
+		name       string
+		img        *image.RGBA
+		a          float64
+		minH, maxH float64
+	}{{"clear", img, 0, 0, 0}, {"veiled", img, 60, 52, 68}, {"brown", brown, 0, 0, 0}} {
+		fr, err := Analyze(jpegRoundTrip(t, veiled(c.img, c.a), 90), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, f := range faint {
+			for _, s := range fr.Specimens {
+				if IoU(s.Box, f) >= 0.3 {
+					found++
+					break
+				}
+			}
+		}
+		t.Logf("%s: haze %.1f, %d of %d faint insects, %d specimens", c.name, fr.Haze, found, len(faint), len(fr.Specimens))
+		if fr.Haze < c.minH || fr.Haze > c.maxH {
+			t.Errorf("%s sheet: Haze %.1f, want %.0f-%.0f", c.name, fr.Haze, c.minH, c.maxH)
+		}
+		if c.img == img && found < len(faint) {
+			t.Errorf("%s sheet: %d of %d faint insects found: %v", c.name, found, len(faint), boxesOf(fr.Specimens))
+		}
+	}
+}

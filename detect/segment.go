@@ -57,9 +57,9 @@ type Frame struct {
 	// Rejected counts the specimens Options.Verifier took for no insect
 	// (on a card); VerifyErrors those it failed on (kept).
 	Rejected, VerifyErrors int
-	// Haze is the black level (0-255) a veil over a card's photo lifted
-	// every channel by, taken off before the card was searched (haze.go);
-	// 0 when none was.
+	// Haze is the black level (0-255) a veil over the photo (of a card or
+	// a sheet) lifted every channel by, taken off before the frame was
+	// searched (haze.go); 0 when none was.
 	Haze float64
 	// Noise is the card's measured noise (a sigma in luma levels) when it
 	// was searched smoothed (denoise.go); 0 when it was not.

@@ -18,7 +18,9 @@ func TestStainNotSpecimen(t *testing.T) {
 		rng := rand.New(rand.NewSource(5))
 		dark := make([]float64, w*h)
 		for i := range moths {
-			paintDark(dark, w, 250+float64(i%3)*300, 250+float64(i/3)*600, 60, 30, 0.7, 1.5)
+			x, y := 250+float64(i%3)*300, 250+float64(i/3)*600
+			paintDark(dark, w, x, y, 60, 30, 0.7, 1.5)
+			paintDark(dark, w, x, y, 30, 6, 0.95, 1.5) // its body, near black
 		}
 		stain = paintDark(dark, w, 1400, 300, 25, 25, 0.3, 12)
 		pale = paintDark(dark, w, 1400, 850, 60, 30, 0.2, 1.5)

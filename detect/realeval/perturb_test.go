@@ -34,11 +34,16 @@ import (
 // before the sensor clips), so a clipped sheet's lower floor
 // (detect/clip.go) does not apply there. They score as before it
 // (recall 0.943 and 0.949, precision 0.938 and 0.943), against 0.960 and
-// 0.949 as taken with it: within 0.02 under both.
+// 0.949 as taken with it: within 0.02 under both. Under a veil (realeval's
+// haze, 60 + 0.7 v: dew or a smudge on the camera's window) within 0.035:
+// before the veil was read on the sheets' black and taken off
+// (detect/haze.go), recall 0.903 and precision 0.929 (vermont 0.85 /
+// 0.91); now 0.937 and 0.948, sequential's grey sheet, with no black to
+// read the veil on, searched as it is.
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
-	within := map[string]float64{"purple": 0.02, "warm": 0.02, "gray": 0.02, "vignette": 0.02, "lamp": 0.02, "turned": 0.005}
+	within := map[string]float64{"purple": 0.02, "warm": 0.02, "gray": 0.02, "vignette": 0.02, "lamp": 0.02, "turned": 0.005, "haze": 0.035}
 	moreHits := map[string]int{"vignette": 1}
 	for _, c := range Perturbations {
 		tol, ok := within[c.Name]
