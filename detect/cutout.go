@@ -6,8 +6,8 @@ import (
 )
 
 // Cutting a scale reference out of its component. An insect touching a
-// checkerboard is one foreground component with it; set aside whole, the
-// insect went with the board.
+// checkerboard or a ruler is one foreground component with it; set aside
+// whole, the insect went with the reference.
 
 // boardSides is how far across its squares, in squares, a checkerboard's
 // printed label is taken to reach (vermont's bar: its "20 mm" caption within
@@ -42,7 +42,8 @@ func boardBand(cb Checkerboard, within image.Rectangle, sides float64) image.Rec
 func cutBoard(labels []int32, dark []float32, w int, c component, cb Checkerboard, cells func(image.Rectangle) image.Rectangle, box func(component) image.Rectangle, next *int32) []component {
 	label := cells(boardBand(cb, box(c), boardSides))
 	var out []component
-	for _, p := range cutOut(labels, dark, w, c, cells(boardBand(cb, box(c), boardBlur)), next) {
+	squares := cells(boardBand(cb, box(c), boardBlur))
+	for _, p := range cutOut(labels, dark, w, c, func(x, y int) bool { return image.Pt(x, y).In(squares) }, next) {
 		if image.Rect(p.x0, p.y0, p.x1, p.y1).In(label) {
 			for y := p.y0; y < p.y1; y++ {
 				for x := p.x0; x < p.x1; x++ {
@@ -58,21 +59,21 @@ func cutBoard(labels []int32, dark []float32, w int, c component, cb Checkerboar
 	return out
 }
 
-// cutOut parts component c at the working cells of region: each
-// 8-connected group of c's cells outside it becomes a component of its own,
-// labelled from *next up, and is returned. The cells inside keep c's label,
-// which no component carries any more, so no fill enters them.
-func cutOut(labels []int32, dark []float32, w int, c component, region image.Rectangle, next *int32) []component {
+// cutOut parts component c at the working cells (x, y) that in holds: each
+// 8-connected group of c's cells outside them becomes a component of its
+// own, labelled from *next up, and is returned. The cells inside keep c's
+// label, which no component carries any more, so no fill enters them.
+func cutOut(labels []int32, dark []float32, w int, c component, in func(x, y int) bool, next *int32) []component {
 	bw, bh := c.x1-c.x0, c.y1-c.y0
 	var out []component
 	var stack []int
 	var p component
 	// take moves cell q of c's box (its labels still c's: relabelling
-	// marks it) to p, unless it lies in region.
+	// marks it) to p, unless in holds it.
 	take := func(q int) bool {
 		x, y := q%bw+c.x0, q/bw+c.y0
 		i := y*w + x
-		if labels[i] != c.label || image.Pt(x, y).In(region) {
+		if labels[i] != c.label || in(x, y) {
 			return false
 		}
 		labels[i] = p.label
@@ -92,4 +93,21 @@ func cutOut(labels []int32, dark []float32, w int, c component, region image.Rec
 		out = append(out, p)
 	}
 	return out
+}
+
+// rulerEdgeMM is the margin of a ruler beyond the base line of its ticks
+// (their blurred start) that goes with it when it is cut out.
+const rulerEdgeMM = 0.5
+
+// cutRuler parts the component c holding ruler r: the cells whose centres
+// lie on its body (from rulerEdgeMM outside the ticks' base line to
+// rulerBodyMM inside it, and to rulerEndMM beyond its outer ticks) go
+// with it; the parts beyond are returned (an insect resting against it,
+// less what of it lies on the ruler). at maps a cell to its centre in the
+// frame.
+func cutRuler(labels []int32, dark []float32, w int, c component, r Ruler, at func(x, y int) (float64, float64), next *int32) []component {
+	return cutOut(labels, dark, w, c, func(x, y int) bool {
+		s, t := r.coords(at(x, y))
+		return t >= -rulerEdgeMM && t <= rulerBodyMM && s >= float64(r.first)-rulerEndMM && s <= float64(r.last)+rulerEndMM
+	}, next)
 }

@@ -174,6 +174,36 @@ func TestRulerDirection(t *testing.T) {
 	}
 }
 
+// TestInsectTouchingRuler: an insect resting against a ruler's ticked edge
+// is one working-resolution component with its ticks; the ruler is cut
+// out of it (cutRuler) and the insect found, less what of it lies on the
+// ruler's edge. Before, it went with the ruler.
+func TestInsectTouchingRuler(t *testing.T) {
+	for _, off := range []float64{0, 0.3} { // mm between the insect and the edge
+		img := surface(2000, 1000, color.RGBA{205, 185, 40, 255})
+		r := trap.Ruler{X: 200, Y: 400, PixelsPerMM: 8, LengthMM: 150}
+		if err := trap.DrawRuler(img, r, color.NRGBA{246, 246, 242, 255}); err != nil {
+			t.Fatal(err)
+		}
+		var want []image.Point
+		for _, x := range []float64{600, 900, 1240} {
+			y := 400 - off*8 - 8
+			mothAt(img, x, y, 24, 8) // 6 x 2 mm
+			want = append(want, image.Pt(int(x), int(math.Round(y))))
+		}
+		fr, err := Analyze(img, DefaultOptions(8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fr.Rulers) != 1 {
+			t.Fatalf("%.1f mm off: %d rulers, want 1", off, len(fr.Rulers))
+		}
+		if got := countFound(fr.Specimens, want, centredWithin(6)); got != len(want) {
+			t.Errorf("%.1f mm off: %d of %d insects found (%v)", off, got, len(want), boxesOf(fr.Specimens))
+		}
+	}
+}
+
 // TestInsectBesideRuler: a small insect 1.5-2.5 mm off the ruler's ticked
 // edge is no marking of it (they start at the edge) and is found.
 func TestInsectBesideRuler(t *testing.T) {

@@ -214,13 +214,16 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 	boxOf := func(c component) image.Rectangle {
 		return image.Rect(b.Min.X+c.x0*f, b.Min.Y+c.y0*f, b.Min.X+c.x1*f, b.Min.Y+c.y1*f).Intersect(b)
 	}
+	cellAt := func(x, y int) (float64, float64) {
+		return float64(b.Min.X) + (float64(x)+0.5)*float64(f), float64(b.Min.Y) + (float64(y)+0.5)*float64(f)
+	}
 	cellsOf := func(r image.Rectangle) image.Rectangle {
 		r = r.Sub(b.Min)
 		return image.Rect(r.Min.X/f, r.Min.Y/f, (r.Max.X+f-1)/f, (r.Max.Y+f-1)/f)
 	}
 	bar, barLabel := SolidBar{}, int32(-1)
 	var rulerPieces []image.Rectangle
-	var rest []component // parts of components a board was cut out of
+	var rest []component // parts of components a board or ruler was cut out of
 	out := comps[:0]
 	for _, c := range comps {
 		side := max(c.x1-c.x0, c.y1-c.y0) * f
@@ -240,7 +243,10 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 			ticks := rd.at(rulerInk)
 			if side >= minRulerPx {
 				if r, ok := rd.ruler(ticks); ok {
+					// The ruler goes; whatever of the component lies
+					// beyond its body (an insect touching it) goes on.
 					refs.rulers = append(refs.rulers, r)
+					rest = append(rest, cutRuler(labels, dark, w, c, r, cellAt, next)...)
 					continue
 				}
 			}
