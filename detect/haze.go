@@ -78,9 +78,11 @@ const (
 // a card (a veil can wash a pale card's colour out of cardMask's reach),
 // that card's cardHaze when it is hazeMin or more; else, when it may be a
 // sheet (not said to be a sticky card), the level of the frame's darkest
-// cells (sheetHazeQuantile) when it is sheetHazeMin to hazeMax and black
+// cells (sheetHazeQuantile) when it is sheetHazeMin to hazeMax, black
 // enough of the frame to be read on (the level at sheetBlackQuantile at
-// most sheetBlackSpread above it).
+// most sheetBlackSpread above it) and the frame's middle level at least
+// twice it (a veiled sheet is still bright: a veil of 90 over a sheet of
+// 150 leaves it at 180; a dark frame, the lamp off, is no veiled sheet).
 func veil(py, pcb, pcr plane, card []bool, sheet bool) float32 {
 	if card != nil {
 		if a := cardHaze(py, pcb, pcr, card); a >= hazeMin {
@@ -95,7 +97,8 @@ func veil(py, pcb, pcr plane, card []bool, sheet bool) float32 {
 		return 0
 	}
 	a := leastLevel(py, pcb, pcr, nil, sheetHazeQuantile)
-	if a < sheetHazeMin || a > hazeMax || leastLevel(py, pcb, pcr, nil, sheetBlackQuantile) > a+sheetBlackSpread {
+	if a < sheetHazeMin || a > hazeMax || leastLevel(py, pcb, pcr, nil, sheetBlackQuantile) > a+sheetBlackSpread ||
+		leastLevel(py, pcb, pcr, nil, 0.5) < 2*a {
 		return 0
 	}
 	return a

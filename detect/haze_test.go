@@ -104,7 +104,8 @@ func TestCardVeiled(t *testing.T) {
 // faint insects that the veil (60 + 0.7 v) takes under the thresholds
 // are found as on the clear sheet. A sheet whose darkest insect is a
 // brown moth has no black to read a veil on: it reads 40 or more but is
-// searched as it is.
+// searched as it is, and so is a frame dark all over (the lamp off), whose
+// darkest cells are its middle ones.
 func TestSheetVeiled(t *testing.T) {
 	var ps []paint
 	var faint []image.Rectangle
@@ -119,6 +120,12 @@ func TestSheetVeiled(t *testing.T) {
 	}
 	img := sheetWith(1200, 700, ps...)
 	brown := sheetWith(1200, 700, filled(ell{300, 300, 20, 8, 0}, 80), filled(ell{800, 400, 22, 9, 0.5}, 150))
+	dark := veiled(sheetWith(1200, 700), 0) // the lamp off: a frame dark all over
+	for i := range dark.Pix {
+		if i%4 != 3 {
+			dark.Pix[i] = dark.Pix[i]/5 - 1 // 39-41
+		}
+	}
 	o := DefaultOptions(10)
 	o.WorkSize = 300 // cells of 4 x 4 px, as on a 4K sheet
 	for _, c := range []struct {
@@ -126,7 +133,7 @@ func TestSheetVeiled(t *testing.T) {
 		img        *image.RGBA
 		a          float64
 		minH, maxH float64
-	}{{"clear", img, 0, 0, 0}, {"veiled", img, 60, 52, 68}, {"brown", brown, 0, 0, 0}} {
+	}{{"clear", img, 0, 0, 0}, {"veiled", img, 60, 52, 68}, {"brown", brown, 0, 0, 0}, {"dark", dark, 0, 0, 0}} {
 		fr, err := Analyze(jpegRoundTrip(t, veiled(c.img, c.a), 90), o)
 		if err != nil {
 			t.Fatal(err)
