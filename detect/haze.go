@@ -90,24 +90,23 @@ func veil(py, pcb, pcr plane, card []bool, sheet bool) float32 {
 		}
 		return 0
 	}
-	if a := veiledCard(py, pcb, pcr); a > 0 {
+	frame := leastLevels(py, pcb, pcr, nil) // one reading for every test below
+	if a := veiledCard(py, pcb, pcr, frame.at(hazeQuantile)); a > 0 {
 		return a
 	}
 	if !sheet {
 		return 0
 	}
-	a := leastLevel(py, pcb, pcr, nil, sheetHazeQuantile)
-	if a < sheetHazeMin || a > hazeMax || leastLevel(py, pcb, pcr, nil, sheetBlackQuantile) > a+sheetBlackSpread ||
-		leastLevel(py, pcb, pcr, nil, 0.5) < 2*a {
+	a := frame.at(sheetHazeQuantile)
+	if a < sheetHazeMin || a > hazeMax || frame.at(sheetBlackQuantile) > a+sheetBlackSpread || frame.at(0.5) < 2*a {
 		return 0
 	}
 	return a
 }
 
 // veiledCard returns the black level of a card that a veil washed out of
-// cardMask's reach (see veil), or 0.
-func veiledCard(py, pcb, pcr plane) float32 {
-	a := cardHaze(py, pcb, pcr, nil) // the whole frame's
+// cardMask's reach (see veil), or 0; a is the whole frame's cardHaze.
+func veiledCard(py, pcb, pcr plane, a float32) float32 {
 	if a < hazeMin || a > hazeMax {
 		return 0
 	}
@@ -129,18 +128,22 @@ func veiledCard(py, pcb, pcr plane) float32 {
 }
 
 // cardHaze returns the hazeQuantile of the least colour channel of the
-// card's working cells (card, whose cells py, pcb, pcr hold; nil: every
-// cell of the frame).
+// card's working cells (card, whose cells py, pcb, pcr hold).
 func cardHaze(py, pcb, pcr plane, card []bool) float32 {
-	return leastLevel(py, pcb, pcr, card, hazeQuantile)
+	return leastLevels(py, pcb, pcr, card).at(hazeQuantile)
 }
 
-// leastLevel returns the quantile q of the least colour channel of the
+// levels is a histogram of whole levels and how many values it holds.
+type levels struct {
+	hist [256]int
+	n    int
+}
+
+// leastLevels returns the histogram of the least colour channel of the
 // working cells on (nil: every cell), read on every other cell of every
-// other row (a histogram of whole levels: a few ms on a card's 3 M cells).
-func leastLevel(py, pcb, pcr plane, on []bool, q float64) float32 {
-	var hist [256]int
-	n := 0
+// other row (a few ms on a card's 3 M cells).
+func leastLevels(py, pcb, pcr plane, on []bool) levels {
+	var l levels
 	for y := 0; y < py.h; y += 2 {
 		for i := y * py.w; i < (y+1)*py.w; i += 2 {
 			if on != nil && !on[i] {
@@ -150,15 +153,20 @@ func leastLevel(py, pcb, pcr plane, on []bool, q float64) float32 {
 			r := v + 1.402*cr
 			g := v - 0.344136*cb - 0.714136*cr
 			b := v + 1.772*cb
-			hist[clampByte(min(r, g, b))]++
-			n++
+			l.hist[clampByte(min(r, g, b))]++
+			l.n++
 		}
 	}
-	if n == 0 {
+	return l
+}
+
+// at returns the level at quantile q (0 when the histogram is empty).
+func (l levels) at(q float64) float32 {
+	if l.n == 0 {
 		return 0
 	}
-	k := int(q * float64(n-1))
-	for level, c := range hist {
+	k := int(q * float64(l.n-1))
+	for level, c := range l.hist {
 		if k -= c; k < 0 {
 			return float32(level)
 		}
