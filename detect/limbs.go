@@ -72,14 +72,7 @@ func (r *refiner) splitAtLimbs(labels []int32, c component, dark []float32, size
 		}
 	}
 	fillHoles(on, rw, rh)
-	off := make([]bool, len(on))
-	for i, v := range on {
-		off[i] = !v
-	}
-	for i, v := range dilate(off, rw, rh, int(r.thin)) { // eroded
-		on[i] = !v
-	}
-	ids, sizes := label8(on, rw, rh)
+	ids, sizes := label8(erode(on, rw, rh, int(r.thin)), rw, rh)
 	if !separateBodies(ids, sizes, rw, minPx) {
 		return nil
 	}

@@ -230,6 +230,20 @@ func selectK(v []float32, k int) float32 {
 	return v[k]
 }
 
+// erode returns the w x h mask m shrunk by r cells (the complement's
+// dilation, complemented: cells beyond the grid count as set).
+func erode(m []bool, w, h, r int) []bool {
+	off := make([]bool, len(m))
+	for i, v := range m {
+		off[i] = !v
+	}
+	out := dilate(off, w, h, r)
+	for i, v := range out {
+		out[i] = !v
+	}
+	return out
+}
+
 // dilate returns the w x h mask m grown by r cells in every direction
 // (a (2r+1) x (2r+1) square structuring element); r <= 0 returns m. Both
 // passes run along rows (the vertical one keeps each column's distance to

@@ -180,14 +180,10 @@ func closeReached(state []uint8, w, h, r int) []uint8 {
 	for i, v := range state {
 		m[i] = v == 2
 	}
-	grown := dilate(m, w, h, r)
-	for i, v := range grown {
-		grown[i] = !v
-	}
-	shrunk := dilate(grown, w, h, r) // erosion: the complement's dilation
+	closed := erode(dilate(m, w, h, r), w, h, r)
 	out := make([]uint8, len(state))
-	for i, v := range shrunk {
-		if !v {
+	for i, v := range closed {
+		if v {
 			out[i] = 2
 		}
 	}
