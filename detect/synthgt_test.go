@@ -70,15 +70,19 @@ func score(truth []trap.Specimen, got []detect.Specimen) (tp, nTruth, nFalse int
 // real frames' scoring)
 // against synth's trap frames and their ground_truth.json body boxes (body
 // and wings, without legs and antennae, as on the real frames). Frames are 2048x1080 at 10 px/mm to
-// keep the test fast; BenchmarkDetectSynth uses the full 4096x2160.
+// keep the test fast; BenchmarkDetectSynth uses the full 4096x2160. The
+// clipped sheet's camera clips its brightest pixels at a white point, as
+// the AMI cameras of ../shared/realframes do (detect/clip.go).
 func TestDetectSynthGroundTruth(t *testing.T) {
 	tests := []struct {
-		name string
-		bg   string
-		seed uint64
+		name    string
+		bg      string
+		seed    uint64
+		clipped bool
 	}{
-		{"sheet", trap.BackgroundSheet, 11},
-		{"sticky card", trap.BackgroundSticky, 12},
+		{"sheet", trap.BackgroundSheet, 13, false},
+		{"clipped sheet", trap.BackgroundSheet, 11, true},
+		{"sticky card", trap.BackgroundSticky, 12, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +90,9 @@ func TestDetectSynthGroundTruth(t *testing.T) {
 			o.Frames, o.Width, o.Height, o.PixelsPerMM = 3, 2048, 1080, 10
 			o.Background, o.Seed = tc.bg, tc.seed
 			imgs, gt := synthFrames(t, o)
+			if clipped := gt.Frames[0].WhitePoint > 0; clipped != tc.clipped {
+				t.Fatalf("seed %d: white point %d, want clipped %v (synth/trap's draws changed: pick another seed)", tc.seed, gt.Frames[0].WhitePoint, tc.clipped)
+			}
 			var tp, nt, nf int
 			for i, img := range imgs {
 				got, err := detect.Detect(img, detect.DefaultOptions(gt.Frames[i].PixelsPerMM))

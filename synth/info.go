@@ -12,12 +12,13 @@ const InfoFile = "synth_info.json"
 
 // Version identifies the generator; it changes whenever output bytes for
 // the same options change.
-const Version = "synth/7"
+const Version = "synth/8"
 
 // infoCompatible lists earlier versions whose datasets (catalog, CSV,
 // images) are byte-identical to this one's, so LoadInfo accepts them:
-// synth/7 changed only the trap frames.
-var infoCompatible = []string{"synth/6"}
+// synth/7 and synth/8 (a trap camera's white point, synth/trap) changed
+// only the trap frames.
+var infoCompatible = []string{"synth/6", "synth/7"}
 
 // Info is the content of synth_info.json: how the set was made and the
 // ground truth behind it (taxonomy, look-alike groups, regions, sizes).

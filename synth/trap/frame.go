@@ -57,6 +57,9 @@ func renderFrame(o *Options, i int, ft *Frame) *image.RGBA {
 		raster.BoxBlur3(img)
 	}
 	raster.AddNoise(img, r, uni(r, 1.5, 3.5))
+	white := sessionWhite(splitmix(o.Seed, uint64(i)), ft.Background, img)
+	white.apply(img)
+	ft.WhitePoint = int(white.white)
 	sc.finish(img, ft)
 	return img
 }

@@ -192,6 +192,9 @@ type Frame struct {
 	// size (detect.Options.ScaleSquareMM).
 	Objects  []Object  `json:"objects"`
 	ScaleBar *ScaleBar `json:"scale_bar,omitempty"`
+	// WhitePoint is the level at which the camera clipped every channel
+	// (whitepoint.go; absent: not clipped).
+	WhitePoint int `json:"white_point,omitempty"`
 }
 
 // GroundTruth is the content of frames/ground_truth.json.

@@ -17,8 +17,9 @@ type trapSession struct {
 	region     int
 	lat, lon   float64
 	background string
-	blur       bool    // the camera is slightly out of focus
-	noise      float64 // sensor noise (levels)
+	blur       bool     // the camera is slightly out of focus
+	noise      float64  // sensor noise (levels)
+	white      camWhite // the camera's gain and white point (whitepoint.go)
 	start      time.Time
 	local, all []int // species pools
 	sheet      *image.RGBA
@@ -62,6 +63,7 @@ func newTrapSession(o *Options) *trapSession {
 	s.sheet = image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
 	s.scene = drawScene(s.sheet, r, s.background, o.PixelsPerMM, o.PhotoCard)
 	s.keepOut = append(s.keepOut, s.scene.keepOut...)
+	s.white = sessionWhite(o.Seed, s.background, s.sheet)
 	if o.PhotoCard && s.background == BackgroundSticky && !o.SeenOnly {
 		s.whiteflies = uni(r, whiteflyMinDensity, whiteflyMaxDensity)
 	}
@@ -157,8 +159,9 @@ func (s *trapSession) next(i int, ft *Frame) *image.RGBA {
 }
 
 // camera applies frame i's exposure change (within ±1.5 %), the session's
-// blur and fresh sensor noise to img, then burns in the timestamp (on
-// sheets) and records the scene's objects in ft.
+// blur, fresh sensor noise and the camera's white point to img, then
+// burns in the timestamp (on sheets) and records the scene's objects in
+// ft.
 func (s *trapSession) camera(i int, img *image.RGBA, ft *Frame) {
 	r := rand.New(rand.NewPCG(splitmix(s.o.Seed, uint64(i)), sessionCamera))
 	raster.ScaleLevels(img, uni(r, 0.985, 1.015))
@@ -166,5 +169,7 @@ func (s *trapSession) camera(i int, img *image.RGBA, ft *Frame) {
 		raster.BoxBlur3(img)
 	}
 	raster.AddNoise(img, r, s.noise*uni(r, 0.9, 1.1))
+	s.white.apply(img)
+	ft.WhitePoint = int(s.white.white)
 	s.scene.finish(img, ft)
 }
