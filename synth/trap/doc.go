@@ -63,15 +63,16 @@
 // frame, counted as the real frames are annotated: on sheets specimens
 // >= 40 px, on cards the whiteflies only. Medians over frames:
 //
-//	frames                 luma  spread  border/  texture  at 255   card  size p10/50/90  per MP
+//	frames                 luma  spread  border/  texture  at 255   clipped        card  size p10/50/90  per MP
 //	                                     centre
-//	real sheet             212   0.115   0.79     1.9      0.00002  -     46/110/321 px   1.6
-//	synth sheet, before    223   0.077   0.87     1.5      0        -     52/104/125 px   3.8
-//	synth sheet, now       207   0.140   0.82     1.8      0.00004  -     53/104/127 px   1.9
-//	real sticky            154   0.090   1.02     2.1      0.00002  0.72  20/38/56 px     26.4
-//	synth sticky, before   195   0.066   0.91     1.6      0        0.98  no whiteflies   0
-//	synth sticky, now      186   0.072   0.87     0.8      0        0.99  no whiteflies   0
-//	  with PhotoCard       156   0.089   1.02     2.4      0        0.68  18/22/26 px     15.6
+//	real sheet             212   0.115   0.79     1.9      0.00002  8 of 13, 0.48  -     46/110/321 px   1.6
+//	synth sheet, before    223   0.077   0.87     1.5      0        -              -     52/104/125 px   3.8
+//	synth sheet, then      207   0.140   0.82     1.8      0.00004  -              -     53/104/127 px   1.9
+//	synth sheet, now       208   0.131   0.82     1.8      0.00003  3 of 12, 0.20  -     54/79/121 px    1.7
+//	real sticky            154   0.090   1.02     2.1      0.00002  0 of 18        0.72  20/38/56 px     26.4
+//	synth sticky, before   195   0.066   0.91     1.6      0        -              0.98  no whiteflies   0
+//	synth sticky, now      186   0.072   0.87     0.8      0        0 of 6         0.99  no whiteflies   0
+//	  with PhotoCard       156   0.089   1.02     2.4      0        0 of 6         0.68  18/22/26 px     15.6
 //
 // What changed on sheets: a lamp's spot fading to 55-75 % at the borders
 // gives the real sheets' bright centre and darker edges (border/centre
@@ -93,9 +94,23 @@
 // fills the frame), are lit unevenly by daylight (spread 0.089 against
 // 0.090, border/centre 1.02 against 1.02), carry glue speckle (texture
 // 2.4 against 2.1) and hold whiteflies at 8-50 per megapixel of card,
-// drawn per session (the real 3-53; the two sessions measured here 15.6). The "at 255" column shows that real frames are not
-// clipped: their centres are bright but below 254 (the few saturated
-// pixels are the timestamp's), so synth does not clip either.
+// drawn per session (the real 3-53; the two sessions measured here 15.6). The "at 255" column shows that the real frames'
+// centres are bright but below 254 (the few saturated pixels are the
+// timestamp's); yet 8 of the 13 real sheets are clipped, at a white point
+// below 255 ("clipped": frames whose luma histogram has a spike, a level
+// of 128 or more holding 2 % of the pixels and twice as many as either
+// neighbour, and the median share of their pixels at it): the AMI cameras
+// clip every channel at 228, on half of the sequential trap's frame, a
+// fifth of two of Vermont's and 8 % of Cyprus'. Since 2026-12-07 half of
+// synth's sheet sessions clip too (whitepoint.go: a camera whose white
+// point is 225-245 exposed so that 5-50 % of the bare sheet is past it in
+// every channel, clipped after the sensor's noise; Frame.WhitePoint),
+// so detect's clipped-sheet path (detect/clip.go) is exercised by synth's
+// frames (TestDetectSynthGroundTruth's clipped sheet). The sheets are
+// measured over four sessions since: clipping flattens a sheet's bright
+// centre (as on the real sequential frames: border/centre 0.88-0.93),
+// and two sessions' median swung with whether one of them clipped. The sheets' size column moved with the
+// sessions measured, not the change.
 //
 // Still different: real sheets catch large moths (p90 321 px at about
 // 10 px/mm: wingspans of 30 mm), synth's specimens are the catalog's

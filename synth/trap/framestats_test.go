@@ -24,6 +24,11 @@ type frameStats struct {
 	Texture float64
 	// Over is the fraction of the frame's pixels at luma >= 254.
 	Over float64
+	// Clipped is the fraction of the frame's pixels at its white point:
+	// a level of 128 or more holding 2 % of the pixels or more and twice
+	// as many as either neighbouring level (a camera that clips the bright
+	// sheet, as detect/clip.go finds it); 0 when there is no such spike.
+	Clipped float64
 	// Card is the fraction of the frame covered by yellow card (sticky
 	// frames; 0 on sheets).
 	Card float64
@@ -54,10 +59,12 @@ func measureFrame(img image.Image, specimens, others []image.Rectangle, sticky b
 	bg := make([]bool, w*h)
 	var st frameStats
 	over, card := 0, 0
+	var levels [257]int
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			r8, g8, b8, yy := pixelAt(img, b.Min.X+x, b.Min.Y+y)
 			lum[y*w+x] = yy
+			levels[yy]++
 			if yy >= 254 {
 				over++
 			}
@@ -75,6 +82,11 @@ func measureFrame(img image.Image, specimens, others []image.Rectangle, sticky b
 		}
 	}
 	st.Over = float64(over) / float64(w*h)
+	for l := 128; l < 256; l++ {
+		if n := levels[l]; float64(n) >= 0.02*float64(w*h) && n >= 2*levels[l-1] && n >= 2*levels[l+1] {
+			st.Clipped = max(st.Clipped, float64(n)/float64(w*h))
+		}
+	}
 	if sticky {
 		st.Card = float64(card) / float64(w*h)
 	}
