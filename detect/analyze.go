@@ -285,6 +285,9 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 	var notch notchSize // cards: no cut at notches (notch.go)
 	if wp.card == nil {
 		notch = notchCells(o.PixelsPerMM, f)
+		// A pale insect's pieces joined along its outline (outlined.go).
+		minCells := int(math.Ceil(outlineMinMM2 * o.PixelsPerMM * o.PixelsPerMM / float64(f*f)))
+		comps = joinOutlines(labels, comps, fg.norm, fg.dark, w, h, minCells, float32(o.StrongThreshold), &last)
 	}
 	comps = splitComponents(labels, comps, fg.norm, fg.dark, w, last, wp.card == nil, notch)
 	r := refiner{img: img, f: f, labels: labels, w: w, h: h, bg: wp.bg, tint: wp.tint, plain: wp.tint.unweighted(), weak: float32(o.GrowThreshold), claimed: make([]bool, w*h),
@@ -323,10 +326,15 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 		if small {
 			seed *= cardSeedFraction
 		}
-		if float64(c.maxDark) < seed && !small {
+		workMM2 := float64(c.n) * cellArea * px2mm2
+		// A large component on a sheet seeded only a little below the seed,
+		// clear of the frame's border, may be a pale insect drawn by its
+		// outline (outlined.go).
+		inside := c.x0 > 0 && c.y0 > 0 && c.x1 < w && c.y1 < h
+		pale := wp.card == nil && inside && workMM2 >= outlineMinMM2 && float64(c.maxDark) >= outlineSeed*seed
+		if float64(c.maxDark) < seed && !small && !pale {
 			continue // no seed: faint smudge, shadow or printed grid
 		}
-		workMM2 := float64(c.n) * cellArea * px2mm2
 		if workMM2 < o.MinAreaMM2/8 || (o.MaxAreaMM2 > 0 && workMM2 > 4*o.MaxAreaMM2) {
 			continue // clearly out of range, even as a fragment
 		}
@@ -341,7 +349,7 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 			if faint[i] != second || r.mostlyClaimed(c) || (rf.ok && rf.p.pale && r.mostlyReached(rf.cells)) {
 				continue // a fragment of a specimen already found
 			}
-			if rf.ok && (!faint[i] || faintWhitefly(rf.p, o.PixelsPerMM)) {
+			if rf.ok && (!faint[i] || (wp.card != nil && faintWhitefly(rf.p, o.PixelsPerMM)) || (wp.card == nil && outlined(img, rf.p.box))) {
 				for _, k := range rf.cells {
 					r.claimed[k] = true
 				}

@@ -47,7 +47,10 @@
 //     is half as wide again as the frame's clear insects': a stain soaked
 //     into the sheet (stain.go).
 //   - Large pale moths (geometrids at 0.05-0.15 contrast) are found by a
-//     coarse second pass over 4x4-cell averages (faint.go).
+//     coarse second pass over 4x4-cell averages (faint.go); white
+//     micro-moths seen only by their outline, a little short of the seed,
+//     are joined along it and kept when their box holds sharp dark
+//     strokes, which a stain's smooth darkening does not (outlined.go).
 //   - On a coloured sticky card only the card is searched, at twice the
 //     resolution (card.go), and deviations are measured against the card's
 //     local colour with chroma weighted more (tint.go): whiteflies are 4-12

