@@ -330,8 +330,7 @@ func (wp *work) pieces(img image.Image, o Options, fg *fgCells) ([]*piece, scale
 		// A large component on a sheet seeded only a little below the seed,
 		// clear of the frame's border, may be a pale insect drawn by its
 		// outline (outlined.go).
-		inside := c.x0 > 0 && c.y0 > 0 && c.x1 < w && c.y1 < h
-		pale := wp.card == nil && inside && workMM2 >= outlineMinMM2 && float64(c.maxDark) >= outlineSeed*seed
+		pale := wp.card == nil && c.inside(w, h) && workMM2 >= outlineMinMM2 && float64(c.maxDark) >= outlineSeed*seed
 		if float64(c.maxDark) < seed && !small && !pale {
 			continue // no seed: faint smudge, shadow or printed grid
 		}

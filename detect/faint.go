@@ -74,7 +74,7 @@ func faintPieces(excess, scale, py, bg plane, f int, sigmas float32, frame image
 	minCells := faintMinAreaMM2 * ppm * ppm / (cell * cell)
 	var out []*piece
 	for _, c := range comps {
-		if float64(c.n) < minCells || c.maxDark < faintSeed || c.x0 == 0 || c.y0 == 0 || c.x1 == cw || c.y1 == ch {
+		if float64(c.n) < minCells || c.maxDark < faintSeed || !c.inside(cw, ch) {
 			continue
 		}
 		box := image.Rect(frame.Min.X+c.x0*f*faintBlock, frame.Min.Y+c.y0*f*faintBlock, frame.Min.X+c.x1*f*faintBlock, frame.Min.Y+c.y1*f*faintBlock)

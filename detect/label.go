@@ -13,6 +13,13 @@ type component struct {
 	group int32
 }
 
+// inside reports whether c is clear of the border of its w x h grid (a
+// component touching it may be cut off: a timestamp, an object half in
+// view).
+func (c component) inside(w, h int) bool {
+	return c.x0 > 0 && c.y0 > 0 && c.x1 < w && c.y1 < h
+}
+
 // labelComponents labels the 8-connected components of mask (w x h, 1 =
 // foreground) with label8. It returns the label image (0 = background,
 // otherwise a component's label) and the components. dark is the darkness

@@ -1,9 +1,6 @@
 package detect
 
-import (
-	"image"
-	"slices"
-)
+import "image"
 
 // Pale insects drawn by their outline. A white micro-moth resting on a
 // white sheet differs from it only along its outline, its legs and at its
@@ -41,15 +38,11 @@ func outlined(img image.Image, box image.Rectangle) bool {
 	if w < 5 || h < 5 {
 		return false
 	}
-	row := newYCC(w)
-	// Summed-area table of luma for the 5 x 5 means.
-	lum := make([]int32, w*h)
-	sat := make([]int32, (w+1)*(h+1))
+	lum, _ := boxLuma(img, outer)
+	sat := make([]int32, (w+1)*(h+1)) // summed-area table for the 5 x 5 means
 	for y := range h {
-		rowYCC(img, outer.Min.Y+y, outer.Min.X, outer.Max.X, row)
 		for x := range w {
-			lum[y*w+x] = int32(row.y[x])
-			sat[(y+1)*(w+1)+x+1] = lum[y*w+x] + sat[y*(w+1)+x+1] + sat[(y+1)*(w+1)+x] - sat[y*(w+1)+x]
+			sat[(y+1)*(w+1)+x+1] = int32(lum[y*w+x]) + sat[y*(w+1)+x+1] + sat[(y+1)*(w+1)+x] - sat[y*(w+1)+x]
 		}
 	}
 	stroke := func(x, y int) float32 { // how much darker than its 5 x 5 mean
@@ -72,8 +65,7 @@ func outlined(img image.Image, box image.Rectangle) bool {
 	if len(ring) < 100 || len(in) == 0 {
 		return false
 	}
-	slices.Sort(ring)
-	t := ring[len(ring)*99/100]
+	t := selectK(ring, len(ring)*99/100)
 	n := 0
 	for _, v := range in {
 		if v > t {
@@ -115,8 +107,7 @@ func joinOutlines(labels []int32, comps []component, norm, dark []float32, w, h,
 	}
 	joined := map[int32]int32{} // a region's label -> its new label
 	for k, r := range regions {
-		inside := r.x0 > 0 && r.y0 > 0 && r.x1 < w && r.y1 < h
-		if inside && mask[k] >= minCells && r.maxDark < seed && r.maxDark >= outlineSeed*seed {
+		if r.inside(w, h) && mask[k] >= minCells && r.maxDark < seed && r.maxDark >= outlineSeed*seed {
 			*last++
 			joined[r.label] = *last
 		}

@@ -3,7 +3,6 @@ package trap
 import (
 	"image"
 	"math/rand/v2"
-	"sort"
 
 	"github.com/trapnet/trapnet/synth/raster"
 )
@@ -70,20 +69,24 @@ func sessionWhite(seed uint64, bg string, sheet *image.RGBA) camWhite {
 // leastQuantile returns the q quantile of img's least channel (every
 // fourth pixel of every fourth row).
 func leastQuantile(img *image.RGBA, q float64) uint8 {
-	var ls []uint8
+	var hist [256]int
+	n := 0
 	b := img.Rect
 	for y := b.Min.Y; y < b.Max.Y; y += 4 {
 		for x := b.Min.X; x < b.Max.X; x += 4 {
 			i := img.PixOffset(x, y)
 			p := img.Pix[i : i+3 : i+3]
-			ls = append(ls, min(p[0], p[1], p[2]))
+			hist[min(p[0], p[1], p[2])]++
+			n++
 		}
 	}
-	if len(ls) == 0 {
-		return 255
+	k := min(n-1, int(q*float64(n)))
+	for level, c := range hist {
+		if k -= c; k < 0 {
+			return uint8(level)
+		}
 	}
-	sort.Slice(ls, func(i, j int) bool { return ls[i] < ls[j] })
-	return ls[min(len(ls)-1, int(q*float64(len(ls))))]
+	return 255
 }
 
 // clipWhite clips every channel of img at level w (0: no clipping).
