@@ -61,7 +61,10 @@ type Capture struct {
 	Snapshot string `yaml:"snapshot"`
 	// WatchDir is the folder of incoming frames (trigger "files").
 	WatchDir string `yaml:"watch_dir"`
-	// PixelsPerMM is the camera's scale on the sticky card or sheet.
+	// PixelsPerMM is the camera's scale on the sticky card or sheet. On a
+	// card, one set too high costs far more than one set too low: told
+	// twice the true scale, a card's whiteflies fall under the detector's
+	// size floors (bench/REPORT.md, "farther").
 	PixelsPerMM float64 `yaml:"pixels_per_mm"`
 	// ScaleSquareMM is the side, in mm, of one square of a checkerboard
 	// scale bar on the sheet or card. When set and a checkerboard is in

@@ -27,7 +27,8 @@ type Perturbation struct {
 
 // Perturbations are the changes bench/detect -perturb applies: exposure,
 // haze, colour casts, grey levels only, sensor noise, JPEG quality, blur,
-// half and 1.5 times the resolution, and a frame turned a quarter.
+// half and 1.5 times the resolution, a frame taken from farther than its
+// configured scale says, and a frame turned a quarter.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -60,6 +61,10 @@ var Perturbations = []Perturbation{
 	}},
 	{Name: "half", Doc: "half the resolution (2 x 2 means), scale halved", Apply: halved},
 	{Name: "larger", Doc: "enlarged 1.5 times (bilinear), scale x1.5: a 3072 px photo", Apply: enlarged},
+	{Name: "farther", Doc: "half the resolution, the scale as configured: taken from twice the distance its pixels_per_mm says", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+		out, _, back := halved(img)
+		return out, 1, back
+	}},
 	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
 }
 
