@@ -72,8 +72,9 @@ type DetectFinder struct {
 type Scale struct {
 	// PixelsPerMM is the scale used; Source is "config" (the configured
 	// pixels_per_mm), "checkerboard" (read from a checkerboard scale bar
-	// in view), "solid_bar" (from a solid bar of the configured length)
-	// or "ruler" (read from a millimetre ruler's ticks).
+	// in view), "solid_bar" (from a solid bar of the configured length),
+	// "ruler" (read from a millimetre ruler's ticks) or "whiteflies" (a
+	// card searched again at the scale its whiteflies give).
 	PixelsPerMM float64
 	Source      string
 }

@@ -26,7 +26,7 @@ type Found struct {
 	AreaMM2  float64 `json:"area_mm2,omitempty"`
 	// PixelsPerMM and ScaleSource are the scale the frame was measured at
 	// and where it came from ("config", "checkerboard", "solid_bar",
-	// "ruler"; see FrameSummary); absent when no scale was given and none
+	// "ruler", "whiteflies"; see FrameSummary); absent when no scale was given and none
 	// was in view.
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`

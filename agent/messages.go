@@ -76,8 +76,10 @@ type FrameSummary struct {
 	// where it came from: "config" (capture.pixels_per_mm),
 	// "checkerboard" (a checkerboard scale bar in view,
 	// capture.scale_square_mm), "solid_bar" (a solid bar of
-	// capture.solid_bar_mm in view) or "ruler" (a millimetre ruler in
-	// view, read from its ticks; capture.ruler_scale).
+	// capture.solid_bar_mm in view), "ruler" (a millimetre ruler in
+	// view, read from its ticks; capture.ruler_scale) or "whiteflies" (a
+	// sticky card photographed from farther than the configured scale
+	// says, searched again at the scale its whiteflies give).
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
 	// Rejected counts the card's larger specimens that model.verifier took

@@ -53,6 +53,13 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		wp.py, fg.excess = plane{}, plane{} // read only by a sheet's faint pass
 	}
 	pieces, refs := wp.pieces(img, o, &fg)
+	// A card farther than configured (cardfar.go) is searched again at its
+	// whiteflies' scale, unless a scale bar or ruler in view gives one.
+	if _, source := refs.scale(o); wp.card != nil && !o.farther && !o.resampled && source == "" {
+		if ppm := fartherScale(pieces, o.PixelsPerMM); ppm > 0 {
+			return analyzeFarther(img, opts, ppm) // a card farther than configured (cardfar.go)
+		}
+	}
 	wp.tint, fg.level = tint{}, plane{}
 	if wp.card != nil {
 		fg.scale = plane{}
@@ -70,13 +77,8 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 		out, fr.Rejected, fr.VerifyErrors = verify(img, out, o)
 	}
 	fr.Specimens = out
-	switch {
-	case len(refs.boards) > 0 && o.ScaleSquareMM > 0:
-		fr.PixelsPerMM, fr.ScaleSource = refs.boards[0].SquarePx/o.ScaleSquareMM, "checkerboard"
-	case len(refs.bars) > 0:
-		fr.PixelsPerMM, fr.ScaleSource = refs.bars[0].LengthPx/o.SolidBarMM, "solid_bar"
-	case len(refs.rulers) > 0 && !o.NoRulerScale:
-		fr.PixelsPerMM, fr.ScaleSource = refs.rulers[0].PixelsPerMM, "ruler"
+	if ppm, source := refs.scale(o); source != "" {
+		fr.PixelsPerMM, fr.ScaleSource = ppm, source
 	}
 	if fr.ScaleSource != "config" {
 		k := o.PixelsPerMM / fr.PixelsPerMM

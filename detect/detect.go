@@ -207,6 +207,9 @@ type Options struct {
 	// denoised: the frame is a noisy card's smoothed copy (denoise.go),
 	// not to be tested for noise again.
 	denoised bool
+	// farther: the frame is a card searched again at the scale its
+	// whiteflies give (cardfar.go), not to be searched again.
+	farther bool
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.

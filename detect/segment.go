@@ -52,7 +52,9 @@ type Frame struct {
 	// Options.NoRulerScale), else Options.PixelsPerMM.
 	PixelsPerMM float64
 	// ScaleSource says where PixelsPerMM came from: "checkerboard",
-	// "solid_bar", "ruler" or "config".
+	// "solid_bar", "ruler", "whiteflies" (a card searched again at the
+	// scale its whiteflies give: it lies farther than configured,
+	// cardfar.go) or "config".
 	ScaleSource string
 	// Rejected counts the specimens Options.Verifier took for no insect
 	// (on a card); VerifyErrors those it failed on (kept).
@@ -187,6 +189,22 @@ type scaleRefs struct {
 	boards []Checkerboard
 	rulers []Ruler
 	bars   []SolidBar
+}
+
+// scale returns the scale the references give and its Frame.ScaleSource:
+// the first checkerboard's when Options.ScaleSquareMM is set, else the
+// solid bar's (found only when Options.SolidBarMM is set), else the first
+// ruler's unless Options.NoRulerScale; 0 and "" when none does.
+func (r scaleRefs) scale(o Options) (float64, string) {
+	switch {
+	case len(r.boards) > 0 && o.ScaleSquareMM > 0:
+		return r.boards[0].SquarePx / o.ScaleSquareMM, "checkerboard"
+	case len(r.bars) > 0:
+		return r.bars[0].LengthPx / o.SolidBarMM, "solid_bar"
+	case len(r.rulers) > 0 && !o.NoRulerScale:
+		return r.rulers[0].PixelsPerMM, "ruler"
+	}
+	return 0, ""
 }
 
 // boxes returns where the references lie.

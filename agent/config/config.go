@@ -64,7 +64,9 @@ type Capture struct {
 	// PixelsPerMM is the camera's scale on the sticky card or sheet. On a
 	// card, one set too high costs far more than one set too low: told
 	// twice the true scale, a card's whiteflies fall under the detector's
-	// size floors (bench/REPORT.md, "farther").
+	// size floors, unless they are clear enough to say so and the card is
+	// searched again at their scale (scale_source "whiteflies";
+	// bench/REPORT.md, "farther").
 	PixelsPerMM float64 `yaml:"pixels_per_mm"`
 	// ScaleSquareMM is the side, in mm, of one square of a checkerboard
 	// scale bar on the sheet or card. When set and a checkerboard is in

@@ -36,6 +36,11 @@ import (
 // read as dark beside its white only while the white raised their
 // background; on 20231209_162100 (not seen before either) a digit of 24 px
 // is reported.
+//
+// The configured scale 25 % too fine, a card whose whiteflies measure
+// under it may be searched again at their scale (detect/cardfar.go): as
+// taken 20231209_162100 and 20231219_175301 are (scale source
+// "whiteflies"); with the ruler in view, its scale stands.
 func TestRealFramesWithRuler(t *testing.T) {
 	frames := realFramesWhere(t, "sheet or card", func(f Frame) bool { return !NotSheet[f.Trap] || f.Sticky })
 	report := func(card bool, format string, args ...any) {
@@ -94,8 +99,8 @@ func TestRealFramesWithRuler(t *testing.T) {
 		if !seen {
 			report(f.Sticky, "%s: scale %.3f px/mm from %q, want %.1f from the ruler", f.Path, after.PixelsPerMM, after.ScaleSource, ppm)
 		}
-		if before.ScaleSource != "config" {
-			t.Errorf("%s as taken: scale from %q (%+v), want the configured one", f.Path, before.ScaleSource, before.Rulers)
+		if before.ScaleSource != "config" && (!f.Sticky || before.ScaleSource != "whiteflies") {
+			t.Errorf("%s as taken: scale from %q (%+v), want the configured one (or on a card its whiteflies')", f.Path, before.ScaleSource, before.Rulers)
 		}
 		for _, s := range after.Specimens {
 			if r.OnBody(s.CenterX, s.CenterY) && LongestSide(s.Box) >= 20 {
