@@ -26,8 +26,8 @@ type Found struct {
 	AreaMM2  float64 `json:"area_mm2,omitempty"`
 	// PixelsPerMM and ScaleSource are the scale the frame was measured at
 	// and where it came from ("config", "checkerboard", "solid_bar",
-	// "ruler", "whiteflies"; see FrameSummary); absent when no scale was given and none
-	// was in view.
+	// "ruler", "whiteflies"; see FrameSummary); absent when no scale was
+	// given and none was in view.
 	PixelsPerMM float64 `json:"pixels_per_mm,omitempty"`
 	ScaleSource string  `json:"scale_source,omitempty"`
 	// Haze and Noise are the veil taken off and the noise that had the

@@ -14,7 +14,7 @@ import (
 // small ones is found: they fall under the size floors, as on
 // ../shared/realframes' cards halved (0.207 of their whiteflies found).
 // Drawn without a JPEG's 2 x 2 chroma blocks, which smear a whitefly of
-// 4 px over 6-8 (on the real cards halved and re-encoded, 11 of 17 are
+// 4 px over 6-8 (of the real cards halved and re-encoded, 11 of 18 are
 // searched again; realeval's TestRealCardsFarther has the halved cards).
 func TestCardFartherThanConfigured(t *testing.T) {
 	for _, tc := range []struct {
@@ -36,9 +36,9 @@ func TestCardFartherThanConfigured(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		what := func() string { return fmt.Sprintf("ovals %.1f x %.1f px, blue +%d", 2*tc.a, 2*tc.b, tc.blue) }
+		what := fmt.Sprintf("ovals %.1f x %.1f px, blue +%d", 2*tc.a, 2*tc.b, tc.blue)
 		if fr.ScaleSource != tc.source || fr.PixelsPerMM < tc.min || fr.PixelsPerMM > tc.max {
-			t.Errorf("%s: searched at %.2f px/mm from %q, want %.1f-%.1f from %q", what(), fr.PixelsPerMM, fr.ScaleSource, tc.min, tc.max, tc.source)
+			t.Errorf("%s: searched at %.2f px/mm from %q, want %.1f-%.1f from %q", what, fr.PixelsPerMM, fr.ScaleSource, tc.min, tc.max, tc.source)
 		}
 		o.farther = true // searched as told only
 		told, err := Detect(img, o)
@@ -46,9 +46,9 @@ func TestCardFartherThanConfigured(t *testing.T) {
 			t.Fatal(err)
 		}
 		found, asTold := countFound(fr.Specimens, want, centredWithin(3)), countFound(told, want, centredWithin(3))
-		t.Logf("%s: %d of %d found at %.2f px/mm (%s), %d searched as told", what(), found, len(want), fr.PixelsPerMM, fr.ScaleSource, asTold)
+		t.Logf("%s: %d of %d found at %.2f px/mm (%s), %d searched as told", what, found, len(want), fr.PixelsPerMM, fr.ScaleSource, asTold)
 		if found < len(want)*9/10 {
-			t.Errorf("%s: %d of %d found, want 90 %%", what(), found, len(want))
+			t.Errorf("%s: %d of %d found, want 90 %%", what, found, len(want))
 		}
 	}
 }

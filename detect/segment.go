@@ -49,7 +49,8 @@ type Frame struct {
 	// checkerboard when Options.ScaleSquareMM is set and one is in view,
 	// else from the solid bar when Options.SolidBarMM is set and one is in
 	// view, else from the first ruler in view (unless
-	// Options.NoRulerScale), else Options.PixelsPerMM.
+	// Options.NoRulerScale), else, on a card farther than configured, from
+	// its whiteflies (cardfar.go), else Options.PixelsPerMM.
 	PixelsPerMM float64
 	// ScaleSource says where PixelsPerMM came from: "checkerboard",
 	// "solid_bar", "ruler", "whiteflies" (a card searched again at the
