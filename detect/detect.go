@@ -34,8 +34,12 @@
 //     (split.go), not merged into one count.
 //   - Boxes are body and wings, as people box insects: legs and antennae
 //     (parts under about half a millimetre thick) are left out of Box and
-//     kept in Extent, which frames the classifier's crops. The fill reaches
-//     at most ReachMM beyond a working component.
+//     kept in Extent, which frames the classifier's crops. On a light
+//     sheet a small insect's legs are left out of Box up to a third of its
+//     body's thickness (a small fly's legs are more than the quarter the
+//     rules judge it by), its holes filled first so that a wing drawn by
+//     its outline stays (limbBox). The fill reaches at most ReachMM beyond
+//     a working component.
 //   - Checkerboard scale bars, fasteners and grommets (discs), cables and
 //     hems along the border and burned-in timestamps are recognised by
 //     shape and not reported (notinsect.go); a checkerboard also gives the
@@ -232,7 +236,8 @@ func DefaultOptions(pixelsPerMM float64) Options {
 // Specimen is one detected specimen, in full-resolution frame coordinates.
 type Specimen struct {
 	// Box is the specimen's bounding box (Max exclusive) in the coordinates
-	// of the image given to Detect (so it includes img.Bounds().Min).
+	// of the image given to Detect (so it includes img.Bounds().Min):
+	// body and wings, legs and antennae left out (see the package doc).
 	Box image.Rectangle
 	// Extent is the box of every pixel segmented as the specimen, legs and
 	// antennae included (Box leaves out parts thinner than about half a
@@ -276,6 +281,11 @@ type Specimen struct {
 	// TouchesEdge reports a box touching the frame border: the specimen may
 	// be cut off.
 	TouchesEdge bool
+
+	// trimmed: on a light sheet, Box with limbs up to a third of the
+	// body's thickness left out as well (limbBox); Box once every rule
+	// has judged the specimen (specimens).
+	trimmed image.Rectangle
 }
 
 // minBlock is the smallest automatic background block, in working pixels.

@@ -24,8 +24,12 @@ type piece struct {
 	cols  []span
 	thick float64
 	group int32 // component this piece was split from (0: none)
-	pale  bool  // filled with its pale pixels (refine, on a card)
-	faint bool  // seeded under the card's seed, whitefly-sized (faintseed.go): merges with nothing
+	// trimmed: on a sheet, box with limbs up to a third of the body's
+	// thickness left out (refine, limbBox); the specimen's reported Box
+	// when set. The rules judge box.
+	trimmed image.Rectangle
+	pale    bool // filled with its pale pixels (refine, on a card)
+	faint   bool // seeded under the card's seed, whitefly-sized (faintseed.go): merges with nothing
 	// own and parts record a merge (mergePieces): the piece as it was
 	// before its first absorption, and the pieces it absorbed.
 	own   *piece
@@ -159,6 +163,7 @@ func (p *piece) absorb(q *piece) {
 	}
 	p.parts = append(p.parts, q)
 	p.box = p.box.Union(q.box)
+	p.trimmed = image.Rectangle{} // a merge reports its box
 	p.full = p.full.Union(q.full)
 	p.m.n += q.m.n
 	p.m.sx += q.m.sx
@@ -196,7 +201,7 @@ func (p *piece) contrast() float64 { return 1 - p.sumRatio/max(p.m.n, 1) }
 
 // specimen measures the piece.
 func (p *piece) specimen() Specimen {
-	s := Specimen{Box: p.box, Extent: p.full, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: p.contrast(), Solidity: 1, ThicknessPx: p.thick}
+	s := Specimen{Box: p.box, trimmed: p.trimmed, Extent: p.full, AreaPx: p.m.n, CoverAreaPx: p.cover, Contrast: p.contrast(), Solidity: 1, ThicknessPx: p.thick}
 	if ha := hullArea(p.spans); ha > 0 {
 		s.Solidity = math.Min(1, p.m.n/ha)
 	}

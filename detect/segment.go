@@ -175,6 +175,13 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		// card, whiteflies do sit inside a larger insect's box.)
 		out = dropNested(out)
 	}
+	// The rules above judge a specimen by its body box, as they were
+	// measured; on a light sheet it is reported without its limbs too.
+	for i := range out {
+		if t := out[i].trimmed; !t.Empty() {
+			out[i].Box, out[i].trimmed = t, image.Rectangle{}
+		}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Box.Min.Y != out[j].Box.Min.Y {
 			return out[i].Box.Min.Y < out[j].Box.Min.Y

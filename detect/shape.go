@@ -172,6 +172,29 @@ func bodyBox(depth []int32, box image.Rectangle, r int32) image.Rectangle {
 	return core.Inset(-int(r)).Add(box.Min).Intersect(box)
 }
 
+// limbBox returns the box of a fill's reached pixels (state == 2 in the
+// rw-wide state grid, within box, box-relative as bodyBox's) without
+// its parts at most 2*r+1 pixels thick, measured with the piece's holes
+// filled: a wing drawn by its outline round a translucent middle is as
+// thick as the wing, a leg or an antenna encloses nothing.
+func limbBox(state []uint8, rw int, box image.Rectangle, r int32) image.Rectangle {
+	bw, bh := box.Dx(), box.Dy()
+	m := make([]bool, bw*bh)
+	for y := range bh {
+		for x := range bw {
+			m[y*bw+x] = state[(box.Min.Y+y)*rw+box.Min.X+x] == 2
+		}
+	}
+	fillHoles(m, bw, bh)
+	filled := make([]uint8, len(m))
+	for i, in := range m {
+		if in {
+			filled[i] = 2
+		}
+	}
+	return bodyBox(chessDepth(filled, bw, image.Rect(0, 0, bw, bh)), box, r)
+}
+
 // closeReached returns a copy of a fill's state (2 = reached) with the
 // reached pixels morphologically closed by r (chessboard): gaps up to 2*r
 // pixels wide between reached pixels are reached too.
