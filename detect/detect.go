@@ -42,9 +42,11 @@
 //     a working component.
 //   - Checkerboard scale bars, fasteners and grommets (discs), cables and
 //     hems along the border and burned-in timestamps are recognised by
-//     shape and not reported (notinsect.go); a checkerboard also gives the
-//     frame's scale (Analyze, Options.ScaleSquareMM; checkerboard.go), and
-//     an insect resting against its side is cut from it (cutout.go). Nor
+//     shape and not reported (notinsect.go), and a camera's larger
+//     burned-in text by its white glyphs outlined in black (burnedin.go);
+//     a checkerboard also gives the frame's scale (Analyze,
+//     Options.ScaleSquareMM; checkerboard.go), and an insect resting
+//     against its side is cut from it (cutout.go). Nor
 //     are lines of printed text, a label's words (text.go), nor a dark
 //     piece whose outline nowhere turns within 0.8 mm: a cast shadow, out
 //     of the focused surface (shadow.go), nor a faint piece whose outline

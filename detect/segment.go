@@ -14,6 +14,7 @@ const (
 	minThicknessPx = 3
 	// minEdgeThicknessPx: at the frame's border, where a camera burns in
 	// its timestamp (strokes about 3 px wide), a specimen must be thicker.
+	// Text in larger glyphs is told by its outlined white (burnedin.go).
 	minEdgeThicknessPx = 4
 	// minBoardPx: components shorter than this (frame pixels) are not
 	// looked at as checkerboards.
@@ -166,7 +167,7 @@ func (wp *work) specimens(img image.Image, o Options, fg fgCells, pieces []*piec
 		}
 		out = kept
 	}
-	out = dropCaptions(dropTextLines(out), refs.bars, o.SolidBarMM)
+	out = dropBurnedInText(img, dropCaptions(dropTextLines(out), refs.bars, o.SolidBarMM))
 	if wp.card == nil {
 		// On a sheet, a piece mostly inside a much larger specimen's box
 		// is part of it (a wing's pattern, a dark vein along its edge) cut

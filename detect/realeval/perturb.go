@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand"
 
+	"github.com/trapnet/trapnet/detect/internal/burnin"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -28,7 +29,8 @@ type Perturbation struct {
 // Perturbations are the changes bench/detect -perturb applies: exposure,
 // haze, colour casts, grey levels only, sensor noise, JPEG quality, blur,
 // half and 1.5 times the resolution, a frame taken from farther than its
-// configured scale says, and a frame turned a quarter.
+// configured scale says, a frame turned a quarter, and a camera's text
+// burned in at its corners.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -66,6 +68,7 @@ var Perturbations = []Perturbation{
 		return out, 1, back
 	}},
 	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
+	{Name: "osd", Doc: "a camera's name, date and time burned in at two corners: white glyphs 1.5 % of the frame's shorter side, outlined in black", Apply: burnedIn},
 }
 
 // Detector returns DetectBoxes on the changed frame, its boxes mapped back.
@@ -234,4 +237,35 @@ func turned(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.
 		}
 	}
 	return out, 1, func(r image.Rectangle) image.Rectangle { return image.Rect(r.Min.Y, h-r.Max.X, r.Max.Y, h-r.Min.X) }
+}
+
+// osdMinSide: a frame whose shorter side is under this gets no burned-in
+// text (burnedIn): its glyphs would be a few pixels.
+const osdMinSide = 512
+
+// burnedIn prints a camera's name at the frame's top left and the date and
+// time at its bottom right, as trap cameras do, in glyphs 1.5 % of the
+// frame's shorter side high (32 px on a 4K sheet: three times the glyphs
+// of ../shared/realframes' own timestamps), white outlined in black
+// (detect/internal/burnin). The text covers whatever lies there.
+func burnedIn(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if min(w, h) < osdMinSide {
+		return img, 1, same
+	}
+	out := image.NewRGBA(img.Rect)
+	copy(out.Pix, img.Pix)
+	size := 0.015 * float64(min(w, h))
+	date := []string{"2022-07-28", "23:22:39"}
+	dw, err := burnin.Width(size, date[0])
+	if err == nil {
+		_, err = burnin.Text(out, img.Rect.Min.X+2, img.Rect.Min.Y+2, size, "TRAP-07", "CAM 2")
+	}
+	if err == nil {
+		_, err = burnin.Text(out, img.Rect.Max.X-dw-int(size/10)-2, img.Rect.Max.Y-int(2.1*size)-2, size, date...)
+	}
+	if err != nil {
+		panic(err) // the embedded font is parsed the same way every time
+	}
+	return out, 1, same
 }

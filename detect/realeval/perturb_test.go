@@ -46,10 +46,15 @@ import (
 // (recall 0.966 -> 0.983) but not where the vignette or the lamp darkens
 // that corner or the warm cast takes a quarter of the blue (0.960, 0.954,
 // 0.960: each still above what it scored before, 0.954, 0.949, 0.954).
+// With a camera's name, date and time burned in at two corners in glyphs
+// three times the real timestamps' (osd), within 0.01 and no more
+// not_insect hits: before such text was told by its outlined white
+// glyphs (detect/burnedin.go) the sheets scored precision 0.717 there
+// (denmark's 0.55) and 9 not_insect hits, against 0.961 and 5 as taken.
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
-	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035}
+	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035, "osd": 0.01}
 	moreHits := map[string]int{"vignette": 1}
 	for _, c := range Perturbations {
 		tol, ok := within[c.Name]
