@@ -20,9 +20,11 @@ func burnIn(t *testing.T, img *image.RGBA, x, y int, size float64, lines ...stri
 
 // TestBurnedInTextNotSpecimens: a camera's date and time burned into the
 // frame's corners in glyphs 16-48 px high (white, outlined in black) are
-// no specimens; a dark moth resting by the frame's edge below the text,
-// and a moth banded black and white in the middle of the frame (white
-// beside black, as in the glyphs, but away from the edges), are.
+// no specimens; a dark moth resting by the frame's edge below the text, a
+// moth banded black and white in the middle of the frame (white beside
+// black, as in the glyphs, but away from the edges) are. (A beetle banded
+// white by the frame's edge is kept by osdHugging: synth/trap's, in
+// TestDetectSynthGroundTruth's clipped sheet.)
 func TestBurnedInTextNotSpecimens(t *testing.T) {
 	for _, size := range []float64{16, 24, 32, 48} {
 		moth := ell{300, 840, 45, 22, 0}
