@@ -92,9 +92,7 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 	}
 	row := newYCC(w)
 	lum := make([]uint8, w*h)
-	// black's summed-area table over outer, for the outline test
-	sat := make([]int32, (w+1)*(h+1))
-	white := make([]bool, w*h)
+	white, black := make([]bool, w*h), make([]bool, w*h)
 	var ring [256]int
 	near := box.Inset(-osdGap)
 	neutral := func(cb, cr uint8) bool {
@@ -104,41 +102,28 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 		rowYCC(img, outer.Min.Y+y, outer.Min.X, outer.Max.X, row)
 		copy(lum[y*w:], row.y)
 		for x := range w {
-			black := 0
-			if row.y[x] <= osdBlack && neutral(row.cb[x], row.cr[x]) {
-				black = 1
-			}
-			white[y*w+x] = row.y[x] >= osdWhite && neutral(row.cb[x], row.cr[x])
-			sat[(y+1)*(w+1)+x+1] = int32(black) + sat[y*(w+1)+x+1] + sat[(y+1)*(w+1)+x] - sat[y*(w+1)+x]
+			grey := neutral(row.cb[x], row.cr[x])
+			white[y*w+x] = grey && row.y[x] >= osdWhite
+			black[y*w+x] = grey && row.y[x] <= osdBlack
 			if !image.Pt(outer.Min.X+x, outer.Min.Y+y).In(near) {
 				ring[row.y[x]]++
 			}
 		}
 	}
 	surface := percentile(ring, 0.5)
-	glyphAt := func(x, y int) bool {
-		return x >= 0 && y >= 0 && x < w && y < h && white[y*w+x] && int(lum[y*w+x]) >= surface+osdBrighter
+	for k := range white {
+		white[k] = white[k] && int(lum[k]) >= surface+osdBrighter // glyph white
 	}
-	gsat := make([]int32, (w+1)*(h+1)) // glyph white's summed-area table
-	for y := range h {
-		for x := range w {
-			g := int32(0)
-			if glyphAt(x, y) {
-				g = 1
-			}
-			gsat[(y+1)*(w+1)+x+1] = g + gsat[y*(w+1)+x+1] + gsat[(y+1)*(w+1)+x] - gsat[y*(w+1)+x]
-		}
-	}
+	glyphAt := func(x, y int) bool { return x >= 0 && y >= 0 && x < w && y < h && white[y*w+x] }
+	blackNear, whiteNear := boxCounter(black, w, h), boxCounter(white, w, h)
 	in := box.Intersect(b).Sub(outer.Min)
 	n, glyphs, edge, beside, blacks, hugs := 0, 0, 0, 0, 0, 0
 	for y := in.Min.Y; y < in.Max.Y; y++ {
 		for x := in.Min.X; x < in.Max.X; x++ {
 			n++
-			if l := lum[y*w+x]; l <= osdBlack && sat[(y+1)*(w+1)+x+1]-sat[y*(w+1)+x+1]-sat[(y+1)*(w+1)+x]+sat[y*(w+1)+x] > 0 {
+			if black[y*w+x] {
 				blacks++
-				x0, y0 := max(0, x-osdHug), max(0, y-osdHug)
-				x1, y1 := min(w, x+osdHug+1), min(h, y+osdHug+1)
-				if gsat[y1*(w+1)+x1]-gsat[y0*(w+1)+x1]-gsat[y1*(w+1)+x0]+gsat[y0*(w+1)+x0] > 0 {
+				if whiteNear(x, y, osdHug) > 0 {
 					hugs++
 				}
 			}
@@ -150,9 +135,7 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 				continue // inside a glyph's stroke
 			}
 			edge++
-			x0, y0 := max(0, x-osdReach), max(0, y-osdReach)
-			x1, y1 := min(w, x+osdReach+1), min(h, y+osdReach+1)
-			if sat[y1*(w+1)+x1]-sat[y0*(w+1)+x1]-sat[y1*(w+1)+x0]+sat[y0*(w+1)+x0] > 0 {
+			if blackNear(x, y, osdReach) > 0 {
 				beside++
 			}
 		}
@@ -167,6 +150,26 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 		hugging = float64(hugs) / float64(blacks)
 	}
 	return glyph, outlined, hugging
+}
+
+// boxCounter returns a function counting the set cells of the w x h mask
+// m within r cells (chessboard) of (x, y), by a summed-area table.
+func boxCounter(m []bool, w, h int) func(x, y, r int) int32 {
+	sat := make([]int32, (w+1)*(h+1))
+	for y := range h {
+		for x := range w {
+			v := int32(0)
+			if m[y*w+x] {
+				v = 1
+			}
+			sat[(y+1)*(w+1)+x+1] = v + sat[y*(w+1)+x+1] + sat[(y+1)*(w+1)+x] - sat[y*(w+1)+x]
+		}
+	}
+	return func(x, y, r int) int32 {
+		x0, y0 := max(0, x-r), max(0, y-r)
+		x1, y1 := min(w, x+r+1), min(h, y+r+1)
+		return sat[y1*(w+1)+x1] - sat[y0*(w+1)+x1] - sat[y1*(w+1)+x0] + sat[y0*(w+1)+x0]
+	}
 }
 
 // abs8 is how far a chroma byte lies from grey (128).
