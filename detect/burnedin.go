@@ -25,7 +25,7 @@ import (
 // 0.13 of its edge outlined, and none with osdOutlined has more than 0.004
 // of its box white. The white is set low enough (osdWhite) for text
 // resampled after it was burned in: the real timestamps in a frame enlarged
-// 1.5 times (bilinear) blur to 190-220 and measure about 0.044 of the box
+// 1.5 times (bilinear) blur to 190-220 and measure about 0.043 of the box
 // and 0.98 of its edge, just over osdShare (at 225 they were 0.006 and
 // reported); 30 levels above the surface keeps a bright sheet's own pixels
 // out of the white (at 20 an outlined corner on sequential's sheet was not
