@@ -115,7 +115,8 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 		white[k] = white[k] && int(lum[k]) >= surface+osdBrighter // glyph white
 	}
 	glyphAt := func(x, y int) bool { return x >= 0 && y >= 0 && x < w && y < h && white[y*w+x] }
-	blackNear, whiteNear := boxCounter(black, w, h), boxCounter(white, w, h)
+	// near black / near white: within osdReach / osdHug px (chessboard)
+	nearBlack, nearWhite := dilate(black, w, h, osdReach), dilate(white, w, h, osdHug)
 	in := box.Intersect(b).Sub(outer.Min)
 	n, glyphs, edge, beside, blacks, hugs := 0, 0, 0, 0, 0, 0
 	for y := in.Min.Y; y < in.Max.Y; y++ {
@@ -123,7 +124,7 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 			n++
 			if black[y*w+x] {
 				blacks++
-				if whiteNear(x, y, osdHug) > 0 {
+				if nearWhite[y*w+x] {
 					hugs++
 				}
 			}
@@ -135,7 +136,7 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 				continue // inside a glyph's stroke
 			}
 			edge++
-			if blackNear(x, y, osdReach) > 0 {
+			if nearBlack[y*w+x] {
 				beside++
 			}
 		}
@@ -150,26 +151,6 @@ func glyphShares(img image.Image, box image.Rectangle) (glyph, outlined, hugging
 		hugging = float64(hugs) / float64(blacks)
 	}
 	return glyph, outlined, hugging
-}
-
-// boxCounter returns a function counting the set cells of the w x h mask
-// m within r cells (chessboard) of (x, y), by a summed-area table.
-func boxCounter(m []bool, w, h int) func(x, y, r int) int32 {
-	sat := make([]int32, (w+1)*(h+1))
-	for y := range h {
-		for x := range w {
-			v := int32(0)
-			if m[y*w+x] {
-				v = 1
-			}
-			sat[(y+1)*(w+1)+x+1] = v + sat[y*(w+1)+x+1] + sat[(y+1)*(w+1)+x] - sat[y*(w+1)+x]
-		}
-	}
-	return func(x, y, r int) int32 {
-		x0, y0 := max(0, x-r), max(0, y-r)
-		x1, y1 := min(w, x+r+1), min(h, y+r+1)
-		return sat[y1*(w+1)+x1] - sat[y0*(w+1)+x1] - sat[y1*(w+1)+x0] + sat[y0*(w+1)+x0]
-	}
 }
 
 // abs8 is how far a chroma byte lies from grey (128).
