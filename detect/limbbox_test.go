@@ -59,3 +59,31 @@ func TestLimbsLeftOutOfSheetBox(t *testing.T) {
 		}
 	}
 }
+
+// TestLimbsLeftOutOfSheetBoxAtLowResolution: the leggy fly above in a
+// frame of half the resolution (5 px/mm: a 2K camera, or a 4K one twice
+// as far): its body is 3-4 px thick and its legs 2, and the box is still
+// the body's. The trim's bound, a third of the thickness, was 0 px for a
+// body under 4 px thick, so such flies were reported with their legs
+// (../shared/realframes at half the resolution: four flies 40-56 px with
+// their legs, about 20 px without, on vermont's sheets).
+func TestLimbsLeftOutOfSheetBoxAtLowResolution(t *testing.T) {
+	const l = 70
+	var fly []paint
+	for _, x := range []float64{295.5, 300, 304.5} {
+		for _, dir := range []float64{-1, 1} {
+			fly = append(fly, stroke(x, 175, x+(x-300)*1.2, 175+dir*11, 2, l))
+		}
+	}
+	fly = append(fly, stroke(294, 175, 306, 175, 3.5, l)) // a 16 x 3.5 px body
+	o := DefaultOptions(5)
+	o.WorkSize = 600 / 4
+	got, err := Detect(sheetWith(600, 350, fly...), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBoxes(t, "leggy fly at 5 px/mm", got, []image.Rectangle{image.Rect(292, 173, 308, 177)}, 0.5)
+	if len(got) == 1 && got[0].Extent.Dy() < 20 {
+		t.Errorf("Extent %v, want its legs in it (20 px or more tall)", got[0].Extent)
+	}
+}

@@ -227,8 +227,13 @@ func (r *refiner) fill(c component, pale bool) (p *piece, cells []int32, ok, pal
 		// timestamp's grew past 40 px and a blurred stain passed as an
 		// outlined moth), and the box reported is never larger than it;
 		// trimmed at a third, thicker insects lost patterned wing tips
-		// (bench/REPORT.md, thirty-fourth session).
-		if firm := min(r.thin, int32(p.thick-1)/3); firm > thin {
+		// (bench/REPORT.md, thirty-fourth session). The bound is 1 px at
+		// least: at 5 px/mm (a 2K camera, or a 4K one from farther) a
+		// small fly's body is 3 px thick and its legs 1-2 px, and a third
+		// of 3 px rounded down trimmed nothing (the real sheets at half
+		// the resolution: four flies reported at 40-56 px with their
+		// legs, thirty-fifth session). A body 3 px thick keeps its core.
+		if firm := min(r.thin, max(1, int32(p.thick-1)/3)); firm > thin {
 			p.trimmed = limbBox(state, rw, box, firm).Add(reg.Min).Intersect(p.box)
 		}
 	}
