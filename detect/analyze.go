@@ -137,6 +137,9 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	wp.colourless = colourless(wp.py, wp.pcb, wp.pcr)
 	if o.Trap != TrapSheet {
 		wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
+		if o.Trap == TrapAuto && wp.card != nil && smallCard(wp.card, wp.f, o.PixelsPerMM) {
+			wp.card = nil // an insect close up (cardMinMM2)
+		}
 	}
 	if wp.card != nil {
 		if rw := resample(); rw != nil {
