@@ -51,12 +51,7 @@ func TestCloseUpInsectNotCard(t *testing.T) {
 		{"moth on a card 100 x 70 mm", moth(1000, 700, card), TrapAuto, SurfaceCard},
 		{"moth on a card 26 x 20 mm, trap sticky", moth(260, 200, card), TrapSticky, SurfaceCard},
 	} {
-		o := DefaultOptions(ppm)
-		o.Trap = tc.trap
-		fr, err := Analyze(tc.img, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fr := analyzeAs(t, tc.img, ppm, tc.trap)
 		if fr.Surface != tc.surface {
 			t.Errorf("%s: searched as %s, want %s", tc.name, fr.Surface, tc.surface)
 		}
@@ -73,4 +68,16 @@ func TestCloseUpInsectNotCard(t *testing.T) {
 			t.Errorf("%s: %d specimens of 100 px or more (%v), want the moth", tc.name, big, boxesOf(fr.Specimens))
 		}
 	}
+}
+
+// analyzeAs returns Analyze's frame for img at ppm with Options.Trap trap.
+func analyzeAs(t *testing.T, img image.Image, ppm float64, trap string) Frame {
+	t.Helper()
+	o := DefaultOptions(ppm)
+	o.Trap = trap
+	fr, err := Analyze(img, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fr
 }

@@ -122,12 +122,7 @@ func TestTrapOption(t *testing.T) {
 		{"grey card, auto", grey, TrapAuto, SurfaceSheet},
 		{"grey card, sticky", grey, TrapSticky, SurfaceGreyCard},
 	} {
-		o := DefaultOptions(8)
-		o.Trap = c.trap
-		fr, err := Analyze(c.img, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fr := analyzeAs(t, c.img, 8, c.trap)
 		if fr.Surface != c.surface {
 			t.Errorf("%s: Frame.Surface %q, want %q", c.name, fr.Surface, c.surface)
 		}
