@@ -158,7 +158,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	wp.colourless = colourless(wp.py, wp.pcb, wp.pcr)
 	if o.Trap != TrapSheet {
 		wp.card = cardMask(wp.py, wp.pcb, wp.pcr)
-		if o.Trap == TrapAuto && wp.card != nil && smallCard(wp.card, wp.f, o.PixelsPerMM) {
+		if o.Trap == TrapAuto && wp.card != nil && closeUpInsect(wp.py, wp.card, wp.f, o.PixelsPerMM) {
 			wp.card = nil // an insect close up (cardMinMM2)
 		}
 	}

@@ -11,8 +11,10 @@ import (
 // sticky card's (chroma over luma 0.44). With Options.Trap auto it was
 // taken for a card and nothing was found on it; a card is far larger than
 // any insect (cardMinMM2), so the frame is searched as a sheet and the moth
-// found. A yellow card 100 x 70 mm, and one of the moth's size when Trap
-// says sticky, are still cards.
+// found. A yellow card 100 x 70 mm is still a card, and so are smaller
+// pieces of card (cardCloseUpShare): one filling the frame, one lighter
+// than the cloth around it, one on a white table filling most of the
+// frame, and any card when Trap says sticky.
 func TestCloseUpInsectNotCard(t *testing.T) {
 	const ppm = 10.0
 	moth := func(w, h int, bg func(x, y int) color.RGBA) image.Image {
@@ -41,6 +43,24 @@ func TestCloseUpInsectNotCard(t *testing.T) {
 		n := uint8((x*7919 + y*104729) % 9)
 		return color.RGBA{226 + n, 206 + n, 48 + n, 255}
 	}
+	cloth := func(x, y int) color.RGBA {
+		n := uint8((x*7919 + y*104729) % 9)
+		return color.RGBA{40 + n, 38 + n, 42 + n, 255}
+	}
+	// a card 36 x 26 mm on cloth, in a frame of 48 x 40 mm
+	cardOnCloth := func(x, y int) color.RGBA {
+		if x >= 60 && x < 420 && y >= 70 && y < 330 {
+			return card(x, y)
+		}
+		return cloth(x, y)
+	}
+	// a card 26 x 20 mm on a white table, three quarters of the frame
+	cardOnTable := func(x, y int) color.RGBA {
+		if x >= 20 && x < 280 && y >= 20 && y < 220 {
+			return card(x, y)
+		}
+		return sheet(x, y)
+	}
 	for _, tc := range []struct {
 		name    string
 		img     image.Image
@@ -49,6 +69,9 @@ func TestCloseUpInsectNotCard(t *testing.T) {
 	}{
 		{"moth close up on a sheet", moth(260, 200, sheet), TrapAuto, SurfaceSheet},
 		{"moth on a card 100 x 70 mm", moth(1000, 700, card), TrapAuto, SurfaceCard},
+		{"a piece of card 26 x 20 mm filling the frame, a moth on it", moth(260, 200, card), TrapAuto, SurfaceCard},
+		{"a card 36 x 26 mm on dark cloth, a moth on it", moth(480, 400, cardOnCloth), TrapAuto, SurfaceCard},
+		{"a card 26 x 20 mm on a white table, most of the frame, a moth on it", moth(300, 240, cardOnTable), TrapAuto, SurfaceCard},
 		{"moth on a card 26 x 20 mm, trap sticky", moth(260, 200, card), TrapSticky, SurfaceCard},
 	} {
 		fr := analyzeAs(t, tc.img, ppm, tc.trap)

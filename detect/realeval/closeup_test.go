@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/trapnet/trapnet/camera"
+	"github.com/trapnet/trapnet/detect"
 )
 
 // TestRealInsectsCloseUp: each light-sheet insect of 60 px or more cropped
@@ -58,5 +59,71 @@ func TestRealInsectsCloseUp(t *testing.T) {
 		if share < tc.want {
 			t.Errorf("insects cropped with a margin of %.2f of their size: %d of %d found (%.3f), want %.2f or more", tc.margin, found, n, share, tc.want)
 		}
+	}
+}
+
+// TestRealCardPiecesStayCards: the sticky cards cut into windows of 256 px
+// (32 mm at their 8 px/mm, under detect's cardMinMM2) are still searched
+// as cards with the agent's default surface (auto), as a close photo of
+// part of a card would be: whitefly recall within 0.01 of the windows
+// searched as sticky traps (0.263 against 0.834 while any card-coloured
+// region so small was taken for an insect close up; 0.833 since
+// detect's cardCloseUpShare, thirty-fifth session).
+func TestRealCardPiecesStayCards(t *testing.T) {
+	cards := realFramesWhere(t, "sticky", func(f Frame) bool { return f.Sticky })
+	const size = 256
+	var n, auto, sticky int
+	for _, f := range cards {
+		img, err := camera.DecodeFile(f.Path, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, ok := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		})
+		if !ok {
+			t.Fatalf("%s: %T has no SubImage", f.Path, img)
+		}
+		b := img.Bounds()
+		for y := b.Min.Y; y+size <= b.Max.Y; y += size {
+			for x := b.Min.X; x+size <= b.Max.X; x += size {
+				w := image.Rect(x, y, x+size, y+size)
+				var in []image.Rectangle
+				for _, a := range f.Ann.Insects() {
+					if a.In(w) {
+						in = append(in, a)
+					}
+				}
+				if len(in) == 0 {
+					continue
+				}
+				found := func(trap string) int {
+					o := f.Options(1)
+					o.Trap = trap
+					boxes, err := detectWith(sub.SubImage(w), o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					k := 0
+					for _, a := range in {
+						for _, d := range boxes {
+							if Matches(d, a) {
+								k++
+								break
+							}
+						}
+					}
+					return k
+				}
+				n += len(in)
+				auto += found(detect.TrapAuto)
+				sticky += found(detect.TrapSticky)
+			}
+		}
+	}
+	ra, rs := float64(auto)/float64(max(n, 1)), float64(sticky)/float64(max(n, 1))
+	t.Logf("cards in windows of %d px: %d whiteflies, recall %.3f searched with the default surface, %.3f as sticky traps", size, n, ra, rs)
+	if ra < rs-0.01 {
+		t.Errorf("cards in windows of %d px: whitefly recall %.3f with the default surface, want within 0.01 of %.3f (as sticky traps)", size, ra, rs)
 	}
 }
