@@ -35,6 +35,9 @@ func Analyze(img image.Image, opts Options) (fr Frame, err error) {
 	if err != nil {
 		return Frame{}, err
 	}
+	if !wp.sheet.Empty() {
+		return analyzeSheetPart(img, opts, wp.sheet) // a sheet in its dark surround (surround.go)
+	}
 	if wp.up*wp.down > 1 {
 		return analyzeResampled(img, opts, wp.up, wp.down) // a card at another scale (cardscale.go)
 	}
@@ -100,10 +103,14 @@ type work struct {
 	bg           plane // the background's luma
 	kb, kr       float32
 	card         []bool // the cells on a coloured card (nil: a sheet, all searched)
+	off          []bool // on a sheet, the cells of its dark surround (surround.go; nil: none)
 	grey         bool   // card was found by its brightness (greyCard), not its colour
 	colourless   bool   // the frame has no colour (Frame.Colourless)
 	tint         tint   // the background's colour for the deviation
 	bounds       image.Rectangle
+	// sheet not empty: the box of a sheet within its dark surround, to
+	// be searched instead (surround.go); the other fields are unset.
+	sheet image.Rectangle
 	// up or down > 1: a card at another scale, to be searched on the
 	// frame enlarged or reduced by it instead (cardscale.go); the other
 	// fields are unset.
@@ -170,6 +177,11 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 	if wp.card == nil && o.Trap != TrapSticky { // a sheet (sheetBlockMM)
 		if bm := int(math.Round(sheetBlockMM * o.PixelsPerMM / float64(wp.f))); bm > wp.block {
 			wp.block = bm
+		}
+		if wp.off = sheetSurround(wp.py, wp.f, o.PixelsPerMM); wp.off != nil && !o.onSheet && canCut(img) {
+			if box := sheetBox(wp.off, wp.py.w, wp.py.h, wp.f, b); box != b {
+				return &work{sheet: box}, nil
+			}
 		}
 	}
 	if !o.dehazed {
@@ -256,7 +268,7 @@ func (wp *work) foreground(o Options) fgCells {
 	inRows(h, func(y0, y1 int) {
 		for i := y0 * w; i < y1*w; i++ {
 			raw.v[i] = wp.tint.deviation(i, wp.py.v[i], wp.pcb.v[i], wp.pcr.v[i], wp.bg.v[i])
-			if wp.card != nil && !wp.card[i] { // off the card (nil: a sheet, all on)
+			if wp.card != nil && !wp.card[i] || wp.off != nil && wp.off[i] { // off the card or the sheet
 				raw.v[i] = 0
 			}
 		}

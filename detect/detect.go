@@ -216,6 +216,9 @@ type Options struct {
 	// farther: the frame is a card searched again at the scale its
 	// whiteflies give (cardfar.go), not to be searched again.
 	farther bool
+	// onSheet: the frame is a sheet's part cut out of its dark surround
+	// (surround.go), not to be cut again.
+	onSheet bool
 }
 
 // DefaultOptions returns the defaults for a frame with the given scale.

@@ -29,8 +29,8 @@ type Perturbation struct {
 // Perturbations are the changes bench/detect -perturb applies: exposure,
 // haze, colour casts, grey levels only, sensor noise, JPEG quality, blur,
 // half and 1.5 times the resolution, a frame taken from farther than its
-// configured scale says, a frame turned a quarter, and a camera's text
-// burned in at its corners.
+// configured scale says, a frame turned a quarter, a camera's text burned
+// in at its corners, and the frame in a dark surround.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -69,6 +69,7 @@ var Perturbations = []Perturbation{
 	}},
 	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
 	{Name: "osd", Doc: "a camera's name, date and time burned in at two corners: white glyphs 1.5 % of the frame's shorter side, outlined in black", Apply: burnedIn},
+	{Name: "night", Doc: "placed in a frame a tenth larger, the rest of it dark (luma about 25, noisy): the trap photographed with the night around it", Apply: atNight},
 }
 
 // Detector returns DetectBoxes on the changed frame, its boxes mapped back.
@@ -268,4 +269,25 @@ func burnedIn(img *image.RGBA) (image.Image, float64, func(image.Rectangle) imag
 		panic(err) // the embedded font is parsed the same way every time
 	}
 	return out, 1, same
+}
+
+// atNight places the frame in the middle of one a tenth larger (a
+// twentieth on every side) whose other pixels are dark, luma about 25 with
+// noise (the same every time): a light sheet photographed from farther
+// than its trap's camera, with the night around it.
+func atNight(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	W, H := w+2*(w/20), h+2*(h/20)
+	out := image.NewRGBA(image.Rect(0, 0, W, H))
+	seed := uint32(1)
+	for i := 0; i < len(out.Pix); i += 4 {
+		seed = seed*1664525 + 1013904223
+		v := uint8(17 + seed>>28)
+		out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = v, v, v+4, 255
+	}
+	off := image.Pt(w/20, h/20)
+	draw.Draw(out, image.Rect(0, 0, w, h).Add(off), img, img.Rect.Min, draw.Src)
+	return out, 1, func(r image.Rectangle) image.Rectangle {
+		return r.Sub(off).Intersect(image.Rect(0, 0, w, h))
+	}
 }

@@ -51,10 +51,15 @@ import (
 // not_insect hits: before such text was told by its outlined white
 // glyphs (detect/burnedin.go) the sheets scored precision 0.717 there
 // (denmark's 0.55) and 9 not_insect hits, against 0.961 and 5 as taken.
+// Placed in a frame a tenth larger, the rest of it dark (night), within
+// 0.025: until a sheet's dark surround was cut off (detect/surround.go)
+// the surround joined every insect by the sheet's edge into one
+// frame-sized piece, recall 0.286 and precision 0.806 (sequential's
+// frames nothing found); now 0.977 and 0.945.
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
-	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035, "osd": 0.01}
+	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035, "osd": 0.01, "night": 0.025}
 	moreHits := map[string]int{"vignette": 1}
 	for _, c := range Perturbations {
 		tol, ok := within[c.Name]
@@ -199,6 +204,9 @@ func TestPerturbationsMapBack(t *testing.T) {
 		var dark image.Rectangle
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
+				if back(image.Rect(x, y, x+1, y+1)).Empty() {
+					continue // beyond the frame (night's dark surround)
+				}
 				if r, _, _, _ := out.At(x, y).RGBA(); r>>8 < 90 {
 					dark = dark.Union(image.Rect(x, y, x+1, y+1))
 				}
