@@ -1,7 +1,6 @@
 package realeval
 
 import (
-	"fmt"
 	"image"
 	"testing"
 
@@ -26,16 +25,7 @@ func TestRealInsectsCloseUp(t *testing.T) {
 	}{{0.25, 0.92}, {0.1, 0.9}} {
 		found, n := 0, 0
 		for _, f := range sheets {
-			img, err := camera.DecodeFile(f.Path, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sub, ok := img.(interface {
-				SubImage(image.Rectangle) image.Image
-			})
-			if !ok {
-				t.Fatal(fmt.Errorf("%s: %T has no SubImage", f.Path, img))
-			}
+			img, sub := cuttable(t, f)
 			for _, b := range f.Ann.Insects() {
 				if LongestSide(b) < 60 {
 					continue
@@ -46,12 +36,7 @@ func TestRealInsectsCloseUp(t *testing.T) {
 					t.Fatal(err)
 				}
 				n++
-				for _, d := range boxes {
-					if Matches(d, b) {
-						found++
-						break
-					}
-				}
+				found += countMatched(boxes, []image.Rectangle{b})
 			}
 		}
 		share := float64(found) / float64(max(n, 1))
@@ -74,16 +59,7 @@ func TestRealCardPiecesStayCards(t *testing.T) {
 	const size = 256
 	var n, auto, sticky int
 	for _, f := range cards {
-		img, err := camera.DecodeFile(f.Path, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sub, ok := img.(interface {
-			SubImage(image.Rectangle) image.Image
-		})
-		if !ok {
-			t.Fatalf("%s: %T has no SubImage", f.Path, img)
-		}
+		img, sub := cuttable(t, f)
 		b := img.Bounds()
 		for y := b.Min.Y; y+size <= b.Max.Y; y += size {
 			for x := b.Min.X; x+size <= b.Max.X; x += size {
@@ -104,16 +80,7 @@ func TestRealCardPiecesStayCards(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					k := 0
-					for _, a := range in {
-						for _, d := range boxes {
-							if Matches(d, a) {
-								k++
-								break
-							}
-						}
-					}
-					return k
+					return countMatched(boxes, in)
 				}
 				n += len(in)
 				auto += found(detect.TrapAuto)
@@ -126,4 +93,37 @@ func TestRealCardPiecesStayCards(t *testing.T) {
 	if ra < rs-0.01 {
 		t.Errorf("cards in windows of %d px: whitefly recall %.3f with the default surface, want within 0.01 of %.3f (as sticky traps)", size, ra, rs)
 	}
+}
+
+// subImager is an image a part can be cut from.
+type subImager interface {
+	SubImage(image.Rectangle) image.Image
+}
+
+// cuttable decodes f's image, which must be a subImager.
+func cuttable(t *testing.T, f Frame) (image.Image, subImager) {
+	t.Helper()
+	img, err := camera.DecodeFile(f.Path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, ok := img.(subImager)
+	if !ok {
+		t.Fatalf("%s: %T has no SubImage", f.Path, img)
+	}
+	return img, sub
+}
+
+// countMatched counts the boxes of want that some detection Matches.
+func countMatched(dets, want []image.Rectangle) int {
+	n := 0
+	for _, a := range want {
+		for _, d := range dets {
+			if Matches(d, a) {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
