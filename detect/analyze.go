@@ -179,7 +179,7 @@ func workPlanes(img image.Image, o Options) (*work, error) {
 			wp.block = bm
 		}
 		if wp.off = sheetSurround(wp.py, wp.f, o.PixelsPerMM); wp.off != nil && !o.onSheet && canCut(img) {
-			if box := sheetBox(wp.off, wp.py.w, wp.py.h, wp.f, b); box != b {
+			if box := sheetBox(wp.off, wp.py.w, wp.py.h, wp.f, b); box != b && box.Dx() >= minFrameSide && box.Dy() >= minFrameSide {
 				return &work{sheet: box}, nil
 			}
 		}
