@@ -74,6 +74,14 @@
 //     px/mm on the frame enlarged to 8 px/mm (the scale its stages were
 //     measured at), and what is found is mapped back to the frame's
 //     pixels (cardscale.go).
+//   - A sheet's dark surround (the night, a housing, the ground round a
+//     sheet photographed from farther back) is left out of the search and
+//     the sheet's box searched on its own, so that its edge is the frame's
+//     border to every rule (surround.go). A sheet's background blocks are
+//     6.4 mm at least, however small the frame (a photo of one insect),
+//     and with Options.Trap auto a card-coloured region smaller than any
+//     card, under half the frame and darker than what lies around it, is
+//     an insect seen close up, not a card (cardMinMM2).
 //
 // Small fragments within MergeGapMM of a larger region are joined to it on
 // coloured cards only (parts of one insect separated by background-coloured
