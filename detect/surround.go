@@ -29,22 +29,35 @@ import "image"
 // sheets has a surround (cyprus's shadowed corner is not dark enough), and
 // every box of theirs is the same.
 const (
-	surroundDark    = 0.4
-	surroundMinMM2  = 3000
-	surroundMargin  = 2
-	surroundBrightP = 0.9
+	surroundDark   = 0.4
+	surroundMinMM2 = 3000
+	surroundMargin = 2
 )
 
 // sheetSurround returns the working cells of py (f x f frame pixels at
 // ppm pixels per mm) that lie in a sheet's surround, or nil when there is
-// none.
+// none. A frame with no dark cell on its border (every real sheet) is not
+// labelled.
 func sheetSurround(py plane, f int, ppm float64) []bool {
 	w, h := py.w, py.h
-	vals := append([]float32(nil), py.v...)
-	level := selectK(vals, int(surroundBrightP*float64(len(vals)-1)))
+	var hist [256]int
+	for _, v := range py.v {
+		hist[clampByte(v)]++
+	}
+	limit := surroundDark * percentile90(&hist, len(py.v))
+	edge := false
+	for x := range w {
+		edge = edge || py.v[x] < limit || py.v[(h-1)*w+x] < limit
+	}
+	for y := range h {
+		edge = edge || py.v[y*w] < limit || py.v[y*w+w-1] < limit
+	}
+	if !edge {
+		return nil
+	}
 	dark := make([]bool, w*h)
 	for i, v := range py.v {
-		dark[i] = v < surroundDark*level
+		dark[i] = v < limit
 	}
 	labels, sizes := label8(dark, w, h)
 	border := make([]bool, len(sizes))
