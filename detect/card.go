@@ -67,11 +67,11 @@ const (
 	// measure 13-1 014 mm^2; the 18 cards of ../shared/realframes/sticky
 	// 11 800-45 000 mm^2 (the far one, a quarter of its frame, the least),
 	// the tests' drawn and synthetic cards (synth's photo cards: 1024 x
-	// 576 px at 12 px/mm) 2 400-3 600 (thirty-fifth session). A sticky card is 100 x 250 mm or so;
-	// a moth of 60 mm or more across seen close up still passes for one.
-	// Trap sticky trusts the configuration: a card is searched as one
-	// however little of it is in view (TestCloseUpInsectNotCard).
-	// Further bounded by cardCloseUpShare.
+	// 576 px at 12 px/mm) 2 400-3 600 (thirty-fifth session). A sticky
+	// card is 100 x 250 mm or so; a moth of 60 mm or more across seen
+	// close up still passes for one. Trap sticky trusts the
+	// configuration: a card is searched as one however little of it is in
+	// view (TestCloseUpInsectNotCard). See also cardCloseUpShare.
 	cardMinMM2 = 1500
 	// cardCloseUpShare: a region under cardMinMM2 that covers this share
 	// of the frame or more, or is lighter than what lies around it, is a

@@ -239,9 +239,7 @@ func TestRealCardsFillingTheFrame(t *testing.T) {
 		for _, o := range f.Ann.Objects {
 			u = u.Union(o.Rect())
 		}
-		sub, ok := img.(interface {
-			SubImage(image.Rectangle) image.Image
-		})
+		sub, ok := img.(subImager)
 		if !ok {
 			return nil, fmt.Errorf("%s: %T has no SubImage", f.Path, img)
 		}
