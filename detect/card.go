@@ -199,19 +199,24 @@ func cardMask(py, pcb, pcr plane) (on []bool) {
 // piece of card photographed close shows the cloth or table under it,
 // darker on every real card).
 func closeUpInsect(py plane, on []bool, f int, ppm float64) bool {
-	var in, out []float32
-	for i, v := range on {
+	n := 0
+	for _, v := range on {
 		if v {
-			in = append(in, py.v[i])
-		} else {
-			out = append(out, py.v[i])
+			n++
 		}
 	}
-	n := len(in)
-	if float64(n*f*f)/(ppm*ppm) >= cardMinMM2 || float64(n) >= cardCloseUpShare*float64(len(on)) || n == 0 || len(out) == 0 {
-		return false
+	if float64(n*f*f)/(ppm*ppm) >= cardMinMM2 || float64(n) >= cardCloseUpShare*float64(len(on)) || n == 0 {
+		return false // a card's size (every real card), or most of the frame
 	}
-	return selectK(out, len(out)/2) > selectK(in, n/2)
+	var in, out [256]int
+	for i, v := range on {
+		if v {
+			in[clampByte(py.v[i])]++
+		} else {
+			out[clampByte(py.v[i])]++
+		}
+	}
+	return percentile(out, 0.5) > percentile(in, 0.5)
 }
 
 // enclosedBy returns the working cells on the region labelled best of comp
