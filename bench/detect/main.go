@@ -55,6 +55,8 @@ func mainErr() error {
 	realDir := flag.String("real", "", "score on the annotated real frames under this folder (FRAME.boxes.json beside FRAME.jpg)")
 	modelPath := flag.String("model", "", "with -real: also crop and classify every specimen with this .tflite model")
 	verifierPath := flag.String("verifier", "", "with -real: judge the sticky cards' specimens of 5 mm or more with this insect/junk .tflite (bench/verifier)")
+	flag.StringVar(&judgedFile, "judged", judgedFile, "with -real: the sticky cards' larger detections judged by eye (tab-separated: frame x0 y0 x1 y1 insect|junk|unsure note)")
+	flag.StringVar(&judgeOut, "judge-out", "", "with -real: write the sticky cards' detections of 40 px or more that no judged row names to this file, for a person to label and add to -judged")
 	perturb := flag.String("perturb", "", "with -real: score the frames as taken and changed by these perturbations (comma-separated names of realeval.Perturbations, or all) instead")
 	flag.Parse()
 	if *realDir != "" && *perturb != "" {

@@ -52,6 +52,13 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 			what += " and the card verifier " + filepath.Base(verifierPath)
 		}
 	}
+	var todo *os.File
+	if judgeOut != "" { // made first: a path that cannot be written fails before the run
+		if todo, err = os.Create(judgeOut); err != nil {
+			return fmt.Errorf("-judge-out: %w", err)
+		}
+		defer todo.Close()
+	}
 	rep := realeval.Evaluate(frames, det, cls)
 	fmt.Printf("Real frames in %s (%d frames; %s; px/mm per folder: realeval.PixelsPerMM):\n\n", dir, len(frames), what)
 	if err := rep.WriteMarkdown(os.Stdout); err != nil {
@@ -68,15 +75,24 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 		fmt.Printf("\npeak RSS: %.0f MB\n", float64(ru.Maxrss)/1024)
 	}
 	fails := rep.Check(realeval.IssueTargets)
-	if judged, problems, err := realeval.LoadJudged(judgedFile); err != nil {
+	// Without the judged file every card's larger detections are unjudged
+	// (the target then reads "not measured", not met).
+	judged, problems, err := realeval.LoadJudged(judgedFile)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "judged boxes not read:", err)
-	} else {
-		for _, p := range problems {
-			fmt.Fprintln(os.Stderr, "skipped:", p)
-		}
-		js := rep.Judge(judged)
+	}
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "skipped:", p)
+	}
+	js := rep.Judge(judged)
+	if js.Cards > 0 {
 		fmt.Printf("\nsticky cards, detections >= %d px judged by eye (%s): %v\n", realeval.MinSidePx, judgedFile, js)
-		fails = append(fails, js.Check(realeval.IssueJudged)...)
+	}
+	fails = append(fails, js.Check(realeval.IssueJudged)...)
+	if todo != nil {
+		if err := writeToJudge(todo, rep.ToJudge(judged)); err != nil {
+			return err
+		}
 	}
 	if err := printCorrected(dir, frames, rep); err != nil {
 		fmt.Fprintln(os.Stderr, "corrections not read:", err)
@@ -145,8 +161,25 @@ func printCorrected(dir string, frames []realeval.Frame, rep realeval.Report) er
 var correctionsFile = filepath.Join("bench", "detect", "corrections.tsv")
 
 // judgedFile holds the sticky cards' larger detections judged by eye (run
-// from the repository root, as make bench does).
+// from the repository root, as make bench does; -judged).
 var judgedFile = filepath.Join("bench", "detect", "sticky-large.tsv")
+
+// judgeOut, when set (-judge-out), receives the cards' larger detections
+// no judged row names (realeval.WriteToJudge).
+var judgeOut string
+
+// writeToJudge writes rows to f for a person to label, and closes it.
+func writeToJudge(f *os.File, rows []realeval.Judged) error {
+	err := realeval.WriteToJudge(f, rows)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("-judge-out: %w", err)
+	}
+	fmt.Printf("%d detections to judge written to %s (label each, then add its rows to the -judged file)\n", len(rows), f.Name())
+	return nil
+}
 
 // agentSteps returns a detector running the agent's finder (a fresh
 // tracker per frame: frames are independent) and a classifier over its new

@@ -116,7 +116,7 @@ func LoadAnnotation(path string) (a Annotation, problems []error, err error) {
 	}
 	a = Annotation{Image: in.Image, Width: in.Width, Height: in.Height, ConfidenceNote: in.ConfidenceNote}
 	if a.Width <= 0 || a.Height <= 0 {
-		return a, nil, fmt.Errorf("realeval: %s: size %dx%d", path, a.Width, a.Height)
+		return a, nil, fmt.Errorf("realeval: %s: size %dx%d: \"width\" and \"height\" (the frame's size in pixels) must be given and positive", path, a.Width, a.Height)
 	}
 	if in.Objects == nil {
 		return a, nil, fmt.Errorf("realeval: %s: no \"objects\" list", path)

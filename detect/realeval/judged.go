@@ -118,8 +118,13 @@ type JudgedScore struct {
 	// label; Kept those a detection still pairs with.
 	Judged, Kept map[string]int
 	// Unjudged counts detections of MinSidePx or more pairing with no
-	// judged row (new since the judging: to be looked at).
+	// judged row: new since the judging, or on a card no row names (to be
+	// looked at: Report.ToJudge lists them).
 	Unjudged int
+	// Cards counts the sticky-card frames scored; CardsUnjudged those no
+	// judged row names (cards other than the ones judged: their larger
+	// detections are all Unjudged, and Precision says nothing of them).
+	Cards, CardsUnjudged int
 }
 
 // Judge pairs each frame's detections with the judged rows of that frame
@@ -127,40 +132,98 @@ type JudgedScore struct {
 // overlaps most among those it Matches (the README's rule, so that a box
 // a later detector draws a little tighter or looser is still the same
 // object, whatever its size now). Unjudged counts the detections of
-// MinSidePx or more left unpaired.
+// MinSidePx or more left unpaired, on the sticky cards no row names too.
 func (r Report) Judge(judged []Judged) JudgedScore {
 	s := JudgedScore{Judged: map[string]int{}, Kept: map[string]int{}}
+	r.pairJudged(judged, func(row Row, js []Judged, paired []int) {
+		if row.Frame.Sticky {
+			s.Cards++
+			if js == nil {
+				s.CardsUnjudged++
+			}
+		}
+		for _, j := range js {
+			s.Judged[j.Label]++
+		}
+		for i, d := range row.Boxes {
+			switch {
+			case paired[i] >= 0:
+				s.Kept[js[paired[i]].Label]++
+			case LongestSide(d) >= MinSidePx:
+				s.Unjudged++
+			}
+		}
+	})
+	return s
+}
+
+// ToJudge returns the detections of MinSidePx or more on sticky cards
+// that pair with no judged row, as rows with an empty Label (WriteToJudge
+// writes them for a person to label): what Judge counts as Unjudged on
+// the cards.
+func (r Report) ToJudge(judged []Judged) []Judged {
+	var out []Judged
+	r.pairJudged(judged, func(row Row, _ []Judged, paired []int) {
+		if !row.Frame.Sticky {
+			return
+		}
+		for i, d := range row.Boxes {
+			if paired[i] < 0 && LongestSide(d) >= MinSidePx {
+				out = append(out, Judged{Frame: filepath.Base(row.Frame.Path), Box: d})
+			}
+		}
+	})
+	return out
+}
+
+// WriteToJudge writes rows (ToJudge's) in the judged-box file format with
+// "?" for a label, under a header saying how to fill it in: once each "?"
+// is insect, junk or unsure, the file is a judged-box file (LoadJudged
+// skips and reports a row still "?").
+func WriteToJudge(w io.Writer, rows []Judged) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# Detections of %d px or more on sticky cards that no judged row names.\n", MinSidePx)
+	fmt.Fprintf(bw, "# Look at each box on its frame and replace \"?\" with %s (any arthropod,\n", JudgedInsect)
+	fmt.Fprintf(bw, "# or touching ones, the box mostly on it), %s (the card's edge, glare,\n", JudgedJunk)
+	fmt.Fprintf(bw, "# smudges, holes, debris, a box mostly on bare card) or %s; a note may follow.\n", JudgedUnsure)
+	fmt.Fprintln(bw, "# frame\tx0\ty0\tx1\ty1\tlabel\tnote")
+	for _, j := range rows {
+		fmt.Fprintf(bw, "%s\t%d\t%d\t%d\t%d\t?\t\n", j.Frame, j.Box.Min.X, j.Box.Min.Y, j.Box.Max.X, j.Box.Max.Y)
+	}
+	return bw.Flush()
+}
+
+// pairJudged calls f for each scored frame of r with the judged rows of
+// that frame (nil when none names it) and, per detection, the index in
+// them of the row it pairs with, or -1 (see Judge).
+func (r Report) pairJudged(judged []Judged, f func(row Row, js []Judged, paired []int)) {
 	byFrame := map[string][]Judged{}
 	for _, j := range judged {
 		byFrame[j.Frame] = append(byFrame[j.Frame], j)
 	}
 	for _, row := range r.Rows {
-		js := byFrame[filepath.Base(row.Frame.Path)]
-		if row.Err != nil || js == nil {
+		if row.Err != nil {
 			continue
 		}
-		for _, j := range js {
-			s.Judged[j.Label]++
-		}
+		js := byFrame[filepath.Base(row.Frame.Path)]
 		taken := make([]bool, len(js))
-		for _, d := range row.Boxes {
+		paired := make([]int, len(row.Boxes))
+		for i, d := range row.Boxes {
+			paired[i] = -1
 			best, bestIoU := -1, -1.0
 			for k, j := range js {
 				if u := detect.IoU(d, j.Box); !taken[k] && u > bestIoU && Matches(d, j.Box) {
 					best, bestIoU = k, u
 				}
 			}
-			if best < 0 {
-				if LongestSide(d) >= MinSidePx {
-					s.Unjudged++
-				}
-				continue
+			if best >= 0 {
+				taken[best], paired[i] = true, best
 			}
-			taken[best] = true
-			s.Kept[js[best].Label]++
+		}
+		if js != nil || row.Frame.Sticky {
+			f(row, js, paired)
 		}
 	}
-	return s
 }
 
 // Precision is insects kept over insects and junk kept (unsure and
@@ -200,10 +263,18 @@ var IssueJudged = JudgedTargets{InsectsKept: 0.90, Precision: 0.85, MaxJunkKept:
 // now fails): raised to 0.58.
 var FloorJudged = JudgedTargets{InsectsKept: 0.95, Precision: 0.58, MaxJunkKept: 0.3}
 
-// Check returns one line per target s misses.
+// Check returns one line per target s misses. Cards with no judged row
+// at all cannot meet a target: that is a line too (their detections are
+// to be judged first), not a precision of 1.
 func (s JudgedScore) Check(t JudgedTargets) []string {
 	var fails []string
 	ins, junk := s.Judged[JudgedInsect], s.Judged[JudgedJunk]
+	if ins+junk == 0 {
+		if s.Cards > 0 {
+			fails = append(fails, fmt.Sprintf("larger detections on cards not measured: no judged row names any of the %d cards (%d detections >= %d px to judge: bench/detect -real DIR -judge-out FILE)", s.Cards, s.Unjudged, MinSidePx))
+		}
+		return fails
+	}
 	if k := ratio(s.Kept[JudgedInsect], ins); k < t.InsectsKept {
 		fails = append(fails, fmt.Sprintf("judged insects on cards still reported: %d of %d (%.3f < %.2f)", s.Kept[JudgedInsect], ins, k, t.InsectsKept))
 	}
@@ -218,7 +289,14 @@ func (s JudgedScore) Check(t JudgedTargets) []string {
 
 // String summarises s in one line.
 func (s JudgedScore) String() string {
-	return fmt.Sprintf("insects %d of %d still reported, junk %d of %d, unsure %d of %d; precision %.3f; %d detections >= %d px not judged",
+	if s.Judged[JudgedInsect]+s.Judged[JudgedJunk]+s.Judged[JudgedUnsure] == 0 {
+		return fmt.Sprintf("no judged row for these frames: precision not measured; %d detections >= %d px on %d cards not judged", s.Unjudged, MinSidePx, s.Cards)
+	}
+	var cards string
+	if s.CardsUnjudged > 0 {
+		cards = fmt.Sprintf(" (%d of the %d cards have no judged row)", s.CardsUnjudged, s.Cards)
+	}
+	return fmt.Sprintf("insects %d of %d still reported, junk %d of %d, unsure %d of %d; precision %.3f; %d detections >= %d px not judged%s",
 		s.Kept[JudgedInsect], s.Judged[JudgedInsect], s.Kept[JudgedJunk], s.Judged[JudgedJunk],
-		s.Kept[JudgedUnsure], s.Judged[JudgedUnsure], s.Precision(), s.Unjudged, MinSidePx)
+		s.Kept[JudgedUnsure], s.Judged[JudgedUnsure], s.Precision(), s.Unjudged, MinSidePx, cards)
 }

@@ -63,3 +63,70 @@ func TestJudge(t *testing.T) {
 		t.Errorf("precision %v, want 0.5", p)
 	}
 }
+
+// A card no judged row names (another photo: the held-back cards, a
+// user's own) is not a precision of 1: its larger detections are counted
+// as not judged, listed for judging, and the target says "not measured".
+func TestJudgeCardsWithoutRows(t *testing.T) {
+	judged := []Judged{{Frame: "c.jpg", Box: image.Rect(0, 0, 60, 60), Label: JudgedInsect}}
+	newCard := Row{
+		Frame: Frame{Path: "/x/sticky/new.jpg", Sticky: true},
+		Boxes: []image.Rectangle{image.Rect(10, 10, 70, 40), image.Rect(100, 100, 110, 110), image.Rect(200, 200, 240, 230)},
+	}
+	sheet := Row{Frame: Frame{Path: "/x/vermont/s.jpg"}, Boxes: []image.Rectangle{image.Rect(0, 0, 90, 90)}}
+	judgedCard := Row{Frame: Frame{Path: "/x/sticky/c.jpg", Sticky: true}, Boxes: []image.Rectangle{image.Rect(1, 1, 61, 61), image.Rect(300, 300, 350, 340)}}
+
+	s := Report{Rows: []Row{newCard, sheet}}.Judge(judged)
+	if s.Cards != 1 || s.CardsUnjudged != 1 || s.Unjudged != 2 {
+		t.Errorf("cards %d, without rows %d, unjudged %d; want 1, 1, 2", s.Cards, s.CardsUnjudged, s.Unjudged)
+	}
+	fails := s.Check(IssueJudged)
+	if len(fails) != 1 || !strings.Contains(fails[0], "not measured") {
+		t.Errorf("Check %q, want one line saying not measured", fails)
+	}
+	if str := s.String(); !strings.Contains(str, "precision not measured") || strings.Contains(str, "1.000") {
+		t.Errorf("String %q", str)
+	}
+	if fails := (Report{Rows: []Row{sheet}}).Judge(judged).Check(IssueJudged); len(fails) != 0 {
+		t.Errorf("no card at all: Check %q, want nothing", fails)
+	}
+
+	both := Report{Rows: []Row{judgedCard, newCard}}
+	s = both.Judge(judged)
+	if s.Kept[JudgedInsect] != 1 || s.Unjudged != 3 || s.CardsUnjudged != 1 || !strings.Contains(s.String(), "1 of the 2 cards have no judged row") {
+		t.Errorf("judged and new cards: %+v, %q", s, s)
+	}
+
+	// The rows to judge, written, labelled by a person, read back.
+	rows := both.ToJudge(judged)
+	want := []Judged{
+		{Frame: "c.jpg", Box: image.Rect(300, 300, 350, 340)},
+		{Frame: "new.jpg", Box: image.Rect(10, 10, 70, 40)},
+		{Frame: "new.jpg", Box: image.Rect(200, 200, 240, 230)},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("ToJudge %v, want %v", rows, want)
+	}
+	for i := range want {
+		if rows[i] != want[i] {
+			t.Errorf("ToJudge row %d %v, want %v", i, rows[i], want[i])
+		}
+	}
+	var b strings.Builder
+	if err := WriteToJudge(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, problems, err := ReadJudged(strings.NewReader(b.String()), "todo.tsv")
+	if err != nil || len(got) != 0 || len(problems) != 3 {
+		t.Errorf("unlabelled: %d rows, problems %v, err %v; want 0 rows and 3 problems", len(got), problems, err)
+	}
+	labelled := strings.Replace(strings.Replace(b.String(), "\t?\t", "\tjunk\t", 1), "\t?\t", "\tinsect\tfly", 1)
+	got, problems, _ = ReadJudged(strings.NewReader(labelled), "todo.tsv")
+	if len(got) != 2 || got[0].Label != JudgedJunk || got[1].Note != "fly" || len(problems) != 1 {
+		t.Errorf("labelled: rows %+v, problems %v", got, problems)
+	}
+	s = both.Judge(append(judged, got...))
+	if s.Unjudged != 1 || s.Kept[JudgedJunk] != 1 || s.Kept[JudgedInsect] != 2 {
+		t.Errorf("with the new rows: %+v", s)
+	}
+}
