@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/trapnet/trapnet/detect"
 )
@@ -12,8 +13,18 @@ import (
 // SequenceFolders are the trap folders whose frames, in file-name order,
 // are one trap photographed over time (realframes' sequential/: about a
 // minute apart). On them counting is scored too: an insect that stays must
-// not be counted again.
+// not be counted again. A folder with SequenceWord in its name (any case:
+// sequence/, Sequential-2/) is one too.
 var SequenceFolders = map[string]bool{"sequential": true}
+
+// SequenceWord in a trap folder's name makes it a sequence (see
+// SequenceFolders).
+const SequenceWord = "sequen"
+
+// isSequence reports whether f's folder holds a sequence.
+func isSequence(f Frame) bool {
+	return SequenceFolders[f.Trap] || strings.Contains(strings.ToLower(f.Trap), SequenceWord)
+}
 
 // NewAgentTracker returns the agent's tracker (detect.NewFrameTracker) at
 // the frame's scale.
@@ -41,10 +52,11 @@ type SeqRow struct {
 // against the annotations. Rows with an error break the sequence: the
 // tracker restarts after them.
 func EvaluateSequences(rep Report, newTracker func(Frame) *detect.Tracker) []SeqRow {
-	byTrap := map[string][]Row{}
+	byTrap := map[string][]Row{} // by folder: two sequences may share a name
 	for _, r := range rep.Rows {
-		if SequenceFolders[r.Frame.Trap] {
-			byTrap[r.Frame.Trap] = append(byTrap[r.Frame.Trap], r)
+		if isSequence(r.Frame) {
+			dir := filepath.Dir(r.Frame.Path)
+			byTrap[dir] = append(byTrap[dir], r)
 		}
 	}
 	traps := make([]string, 0, len(byTrap))
