@@ -16,6 +16,12 @@
 // differently: their boxes mark whiteflies only, so only whitefly recall is
 // measured; detections that match no whitefly are counted apart (OtherLarge,
 // OtherSmall at the 40 px line) to be judged by eye, not as false positives.
+// The cards' larger detections judged by eye are rows of a judged-box file
+// (LoadJudged, Report.Judge); on cards no row names, Report.ToJudge lists
+// them for a person to judge (WriteToJudge), and no precision is claimed.
+//
+// Frames in a folder named "sequential" (or with "sequen" in its name) are
+// one trap over time: counting is scored on them too (EvaluateSequences).
 //
 // Annotations are taken as given for the targets; the project's own
 // corrections to them (a duplicate box, an insect left out) are kept apart
