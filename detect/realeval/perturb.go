@@ -27,10 +27,11 @@ type Perturbation struct {
 }
 
 // Perturbations are the changes bench/detect -perturb applies: exposure,
-// haze, colour casts, grey levels only, sensor noise, JPEG quality, blur,
-// half and 1.5 times the resolution, a frame taken from farther than its
-// configured scale says, a frame turned a quarter, a camera's text burned
-// in at its corners, and the frame in a dark surround.
+// haze, colour casts, hue and saturation (colourjitter.go), grey levels
+// only, sensor noise, JPEG quality, blur, half and 1.5 times the
+// resolution, a frame taken from farther than its configured scale says, a
+// frame turned a quarter, a camera's text burned in at its corners, and
+// the frame in a dark surround.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -46,6 +47,10 @@ var Perturbations = []Perturbation{
 	photometric("cool", "RGB x (0.9, 0.95, 1.15): a cool white balance", func(r, g, b float64) (float64, float64, float64) {
 		return r * 0.9, g * 0.95, b * 1.15
 	}),
+	photometric("muted", "saturation x0.75 (HSV): a camera's muted colours, colour jitter", hsvJitter(0, 0.75)),
+	photometric("vivid", "saturation x1.25 (HSV, clipped): a phone's vivid mode, colour jitter", hsvJitter(0, 1.25)),
+	photometric("redder", "hue turned 25 degrees towards red (HSV): another camera's colours, colour jitter", hsvJitter(-25, 1)),
+	photometric("greener", "hue turned 25 degrees towards green (HSV): another camera's colours, colour jitter", hsvJitter(25, 1)),
 	shaded("vignette", "vignetting: gain 1 - 0.5 r^2 (r 1 at the corners)", func(x, y float64) float64 {
 		dx, dy := 2*x-1, 2*y-1
 		return 1 - 0.5*(dx*dx+dy*dy)/2
