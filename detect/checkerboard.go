@@ -107,35 +107,8 @@ func erode4(m []bool, w, h int) []bool {
 // blobs of the (eroded) dark mask; grown is what the erosion took off a
 // square's side. The Box of the result is left for the caller.
 func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
-	seen := make([]bool, w*h)
-	type blob struct {
-		x0, y0, x1, y1, n int
-	}
-	var blobs []blob
-	var stack []int
-	for i := range dark {
-		if seen[i] || !dark[i] {
-			continue
-		}
-		b := blob{x0: w, y0: h}
-		seen[i] = true
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			k := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := k%w, k/w
-			b.n++
-			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x+1), max(b.y1, y+1)
-			for _, q := range [4]int{k - 1, k + 1, k - w, k + w} {
-				if q < 0 || q >= w*h || (q == k-1 && x == 0) || (q == k+1 && x == w-1) {
-					continue
-				}
-				if !seen[q] && dark[q] {
-					seen[q] = true
-					stack = append(stack, q)
-				}
-			}
-		}
+	var blobs []darkBlob
+	for _, b := range darkBlobs(dark, w, h) {
 		bw, bh := b.x1-b.x0, b.y1-b.y0
 		if b.n >= 16 && max(bw, bh) <= 3*min(bw, bh)/2 && float64(b.n) >= 0.4*float64(bw*bh) {
 			blobs = append(blobs, b)
@@ -150,7 +123,7 @@ func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
 	}
 	sort.Float64s(sides)
 	s := sides[len(sides)/2]
-	var sq []blob
+	var sq []darkBlob
 	for _, b := range blobs {
 		if side := float64(b.x1-b.x0+b.y1-b.y0)/2 + grown; math.Abs(side-s) <= 0.2*s {
 			sq = append(sq, b)
@@ -161,7 +134,7 @@ func gridOfSquares(dark []bool, w, h int, grown float64) (Checkerboard, bool) {
 	// whole number of squares from the first one's. A moth's spotted wing
 	// has neither. The pitch (centre to centre of corner neighbours) is
 	// the square's side, unbiased by blur and erosion.
-	centre := func(b blob) (float64, float64) { return float64(b.x0+b.x1) / 2, float64(b.y0+b.y1) / 2 }
+	centre := func(b darkBlob) (float64, float64) { return float64(b.x0+b.x1) / 2, float64(b.y0+b.y1) / 2 }
 	// Squares meet corner to corner: the pairs are at least 0.7 of the
 	// squares less one, or at least 0.8 of the squares have a neighbour
 	// (an insect resting on the board merges with the squares it touches
