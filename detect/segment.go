@@ -251,15 +251,35 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 	bar, barLabel := SolidBar{}, int32(-1)
 	var rulerPieces []image.Rectangle
 	var rest []component // parts of components a board or ruler was cut out of
-	// Looking for a checkerboard on every large component was a quarter of
-	// the search's time on a crowded sheet (panama's frame with 400 more of
-	// its insects pasted, bench/crowd); it reads only img, so the
-	// components are looked at in parallel first.
-	boards, onBoard := make([]Checkerboard, len(comps)), make([]bool, len(comps))
+	// Looking for a checkerboard and a ruler's ticks on every large
+	// component was a third of the search's time on a crowded sheet
+	// (panama's frame with 400 more of its insects pasted, bench/crowd);
+	// both read only img, so the components are looked at in parallel
+	// first, and taken in turn below.
+	type look struct {
+		board            Checkerboard
+		onBoard, onRuler bool
+		ruler            Ruler
+		ticks            int
+	}
+	looks := make([]look, len(comps))
 	inBlocks(len(comps), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if c := comps[i]; max(c.x1-c.x0, c.y1-c.y0)*f >= minBoardPx {
-				boards[i], onBoard[i] = findCheckerboard(img, boxOf(c))
+			c, l := comps[i], &looks[i]
+			side := max(c.x1-c.x0, c.y1-c.y0) * f
+			if side >= minBoardPx {
+				if l.board, l.onBoard = findCheckerboard(img, boxOf(c)); l.onBoard {
+					continue
+				}
+			}
+			if side >= minRulerPiecePx {
+				// One reading of the ticks serves a whole ruler and a piece.
+				rd := readTicks(img, boxOf(c), minRulerPiecePx)
+				ticks := rd.at(rulerInk)
+				if side >= minRulerPx {
+					l.ruler, l.onRuler = rd.ruler(ticks)
+				}
+				l.ticks = len(ticks)
 			}
 		}
 	})
@@ -267,7 +287,7 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 	for i, c := range comps {
 		side := max(c.x1-c.x0, c.y1-c.y0) * f
 		if side >= minBoardPx {
-			if cb, ok := boards[i], onBoard[i]; ok {
+			if cb, ok := looks[i].board, looks[i].onBoard; ok {
 				// The board and its label go; whatever of the component
 				// lies beyond them (an insect touching it) goes on.
 				cb.Box = cb.Box.Intersect(boardBand(cb, cb.Box, boardSides))
@@ -277,19 +297,14 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 			}
 		}
 		if side >= minRulerPiecePx {
-			// One reading of the ticks serves a whole ruler and a piece.
-			rd := readTicks(img, boxOf(c), minRulerPiecePx)
-			ticks := rd.at(rulerInk)
-			if side >= minRulerPx {
-				if r, ok := rd.ruler(ticks); ok {
-					// The ruler goes; whatever of the component lies
-					// beyond its body (an insect touching it) goes on.
-					refs.rulers = append(refs.rulers, r)
-					rest = append(rest, cutRuler(labels, dark, w, c, r, cellAt, next)...)
-					continue
-				}
+			if r, ok := looks[i].ruler, looks[i].onRuler; ok {
+				// The ruler goes; whatever of the component lies beyond
+				// its body (an insect touching it) goes on.
+				refs.rulers = append(refs.rulers, r)
+				rest = append(rest, cutRuler(labels, dark, w, c, r, cellAt, next)...)
+				continue
 			}
-			if len(ticks) >= rulerPieceTicks {
+			if looks[i].ticks >= rulerPieceTicks {
 				rulerPieces = append(rulerPieces, boxOf(c))
 			}
 		}
