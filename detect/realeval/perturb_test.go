@@ -55,11 +55,14 @@ import (
 // 0.025: until a sheet's dark surround was cut off (detect/surround.go)
 // the surround joined every insect by the sheet's edge into one
 // frame-sized piece, recall 0.286 and precision 0.806 (sequential's
-// frames nothing found); now 0.977 and 0.945.
+// frames nothing found); now 0.977 and 0.945. Under colour jitter (muted,
+// vivid, redder, greener: saturation x0.75 and x1.25, hue -/+25 degrees)
+// within 0.03: measured 0.977-0.983 and 0.940-0.956 when they were added.
 func TestRealSheetsTinted(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && f.Trap != "DSLR" })
 	base := total(Evaluate(sheets, DetectBoxes, nil))
-	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035, "osd": 0.01, "night": 0.025}
+	within := map[string]float64{"purple": 0.02, "warm": 0.03, "gray": 0.02, "vignette": 0.03, "lamp": 0.03, "turned": 0.005, "haze": 0.035, "osd": 0.01, "night": 0.025,
+		"muted": 0.03, "vivid": 0.03, "redder": 0.03, "greener": 0.03}
 	moreHits := map[string]int{"vignette": 1}
 	for _, c := range Perturbations {
 		tol, ok := within[c.Name]
