@@ -50,19 +50,18 @@ type Checkerboard struct {
 }
 
 // findCheckerboard looks for at least minSquares dark squares of one size
-// inside box, on a grid and corner to corner (a checkerboard scale bar):
+// inside px's box (a component's, widened), on a grid and corner to corner (a checkerboard scale bar):
 // pixels darker than a level between the box's darkest and its lightest
 // luma form 4-connected blobs; square blobs (box aspect <= 1.5, filling >=
 // 40% of their box: the squares may be printed lighter inside) within 20%
 // of the median side count. The level is tried at boardLevels in turn.
-func findCheckerboard(img image.Image, box image.Rectangle) (Checkerboard, bool) {
-	box = box.Inset(-4).Intersect(img.Bounds())
+func findCheckerboard(px boxPixels) (Checkerboard, bool) {
+	box, lum := px.box, px.lum
 	w, h := box.Dx(), box.Dy()
-	if w < 16 || h < 8 || w*h > 4<<20 {
+	if lum == nil || w < 16 || h < 8 {
 		return Checkerboard{}, false
 	}
-	lum, hist := boxLuma(img, box)
-	lo, hi := percentile(hist, 0.05), percentile(hist, 0.95)
+	lo, hi := percentile(px.hist, 0.05), percentile(px.hist, 0.95)
 	if hi-lo < 40 {
 		return Checkerboard{}, false
 	}

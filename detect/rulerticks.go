@@ -62,13 +62,35 @@ type tickReading struct {
 // readTicks reads box widened by 4 px; nothing when it is shorter than
 // minSide or too large to read.
 func readTicks(img image.Image, box image.Rectangle, minSide int) tickReading {
-	box = box.Inset(-4).Intersect(img.Bounds())
-	w, h := box.Dx(), box.Dy()
-	if max(w, h) < minSide || min(w, h) < 2 || w*h > 4<<20 {
-		return tickReading{box: box}
+	if b := box.Inset(-4).Intersect(img.Bounds()); max(b.Dx(), b.Dy()) < minSide {
+		return tickReading{box: b}
 	}
-	lum, hist := boxLuma(img, box)
-	return tickReading{lum: lum, p90: percentile(hist, 0.9), box: box}
+	return readBoxPixels(img, box).ticks(minSide)
+}
+
+// boxPixels is the luma of a box widened by 4 px and its histogram, read
+// once for both the checkerboard and a ruler's ticks on a component.
+type boxPixels struct {
+	box  image.Rectangle
+	lum  []uint8 // nil: not read (under 2 px a side, or over 4 M pixels)
+	hist [256]int
+}
+
+// readBoxPixels reads box widened by 4 px (see boxPixels).
+func readBoxPixels(img image.Image, box image.Rectangle) boxPixels {
+	px := boxPixels{box: box.Inset(-4).Intersect(img.Bounds())}
+	if w, h := px.box.Dx(), px.box.Dy(); min(w, h) >= 2 && w*h <= 4<<20 {
+		px.lum, px.hist = boxLuma(img, px.box)
+	}
+	return px
+}
+
+// ticks is readTicks on pixels already read.
+func (px boxPixels) ticks(minSide int) tickReading {
+	if px.lum == nil || max(px.box.Dx(), px.box.Dy()) < minSide {
+		return tickReading{box: px.box}
+	}
+	return tickReading{lum: px.lum, p90: percentile(px.hist, 0.9), box: px.box}
 }
 
 // at returns the tick candidates (thin dark blobs) darker than ink times

@@ -267,14 +267,18 @@ func dropScaleBars(img image.Image, labels []int32, dark []float32, w int, comps
 		for i := lo; i < hi; i++ {
 			c, l := comps[i], &looks[i]
 			side := max(c.x1-c.x0, c.y1-c.y0) * f
+			if side < min(minBoardPx, minRulerPiecePx) {
+				continue
+			}
+			px := readBoxPixels(img, boxOf(c)) // read once for both
 			if side >= minBoardPx {
-				if l.board, l.onBoard = findCheckerboard(img, boxOf(c)); l.onBoard {
+				if l.board, l.onBoard = findCheckerboard(px); l.onBoard {
 					continue
 				}
 			}
 			if side >= minRulerPiecePx {
 				// One reading of the ticks serves a whole ruler and a piece.
-				rd := readTicks(img, boxOf(c), minRulerPiecePx)
+				rd := px.ticks(minRulerPiecePx)
 				ticks := rd.at(rulerInk)
 				if side >= minRulerPx {
 					l.ruler, l.onRuler = rd.ruler(ticks)
