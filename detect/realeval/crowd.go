@@ -18,45 +18,26 @@ import (
 // the annotation with them added as insects (Note "pasted"). Fewer are
 // pasted when no free place is found in 200 tries per insect.
 func Crowded(img image.Image, a Annotation, n, gap int, seed uint64) (*image.RGBA, Annotation) {
-	base := toRGBA(img)
-	out := image.NewRGBA(base.Bounds())
-	copy(out.Pix, base.Pix)
-	ann := a
-	ann.Objects = append([]Object(nil), a.Objects...)
-	var taken, sized []image.Rectangle
-	for _, o := range a.Objects {
-		taken = append(taken, o.Rect())
-	}
-	for _, r := range a.Insects() {
-		if s := LongestSide(r); s >= 40 && s <= 400 {
-			sized = append(sized, r)
-		}
-	}
-	if len(sized) == 0 {
-		return out, ann
+	c := newCanvas(img, a)
+	if len(c.sized) == 0 {
+		return c.out, c.ann
 	}
 	rng := rand.New(rand.NewPCG(seed, 1))
-	bw, bh := base.Rect.Dx(), base.Rect.Dy()
+	bw, bh := c.base.Rect.Dx(), c.base.Rect.Dy()
 	for range n {
 		for range 200 {
-			src, turns := sized[rng.IntN(len(sized))], rng.IntN(4)
-			size := src.Size()
-			if turns%2 == 1 {
-				size = image.Pt(size.Y, size.X)
-			}
+			src, turns := c.sized[rng.IntN(len(c.sized))], rng.IntN(4)
+			size := turnedSize(src, turns)
 			if size.X+4 >= bw || size.Y+4 >= bh {
 				continue
 			}
 			at := image.Pt(2+rng.IntN(bw-size.X-4), 2+rng.IntN(bh-size.Y-4))
-			dst := image.Rectangle{Min: at, Max: at.Add(size)}
-			if overlapsAny(dst.Inset(-gap), taken, image.Rectangle{}) {
+			if overlapsAny(image.Rectangle{Min: at, Max: at.Add(size)}.Inset(-gap), c.taken, image.Rectangle{}) {
 				continue
 			}
-			paste(out, base, src, 6, at, turns)
-			taken = append(taken, dst)
-			ann.Objects = append(ann.Objects, Object{Box: [4]int{dst.Min.X, dst.Min.Y, dst.Max.X, dst.Max.Y}, Kind: KindInsect, Note: "pasted"})
+			c.put(src, at, turns, "pasted")
 			break
 		}
 	}
-	return out, ann
+	return c.out, c.ann
 }

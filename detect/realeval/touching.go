@@ -86,47 +86,72 @@ func Touching(frames []Frame, gap int, with Neighbours, detector Detector, lost 
 // over 6 px; the annotated boxes hold the insects with a margin of a few
 // pixels, so at gap 0 most pairs touch or overlap.
 func WithNeighbours(img image.Image, a Annotation, gap int, with Neighbours) (*image.RGBA, Annotation, []Pair) {
-	base := toRGBA(img)
-	out := image.NewRGBA(base.Bounds())
-	copy(out.Pix, base.Pix)
-	var taken []image.Rectangle
-	for _, o := range a.Objects {
-		taken = append(taken, image.Rect(o.Box[0], o.Box[1], o.Box[2], o.Box[3]))
-	}
-	ann := a
-	ann.Objects = append([]Object(nil), a.Objects...)
+	c := newCanvas(img, a)
 	var pairs []Pair
-	var sized []image.Rectangle
-	for _, r := range a.Insects() {
-		if s := LongestSide(r); s >= 40 && s <= 400 {
-			sized = append(sized, r)
-		}
-	}
-	for i, r := range sized {
+	for i, r := range c.sized {
 		src, turns := r, 0
 		if with == Others {
-			if len(sized) < 2 {
+			if len(c.sized) < 2 {
 				continue
 			}
-			src, turns = nearestInSize(sized, i), i%4
+			src, turns = nearestInSize(c.sized, i), i%4
 		}
-		size := src.Size()
-		if turns%2 == 1 {
-			size = image.Pt(size.Y, size.X)
-		}
+		size := turnedSize(src, turns)
 		for _, at := range []image.Point{r.Min.Add(image.Pt(r.Dx()+gap, 0)), r.Min.Add(image.Pt(-size.X-gap, 0)), r.Min.Add(image.Pt(0, r.Dy()+gap)), r.Min.Add(image.Pt(0, -size.Y-gap))} {
 			dst := image.Rectangle{Min: at, Max: at.Add(size)}
-			if !dst.Inset(-2).In(base.Bounds()) || overlapsAny(dst.Inset(-12), taken, r) {
+			if !dst.Inset(-2).In(c.base.Bounds()) || overlapsAny(dst.Inset(-12), c.taken, r) {
 				continue
 			}
-			paste(out, base, src, 6, at, turns)
-			taken = append(taken, dst)
+			c.put(src, at, turns, "neighbour")
 			pairs = append(pairs, Pair{r, dst})
-			ann.Objects = append(ann.Objects, Object{Box: [4]int{dst.Min.X, dst.Min.Y, dst.Max.X, dst.Max.Y}, Kind: KindInsect, Note: "neighbour"})
 			break
 		}
 	}
-	return out, ann, pairs
+	return c.out, c.ann, pairs
+}
+
+// canvas is a frame insects are pasted on (WithNeighbours, Crowded): the
+// frame as it was, the copy pasted on, its annotation with the pasted
+// insects added, every box taken, and the frame's insects of 40-400 px
+// (the ones copied).
+type canvas struct {
+	base, out    *image.RGBA
+	ann          Annotation
+	taken, sized []image.Rectangle
+}
+
+func newCanvas(img image.Image, a Annotation) *canvas {
+	c := &canvas{base: toRGBA(img), ann: a}
+	c.out = image.NewRGBA(c.base.Bounds())
+	copy(c.out.Pix, c.base.Pix)
+	c.ann.Objects = append([]Object(nil), a.Objects...)
+	for _, o := range a.Objects {
+		c.taken = append(c.taken, o.Rect())
+	}
+	for _, r := range a.Insects() {
+		if s := LongestSide(r); s >= 40 && s <= 400 {
+			c.sized = append(c.sized, r)
+		}
+	}
+	return c
+}
+
+// put pastes the insect in src, turned by turns quarters, at at (blended
+// in as the darker of it and the sheet, feathered over 6 px), and adds it
+// to the annotation as an insect with note.
+func (c *canvas) put(src image.Rectangle, at image.Point, turns int, note string) {
+	dst := image.Rectangle{Min: at, Max: at.Add(turnedSize(src, turns))}
+	paste(c.out, c.base, src, 6, at, turns)
+	c.taken = append(c.taken, dst)
+	c.ann.Objects = append(c.ann.Objects, Object{Box: [4]int{dst.Min.X, dst.Min.Y, dst.Max.X, dst.Max.Y}, Kind: KindInsect, Note: note})
+}
+
+// turnedSize is r's size turned by turns quarters.
+func turnedSize(r image.Rectangle, turns int) image.Point {
+	if turns%2 == 1 {
+		return image.Pt(r.Dy(), r.Dx())
+	}
+	return r.Size()
 }
 
 // nearestInSize returns the box of boxes other than boxes[i] whose longest
