@@ -38,53 +38,92 @@ func TestTracker(t *testing.T) {
 	}
 	walked := a.Add(image.Pt(30, 0)) // no overlap with a
 	big := image.Rect(30, 0, 60, 30) // same place as walked, 9x the area
+	moth := image.Rect(200, 200, 320, 260)
+	wingL, wingR := image.Rect(205, 210, 245, 255), image.Rect(270, 208, 315, 250) // each IoU about 0.25 with moth
+	body := image.Rect(200, 200, 280, 260)                                         // IoU 0.67 with moth
+	speck, speck2 := image.Rect(250, 220, 256, 226), image.Rect(300, 240, 306, 246)
 	tests := []struct {
-		name    string
-		maxAge  int
-		maxMove float64
-		steps   []step
+		name      string
+		maxAge    int
+		maxMove   float64
+		partShare float64
+		steps     []step
 	}{
-		{"repeats are not new", 2, 0, []step{
+		{"repeats are not new", 2, 0, 0, []step{
 			{[]image.Rectangle{a, b}, []bool{true, true}, []int{1, 2}},
 			{[]image.Rectangle{b, aMoved}, []bool{false, false}, []int{2, 1}},
 		}},
-		{"survives gaps up to max age", 2, 0, []step{
+		{"survives gaps up to max age", 2, 0, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{nil, nil, nil},
 			{nil, nil, nil},
 			{[]image.Rectangle{a}, []bool{false}, []int{1}},
 		}},
-		{"forgotten after max age", 1, 0, []step{
+		{"forgotten after max age", 1, 0, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{nil, nil, nil},
 			{nil, nil, nil},
 			{[]image.Rectangle{a}, []bool{true}, []int{2}},
 		}},
-		{"walked without MaxMove is new", 2, 0, []step{
+		{"walked without MaxMove is new", 2, 0, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{walked}, []bool{true}, []int{2}},
 		}},
-		{"walked within MaxMove continues", 2, 40, []step{
+		{"walked within MaxMove continues", 2, 40, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{walked}, []bool{false}, []int{1}},
 		}},
-		{"walked too far", 2, 20, []step{
+		{"walked too far", 2, 20, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{walked}, []bool{true}, []int{2}},
 		}},
-		{"moved box of another size is new", 2, 100, []step{
+		{"moved box of another size is new", 2, 100, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{big}, []bool{true}, []int{2}},
 		}},
-		{"one track continues one box", 5, 0, []step{
+		{"one track continues one box", 5, 0, 0, []step{
 			{[]image.Rectangle{a}, []bool{true}, []int{1}},
 			{[]image.Rectangle{a, aMoved}, []bool{false, true}, []int{1, 2}},
+		}},
+		// A moth found whole, then in pieces (none overlapping it by IoU
+		// 0.3), then whole again: counted once. Without PartShare each
+		// change of form is a new specimen.
+		{"found in pieces, then whole", 5, 0, 0.6, []step{
+			{[]image.Rectangle{moth}, []bool{true}, []int{1}},
+			{[]image.Rectangle{wingL, wingR}, []bool{false, false}, []int{2, 1}},
+			{[]image.Rectangle{moth}, []bool{false}, []int{1}},
+		}},
+		{"pieces are new without PartShare", 5, 0, 0, []step{
+			{[]image.Rectangle{moth}, []bool{true}, []int{1}},
+			{[]image.Rectangle{wingL, wingR}, []bool{true, true}, []int{2, 3}},
+		}},
+		// One piece still overlaps the whole by IoU 0.3 and continues it;
+		// the other is a part of the same specimen.
+		{"a large piece and a small one", 5, 0, 0.6, []step{
+			{[]image.Rectangle{moth}, []bool{true}, []int{1}},
+			{[]image.Rectangle{body, wingR}, []bool{false, false}, []int{1, 2}},
+		}},
+		{"pieces first, then whole", 5, 0, 0.6, []step{
+			{[]image.Rectangle{wingL, wingR}, []bool{true, true}, []int{1, 2}},
+			{[]image.Rectangle{moth}, []bool{false}, []int{2}},
+		}},
+		// A speck a fraction of a large box's area is no part of it (a
+		// whitefly caught inside the box of a stick across a card), and a
+		// large box over a few small tracks is a new arrival over them.
+		{"a speck inside a large box is new", 5, 0, 0.6, []step{
+			{[]image.Rectangle{moth}, []bool{true}, []int{1}},
+			{[]image.Rectangle{moth, speck}, []bool{false, true}, []int{1, 2}},
+		}},
+		{"a large box over specks is new", 5, 0, 0.6, []step{
+			{[]image.Rectangle{speck, speck2}, []bool{true, true}, []int{1, 2}},
+			{[]image.Rectangle{moth}, []bool{true}, []int{3}},
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := NewTracker(0.3, tc.maxAge)
 			tr.MaxMove = tc.maxMove
+			tr.PartShare = tc.partShare
 			for i, s := range tc.steps {
 				got := tr.Update(s.boxes)
 				if len(got) != len(s.boxes) {

@@ -2,6 +2,7 @@ package realeval
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"path/filepath"
 	"sort"
@@ -150,4 +151,22 @@ func WriteSequenceMarkdown(w io.Writer, rows []SeqRow) error {
 	}
 	_, err := fmt.Fprintf(w, "| all | frames after the first | | %d | %d | %d | %d |\n", tn, dn, rc, ma)
 	return err
+}
+
+// CountedAgain feeds newTracker(f) the boxes of frame f as taken and then
+// those of the same frame taken again (again: a few seconds later, with
+// other sensor noise, light or compression, nothing arrived or left), and
+// returns how many of the second's detections of MinSidePx or more the
+// tracker calls new: each a specimen counted twice. realframes' sequences
+// will hold frames 2-3 s apart, where every new count is one of these.
+func CountedAgain(f Frame, taken, again []image.Rectangle, newTracker func(Frame) *detect.Tracker) int {
+	tr := newTracker(f)
+	tr.Update(taken)
+	n := 0
+	for i, t := range tr.Update(again) {
+		if t.New && LongestSide(again[i]) >= MinSidePx {
+			n++
+		}
+	}
+	return n
 }
