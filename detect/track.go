@@ -3,6 +3,7 @@ package detect
 import (
 	"image"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -64,6 +65,9 @@ type Tracker struct {
 	frame  int
 	nextID int
 	tracks []Track
+	// forgotten are the boxes of the tracks Forget dropped since the last
+	// Update: their specimens come back new, not as parts (matchParts).
+	forgotten []image.Rectangle
 }
 
 // WalkMM is how far, in mm, a specimen may move between two frames and
@@ -138,6 +142,7 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 	if t.PartShare > 0 {
 		t.matchParts(boxes, prev, usedT, usedB, out)
 	}
+	t.forgotten = nil
 	kept := t.tracks[:0]
 	for _, tr := range t.tracks {
 		if t.frame-tr.LastFrame <= t.MaxAge {
@@ -213,7 +218,8 @@ func (t *Tracker) follow(ti, bi int, boxes []image.Rectangle, usedT, usedB []boo
 
 // Forget drops the tracks with the given IDs, as if their specimens had
 // not been seen: on the next Update they are new again (a specimen whose
-// classification was put off to a later frame).
+// classification was put off to a later frame), even where one lies
+// within another specimen's box (PartShare).
 func (t *Tracker) Forget(ids ...int) {
 	if len(ids) == 0 {
 		return
@@ -224,7 +230,9 @@ func (t *Tracker) Forget(ids ...int) {
 	}
 	kept := t.tracks[:0]
 	for _, tr := range t.tracks {
-		if !drop[tr.ID] {
+		if drop[tr.ID] {
+			t.forgotten = append(t.forgotten, tr.Box)
+		} else {
 			kept = append(kept, tr)
 		}
 	}
@@ -263,6 +271,9 @@ func (t *Tracker) matchParts(boxes, prev []image.Rectangle, usedT, usedB []bool,
 	sort.SliceStable(order, func(i, j int) bool { return area(boxes[order[i]]) > area(boxes[order[j]]) })
 	for _, bi := range order {
 		b := boxes[bi]
+		if slices.ContainsFunc(t.forgotten, func(f image.Rectangle) bool { return IoU(f, b) >= t.MinIoU }) {
+			continue // a specimen put off on the last frame: new now
+		}
 		within, holder := -1, -1 // the track b lies in; the largest track b holds
 		var held float64
 		for ti, p := range prev {

@@ -165,6 +165,30 @@ func TestTrackerCountsOnce(t *testing.T) {
 	}
 }
 
+// A specimen put off (Forget) that lies within another's box comes back
+// new, not as a part of the other (PartShare): its count is not lost.
+func TestTrackerForgetWithinAnother(t *testing.T) {
+	tr := NewFrameTracker(10)
+	fly, whitefly := image.Rect(100, 100, 140, 140), image.Rect(110, 110, 122, 122) // 144 px^2 of 1600
+	first := tr.Update([]image.Rectangle{fly, whitefly})
+	tr.Forget(first[1].ID)
+	second := tr.Update([]image.Rectangle{fly, whitefly})
+	if second[0].New || !second[1].New {
+		t.Errorf("new flags after putting the whitefly off: %v %v, want false true", second[0].New, second[1].New)
+	}
+	third := tr.Update([]image.Rectangle{fly, whitefly})
+	if third[0].New || third[1].New || third[1].ID != second[1].ID {
+		t.Errorf("third frame: %+v %+v, both tracked on", third[0], third[1])
+	}
+	// Without the Forget, the same box seen for the first time within the
+	// fly's is a part of it.
+	tr = NewFrameTracker(10)
+	tr.Update([]image.Rectangle{fly})
+	if got := tr.Update([]image.Rectangle{fly, whitefly}); got[1].New {
+		t.Errorf("a box within a tracked one's (0.09 of its area) is new: %+v", got[1])
+	}
+}
+
 func TestTrackerForget(t *testing.T) {
 	tr := NewTracker(0.3, 10)
 	boxes := []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(50, 50, 60, 60), image.Rect(100, 0, 110, 10)}
