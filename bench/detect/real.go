@@ -70,6 +70,11 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 			return err
 		}
 	}
+	if again {
+		if err := printAgain(frames, rep); err != nil {
+			return err
+		}
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		fmt.Printf("\npeak RSS: %.0f MB\n", float64(ru.Maxrss)/1024)
@@ -289,4 +294,21 @@ func listMisses(rep realeval.Report) {
 			fmt.Printf("  %s: false positive %v (%d px)\n", r.Frame.Path, r.Boxes[j], realeval.LongestSide(r.Boxes[j]))
 		}
 	}
+}
+
+// printAgain takes every frame again (realeval's retake) and prints, per
+// trap, what the agent's tracker counts again on the second take.
+func printAgain(frames []realeval.Frame, rep realeval.Report) error {
+	var retake realeval.Perturbation
+	for _, p := range realeval.Perturbations {
+		if p.Name == "retake" {
+			retake = p
+		}
+	}
+	if retake.Apply == nil {
+		return errors.New("-again: no retake perturbation")
+	}
+	rows := realeval.TakenAgain(rep, realeval.Evaluate(frames, retake.Detector(), nil), realeval.NewAgentTracker)
+	fmt.Printf("\nEvery frame taken again (realeval's retake: %s), the agent's tracker fed both takes (realeval.TakenAgain): specimens counted twice:\n\n", retake.Doc)
+	return realeval.WriteAgainMarkdown(os.Stdout, rows)
 }

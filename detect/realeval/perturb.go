@@ -28,10 +28,10 @@ type Perturbation struct {
 
 // Perturbations are the changes bench/detect -perturb applies: exposure,
 // haze, colour casts, hue and saturation (colourjitter.go), grey levels
-// only, sensor noise, JPEG quality, blur, half and 1.5 times the
-// resolution, a frame taken from farther than its configured scale says, a
-// frame turned a quarter, a camera's text burned in at its corners, and
-// the frame in a dark surround.
+// only, sensor noise, the frame taken again a moment later, JPEG quality,
+// blur, half and 1.5 times the resolution, a frame taken from farther than
+// its configured scale says, a frame turned a quarter, a camera's text
+// burned in at its corners, and the frame in a dark surround.
 var Perturbations = []Perturbation{
 	photometric("dark", "exposure x0.6", func(r, g, b float64) (float64, float64, float64) { return r * 0.6, g * 0.6, b * 0.6 }),
 	photometric("bright", "exposure x1.35 (clipped)", func(r, g, b float64) (float64, float64, float64) { return r * 1.35, g * 1.35, b * 1.35 }),
@@ -60,6 +60,7 @@ var Perturbations = []Perturbation{
 	}),
 	{Name: "gray", Doc: "grey levels only: a monochrome (night, infrared) camera", Apply: grayed},
 	{Name: "noise", Doc: "sensor noise, sigma 8 levels (plus 3 per channel)", Apply: noisy},
+	{Name: "retake", Doc: "taken again a moment later: fresh sensor noise (sigma 2 per channel), JPEG at quality 90", Apply: retaken},
 	{Name: "jpeg50", Doc: "re-encoded as JPEG at quality 50", Apply: func(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
 		return reencode(img, 50), 1, same
 	}},
@@ -144,6 +145,23 @@ func noisy(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.R
 		out.Pix[i+3] = 255
 	}
 	return out, 1, same
+}
+
+// retaken is the scene taken again by the same camera a moment later: the
+// sensor's noise drawn afresh (sigma 2 levels per channel, as light as a
+// trap camera's at its base sensitivity) and the frame compressed again at
+// quality 90. Nothing moved, arrived or left: every specimen a tracker
+// calls new on it is counted twice (CountedAgain).
+func retaken(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
+	rng := rand.New(rand.NewSource(2))
+	out := image.NewRGBA(img.Rect)
+	for i := 0; i < len(img.Pix); i += 4 {
+		for c := range 3 {
+			out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) + rng.NormFloat64()*2)
+		}
+		out.Pix[i+3] = 255
+	}
+	return reencode(out, 90), 1, same
 }
 
 func reencode(img image.Image, quality int) image.Image {

@@ -156,17 +156,81 @@ func WriteSequenceMarkdown(w io.Writer, rows []SeqRow) error {
 // CountedAgain feeds newTracker(f) the boxes of frame f as taken and then
 // those of the same frame taken again (again: a few seconds later, with
 // other sensor noise, light or compression, nothing arrived or left), and
-// returns how many of the second's detections of MinSidePx or more the
-// tracker calls new: each a specimen counted twice. realframes' sequences
-// will hold frames 2-3 s apart, where every new count is one of these.
-func CountedAgain(f Frame, taken, again []image.Rectangle, newTracker func(Frame) *detect.Tracker) int {
+// returns how many of the second's detections the tracker calls new, of
+// MinSidePx or more and under it: each a specimen counted twice.
+// realframes' sequences will hold frames 2-3 s apart, where every new
+// count is one of these.
+func CountedAgain(f Frame, taken, again []image.Rectangle, newTracker func(Frame) *detect.Tracker) (large, small int) {
 	tr := newTracker(f)
 	tr.Update(taken)
-	n := 0
 	for i, t := range tr.Update(again) {
-		if t.New && LongestSide(again[i]) >= MinSidePx {
-			n++
+		switch {
+		case !t.New:
+		case LongestSide(again[i]) >= MinSidePx:
+			large++
+		default:
+			small++
 		}
 	}
-	return n
+	return large, small
+}
+
+// AgainRow is one frame taken twice (TakenAgain).
+type AgainRow struct {
+	Frame Frame
+	// Large counts the second take's detections of MinSidePx or more;
+	// AgainLarge and AgainSmall those the tracker counts again, of
+	// MinSidePx or more and under it.
+	Large, AgainLarge, AgainSmall int
+}
+
+// TakenAgain pairs the rows of a report on frames as taken with those of a
+// report on the same frames taken again (the same frames in the same
+// order, e.g. under the retake perturbation) and scores each pair with
+// CountedAgain. Frames with an error in either are left out.
+func TakenAgain(taken, again Report, newTracker func(Frame) *detect.Tracker) []AgainRow {
+	var out []AgainRow
+	for i, r := range taken.Rows {
+		if i >= len(again.Rows) || r.Err != nil || again.Rows[i].Err != nil || again.Rows[i].Frame.Path != r.Frame.Path {
+			continue
+		}
+		a := AgainRow{Frame: r.Frame}
+		for _, b := range again.Rows[i].Boxes {
+			if LongestSide(b) >= MinSidePx {
+				a.Large++
+			}
+		}
+		a.AgainLarge, a.AgainSmall = CountedAgain(r.Frame, r.Boxes, again.Rows[i].Boxes, newTracker)
+		out = append(out, a)
+	}
+	return out
+}
+
+// WriteAgainMarkdown writes rows (TakenAgain) as a Markdown table, a line
+// per trap folder and one for all.
+func WriteAgainMarkdown(w io.Writer, rows []AgainRow) error {
+	fmt.Fprintln(w, "| trap | frames | detections >= 40 px taken again | counted again >= 40 px | counted again < 40 px |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+	type sum struct{ n, large, again, small int }
+	by := map[string]*sum{}
+	var traps []string
+	all := &sum{}
+	for _, r := range rows {
+		s := by[r.Frame.Trap]
+		if s == nil {
+			s = &sum{}
+			by[r.Frame.Trap] = s
+			traps = append(traps, r.Frame.Trap)
+		}
+		for _, t := range []*sum{s, all} {
+			t.n, t.large, t.again, t.small = t.n+1, t.large+r.Large, t.again+r.AgainLarge, t.small+r.AgainSmall
+		}
+	}
+	sort.Strings(traps)
+	for _, t := range traps {
+		s := by[t]
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", t, s.n, s.large, s.again, s.small)
+	}
+	_, err := fmt.Fprintf(w, "| all | %d | %d | %d | %d |\n", all.n, all.large, all.again, all.small)
+	return err
 }
