@@ -151,17 +151,59 @@ func noisy(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.R
 // sensor's noise drawn afresh (sigma 2 levels per channel, as light as a
 // trap camera's at its base sensitivity) and the frame compressed again at
 // quality 90. Nothing moved, arrived or left: every specimen a tracker
-// calls new on it is counted twice (CountedAgain).
+// calls new on it is counted twice (CountedAgain). The noise comes before
+// the camera clips, as in a camera: a channel value at 255 or at the
+// frame's white point (clipLevels) stays there, its light at least that
+// (glare on a card's glue, noised after its clipping, made 15 more junk
+// boxes of 40 px or more on the cards). Sequential's
+// frames hold half their pixels at 228 in every channel; with the noise
+// added after the clipping, that sheet no longer read as clipped, its
+// floor rose (detect/clip.go) and its pale moth at the bottom right was
+// lost on the four frames that find it.
 func retaken(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
 	rng := rand.New(rand.NewSource(2))
+	clip := clipLevels(img)
 	out := image.NewRGBA(img.Rect)
 	for i := 0; i < len(img.Pix); i += 4 {
 		for c := range 3 {
-			out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) + rng.NormFloat64()*2)
+			if v := img.Pix[i+c]; v == 255 || int(v) == clip[c] {
+				out.Pix[i+c] = v
+			} else {
+				out.Pix[i+c] = clamp8(float64(v) + rng.NormFloat64()*2)
+			}
 		}
 		out.Pix[i+3] = 255
 	}
 	return reencode(out, 90), 1, same
+}
+
+// clipLevels returns, per channel, the white point a camera's processing
+// clipped img at below 255: the channel's most frequent value when a
+// tenth or more of the pixels hold it and five times as many as either
+// value beside it (realframes' sequential sheet: 228), else -1.
+func clipLevels(img *image.RGBA) [3]int {
+	var hist [3][256]int
+	n := 0
+	for i := 0; i < len(img.Pix); i += 4 {
+		for c := range 3 {
+			hist[c][img.Pix[i+c]]++
+		}
+		n++
+	}
+	out := [3]int{-1, -1, -1}
+	for c := range 3 {
+		h := hist[c][:]
+		m := 0
+		for v := range h {
+			if h[v] > h[m] {
+				m = v
+			}
+		}
+		if 10*h[m] >= n && m > 0 && m < 255 && h[m] >= 5*h[m-1] && h[m] >= 5*h[m+1] {
+			out[c] = m
+		}
+	}
+	return out
 }
 
 func reencode(img image.Image, quality int) image.Image {

@@ -374,3 +374,58 @@ func TestRealCardsGrey(t *testing.T) {
 		t.Errorf("cards in grey levels: whitefly recall %.3f, %d judged insects still reported: want 0.37 and 135 or more", got.Recall(), js.Kept[JudgedInsect])
 	}
 }
+
+// A camera clips before it compresses: retake's noise leaves a channel at
+// 255 or at the frame's white point (half the pixels at one value, as on
+// sequential's sheet at 228) where it is, and moves the others.
+func TestRetakeKeepsClipped(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for y := range 64 {
+		for x := range 64 {
+			v := uint8(228) // 8 x 8 blocks (JPEG's): clipped or not
+			switch bx, by := x/8, y/8; {
+			case by == 0:
+				v = 255
+			case (bx+by)%2 == 1:
+				v = uint8(150 + 5*bx + by)
+			}
+			img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	if got := clipLevels(img); got != [3]int{228, 228, 228} {
+		t.Fatalf("clip levels %v, want 228 in every channel", got)
+	}
+	flat := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := 0; i < len(flat.Pix); i += 4 {
+		v := uint8(100 + (i/4)%100)
+		flat.Pix[i], flat.Pix[i+1], flat.Pix[i+2], flat.Pix[i+3] = v, v, v, 255
+	}
+	if got := clipLevels(flat); got != [3]int{-1, -1, -1} {
+		t.Errorf("clip levels of a frame without a white point: %v", got)
+	}
+	var retake Perturbation
+	for _, p := range Perturbations {
+		if p.Name == "retake" {
+			retake = p
+		}
+	}
+	out, _, _ := retake.Apply(img)
+	moved := 0
+	for y := range 64 {
+		for x := range 64 {
+			r, _, _, _ := out.At(x, y).RGBA()
+			was := img.RGBAAt(x, y).R
+			if was == 228 || was == 255 {
+				// JPEG 90 may move a level or two at an edge, no more.
+				if d := int(r>>8) - int(was); d < -3 || d > 3 {
+					t.Fatalf("(%d,%d) clipped at %d is %d after the retake", x, y, was, r>>8)
+				}
+			} else if int(r>>8) != int(was) {
+				moved++
+			}
+		}
+	}
+	if moved < 500 {
+		t.Errorf("%d of the 1792 unclipped pixels changed, want most", moved)
+	}
+}
