@@ -41,10 +41,9 @@ type Track struct {
 // Tracker matches boxes across frames by IoU. Specimens on a sticky card or
 // sheet barely move, so greedy best-IoU matching is enough; MaxMove follows
 // the ones that walk, and PartShare the ones the detector finds whole on
-// one frame and in pieces on another. A track not
-// matched for more than MaxAge consecutive frames is forgotten. The zero
-// value is not ready: use NewTracker. A Tracker is not safe for concurrent
-// use.
+// one frame and in pieces on another. A track not matched for more than
+// MaxAge consecutive frames is forgotten. The zero value is not ready: use
+// NewTracker. A Tracker is not safe for concurrent use.
 type Tracker struct {
 	// MinIoU is the smallest IoU that continues a track.
 	MinIoU float64
@@ -58,8 +57,8 @@ type Tracker struct {
 	// PartShare, if > 0, takes a box left unmatched by IoU and MaxMove for
 	// a part of a specimen already tracked, or for specimens tracked in
 	// parts found whole, when that share of the smaller of the box and the
-	// track's box on the last frame lies within the other (see
-	// matchParts). 0 (NewTracker's default) disables it.
+	// track's latest box lies within the other (see matchParts). 0
+	// (NewTracker's default) disables it.
 	PartShare float64
 
 	frame  int
@@ -255,10 +254,10 @@ func (t *Tracker) Active() int { return len(t.tracks) }
 // A box of which PartShare or more lies within a track's latest box (as
 // it was before this frame), and that is at least partMinShare of that
 // box's area, is a part of that specimen: it continues the track when no
-// other box did, else it starts a track that is not new. A box holding PartShare or more of the boxes of
-// tracks unmatched on this frame, which together cover partCover of it, is
-// those pieces found whole again: it continues the largest, and the
-// others age out. A speck far smaller than a box it lies in (a whitefly
+// other box did, else it starts a track that is not new. A box holding
+// PartShare or more of the boxes of tracks unmatched on this frame, which
+// together cover partCover of it, is those pieces found whole again: it
+// continues the largest, and the others age out. A speck far smaller than a box it lies in (a whitefly
 // caught within the box of a stick across a card) and a large box over a
 // few specks (an insect landing on them) are new.
 func (t *Tracker) matchParts(boxes, prev []image.Rectangle, usedT, usedB []bool, out []Track) {
