@@ -246,8 +246,8 @@ func (t *Tracker) Active() int { return len(t.tracks) }
 // same way: whole on one frame, its wings apart on the next (a pale moth's
 // markings, a wing across a fold), and none of the pieces overlaps the
 // whole by MinIoU. The light sheets of ../shared/realframes taken again
-// (realeval's noise, bright and haze: the same insects a few seconds
-// later) had 2, 5 and 5 specimens counted again so, every one a piece
+// (realeval's bright and haze: the same insects a few seconds later, in
+// other light) had 5 and 5 specimens counted again so, every one a piece
 // lying within the box of the whole but for a pixel
 // (TestRealSheetsCountedAgain).
 //

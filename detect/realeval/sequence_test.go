@@ -100,8 +100,9 @@ func TestTakenAgain(t *testing.T) {
 // seconds later; the agent's tracker must count none of them again (one
 // allowed over the three). Before the tracker took a box lying within one
 // it tracks (or holding ones it tracks) for a part of the same specimen
-// (detect.Tracker.PartShare), 2, 5 and 5 were: a moth found whole on one
-// take and in pieces on the other, each piece a new specimen.
+// (detect.Tracker.PartShare), 0, 5 and 5 were (2 under noise while it
+// unclipped sequential's sheet): a moth found whole on one take and in
+// pieces on the other, each piece a new specimen.
 func TestRealSheetsCountedAgain(t *testing.T) {
 	sheets := realFramesWhere(t, "light-sheet", func(f Frame) bool { return !f.Sticky && !NotSheet[f.Trap] })
 	var changes []Perturbation
