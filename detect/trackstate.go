@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 )
 
 // trackerState is the persisted form of a Tracker (its settings are not
@@ -11,12 +12,15 @@ type trackerState struct {
 	Frame  int     `json:"frame"`
 	NextID int     `json:"next_id"`
 	Tracks []Track `json:"tracks"`
+	// Forgotten are the boxes Forget dropped since the last Update: a
+	// process restarted between two frames still counts them as new.
+	Forgotten []image.Rectangle `json:"forgotten,omitempty"`
 }
 
 // MarshalState returns the tracker's tracks and counters (JSON), so a
 // restarted process can continue tracking where it stopped.
 func (t *Tracker) MarshalState() ([]byte, error) {
-	return json.Marshal(trackerState{Frame: t.frame, NextID: t.nextID, Tracks: t.tracks})
+	return json.Marshal(trackerState{Frame: t.frame, NextID: t.nextID, Tracks: t.tracks, Forgotten: t.forgotten})
 }
 
 // UnmarshalState restores a state made by MarshalState, replacing the
@@ -34,6 +38,6 @@ func (t *Tracker) UnmarshalState(b []byte) error {
 			return fmt.Errorf("tracker state: track %d inconsistent with next id %d, frame %d", tr.ID, st.NextID, st.Frame)
 		}
 	}
-	t.frame, t.nextID, t.tracks = st.Frame, st.NextID, st.Tracks
+	t.frame, t.nextID, t.tracks, t.forgotten = st.Frame, st.NextID, st.Tracks, st.Forgotten
 	return nil
 }

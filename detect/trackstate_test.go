@@ -35,3 +35,23 @@ func TestTrackerStateRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A specimen put off (Forget) just before the state was saved comes back
+// new in the restored tracker, even lying within another's box.
+func TestTrackerStateKeepsForgotten(t *testing.T) {
+	fly, whitefly := image.Rect(100, 100, 140, 140), image.Rect(110, 110, 122, 122)
+	a := NewFrameTracker(10)
+	first := a.Update([]image.Rectangle{fly, whitefly})
+	a.Forget(first[1].ID)
+	st, err := a.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewFrameTracker(10)
+	if err := b.UnmarshalState(st); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Update([]image.Rectangle{fly, whitefly}); got[0].New || !got[1].New {
+		t.Errorf("restored: new flags %v %v, want false true", got[0].New, got[1].New)
+	}
+}
