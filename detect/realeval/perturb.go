@@ -135,57 +135,52 @@ func shaded(name, doc string, gain func(x, y float64) float64) Perturbation {
 }
 
 // noisy adds sensor noise: sigma 8 levels shared by the channels plus 3
-// per channel, before the camera clips (a channel at 255 or at the frame's
-// white point stays there, as in retaken). Until the thirty-seventh
-// session the noise was added after the clipping: it unclipped
-// sequential's sheet, whose floor then rose (detect/clip.go), and the
-// sheets read 0.960 / 0.949 under it instead of 0.983 / 0.956.
+// per channel, before the camera clips (sensorNoise). Until the
+// thirty-seventh session the noise was added after the clipping: it
+// unclipped sequential's sheet, whose floor then rose (detect/clip.go), and
+// the sheets read 0.960 / 0.949 under it instead of 0.983 / 0.956.
 func noisy(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
-	rng := rand.New(rand.NewSource(1))
-	out := image.NewRGBA(img.Rect)
-	clip := clipLevels(img)
-	for i := 0; i < len(img.Pix); i += 4 {
-		n := rng.NormFloat64() * 8
-		for c := range 3 {
-			if v := img.Pix[i+c]; v == 255 || int(v) == clip[c] {
-				out.Pix[i+c] = v // clipped before the noise (see retaken)
-				continue
-			}
-			out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) + n + rng.NormFloat64()*3)
-		}
-		out.Pix[i+3] = 255
-	}
-	return out, 1, same
+	return sensorNoise(img, 1, 8, 3), 1, same
 }
 
 // retaken is the scene taken again by the same camera a moment later: the
 // sensor's noise drawn afresh (sigma 2 levels per channel, as light as a
 // trap camera's at its base sensitivity) and the frame compressed again at
 // quality 90. Nothing moved, arrived or left: every specimen a tracker
-// calls new on it is counted twice (CountedAgain). The noise comes before
-// the camera clips, as in a camera: a channel value at 255 or at the
-// frame's white point (clipLevels) stays there, its light at least that
-// (glare on a card's glue, noised after its clipping, made 15 more junk
-// boxes of 40 px or more on the cards). Sequential's
-// frames hold half their pixels at 228 in every channel; with the noise
-// added after the clipping, that sheet no longer read as clipped, its
-// floor rose (detect/clip.go) and its pale moth at the bottom right was
-// lost on the four frames that find it.
+// calls new on it is counted twice (CountedAgain). Sequential's frames
+// hold half their pixels at 228 in every channel; with the noise added
+// after the clipping, that sheet no longer read as clipped, its floor rose
+// (detect/clip.go) and its pale moth at the bottom right was lost on the
+// four frames that find it; glare on a card's glue, noised after its
+// clipping, made 15 more junk boxes of 40 px or more on the cards.
 func retaken(img *image.RGBA) (image.Image, float64, func(image.Rectangle) image.Rectangle) {
-	rng := rand.New(rand.NewSource(2))
+	return reencode(sensorNoise(img, 2, 0, 2), 90), 1, same
+}
+
+// sensorNoise returns img with normal noise added before the camera's
+// clipping, as in a camera: shared levels (sigma, drawn once a pixel when
+// above 0) plus perChannel levels (sigma) in each channel, from a source
+// seeded with seed; a channel value at 255 or at the frame's white point
+// (clipLevels) was clipped, its light at least that, and stays.
+func sensorNoise(img *image.RGBA, seed int64, shared, perChannel float64) *image.RGBA {
+	rng := rand.New(rand.NewSource(seed))
 	clip := clipLevels(img)
 	out := image.NewRGBA(img.Rect)
 	for i := 0; i < len(img.Pix); i += 4 {
+		var n float64
+		if shared > 0 {
+			n = rng.NormFloat64() * shared
+		}
 		for c := range 3 {
 			if v := img.Pix[i+c]; v == 255 || int(v) == clip[c] {
 				out.Pix[i+c] = v
 			} else {
-				out.Pix[i+c] = clamp8(float64(v) + rng.NormFloat64()*2)
+				out.Pix[i+c] = clamp8(float64(v) + n + rng.NormFloat64()*perChannel)
 			}
 		}
 		out.Pix[i+3] = 255
 	}
-	return reencode(out, 90), 1, same
+	return out
 }
 
 // clipLevels returns, per channel, the white point a camera's processing
