@@ -299,13 +299,8 @@ func listMisses(rep realeval.Report) {
 // printAgain takes every frame again (realeval's retake) and prints, per
 // trap, what the agent's tracker counts again on the second take.
 func printAgain(frames []realeval.Frame, rep realeval.Report) error {
-	var retake realeval.Perturbation
-	for _, p := range realeval.Perturbations {
-		if p.Name == "retake" {
-			retake = p
-		}
-	}
-	if retake.Apply == nil {
+	retake, ok := realeval.PerturbationNamed("retake")
+	if !ok {
 		return errors.New("-again: no retake perturbation")
 	}
 	rows := realeval.TakenAgain(rep, realeval.Evaluate(frames, retake.Detector(), nil), realeval.NewAgentTracker)

@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"math"
 	"math/rand"
+	"slices"
 
 	"github.com/trapnet/trapnet/detect/internal/burnin"
 	xdraw "golang.org/x/image/draw"
@@ -76,6 +77,16 @@ var Perturbations = []Perturbation{
 	{Name: "turned", Doc: "turned a quarter clockwise", Apply: turned},
 	{Name: "osd", Doc: "a camera's name, date and time burned in at two corners: white glyphs 1.5 % of the frame's shorter side, outlined in black", Apply: burnedIn},
 	{Name: "night", Doc: "placed in a frame a tenth larger, the rest of it dark (luma about 25, noisy): the trap photographed with the night around it", Apply: atNight},
+}
+
+// PerturbationNamed returns the perturbation of Perturbations with that
+// name, and false for none.
+func PerturbationNamed(name string) (Perturbation, bool) {
+	i := slices.IndexFunc(Perturbations, func(p Perturbation) bool { return p.Name == name })
+	if i < 0 {
+		return Perturbation{}, false
+	}
+	return Perturbations[i], true
 }
 
 // Detector returns DetectBoxes on the changed frame, its boxes mapped back.

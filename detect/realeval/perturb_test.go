@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"image/draw"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 )
@@ -140,11 +139,11 @@ func TestRealCardsFarther(t *testing.T) {
 // tolCentred of the cards as taken.
 func cardsChanged(t *testing.T, name, what string, tol, tolCentred float64) {
 	cards, base := cardsAsTaken(t)
-	i := slices.IndexFunc(Perturbations, func(p Perturbation) bool { return p.Name == name })
-	if i < 0 {
+	p, ok := PerturbationNamed(name)
+	if !ok {
 		t.Fatalf("no perturbation %q", name)
 	}
-	got := total(Evaluate(cards, Perturbations[i].Detector(), nil))
+	got := total(Evaluate(cards, p.Detector(), nil))
 	t.Logf("cards %s: whitefly recall %.3f (centred %.3f), as taken %.3f (%.3f)", what, got.Recall(), got.CentredRecall(), base.Recall(), base.CentredRecall())
 	if got.Recall() < base.Recall()-tol || got.CentredRecall() < base.CentredRecall()-tolCentred {
 		t.Errorf("cards %s: whitefly recall %.3f (centred %.3f), want within %.3f (%.3f) of the cards as taken, %.3f (%.3f)",
@@ -358,11 +357,11 @@ func paleSurround(img image.Image, level int) *image.RGBA {
 // or more.
 func TestRealCardsGrey(t *testing.T) {
 	cards, _ := cardsAsTaken(t)
-	i := slices.IndexFunc(Perturbations, func(p Perturbation) bool { return p.Name == "gray" })
-	if i < 0 {
+	gray, ok := PerturbationNamed("gray")
+	if !ok {
 		t.Fatal("no perturbation gray")
 	}
-	rep := Evaluate(cards, Perturbations[i].Detector(), nil)
+	rep := Evaluate(cards, gray.Detector(), nil)
 	got := total(rep)
 	judged, problems, err := LoadJudged(filepath.Join(repoRoot(t), "bench", "detect", "sticky-large.tsv"))
 	if err != nil || len(problems) > 0 {
@@ -403,11 +402,9 @@ func TestRetakeKeepsClipped(t *testing.T) {
 	if got := clipLevels(flat); got != [3]int{-1, -1, -1} {
 		t.Errorf("clip levels of a frame without a white point: %v", got)
 	}
-	var retake Perturbation
-	for _, p := range Perturbations {
-		if p.Name == "retake" {
-			retake = p
-		}
+	retake, ok := PerturbationNamed("retake")
+	if !ok {
+		t.Fatal("no perturbation retake")
 	}
 	out, _, _ := retake.Apply(img)
 	moved := 0
