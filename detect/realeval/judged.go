@@ -115,8 +115,12 @@ func parseJudged(text string) (Judged, error) {
 // frames the judged rows name.
 type JudgedScore struct {
 	// Judged counts the judged rows of the report's scored frames by
-	// label; Kept those a detection still pairs with.
-	Judged, Kept map[string]int
+	// label; Kept those a detection still pairs with, and KeptSmall those
+	// of Kept whose detection is under MinSidePx (a row judged at 40 px or
+	// more that only a smaller detection at its centre still pairs with:
+	// the README's rule counts it, as it counts a small detection on a
+	// not_insect box on a sheet).
+	Judged, Kept, KeptSmall map[string]int
 	// Unjudged counts detections of MinSidePx or more pairing with no
 	// judged row: new since the judging, or on a card no row names (to be
 	// looked at: Report.ToJudge lists them).
@@ -134,7 +138,7 @@ type JudgedScore struct {
 // object, whatever its size now). Unjudged counts the detections of
 // MinSidePx or more left unpaired, on the sticky cards no row names too.
 func (r Report) Judge(judged []Judged) JudgedScore {
-	s := JudgedScore{Judged: map[string]int{}, Kept: map[string]int{}}
+	s := JudgedScore{Judged: map[string]int{}, Kept: map[string]int{}, KeptSmall: map[string]int{}}
 	r.pairJudged(judged, func(row Row, js []Judged, paired []int) {
 		if row.Frame.Sticky {
 			s.Cards++
@@ -149,6 +153,9 @@ func (r Report) Judge(judged []Judged) JudgedScore {
 			switch {
 			case paired[i] >= 0:
 				s.Kept[js[paired[i]].Label]++
+				if LongestSide(d) < MinSidePx {
+					s.KeptSmall[js[paired[i]].Label]++
+				}
 			case LongestSide(d) >= MinSidePx:
 				s.Unjudged++
 			}
@@ -296,7 +303,8 @@ func (s JudgedScore) String() string {
 	if s.CardsUnjudged > 0 {
 		cards = fmt.Sprintf(" (%d of the %d cards have no judged row)", s.CardsUnjudged, s.Cards)
 	}
-	return fmt.Sprintf("insects %d of %d still reported, junk %d of %d, unsure %d of %d; precision %.3f; %d detections >= %d px not judged%s",
+	return fmt.Sprintf("insects %d of %d still reported, junk %d of %d, unsure %d of %d (by detections under %d px: %d insects, %d junk); precision %.3f; %d detections >= %d px not judged%s",
 		s.Kept[JudgedInsect], s.Judged[JudgedInsect], s.Kept[JudgedJunk], s.Judged[JudgedJunk],
-		s.Kept[JudgedUnsure], s.Judged[JudgedUnsure], s.Precision(), s.Unjudged, MinSidePx, cards)
+		s.Kept[JudgedUnsure], s.Judged[JudgedUnsure], MinSidePx, s.KeptSmall[JudgedInsect], s.KeptSmall[JudgedJunk],
+		s.Precision(), s.Unjudged, MinSidePx, cards)
 }

@@ -2,6 +2,7 @@ package realeval
 
 import (
 	"image"
+	"math"
 	"strings"
 	"testing"
 )
@@ -49,6 +50,7 @@ func TestJudge(t *testing.T) {
 			image.Rect(100, 0, 200, 40),    // the first junk
 			image.Rect(600, 600, 700, 700), // new
 			image.Rect(410, 410, 440, 440), // under 40 px, on the unsure box: found
+			image.Rect(318, 318, 334, 334), // under 40 px at the second junk box's centre: still junk reported
 			image.Rect(900, 900, 920, 920), // under 40 px, on nothing: not counted
 		},
 	}}}
@@ -56,11 +58,14 @@ func TestJudge(t *testing.T) {
 	if s.Judged[JudgedInsect] != 1 || s.Judged[JudgedJunk] != 2 || s.Judged[JudgedUnsure] != 1 {
 		t.Errorf("judged %v", s.Judged)
 	}
-	if s.Kept[JudgedInsect] != 1 || s.Kept[JudgedJunk] != 1 || s.Kept[JudgedUnsure] != 1 || s.Unjudged != 2 {
+	if s.Kept[JudgedInsect] != 1 || s.Kept[JudgedJunk] != 2 || s.Kept[JudgedUnsure] != 1 || s.Unjudged != 2 {
 		t.Errorf("kept %v, unjudged %d", s.Kept, s.Unjudged)
 	}
-	if p := s.Precision(); p != 0.5 {
-		t.Errorf("precision %v, want 0.5", p)
+	if s.KeptSmall[JudgedInsect] != 0 || s.KeptSmall[JudgedJunk] != 1 || s.KeptSmall[JudgedUnsure] != 1 {
+		t.Errorf("kept by detections under %d px %v", MinSidePx, s.KeptSmall)
+	}
+	if p := s.Precision(); math.Abs(p-1.0/3) > 1e-12 {
+		t.Errorf("precision %v, want 1/3", p)
 	}
 }
 
