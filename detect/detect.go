@@ -90,8 +90,9 @@
 // undone. On a sheet nearby pieces are nearby insects, and a piece mostly
 // inside a much larger specimen's box is dropped as part of it.
 //
-// Analyze runs in stages (analyze.go): work planes, foreground, pieces,
-// specimens.
+// Analyze runs in stages: work planes (analyze.go), foreground
+// (foreground.go), pieces (analyze.go; scale references set aside first,
+// scalerefs.go), specimens (segment.go).
 //
 // Measured on 2026-12-05 (detect/realeval, the realframes README's
 // scoring, 10 px/mm): light sheets recall 0.95 and precision 0.90-1.0 on
