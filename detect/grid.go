@@ -1,7 +1,7 @@
 package detect
 
 // Block grids: a frame's working cells summarised per block (the
-// background, the card's colour, the light's trend), filtered on the grid
+// background, the card's colour, the bare surface's noise), filtered on the grid
 // and interpolated back to the cells.
 
 // upsampleGrid interpolates a gw x gh grid of block x block cell values
