@@ -1,8 +1,8 @@
 package detect
 
 // Block grids: a frame's working cells summarised per block (the
-// background, the card's colour, the bare surface's noise), filtered on the grid
-// and interpolated back to the cells.
+// background, the card's colour, the bare surface's noise), filtered on
+// the grid and interpolated back to the cells.
 
 // upsampleGrid interpolates a gw x gh grid of block x block cell values
 // bilinearly between cell centres to a w x h plane.
