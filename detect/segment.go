@@ -201,7 +201,6 @@ const (
 // dropNested removes specimens whose box lies mostly (nestedFraction of its
 // area) inside the box of a specimen nestedRatio times larger.
 func dropNested(ss []Specimen) []Specimen {
-	area := func(r image.Rectangle) float64 { return float64(r.Dx()) * float64(r.Dy()) }
 	out := ss[:0:0]
 	for i, s := range ss {
 		nested := false

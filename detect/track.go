@@ -14,13 +14,16 @@ func IoU(a, b image.Rectangle) float64 {
 	if in.Empty() {
 		return 0
 	}
-	ia := float64(in.Dx()) * float64(in.Dy())
-	ua := float64(a.Dx())*float64(a.Dy()) + float64(b.Dx())*float64(b.Dy()) - ia
+	ia := area(in)
+	ua := area(a) + area(b) - ia
 	if ua <= 0 {
 		return 0
 	}
 	return ia / ua
 }
+
+// area returns r's area in pixels, as a float.
+func area(r image.Rectangle) float64 { return float64(r.Dx()) * float64(r.Dy()) }
 
 // Track is a specimen followed across frames.
 type Track struct {
@@ -176,8 +179,7 @@ func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out [
 			if usedB[bi] {
 				continue
 			}
-			a1 := float64(tr.Box.Dx()) * float64(tr.Box.Dy())
-			a2 := float64(b.Dx()) * float64(b.Dy())
+			a1, a2 := area(tr.Box), area(b)
 			if a1 <= 0 || a2 <= 0 || a1 > 2*a2 || a2 > 2*a1 {
 				continue
 			}

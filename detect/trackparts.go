@@ -78,6 +78,3 @@ const (
 	partCover    = 0.15
 	partMinShare = 1.0 / 32
 )
-
-// area returns r's area in pixels, as a float.
-func area(r image.Rectangle) float64 { return float64(r.Dx()) * float64(r.Dy()) }
