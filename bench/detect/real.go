@@ -75,6 +75,11 @@ func runReal(dir, modelPath, verifierPath, annotate string) error {
 			return err
 		}
 	}
+	if arriveTakes > 0 {
+		if err := printArrivals(frames, arriveTakes); err != nil {
+			return err
+		}
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		fmt.Printf("\npeak RSS: %.0f MB\n", float64(ru.Maxrss)/1024)
@@ -306,4 +311,38 @@ func printAgain(frames []realeval.Frame, rep realeval.Report) error {
 	rows := realeval.TakenAgain(rep, realeval.Evaluate(frames, retake.Detector(), nil), realeval.NewAgentTracker)
 	fmt.Printf("\nEvery frame taken again (realeval's retake: %s), the agent's tracker fed both takes (realeval.TakenAgain): specimens counted twice:\n\n", retake.Doc)
 	return realeval.WriteAgainMarkdown(os.Stdout, rows)
+}
+
+// printArrivals takes every sticky card takes times while whiteflies
+// arrive (realeval.CardArrivals, 5 a take) and prints, per card, what the
+// agent's tracker (a card's walk and memory) counts, and a tracker with a
+// sheet's.
+func printArrivals(frames []realeval.Frame, takes int) error {
+	const perTake = 5
+	fmt.Printf("\nWhiteflies arriving on the sticky cards (realeval.CardArrivals: %d takes, fresh sensor noise and JPEG 90 each, %d of the card's own whiteflies pasted on bare card on every take from the second): arrivals counted and other new counts after the first take, by the agent's tracker (detect.CardWalkMM, detect.CardMaxAge) and by a sheet's (detect.WalkMM, detect.SheetMaxAge):\n\n", takes, perTake)
+	fmt.Println("| card | arrivals | detected on their take | counted: card tracker | other new | counted: sheet tracker | other new |")
+	fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
+	var sum [6]int
+	for _, f := range frames {
+		if !f.Sticky {
+			continue
+		}
+		img, err := camera.DecodeFile(f.Path, 0)
+		if err != nil {
+			return err
+		}
+		s, err := realeval.CardArrivals(f, img, takes, perTake, 1)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "skipped:", err)
+			continue
+		}
+		card := s.Count(realeval.NewAgentTracker(f))
+		sheet := s.Count(detect.NewFrameTracker(f.Scale()))
+		fmt.Printf("| %s | %d | %d | %d | %d | %d | %d |\n", filepath.Base(f.Path), card.Arrivals, card.Detected, card.Counted, card.OtherNew, sheet.Counted, sheet.OtherNew)
+		for k, v := range []int{card.Arrivals, card.Detected, card.Counted, card.OtherNew, sheet.Counted, sheet.OtherNew} {
+			sum[k] += v
+		}
+	}
+	fmt.Printf("| all | %d | %d | %d | %d | %d | %d |\n", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5])
+	return nil
 }

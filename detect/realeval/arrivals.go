@@ -1,0 +1,202 @@
+package realeval
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"math/rand/v2"
+
+	"github.com/trapnet/trapnet/detect"
+)
+
+// Whiteflies arriving on a card. A trap camera over a sticky card takes it
+// again and again while catches arrive and stay; the agent should count
+// each arrival once, on the take it first shows, and nothing else.
+// CardArrivals makes such a series from one real card: every take is the
+// card as it then is, with fresh sensor noise and JPEG at quality 90 (as
+// the retake perturbation), and from the second take on perTake of the
+// card's own whiteflies (its detections centred in an annotated whitefly,
+// ArrivalMaxMM at most, with a margin, feathered) are pasted on bare card
+// and stay. The boxes of every take are kept, so that trackers can be
+// compared on the same detections (ArrivalSeries.Count).
+
+// ArrivalMaxMM is the longest side of a detection copied as an arriving
+// whitefly (Bemisia and Trialeurodes adults are 1-1.5 mm; a box holds
+// some margin).
+const ArrivalMaxMM = 2.5
+
+// arrivalClearMM is how far an arrival lands from every detection of the
+// card as taken and every earlier arrival: on bare card.
+const arrivalClearMM = 3
+
+// ArrivalSeries is one card taken again and again while whiteflies arrive.
+type ArrivalSeries struct {
+	Frame Frame
+	// Takes holds the detections of each take, Arrivals the boxes of the
+	// whiteflies pasted on each (none on the first).
+	Takes, Arrivals [][]image.Rectangle
+}
+
+// ArrivalCount is how a tracker counted an ArrivalSeries.
+type ArrivalCount struct {
+	// Arrivals is how many whiteflies arrived, Detected how many of them
+	// a detection matched on the take they arrived on, Counted how many a
+	// detection the tracker called new matched on that take or a later one.
+	Arrivals, Detected, Counted int
+	// OtherNew counts the other detections called new after the first
+	// take: specks first crossing the detection floor, or counted again.
+	OtherNew int
+}
+
+// CardArrivals takes the sticky card f (img as taken) takes times, with
+// perTake whiteflies arriving on each take from the second; the same seed
+// gives the same series. It returns an error when detection fails or the
+// card has no whitefly to copy.
+func CardArrivals(f Frame, img image.Image, takes, perTake int, seed uint64) (ArrivalSeries, error) {
+	s := ArrivalSeries{Frame: f}
+	first, err := DetectBoxes(f, img)
+	if err != nil {
+		return s, err
+	}
+	ppm := f.Scale()
+	var srcs []image.Rectangle
+	for _, d := range first {
+		if float64(LongestSide(d)) > ArrivalMaxMM*ppm {
+			continue
+		}
+		c := image.Pt((d.Min.X+d.Max.X)/2, (d.Min.Y+d.Max.Y)/2)
+		for _, a := range f.Ann.Insects() {
+			if c.In(a) {
+				srcs = append(srcs, d)
+				break
+			}
+		}
+	}
+	if len(srcs) == 0 {
+		return s, fmt.Errorf("realeval: %s: no detection centred in an annotated whitefly to copy", f.Path)
+	}
+	base := toRGBA(img)
+	// The card's colour round the whiteflies: arrivals land where the
+	// card looks the same (not on the cloth, a shadow or glare).
+	var card [3]float64
+	for _, r := range srcs {
+		m := meanRGB(base, r.Inset(-8))
+		for k := range card {
+			card[k] += m[k] / float64(len(srcs))
+		}
+	}
+	scene := image.NewRGBA(base.Rect)
+	copy(scene.Pix, base.Pix)
+	taken := append([]image.Rectangle(nil), first...)
+	clear := int(math.Ceil(arrivalClearMM * ppm))
+	margin := max(2, int(math.Round(0.5*ppm)))
+	rng := rand.New(rand.NewPCG(seed, 3))
+	b := base.Rect
+	for t := range takes {
+		var arr []image.Rectangle
+		for range perTake {
+			if t == 0 {
+				break
+			}
+			for range 500 {
+				src := srcs[rng.IntN(len(srcs))]
+				lo := clear + margin
+				if b.Dx() <= 2*lo+src.Dx() || b.Dy() <= 2*lo+src.Dy() {
+					break
+				}
+				at := b.Min.Add(image.Pt(lo+rng.IntN(b.Dx()-2*lo-src.Dx()), lo+rng.IntN(b.Dy()-2*lo-src.Dy())))
+				dst := image.Rectangle{Min: at, Max: at.Add(src.Size())}
+				if overlapsAny(dst.Inset(-clear), taken, image.Rectangle{}) {
+					continue
+				}
+				if m := meanRGB(base, dst.Inset(-8)); math.Abs(m[0]-card[0])+math.Abs(m[1]-card[1])+math.Abs(m[2]-card[2]) > 30 {
+					continue
+				}
+				feather(scene, base, src.Inset(-margin), margin, at.Sub(image.Pt(margin, margin)))
+				taken = append(taken, dst)
+				arr = append(arr, dst)
+				break
+			}
+		}
+		boxes, err := DetectBoxes(f, reencode(sensorNoise(scene, int64(seed)+int64(t)+1, 0, 2), 90))
+		if err != nil {
+			return s, err
+		}
+		s.Takes = append(s.Takes, boxes)
+		s.Arrivals = append(s.Arrivals, arr)
+	}
+	return s, nil
+}
+
+// Count feeds tr the series' takes in order and scores what it calls new.
+func (s ArrivalSeries) Count(tr *detect.Tracker) ArrivalCount {
+	var c ArrivalCount
+	var pending []image.Rectangle // arrived, not yet counted
+	for t, boxes := range s.Takes {
+		c.Arrivals += len(s.Arrivals[t])
+		for _, a := range s.Arrivals[t] {
+			for _, d := range boxes {
+				if Matches(d, a) {
+					c.Detected++
+					break
+				}
+			}
+		}
+		pending = append(pending, s.Arrivals[t]...)
+		for i, tk := range tr.Update(boxes) {
+			if !tk.New || t == 0 {
+				continue
+			}
+			hit := -1
+			for j, a := range pending {
+				if Matches(boxes[i], a) {
+					hit = j
+					break
+				}
+			}
+			if hit < 0 {
+				c.OtherNew++
+				continue
+			}
+			c.Counted++
+			pending = append(pending[:hit], pending[hit+1:]...)
+		}
+	}
+	return c
+}
+
+// meanRGB is the mean colour of img over r (within its bounds).
+func meanRGB(img *image.RGBA, r image.Rectangle) [3]float64 {
+	r = r.Intersect(img.Rect)
+	var m [3]float64
+	n := float64(r.Dx() * r.Dy())
+	if n == 0 {
+		return m
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := img.RGBAAt(x, y)
+			m[0], m[1], m[2] = m[0]+float64(c.R)/n, m[1]+float64(c.G)/n, m[2]+float64(c.B)/n
+		}
+	}
+	return m
+}
+
+// feather copies src's patch r into dst with r's top-left at at, its
+// opacity rising over the outer m px (a whitefly is whiter than the card,
+// so it is pasted as it is, not as the darker of the two as on a sheet).
+func feather(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			a := math.Min(1, float64(min(x-r.Min.X, r.Max.X-1-x, y-r.Min.Y, r.Max.Y-1-y)+1)/float64(m+1))
+			p := image.Pt(at.X+x-r.Min.X, at.Y+y-r.Min.Y)
+			if !p.In(dst.Rect) || !image.Pt(x, y).In(src.Rect) {
+				continue
+			}
+			s, d := src.RGBAAt(x, y), dst.RGBAAt(p.X, p.Y)
+			mix := func(sv, dv uint8) uint8 { return uint8(a*float64(sv) + (1-a)*float64(dv) + 0.5) }
+			d.R, d.G, d.B = mix(s.R, d.R), mix(s.G, d.G), mix(s.B, d.B)
+			dst.SetRGBA(p.X, p.Y, d)
+		}
+	}
+}
