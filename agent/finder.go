@@ -50,7 +50,10 @@ type Finder interface {
 type DetectFinder struct {
 	Options detect.Options
 	// Margin is the crop margin as a fraction of the longest box side.
-	Margin  float64
+	Margin float64
+	// Tracker, if set, counts each specimen once across frames; Find sets
+	// its walk and memory for what each frame was searched as, at the
+	// frame's scale (detect.Tracker.ForSurface).
 	Tracker *detect.Tracker
 	// Reference is the training images' imaging (detect.BIOSCANReference).
 	Reference detect.Reference
@@ -154,6 +157,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	var tracks []detect.Track
 	var deferred []bool
 	if d.Tracker != nil {
+		d.Tracker.ForSurface(fr.Surface, fr.PixelsPerMM) // a card's catches stay where they landed
 		tracks = d.Tracker.Update(boxes)
 		deferred = d.deferExcess(found, tracks)
 	}

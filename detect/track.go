@@ -78,15 +78,58 @@ type Tracker struct {
 // frames, 6 mm none.
 const WalkMM = 6
 
+// SheetMaxAge is how many frames the agent's tracker remembers a specimen
+// unseen on a light sheet (Tracker.MaxAge): insects leave a sheet, and
+// another may settle where one was.
+const SheetMaxAge = 10
+
+// CardWalkMM and CardMaxAge are the tracker's walk and memory on a sticky
+// card (ForSurface). A card's catches are glued where they landed: what
+// moves between frames is only a faint speck's box, grown, shrunk or cut
+// by the noise (about its own size, 1-2 mm), and what goes unseen for a
+// while is a speck near the detection floor, not a catch that left.
+// Measured with realeval.CardArrivals (bench/detect -real DIR -arrive 30):
+// each of the 18 cards of ../shared/realframes/sticky taken 30 times
+// (fresh sensor noise, JPEG 90), 5 of the card's own whiteflies arriving
+// on bare card on every take from the second: of 2 467 arrivals (2 227
+// detected on their take) a tracker with a sheet's WalkMM and SheetMaxAge
+// counted 2 044, since on a card of 500-1 000 specks most places lie
+// within 6 mm of a speck unseen on that take, whose track took the
+// arrival for it having walked (on five cards 0.81-0.85 of those
+// detected); at 2 mm and 200 frames 2 251, and the other new counts after
+// the first take (specks first crossing the detection floor, or counted
+// again) 3 317 -> 3 270. On the three densest cards, against 2 mm: 1 mm
+// counted 0-2 more arrivals and 6-23 more other new, 3-4 mm 1-8 fewer
+// arrivals and 1-45 fewer other new. A used card swapped
+// for another between two frames: 0.54-0.57 of the second card's specks
+// counted at 6 mm, 0.85-0.86 at 2 mm (10 or 200 frames).
+const (
+	CardWalkMM = 2
+	CardMaxAge = 200
+)
+
 // NewFrameTracker returns the tracker the agent runs on a trap's frames at
-// the given scale: IoU 0.3, forgotten after 10 frames unseen, MaxMove
-// WalkMM, PartShare 0.6 (the pieces of ../shared/realframes' sheets lie
-// wholly within the whole's box: 0.5-0.9 count the same).
+// the given scale: IoU 0.3, PartShare 0.6 (the pieces of
+// ../shared/realframes' sheets lie wholly within the whole's box: 0.5-0.9
+// count the same), and a sheet's walk and memory (ForSurface).
 func NewFrameTracker(pixelsPerMM float64) *Tracker {
-	t := NewTracker(0.3, 10)
-	t.MaxMove = WalkMM * pixelsPerMM
+	t := NewTracker(0.3, SheetMaxAge)
 	t.PartShare = 0.6
+	t.ForSurface(SurfaceSheet, pixelsPerMM)
 	return t
+}
+
+// ForSurface sets the walk (MaxMove) and memory (MaxAge) for a frame
+// searched as surface (Frame.Surface) at pixelsPerMM: on a sticky card
+// (SurfaceCard, SurfaceGreyCard) CardWalkMM and CardMaxAge, else WalkMM
+// and SheetMaxAge. The agent calls it before each frame's Update, with
+// the frame's own scale.
+func (t *Tracker) ForSurface(surface string, pixelsPerMM float64) {
+	walk, age := float64(WalkMM), SheetMaxAge
+	if surface == SurfaceCard || surface == SurfaceGreyCard {
+		walk, age = CardWalkMM, CardMaxAge
+	}
+	t.MaxMove, t.MaxAge = walk*pixelsPerMM, age
 }
 
 // NewTracker returns a tracker with the given matching threshold (e.g. 0.3)

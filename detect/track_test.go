@@ -205,3 +205,42 @@ func TestTrackerForget(t *testing.T) {
 		t.Errorf("a forgotten specimen kept its track ID %d", first[1].ID)
 	}
 }
+
+// TestTrackerForSurface: on a sticky card a catch stays where it landed, so
+// a speck unseen for 50 frames is no new catch when it is seen again, and
+// a whitefly arriving 4 mm from a speck unseen on that frame is a new one
+// (on a sheet the first is counted again after SheetMaxAge frames and the
+// second is taken for the speck, walked: moths walk on a sheet).
+func TestTrackerForSurface(t *testing.T) {
+	const ppm = 10
+	speck := image.Rect(100, 100, 110, 108)
+	other := image.Rect(400, 300, 412, 310) // seen on every frame
+	arrival := speck.Add(image.Pt(4*ppm, 0))
+	for _, tc := range []struct {
+		surface               string
+		returnsNew, arriveNew bool
+	}{
+		{SurfaceCard, false, true},
+		{SurfaceGreyCard, false, true},
+		{SurfaceSheet, true, false},
+	} {
+		t.Run(tc.surface, func(t *testing.T) {
+			tr := NewFrameTracker(ppm)
+			update := func(boxes ...image.Rectangle) []Track {
+				tr.ForSurface(tc.surface, ppm)
+				return tr.Update(boxes)
+			}
+			update(speck, other)
+			for range 50 {
+				update(other)
+			}
+			if got := update(other, speck); got[1].New != tc.returnsNew {
+				t.Errorf("speck seen again after 50 frames: New = %v, want %v", got[1].New, tc.returnsNew)
+			}
+			update(other) // the speck unseen on the frame the whitefly arrives
+			if got := update(other, arrival); got[1].New != tc.arriveNew {
+				t.Errorf("arrival 4 mm from an unseen speck: New = %v, want %v", got[1].New, tc.arriveNew)
+			}
+		})
+	}
+}

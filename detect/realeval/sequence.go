@@ -28,8 +28,15 @@ func isSequence(f Frame) bool {
 }
 
 // NewAgentTracker returns the agent's tracker (detect.NewFrameTracker) at
-// the frame's scale.
-func NewAgentTracker(f Frame) *detect.Tracker { return detect.NewFrameTracker(f.Scale()) }
+// the frame's scale, set for a sticky card when f is one (the frames of
+// a sticky folder are searched as cards: Frame.Options).
+func NewAgentTracker(f Frame) *detect.Tracker {
+	t := detect.NewFrameTracker(f.Scale())
+	if f.Sticky {
+		t.ForSurface(detect.SurfaceCard, f.Scale())
+	}
+	return t
+}
 
 // SeqRow is one frame of a sequence.
 type SeqRow struct {

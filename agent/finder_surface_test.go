@@ -1,0 +1,60 @@
+package agent_test
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"testing"
+
+	"github.com/trapnet/trapnet/agent"
+	"github.com/trapnet/trapnet/detect"
+)
+
+// TestDetectFinderTracksBySurface: the finder sets its tracker's walk and
+// memory for what each frame was searched as, at the frame's scale: a
+// sticky card's catches are glued (detect.CardWalkMM, detect.CardMaxAge),
+// a sheet's insects walk and leave (detect.WalkMM, detect.SheetMaxAge).
+func TestDetectFinderTracksBySurface(t *testing.T) {
+	const ppm = 8
+	for _, tc := range []struct {
+		name    string
+		bg      color.RGBA
+		surface string
+		age     int
+		walkMM  float64
+	}{
+		{"yellow card", color.RGBA{225, 205, 40, 255}, detect.SurfaceCard, detect.CardMaxAge, detect.CardWalkMM},
+		{"white sheet", color.RGBA{232, 232, 228, 255}, detect.SurfaceSheet, detect.SheetMaxAge, detect.WalkMM},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// 200 x 150 mm with a few dark 3 mm specimens.
+			img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+			draw.Draw(img, img.Bounds(), image.NewUniform(tc.bg), image.Point{}, draw.Src)
+			for i := range 5 {
+				cx, cy := 300+250*i, 400+100*i
+				for y := cy - 12; y <= cy+12; y++ {
+					for x := cx - 12; x <= cx+12; x++ {
+						if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= 144 {
+							img.SetRGBA(x, y, color.RGBA{40, 30, 25, 255})
+						}
+					}
+				}
+			}
+			d := agent.NewDetectFinder(ppm)
+			// The tracker starts with a sheet's settings; a card frame
+			// changes them and a sheet frame sets them back.
+			d.Tracker.ForSurface(detect.SurfaceCard, 1)
+			specs, err := d.Find(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fr := d.LastFrame()
+			if fr.Surface != tc.surface || len(specs) == 0 {
+				t.Fatalf("searched as %q with %d specimens, want %q and some", fr.Surface, len(specs), tc.surface)
+			}
+			if d.Tracker.MaxAge != tc.age || d.Tracker.MaxMove != tc.walkMM*fr.Scale.PixelsPerMM {
+				t.Errorf("tracker MaxAge %d, MaxMove %.1f px; want %d and %.1f mm at %.1f px/mm", d.Tracker.MaxAge, d.Tracker.MaxMove, tc.age, tc.walkMM, fr.Scale.PixelsPerMM)
+			}
+		})
+	}
+}
