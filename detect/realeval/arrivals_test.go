@@ -3,6 +3,7 @@ package realeval
 import (
 	"image"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/trapnet/trapnet/camera"
@@ -70,5 +71,17 @@ func TestRealCardArrivalsCounted(t *testing.T) {
 		if float64(card.OtherNew) > 1.5*float64(sheet.OtherNew)+10 || float64(card.OtherNew) > 0.1*float64(boxes) {
 			t.Errorf("%s: %d other new counts of %d detections after the first take, a sheet's tracker %d", f.Path, card.OtherNew, boxes, sheet.OtherNew)
 		}
+	}
+}
+
+// A card with no annotated whitefly to copy is refused, naming the frame.
+func TestCardArrivalsNeedsWhiteflies(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	f := Frame{Path: "cards/bare.jpg", Trap: "cards", Sticky: true, Ann: Annotation{Width: 400, Height: 300}}
+	if _, err := CardArrivals(f, img, 3, 5, 1); err == nil || !strings.Contains(err.Error(), "cards/bare.jpg") {
+		t.Errorf("CardArrivals on a card without whiteflies: %v, want an error naming the frame", err)
 	}
 }
