@@ -157,7 +157,13 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 	var tracks []detect.Track
 	var deferred []bool
 	if d.Tracker != nil {
-		d.Tracker.ForSurface(fr.Surface, fr.PixelsPerMM) // a card's catches stay where they landed
+		if len(found) > 0 {
+			// A card's catches stay where they landed. A frame showing
+			// nothing (a dark one, searched as a sheet with capture.surface
+			// auto) tells nothing of what the camera looks at: it keeps
+			// the settings, so a night does not cut a card's memory short.
+			d.Tracker.ForSurface(fr.Surface, fr.PixelsPerMM)
+		}
 		tracks = d.Tracker.Update(boxes)
 		deferred = d.deferExcess(found, tracks)
 	}

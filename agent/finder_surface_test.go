@@ -13,7 +13,8 @@ import (
 // TestDetectFinderTracksBySurface: the finder sets its tracker's walk and
 // memory for what each frame was searched as, at the frame's scale: a
 // sticky card's catches are glued (detect.CardWalkMM, detect.CardMaxAge),
-// a sheet's insects walk and leave (detect.WalkMM, detect.SheetMaxAge).
+// a sheet's insects walk and leave (detect.WalkMM, detect.SheetMaxAge); a
+// dark frame in which nothing is found changes neither.
 func TestDetectFinderTracksBySurface(t *testing.T) {
 	const ppm = 8
 	for _, tc := range []struct {
@@ -54,6 +55,15 @@ func TestDetectFinderTracksBySurface(t *testing.T) {
 			}
 			if d.Tracker.MaxAge != tc.age || d.Tracker.MaxMove != tc.walkMM*fr.Scale.PixelsPerMM {
 				t.Errorf("tracker MaxAge %d, MaxMove %.1f px; want %d and %.1f mm at %.1f px/mm", d.Tracker.MaxAge, d.Tracker.MaxMove, tc.age, tc.walkMM, fr.Scale.PixelsPerMM)
+			}
+			// A dark frame (searched as a sheet, nothing found) keeps them.
+			dark := image.NewRGBA(img.Bounds())
+			draw.Draw(dark, dark.Bounds(), image.NewUniform(color.RGBA{5, 5, 3, 255}), image.Point{}, draw.Src)
+			if specs, err := d.Find(dark); err != nil || len(specs) != 0 {
+				t.Fatalf("dark frame: %d specimens, %v", len(specs), err)
+			}
+			if d.Tracker.MaxAge != tc.age || d.Tracker.MaxMove != tc.walkMM*fr.Scale.PixelsPerMM {
+				t.Errorf("after a dark frame (%q): tracker MaxAge %d, MaxMove %.1f px; want them kept", d.LastFrame().Surface, d.Tracker.MaxAge, d.Tracker.MaxMove)
 			}
 		})
 	}
