@@ -376,10 +376,7 @@ func TestFieldLoop(t *testing.T) {
 	for len(b.messages("trapnet/t1/health")) <= nHealth+1 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := b.srv.Publish("trapnet/t1/model/set", payload, false, 1); err != nil {
-		t.Fatal(err)
-	}
-	waitJSON(t, b, "trapnet/t1/health", 20*time.Second, func(h agent.Health) bool { return h.ModelUpdates.Applied == 1 })
+	publishUntil(t, b, "trapnet/t1/model/set", payload, "trapnet/t1/health", 30*time.Second, func(h agent.Health) bool { return h.ModelUpdates.Applied == 1 })
 	close(src.open)
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -436,10 +433,7 @@ func TestFieldLoop(t *testing.T) {
 	for len(b.messages("trapnet/t1/health")) <= nHealth+1 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := b.srv.Publish("trapnet/t1/model/set", rb, false, 1); err != nil {
-		t.Fatal(err)
-	}
-	waitJSON(t, b, "trapnet/t1/health", 20*time.Second, func(h agent.Health) bool { return h.ModelUpdates.Version == 2 })
+	publishUntil(t, b, "trapnet/t1/model/set", rb, "trapnet/t1/health", 30*time.Second, func(h agent.Health) bool { return h.ModelUpdates.Version == 2 })
 	cancel()
 	<-done
 	if cur, _ := os.ReadFile(acfg2.Model.Path); !bytes.Equal(cur, oldBytes) {
