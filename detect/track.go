@@ -91,16 +91,16 @@ const SheetMaxAge = 10
 // Measured with realeval.CardArrivals (bench/detect -real DIR -arrive 30):
 // each of the 18 cards of ../shared/realframes/sticky taken 30 times
 // (fresh sensor noise, JPEG 90), 5 of the card's own whiteflies arriving
-// on bare card on every take from the second: of 2 467 arrivals (2 227
+// on bare card on every take from the second: of 2 467 arrivals (2 223
 // detected on their take) a tracker with a sheet's WalkMM and SheetMaxAge
-// counted 2 044, since on a card of 500-1 000 specks most places lie
+// counted 2 054, since on a card of 500-1 000 specks most places lie
 // within 6 mm of a speck unseen on that take, whose track took the
-// arrival for it having walked (on five cards 0.81-0.85 of those
-// detected); at 2 mm and 200 frames 2 251, and the other new counts after
+// arrival for it having walked (on four cards 0.80-0.87 of those
+// detected); at 2 mm and 200 frames 2 241, and the other new counts after
 // the first take (specks first crossing the detection floor, or counted
-// again) 3 317 -> 3 270. On the three densest cards, against 2 mm: 1 mm
-// counted 0-2 more arrivals and 6-23 more other new, 3-4 mm 1-8 fewer
-// arrivals and 1-45 fewer other new. A used card swapped
+// again) 3 311 -> 3 276. On three dense cards, against 2 mm: 1 mm
+// counted 1-4 more arrivals and 5-28 more other new, 3-4 mm 2-9 fewer
+// arrivals and up to 46 fewer other new. A used card swapped
 // for another between two frames: 0.54-0.57 of the second card's specks
 // counted at 6 mm, 0.85-0.86 at 2 mm (10 or 200 frames).
 const (

@@ -16,8 +16,8 @@ import (
 // card as it then is, with fresh sensor noise and JPEG at quality 90 (as
 // the retake perturbation), and from the second take on perTake of the
 // card's own whiteflies (its detections centred in an annotated whitefly,
-// ArrivalMaxMM at most, with a margin, feathered) are pasted on bare card
-// and stay. The boxes of every take are kept, so that trackers can be
+// ArrivalMaxMM at most, with a margin feathered in; paste, as they are)
+// are pasted on bare card and stay. The boxes of every take are kept, so that trackers can be
 // compared on the same detections (ArrivalSeries.Count).
 
 // ArrivalMaxMM is the longest side of a detection copied as an arriving
@@ -112,7 +112,7 @@ func CardArrivals(f Frame, img image.Image, takes, perTake int, seed uint64) (Ar
 				if m := meanRGB(base, dst.Inset(-8)); math.Abs(m[0]-card[0])+math.Abs(m[1]-card[1])+math.Abs(m[2]-card[2]) > 30 {
 					continue
 				}
-				feather(scene, base, src.Inset(-margin), margin, at.Sub(image.Pt(margin, margin)))
+				paste(scene, base, src, margin, at, 0, false)
 				taken = append(taken, dst)
 				arr = append(arr, dst)
 				break
@@ -180,23 +180,4 @@ func meanRGB(img *image.RGBA, r image.Rectangle) [3]float64 {
 		}
 	}
 	return m
-}
-
-// feather copies src's patch r into dst with r's top-left at at, its
-// opacity rising over the outer m px (a whitefly is whiter than the card,
-// so it is pasted as it is, not as the darker of the two as on a sheet).
-func feather(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point) {
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			a := math.Min(1, float64(min(x-r.Min.X, r.Max.X-1-x, y-r.Min.Y, r.Max.Y-1-y)+1)/float64(m+1))
-			p := image.Pt(at.X+x-r.Min.X, at.Y+y-r.Min.Y)
-			if !p.In(dst.Rect) || !image.Pt(x, y).In(src.Rect) {
-				continue
-			}
-			s, d := src.RGBAAt(x, y), dst.RGBAAt(p.X, p.Y)
-			mix := func(sv, dv uint8) uint8 { return uint8(a*float64(sv) + (1-a)*float64(dv) + 0.5) }
-			d.R, d.G, d.B = mix(s.R, d.R), mix(s.G, d.G), mix(s.B, d.B)
-			dst.SetRGBA(p.X, p.Y, d)
-		}
-	}
 }

@@ -38,11 +38,11 @@ func TestArrivalSeriesCount(t *testing.T) {
 // on each take, the agent's tracker counts the arrivals it is shown (as
 // many as were detected on their take, within 5 %). A sheet's tracker
 // takes an arrival for a speck unseen on that take that walked up to
-// 6 mm: on five cards it counted 0.81-0.85 of those detected
+// 6 mm: on four cards it counted 0.80-0.87 of those detected
 // (bench/detect -arrive 30; detect.CardWalkMM). The other new counts
 // (specks first crossing the detection floor) stay a few hundredths of
-// the detections: on these glossy cards 1.07-1.14 times a sheet's
-// tracker's over 30 takes, 1.17-1.24 over 10, which absorbs some of them
+// the detections: on these glossy cards 1.08-1.15 times a sheet's
+// tracker's over 30 takes, 1.17-1.23 over 10, which absorbs some of them
 // into specks unseen nearby; over the 18 cards 0.99 times.
 func TestRealCardArrivalsCounted(t *testing.T) {
 	cards := realFramesWhere(t, "sticky card", func(f Frame) bool { return f.Sticky })

@@ -141,7 +141,7 @@ func newCanvas(img image.Image, a Annotation) *canvas {
 // to the annotation as an insect with note.
 func (c *canvas) put(src image.Rectangle, at image.Point, turns int, note string) {
 	dst := image.Rectangle{Min: at, Max: at.Add(turnedSize(src, turns))}
-	paste(c.out, c.base, src, 6, at, turns)
+	paste(c.out, c.base, src, 6, at, turns, true)
 	c.taken = append(c.taken, dst)
 	c.ann.Objects = append(c.ann.Objects, Object{Box: [4]int{dst.Min.X, dst.Min.Y, dst.Max.X, dst.Max.Y}, Kind: KindInsect, Note: note})
 }
@@ -177,10 +177,10 @@ func overlapsAny(r image.Rectangle, taken []image.Rectangle, except image.Rectan
 }
 
 // paste blends src's patch r, grown by m px and feathered over them, into
-// dst with r's top-left at at after turning it by turns quarters clockwise,
-// as the darker of the two (an insect over the sheet or over another
-// insect's wing).
-func paste(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point, turns int) {
+// dst with r's top-left at at after turning it by turns quarters clockwise:
+// with darker as the darker of the two (an insect over the sheet or over
+// another insect's wing), else as it is (a whitefly, whiter than its card).
+func paste(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point, turns int, darker bool) {
 	g := r.Inset(-m).Intersect(src.Bounds())
 	w, h := r.Dx(), r.Dy()
 	for y := g.Min.Y; y < g.Max.Y; y++ {
@@ -200,7 +200,12 @@ func paste(dst, src *image.RGBA, r image.Rectangle, m int, at image.Point, turns
 				continue
 			}
 			s, d := src.RGBAAt(x, y), dst.RGBAAt(tx, ty)
-			mix := func(sv, dv uint8) uint8 { return uint8(a*float64(min(sv, dv)) + (1-a)*float64(dv) + 0.5) }
+			mix := func(sv, dv uint8) uint8 {
+				if darker {
+					sv = min(sv, dv)
+				}
+				return uint8(a*float64(sv) + (1-a)*float64(dv) + 0.5)
+			}
 			d.R, d.G, d.B = mix(s.R, d.R), mix(s.G, d.G), mix(s.B, d.B)
 			dst.SetRGBA(tx, ty, d)
 		}
