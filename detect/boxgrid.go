@@ -2,8 +2,8 @@ package detect
 
 import "image"
 
-// boxGrid buckets pieces by the cells (cell x cell pixels) their boxes
-// touch.
+// boxGrid buckets boxes (pieces' boxes, a frame's detections) by the
+// cells (cell x cell pixels) they touch.
 type boxGrid struct {
 	cell  int
 	cells map[image.Point][]int
@@ -12,9 +12,18 @@ type boxGrid struct {
 }
 
 func newBoxGrid(ps []*piece, cell int) *boxGrid {
-	g := &boxGrid{cell: max(cell, 1), cells: map[image.Point][]int{}, seen: make([]int, len(ps))}
+	boxes := make([]image.Rectangle, len(ps))
 	for i, p := range ps {
-		g.cover(p.box, func(c image.Point) { g.cells[c] = append(g.cells[c], i) })
+		boxes[i] = p.box
+	}
+	return newRectGrid(boxes, cell)
+}
+
+// newRectGrid buckets boxes; each lists indices into them.
+func newRectGrid(boxes []image.Rectangle, cell int) *boxGrid {
+	g := &boxGrid{cell: max(cell, 1), cells: map[image.Point][]int{}, seen: make([]int, len(boxes))}
+	for i, b := range boxes {
+		g.cover(b, func(c image.Point) { g.cells[c] = append(g.cells[c], i) })
 	}
 	return g
 }
@@ -30,7 +39,7 @@ func (g *boxGrid) cover(r image.Rectangle, fn func(image.Point)) {
 	}
 }
 
-// each calls fn once for every piece whose box touches a cell r touches.
+// each calls fn once for every box that touches a cell r touches.
 func (g *boxGrid) each(r image.Rectangle, fn func(int)) {
 	g.query++
 	g.cover(r, func(c image.Point) {

@@ -62,6 +62,12 @@ type Tracker struct {
 	// track's latest box lies within the other (see matchParts). 0
 	// (NewTracker's default) disables it.
 	PartShare float64
+	// NewSurfaceShare, if > 0, lets the tracker tell that the camera looks
+	// at another surface (a sticky card swapped for another) and count
+	// anew: see tracksurface.go. NewSurfaceMin is the fewest boxes a frame
+	// must hold to decide it. 0 (NewTracker's default) disables it.
+	NewSurfaceShare float64
+	NewSurfaceMin   int
 
 	frame  int
 	nextID int
@@ -69,6 +75,8 @@ type Tracker struct {
 	// forgotten are the boxes of the tracks Forget dropped since the last
 	// Update: their specimens come back new, not as parts (matchParts).
 	forgotten []image.Rectangle
+	surface   surfaceRef
+	replaced  bool // the last Update started a new surface
 }
 
 // WalkMM is how far, in mm, a specimen may move between two frames and
@@ -119,17 +127,20 @@ func NewFrameTracker(pixelsPerMM float64) *Tracker {
 	return t
 }
 
-// ForSurface sets the walk (MaxMove) and memory (MaxAge) for a frame
-// searched as surface (Frame.Surface) at pixelsPerMM: on a sticky card
-// (SurfaceCard, SurfaceGreyCard) CardWalkMM and CardMaxAge, else WalkMM
-// and SheetMaxAge. The agent calls it before each frame's Update, with
+// ForSurface sets the walk (MaxMove), memory (MaxAge) and new-surface
+// rule (NewSurfaceShare) for a frame searched as surface (Frame.Surface)
+// at pixelsPerMM: on a sticky card (SurfaceCard, SurfaceGreyCard)
+// CardWalkMM, CardMaxAge and NewSurfaceShare (a card is swapped now and
+// then), else WalkMM, SheetMaxAge and none (a sheet's insects come and go
+// a few at a time). The agent calls it before each frame's Update, with
 // the frame's own scale.
 func (t *Tracker) ForSurface(surface string, pixelsPerMM float64) {
-	walk, age := float64(WalkMM), SheetMaxAge
+	walk, age, share := float64(WalkMM), SheetMaxAge, 0.0
 	if surface == SurfaceCard || surface == SurfaceGreyCard {
-		walk, age = CardWalkMM, CardMaxAge
+		walk, age, share = CardWalkMM, CardMaxAge, NewSurfaceShare
 	}
 	t.MaxMove, t.MaxAge = walk*pixelsPerMM, age
+	t.NewSurfaceShare, t.NewSurfaceMin = share, NewSurfaceMin
 }
 
 // NewTracker returns a tracker with the given matching threshold (e.g. 0.3)
@@ -145,12 +156,15 @@ func NewTracker(minIoU float64, maxAge int) *Tracker {
 // Update takes the boxes of one frame and returns one Track per box, in the
 // same order; Track.New tells whether the specimen is new. Each existing
 // track continues at most one box; pairs are matched greedily from the
-// highest IoU down.
+// highest IoU down. With NewSurfaceShare set, a frame may start a new
+// surface (Replaced).
 func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 	t.frame++
 	if t.nextID == 0 {
 		t.nextID = 1
 	}
+	t.replaced = false
+	first := t.surfaceCheck(boxes)
 	type pair struct {
 		iou    float64
 		ti, bi int
@@ -180,6 +194,9 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 	for _, p := range pairs {
 		t.follow(p.ti, p.bi, boxes, usedT, usedB, out)
 	}
+	if first > 0 {
+		t.retireSurface(first, prev, usedT)
+	}
 	if t.MaxMove > 0 {
 		t.matchMoved(boxes, usedT, usedB, out)
 	}
@@ -202,6 +219,9 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 		t.nextID++
 		t.tracks = append(t.tracks, tr)
 		out[bi] = tr
+	}
+	if first > 0 {
+		t.startSurface(first, out)
 	}
 	return out
 }

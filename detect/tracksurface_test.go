@@ -1,0 +1,137 @@
+package detect
+
+import (
+	"image"
+	"math/rand/v2"
+	"testing"
+)
+
+// specks returns n small boxes (10-16 px) at random places of a 2000 x
+// 1500 card, 40 px or more from each other and from those of apart.
+func specks(rng *rand.Rand, n int, apart ...image.Rectangle) []image.Rectangle {
+	var out []image.Rectangle
+	for len(out) < n {
+		x, y, s := rng.IntN(1980), rng.IntN(1480), 10+rng.IntN(7)
+		r := image.Rect(x, y, x+s, y+s)
+		if !near(r, out) && !near(r, apart) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func near(r image.Rectangle, bs []image.Rectangle) bool {
+	for _, b := range bs {
+		if r.Inset(-40).Overlaps(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// retaken is the card taken again: each box moved by up to 2 px, a
+// twentieth not found.
+func retaken(rng *rand.Rand, bs []image.Rectangle) []image.Rectangle {
+	var out []image.Rectangle
+	for _, b := range bs {
+		if rng.IntN(20) == 0 {
+			continue
+		}
+		out = append(out, b.Add(image.Pt(rng.IntN(5)-2, rng.IntN(5)-2)))
+	}
+	return out
+}
+
+// A sticky card's tracker starts anew when the card is swapped for
+// another, seen on two frames in a row, and not for a card taken again, a
+// single odd frame, a dark frame or a frame with too few boxes; a sheet's
+// never does. Every speck of the second card is counted once, also those
+// that lay where the first card had one.
+func TestTrackerNewSurface(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := specks(rng, 300)
+	b := specks(rng, 250, a...)
+	b = append(b, a[:10]...) // ten of the new card's specks lie where the old card had one
+	fresh := specks(rng, NewSurfaceMin/2)
+	type frame struct {
+		boxes []image.Rectangle
+		card  bool // a box of the second card
+	}
+	A := func() frame { return frame{boxes: retaken(rng, a)} }
+	B := func() frame { return frame{boxes: retaken(rng, b), card: true} }
+	for _, tc := range []struct {
+		name     string
+		surface  string
+		frames   []frame
+		replaced int // the frame (from 1) that starts anew, or 0
+	}{
+		{"taken again", SurfaceCard, []frame{A(), A(), A(), A(), A()}, 0},
+		{"swapped", SurfaceCard, []frame{A(), A(), A(), B(), B(), B()}, 5},
+		{"one odd frame", SurfaceCard, []frame{A(), A(), B(), A(), A()}, 0},
+		{"a dark frame between", SurfaceCard, []frame{A(), A(), B(), {}, B(), B()}, 5},
+		{"too few boxes", SurfaceCard, []frame{A(), A(), {boxes: fresh}, {boxes: fresh}, {boxes: fresh}}, 0},
+		{"on a sheet", SurfaceSheet, []frame{A(), A(), A(), B(), B(), B()}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := NewFrameTracker(8)
+			tr.ForSurface(tc.surface, 8)
+			type speck struct {
+				card  bool
+				place image.Point
+			}
+			counted := map[speck]int{} // times each speck was counted
+			for i, f := range tc.frames {
+				if i == 3 && tc.name == "a dark frame between" {
+					// The tracker saved and restored between frames
+					// changes nothing.
+					st, err := tr.MarshalState()
+					if err != nil {
+						t.Fatal(err)
+					}
+					tr = NewFrameTracker(8)
+					tr.ForSurface(tc.surface, 8)
+					if err := tr.UnmarshalState(st); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got := tr.Update(f.boxes)
+				if want := i+1 == tc.replaced; tr.Replaced() != want {
+					t.Errorf("frame %d: Replaced %v, want %v", i+1, tr.Replaced(), want)
+				}
+				for k, tk := range got {
+					if !tk.New || len(f.boxes) < NewSurfaceMin {
+						continue
+					}
+					from := a
+					if f.card {
+						from = b
+					}
+					sp := speck{f.card, nearest(from, f.boxes[k])}
+					if counted[sp]++; counted[sp] > 1 && tc.surface == SurfaceCard {
+						t.Errorf("frame %d: speck at %v (second card %v) counted again", i+1, sp.place, sp.card)
+					}
+				}
+			}
+			if tc.replaced == 0 {
+				return
+			}
+			for _, s := range b {
+				if n := counted[speck{true, s.Min}]; n != 1 {
+					t.Errorf("second card's speck at %v counted %d times", s.Min, n)
+				}
+			}
+		})
+	}
+}
+
+// nearest returns the place (Min) of the box of bs nearest to r.
+func nearest(bs []image.Rectangle, r image.Rectangle) image.Point {
+	best, bd := image.Point{}, 1<<30
+	for _, b := range bs {
+		d := b.Min.Sub(r.Min)
+		if v := d.X*d.X + d.Y*d.Y; v < bd {
+			best, bd = b.Min, v
+		}
+	}
+	return best
+}
