@@ -99,6 +99,10 @@ type FrameFacts struct {
 	// because capture.surface is auto (detect.Frame.Colourless): a sticky
 	// card from a monochrome camera is not seen as one.
 	GreySheet bool
+	// NewCard: the tracker took the frame for another sticky card (one
+	// swapped for the last, seen on this frame and the one before; see
+	// detect's tracksurface.go) and counted its specimens anew.
+	NewCard bool
 }
 
 // GreySheetHint is what the agent says once when a frame is GreySheet.
@@ -165,6 +169,7 @@ func (d *DetectFinder) Find(img image.Image) ([]Specimen, error) {
 			d.Tracker.ForSurface(fr.Surface, fr.PixelsPerMM)
 		}
 		tracks = d.Tracker.Update(boxes)
+		d.last.NewCard = d.Tracker.Replaced()
 		deferred = d.deferExcess(found, tracks)
 	}
 	out := make([]Specimen, len(found))

@@ -68,3 +68,60 @@ func TestDetectFinderTracksBySurface(t *testing.T) {
 		})
 	}
 }
+
+// TestDetectFinderNewCard: a sticky card swapped for another is told on
+// the second frame of the new card (LastFrame().NewCard), and every speck
+// of the new card is counted once, also one lying where the old card had
+// one; a card taken again, and a sheet whose insects all changed, are
+// not.
+func TestDetectFinderNewCard(t *testing.T) {
+	const ppm = 8
+	dots := func(bg color.RGBA, seed int) *image.RGBA {
+		// 200 x 150 mm, 30 dark specimens of 2.5 mm on a grid of 5 x 6
+		// places; the second card's first lies where the first card's
+		// first does, the others elsewhere.
+		img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+		draw.Draw(img, img.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
+		for i := range 30 {
+			cx, cy := 150+230*(i%6)+seed*90*min(i, 1), 150+210*(i/6)+seed*70*min(i, 1)
+			for y := cy - 10; y <= cy+10; y++ {
+				for x := cx - 10; x <= cx+10; x++ {
+					if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= 100 {
+						img.SetRGBA(x, y, color.RGBA{40, 30, 25, 255})
+					}
+				}
+			}
+		}
+		return img
+	}
+	card, sheet := color.RGBA{225, 205, 40, 255}, color.RGBA{232, 232, 228, 255}
+	for _, tc := range []struct {
+		name     string
+		frames   []*image.RGBA
+		newCard  int // the frame (from 1) told, or 0
+		newSpecs []int
+	}{
+		{"card taken again", []*image.RGBA{dots(card, 0), dots(card, 0), dots(card, 0), dots(card, 0)}, 0, []int{30, 0, 0, 0}},
+		{"card swapped", []*image.RGBA{dots(card, 0), dots(card, 0), dots(card, 1), dots(card, 1), dots(card, 1)}, 4, []int{30, 0, 29, 1, 0}},
+		{"sheet's insects all changed", []*image.RGBA{dots(sheet, 0), dots(sheet, 0), dots(sheet, 1), dots(sheet, 1)}, 0, []int{30, 0, 29, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := agent.NewDetectFinder(ppm)
+			for i, img := range tc.frames {
+				specs, err := d.Find(img)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fresh := 0
+				for _, s := range specs {
+					if s.New {
+						fresh++
+					}
+				}
+				if got, want := d.LastFrame().NewCard, i+1 == tc.newCard; got != want || fresh != tc.newSpecs[i] {
+					t.Errorf("frame %d (%s, %d specimens): NewCard %v, %d new; want %v, %d", i+1, d.LastFrame().Surface, len(specs), got, fresh, want, tc.newSpecs[i])
+				}
+			}
+		})
+	}
+}

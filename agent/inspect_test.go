@@ -24,7 +24,7 @@ func TestInspect(t *testing.T) {
 				{Frame: "f.jpg", Index: 1, Box: Box{10, 0, 18, 8}, WidthPx: 8, HeightPx: 8, AreaPx: 40}}, ""},
 		{"classifier and scale", Inspector{Finder: fakeFinder{reds: []uint8{200}}, Classifier: &fakeClassifier{}, Cfg: testConfig(t), WithMM: true},
 			[]Found{{Frame: "f.jpg", Box: Box{0, 0, 8, 8}, WidthPx: 8, HeightPx: 8, AreaPx: 40, LengthMM: 3, Label: "Drosophila melanogaster", Score: 0.9}}, ""},
-		{"a veiled, noisy card's frame", Inspector{Finder: scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 8, Source: "config"}, 0, 61, 9.3, "card"}, Cfg: testConfig(t)},
+		{"a veiled, noisy card's frame", Inspector{Finder: scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 8, Source: "config"}, 0, 61, 9.3, "card", false}, Cfg: testConfig(t)},
 			[]Found{{Frame: "f.jpg", Box: Box{0, 0, 8, 8}, WidthPx: 8, HeightPx: 8, AreaPx: 40, Haze: 61, Noise: 9.3, Surface: "card"}}, ""},
 		{"classifier error fails the frame", Inspector{Finder: fakeFinder{reds: []uint8{200, 0}}, Classifier: &fakeClassifier{}, Cfg: testConfig(t)},
 			nil, "f.jpg: classify specimen 1"},

@@ -99,6 +99,11 @@ type FrameSummary struct {
 	// capture.surface sticky_card; detect.Frame.Surface); absent when the
 	// finder does not say.
 	Surface string `json:"surface,omitempty"`
+	// NewCard is true on the frame where the agent took the sticky card
+	// for another one (swapped for the last; seen on this frame and the
+	// one before, its specks elsewhere): what lies on it is counted anew,
+	// and what the old card held is forgotten.
+	NewCard bool `json:"new_card,omitempty"`
 }
 
 // Alert is the JSON published on <prefix>alerts when a rule fires.

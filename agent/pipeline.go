@@ -117,7 +117,10 @@ func (p *Pipeline) Process(f camera.Frame) (FrameSummary, error) {
 	if fr, ok := p.Finder.(FrameReporter); ok {
 		ff := fr.LastFrame()
 		sum.PixelsPerMM, sum.ScaleSource, sum.Rejected, sum.Haze, sum.Noise = ff.Scale.PixelsPerMM, ff.Scale.Source, ff.Rejected, ff.Haze, ff.Noise
-		sum.Surface = ff.Surface
+		sum.Surface, sum.NewCard = ff.Surface, ff.NewCard
+		if ff.NewCard && p.Log != nil {
+			p.Log.Info("a new sticky card: its specimens are counted anew", "frame", f.ID, "specimens", len(specs))
+		}
 		if ff.GreySheet && p.Log != nil && !p.greyHinted.Swap(true) {
 			p.Log.Warn(GreySheetHint, "frame", f.ID)
 		}

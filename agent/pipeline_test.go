@@ -212,28 +212,29 @@ type scaledFinder struct {
 	haze     float64
 	noise    float64
 	surface  string
+	newCard  bool
 }
 
 func (f scaledFinder) LastFrame() FrameFacts {
-	return FrameFacts{Scale: f.s, Rejected: f.rejected, Haze: f.haze, Noise: f.noise, Surface: f.surface}
+	return FrameFacts{Scale: f.s, Rejected: f.rejected, Haze: f.haze, Noise: f.noise, Surface: f.surface, NewCard: f.newCard}
 }
 
 // TestFrameMessageScale checks that the frame message says which scale the
 // sizes were measured at and where it came from (and the veil taken off,
 // and the noise that had a card searched smoothed, and what the frame was
-// searched as).
+// searched as, and a new card).
 func TestFrameMessageScale(t *testing.T) {
-	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}, 2, 61, 9.3, "grey_card"}, &fakeClassifier{})
+	p, box, _ := newPipeline(t, scaledFinder{fakeFinder{reds: []uint8{200}}, Scale{PixelsPerMM: 10.5, Source: "checkerboard"}, 2, 61, 9.3, "grey_card", true}, &fakeClassifier{})
 	sum, err := p.Process(frame("f1.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" || sum.Rejected != 2 || sum.Haze != 61 || sum.Noise != 9.3 || sum.Surface != "grey_card" {
+	if sum.PixelsPerMM != 10.5 || sum.ScaleSource != "checkerboard" || sum.Rejected != 2 || sum.Haze != 61 || sum.Noise != 9.3 || sum.Surface != "grey_card" || !sum.NewCard {
 		t.Fatalf("summary %+v", sum)
 	}
 	es, _ := box.Peek(100)
 	last := es[len(es)-1]
-	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard","rejected":2,"haze":61,"noise":9.3,"surface":"grey_card"`) {
+	if !strings.HasSuffix(last.Topic, "/frames") || !strings.Contains(string(last.Payload), `"pixels_per_mm":10.5,"scale_source":"checkerboard","rejected":2,"haze":61,"noise":9.3,"surface":"grey_card","new_card":true`) {
 		t.Fatalf("frame message on %s: %s", last.Topic, last.Payload)
 	}
 }
