@@ -57,7 +57,7 @@ func mainErr() error {
 	verifierPath := flag.String("verifier", "", "with -real: judge the sticky cards' specimens of 5 mm or more with this insect/junk .tflite (bench/verifier)")
 	flag.StringVar(&judgedFile, "judged", judgedFile, "with -real: the sticky cards' larger detections judged by eye (tab-separated: frame x0 y0 x1 y1 insect|junk|unsure note)")
 	flag.StringVar(&judgeOut, "judge-out", "", "with -real: write the sticky cards' detections of 40 px or more that no judged row names to this file, for a person to label and add to -judged")
-	flag.IntVar(&arriveTakes, "arrive", 0, "with -real: take every sticky card this many times while whiteflies arrive (realeval.CardArrivals, 5 a take) and print what the agent's tracker counts, against a sheet's tracker")
+	flag.IntVar(&arriveTakes, "arrive", 0, "with -real: take every sticky card this many times while whiteflies arrive (realeval.CardArrivals, 5 a take) and print what the agent's tracker counts, against a sheet's tracker, and each card swapped for the next")
 	flag.BoolVar(&again, "again", false, "with -real: take every frame again (realeval's retake: fresh sensor noise, JPEG 90) and print what the agent's tracker counts again")
 	perturb := flag.String("perturb", "", "with -real: score the frames as taken and changed by these perturbations (comma-separated names of realeval.Perturbations, or all) instead")
 	flag.Parse()

@@ -323,6 +323,7 @@ func printArrivals(frames []realeval.Frame, takes int) error {
 	fmt.Println("| card | arrivals | detected on their take | counted: card tracker | other new | counted: sheet tracker | other new |")
 	fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
 	var sum [6]int
+	var series []realeval.ArrivalSeries
 	for _, f := range frames {
 		if !f.Sticky {
 			continue
@@ -336,6 +337,7 @@ func printArrivals(frames []realeval.Frame, takes int) error {
 			fmt.Fprintln(os.Stderr, "skipped:", err)
 			continue
 		}
+		series = append(series, s)
 		card := s.Count(realeval.NewAgentTracker(f))
 		sheet := s.Count(detect.NewFrameTracker(f.Scale()))
 		fmt.Printf("| %s | %d | %d | %d | %d | %d | %d |\n", filepath.Base(f.Path), card.Arrivals, card.Detected, card.Counted, card.OtherNew, sheet.Counted, sheet.OtherNew)
@@ -344,5 +346,33 @@ func printArrivals(frames []realeval.Frame, takes int) error {
 		}
 	}
 	fmt.Printf("| all | %d | %d | %d | %d | %d | %d |\n", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5])
+	printSwaps(series)
 	return nil
+}
+
+// printSwaps feeds the agent's tracker each card's series followed by the
+// next card's (a used card swapped for another) and prints on which take
+// it told the new card (detect.Tracker.Replaced) and how many of the
+// second card's boxes it called new, against a fresh tracker and against
+// the agent's tracker without the new-surface rule.
+func printSwaps(series []realeval.ArrivalSeries) {
+	if len(series) < 2 {
+		return
+	}
+	fmt.Printf("\nEach card's series followed by the next card's (a card swapped for another): the take of the second card on which the agent's tracker told a new card (detect.NewSurfaceShare), takes of the first on which it did, and the boxes called new on the second card's takes, by it, by a fresh tracker, and by the agent's tracker without the rule:\n\n")
+	fmt.Println("| first card | second card | told on take | told on the first | new: agent's tracker | fresh tracker | without the rule |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|")
+	var after, alone, without int
+	for i, a := range series {
+		b := series[(i+1)%len(series)]
+		sw := realeval.Swap(a, b, realeval.NewAgentTracker)
+		old := realeval.Swap(a, b, func(f realeval.Frame) *detect.Tracker {
+			tr := realeval.NewAgentTracker(f)
+			tr.NewSurfaceShare = 0
+			return tr
+		})
+		fmt.Printf("| %s | %s | %d | %d | %d | %d | %d |\n", filepath.Base(a.Frame.Path), filepath.Base(b.Frame.Path), sw.Told, sw.FalseTold, sw.After, sw.Alone, old.After)
+		after, alone, without = after+sw.After, alone+sw.Alone, without+old.After
+	}
+	fmt.Printf("| all | | | | %d | %d | %d |\n", after, alone, without)
 }

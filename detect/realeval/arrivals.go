@@ -165,6 +165,50 @@ func (s ArrivalSeries) Count(tr *detect.Tracker) ArrivalCount {
 	return c
 }
 
+// CardSwap is how a tracker counted two cards' series fed one after the
+// other: a used card swapped for another between two frames.
+type CardSwap struct {
+	// Told is the take of the second card (from 1) on which the tracker
+	// first took it for a new card (detect.Tracker.Replaced), 0 for none;
+	// FalseTold counts the takes of the first card on which it did.
+	Told, FalseTold int
+	// After counts the boxes called new on the second card's takes by the
+	// tracker that saw the first card, Alone by a fresh one.
+	After, Alone int
+}
+
+// Swap feeds a tracker from newTracker a's takes, then b's, and compares
+// what it calls new on b with what a fresh tracker calls new on b alone.
+func Swap(a, b ArrivalSeries, newTracker func(Frame) *detect.Tracker) CardSwap {
+	var c CardSwap
+	tr := newTracker(a.Frame)
+	for _, boxes := range a.Takes {
+		if tr.Update(boxes); tr.Replaced() {
+			c.FalseTold++
+		}
+	}
+	fresh := newTracker(b.Frame)
+	for i, boxes := range b.Takes {
+		c.After += newIn(tr.Update(boxes))
+		if tr.Replaced() && c.Told == 0 {
+			c.Told = i + 1
+		}
+		c.Alone += newIn(fresh.Update(boxes))
+	}
+	return c
+}
+
+// newIn counts the new tracks.
+func newIn(ts []detect.Track) int {
+	n := 0
+	for _, t := range ts {
+		if t.New {
+			n++
+		}
+	}
+	return n
+}
+
 // meanRGB is the mean colour of img over r (within its bounds).
 func meanRGB(img *image.RGBA, r image.Rectangle) [3]float64 {
 	r = r.Intersect(img.Rect)
