@@ -16,10 +16,11 @@ type trackerState struct {
 	// process restarted between two frames still counts them as new.
 	Forgotten []image.Rectangle `json:"forgotten,omitempty"`
 	// SurfaceRef and SurfaceCand are the boxes (x0, y0, x1, y1) of the
-	// new-surface rule's reference and candidate frames, SurfaceCandFrame
-	// the candidate's frame number (tracksurface.go).
+	// new-surface rule's reference and candidate frames, SurfaceRefFrame
+	// and SurfaceCandFrame their frame numbers (tracksurface.go).
 	SurfaceRef       [][4]int `json:"surface_ref,omitempty"`
 	SurfaceCand      [][4]int `json:"surface_cand,omitempty"`
+	SurfaceRefFrame  int      `json:"surface_ref_frame,omitempty"`
 	SurfaceCandFrame int      `json:"surface_cand_frame,omitempty"`
 }
 
@@ -49,7 +50,8 @@ func unpackBoxes(ps [][4]int) []image.Rectangle {
 // restarted process can continue tracking where it stopped.
 func (t *Tracker) MarshalState() ([]byte, error) {
 	return json.Marshal(trackerState{Frame: t.frame, NextID: t.nextID, Tracks: t.tracks, Forgotten: t.forgotten,
-		SurfaceRef: packBoxes(t.surface.ref), SurfaceCand: packBoxes(t.surface.cand), SurfaceCandFrame: t.surface.candFrame})
+		SurfaceRef: packBoxes(t.surface.ref), SurfaceCand: packBoxes(t.surface.cand),
+		SurfaceRefFrame: t.surface.refFrame, SurfaceCandFrame: t.surface.candFrame})
 }
 
 // UnmarshalState restores a state made by MarshalState, replacing the
@@ -62,8 +64,8 @@ func (t *Tracker) UnmarshalState(b []byte) error {
 	if st.Frame < 0 || st.NextID < 0 {
 		return fmt.Errorf("tracker state: negative counters (frame %d, next id %d)", st.Frame, st.NextID)
 	}
-	if st.SurfaceCandFrame < 0 || st.SurfaceCandFrame > st.Frame || (st.SurfaceCandFrame > 0) != (st.SurfaceCand != nil) {
-		return fmt.Errorf("tracker state: candidate surface frame %d inconsistent with frame %d and %d candidate boxes", st.SurfaceCandFrame, st.Frame, len(st.SurfaceCand))
+	if st.SurfaceRefFrame < 0 || st.SurfaceRefFrame > st.Frame || (st.SurfaceCand != nil && (st.SurfaceCandFrame <= st.SurfaceRefFrame || st.SurfaceCandFrame > st.Frame)) {
+		return fmt.Errorf("tracker state: surface frames (reference %d, candidate %d) inconsistent with frame %d", st.SurfaceRefFrame, st.SurfaceCandFrame, st.Frame)
 	}
 	for _, tr := range st.Tracks {
 		if tr.ID <= 0 || tr.ID >= st.NextID || tr.LastFrame > st.Frame {
@@ -71,6 +73,6 @@ func (t *Tracker) UnmarshalState(b []byte) error {
 		}
 	}
 	t.frame, t.nextID, t.tracks, t.forgotten = st.Frame, st.NextID, st.Tracks, st.Forgotten
-	t.surface = surfaceRef{ref: unpackBoxes(st.SurfaceRef), cand: unpackBoxes(st.SurfaceCand), candFrame: st.SurfaceCandFrame}
+	t.surface = surfaceRef{ref: unpackBoxes(st.SurfaceRef), cand: unpackBoxes(st.SurfaceCand), refFrame: st.SurfaceRefFrame, candFrame: st.SurfaceCandFrame}
 	return nil
 }

@@ -30,7 +30,8 @@ func TestTrackerStateRoundTrip(t *testing.T) {
 		t.Fatalf("restored tracker re-counted: %+v", tb)
 	}
 	for _, bad := range []string{`{`, `{"frame":1,"next_id":1,"tracks":[{"ID":5}]}`, `{"frame":-1}`,
-		`{"frame":1,"next_id":1,"surface_cand_frame":3,"surface_cand":[[0,0,1,1]]}`, `{"frame":2,"next_id":1,"surface_cand_frame":1}`} {
+		`{"frame":1,"next_id":1,"surface_cand_frame":3,"surface_cand":[[0,0,1,1]]}`, `{"frame":2,"next_id":1,"surface_ref_frame":3}`,
+		`{"frame":3,"next_id":1,"surface_ref_frame":2,"surface_cand_frame":2,"surface_cand":[[0,0,1,1]]}`} {
 		if err := b.UnmarshalState([]byte(bad)); err == nil {
 			t.Fatalf("state %s accepted", bad)
 		}

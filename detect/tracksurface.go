@@ -13,11 +13,14 @@ import "image"
 // reference box by MinIoU on two decided frames in a row, and the second
 // frame's boxes overlap the first's by that share (the new surface is
 // seen twice, steady), it takes the camera for looking at a new surface.
-// The tracks begun before the first of the two frames are dropped, and a
+// The tracks begun on or before the reference frame are dropped, and a
 // box of the second frame that continued one of them is new (a speck that
-// happened to lie where the old card had one); the tracks begun on the
-// first frame, counted there, go on. A frame with fewer than NewSurfaceMin
-// boxes (a dark one, a bare card) decides nothing.
+// happened to lie where the old card had one); the tracks begun since,
+// counted when they were, go on. A frame with fewer than NewSurfaceMin
+// boxes (a dark one, a fresh card) decides nothing: a fresh card's first
+// catches are counted as they come (those landing where the old card had
+// something continue its tracks until the card is told, and are counted
+// then), and it is told once it holds NewSurfaceMin specks.
 //
 // Measured on the 18 cards of ../shared/realframes/sticky, each as taken
 // and under each of realeval's 23 perturbations (those with 50 boxes or
@@ -48,11 +51,11 @@ const NewSurfaceShare = 0.2
 const NewSurfaceMin = 20
 
 // surfaceRef is what the tracker remembers to tell a new surface: the
-// reference frame's boxes, and those of a frame that differed from it
-// (the candidate) with its frame number.
+// reference frame's boxes and number, and those of a frame that differed
+// from it (the candidate).
 type surfaceRef struct {
-	ref, cand []image.Rectangle
-	candFrame int
+	ref, cand           []image.Rectangle
+	refFrame, candFrame int
 }
 
 // Replaced reports whether the last Update took its frame for a new
@@ -60,8 +63,8 @@ type surfaceRef struct {
 func (t *Tracker) Replaced() bool { return t.replaced }
 
 // surfaceCheck decides, before boxes are matched, whether this frame
-// confirms a new surface; it returns the frame number of the first frame
-// of the new surface, or 0.
+// confirms a new surface; it returns the first frame whose tracks may be
+// the new surface's (the one after the reference), or 0.
 func (t *Tracker) surfaceCheck(boxes []image.Rectangle) int {
 	s := &t.surface
 	if t.NewSurfaceShare <= 0 {
@@ -72,12 +75,12 @@ func (t *Tracker) surfaceCheck(boxes []image.Rectangle) int {
 		return 0
 	}
 	if len(s.ref) < max(1, t.NewSurfaceMin) || overlapShare(boxes, s.ref, t.MinIoU) >= t.NewSurfaceShare {
-		s.ref, s.cand, s.candFrame = clone(boxes), nil, 0
+		*s = surfaceRef{ref: clone(boxes), refFrame: t.frame}
 		return 0
 	}
 	if s.cand != nil && overlapShare(boxes, s.cand, t.MinIoU) >= t.NewSurfaceShare {
-		first := s.candFrame
-		s.ref, s.cand, s.candFrame = clone(boxes), nil, 0
+		first := s.refFrame + 1
+		*s = surfaceRef{ref: clone(boxes), refFrame: t.frame}
 		return first
 	}
 	s.cand, s.candFrame = clone(boxes), t.frame

@@ -46,19 +46,24 @@ func retaken(rng *rand.Rand, bs []image.Rectangle) []image.Rectangle {
 // another, seen on two frames in a row, and not for a card taken again, a
 // single odd frame, a dark frame or a frame with too few boxes; a sheet's
 // never does. Every speck of the second card is counted once, also those
-// that lay where the first card had one.
+// that lay where the first card had one, and on a fresh card that fills
+// up, those counted before it was told.
 func TestTrackerNewSurface(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	a := specks(rng, 300)
 	b := specks(rng, 250, a...)
 	b = append(b, a[:10]...) // ten of the new card's specks lie where the old card had one
-	fresh := specks(rng, NewSurfaceMin/2)
+	// A fresh card catching 5 specks a frame, the first two where the old
+	// card had one.
+	c := append(append([]image.Rectangle(nil), a[:2]...), specks(rng, 28, append(a, b...)...)...)
+	fewer := specks(rng, NewSurfaceMin/2)
 	type frame struct {
-		boxes []image.Rectangle
-		card  bool // a box of the second card
+		boxes  []image.Rectangle
+		second []image.Rectangle // the second card's specks, nil on the first card
 	}
 	A := func() frame { return frame{boxes: retaken(rng, a)} }
-	B := func() frame { return frame{boxes: retaken(rng, b), card: true} }
+	B := func() frame { return frame{boxes: retaken(rng, b), second: b} }
+	C := func(n int) frame { return frame{boxes: c[:n], second: c} }
 	for _, tc := range []struct {
 		name     string
 		surface  string
@@ -69,17 +74,19 @@ func TestTrackerNewSurface(t *testing.T) {
 		{"swapped", SurfaceCard, []frame{A(), A(), A(), B(), B(), B()}, 5},
 		{"one odd frame", SurfaceCard, []frame{A(), A(), B(), A(), A()}, 0},
 		{"a dark frame between", SurfaceCard, []frame{A(), A(), B(), {}, B(), B()}, 5},
-		{"too few boxes", SurfaceCard, []frame{A(), A(), {boxes: fresh}, {boxes: fresh}, {boxes: fresh}}, 0},
+		{"too few boxes", SurfaceCard, []frame{A(), A(), {boxes: fewer}, {boxes: fewer}, {boxes: fewer}}, 0},
+		{"a fresh card", SurfaceCard, []frame{A(), A(), C(5), C(10), C(15), C(20), C(25), C(30)}, 7},
 		{"on a sheet", SurfaceSheet, []frame{A(), A(), A(), B(), B(), B()}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := NewFrameTracker(8)
 			tr.ForSurface(tc.surface, 8)
 			type speck struct {
-				card  bool
-				place image.Point
+				second bool
+				place  image.Point
 			}
 			counted := map[speck]int{} // times each speck was counted
+			var second []image.Rectangle
 			for i, f := range tc.frames {
 				if i == 3 && tc.name == "a dark frame between" {
 					// The tracker saved and restored between frames
@@ -98,24 +105,27 @@ func TestTrackerNewSurface(t *testing.T) {
 				if want := i+1 == tc.replaced; tr.Replaced() != want {
 					t.Errorf("frame %d: Replaced %v, want %v", i+1, tr.Replaced(), want)
 				}
+				if f.second != nil {
+					second = f.second
+				}
 				for k, tk := range got {
-					if !tk.New || len(f.boxes) < NewSurfaceMin {
+					if !tk.New || (f.second == nil && len(f.boxes) < NewSurfaceMin) {
 						continue
 					}
 					from := a
-					if f.card {
-						from = b
+					if f.second != nil {
+						from = f.second
 					}
-					sp := speck{f.card, nearest(from, f.boxes[k])}
+					sp := speck{f.second != nil, nearest(from, f.boxes[k])}
 					if counted[sp]++; counted[sp] > 1 && tc.surface == SurfaceCard {
-						t.Errorf("frame %d: speck at %v (second card %v) counted again", i+1, sp.place, sp.card)
+						t.Errorf("frame %d: speck at %v (second card %v) counted again", i+1, sp.place, sp.second)
 					}
 				}
 			}
 			if tc.replaced == 0 {
 				return
 			}
-			for _, s := range b {
+			for _, s := range second {
 				if n := counted[speck{true, s.Min}]; n != 1 {
 					t.Errorf("second card's speck at %v counted %d times", s.Min, n)
 				}

@@ -351,28 +351,34 @@ func printArrivals(frames []realeval.Frame, takes int) error {
 }
 
 // printSwaps feeds the agent's tracker each card's series followed by the
-// next card's (a used card swapped for another) and prints on which take
-// it told the new card (detect.Tracker.Replaced) and how many of the
-// second card's boxes it called new, against a fresh tracker and against
-// the agent's tracker without the new-surface rule.
+// next card's (a used card swapped for another), and by the next card
+// filling up as a fresh one would (realeval.Filling, 5 specks a take),
+// and prints on which take it told the new card (detect.Tracker.Replaced)
+// and how many of the second card's boxes it called new, against a fresh
+// tracker and against the agent's tracker without the new-surface rule.
 func printSwaps(series []realeval.ArrivalSeries) {
 	if len(series) < 2 {
 		return
 	}
-	fmt.Printf("\nEach card's series followed by the next card's (a card swapped for another): the take of the second card on which the agent's tracker told a new card (detect.NewSurfaceShare), takes of the first on which it did, and the boxes called new on the second card's takes, by it, by a fresh tracker, and by the agent's tracker without the rule:\n\n")
-	fmt.Println("| first card | second card | told on take | told on the first | new: agent's tracker | fresh tracker | without the rule |")
+	fmt.Printf("\nEach card's series followed by the next card's (a used card swapped for another), and by the next card filling up 5 specks a take (a fresh card, realeval.Filling): the take of the second card on which the agent's tracker told a new card (detect.NewSurfaceShare), takes of the first on which it did, and the boxes called new on the second card's takes, by it / by a fresh tracker / by the agent's tracker without the rule:\n\n")
+	fmt.Println("| first card | second card | used: told on take | told on the first | new | fresh card: told on take | new |")
 	fmt.Println("|---|---|--:|--:|--:|--:|--:|")
-	var after, alone, without int
+	without := func(f realeval.Frame) *detect.Tracker {
+		tr := realeval.NewAgentTracker(f)
+		tr.NewSurfaceShare = 0
+		return tr
+	}
+	var sum [6]int
 	for i, a := range series {
 		b := series[(i+1)%len(series)]
-		sw := realeval.Swap(a, b, realeval.NewAgentTracker)
-		old := realeval.Swap(a, b, func(f realeval.Frame) *detect.Tracker {
-			tr := realeval.NewAgentTracker(f)
-			tr.NewSurfaceShare = 0
-			return tr
-		})
-		fmt.Printf("| %s | %s | %d | %d | %d | %d | %d |\n", filepath.Base(a.Frame.Path), filepath.Base(b.Frame.Path), sw.Told, sw.FalseTold, sw.After, sw.Alone, old.After)
-		after, alone, without = after+sw.After, alone+sw.Alone, without+old.After
+		used, usedOld := realeval.Swap(a, b, realeval.NewAgentTracker), realeval.Swap(a, b, without)
+		fill := realeval.Filling(b, 5, 1)
+		fresh, freshOld := realeval.Swap(a, fill, realeval.NewAgentTracker), realeval.Swap(a, fill, without)
+		fmt.Printf("| %s | %s | %d | %d | %d / %d / %d | %d | %d / %d / %d |\n", filepath.Base(a.Frame.Path), filepath.Base(b.Frame.Path),
+			used.Told, used.FalseTold, used.After, used.Alone, usedOld.After, fresh.Told, fresh.After, fresh.Alone, freshOld.After)
+		for k, v := range []int{used.After, used.Alone, usedOld.After, fresh.After, fresh.Alone, freshOld.After} {
+			sum[k] += v
+		}
 	}
-	fmt.Printf("| all | | | | %d | %d | %d |\n", after, alone, without)
+	fmt.Printf("| all | | | | %d / %d / %d | | %d / %d / %d |\n", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5])
 }

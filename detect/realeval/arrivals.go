@@ -198,6 +198,35 @@ func Swap(a, b ArrivalSeries, newTracker func(Frame) *detect.Tracker) CardSwap {
 	return c
 }
 
+// Filling makes of s a fresh card filling up: take t (from 0) shows only
+// the specks of s's first take among the first perTake*(t+1) of them in an
+// order the seed draws, as each take detected them (its box overlapping
+// the speck's first box by IoU 0.3); a speck a take does not detect is not
+// shown on it. The series' arrivals are left out.
+func Filling(s ArrivalSeries, perTake int, seed uint64) ArrivalSeries {
+	out := ArrivalSeries{Frame: s.Frame}
+	if len(s.Takes) == 0 {
+		return out
+	}
+	first := s.Takes[0]
+	order := rand.New(rand.NewPCG(seed, 0)).Perm(len(first))
+	for t, boxes := range s.Takes {
+		var shown []image.Rectangle
+		used := make([]bool, len(boxes))
+		for _, k := range order[:min(len(order), perTake*(t+1))] {
+			for i, b := range boxes {
+				if !used[i] && detect.IoU(b, first[k]) >= 0.3 {
+					shown, used[i] = append(shown, b), true
+					break
+				}
+			}
+		}
+		out.Takes = append(out.Takes, shown)
+		out.Arrivals = append(out.Arrivals, nil)
+	}
+	return out
+}
+
 // newIn counts the new tracks.
 func newIn(ts []detect.Track) int {
 	n := 0

@@ -95,6 +95,14 @@ func TestRealCardArrivalsCounted(t *testing.T) {
 	if float64(sw.After) < 0.97*float64(sw.Alone) || float64(sw.After) > 1.03*float64(sw.Alone) {
 		t.Errorf("%s after %s: %d new counts, want those of a tracker that never saw the first card (%d) within 3 %%", b.Frame.Path, a.Frame.Path, sw.After, sw.Alone)
 	}
+	// A fresh card filling up, 5 specks a take: told once it holds
+	// detect.NewSurfaceMin, and every speck counted once, also those
+	// counted before it was told.
+	fresh := Swap(a, Filling(b, 5, 1), NewAgentTracker)
+	t.Logf("a fresh card after %s: %+v", a.Frame.Path, fresh)
+	if fresh.FalseTold > 0 || fresh.Told == 0 || fresh.After != fresh.Alone {
+		t.Errorf("a fresh card after %s: told on take %d (and %d of the first card's), %d new counts; want told and %d (a fresh tracker's)", a.Frame.Path, fresh.Told, fresh.FalseTold, fresh.After, fresh.Alone)
+	}
 }
 
 // A card with no annotated whitefly to copy is refused, naming the frame.
