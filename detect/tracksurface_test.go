@@ -45,9 +45,10 @@ func retaken(rng *rand.Rand, bs []image.Rectangle) []image.Rectangle {
 // A sticky card's tracker starts anew when the card is swapped for
 // another, seen on two frames in a row, and not for a card taken again, a
 // single odd frame, a dark frame or a frame with too few boxes; a sheet's
-// never does. Every speck of the second card is counted once, also those
-// that lay where the first card had one, and on a fresh card that fills
-// up, those counted before it was told.
+// never does, nor a card that moved (its specks all shifted alike). Every
+// speck of the second card shown once it is told is counted once, also
+// those that lay where the first card had one, and on a fresh card that
+// fills up, those counted before it was told; no speck is counted twice.
 func TestTrackerNewSurface(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	a := specks(rng, 300)
@@ -64,6 +65,15 @@ func TestTrackerNewSurface(t *testing.T) {
 	A := func() frame { return frame{boxes: retaken(rng, a)} }
 	B := func() frame { return frame{boxes: retaken(rng, b), second: b} }
 	C := func(n int) frame { return frame{boxes: c[:n], second: c} }
+	// The first card moved 1.1 mm (at 8 px/mm; with the jitter, within
+	// the 2 mm walk): swinging on its hanger.
+	M := func() frame {
+		f := A()
+		for i := range f.boxes {
+			f.boxes[i] = f.boxes[i].Add(image.Pt(8, 4))
+		}
+		return f
+	}
 	for _, tc := range []struct {
 		name     string
 		surface  string
@@ -73,6 +83,7 @@ func TestTrackerNewSurface(t *testing.T) {
 		{"taken again", SurfaceCard, []frame{A(), A(), A(), A(), A()}, 0},
 		{"swapped", SurfaceCard, []frame{A(), A(), A(), B(), B(), B()}, 5},
 		{"one odd frame", SurfaceCard, []frame{A(), A(), B(), A(), A()}, 0},
+		{"moved", SurfaceCard, []frame{A(), A(), M(), M(), M()}, 0},
 		{"a dark frame between", SurfaceCard, []frame{A(), A(), B(), {}, B(), B()}, 5},
 		{"too few boxes", SurfaceCard, []frame{A(), A(), {boxes: fewer}, {boxes: fewer}, {boxes: fewer}}, 0},
 		{"a fresh card", SurfaceCard, []frame{A(), A(), C(5), C(10), C(15), C(20), C(25), C(30)}, 7},
@@ -86,7 +97,7 @@ func TestTrackerNewSurface(t *testing.T) {
 				place  image.Point
 			}
 			counted := map[speck]int{} // times each speck was counted
-			var second []image.Rectangle
+			var late []image.Point     // second-card specks shown once the card was told
 			for i, f := range tc.frames {
 				if i == 3 && tc.name == "a dark frame between" {
 					// The tracker saved and restored between frames
@@ -105,8 +116,10 @@ func TestTrackerNewSurface(t *testing.T) {
 				if want := i+1 == tc.replaced; tr.Replaced() != want {
 					t.Errorf("frame %d: Replaced %v, want %v", i+1, tr.Replaced(), want)
 				}
-				if f.second != nil {
-					second = f.second
+				if f.second != nil && tc.replaced > 0 && i+1 >= tc.replaced {
+					for _, bx := range f.boxes {
+						late = append(late, nearest(f.second, bx))
+					}
 				}
 				for k, tk := range got {
 					if !tk.New || (f.second == nil && len(f.boxes) < NewSurfaceMin) {
@@ -125,12 +138,37 @@ func TestTrackerNewSurface(t *testing.T) {
 			if tc.replaced == 0 {
 				return
 			}
-			for _, s := range second {
-				if n := counted[speck{true, s.Min}]; n != 1 {
-					t.Errorf("second card's speck at %v counted %d times", s.Min, n)
+			if len(late) == 0 {
+				t.Fatal("no speck of the second card shown once it was told")
+			}
+			for _, p := range late {
+				if n := counted[speck{true, p}]; n != 1 {
+					t.Errorf("second card's speck at %v counted %d times", p, n)
 				}
 			}
 		})
+	}
+}
+
+// A card moved farther than a speck may walk is still the same card: its
+// specks are counted again (the tracker no longer finds them where they
+// were) but it is not taken for a new card, for shifts up to 6 mm.
+func TestTrackerMovedCardNotNew(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a := specks(rng, 300)
+	for _, d := range []image.Point{{4, 0}, {0, 12}, {20, 20}, {-40, 8}} {
+		tr := NewFrameTracker(8)
+		tr.ForSurface(SurfaceCard, 8)
+		tr.Update(retaken(rng, a))
+		for i := range 3 {
+			moved := retaken(rng, a)
+			for k := range moved {
+				moved[k] = moved[k].Add(d)
+			}
+			if tr.Update(moved); tr.Replaced() {
+				t.Errorf("moved by %v: taken for a new card on frame %d", d, i+2)
+			}
+		}
 	}
 }
 
