@@ -150,23 +150,31 @@ func TestTrackerNewSurface(t *testing.T) {
 	}
 }
 
-// A card moved farther than a speck may walk is still the same card: its
-// specks are counted again (the tracker no longer finds them where they
-// were) but it is not taken for a new card, for shifts up to 6 mm.
+// A card moved, by less or more than a speck may walk (up to 6 mm), is
+// the same card: not taken for a new one, and its tracks move with it, so
+// none of its specks is counted again.
 func TestTrackerMovedCardNotNew(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	a := specks(rng, 300)
 	for _, d := range []image.Point{{4, 0}, {0, 12}, {20, 20}, {-40, 8}} {
 		tr := NewFrameTracker(8)
 		tr.ForSurface(SurfaceCard, 8)
-		tr.Update(retaken(rng, a))
+		tr.Update(a)
+		at := image.Point{}
 		for i := range 3 {
+			at = at.Add(d)
 			moved := retaken(rng, a)
 			for k := range moved {
-				moved[k] = moved[k].Add(d)
+				moved[k] = moved[k].Add(at)
 			}
-			if tr.Update(moved); tr.Replaced() {
-				t.Errorf("moved by %v: taken for a new card on frame %d", d, i+2)
+			again := 0
+			for _, tk := range tr.Update(moved) {
+				if tk.New {
+					again++
+				}
+			}
+			if tr.Replaced() || again > 0 {
+				t.Errorf("moved by %v on frame %d: Replaced %v, %d specks counted again", at, i+2, tr.Replaced(), again)
 			}
 		}
 	}
