@@ -72,8 +72,8 @@ func TestDetectFinderTracksBySurface(t *testing.T) {
 // TestDetectFinderNewCard: a sticky card swapped for another is told on
 // the second frame of the new card (LastFrame().NewCard), and every speck
 // of the new card is counted once, also one lying where the old card had
-// one; a card taken again, and a sheet whose insects all changed, are
-// not.
+// one; a card taken again or moved 3 mm (none of its specimens counted
+// again), and a sheet whose insects all changed, are not.
 func TestDetectFinderNewCard(t *testing.T) {
 	const ppm = 8
 	dots := func(bg color.RGBA, seed int) *image.RGBA {
@@ -95,6 +95,13 @@ func TestDetectFinderNewCard(t *testing.T) {
 		return img
 	}
 	card, sheet := color.RGBA{225, 205, 40, 255}, color.RGBA{232, 232, 228, 255}
+	// moved is the card moved 3 mm right and 1.5 mm down in the frame.
+	moved := func(img *image.RGBA) *image.RGBA {
+		out := image.NewRGBA(img.Rect)
+		draw.Draw(out, out.Rect, image.NewUniform(card), image.Point{}, draw.Src)
+		draw.Draw(out, out.Rect.Add(image.Pt(24, 12)), img, image.Point{}, draw.Src)
+		return out
+	}
 	for _, tc := range []struct {
 		name     string
 		frames   []*image.RGBA
@@ -102,6 +109,7 @@ func TestDetectFinderNewCard(t *testing.T) {
 		newSpecs []int
 	}{
 		{"card taken again", []*image.RGBA{dots(card, 0), dots(card, 0), dots(card, 0), dots(card, 0)}, 0, []int{30, 0, 0, 0}},
+		{"card moved", []*image.RGBA{dots(card, 0), dots(card, 0), moved(dots(card, 0)), moved(dots(card, 0))}, 0, []int{30, 0, 0, 0}},
 		{"card swapped", []*image.RGBA{dots(card, 0), dots(card, 0), dots(card, 1), dots(card, 1), dots(card, 1)}, 4, []int{30, 0, 29, 1, 0}},
 		{"sheet's insects all changed", []*image.RGBA{dots(sheet, 0), dots(sheet, 0), dots(sheet, 1), dots(sheet, 1)}, 0, []int{30, 0, 29, 0}},
 	} {
