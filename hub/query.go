@@ -24,12 +24,16 @@ type TrapRow struct {
 	// Health is the latest health report (nil before the first).
 	Health     *agent.Health
 	Detections int
+	// CardChanged is the capture time of the latest frame on which the
+	// trap's agent took its sticky card for a new one (zero for none).
+	CardChanged time.Time
 }
 
 // Traps lists the traps by id.
 func (s *Store) Traps(ctx context.Context) ([]TrapRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.status, t.status_at, t.health, t.health_at, t.model_version,
-		t.lat, t.lon, t.country, t.region, t.last_seen, (SELECT COUNT(*) FROM detections d WHERE d.trap_id = t.id)
+		t.lat, t.lon, t.country, t.region, t.last_seen, (SELECT COUNT(*) FROM detections d WHERE d.trap_id = t.id),
+		(SELECT MAX(c.capture_time) FROM card_changes c WHERE c.trap_id = t.id)
 		FROM traps t ORDER BY t.id`)
 	if err != nil {
 		return nil, err
@@ -40,9 +44,13 @@ func (s *Store) Traps(ctx context.Context) ([]TrapRow, error) {
 		var r TrapRow
 		var statusAt, health, healthAt, seen string
 		var lat, lon sql.NullFloat64
+		var card sql.NullString
 		if err := rows.Scan(&r.ID, &r.Status, &statusAt, &health, &healthAt, &r.ModelVersion, &lat, &lon,
-			&r.Country, &r.Region, &seen, &r.Detections); err != nil {
+			&r.Country, &r.Region, &seen, &r.Detections, &card); err != nil {
 			return nil, err
+		}
+		if card.Valid {
+			r.CardChanged = parseTime(card.String)
 		}
 		r.StatusAt, r.HealthAt, r.LastSeen = parseTime(statusAt), parseTime(healthAt), parseTime(seen)
 		if lat.Valid && lon.Valid {

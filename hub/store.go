@@ -57,6 +57,10 @@ func (d dialect) schema() []string {
 		`CREATE TABLE IF NOT EXISTS frames (id TEXT PRIMARY KEY, trap_id TEXT NOT NULL, capture_time TEXT NOT NULL,
 			night TEXT NOT NULL, specimens INTEGER NOT NULL, new INTEGER NOT NULL, payload TEXT NOT NULL)`,
 		`CREATE INDEX IF NOT EXISTS frames_trap_night ON frames (trap_id, night)`,
+		// The frames on which a trap's agent took its sticky card for a
+		// new one (agent.FrameSummary.NewCard).
+		`CREATE TABLE IF NOT EXISTS card_changes (frame_id TEXT PRIMARY KEY, trap_id TEXT NOT NULL, capture_time TEXT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS card_changes_trap ON card_changes (trap_id, capture_time)`,
 		`CREATE TABLE IF NOT EXISTS alerts (id TEXT PRIMARY KEY, trap_id TEXT NOT NULL, rule TEXT NOT NULL,
 			time TEXT NOT NULL, count INTEGER NOT NULL, payload TEXT NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS health (id TEXT PRIMARY KEY, trap_id TEXT NOT NULL, time TEXT NOT NULL, payload TEXT NOT NULL)`,

@@ -71,8 +71,29 @@ func testApplyIdempotent(t *testing.T, s *Store) {
 	if err != nil || len(traps) != 1 {
 		t.Fatalf("traps %v %v", traps, err)
 	}
-	if tr := traps[0]; tr.ModelVersion != "v2" || !tr.HealthAt.Equal(newer) || tr.Detections != 601 || tr.Lat == nil {
-		t.Errorf("trap row %+v: want the newer health (v2), 601 detections and a location", tr)
+	if tr := traps[0]; tr.ModelVersion != "v2" || !tr.HealthAt.Equal(newer) || tr.Detections != 601 || tr.Lat == nil || !tr.CardChanged.IsZero() {
+		t.Errorf("trap row %+v: want the newer health (v2), 601 detections, a location and no card change", tr)
+	}
+
+	// Frames on which the agent took its sticky card for a new one: the
+	// trap row says when the latest was taken (delivered twice, out of
+	// order, among frames that were not).
+	frame := func(id string, at time.Time, newCard bool) Record {
+		r, err := Parse("trapnet/trap-01/frames", mustJSON(t, agent.FrameSummary{ID: id, TrapID: "trap-01", FrameID: id, CaptureTime: at, NewCard: newCard}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	swapped := newer.Add(-48 * time.Hour)
+	frames := []Record{frame("f3", swapped.Add(time.Minute), false), frame("f2", swapped, true), frame("f1", swapped.Add(-20*24*time.Hour), true)}
+	for range 2 {
+		if _, err := s.Apply(ctx, frames); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if traps, err = s.Traps(ctx); err != nil || len(traps) != 1 || !traps[0].CardChanged.Equal(swapped) {
+		t.Errorf("trap rows %+v (%v): want the card changed at %v", traps, err, swapped)
 	}
 
 	// Review: correct 3 uncertain detections to a species.

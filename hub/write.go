@@ -66,6 +66,7 @@ const (
 	insAlert = `INSERT INTO alerts (id, trap_id, rule, time, count, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	insHlth  = `INSERT INTO health (id, trap_id, time, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	insCrop  = `INSERT INTO crops (detection_id, trap_id, jpeg) VALUES (?, ?, ?) ON CONFLICT (detection_id) DO NOTHING`
+	insCard  = `INSERT INTO card_changes (frame_id, trap_id, capture_time) VALUES (?, ?, ?) ON CONFLICT (frame_id) DO NOTHING`
 )
 
 // apply stores one record; it reports whether the record was new.
@@ -104,6 +105,9 @@ func (w *writer) apply(ctx context.Context, r *Record) (bool, error) {
 		var lon *float64
 		if lon, err = w.trapLon(ctx, f.TrapID); err == nil {
 			added, err = w.exec(ctx, insFrame, f.ID, f.TrapID, fmtTime(f.CaptureTime), NightOf(f.CaptureTime, lon), f.Specimens, f.New, string(r.Raw))
+		}
+		if err == nil && f.NewCard {
+			_, err = w.exec(ctx, insCard, f.ID, f.TrapID, fmtTime(f.CaptureTime))
 		}
 	case KindAlert:
 		a := r.Alert

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,9 +14,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/trapnet/trapnet/agent"
 	"github.com/trapnet/trapnet/hub"
 	"github.com/trapnet/trapnet/hub/hubtest"
 )
@@ -244,5 +247,34 @@ func TestReview(t *testing.T) {
 	}
 	if code, csv, _ := get(t, c, ts.URL+"/export/detections.csv?reviewed=yes"); code != 200 || strings.Count(csv, "\n") != 9 {
 		t.Errorf("CSV download: %d, %d lines", code, strings.Count(csv, "\n"))
+	}
+}
+
+// TestOverviewCardChanged: the traps table says when a trap's agent last
+// took its sticky card for a new one (agent.FrameSummary.NewCard), and "-"
+// for a trap whose card never changed.
+func TestOverviewCardChanged(t *testing.T) {
+	ts, s := newTestServer(t, 10, 0)
+	at := time.Date(2026, 6, 1, 21, 30, 0, 0, time.UTC)
+	payload, err := json.Marshal(agent.FrameSummary{ID: "trap-02-card", TrapID: "trap-02", FrameID: "f9", CaptureTime: at, NewCard: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, s, []hubtest.Msg{{Topic: "trapnet/trap-02/frames", Payload: payload}})
+	c := client(t)
+	login(t, c, ts.URL)
+	_, body, _ := get(t, c, ts.URL+"/")
+	rows := regexp.MustCompile(`(?s)<tr>\s*<td><a href="/counts\?trap=(trap-0[12])">.*?</tr>`).FindAllStringSubmatch(body, -1)
+	if len(rows) != 2 {
+		t.Fatalf("%d trap rows in the overview:\n%s", len(rows), body)
+	}
+	for _, r := range rows {
+		want := "<td>-</td>"
+		if r[1] == "trap-02" {
+			want = `title="2026-06-01 21:30:00 UTC"`
+		}
+		if !strings.Contains(r[0], want) {
+			t.Errorf("%s's row lacks %s:\n%s", r[1], want, r[0])
+		}
 	}
 }
