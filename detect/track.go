@@ -110,7 +110,8 @@ const SheetMaxAge = 10
 // counted 1-4 more arrivals and 5-28 more other new, 3-4 mm 2-9 fewer
 // arrivals and up to 46 fewer other new. A used card swapped
 // for another between two frames: 0.54-0.57 of the second card's specks
-// counted at 6 mm, 0.85-0.86 at 2 mm (10 or 200 frames).
+// counted at 6 mm, 0.85-0.86 at 2 mm (10 or 200 frames); the new-surface
+// rule (tracksurface.go) tells such a swap and counts the new card anew.
 const (
 	CardWalkMM = 2
 	CardMaxAge = 200
