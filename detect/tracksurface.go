@@ -80,11 +80,10 @@ func (t *Tracker) Replaced() bool { return t.replaced }
 // the new surface's (the one after the reference), or 0.
 func (t *Tracker) surfaceCheck(boxes []image.Rectangle) int {
 	s := &t.surface
-	if t.NewSurfaceShare <= 0 {
-		*s = surfaceRef{}
-		return 0
-	}
-	if len(boxes) < max(1, t.NewSurfaceMin) {
+	if t.NewSurfaceShare <= 0 || len(boxes) < max(1, t.NewSurfaceMin) {
+		// A frame searched as a sheet (with capture.surface auto, a dark
+		// frame with a few specks) decides nothing either: the card's
+		// reference stays for its next frame.
 		return 0
 	}
 	if len(s.ref) < max(1, t.NewSurfaceMin) {

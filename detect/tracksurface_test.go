@@ -180,6 +180,27 @@ func TestTrackerMovedCardNotNew(t *testing.T) {
 	}
 }
 
+// A frame searched as a sheet between a card's frames (with
+// capture.surface auto, a dark frame with a few specks) keeps the card's
+// reference: a card swapped meanwhile is still told.
+func TestTrackerNewSurfaceAfterSheetFrame(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	a := specks(rng, 300)
+	b := specks(rng, 250, a...)
+	tr := NewFrameTracker(8)
+	for i, f := range []struct {
+		surface string
+		boxes   []image.Rectangle
+	}{
+		{SurfaceCard, a}, {SurfaceCard, a}, {SurfaceSheet, specks(rng, 25)}, {SurfaceCard, b}, {SurfaceCard, b},
+	} {
+		tr.ForSurface(f.surface, 8)
+		if tr.Update(f.boxes); tr.Replaced() != (i == 4) {
+			t.Errorf("frame %d (%s): Replaced %v", i+1, f.surface, tr.Replaced())
+		}
+	}
+}
+
 // nearest returns the place (Min) of the box of bs nearest to r.
 func nearest(bs []image.Rectangle, r image.Rectangle) image.Point {
 	best, bd := image.Point{}, 1<<30
