@@ -2,6 +2,7 @@ package detect
 
 import (
 	"image"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -150,23 +151,21 @@ func TestTrackerNewSurface(t *testing.T) {
 	}
 }
 
-// A card moved, by less or more than a speck may walk (up to 6 mm), is
-// the same card: not taken for a new one, and its tracks move with it, so
-// none of its specks is counted again.
+// A card moved, by less or more than a speck may walk (up to 6 mm), or
+// turned by up to 3 degrees, is the same card: not taken for a new one,
+// and its tracks move with it, so none of its specks is counted again.
 func TestTrackerMovedCardNotNew(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	a := specks(rng, 300)
-	for _, d := range []image.Point{{4, 0}, {0, 12}, {20, 20}, {-40, 8}} {
+	for _, step := range []motion{{d: image.Pt(4, 0)}, {d: image.Pt(0, 12)}, {d: image.Pt(20, 20)}, {d: image.Pt(-40, 8)},
+		{theta: 0.7 * math.Pi / 180, c: image.Pt(700, 900)}, {theta: -1 * math.Pi / 180, c: image.Pt(1000, 750), d: image.Pt(10, -6)}} {
 		tr := NewFrameTracker(8)
 		tr.ForSurface(SurfaceCard, 8)
 		tr.Update(a)
-		at := image.Point{}
+		at := a
 		for i := range 3 {
-			at = at.Add(d)
-			moved := retaken(rng, a)
-			for k := range moved {
-				moved[k] = moved[k].Add(at)
-			}
+			at = moveAll(at, step) // moved on, each frame
+			moved := retaken(rng, at)
 			again := 0
 			for _, tk := range tr.Update(moved) {
 				if tk.New {
@@ -174,7 +173,7 @@ func TestTrackerMovedCardNotNew(t *testing.T) {
 				}
 			}
 			if tr.Replaced() || again > 0 {
-				t.Errorf("moved by %v on frame %d: Replaced %v, %d specks counted again", at, i+2, tr.Replaced(), again)
+				t.Errorf("moved by %+v a frame, on frame %d: Replaced %v, %d specks counted again", step, i+2, tr.Replaced(), again)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package realeval
 
 import (
 	"image"
+	"math"
 	"sort"
 	"strings"
 	"testing"
@@ -45,8 +46,8 @@ func TestArrivalSeriesCount(t *testing.T) {
 // tracker's over 30 takes, 1.17-1.23 over 10, which absorbs some of them
 // into specks unseen nearby; over the 18 cards 0.99 times.
 //
-// The first card moved 1 and 4 mm between two takes is not a new card,
-// and is counted as if it had not moved.
+// The first card moved 1 or 4 mm, or turned 2 degrees, between two takes
+// is not a new card, and is counted as if it had not moved.
 // The first card is then swapped for the second (the agent's tracker fed
 // the first card's takes, then the second's): the tracker tells the new
 // card on the second's second take (detect.Tracker.Replaced), never on a
@@ -105,24 +106,31 @@ func TestRealCardArrivalsCounted(t *testing.T) {
 	for _, boxes := range a.Takes {
 		still += newIn(stillTr.Update(boxes))
 	}
-	for _, mm := range []float64{1, 4} {
-		d := image.Pt(int(mm*a.Frame.Scale()), int(mm*a.Frame.Scale()/2))
+	w, h := float64(a.Frame.Ann.Width), float64(a.Frame.Ann.Height)
+	for _, mv := range []struct {
+		mm, deg float64
+	}{{1, 0}, {4, 0}, {0, 2}} {
+		d := image.Pt(int(mv.mm*a.Frame.Scale()), int(mv.mm*a.Frame.Scale()/2))
+		sin, cos := math.Sincos(mv.deg * math.Pi / 180)
 		tr := NewAgentTracker(a.Frame)
 		n := 0
 		for i, boxes := range a.Takes {
 			moved := append([]image.Rectangle(nil), boxes...)
-			for k := range moved {
+			for k, b := range moved {
 				if i >= 5 {
-					moved[k] = moved[k].Add(d)
+					// turned about the frame's middle, then shifted
+					x, y := float64(b.Min.X+b.Max.X)/2-w/2, float64(b.Min.Y+b.Max.Y)/2-h/2
+					turn := image.Pt(int(math.Round(x*cos-y*sin-x)), int(math.Round(x*sin+y*cos-y)))
+					moved[k] = b.Add(turn).Add(d)
 				}
 			}
 			if n += newIn(tr.Update(moved)); tr.Replaced() {
-				t.Errorf("%s moved %v px from its sixth take: taken for a new card on take %d", a.Frame.Path, d, i+1)
+				t.Errorf("%s moved %v px and turned %.0f degrees from its sixth take: taken for a new card on take %d", a.Frame.Path, d, mv.deg, i+1)
 			}
 		}
-		t.Logf("%s moved %v px from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, n, still)
+		t.Logf("%s moved %v px and turned %.0f degrees from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, mv.deg, n, still)
 		if float64(n) > 1.02*float64(still) {
-			t.Errorf("%s moved %v px from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, n, still)
+			t.Errorf("%s moved %v px and turned %.0f degrees from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, mv.deg, n, still)
 		}
 	}
 	// A fresh card filling up, 5 specks a take: told once it holds
