@@ -347,7 +347,44 @@ func printArrivals(frames []realeval.Frame, takes int) error {
 	}
 	fmt.Printf("| all | %d | %d | %d | %d | %d | %d |\n", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5])
 	printSwaps(series)
+	printMoved(series)
 	return nil
+}
+
+// printMoved feeds the agent's tracker each card's series moved from its
+// sixth take on (realeval.Moved: shifted, or turned about the frame's
+// middle, as a card swinging on its hanger or a knocked camera moves it)
+// and prints the arrivals counted and the other new counts, with and
+// without the new-surface rule (which looks for the card's motion), and
+// how many takes it took for a new card.
+func printMoved(series []realeval.ArrivalSeries) {
+	moves := []struct {
+		name    string
+		mm, deg float64
+	}{{"not moved", 0, 0}, {"shifted 1 mm", 1, 0}, {"shifted 4 mm", 4, 0}, {"turned 1 degree", 0, 1}, {"turned 3 degrees", 0, 3}}
+	fmt.Printf("\nEach card's series moved from its sixth take on (realeval.Moved; shifted right and half as much down, or turned about the frame's middle): over the 18 cards, arrivals counted / other new counts after the first take, by the agent's tracker and by it without the new-surface rule, and the takes it took for a new card:\n\n")
+	fmt.Println("| the card | agent's tracker | without the rule | takes told a new card |")
+	fmt.Println("|---|--:|--:|--:|")
+	for _, mv := range moves {
+		var with, without realeval.ArrivalCount
+		told := 0
+		for _, s := range series {
+			m := realeval.Moved(s, 5, mv.mm, mv.deg)
+			c := m.Count(realeval.NewAgentTracker(s.Frame))
+			old := realeval.NewAgentTracker(s.Frame)
+			old.NewSurfaceShare = 0
+			o := m.Count(old)
+			with.Counted, with.OtherNew = with.Counted+c.Counted, with.OtherNew+c.OtherNew
+			without.Counted, without.OtherNew = without.Counted+o.Counted, without.OtherNew+o.OtherNew
+			tr := realeval.NewAgentTracker(s.Frame)
+			for _, boxes := range m.Takes {
+				if tr.Update(boxes); tr.Replaced() {
+					told++
+				}
+			}
+		}
+		fmt.Printf("| %s | %d / %d | %d / %d | %d |\n", mv.name, with.Counted, with.OtherNew, without.Counted, without.OtherNew, told)
+	}
 }
 
 // printSwaps feeds the agent's tracker each card's series followed by the

@@ -227,6 +227,34 @@ func Filling(s ArrivalSeries, perTake int, seed uint64) ArrivalSeries {
 	return out
 }
 
+// Moved makes of s the card moved from take from (counted from 0) on:
+// every box of those takes turned deg degrees about the frame's middle,
+// then shifted by mm (right, and half as much down), as a card swinging
+// on its hanger or a knocked camera moves it. Arrivals move with it.
+func Moved(s ArrivalSeries, from int, mm, deg float64) ArrivalSeries {
+	w, h := float64(s.Frame.Ann.Width), float64(s.Frame.Ann.Height)
+	d := image.Pt(int(math.Round(mm*s.Frame.Scale())), int(math.Round(mm*s.Frame.Scale()/2)))
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	move := func(bs []image.Rectangle) []image.Rectangle {
+		out := make([]image.Rectangle, len(bs))
+		for i, b := range bs {
+			x, y := float64(b.Min.X+b.Max.X)/2-w/2, float64(b.Min.Y+b.Max.Y)/2-h/2
+			out[i] = b.Add(image.Pt(int(math.Round(x*cos-y*sin-x)), int(math.Round(x*sin+y*cos-y)))).Add(d)
+		}
+		return out
+	}
+	out := ArrivalSeries{Frame: s.Frame}
+	for t := range s.Takes {
+		takes, arr := s.Takes[t], s.Arrivals[t]
+		if t >= from {
+			takes, arr = move(takes), move(arr)
+		}
+		out.Takes = append(out.Takes, takes)
+		out.Arrivals = append(out.Arrivals, arr)
+	}
+	return out
+}
+
 // newIn counts the new tracks.
 func newIn(ts []detect.Track) int {
 	n := 0

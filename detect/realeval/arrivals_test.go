@@ -2,7 +2,6 @@ package realeval
 
 import (
 	"image"
-	"math"
 	"sort"
 	"strings"
 	"testing"
@@ -101,36 +100,21 @@ func TestRealCardArrivalsCounted(t *testing.T) {
 	// The first card moved from its sixth take on (swinging on its hanger,
 	// the camera knocked) is the same card, never a new one, and its
 	// tracks move with it: counted as if it had not moved (within 2 %).
-	still := 0
-	stillTr := NewAgentTracker(a.Frame)
-	for _, boxes := range a.Takes {
-		still += newIn(stillTr.Update(boxes))
-	}
-	w, h := float64(a.Frame.Ann.Width), float64(a.Frame.Ann.Height)
+	still := a.Count(NewAgentTracker(a.Frame))
 	for _, mv := range []struct {
 		mm, deg float64
 	}{{1, 0}, {4, 0}, {0, 2}} {
-		d := image.Pt(int(mv.mm*a.Frame.Scale()), int(mv.mm*a.Frame.Scale()/2))
-		sin, cos := math.Sincos(mv.deg * math.Pi / 180)
-		tr := NewAgentTracker(a.Frame)
-		n := 0
-		for i, boxes := range a.Takes {
-			moved := append([]image.Rectangle(nil), boxes...)
-			for k, b := range moved {
-				if i >= 5 {
-					// turned about the frame's middle, then shifted
-					x, y := float64(b.Min.X+b.Max.X)/2-w/2, float64(b.Min.Y+b.Max.Y)/2-h/2
-					turn := image.Pt(int(math.Round(x*cos-y*sin-x)), int(math.Round(x*sin+y*cos-y)))
-					moved[k] = b.Add(turn).Add(d)
-				}
-			}
-			if n += newIn(tr.Update(moved)); tr.Replaced() {
-				t.Errorf("%s moved %v px and turned %.0f degrees from its sixth take: taken for a new card on take %d", a.Frame.Path, d, mv.deg, i+1)
+		m := Moved(a, 5, mv.mm, mv.deg)
+		c := m.Count(NewAgentTracker(a.Frame))
+		told, tr := 0, NewAgentTracker(a.Frame)
+		for _, boxes := range m.Takes {
+			if tr.Update(boxes); tr.Replaced() {
+				told++
 			}
 		}
-		t.Logf("%s moved %v px and turned %.0f degrees from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, mv.deg, n, still)
-		if float64(n) > 1.02*float64(still) {
-			t.Errorf("%s moved %v px and turned %.0f degrees from its sixth take: %d new counts, %d not moved", a.Frame.Path, d, mv.deg, n, still)
+		t.Logf("%s moved %.0f mm and turned %.0f degrees from its sixth take: %+v, not moved %+v", a.Frame.Path, mv.mm, mv.deg, c, still)
+		if told > 0 || c.Counted < still.Counted || float64(c.OtherNew) > 1.02*float64(still.OtherNew) {
+			t.Errorf("%s moved %.0f mm and turned %.0f degrees from its sixth take: a new card told %d times; %+v, not moved %+v", a.Frame.Path, mv.mm, mv.deg, told, c, still)
 		}
 	}
 	// A fresh card filling up, 5 specks a take: told once it holds
