@@ -165,7 +165,7 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 		t.nextID = 1
 	}
 	t.replaced = false
-	first := t.surfaceCheck(boxes)
+	ns := t.surfaceCheck(boxes)
 	type pair struct {
 		iou    float64
 		ti, bi int
@@ -195,8 +195,8 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 	for _, p := range pairs {
 		t.follow(p.ti, p.bi, boxes, usedT, usedB, out)
 	}
-	if first > 0 {
-		t.retireSurface(first, prev, usedT)
+	if ns.first > 0 {
+		t.retireSurface(ns, prev, usedT)
 	}
 	if t.MaxMove > 0 {
 		t.matchMoved(boxes, usedT, usedB, out)
@@ -221,9 +221,10 @@ func (t *Tracker) Update(boxes []image.Rectangle) []Track {
 		t.tracks = append(t.tracks, tr)
 		out[bi] = tr
 	}
-	if first > 0 {
-		t.startSurface(first, out)
+	if ns.first > 0 {
+		t.startSurface(ns, out)
 	}
+	t.noteCandParts(out)
 	return out
 }
 

@@ -22,6 +22,9 @@ type trackerState struct {
 	SurfaceCand      [][4]int `json:"surface_cand,omitempty"`
 	SurfaceRefFrame  int      `json:"surface_ref_frame,omitempty"`
 	SurfaceCandFrame int      `json:"surface_cand_frame,omitempty"`
+	// SurfaceCandParts are the tracks begun on the candidate frame as
+	// parts of others.
+	SurfaceCandParts []int `json:"surface_cand_parts,omitempty"`
 }
 
 func packBoxes(bs []image.Rectangle) [][4]int {
@@ -51,7 +54,7 @@ func unpackBoxes(ps [][4]int) []image.Rectangle {
 func (t *Tracker) MarshalState() ([]byte, error) {
 	return json.Marshal(trackerState{Frame: t.frame, NextID: t.nextID, Tracks: t.tracks, Forgotten: t.forgotten,
 		SurfaceRef: packBoxes(t.surface.ref), SurfaceCand: packBoxes(t.surface.cand),
-		SurfaceRefFrame: t.surface.refFrame, SurfaceCandFrame: t.surface.candFrame})
+		SurfaceRefFrame: t.surface.refFrame, SurfaceCandFrame: t.surface.candFrame, SurfaceCandParts: t.surface.candParts})
 }
 
 // UnmarshalState restores a state made by MarshalState, replacing the
@@ -73,6 +76,6 @@ func (t *Tracker) UnmarshalState(b []byte) error {
 		}
 	}
 	t.frame, t.nextID, t.tracks, t.forgotten = st.Frame, st.NextID, st.Tracks, st.Forgotten
-	t.surface = surfaceRef{ref: unpackBoxes(st.SurfaceRef), cand: unpackBoxes(st.SurfaceCand), refFrame: st.SurfaceRefFrame, candFrame: st.SurfaceCandFrame}
+	t.surface = surfaceRef{ref: unpackBoxes(st.SurfaceRef), cand: unpackBoxes(st.SurfaceCand), refFrame: st.SurfaceRefFrame, candFrame: st.SurfaceCandFrame, candParts: st.SurfaceCandParts}
 	return nil
 }

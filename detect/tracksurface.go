@@ -1,6 +1,9 @@
 package detect
 
-import "image"
+import (
+	"image"
+	"slices"
+)
 
 // A new surface. A sticky card is swapped for another now and then, and
 // the camera has no way to say so: the old card's tracks, remembered
@@ -65,70 +68,99 @@ const NewSurfaceMin = 20
 
 // surfaceRef is what the tracker remembers to tell a new surface: the
 // reference frame's boxes and number, and those of a frame that differed
-// from it (the candidate).
+// from it (the candidate), with the tracks begun on it as parts of
+// others, not counted (candParts: matchParts).
 type surfaceRef struct {
 	ref, cand           []image.Rectangle
 	refFrame, candFrame int
+	candParts           []int
 }
 
 // Replaced reports whether the last Update took its frame for a new
 // surface (NewSurfaceShare) and started counting anew.
 func (t *Tracker) Replaced() bool { return t.replaced }
 
+// newSurface is what starts a new surface: the first frame whose tracks
+// may be the new surface's (the one after the reference; 0 for no new
+// surface), and the candidate frame's parts.
+type newSurface struct {
+	first int
+	parts []int
+}
+
+// old reports whether tr is a track of the old surface: begun before
+// first, or on the candidate frame as a part of an old specimen.
+func (ns newSurface) old(tr Track) bool {
+	return tr.FirstFrame < ns.first || slices.Contains(ns.parts, tr.ID)
+}
+
 // surfaceCheck decides, before boxes are matched, whether this frame
-// confirms a new surface; it returns the first frame whose tracks may be
-// the new surface's (the one after the reference), or 0.
-func (t *Tracker) surfaceCheck(boxes []image.Rectangle) int {
+// confirms a new surface.
+func (t *Tracker) surfaceCheck(boxes []image.Rectangle) newSurface {
 	s := &t.surface
 	if t.NewSurfaceShare <= 0 || len(boxes) < max(1, t.NewSurfaceMin) {
 		// A frame searched as a sheet (with capture.surface auto, a dark
 		// frame with a few specks) decides nothing either: the card's
 		// reference stays for its next frame.
-		return 0
+		return newSurface{}
 	}
 	if len(s.ref) < max(1, t.NewSurfaceMin) {
 		*s = surfaceRef{ref: clone(boxes), refFrame: t.frame}
-		return 0
+		return newSurface{}
 	}
 	if same, d := t.sameSurface(boxes, s.ref); same {
 		t.moveTracks(d)
 		*s = surfaceRef{ref: clone(boxes), refFrame: t.frame}
-		return 0
+		return newSurface{}
 	}
 	if s.cand == nil {
-		s.cand, s.candFrame = clone(boxes), t.frame
-		return 0
+		s.cand, s.candFrame, s.candParts = clone(boxes), t.frame, nil
+		return newSurface{}
 	}
 	if same, d := t.sameSurface(boxes, s.cand); same {
 		t.moveTracks(d)
-		first := s.refFrame + 1
+		ns := newSurface{first: s.refFrame + 1, parts: s.candParts}
 		*s = surfaceRef{ref: clone(boxes), refFrame: t.frame}
-		return first
+		return ns
 	}
-	s.cand, s.candFrame = clone(boxes), t.frame
-	return 0
+	s.cand, s.candFrame, s.candParts = clone(boxes), t.frame, nil
+	return newSurface{}
 }
 
-// retireSurface leaves the tracks begun before frame first out of the
-// walk and part matches of this frame (usedT, prev: Update's): a speck of
+// noteCandParts remembers, on a candidate frame, the tracks out begun on it
+// as parts of others (not new): on a new surface they are no part of an
+// old card's specimen but specks of the new card, to be counted.
+func (t *Tracker) noteCandParts(out []Track) {
+	if t.surface.cand == nil || t.surface.candFrame != t.frame {
+		return
+	}
+	for _, tr := range out {
+		if !tr.New && tr.FirstFrame == t.frame {
+			t.surface.candParts = append(t.surface.candParts, tr.ID)
+		}
+	}
+}
+
+// retireSurface leaves the old surface's tracks (newSurface.old) out of
+// the walk and part matches of this frame (usedT, prev: Update's): a speck of
 // the new surface continues one only where it lies on that track's last
 // box (a speck of the first frame that happened to lie where the old
 // card had one, its track moved to it), not one walking or broken off.
-func (t *Tracker) retireSurface(first int, prev []image.Rectangle, usedT []bool) {
+func (t *Tracker) retireSurface(ns newSurface, prev []image.Rectangle, usedT []bool) {
 	for ti, tr := range t.tracks {
-		if tr.FirstFrame < first {
+		if ns.old(tr) {
 			usedT[ti], prev[ti] = true, image.Rectangle{}
 		}
 	}
 }
 
-// startSurface forgets the tracks begun before frame first; a box of out
-// (this frame's tracks) that continued one of them is a new track.
-func (t *Tracker) startSurface(first int, out []Track) {
+// startSurface forgets the old surface's tracks; a box of out (this
+// frame's tracks) that continued one of them is a new track.
+func (t *Tracker) startSurface(ns newSurface, out []Track) {
 	old := map[int]bool{}
 	kept := t.tracks[:0]
 	for _, tr := range t.tracks {
-		if tr.FirstFrame < first {
+		if ns.old(tr) {
 			old[tr.ID] = true
 		} else {
 			kept = append(kept, tr)

@@ -55,16 +55,25 @@ func TestTrackerNewSurface(t *testing.T) {
 	a := specks(rng, 300)
 	b := specks(rng, 250, a...)
 	b = append(b, a[:10]...) // ten of the new card's specks lie where the old card had one
+	// A large specimen of the old card, and on the new card one where it
+	// was with a speck lying within its box (taken, on the new card's first
+	// frame, for a part of the old specimen, whose track the large one
+	// continues).
+	aBig := append(append([]image.Rectangle(nil), a...), image.Rect(2100, 100, 2160, 160))
+	bPart := append(append([]image.Rectangle(nil), b...), image.Rect(2098, 98, 2162, 162), image.Rect(2120, 120, 2134, 134))
 	// A fresh card catching 5 specks a frame, the first two where the old
 	// card had one.
 	c := append(append([]image.Rectangle(nil), a[:2]...), specks(rng, 28, append(a, b...)...)...)
 	fewer := specks(rng, NewSurfaceMin/2)
 	type frame struct {
 		boxes  []image.Rectangle
+		first  []image.Rectangle // the first card's specks, on its frames
 		second []image.Rectangle // the second card's specks, nil on the first card
 	}
-	A := func() frame { return frame{boxes: retaken(rng, a)} }
+	A := func() frame { return frame{boxes: retaken(rng, a), first: a} }
 	B := func() frame { return frame{boxes: retaken(rng, b), second: b} }
+	ABig := func() frame { return frame{boxes: retaken(rng, aBig), first: aBig} }
+	BPart := func() frame { return frame{boxes: retaken(rng, bPart), second: bPart} }
 	C := func(n int) frame { return frame{boxes: c[:n], second: c} }
 	// The first card moved 1.1 mm (at 8 px/mm; with the jitter, within
 	// the 2 mm walk): swinging on its hanger.
@@ -83,6 +92,7 @@ func TestTrackerNewSurface(t *testing.T) {
 	}{
 		{"taken again", SurfaceCard, []frame{A(), A(), A(), A(), A()}, 0},
 		{"swapped", SurfaceCard, []frame{A(), A(), A(), B(), B(), B()}, 5},
+		{"swapped, a speck within an old specimen", SurfaceCard, []frame{ABig(), ABig(), BPart(), BPart(), BPart()}, 4},
 		{"one odd frame", SurfaceCard, []frame{A(), A(), B(), A(), A()}, 0},
 		{"moved", SurfaceCard, []frame{A(), A(), M(), M(), M()}, 0},
 		{"a dark frame between", SurfaceCard, []frame{A(), A(), B(), {}, B(), B()}, 5},
@@ -126,7 +136,7 @@ func TestTrackerNewSurface(t *testing.T) {
 					if !tk.New || (f.second == nil && len(f.boxes) < NewSurfaceMin) {
 						continue
 					}
-					from := a
+					from := f.first
 					if f.second != nil {
 						from = f.second
 					}
