@@ -49,7 +49,7 @@ import (
 // of its 36 boxes; 0.06 for cards of 100 boxes or more). Fed two takes
 // of one card and seven of another (as taken, taken again, darker, lit
 // unevenly, vignetted, turned, with burned-in text), the tracker told the
-// new card on its second take in all 306 pairs and counted 0.96-1.01 of
+// new card on its second take in all 306 pairs and counted 0.98-1.01 of
 // what a tracker that never saw the first card counts (0.73-1.00 without
 // the rule). No card under any perturbation on two frames in a row was
 // taken for a new one, but for the one card with few boxes
