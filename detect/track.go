@@ -244,13 +244,7 @@ func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out [
 			if usedB[bi] {
 				continue
 			}
-			a1, a2 := area(tr.Box), area(b)
-			if a1 <= 0 || a2 <= 0 || a1 > 2*a2 || a2 > 2*a1 {
-				continue
-			}
-			dx := float64(tr.Box.Min.X+tr.Box.Max.X-b.Min.X-b.Max.X) / 2
-			dy := float64(tr.Box.Min.Y+tr.Box.Max.Y-b.Min.Y-b.Max.Y) / 2
-			if d := math.Hypot(dx, dy); d <= t.MaxMove {
+			if d, ok := walkDistance(tr.Box, b); ok && d <= t.MaxMove {
 				pairs = append(pairs, pair{d, ti, bi})
 			}
 		}
@@ -264,6 +258,19 @@ func (t *Tracker) matchMoved(boxes []image.Rectangle, usedT, usedB []bool, out [
 	for _, p := range pairs {
 		t.follow(p.ti, p.bi, boxes, usedT, usedB, out)
 	}
+}
+
+// walkDistance returns how far b's centre lies from a's, and whether the
+// two are of about one size (areas within a factor 2): a box may continue
+// a track that walked (Tracker.MaxMove) only so.
+func walkDistance(a, b image.Rectangle) (float64, bool) {
+	a1, a2 := area(a), area(b)
+	if a1 <= 0 || a2 <= 0 || a1 > 2*a2 || a2 > 2*a1 {
+		return 0, false
+	}
+	dx := float64(a.Min.X+a.Max.X-b.Min.X-b.Max.X) / 2
+	dy := float64(a.Min.Y+a.Max.Y-b.Min.Y-b.Max.Y) / 2
+	return math.Hypot(dx, dy), true
 }
 
 // follow moves track ti to box bi (unless either is used already) and

@@ -128,11 +128,15 @@ func (t *Tracker) sameSurface(boxes, ref []image.Rectangle) (bool, motion) {
 		best, bestShare := none, still
 		for _, deg := range surfaceTurns {
 			m := motion{theta: deg * math.Pi / 180, c: none.c}
-			d, votes := commonShift(moveAll(boxes, m), ref, g, int(surfaceReach*t.MaxMove))
+			turned := moveAll(boxes, m)
+			d, votes := commonShift(turned, ref, g, int(surfaceReach*t.MaxMove))
 			if m.d = d; votes == 0 || m.still() {
 				continue
 			}
-			if s := overlapShare(moveAll(boxes, m), ref, g, t.MinIoU); s > bestShare {
+			for i := range turned {
+				turned[i] = turned[i].Add(d) // moved by m
+			}
+			if s := overlapShare(turned, ref, g, t.MinIoU); s > bestShare {
 				best, bestShare = m, s
 			}
 		}
@@ -168,8 +172,8 @@ const (
 const surfaceWalkShare = 0.5
 
 // walkShare is the share of boxes whose centre lies within walk px of the
-// centre of a box of ref (bucketed in g) with an area within a factor 2
-// of theirs: the tracker's walk match (Tracker.matchMoved).
+// centre of a box of ref (bucketed in g) of about their size: the
+// tracker's walk match (walkDistance).
 func walkShare(boxes, ref []image.Rectangle, g *boxGrid, walk float64) float64 {
 	if len(boxes) == 0 || walk <= 0 {
 		return 0
@@ -178,12 +182,9 @@ func walkShare(boxes, ref []image.Rectangle, g *boxGrid, walk float64) float64 {
 	for _, b := range boxes {
 		hit := false
 		g.each(b.Inset(-int(math.Ceil(walk))), func(i int) {
-			r := ref[i]
-			a1, a2 := area(b), area(r)
-			if hit || a1 <= 0 || a2 <= 0 || a1 > 2*a2 || a2 > 2*a1 {
-				return
+			if d, ok := walkDistance(b, ref[i]); ok && d <= walk {
+				hit = true
 			}
-			hit = math.Hypot(float64(centre(b).X-centre(r).X), float64(centre(b).Y-centre(r).Y)) <= walk
 		})
 		if hit {
 			n++
