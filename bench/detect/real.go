@@ -371,9 +371,7 @@ func printMoved(series []realeval.ArrivalSeries) {
 		for _, s := range series {
 			m := realeval.Moved(s, 5, mv.mm, mv.deg)
 			c := m.Count(realeval.NewAgentTracker(s.Frame))
-			old := realeval.NewAgentTracker(s.Frame)
-			old.NewSurfaceShare = 0
-			o := m.Count(old)
+			o := m.Count(withoutNewCard(s.Frame))
 			with.Counted, with.OtherNew = with.Counted+c.Counted, with.OtherNew+c.OtherNew
 			without.Counted, without.OtherNew = without.Counted+o.Counted, without.OtherNew+o.OtherNew
 			tr := realeval.NewAgentTracker(s.Frame)
@@ -400,17 +398,12 @@ func printSwaps(series []realeval.ArrivalSeries) {
 	fmt.Printf("\nEach card's series followed by the next card's (a used card swapped for another), and by the next card filling up 5 specks a take (a fresh card, realeval.Filling): the take of the second card on which the agent's tracker told a new card (detect.NewSurfaceShare), takes of the first on which it did, and the boxes called new on the second card's takes, by it / by a fresh tracker / by the agent's tracker without the rule:\n\n")
 	fmt.Println("| first card | second card | used: told on take | told on the first | new | fresh card: told on take | new |")
 	fmt.Println("|---|---|--:|--:|--:|--:|--:|")
-	without := func(f realeval.Frame) *detect.Tracker {
-		tr := realeval.NewAgentTracker(f)
-		tr.NewSurfaceShare = 0
-		return tr
-	}
 	var sum [6]int
 	for i, a := range series {
 		b := series[(i+1)%len(series)]
-		used, usedOld := realeval.Swap(a, b, realeval.NewAgentTracker), realeval.Swap(a, b, without)
+		used, usedOld := realeval.Swap(a, b, realeval.NewAgentTracker), realeval.Swap(a, b, withoutNewCard)
 		fill := realeval.Filling(b, 5, 1)
-		fresh, freshOld := realeval.Swap(a, fill, realeval.NewAgentTracker), realeval.Swap(a, fill, without)
+		fresh, freshOld := realeval.Swap(a, fill, realeval.NewAgentTracker), realeval.Swap(a, fill, withoutNewCard)
 		fmt.Printf("| %s | %s | %d | %d | %d / %d / %d | %d | %d / %d / %d |\n", filepath.Base(a.Frame.Path), filepath.Base(b.Frame.Path),
 			used.Told, used.FalseTold, used.After, used.Alone, usedOld.After, fresh.Told, fresh.After, fresh.Alone, freshOld.After)
 		for k, v := range []int{used.After, used.Alone, usedOld.After, fresh.After, fresh.Alone, freshOld.After} {
@@ -418,4 +411,12 @@ func printSwaps(series []realeval.ArrivalSeries) {
 		}
 	}
 	fmt.Printf("| all | | | | %d / %d / %d | | %d / %d / %d |\n", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5])
+}
+
+// withoutNewCard is the agent's tracker without the new-surface rule
+// (detect.Tracker.NewSurfaceShare 0), the peer the rule is measured against.
+func withoutNewCard(f realeval.Frame) *detect.Tracker {
+	tr := realeval.NewAgentTracker(f)
+	tr.NewSurfaceShare = 0
+	return tr
 }
